@@ -1,0 +1,242 @@
+// Package kg is the domain of Marrakech Graph: the node kinds and relationship
+// types of the knowledge graph around GANHRI's Global Action Plan, citations,
+// error codes, and the Store contract every backend fulfils.
+//
+// Everything above the Store (resolvers, the advisor, the seed loader) speaks
+// only in these types, so a backend can be swapped without a client noticing.
+package kg
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Kind is a node label. The set is closed: backends may only ever use these
+// values as labels, never anything derived from user input.
+type Kind string
+
+// The node kinds of the knowledge graph.
+const (
+	KindNetwork         Kind = "Network"
+	KindNHRI            Kind = "NHRI"
+	KindMechanism       Kind = "Mechanism"
+	KindInstrument      Kind = "Instrument"
+	KindCommitment      Kind = "Commitment"
+	KindObjective       Kind = "Objective"
+	KindAction          Kind = "Action"
+	KindRiskGroup       Kind = "RiskGroup"
+	KindThreatType      Kind = "ThreatType"
+	KindPerpetratorType Kind = "PerpetratorType"
+	KindSDGTarget       Kind = "SDGTarget"
+	KindStrategicGoal   Kind = "StrategicGoal"
+	KindCountry         Kind = "Country"
+	KindSurvey          Kind = "Survey"
+)
+
+// KindInfo describes a node kind: the prefix of its IDs and what it stands for.
+type KindInfo struct {
+	Kind        Kind
+	IDPrefix    string
+	Description string
+}
+
+var kinds = []KindInfo{
+	{KindNetwork, "network", "GANHRI, the regional networks of NHRIs, and GANHRI's own bodies."},
+	{KindNHRI, "nhri", "A national human rights institution."},
+	{KindMechanism, "mechanism", "A support channel: a UN or regional body or office, a fund, an NGO partner, or one of GANHRI's own channels."},
+	{KindInstrument, "instrument", "A declaration, resolution, guideline, policy, plan or report."},
+	{KindCommitment, "commitment", "One of the seven priority action areas of the Marrakech Declaration."},
+	{KindObjective, "objective", "One of the three objectives of the Global Action Plan."},
+	{KindAction, "action", "A proposed action of the Global Action Plan."},
+	{KindRiskGroup, "risk-group", "A group of human rights defenders identified as most at risk."},
+	{KindThreatType, "threat-type", "A kind of threat or obstacle faced by NHRIs or human rights defenders."},
+	{KindPerpetratorType, "perpetrator-type", "A kind of State or non-State actor behind threats."},
+	{KindSDGTarget, "sdg", "A Sustainable Development Goal target or indicator."},
+	{KindStrategicGoal, "goal", "A goal of GANHRI's Strategic Plan 2020-2022."},
+	{KindCountry, "country", "A State, by its ISO 3166-1 alpha-2 code."},
+	{KindSurvey, "survey", "A consultation whose findings the Global Action Plan reports."},
+}
+
+// Kinds lists every node kind, in a stable order.
+func Kinds() []KindInfo { return slices.Clone(kinds) }
+
+// Info returns the description of a kind, and whether the kind exists.
+func (k Kind) Info() (KindInfo, bool) {
+	for _, ki := range kinds {
+		if ki.Kind == k {
+			return ki, true
+		}
+	}
+	return KindInfo{}, false
+}
+
+// Valid reports whether k is one of the domain's kinds.
+func (k Kind) Valid() bool { _, ok := k.Info(); return ok }
+
+// KindOfID returns the kind an ID belongs to, from its prefix.
+func KindOfID(id string) (Kind, bool) {
+	prefix, _, ok := strings.Cut(id, ":")
+	if !ok {
+		return "", false
+	}
+	for _, ki := range kinds {
+		if ki.IDPrefix == prefix {
+			return ki.Kind, true
+		}
+	}
+	return "", false
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.\-]*$`)
+
+// ValidateID checks that id has the form "<prefix>:<slug>" for kind k.
+func ValidateID(k Kind, id string) error {
+	ki, ok := k.Info()
+	if !ok {
+		return Errorf(CodeBadUserInput, "unknown kind %q", k)
+	}
+	prefix, slug, found := strings.Cut(id, ":")
+	if !found || prefix != ki.IDPrefix || !slugRE.MatchString(slug) {
+		return Errorf(CodeBadUserInput, "ID %q is not a valid %s ID (want %s:<lowercase-slug>)", id, k, ki.IDPrefix)
+	}
+	return nil
+}
+
+// Citation points to a passage of a source document.
+type Citation struct {
+	Document string `json:"document" yaml:"document"`
+	Section  string `json:"section" yaml:"section"`
+	Quote    string `json:"quote" yaml:"quote"`
+}
+
+// Validate reports a missing part.
+func (c Citation) Validate() error {
+	if strings.TrimSpace(c.Document) == "" || strings.TrimSpace(c.Section) == "" || strings.TrimSpace(c.Quote) == "" {
+		return Errorf(CodeBadUserInput, "a citation needs a document, a section and a quote")
+	}
+	return nil
+}
+
+// Node is an entity of the knowledge graph.
+type Node struct {
+	ID          string     `json:"id"`
+	Kind        Kind       `json:"kind"`
+	Name        string     `json:"name"`
+	Acronym     string     `json:"acronym,omitempty"`
+	Description string     `json:"description,omitempty"`
+	Props       Props      `json:"props,omitempty"`
+	Citations   []Citation `json:"citations"`
+}
+
+// Validate checks a node's structure: its ID, kind, name, properties and citations.
+func (n *Node) Validate() error {
+	if err := ValidateID(n.Kind, n.ID); err != nil {
+		return err
+	}
+	if strings.TrimSpace(n.Name) == "" {
+		return Errorf(CodeBadUserInput, "node %s has no name", n.ID)
+	}
+	if err := n.Props.Validate(); err != nil {
+		return fmt.Errorf("node %s: %w", n.ID, err)
+	}
+	if len(n.Citations) == 0 {
+		return Errorf(CodeBadUserInput, "node %s has no citation", n.ID)
+	}
+	for _, c := range n.Citations {
+		if err := c.Validate(); err != nil {
+			return fmt.Errorf("node %s: %w", n.ID, err)
+		}
+	}
+	return nil
+}
+
+// Clone returns a deep copy of n.
+func (n *Node) Clone() *Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.Props = n.Props.Clone()
+	c.Citations = slices.Clone(n.Citations)
+	return &c
+}
+
+// Equal reports whether two nodes hold the same data.
+func (n *Node) Equal(o *Node) bool {
+	if n == nil || o == nil {
+		return n == o
+	}
+	return n.ID == o.ID && n.Kind == o.Kind && n.Name == o.Name && n.Acronym == o.Acronym &&
+		n.Description == o.Description && n.Props.Equal(o.Props) && slices.Equal(n.Citations, o.Citations)
+}
+
+// Direction selects which end of a relationship a node stands on.
+type Direction string
+
+// Directions of a relationship, seen from a node.
+const (
+	Outgoing Direction = "OUT"
+	Incoming Direction = "IN"
+	Both     Direction = "BOTH"
+)
+
+// Valid reports whether d is a known direction.
+func (d Direction) Valid() bool { return d == Outgoing || d == Incoming || d == Both }
+
+// Edge is a typed, directed, cited relationship between two nodes. There is
+// at most one edge of a type between two nodes in one direction.
+type Edge struct {
+	Type      RelType    `json:"type"`
+	From      string     `json:"from"`
+	To        string     `json:"to"`
+	Citations []Citation `json:"citations"`
+}
+
+// EdgeKey identifies an edge.
+type EdgeKey struct {
+	Type     RelType `json:"type"`
+	From, To string
+}
+
+// Key returns the edge's identity.
+func (e Edge) Key() EdgeKey { return EdgeKey{Type: e.Type, From: e.From, To: e.To} }
+
+// String renders the key as "from -[TYPE]-> to".
+func (k EdgeKey) String() string { return fmt.Sprintf("%s -[%s]-> %s", k.From, k.Type, k.To) }
+
+// Equal reports whether two edges hold the same data.
+func (e Edge) Equal(o Edge) bool { return e.Key() == o.Key() && slices.Equal(e.Citations, o.Citations) }
+
+// Clone returns a deep copy of e.
+func (e Edge) Clone() Edge { e.Citations = slices.Clone(e.Citations); return e }
+
+// Validate checks an edge's type, endpoints and citations; kinds are checked
+// against the relationship's vocabulary by ValidateEndpoints.
+func (e Edge) Validate() error {
+	if _, ok := e.Type.Info(); !ok {
+		return Errorf(CodeBadUserInput, "unknown relationship type %q", e.Type)
+	}
+	if e.From == "" || e.To == "" {
+		return Errorf(CodeBadUserInput, "relationship %s needs both ends", e.Type)
+	}
+	if e.From == e.To {
+		return Errorf(CodeBadUserInput, "relationship %s cannot join %s to itself", e.Type, e.From)
+	}
+	if len(e.Citations) == 0 {
+		return Errorf(CodeBadUserInput, "relationship %s has no citation", e.Key())
+	}
+	for _, c := range e.Citations {
+		if err := c.Validate(); err != nil {
+			return fmt.Errorf("relationship %s: %w", e.Key(), err)
+		}
+	}
+	return nil
+}
+
+// Neighbor is a node reached over an edge.
+type Neighbor struct {
+	Edge Edge
+	Node *Node
+}

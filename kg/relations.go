@@ -1,0 +1,126 @@
+package kg
+
+import (
+	"slices"
+)
+
+// RelType is a relationship type. Like Kind, the set is closed.
+type RelType string
+
+// The relationship types of the knowledge graph.
+const (
+	// RelUnderObjective: an Action is proposed under an Objective.
+	RelUnderObjective RelType = "UNDER_OBJECTIVE"
+	// RelImplements: an Action implements a Marrakech Commitment.
+	RelImplements RelType = "IMPLEMENTS"
+	// RelInCollaborationWith: an Action is carried out with, in cooperation
+	// or in consultation with a partner.
+	RelInCollaborationWith RelType = "IN_COLLABORATION_WITH"
+	// RelEngages: an Action engages with a body or mechanism.
+	RelEngages RelType = "ENGAGES"
+	// RelReportsTo: an Action reports threats or information to a body.
+	RelReportsTo RelType = "REPORTS_TO"
+	// RelInformsOn: an Action compiles and disseminates information on how a
+	// mechanism works and how to activate it.
+	RelInformsOn RelType = "INFORMS_ON"
+	// RelPromotes: an Action promotes or implements an Instrument.
+	RelPromotes RelType = "PROMOTES"
+	// RelTargets: an Action focuses on a group at risk.
+	RelTargets RelType = "TARGETS"
+	// RelServes: an Action serves an SDG target or a Strategic Plan goal.
+	RelServes RelType = "SERVES"
+	// RelDefinedIn: a Commitment, Objective or goal is set out in an Instrument.
+	RelDefinedIn RelType = "DEFINED_IN"
+	// RelIssuedBy: an Instrument was adopted or issued by a body.
+	RelIssuedBy RelType = "ISSUED_BY"
+	// RelCoordinatedBy: an Instrument's implementation is led by a body.
+	RelCoordinatedBy RelType = "COORDINATED_BY"
+	// RelPartOf: structural membership of one network, body or instrument in another.
+	RelPartOf RelType = "PART_OF"
+	// RelMemberOf: an NHRI belongs to a network.
+	RelMemberOf RelType = "MEMBER_OF"
+	// RelLocatedIn: an NHRI is the institution of a Country.
+	RelLocatedIn RelType = "LOCATED_IN"
+	// RelReferences: an Instrument refers to or builds on another.
+	RelReferences RelType = "REFERENCES"
+	// RelPerpetratedBy: a ThreatType is carried out by a PerpetratorType.
+	RelPerpetratedBy RelType = "PERPETRATED_BY"
+	// RelIdentified: a Survey identified a threat, risk group or priority.
+	RelIdentified RelType = "IDENTIFIED"
+)
+
+// RelInfo documents a relationship type and the kinds it may join.
+type RelInfo struct {
+	Type        RelType
+	Description string
+	From, To    []Kind
+}
+
+var (
+	channelKinds = []Kind{KindMechanism, KindNetwork}
+	bodyKinds    = []Kind{KindMechanism, KindNetwork, KindNHRI}
+	allKinds     = func() []Kind {
+		out := make([]Kind, len(kinds))
+		for i, k := range kinds {
+			out[i] = k.Kind
+		}
+		return out
+	}()
+)
+
+var relTypes = []RelInfo{
+	{RelUnderObjective, "The action is proposed under the objective.", []Kind{KindAction}, []Kind{KindObjective}},
+	{RelImplements, "The action implements the Marrakech commitment (priority action area).", []Kind{KindAction}, []Kind{KindCommitment}},
+	{RelInCollaborationWith, "The action is carried out with, in cooperation with, or in consultation with the partner.", []Kind{KindAction}, bodyKinds},
+	{RelEngages, "The action engages with the body or mechanism.", []Kind{KindAction}, bodyKinds},
+	{RelReportsTo, "The action reports threats, practices or data to the body or forum.", []Kind{KindAction}, bodyKinds},
+	{RelInformsOn, "The action compiles and disseminates information on the mechanism and how to activate it.", []Kind{KindAction}, bodyKinds},
+	{RelPromotes, "The action promotes, disseminates or implements the instrument.", []Kind{KindAction}, []Kind{KindInstrument}},
+	{RelTargets, "The action focuses on the group at risk.", []Kind{KindAction}, []Kind{KindRiskGroup}},
+	{RelServes, "The action serves the SDG target or Strategic Plan goal.", []Kind{KindAction, KindInstrument}, []Kind{KindSDGTarget, KindStrategicGoal}},
+	{RelDefinedIn, "The entity is set out in the instrument.", allKinds, []Kind{KindInstrument}},
+	{RelIssuedBy, "The instrument was adopted or issued by the body or State.", []Kind{KindInstrument}, append(slices.Clone(bodyKinds), KindCountry)},
+	{RelCoordinatedBy, "The instrument's implementation is led and coordinated by the body.", []Kind{KindInstrument}, bodyKinds},
+	{RelPartOf, "The entity is part of, or a member of, the larger one.", []Kind{KindNetwork, KindMechanism, KindInstrument}, []Kind{KindNetwork, KindMechanism, KindInstrument}},
+	{RelMemberOf, "The NHRI is a member of the network.", []Kind{KindNHRI}, []Kind{KindNetwork}},
+	{RelLocatedIn, "The NHRI is the national institution of the country.", []Kind{KindNHRI}, []Kind{KindCountry}},
+	{RelReferences, "The instrument refers to or builds on the other one.", []Kind{KindInstrument, KindStrategicGoal}, []Kind{KindInstrument}},
+	{RelPerpetratedBy, "The threat is carried out by this kind of actor.", []Kind{KindThreatType}, []Kind{KindPerpetratorType}},
+	{RelIdentified, "The survey identified the threat, group at risk or priority.", []Kind{KindSurvey}, []Kind{KindThreatType, KindRiskGroup, KindCommitment, KindPerpetratorType}},
+}
+
+// RelTypes lists every relationship type, in a stable order.
+func RelTypes() []RelInfo { return slices.Clone(relTypes) }
+
+// Info returns the description of a relationship type.
+func (t RelType) Info() (RelInfo, bool) {
+	for _, ri := range relTypes {
+		if ri.Type == t {
+			return ri, true
+		}
+	}
+	return RelInfo{}, false
+}
+
+// Valid reports whether t is one of the domain's relationship types.
+func (t RelType) Valid() bool { _, ok := t.Info(); return ok }
+
+// ValidateEndpoints checks that a relationship of this type may join nodes
+// of these kinds.
+func (t RelType) ValidateEndpoints(from, to Kind) error {
+	ri, ok := t.Info()
+	if !ok {
+		return Errorf(CodeBadUserInput, "unknown relationship type %q", t)
+	}
+	if !slices.Contains(ri.From, from) || !slices.Contains(ri.To, to) {
+		return Errorf(CodeBadUserInput, "a %s relationship cannot go from a %s to a %s", t, from, to)
+	}
+	return nil
+}
+
+// ChannelRelTypes are the relationships by which an action reaches a support
+// channel: collaboration, engagement, reporting and information.
+var ChannelRelTypes = []RelType{RelInCollaborationWith, RelEngages, RelReportsTo, RelInformsOn}
+
+// ChannelKinds are the kinds of node that count as support channels.
+func ChannelKinds() []Kind { return slices.Clone(channelKinds) }

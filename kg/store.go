@@ -1,0 +1,211 @@
+package kg
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the contract every backend fulfils. Reads are batched: they take
+// many keys and return results aligned with them, so that per-request
+// loaders make a GraphQL query cost a number of calls bounded by its depth.
+// The conformance suite in kg/kgtest defines the behaviour in detail.
+type Store interface {
+	// Nodes returns the nodes with these IDs, aligned with ids; nil where
+	// no node has that ID.
+	Nodes(ctx context.Context, ids []string) ([]*Node, error)
+
+	// Neighbors returns, for each ID, the nodes joined to it by edges that
+	// match q, aligned with ids and ordered by SortNeighbors.
+	Neighbors(ctx context.Context, ids []string, q NeighborQuery) ([][]Neighbor, error)
+
+	// Find returns one page of the nodes of a kind that match the query's
+	// filters, in the query's order.
+	Find(ctx context.Context, q FindQuery) (*Page, error)
+
+	// Search returns the nodes that match a free-text query, best first,
+	// ranked by RankSearch.
+	Search(ctx context.Context, q SearchQuery) ([]*Node, error)
+
+	// Apply writes a change set atomically: all of it, or none of it. Every
+	// change is recorded in the audit log in the same transaction; a put that
+	// changes nothing is not a change.
+	Apply(ctx context.Context, cs ChangeSet) (*ApplyResult, error)
+
+	// History returns the audit entries of a node and of the edges leaving
+	// it, oldest first.
+	History(ctx context.Context, id string) ([]AuditEntry, error)
+
+	// Stats counts nodes by kind and edges by type.
+	Stats(ctx context.Context) (*Stats, error)
+
+	// Ping reports whether the store can serve requests.
+	Ping(ctx context.Context) error
+
+	// Close releases the store's resources.
+	Close() error
+}
+
+// NeighborQuery selects edges around a node.
+type NeighborQuery struct {
+	// Direction of the edges, seen from the node. Required.
+	Direction Direction
+	// Types of edges to follow; empty means all.
+	Types []RelType
+	// Kinds of neighbours to keep; empty means all.
+	Kinds []Kind
+}
+
+// PropFilter keeps nodes whose property Key equals one of Values.
+type PropFilter struct {
+	Key    string
+	Values []any
+}
+
+// RelFilter keeps nodes that have an edge of Type, in Direction, to one of IDs.
+type RelFilter struct {
+	Type      RelType
+	Direction Direction
+	IDs       []string
+}
+
+// Order fields accepted by Find besides property keys.
+const (
+	OrderByID   = "id"
+	OrderByName = "name"
+)
+
+// FindQuery selects a page of nodes of one kind.
+type FindQuery struct {
+	Kind    Kind
+	Props   []PropFilter
+	Related []RelFilter
+	// Text keeps nodes that contain every word of it (see MatchesText).
+	Text string
+	// OrderBy is OrderByID, OrderByName or a property key; nodes lacking the
+	// property come last in ascending order, first in descending order; ties
+	// are broken by ID.
+	OrderBy string
+	Desc    bool
+	// First is the page size, 1 to MaxPageSize.
+	First int
+	// After is the cursor of the last node of the previous page.
+	After string
+}
+
+// MaxPageSize bounds a page.
+const MaxPageSize = 500
+
+// Validate checks the query's arguments.
+func (q FindQuery) Validate() error {
+	if !q.Kind.Valid() {
+		return Errorf(CodeBadUserInput, "unknown kind %q", q.Kind)
+	}
+	if q.First < 1 || q.First > MaxPageSize {
+		return Errorf(CodeBadUserInput, "page size must be between 1 and %d, got %d", MaxPageSize, q.First)
+	}
+	if q.OrderBy != OrderByID && q.OrderBy != OrderByName && !propKeyRE.MatchString(q.OrderBy) {
+		return Errorf(CodeBadUserInput, "cannot order by %q", q.OrderBy)
+	}
+	for _, f := range q.Props {
+		if !propKeyRE.MatchString(f.Key) {
+			return Errorf(CodeBadUserInput, "cannot filter on %q", f.Key)
+		}
+		for _, v := range f.Values {
+			switch v.(type) {
+			case string, int64, bool:
+			default:
+				return Errorf(CodeBadUserInput, "filter on %q: unsupported value type %T", f.Key, v)
+			}
+		}
+	}
+	for _, f := range q.Related {
+		if !f.Type.Valid() {
+			return Errorf(CodeBadUserInput, "unknown relationship type %q", f.Type)
+		}
+		if !f.Direction.Valid() {
+			return Errorf(CodeBadUserInput, "unknown direction %q", f.Direction)
+		}
+	}
+	if q.After != "" {
+		if _, err := DecodeCursor(q.After, q.OrderBy, q.Desc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Page is one page of a Find.
+type Page struct {
+	Nodes []*Node
+	// Cursors are aligned with Nodes.
+	Cursors []string
+	// TotalCount counts every match, on every page.
+	TotalCount  int
+	HasNextPage bool
+	// HasPreviousPage is true when the page was asked for after a cursor.
+	HasPreviousPage bool
+}
+
+// SearchQuery is a free-text search.
+type SearchQuery struct {
+	Text string
+	// Kinds restricts the search; empty means every kind.
+	Kinds []Kind
+	// Limit is 1 to MaxPageSize.
+	Limit int
+}
+
+// ChangeSet is a unit of writing: applied entirely or not at all.
+type ChangeSet struct {
+	// Actor is who makes the change (a user, "seed", a command).
+	Actor string
+	// Reason says why, in a few words.
+	Reason string
+	// PutNodes creates or replaces nodes. A node's kind never changes.
+	PutNodes []Node
+	// PutEdges creates or replaces edges, matched by their key.
+	PutEdges []Edge
+	// DeleteEdges removes edges; each must exist.
+	DeleteEdges []EdgeKey
+	// DeleteNodes removes nodes and every edge touching them; each must exist.
+	DeleteNodes []string
+}
+
+// Op is what an audit entry records.
+type Op string
+
+// Audit operations.
+const (
+	OpCreate Op = "CREATE"
+	OpUpdate Op = "UPDATE"
+	OpDelete Op = "DELETE"
+)
+
+// AuditEntry records one change: who, when, why, what, before and after.
+// Before and After are the JSON of the node or edge; empty for a creation or
+// a deletion respectively.
+type AuditEntry struct {
+	Seq    uint64    `json:"seq"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Reason string    `json:"reason"`
+	Op     Op        `json:"op"`
+	// Subject is the ID of the node, or of the edge's source node.
+	Subject string `json:"subject"`
+	// Edge is set when the entry is about an edge.
+	Edge   *EdgeKey `json:"edge,omitempty"`
+	Before string   `json:"before,omitempty"`
+	After  string   `json:"after,omitempty"`
+}
+
+// ApplyResult counts what a change set did.
+type ApplyResult struct {
+	Created, Updated, Deleted, Unchanged int
+	Entries                              []AuditEntry
+}
+
+// Stats counts the graph.
+type Stats struct {
+	Nodes map[Kind]int
+	Edges map[RelType]int
+}

@@ -1,0 +1,110 @@
+package kg
+
+import (
+	"slices"
+	"strings"
+)
+
+// SearchTerms splits a free-text query into lower-case words.
+func SearchTerms(text string) []string {
+	return strings.Fields(strings.ToLower(text))
+}
+
+// searchable returns the lower-cased text a node is searched in.
+func searchable(n *Node) (title, body string) {
+	title = strings.ToLower(n.Name + " " + n.Acronym)
+	body = strings.ToLower(n.Description + " " + n.Props.String(PropText))
+	return title, body
+}
+
+// MatchesText reports whether every term occurs in the node's name,
+// acronym, description or text (case-insensitive substring match). No terms
+// match everything.
+func MatchesText(n *Node, terms []string) bool {
+	title, body := searchable(n)
+	for _, t := range terms {
+		if !strings.Contains(title, t) && !strings.Contains(body, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// SearchScore rates how well a node matches a query; 0 means no match.
+//
+//	100  the whole query is the node's name or acronym
+//	 60  the name or acronym starts with the query
+//	 40  every term is in the name or acronym
+//	 10  every term is somewhere in the name, acronym, description or text
+func SearchScore(n *Node, text string) int {
+	terms := SearchTerms(text)
+	if len(terms) == 0 || !MatchesText(n, terms) {
+		return 0
+	}
+	q := strings.Join(terms, " ")
+	name, acr := strings.ToLower(n.Name), strings.ToLower(n.Acronym)
+	switch {
+	case q == name || (acr != "" && q == acr):
+		return 100
+	case strings.HasPrefix(name, q) || (acr != "" && strings.HasPrefix(acr, q)):
+		return 60
+	}
+	title, _ := searchable(n)
+	for _, t := range terms {
+		if !strings.Contains(title, t) {
+			return 10
+		}
+	}
+	return 40
+}
+
+// RankSearch keeps the nodes that match text, best first (ties by name,
+// then ID), at most limit of them.
+func RankSearch(nodes []*Node, text string, limit int) []*Node {
+	type scored struct {
+		n *Node
+		s int
+	}
+	var hits []scored
+	for _, n := range nodes {
+		if s := SearchScore(n, text); s > 0 {
+			hits = append(hits, scored{n, s})
+		}
+	}
+	slices.SortFunc(hits, func(a, b scored) int {
+		if a.s != b.s {
+			return b.s - a.s
+		}
+		if r := strings.Compare(a.n.Name, b.n.Name); r != 0 {
+			return r
+		}
+		return strings.Compare(a.n.ID, b.n.ID)
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	out := make([]*Node, len(hits))
+	for i, h := range hits {
+		out[i] = h.n
+	}
+	return out
+}
+
+// Validate checks a search query.
+func (q SearchQuery) Validate() error {
+	if len(SearchTerms(q.Text)) == 0 {
+		return Errorf(CodeBadUserInput, "search text is empty")
+	}
+	if len(q.Text) > 200 {
+		return Errorf(CodeBadUserInput, "search text is longer than 200 characters")
+	}
+	if q.Limit < 1 || q.Limit > MaxPageSize {
+		return Errorf(CodeBadUserInput, "search limit must be between 1 and %d, got %d", MaxPageSize, q.Limit)
+	}
+	for _, k := range q.Kinds {
+		if !k.Valid() {
+			return Errorf(CodeBadUserInput, "unknown kind %q", k)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,222 @@
+// Package seed holds the knowledge graph's dataset: human-editable YAML files
+// under data/, every node and relationship cited to its source, embedded in
+// the binary and loaded idempotently into any kg.Store.
+package seed
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+
+	"github.com/goccy/go-yaml"
+
+	"marrakechgraph/kg"
+)
+
+// GAP is the document title that citations default to: the Global Action Plan.
+const GAP = "GANHRI Global Action Plan to support the protection and promotion of human rights defenders and civic space"
+
+// SourceFiles maps each cited document that is kept in the shared sources
+// folder to its file name there, so that its quotes can be verified.
+var SourceFiles = map[string]string{GAP: "global-action-plan.md"}
+
+// Actor is who the audit log names for changes made by loading the seed.
+const Actor = "seed"
+
+//go:embed data/*.yaml
+var files embed.FS
+
+// file is the layout of one seed file.
+type file struct {
+	Nodes []nodeSpec `yaml:"nodes"`
+	Edges []edgeSpec `yaml:"edges"`
+}
+
+type citationSpec struct {
+	Document string `yaml:"document"`
+	Section  string `yaml:"section"`
+	Quote    string `yaml:"quote"`
+}
+
+type nodeSpec struct {
+	ID          string         `yaml:"id"`
+	Kind        string         `yaml:"kind"`
+	Name        string         `yaml:"name"`
+	Acronym     string         `yaml:"acronym"`
+	Description string         `yaml:"description"`
+	Props       map[string]any `yaml:"props"`
+	Citations   []citationSpec `yaml:"citations"`
+	// Links are edges leaving this node.
+	Links []linkSpec `yaml:"links"`
+}
+
+// linkSpec is an edge from the enclosing node. Either Citations, or Quote
+// (with Section defaulting to the section of the node's first citation).
+type linkSpec struct {
+	Type      string         `yaml:"type"`
+	To        string         `yaml:"to"`
+	Section   string         `yaml:"section"`
+	Quote     string         `yaml:"quote"`
+	Citations []citationSpec `yaml:"citations"`
+}
+
+type edgeSpec struct {
+	From      string         `yaml:"from"`
+	Type      string         `yaml:"type"`
+	To        string         `yaml:"to"`
+	Citations []citationSpec `yaml:"citations"`
+}
+
+// Dataset is the parsed seed.
+type Dataset struct {
+	Nodes []kg.Node
+	Edges []kg.Edge
+}
+
+// Load parses the embedded seed files.
+func Load() (*Dataset, error) { return LoadFS(files, "data") }
+
+// LoadFS parses every .yaml file in dir of fsys, in name order, and checks
+// that the result is a consistent graph: unique IDs, known kinds and
+// relationship types, both ends of every edge present, citations everywhere.
+func LoadFS(fsys fs.FS, dir string) (*Dataset, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	ds := &Dataset{}
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var f file
+		if err := yaml.NewDecoder(bytes.NewReader(b), yaml.DisallowUnknownField()).Decode(&f); err != nil {
+			return nil, fmt.Errorf("seed %s: %w", name, err)
+		}
+		if err := ds.add(f); err != nil {
+			return nil, fmt.Errorf("seed %s: %w", name, err)
+		}
+	}
+	if err := ds.check(); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+func citations(specs []citationSpec, defaultSection string) []kg.Citation {
+	out := make([]kg.Citation, 0, len(specs))
+	for _, c := range specs {
+		doc := c.Document
+		if doc == "" {
+			doc = GAP
+		}
+		sec := c.Section
+		if sec == "" {
+			sec = defaultSection
+		}
+		out = append(out, kg.Citation{Document: doc, Section: sec, Quote: c.Quote})
+	}
+	return out
+}
+
+func (ds *Dataset) add(f file) error {
+	for _, ns := range f.Nodes {
+		props, err := kg.Normalize(ns.Props)
+		if err != nil {
+			return fmt.Errorf("node %s: %w", ns.ID, err)
+		}
+		n := kg.Node{
+			ID: ns.ID, Kind: kg.Kind(ns.Kind), Name: ns.Name, Acronym: ns.Acronym,
+			Description: ns.Description, Props: props, Citations: citations(ns.Citations, ""),
+		}
+		if err := n.Validate(); err != nil {
+			return err
+		}
+		ds.Nodes = append(ds.Nodes, n)
+		section := n.Citations[0].Section
+		for _, l := range ns.Links {
+			specs := l.Citations
+			if l.Quote != "" {
+				specs = append(specs, citationSpec{Section: l.Section, Quote: l.Quote})
+			}
+			ds.Edges = append(ds.Edges, kg.Edge{Type: kg.RelType(l.Type), From: n.ID, To: l.To, Citations: citations(specs, section)})
+		}
+	}
+	for _, es := range f.Edges {
+		ds.Edges = append(ds.Edges, kg.Edge{Type: kg.RelType(es.Type), From: es.From, To: es.To, Citations: citations(es.Citations, "")})
+	}
+	return nil
+}
+
+func (ds *Dataset) check() error {
+	kinds := map[string]kg.Kind{}
+	for _, n := range ds.Nodes {
+		if _, dup := kinds[n.ID]; dup {
+			return fmt.Errorf("seed: node %s is defined twice", n.ID)
+		}
+		kinds[n.ID] = n.Kind
+	}
+	edges := map[kg.EdgeKey]bool{}
+	for _, e := range ds.Edges {
+		if err := e.Validate(); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		if edges[e.Key()] {
+			return fmt.Errorf("seed: relationship %s is defined twice", e.Key())
+		}
+		edges[e.Key()] = true
+		from, ok := kinds[e.From]
+		if !ok {
+			return fmt.Errorf("seed: relationship %s: no node %s", e.Key(), e.From)
+		}
+		to, ok := kinds[e.To]
+		if !ok {
+			return fmt.Errorf("seed: relationship %s: no node %s", e.Key(), e.To)
+		}
+		if err := e.Type.ValidateEndpoints(from, to); err != nil {
+			return fmt.Errorf("seed: relationship %s: %w", e.Key(), err)
+		}
+	}
+	return nil
+}
+
+// Citations returns every citation in the dataset with a label saying where
+// it is used.
+func (ds *Dataset) Citations() (where []string, cits []kg.Citation) {
+	for _, n := range ds.Nodes {
+		for _, c := range n.Citations {
+			where, cits = append(where, n.ID), append(cits, c)
+		}
+	}
+	for _, e := range ds.Edges {
+		for _, c := range e.Citations {
+			where, cits = append(where, e.Key().String()), append(cits, c)
+		}
+	}
+	return where, cits
+}
+
+// ChangeSet returns the dataset as one change set: loading it into a store
+// that already holds it changes nothing.
+func (ds *Dataset) ChangeSet() kg.ChangeSet {
+	return kg.ChangeSet{Actor: Actor, Reason: "load seed dataset", PutNodes: ds.Nodes, PutEdges: ds.Edges}
+}
+
+// Apply loads the embedded seed into a store, atomically and idempotently.
+func Apply(ctx context.Context, s kg.Store) (*kg.ApplyResult, error) {
+	ds, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Apply(ctx, ds.ChangeSet())
+	if err != nil {
+		return nil, fmt.Errorf("load seed: %w", err)
+	}
+	return res, nil
+}
