@@ -104,6 +104,20 @@ func ValidateID(k Kind, id string) error {
 	return nil
 }
 
+// Regions are the four regions of GANHRI and its networks.
+var Regions = []string{"Africa", "Americas", "Asia-Pacific", "Europe"}
+
+// CanonicalRegion returns the region named by s (case-insensitive), and
+// whether there is one.
+func CanonicalRegion(s string) (string, bool) {
+	for _, r := range Regions {
+		if strings.EqualFold(r, strings.TrimSpace(s)) {
+			return r, true
+		}
+	}
+	return "", false
+}
+
 // Citation points to a passage of a source document.
 type Citation struct {
 	Document string `json:"document" yaml:"document"`

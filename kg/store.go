@@ -61,9 +61,10 @@ type PropFilter struct {
 	Values []any
 }
 
-// RelFilter keeps nodes that have an edge of Type, in Direction, to one of IDs.
+// RelFilter keeps nodes that have an edge of one of Types (any type when
+// empty), in Direction, to one of IDs.
 type RelFilter struct {
-	Type      RelType
+	Types     []RelType
 	Direction Direction
 	IDs       []string
 }
@@ -119,8 +120,10 @@ func (q FindQuery) Validate() error {
 		}
 	}
 	for _, f := range q.Related {
-		if !f.Type.Valid() {
-			return Errorf(CodeBadUserInput, "unknown relationship type %q", f.Type)
+		for _, t := range f.Types {
+			if !t.Valid() {
+				return Errorf(CodeBadUserInput, "unknown relationship type %q", t)
+			}
 		}
 		if !f.Direction.Valid() {
 			return Errorf(CodeBadUserInput, "unknown direction %q", f.Direction)

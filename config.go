@@ -1,0 +1,92 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// config is the server's configuration: each setting from a flag, else its
+// environment variable, else a safe default.
+type config struct {
+	Addr          string
+	Store         string
+	DataDir       string
+	Neo4jURI      string
+	Neo4jUser     string
+	Neo4jPassword string
+	Neo4jDatabase string
+	CORSOrigins   []string
+	LogLevel      slog.Level
+}
+
+// Store backends.
+const (
+	storeEmbedded = "embedded"
+	storeNeo4j    = "neo4j"
+)
+
+// parseConfig reads flags from args, with defaults from getenv.
+func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	var c config
+	var cors, level string
+	fs := flag.NewFlagSet("marrakechgraph", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
+	fs.StringVar(&c.Store, "store", env("STORE", storeEmbedded), "storage backend: embedded or neo4j (STORE)")
+	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./data"), "folder of the embedded store (DATA_DIR)")
+	fs.StringVar(&c.Neo4jURI, "neo4j-uri", env("NEO4J_URI", ""), "Neo4j URI: bolt://, neo4j:// or neo4j+s:// (NEO4J_URI)")
+	fs.StringVar(&c.Neo4jUser, "neo4j-user", env("NEO4J_USER", "neo4j"), "Neo4j user (NEO4J_USER)")
+	fs.StringVar(&c.Neo4jPassword, "neo4j-password", env("NEO4J_PASSWORD", ""), "Neo4j password (NEO4J_PASSWORD)")
+	fs.StringVar(&c.Neo4jDatabase, "neo4j-database", env("NEO4J_DATABASE", "neo4j"), "Neo4j database (NEO4J_DATABASE)")
+	fs.StringVar(&cors, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers; * for any; empty for none (CORS_ORIGINS)")
+	fs.StringVar(&level, "log-level", env("LOG_LEVEL", "info"), "log level: debug, info, warn or error (LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	for _, o := range strings.Split(cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return c, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	switch c.Store {
+	case storeEmbedded:
+		if c.DataDir == "" {
+			return c, fmt.Errorf("DATA_DIR must not be empty")
+		}
+	case storeNeo4j:
+		if c.Neo4jURI == "" {
+			return c, fmt.Errorf("STORE=neo4j needs NEO4J_URI")
+		}
+	default:
+		return c, fmt.Errorf("STORE must be %q or %q, not %q", storeEmbedded, storeNeo4j, c.Store)
+	}
+	return c, nil
+}
+
+// LogValue logs the configuration with secrets masked.
+func (c config) LogValue() slog.Value {
+	pw := ""
+	if c.Neo4jPassword != "" {
+		pw = "********"
+	}
+	return slog.GroupValue(
+		slog.String("addr", c.Addr), slog.String("store", c.Store), slog.String("data_dir", c.DataDir),
+		slog.String("neo4j_uri", c.Neo4jURI), slog.String("neo4j_user", c.Neo4jUser), slog.String("neo4j_password", pw),
+		slog.String("neo4j_database", c.Neo4jDatabase), slog.Any("cors_origins", c.CORSOrigins), slog.String("log_level", c.LogLevel.String()),
+	)
+}

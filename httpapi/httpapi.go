@@ -1,0 +1,218 @@
+// Package httpapi serves Marrakech Graph over HTTP: the GraphQL endpoint
+// (gqlgen, GET and POST, persisted queries, a query cache and a complexity
+// limit), health and readiness probes, CORS, request logging and the page
+// mounted at the root (GraphiQL).
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"marrakechgraph/graph"
+	"marrakechgraph/kg"
+	"marrakechgraph/resolvers"
+)
+
+// Options configure the HTTP API.
+type Options struct {
+	// Store serves every read and write.
+	Store kg.Store
+	// Logger receives request logs and internal errors.
+	Logger *slog.Logger
+	// CORSOrigins are the origins allowed to call the API from a browser;
+	// "*" allows any. Empty allows none (same-origin only).
+	CORSOrigins []string
+	// Root is served at "/" and below (GraphiQL); nil serves nothing there.
+	Root http.Handler
+	// ComplexityLimit bounds an operation's complexity; 0 means DefaultComplexityLimit.
+	ComplexityLimit int
+}
+
+// Limits of the GraphQL endpoint.
+const (
+	DefaultComplexityLimit = 2000
+	maxBodyBytes           = 1 << 20
+	queryCacheSize         = 1000
+	persistedQueryCacheSz  = 1000
+	readyTimeout           = 3 * time.Second
+)
+
+// New returns the API's HTTP handler.
+func New(o Options) http.Handler {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/query", GraphQL(o))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := o.Store.Ping(ctx); err != nil {
+			o.Logger.Warn("not ready", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "unreachable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	if o.Root != nil {
+		mux.Handle("/", o.Root)
+	}
+	var h http.Handler = mux
+	h = corsFor(o.CORSOrigins).Handler(h)
+	h = logRequests(o.Logger, h)
+	return h
+}
+
+// GraphQL returns the GraphQL endpoint alone.
+func GraphQL(o Options) http.Handler {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	limit := o.ComplexityLimit
+	if limit == 0 {
+		limit = DefaultComplexityLimit
+	}
+	srv := handler.New(graph.NewExecutableSchema(resolvers.New(o.Store)))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](persistedQueryCacheSz)})
+	srv.Use(extension.FixedComplexityLimit(limit))
+	srv.Use(resolvers.LoaderExtension{Store: o.Store})
+	srv.SetErrorPresenter(presentError(o.Logger))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return kg.Errorf(kg.CodeInternal, "internal error")
+	})
+	return http.MaxBytesHandler(srv, maxBodyBytes)
+}
+
+// presentError gives every error an extensions.code and hides internal
+// details from clients, logging them instead.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+		var domain *kg.Error
+		switch {
+		case errors.As(err, &domain):
+			gqlErr.Message = kg.ClientMessage(domain)
+			gqlErr.Extensions["code"] = string(domain.Code)
+			if domain.Code == kg.CodeInternal {
+				log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
+			}
+		case isArgumentValueError(gqlErr):
+			gqlErr.Extensions["code"] = string(kg.CodeBadUserInput)
+		case gqlErr.Extensions["code"] != nil:
+			// Parse and validation errors keep gqlgen's codes.
+		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+			gqlErr.Message = "request cancelled or timed out"
+			gqlErr.Extensions["code"] = string(kg.CodeUnavailable)
+		default:
+			log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
+			gqlErr.Message = "internal error"
+			gqlErr.Extensions["code"] = string(kg.CodeInternal)
+		}
+		return gqlErr
+	}
+}
+
+// isArgumentValueError reports whether a validation error is about the
+// value of an argument or variable (a wrong enum value, a string for an
+// integer), which is the client's input rather than the query's shape.
+func isArgumentValueError(e *gqlerror.Error) bool {
+	if e.Rule == "ValuesOfCorrectType" {
+		return true
+	}
+	if len(e.Path) > 0 {
+		if name, ok := e.Path[0].(ast.PathName); ok && name == "variable" {
+			return true
+		}
+	}
+	return false
+}
+
+func corsFor(origins []string) *cors.Cors {
+	return cors.New(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept"},
+		MaxAge:         600,
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests logs one line per request: never the query's variables or
+// body, which may hold sensitive data.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error("panic in handler", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if rec.status == 0 {
+					writeJSON(rec, http.StatusInternalServerError, map[string]any{
+						"errors": []map[string]any{{"message": "internal error", "extensions": map[string]string{"code": string(kg.CodeInternal)}}},
+					})
+				}
+			}
+			level := slog.LevelInfo
+			if strings.HasPrefix(r.URL.Path, "/healthz") || strings.HasPrefix(r.URL.Path, "/readyz") {
+				level = slog.LevelDebug
+			}
+			log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}

@@ -1,0 +1,184 @@
+package resolvers
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"marrakechgraph/graph/model"
+	"marrakechgraph/kg"
+)
+
+// actionQuery turns the arguments of Query.actions into a store query.
+func (r *Resolver) actionQuery(ctx context.Context, first *int, after *string, f *model.ActionFilter, order *model.ActionOrder) (kg.FindQuery, error) {
+	q := kg.FindQuery{Kind: kg.KindAction, OrderBy: kg.PropSeq}
+	if err := r.pageArgs(&q, first, after); err != nil {
+		return q, err
+	}
+	if order != nil {
+		field := map[model.ActionOrderField]string{
+			model.ActionOrderFieldNumber: kg.PropSeq, model.ActionOrderFieldName: kg.OrderByName, model.ActionOrderFieldID: kg.OrderByID,
+		}[order.Field]
+		q.OrderBy, q.Desc = orderOf(field, order.Direction)
+	}
+	if f != nil {
+		if f.Objective != nil {
+			if err := r.checkRef(ctx, "filter.objective", *f.Objective, kg.KindObjective); err != nil {
+				return q, err
+			}
+			q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelUnderObjective}, Direction: kg.Outgoing, IDs: []string{*f.Objective}})
+		}
+		if f.Commitment != nil {
+			if err := r.checkRef(ctx, "filter.commitment", *f.Commitment, kg.KindCommitment); err != nil {
+				return q, err
+			}
+			q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing, IDs: []string{*f.Commitment}})
+		}
+		if f.Pillar != nil {
+			cs, err := r.listOf(ctx, kg.KindCommitment, kg.OrderByID, kg.PropFilter{Key: "pillar", Values: []any{string(*f.Pillar)}})
+			if err != nil {
+				return q, err
+			}
+			ids := make([]string, len(cs))
+			for i, c := range cs {
+				ids[i] = c.ID
+			}
+			q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing, IDs: ids})
+		}
+		if f.Partner != nil {
+			if err := r.checkChannel(ctx, "filter.partner", *f.Partner); err != nil {
+				return q, err
+			}
+			q.Related = append(q.Related, kg.RelFilter{Types: kg.ChannelRelTypes, Direction: kg.Outgoing, IDs: []string{*f.Partner}})
+		}
+		if f.RiskGroup != nil {
+			if err := r.checkRef(ctx, "filter.riskGroup", *f.RiskGroup, kg.KindRiskGroup); err != nil {
+				return q, err
+			}
+			q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelTargets}, Direction: kg.Outgoing, IDs: []string{*f.RiskGroup}})
+		}
+		if f.Text != nil {
+			q.Text = *f.Text
+		}
+	}
+	return q, q.Validate()
+}
+
+// mechanismQuery turns the arguments of Query.mechanisms into a store query.
+func (r *Resolver) mechanismQuery(ctx context.Context, first *int, after *string, f *model.MechanismFilter, order *model.MechanismOrder) (kg.FindQuery, error) {
+	q := kg.FindQuery{Kind: kg.KindMechanism, OrderBy: kg.OrderByName}
+	if err := r.pageArgs(&q, first, after); err != nil {
+		return q, err
+	}
+	if order != nil {
+		field := map[model.MechanismOrderField]string{
+			model.MechanismOrderFieldName: kg.OrderByName, model.MechanismOrderFieldID: kg.OrderByID,
+		}[order.Field]
+		q.OrderBy, q.Desc = orderOf(field, order.Direction)
+	}
+	if f != nil {
+		if len(f.Category) > 0 {
+			vals := make([]any, len(f.Category))
+			for i, c := range f.Category {
+				vals[i] = string(c)
+			}
+			q.Props = append(q.Props, kg.PropFilter{Key: "category", Values: vals})
+		}
+		if f.Region != nil {
+			region, err := regionArg("filter.region", *f.Region)
+			if err != nil {
+				return q, err
+			}
+			q.Props = append(q.Props, kg.PropFilter{Key: "region", Values: []any{region}})
+		}
+		if f.Action != nil {
+			if err := r.checkRef(ctx, "filter.action", *f.Action, kg.KindAction); err != nil {
+				return q, err
+			}
+			q.Related = append(q.Related, kg.RelFilter{Types: kg.ChannelRelTypes, Direction: kg.Incoming, IDs: []string{*f.Action}})
+		}
+		if f.Text != nil {
+			q.Text = *f.Text
+		}
+	}
+	return q, q.Validate()
+}
+
+var countryCodeRE = regexp.MustCompile(`^[A-Z]{2}$`)
+
+// nhriQuery turns the arguments of Query.nhris into a store query.
+func (r *Resolver) nhriQuery(ctx context.Context, first *int, after *string, f *model.NHRIFilter, order *model.NHRIOrder) (kg.FindQuery, error) {
+	q := kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByName}
+	if err := r.pageArgs(&q, first, after); err != nil {
+		return q, err
+	}
+	if order != nil {
+		field := map[model.NHRIOrderField]string{
+			model.NHRIOrderFieldName: kg.OrderByName, model.NHRIOrderFieldID: kg.OrderByID,
+			model.NHRIOrderFieldCountry: "country", model.NHRIOrderFieldAccreditationYear: "accreditationYear",
+		}[order.Field]
+		q.OrderBy, q.Desc = orderOf(field, order.Direction)
+	}
+	if f != nil {
+		if f.Country != nil {
+			code := strings.ToUpper(strings.TrimSpace(*f.Country))
+			if !countryCodeRE.MatchString(code) {
+				return q, kg.Errorf(kg.CodeBadUserInput, "filter.country: %q is not an ISO 3166-1 alpha-2 code", *f.Country)
+			}
+			q.Props = append(q.Props, kg.PropFilter{Key: "country", Values: []any{code}})
+		}
+		if f.Region != nil {
+			region, err := regionArg("filter.region", *f.Region)
+			if err != nil {
+				return q, err
+			}
+			q.Props = append(q.Props, kg.PropFilter{Key: "region", Values: []any{region}})
+		}
+		if f.AccreditationStatus != nil {
+			q.Props = append(q.Props, kg.PropFilter{Key: "accreditationStatus", Values: []any{string(*f.AccreditationStatus)}})
+		}
+		if f.Network != nil {
+			if err := r.checkRef(ctx, "filter.network", *f.Network, kg.KindNetwork); err != nil {
+				return q, err
+			}
+			q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelMemberOf}, Direction: kg.Outgoing, IDs: []string{*f.Network}})
+		}
+		if f.Text != nil {
+			q.Text = *f.Text
+		}
+	}
+	return q, q.Validate()
+}
+
+// pageArgs checks `first` and `after` and sets them on q.
+func (r *Resolver) pageArgs(q *kg.FindQuery, first *int, after *string) error {
+	n, err := pageSize(first, defaultPageSize)
+	if err != nil {
+		return err
+	}
+	q.First = n
+	if after != nil {
+		q.After = *after
+	}
+	return nil
+}
+
+func regionArg(arg, s string) (string, error) {
+	region, ok := kg.CanonicalRegion(s)
+	if !ok {
+		return "", kg.Errorf(kg.CodeBadUserInput, "%s: unknown region %q (one of %s)", arg, s, strings.Join(kg.Regions, ", "))
+	}
+	return region, nil
+}
+
+// checkChannel verifies that an ID names a network, mechanism or NHRI.
+func (r *Resolver) checkChannel(ctx context.Context, arg, id string) error {
+	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
+	if err != nil {
+		return err
+	}
+	if n == nil || (n.Kind != kg.KindMechanism && n.Kind != kg.KindNetwork && n.Kind != kg.KindNHRI) {
+		return kg.Errorf(kg.CodeBadUserInput, "%s: no network, mechanism or NHRI has the ID %q", arg, id)
+	}
+	return nil
+}

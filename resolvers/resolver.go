@@ -1,0 +1,145 @@
+// Package resolvers holds the GraphQL resolvers: argument checks, per-request
+// loaders and calls into the domain. They never know which backend runs.
+package resolvers
+
+//go:generate go tool gqlgen generate --config ../gqlgen.yml
+
+import (
+	"context"
+
+	"marrakechgraph/graph"
+	"marrakechgraph/graph/model"
+	"marrakechgraph/kg"
+)
+
+// Resolver is the root of the resolver tree.
+type Resolver struct {
+	Store kg.Store
+}
+
+// New returns the executable schema's configuration over a store.
+func New(store kg.Store) graph.Config {
+	return graph.Config{Resolvers: &Resolver{Store: store}}
+}
+
+// Page sizes of lists and connections.
+const (
+	defaultPageSize   = 50
+	defaultSearchSize = 20
+)
+
+// pageSize checks a `first` argument.
+func pageSize(first *int, def int) (int, error) {
+	if first == nil {
+		return def, nil
+	}
+	if *first < 1 || *first > kg.MaxPageSize {
+		return 0, kg.Errorf(kg.CodeBadUserInput, "first must be between 1 and %d, got %d", kg.MaxPageSize, *first)
+	}
+	return *first, nil
+}
+
+// related loads the nodes joined to id by edges matching q, in canonical order.
+func (r *Resolver) related(ctx context.Context, id string, dir kg.Direction, types []kg.RelType, kinds ...kg.Kind) ([]*kg.Node, error) {
+	ns, err := r.loadersFor(ctx).neighborLoader(kg.NeighborQuery{Direction: dir, Types: types, Kinds: kinds}).Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*kg.Node, 0, len(ns))
+	seen := map[string]bool{}
+	for _, n := range ns {
+		if !seen[n.Node.ID] {
+			seen[n.Node.ID] = true
+			out = append(out, n.Node)
+		}
+	}
+	return out, nil
+}
+
+// relatedOne loads the first node joined to id by an edge of type t.
+func (r *Resolver) relatedOne(ctx context.Context, id string, dir kg.Direction, t kg.RelType, kind kg.Kind) (*kg.Node, error) {
+	ns, err := r.related(ctx, id, dir, []kg.RelType{t}, kind)
+	if err != nil || len(ns) == 0 {
+		return nil, err
+	}
+	return ns[0], nil
+}
+
+// relationships resolves the `relationships` field of any entity.
+func (r *Resolver) relationships(ctx context.Context, id string, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
+	dir := kg.Both
+	if direction != nil {
+		dir = kg.Direction(*direction)
+	}
+	q := kg.NeighborQuery{Direction: dir}
+	for _, t := range types {
+		q.Types = append(q.Types, kg.RelType(t))
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	ns, err := r.loadersFor(ctx).neighborLoader(q).Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Relationship, len(ns))
+	for i, n := range ns {
+		d := model.DirectionOut
+		if n.Edge.To == id {
+			d = model.DirectionIn
+		}
+		out[i] = &model.Relationship{
+			Type: model.RelationType(n.Edge.Type), Direction: d, Node: toEntity(n.Node), Citations: citations(n.Edge.Citations),
+		}
+	}
+	return out, nil
+}
+
+// findAll returns every node a query matches, walking its pages.
+func (r *Resolver) findAll(ctx context.Context, q kg.FindQuery) ([]*kg.Node, error) {
+	q.First = kg.MaxPageSize
+	var out []*kg.Node
+	for {
+		p, err := r.Store.Find(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Nodes...)
+		if !p.HasNextPage || len(p.Cursors) == 0 {
+			return out, nil
+		}
+		q.After = p.Cursors[len(p.Cursors)-1]
+	}
+}
+
+// listOf returns all nodes of a kind, in an order, with optional filters.
+func (r *Resolver) listOf(ctx context.Context, kind kg.Kind, orderBy string, filters ...kg.PropFilter) ([]*kg.Node, error) {
+	return r.findAll(ctx, kg.FindQuery{Kind: kind, OrderBy: orderBy, Props: filters})
+}
+
+// checkRef verifies that an ID given as a filter names an entity of a kind.
+func (r *Resolver) checkRef(ctx context.Context, arg, id string, kind kg.Kind) error {
+	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
+	if err != nil {
+		return err
+	}
+	if n == nil || n.Kind != kind {
+		return kg.Errorf(kg.CodeBadUserInput, "%s: no %s has the ID %q", arg, kind, id)
+	}
+	return nil
+}
+
+// pageInfo builds a connection's page info from a store page.
+func pageInfo(p *kg.Page) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage}
+	if len(p.Cursors) > 0 {
+		pi.StartCursor = &p.Cursors[0]
+		pi.EndCursor = &p.Cursors[len(p.Cursors)-1]
+	}
+	return pi
+}
+
+// orderOf maps an optional order argument to the store's order field.
+func orderOf(field string, dir model.OrderDirection) (string, bool) {
+	return field, dir == model.OrderDirectionDesc
+}

@@ -1,0 +1,130 @@
+package resolvers_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"marrakechgraph/graph"
+	"marrakechgraph/resolvers"
+)
+
+// contract is the part of the schema partner dashboards are built against.
+// It must hold exactly: every field here, with exactly this type and these
+// arguments.
+const contract = `
+interface Node { id: ID! }
+interface Entity implements Node { id: ID! name: String! acronym: String description: String citations: [Citation!]! }
+type Citation { document: String! section: String! quote: String! }
+enum Pillar { PROMOTION PROTECTION COOPERATION }
+type Query {
+  node(id: ID!): Node
+  search(text: String!, first: Int): [Node!]!
+  objectives: [Objective!]!
+  commitments: [Commitment!]!
+  actions(first: Int, after: String, filter: ActionFilter): ActionConnection!
+  networks: [Network!]!
+  mechanisms(first: Int, after: String, filter: MechanismFilter): MechanismConnection!
+  nhris(first: Int, after: String, filter: NHRIFilter): NHRIConnection!
+  instruments: [Instrument!]!
+  riskGroups: [RiskGroup!]!
+  threatTypes: [ThreatType!]!
+}
+type SupportChannel { channel: Entity! via: [Action!]! }
+type Objective implements Entity & Node { id: ID! name: String! acronym: String description: String citations: [Citation!]! number: Int! actions: [Action!]! }
+type Commitment implements Entity & Node { id: ID! name: String! acronym: String description: String citations: [Citation!]! pillar: Pillar! actions: [Action!]! supportChannels: [SupportChannel!]! }
+type Action implements Entity & Node { id: ID! name: String! acronym: String description: String citations: [Citation!]! text: String! objective: Objective! commitment: Commitment partners: [Entity!]! }
+type ActionConnection { totalCount: Int! edges: [ActionEdge!]! pageInfo: PageInfo! }
+type ActionEdge { cursor: String! node: Action! }
+type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
+input ActionFilter { objective: ID }
+input MechanismFilter { region: String }
+input NHRIFilter { country: String }
+type Network { id: ID! }
+type Mechanism { id: ID! }
+type NHRI { id: ID! }
+type Instrument { id: ID! }
+type RiskGroup { id: ID! }
+type ThreatType { id: ID! }
+type MechanismConnection { totalCount: Int! edges: [MechanismEdge!]! pageInfo: PageInfo! }
+type MechanismEdge { cursor: String! node: Mechanism! }
+type NHRIConnection { totalCount: Int! edges: [NHRIEdge!]! pageInfo: PageInfo! }
+type NHRIEdge { cursor: String! node: NHRI! }
+`
+
+func served() *ast.Schema {
+	return graph.NewExecutableSchema(resolvers.New(nil)).Schema()
+}
+
+func TestSchemaHoldsTheContract(t *testing.T) {
+	want, gerr := gqlparser.LoadSchema(&ast.Source{Name: "contract.graphqls", Input: contract})
+	require.Nil(t, gerr)
+	got := served()
+	for name, wt := range want.Types {
+		if wt.BuiltIn || strings.HasPrefix(name, "__") || name == "Query" && len(wt.Fields) == 0 {
+			continue
+		}
+		gt := got.Types[name]
+		require.NotNil(t, gt, "type %s", name)
+		assert.Equal(t, wt.Kind, gt.Kind, "kind of %s", name)
+		for _, iface := range wt.Interfaces {
+			assert.Contains(t, gt.Interfaces, iface, "%s implements %s", name, iface)
+		}
+		for _, ev := range wt.EnumValues {
+			assert.NotNil(t, gt.EnumValues.ForName(ev.Name), "%s.%s", name, ev.Name)
+		}
+		if wt.Kind == ast.Enum {
+			assert.Len(t, gt.EnumValues, len(wt.EnumValues), "enum %s has exactly the contract's values", name)
+		}
+		for _, wf := range wt.Fields {
+			if strings.HasPrefix(wf.Name, "__") {
+				continue
+			}
+			gf := gt.Fields.ForName(wf.Name)
+			require.NotNil(t, gf, "field %s.%s", name, wf.Name)
+			assert.Equal(t, wf.Type.String(), gf.Type.String(), "type of %s.%s", name, wf.Name)
+			for _, wa := range wf.Arguments {
+				ga := gf.Arguments.ForName(wa.Name)
+				require.NotNil(t, ga, "argument %s.%s(%s)", name, wf.Name, wa.Name)
+				assert.Equal(t, wa.Type.String(), ga.Type.String(), "type of %s.%s(%s)", name, wf.Name, wa.Name)
+			}
+			for _, ga := range gf.Arguments {
+				if wf.Arguments.ForName(ga.Name) == nil {
+					assert.False(t, ga.Type.NonNull && ga.DefaultValue == nil,
+						"added argument %s.%s(%s) must be optional", name, wf.Name, ga.Name)
+				}
+			}
+		}
+		if wt.Kind == ast.Interface {
+			assert.Len(t, gt.Fields, len(wt.Fields), "interface %s has exactly the contract's fields", name)
+		}
+	}
+}
+
+func TestEveryTypeAndFieldIsDocumented(t *testing.T) {
+	s := served()
+	var missing []string
+	for name, typ := range s.Types {
+		if typ.BuiltIn || strings.HasPrefix(name, "__") {
+			continue
+		}
+		if strings.TrimSpace(typ.Description) == "" && name != "Query" {
+			missing = append(missing, "type "+name)
+		}
+		for _, f := range typ.Fields {
+			if !strings.HasPrefix(f.Name, "__") && strings.TrimSpace(f.Description) == "" {
+				missing = append(missing, name+"."+f.Name)
+			}
+		}
+		for _, v := range typ.EnumValues {
+			if strings.TrimSpace(v.Description) == "" {
+				missing = append(missing, name+"."+v.Name)
+			}
+		}
+	}
+	assert.Empty(t, missing, "undocumented types, fields or enum values")
+}

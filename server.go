@@ -1,0 +1,124 @@
+// Command marrakechgraph serves the Marrakech Graph GraphQL API: the
+// knowledge graph of GANHRI's Global Action Plan on human rights defenders
+// and civic space, with GraphiQL at "/".
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"marrakechgraph/bolt"
+	"marrakechgraph/graphiql"
+	"marrakechgraph/httpapi"
+	"marrakechgraph/kg"
+	"marrakechgraph/seed"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "marrakechgraph:", err)
+		os.Exit(1)
+	}
+}
+
+const shutdownTimeout = 20 * time.Second
+
+// run starts the server and blocks until ctx is cancelled, then shuts down
+// gracefully.
+func run(ctx context.Context, args []string, getenv func(string) string) error {
+	start := time.Now()
+	cfg, err := parseConfig(args, getenv, os.Stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("configuration: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	slog.SetDefault(log)
+	log.Info("starting", "config", cfg)
+
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Error("closing store", "err", err)
+		}
+	}()
+
+	res, err := seed.Apply(ctx, store)
+	if err != nil {
+		return err
+	}
+	log.Info("seed loaded", "created", res.Created, "updated", res.Updated, "unchanged", res.Unchanged)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler: httpapi.New(httpapi.Options{
+			Store: store, Logger: log, CORSOrigins: cfg.CORSOrigins, Root: graphiql.Handler(graphiql.Options{}),
+		}),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "graphiql", "http://"+displayAddr(ln.Addr()), "startup_ms", time.Since(start).Milliseconds())
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openStore opens the configured backend.
+func openStore(ctx context.Context, cfg config) (kg.Store, error) {
+	switch cfg.Store {
+	case storeEmbedded:
+		s, err := bolt.Open(cfg.DataDir)
+		if err != nil {
+			return nil, fmt.Errorf("open embedded store in %s: %w", cfg.DataDir, err)
+		}
+		return s, nil
+	default:
+		return nil, fmt.Errorf("STORE=%s: this backend is not available yet; use STORE=embedded", cfg.Store)
+	}
+}
+
+// displayAddr turns a listen address into one a browser can open.
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		if ok {
+			return fmt.Sprintf("localhost:%d", tcp.Port)
+		}
+	}
+	return a.String()
+}
