@@ -1,7 +1,7 @@
 // Package graphiql serves the GraphiQL page of Marrakech Graph without any
 // CDN: GraphiQL and React are embedded in the binary and served from the
 // same origin, each with Subresource Integrity, under a Content-Security-Policy
-// that allows nothing but the page's own origin.
+// that admits no inline script, no eval and nothing from another origin.
 //
 // Mount the handler at "/" (or under any prefix ending in "/", with
 // http.StripPrefix): it answers the page at "/" and the files under

@@ -336,6 +336,26 @@ func TestAssetsServed(t *testing.T) {
 	}
 }
 
+func TestMountedUnderPrefix(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle("/ui/", http.StripPrefix("/ui", Handler(Options{})))
+	rec := get(t, mux, http.MethodGet, "/ui/", nil)
+	require.Equal(t, http.StatusOK, rec.Code)
+	base, _ := url.Parse("http://example.test/ui/")
+	n := 0
+	for _, tg := range parseTags(t, rec.Body.String()) {
+		if tg.url == "" || tg.url == "data:," {
+			continue
+		}
+		u, err := base.Parse(tg.url)
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(u.Path, "/ui"+AssetsPath), u.Path)
+		assert.Equal(t, http.StatusOK, get(t, mux, http.MethodGet, u.Path, nil).Code, u.Path)
+		n++
+	}
+	assert.Equal(t, 6, n)
+}
+
 func TestUnknownPathsAreNotFound(t *testing.T) {
 	h := Handler(Options{})
 	for _, p := range []string{

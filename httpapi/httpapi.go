@@ -5,10 +5,12 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -105,7 +107,40 @@ func GraphQL(o Options) http.Handler {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
 	})
-	return http.MaxBytesHandler(srv, maxBodyBytes)
+	return limitBody(srv, maxBodyBytes)
+}
+
+// limitBody refuses request bodies over limit bytes with 413 and a GraphQL
+// error, before the GraphQL transport reads them.
+func limitBody(next http.Handler, limit int64) http.Handler {
+	tooLarge := func(w http.ResponseWriter) {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
+			"message":    fmt.Sprintf("request body is larger than %d bytes", limit),
+			"extensions": map[string]string{"code": string(kg.CodeBadUserInput)},
+		}}})
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			tooLarge(w)
+			return
+		}
+		if r.Body != nil && r.ContentLength < 0 {
+			b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+			if err != nil {
+				writeJSON(w, http.StatusBadRequest, map[string]any{"errors": []map[string]any{{
+					"message": "could not read request body", "extensions": map[string]string{"code": string(kg.CodeBadUserInput)},
+				}}})
+				return
+			}
+			if int64(len(b)) > limit {
+				tooLarge(w)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		next.ServeHTTP(w, r)
+	})
 }
 
 // presentError gives every error an extensions.code and hides internal

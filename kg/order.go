@@ -91,7 +91,7 @@ func (c Cursor) After(n *Node) bool {
 
 // SortNeighbors puts neighbours in their canonical order: by relationship
 // type, then by the neighbour's document order (PropSeq, unset last), then
-// by the neighbour's ID.
+// by the neighbour's ID, then by the edge's source.
 func SortNeighbors(ns []Neighbor) {
 	slices.SortFunc(ns, func(a, b Neighbor) int {
 		if r := strings.Compare(string(a.Edge.Type), string(b.Edge.Type)); r != 0 {
@@ -107,7 +107,10 @@ func SortNeighbors(ns []Neighbor) {
 		case !aok && bok:
 			return 1
 		}
-		return strings.Compare(a.Node.ID, b.Node.ID)
+		if r := strings.Compare(a.Node.ID, b.Node.ID); r != 0 {
+			return r
+		}
+		return strings.Compare(a.Edge.From, b.Edge.From)
 	})
 }
 

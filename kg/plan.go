@@ -114,8 +114,6 @@ func MakePlan(cs ChangeSet, cur Current, now time.Time) (*Plan, error) {
 		case old == nil:
 			entry(OpCreate, n.ID, nil, nil, n)
 			p.Result.Created++
-		case old.Kind != n.Kind:
-			return nil, Errorf(CodeConflict, "node %s is a %s and cannot become a %s", n.ID, old.Kind, n.Kind)
 		case old.Equal(&n):
 			p.Result.Unchanged++
 			continue

@@ -2,8 +2,6 @@
 // loaders and calls into the domain. They never know which backend runs.
 package resolvers
 
-//go:generate go tool gqlgen generate --config ../gqlgen.yml
-
 import (
 	"context"
 

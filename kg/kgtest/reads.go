@@ -328,16 +328,16 @@ func (s *suite) testFind(t *testing.T) {
 				{Key: "pillar", Values: []any{"Protection", "Cooperation"}},
 				{Key: "year", Values: []any{int64(2021), int64(2022)}},
 			}}, []string{a1, a4, a6}},
-			{"RelatedOut", kg.FindQuery{Related: []kg.RelFilter{{Type: kg.RelImplements, Direction: kg.Outgoing, IDs: []string{c1}}}}, []string{a1, a3, a6}},
-			{"RelatedOr", kg.FindQuery{Related: []kg.RelFilter{{Type: kg.RelImplements, Direction: kg.Outgoing, IDs: []string{c1, c2}}}}, []string{a1, a2, a3, a5, a6}},
+			{"RelatedOut", kg.FindQuery{Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing, IDs: []string{c1}}}}, []string{a1, a3, a6}},
+			{"RelatedOr", kg.FindQuery{Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing, IDs: []string{c1, c2}}}}, []string{a1, a2, a3, a5, a6}},
 			{"RelatedAnd", kg.FindQuery{Related: []kg.RelFilter{
-				{Type: kg.RelImplements, Direction: kg.Outgoing, IDs: []string{c1}},
-				{Type: kg.RelUnderObjective, Direction: kg.Outgoing, IDs: []string{o1}},
+				{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing, IDs: []string{c1}},
+				{Types: []kg.RelType{kg.RelUnderObjective}, Direction: kg.Outgoing, IDs: []string{o1}},
 			}}, []string{a1, a6}},
-			{"RelatedWrongDirection", kg.FindQuery{Related: []kg.RelFilter{{Type: kg.RelImplements, Direction: kg.Incoming, IDs: []string{c1}}}}, nil},
-			{"RelatedBoth", kg.FindQuery{Related: []kg.RelFilter{{Type: kg.RelImplements, Direction: kg.Both, IDs: []string{c2}}}}, []string{a2, a5}},
-			{"RelatedUnknownID", kg.FindQuery{Related: []kg.RelFilter{{Type: kg.RelImplements, Direction: kg.Outgoing, IDs: []string{"commitment:nope"}}}}, nil},
-			{"RelatedNoIDs", kg.FindQuery{Related: []kg.RelFilter{{Type: kg.RelImplements, Direction: kg.Outgoing}}}, nil},
+			{"RelatedWrongDirection", kg.FindQuery{Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Incoming, IDs: []string{c1}}}}, nil},
+			{"RelatedBoth", kg.FindQuery{Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Both, IDs: []string{c2}}}}, []string{a2, a5}},
+			{"RelatedUnknownID", kg.FindQuery{Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing, IDs: []string{"commitment:nope"}}}}, nil},
+			{"RelatedNoIDs", kg.FindQuery{Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing}}}, nil},
 			{"Text", kg.FindQuery{Text: "reprisals"}, []string{a1}},
 			{"TextInTextProp", kg.FindQuery{Text: "REPORT threats"}, []string{a3}},
 			{"TextSubstring", kg.FindQuery{Text: "report"}, []string{a3, a5}},
@@ -345,7 +345,7 @@ func (s *suite) testFind(t *testing.T) {
 			{"TextNoMatch", kg.FindQuery{Text: "elephant"}, nil},
 			{"Everything", kg.FindQuery{
 				Props:   []kg.PropFilter{{Key: "pillar", Values: []any{"Protection"}}},
-				Related: []kg.RelFilter{{Type: kg.RelImplements, Direction: kg.Outgoing, IDs: []string{c1}}},
+				Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing, IDs: []string{c1}}},
 				Text:    "defenders",
 			}, []string{a1, a6}},
 		}
@@ -364,13 +364,21 @@ func (s *suite) testFind(t *testing.T) {
 			f    kg.RelFilter
 			want []string
 		}{
-			{kg.KindMechanism, kg.RelFilter{Type: kg.RelEngages, Direction: kg.Incoming, IDs: []string{a1}}, []string{achpr, ishr, unsr}},
-			{kg.KindMechanism, kg.RelFilter{Type: kg.RelEngages, Direction: kg.Outgoing, IDs: []string{a1}}, nil},
-			{kg.KindMechanism, kg.RelFilter{Type: kg.RelReportsTo, Direction: kg.Incoming, IDs: []string{a3}}, []string{unsr}},
-			{kg.KindMechanism, kg.RelFilter{Type: kg.RelReportsTo, Direction: kg.Incoming, IDs: []string{a1}}, nil},
-			{kg.KindNetwork, kg.RelFilter{Type: kg.RelPartOf, Direction: kg.Both, IDs: []string{ganhri}}, []string{apf}},
-			{kg.KindNetwork, kg.RelFilter{Type: kg.RelPartOf, Direction: kg.Both, IDs: []string{apf}}, []string{ganhri}},
-			{kg.KindNetwork, kg.RelFilter{Type: kg.RelPartOf, Direction: kg.Incoming, IDs: []string{apf}}, []string{ganhri}},
+			{kg.KindMechanism, kg.RelFilter{Types: []kg.RelType{kg.RelEngages}, Direction: kg.Incoming, IDs: []string{a1}}, []string{achpr, ishr, unsr}},
+			{kg.KindMechanism, kg.RelFilter{Types: []kg.RelType{kg.RelEngages}, Direction: kg.Outgoing, IDs: []string{a1}}, nil},
+			{kg.KindMechanism, kg.RelFilter{Types: []kg.RelType{kg.RelReportsTo}, Direction: kg.Incoming, IDs: []string{a3}}, []string{unsr}},
+			{kg.KindMechanism, kg.RelFilter{Types: []kg.RelType{kg.RelReportsTo}, Direction: kg.Incoming, IDs: []string{a1}}, nil},
+			{kg.KindNetwork, kg.RelFilter{Types: []kg.RelType{kg.RelPartOf}, Direction: kg.Both, IDs: []string{ganhri}}, []string{apf}},
+			{kg.KindNetwork, kg.RelFilter{Types: []kg.RelType{kg.RelPartOf}, Direction: kg.Both, IDs: []string{apf}}, []string{ganhri}},
+			{kg.KindNetwork, kg.RelFilter{Types: []kg.RelType{kg.RelPartOf}, Direction: kg.Incoming, IDs: []string{apf}}, []string{ganhri}},
+			// Several types: any of them; no types: any type.
+			{kg.KindMechanism, kg.RelFilter{Types: []kg.RelType{kg.RelEngages, kg.RelInformsOn}, Direction: kg.Incoming, IDs: []string{a2, a3}}, []string{achpr, unsr}},
+			{kg.KindMechanism, kg.RelFilter{Types: []kg.RelType{kg.RelEngages}, Direction: kg.Incoming, IDs: []string{a2}}, nil},
+			{kg.KindMechanism, kg.RelFilter{Direction: kg.Incoming, IDs: []string{a2}}, []string{achpr}},
+			{kg.KindNetwork, kg.RelFilter{Direction: kg.Incoming, IDs: []string{a2, a4}}, []string{ganhri}},
+			{kg.KindAction, kg.RelFilter{Direction: kg.Outgoing, IDs: []string{unsr, women}}, []string{a1, a3, a6}},
+			{kg.KindAction, kg.RelFilter{Direction: kg.Both, IDs: []string{o3}}, []string{a4, a7}},
+			{kg.KindAction, kg.RelFilter{Direction: kg.Incoming, IDs: []string{o3}}, nil},
 		} {
 			page, err := st.Find(ctx, kg.FindQuery{Kind: tc.kind, Related: []kg.RelFilter{tc.f}, OrderBy: kg.OrderByID, First: 10})
 			require.NoError(t, err)
@@ -387,8 +395,8 @@ func (s *suite) testFind(t *testing.T) {
 		}
 		// Filtered: Protection or Promotion, by year descending.
 		q := kg.FindQuery{
-			Kind:  kg.KindAction,
-			Props: []kg.PropFilter{{Key: "pillar", Values: []any{"Protection", "Promotion"}}},
+			Kind:    kg.KindAction,
+			Props:   []kg.PropFilter{{Key: "pillar", Values: []any{"Protection", "Promotion"}}},
 			OrderBy: "year", Desc: true, First: 2,
 		}
 		walkPages(t, st, q, []string{a3, a5, a6, a2, a1})
@@ -432,8 +440,12 @@ func (s *suite) testFind(t *testing.T) {
 			"CursorOtherDirection": func(q *kg.FindQuery) { q.Desc = true; q.After = nameCursor },
 			"BadFilterKey":         func(q *kg.FindQuery) { q.Props = []kg.PropFilter{{Key: "Bad-Key", Values: []any{"x"}}} },
 			"BadFilterValue":       func(q *kg.FindQuery) { q.Props = []kg.PropFilter{{Key: "year", Values: []any{2021.5}}} },
-			"BadRelatedType":       func(q *kg.FindQuery) { q.Related = []kg.RelFilter{{Type: "LIKES", Direction: kg.Both, IDs: []string{a1}}} },
-			"BadRelatedDirection":  func(q *kg.FindQuery) { q.Related = []kg.RelFilter{{Type: kg.RelEngages, Direction: "UP", IDs: []string{a1}}} },
+			"BadRelatedType": func(q *kg.FindQuery) {
+				q.Related = []kg.RelFilter{{Types: []kg.RelType{"LIKES"}, Direction: kg.Both, IDs: []string{a1}}}
+			},
+			"BadRelatedDirection": func(q *kg.FindQuery) {
+				q.Related = []kg.RelFilter{{Types: []kg.RelType{kg.RelEngages}, Direction: "UP", IDs: []string{a1}}}
+			},
 		}
 		for name, change := range cases {
 			q := valid

@@ -1,0 +1,579 @@
+// Package bolt is the embedded default kg.Store: the whole graph held in
+// memory for reads, kept durable in a single bbolt file.
+//
+// Writes are planned by kg.MakePlan against the in-memory graph, written with
+// their audit entries in one bbolt transaction, and committed (with fsync)
+// before the in-memory graph changes: a failed commit changes nothing. Open
+// loads the file back into memory.
+//
+// The file holds these buckets:
+//
+//	meta             "version" → the storage format version
+//	nodes            node ID → node JSON
+//	edges            from 0x00 type 0x00 to → edge JSON
+//	audit            8-byte big-endian Seq → audit entry JSON; Seq is the bucket's sequence
+//	audit_by_subject subject 0x00 8-byte Seq → nothing, to list a node's history
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"marrakechgraph/kg"
+)
+
+// FileName is the name of the database file inside the store's directory.
+const FileName = "graph.db"
+
+// FormatVersion is the version of the storage format this package reads and writes.
+const FormatVersion = "1"
+
+var (
+	bucketMeta      = []byte("meta")
+	bucketNodes     = []byte("nodes")
+	bucketEdges     = []byte("edges")
+	bucketAudit     = []byte("audit")
+	bucketBySubject = []byte("audit_by_subject")
+	keyVersion      = []byte("version")
+)
+
+var _ kg.Store = (*Store)(nil)
+
+// Errors Open wraps, for callers to tell the cases apart.
+var (
+	// ErrLocked: another process has the database file open.
+	ErrLocked = errors.New("the file is locked by another process")
+	// ErrCorrupt: the file is damaged, or is not a database of this program.
+	ErrCorrupt = errors.New("the file is corrupt or not a graph database")
+)
+
+// Store is the embedded kg.Store.
+type Store struct {
+	db  *bbolt.DB
+	dir string
+	now func() time.Time
+
+	// writeMu serialises Apply and Close: a plan is made and committed
+	// while no other write can change the graph.
+	writeMu sync.Mutex
+
+	// mu guards the in-memory graph and closed. Stored nodes and edges are
+	// never modified in place, only replaced, so a reader may keep a
+	// pointer after unlocking.
+	mu     sync.RWMutex
+	closed bool
+	g      *graph
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	lockTimeout time.Duration
+}
+
+// WithLockTimeout sets how long Open waits for another process to release
+// the database file before giving up (default one second).
+func WithLockTimeout(d time.Duration) Option {
+	return func(o *options) { o.lockTimeout = d }
+}
+
+// Open opens the store kept in dir, creating dir and the database file if
+// needed, and loads the graph into memory. It fails, without waiting longer
+// than the lock timeout, when another process has the file open.
+func Open(dir string, opts ...Option) (*Store, error) {
+	o := options{lockTimeout: time.Second}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.lockTimeout <= 0 {
+		return nil, fmt.Errorf("bolt: lock timeout must be positive, got %v", o.lockTimeout)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("bolt: create data directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := openDB(path, o.lockTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+	s := &Store{db: db, dir: dir, now: time.Now}
+	if err := s.init(); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// openDB opens the bbolt file. bbolt panics on some damaged files; that is
+// reported as ErrCorrupt, and the file is unlocked and closed.
+func openDB(path string, lockTimeout time.Duration) (db *bbolt.DB, err error) {
+	var file *os.File
+	defer func() {
+		if r := recover(); r != nil {
+			if file != nil {
+				unlock(file)
+				_ = file.Close()
+			}
+			db, err = nil, fmt.Errorf("%w: %v", ErrCorrupt, r)
+		}
+	}()
+	db, err = bbolt.Open(path, 0o600, &bbolt.Options{
+		Timeout: lockTimeout,
+		OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+			f, err := os.OpenFile(name, flag, perm)
+			file = f
+			return f, err
+		},
+	})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("%w (is another server using this data directory?): %w", ErrLocked, err)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	return db, err
+}
+
+// Dir returns the directory the store was opened in.
+func (s *Store) Dir() string { return s.dir }
+
+// init checks or writes the format version and loads the graph. bbolt
+// panics on some damaged pages; that is reported as an error.
+func (s *Store) init() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", ErrCorrupt, r)
+		}
+	}()
+	err = s.db.Update(func(tx *bbolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			empty := true
+			if err := tx.ForEach(func([]byte, *bbolt.Bucket) error { empty = false; return nil }); err != nil {
+				return err
+			}
+			if !empty {
+				return fmt.Errorf("%w: it has no format version", ErrCorrupt)
+			}
+			var err error
+			if meta, err = tx.CreateBucket(bucketMeta); err != nil {
+				return err
+			}
+			if err := meta.Put(keyVersion, []byte(FormatVersion)); err != nil {
+				return err
+			}
+		}
+		if v := string(meta.Get(keyVersion)); v != FormatVersion {
+			return fmt.Errorf("storage format version %q is not supported (this program reads version %q)", v, FormatVersion)
+		}
+		for _, name := range [][]byte{bucketNodes, bucketEdges, bucketAudit, bucketBySubject} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.db.View(func(tx *bbolt.Tx) error {
+		g, err := load(tx)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+		s.g = g
+		return nil
+	})
+}
+
+// load reads the whole graph from the file.
+func load(tx *bbolt.Tx) (*graph, error) {
+	g := newGraph()
+	err := tx.Bucket(bucketNodes).ForEach(func(k, v []byte) error {
+		n, err := decodeNode(v)
+		if err != nil {
+			return fmt.Errorf("node %q: %w", k, err)
+		}
+		if n.ID != string(k) {
+			return fmt.Errorf("node %q is stored under key %q", n.ID, k)
+		}
+		g.putNode(n)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load nodes: %w", err)
+	}
+	err = tx.Bucket(bucketEdges).ForEach(func(k, v []byte) error {
+		var e kg.Edge
+		if err := json.Unmarshal(v, &e); err != nil {
+			return fmt.Errorf("edge %q: %w", k, err)
+		}
+		if !bytes.Equal(edgeKey(e.Key()), k) {
+			return fmt.Errorf("edge %s is stored under key %q", e.Key(), k)
+		}
+		if err := e.Validate(); err != nil {
+			return fmt.Errorf("edge %s: %w", e.Key(), err)
+		}
+		if g.nodes[e.From] == nil || g.nodes[e.To] == nil {
+			return fmt.Errorf("edge %s joins a node that does not exist", e.Key())
+		}
+		g.putEdge(&e)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load edges: %w", err)
+	}
+	return g, nil
+}
+
+func decodeNode(b []byte) (*kg.Node, error) {
+	var n kg.Node
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&n); err != nil {
+		return nil, err
+	}
+	props, err := kg.Normalize(n.Props)
+	if err != nil {
+		return nil, err
+	}
+	n.Props = props
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// edgeKey is the key of an edge in the edges bucket. IDs and types never
+// contain a NUL byte (kg.ValidateID and the closed set of types).
+func edgeKey(k kg.EdgeKey) []byte {
+	return []byte(k.From + "\x00" + string(k.Type) + "\x00" + k.To)
+}
+
+func seqKey(seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(nil, seq)
+}
+
+func subjectKey(subject string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(subject+"\x00"), seq)
+}
+
+// errClosed is returned by every method of a closed store.
+var errClosed = kg.Errorf(kg.CodeUnavailable, "the store is closed")
+
+// read runs f on the graph under the read lock, after checking ctx.
+func (s *Store) read(ctx context.Context, op string, f func(g *graph) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("bolt: %s: %w", op, err)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return errClosed
+	}
+	return f(s.g)
+}
+
+// Nodes implements kg.Store.
+func (s *Store) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
+	out := make([]*kg.Node, len(ids))
+	err := s.read(ctx, "nodes", func(g *graph) error {
+		for i, id := range ids {
+			out[i] = g.nodes[id].Clone()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Neighbors implements kg.Store.
+func (s *Store) Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery) ([][]kg.Neighbor, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	out := make([][]kg.Neighbor, len(ids))
+	err := s.read(ctx, "neighbors", func(g *graph) error {
+		for i, id := range ids {
+			var ns []kg.Neighbor
+			add := func(edges map[kg.EdgeKey]*kg.Edge, far func(*kg.Edge) string) {
+				for _, e := range edges {
+					other := g.nodes[far(e)]
+					if q.Match(id, *e, other) {
+						ns = append(ns, kg.Neighbor{Edge: e.Clone(), Node: other.Clone()})
+					}
+				}
+			}
+			if q.Direction == kg.Outgoing || q.Direction == kg.Both {
+				add(g.out[id], func(e *kg.Edge) string { return e.To })
+			}
+			if q.Direction == kg.Incoming || q.Direction == kg.Both {
+				add(g.in[id], func(e *kg.Edge) string { return e.From })
+			}
+			kg.SortNeighbors(ns)
+			out[i] = ns
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Find implements kg.Store.
+func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	var after *kg.Cursor
+	if q.After != "" {
+		c, err := kg.DecodeCursor(q.After, q.OrderBy, q.Desc)
+		if err != nil {
+			return nil, err
+		}
+		after = &c
+	}
+	terms := kg.SearchTerms(q.Text)
+	page := &kg.Page{HasPreviousPage: after != nil}
+	err := s.read(ctx, "find", func(g *graph) error {
+		var matches []*kg.Node
+		for _, n := range g.byKind[q.Kind] {
+			if g.matches(n, q, terms) {
+				matches = append(matches, n)
+			}
+		}
+		kg.SortNodes(matches, q.OrderBy, q.Desc)
+		page.TotalCount = len(matches)
+		start := 0
+		if after != nil {
+			start = sort.Search(len(matches), func(i int) bool { return after.After(matches[i]) })
+		}
+		end := min(start+q.First, len(matches))
+		for _, n := range matches[start:end] {
+			page.Nodes = append(page.Nodes, n.Clone())
+			page.Cursors = append(page.Cursors, kg.CursorFor(n, q.OrderBy, q.Desc))
+		}
+		page.HasNextPage = end < len(matches)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// Search implements kg.Store.
+func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	var out []*kg.Node
+	err := s.read(ctx, "search", func(g *graph) error {
+		var pool []*kg.Node
+		if len(q.Kinds) == 0 {
+			pool = make([]*kg.Node, 0, len(g.nodes))
+			for _, n := range g.nodes {
+				pool = append(pool, n)
+			}
+		} else {
+			kinds := slices.Clone(q.Kinds)
+			slices.Sort(kinds)
+			for _, k := range slices.Compact(kinds) {
+				for _, n := range g.byKind[k] {
+					pool = append(pool, n)
+				}
+			}
+		}
+		for _, n := range kg.RankSearch(pool, q.Text, q.Limit) {
+			out = append(out, n.Clone())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Stats implements kg.Store.
+func (s *Store) Stats(ctx context.Context) (*kg.Stats, error) {
+	st := &kg.Stats{Nodes: map[kg.Kind]int{}, Edges: map[kg.RelType]int{}}
+	err := s.read(ctx, "stats", func(g *graph) error {
+		for k, ns := range g.byKind {
+			if len(ns) > 0 {
+				st.Nodes[k] = len(ns)
+			}
+		}
+		for _, e := range g.edges {
+			st.Edges[e.Type]++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// Ping implements kg.Store.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.read(ctx, "ping", func(*graph) error { return nil })
+}
+
+// History implements kg.Store.
+func (s *Store) History(ctx context.Context, id string) ([]kg.AuditEntry, error) {
+	var out []kg.AuditEntry
+	err := s.read(ctx, "history", func(*graph) error {
+		if id == "" || strings.Contains(id, "\x00") {
+			return nil
+		}
+		return s.db.View(func(tx *bbolt.Tx) error {
+			log := tx.Bucket(bucketAudit)
+			prefix := []byte(id + "\x00")
+			c := tx.Bucket(bucketBySubject).Cursor()
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				seq := k[len(prefix):]
+				v := log.Get(seq)
+				if v == nil {
+					return fmt.Errorf("audit entry %x of %s is missing", seq, id)
+				}
+				var e kg.AuditEntry
+				if err := json.Unmarshal(v, &e); err != nil {
+					return fmt.Errorf("audit entry %x of %s: %w", seq, id, err)
+				}
+				out = append(out, e)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bolt: history of %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// Apply implements kg.Store.
+func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("bolt: apply: %w", err)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+
+	// Only writers change the graph, and they hold writeMu: the state read
+	// here stays current until this write is done.
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return nil, errClosed
+	}
+	cur := s.g.current(cs)
+	s.mu.RUnlock()
+
+	plan, err := kg.MakePlan(cs, cur, s.now())
+	if err != nil {
+		return nil, err
+	}
+	if !plan.Empty() {
+		if err := s.db.Update(func(tx *bbolt.Tx) error { return write(ctx, tx, plan) }); err != nil {
+			return nil, fmt.Errorf("bolt: apply: %w", err)
+		}
+		s.mu.Lock()
+		s.g.apply(plan)
+		s.mu.Unlock()
+	}
+	res := plan.Result
+	res.Entries = slices.Clone(plan.Entries)
+	return &res, nil
+}
+
+// write puts a plan and its audit entries in the file, assigning the
+// entries their sequence numbers.
+func write(ctx context.Context, tx *bbolt.Tx, p *kg.Plan) error {
+	nodes, edges := tx.Bucket(bucketNodes), tx.Bucket(bucketEdges)
+	for _, k := range p.DeleteEdges {
+		if err := edges.Delete(edgeKey(k)); err != nil {
+			return fmt.Errorf("delete edge %s: %w", k, err)
+		}
+	}
+	for _, id := range p.DeleteNodes {
+		if err := nodes.Delete([]byte(id)); err != nil {
+			return fmt.Errorf("delete node %s: %w", id, err)
+		}
+	}
+	for _, n := range p.PutNodes {
+		b, err := json.Marshal(n)
+		if err != nil {
+			return fmt.Errorf("encode node %s: %w", n.ID, err)
+		}
+		if err := nodes.Put([]byte(n.ID), b); err != nil {
+			return fmt.Errorf("put node %s: %w", n.ID, err)
+		}
+	}
+	for _, e := range p.PutEdges {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("encode edge %s: %w", e.Key(), err)
+		}
+		if err := edges.Put(edgeKey(e.Key()), b); err != nil {
+			return fmt.Errorf("put edge %s: %w", e.Key(), err)
+		}
+	}
+	log, bySubject := tx.Bucket(bucketAudit), tx.Bucket(bucketBySubject)
+	for i := range p.Entries {
+		e := &p.Entries[i]
+		seq, err := log.NextSequence()
+		if err != nil {
+			return fmt.Errorf("next audit sequence: %w", err)
+		}
+		e.Seq = seq
+		b, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("encode audit entry: %w", err)
+		}
+		if err := log.Put(seqKey(seq), b); err != nil {
+			return fmt.Errorf("put audit entry: %w", err)
+		}
+		if err := bySubject.Put(subjectKey(e.Subject, seq), nil); err != nil {
+			return fmt.Errorf("index audit entry: %w", err)
+		}
+	}
+	// Last chance to give up: after this the transaction commits.
+	return ctx.Err()
+}
+
+// Close implements kg.Store. It waits for a write in progress, and may be
+// called more than once.
+func (s *Store) Close() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	s.g = nil
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("bolt: close %s: %w", s.db.Path(), err)
+	}
+	return nil
+}

@@ -1,0 +1,174 @@
+package bolt
+
+import (
+	"slices"
+	"strings"
+
+	"marrakechgraph/kg"
+)
+
+// graph is the in-memory copy of the store: nodes by ID and by kind, edges
+// by key, and adjacency both ways. Its nodes and edges are never changed in
+// place.
+type graph struct {
+	nodes  map[string]*kg.Node
+	byKind map[kg.Kind]map[string]*kg.Node
+	edges  map[kg.EdgeKey]*kg.Edge
+	out    map[string]map[kg.EdgeKey]*kg.Edge
+	in     map[string]map[kg.EdgeKey]*kg.Edge
+}
+
+func newGraph() *graph {
+	return &graph{
+		nodes:  map[string]*kg.Node{},
+		byKind: map[kg.Kind]map[string]*kg.Node{},
+		edges:  map[kg.EdgeKey]*kg.Edge{},
+		out:    map[string]map[kg.EdgeKey]*kg.Edge{},
+		in:     map[string]map[kg.EdgeKey]*kg.Edge{},
+	}
+}
+
+func (g *graph) putNode(n *kg.Node) {
+	g.nodes[n.ID] = n
+	m := g.byKind[n.Kind]
+	if m == nil {
+		m = map[string]*kg.Node{}
+		g.byKind[n.Kind] = m
+	}
+	m[n.ID] = n
+}
+
+func (g *graph) deleteNode(id string) {
+	if n := g.nodes[id]; n != nil {
+		delete(g.byKind[n.Kind], id)
+		delete(g.nodes, id)
+	}
+	delete(g.out, id)
+	delete(g.in, id)
+}
+
+func (g *graph) putEdge(e *kg.Edge) {
+	k := e.Key()
+	g.edges[k] = e
+	link(g.out, e.From, k, e)
+	link(g.in, e.To, k, e)
+}
+
+func (g *graph) deleteEdge(k kg.EdgeKey) {
+	delete(g.edges, k)
+	unlink(g.out, k.From, k)
+	unlink(g.in, k.To, k)
+}
+
+func link(adj map[string]map[kg.EdgeKey]*kg.Edge, id string, k kg.EdgeKey, e *kg.Edge) {
+	m := adj[id]
+	if m == nil {
+		m = map[kg.EdgeKey]*kg.Edge{}
+		adj[id] = m
+	}
+	m[k] = e
+}
+
+func unlink(adj map[string]map[kg.EdgeKey]*kg.Edge, id string, k kg.EdgeKey) {
+	if m := adj[id]; m != nil {
+		delete(m, k)
+		if len(m) == 0 {
+			delete(adj, id)
+		}
+	}
+}
+
+// apply makes a committed plan's writes, in the order they were written.
+func (g *graph) apply(p *kg.Plan) {
+	for _, k := range p.DeleteEdges {
+		g.deleteEdge(k)
+	}
+	for _, id := range p.DeleteNodes {
+		g.deleteNode(id)
+	}
+	for i := range p.PutNodes {
+		g.putNode(&p.PutNodes[i])
+	}
+	for i := range p.PutEdges {
+		g.putEdge(&p.PutEdges[i])
+	}
+}
+
+// current returns what kg.MakePlan needs to know of the graph for cs.
+func (g *graph) current(cs kg.ChangeSet) kg.Current {
+	nodeIDs, edgeKeys, deleting := cs.Refs()
+	cur := kg.Current{
+		Nodes:    make(map[string]*kg.Node, len(nodeIDs)),
+		Edges:    make(map[kg.EdgeKey]*kg.Edge, len(edgeKeys)),
+		Touching: make(map[string][]kg.Edge, len(deleting)),
+	}
+	for _, id := range nodeIDs {
+		if n := g.nodes[id]; n != nil {
+			cur.Nodes[id] = n
+		}
+	}
+	for _, k := range edgeKeys {
+		if e := g.edges[k]; e != nil {
+			cur.Edges[k] = e
+		}
+	}
+	for _, id := range deleting {
+		var touching []kg.Edge
+		for _, e := range g.out[id] {
+			touching = append(touching, *e)
+		}
+		for _, e := range g.in[id] {
+			touching = append(touching, *e)
+		}
+		// A stable order, so that audit entries come out the same way
+		// every time.
+		slices.SortFunc(touching, func(a, b kg.Edge) int {
+			return strings.Compare(string(edgeKey(a.Key())), string(edgeKey(b.Key())))
+		})
+		cur.Touching[id] = touching
+	}
+	return cur
+}
+
+// matches reports whether n passes a Find query's filters.
+func (g *graph) matches(n *kg.Node, q kg.FindQuery, terms []string) bool {
+	for _, f := range q.Props {
+		v, ok := n.Props[f.Key]
+		if !ok || !slices.ContainsFunc(f.Values, func(w any) bool { return sameValue(v, w) }) {
+			return false
+		}
+	}
+	for _, f := range q.Related {
+		if !g.related(n.ID, f) {
+			return false
+		}
+	}
+	return kg.MatchesText(n, terms)
+}
+
+// sameValue compares a property value with a filter value (string, int64
+// or bool); a list never equals one.
+func sameValue(v, w any) bool {
+	switch v.(type) {
+	case string, int64, bool:
+		return v == w
+	}
+	return false
+}
+
+// related reports whether node id has an edge of one of f.Types (any type
+// when there are none) in f.Direction to one of f.IDs.
+func (g *graph) related(id string, f kg.RelFilter) bool {
+	match := func(edges map[kg.EdgeKey]*kg.Edge, far func(kg.EdgeKey) string) bool {
+		for k := range edges {
+			if (len(f.Types) == 0 || slices.Contains(f.Types, k.Type)) && slices.Contains(f.IDs, far(k)) {
+				return true
+			}
+		}
+		return false
+	}
+	if f.Direction != kg.Incoming && match(g.out[id], func(k kg.EdgeKey) string { return k.To }) {
+		return true
+	}
+	return f.Direction != kg.Outgoing && match(g.in[id], func(k kg.EdgeKey) string { return k.From })
+}

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package bolt
+
+import "os"
+
+// unlock does nothing where bbolt's lock ends with the file handle.
+func unlock(*os.File) {}

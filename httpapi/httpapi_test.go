@@ -1,0 +1,198 @@
+package httpapi_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"marrakechgraph/bolt"
+	"marrakechgraph/httpapi"
+	"marrakechgraph/kg"
+	"marrakechgraph/seed"
+)
+
+// pingStore lets a test make the store unreachable.
+type pingStore struct {
+	kg.Store
+	down bool
+}
+
+func (p *pingStore) Ping(ctx context.Context) error {
+	if p.down {
+		return errors.New("connection refused")
+	}
+	return p.Store.Ping(ctx)
+}
+
+func newServer(t *testing.T, origins ...string) (*httptest.Server, *pingStore) {
+	t.Helper()
+	s, err := bolt.Open(t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	_, err = seed.Apply(context.Background(), s)
+	require.NoError(t, err)
+	ps := &pingStore{Store: s}
+	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "root page") })
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{
+		Store: ps, Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins, Root: root, ComplexityLimit: 200,
+	}))
+	t.Cleanup(srv.Close)
+	return srv, ps
+}
+
+type response struct {
+	Data   map[string]any
+	Errors []struct {
+		Message    string
+		Extensions map[string]any
+	}
+}
+
+func post(t *testing.T, srv *httptest.Server, body string, header ...string) (*http.Response, response) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/query", strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var r response
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/") {
+		require.NoError(t, json.Unmarshal(b, &r), string(b))
+	}
+	return res, r
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	srv, ps := newServer(t)
+	get := func(path string) int {
+		res, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	assert.Equal(t, http.StatusOK, get("/healthz"))
+	assert.Equal(t, http.StatusOK, get("/readyz"))
+	ps.down = true
+	assert.Equal(t, http.StatusOK, get("/healthz"), "the process is alive")
+	assert.Equal(t, http.StatusServiceUnavailable, get("/readyz"), "but cannot serve")
+	ps.down = false
+	assert.Equal(t, http.StatusOK, get("/readyz"), "and recovers")
+}
+
+func TestQueryOverPOSTAndGET(t *testing.T) {
+	srv, _ := newServer(t)
+	res, r := post(t, srv, `{"query":"{ objectives { id } }"}`)
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	require.Empty(t, r.Errors)
+	assert.Len(t, r.Data["objectives"], 3)
+
+	res2, err := http.Get(srv.URL + "/query?query=" + url.QueryEscape("{ commitments { id } }"))
+	require.NoError(t, err)
+	defer res2.Body.Close()
+	var r2 response
+	require.NoError(t, json.NewDecoder(res2.Body).Decode(&r2))
+	assert.Len(t, r2.Data["commitments"], 7)
+}
+
+func TestCORS(t *testing.T) {
+	srv, _ := newServer(t, "https://dashboard.example.org")
+	preflight := func(origin string) string {
+		req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/query", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		return res.Header.Get("Access-Control-Allow-Origin")
+	}
+	assert.Equal(t, "https://dashboard.example.org", preflight("https://dashboard.example.org"))
+	assert.Empty(t, preflight("https://elsewhere.example.com"))
+
+	res, _ := post(t, srv, `{"query":"{ objectives { id } }"}`, "Origin", "https://dashboard.example.org")
+	assert.Equal(t, "https://dashboard.example.org", res.Header.Get("Access-Control-Allow-Origin"))
+}
+
+func TestAutomaticPersistedQueries(t *testing.T) {
+	srv, _ := newServer(t)
+	q := "{ riskGroups { id } }"
+	sum := sha256.Sum256([]byte(q))
+	ext := `"extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
+
+	_, r := post(t, srv, `{`+ext+`}`)
+	require.NotEmpty(t, r.Errors)
+	assert.Equal(t, "PersistedQueryNotFound", r.Errors[0].Message)
+
+	_, r = post(t, srv, `{"query":"`+q+`",`+ext+`}`)
+	require.Empty(t, r.Errors)
+
+	_, r = post(t, srv, `{`+ext+`}`)
+	require.Empty(t, r.Errors, "the hash alone now runs the stored query")
+	assert.NotEmpty(t, r.Data["riskGroups"])
+}
+
+func TestLimits(t *testing.T) {
+	srv, _ := newServer(t)
+
+	t.Run("complexity", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString(`{"query":"{ `)
+		for i := 0; i < 60; i++ {
+			b.WriteString("a")
+			b.WriteString(strings.Repeat("x", i%5+1))
+			b.WriteString(": objectives { id name actions { id } } ")
+		}
+		b.WriteString(`}"}`)
+		_, r := post(t, srv, b.String())
+		require.NotEmpty(t, r.Errors)
+		assert.Contains(t, r.Errors[0].Message, "complexity")
+		assert.Equal(t, "COMPLEXITY_LIMIT_EXCEEDED", r.Errors[0].Extensions["code"])
+	})
+
+	t.Run("body size", func(t *testing.T) {
+		big := `{"query":"{ objectives { id } }","variables":{"pad":"` + strings.Repeat("x", 2<<20) + `"}}`
+		res, _ := post(t, srv, big)
+		assert.GreaterOrEqual(t, res.StatusCode, 400)
+		assert.Less(t, res.StatusCode, 500)
+	})
+
+	t.Run("malformed JSON", func(t *testing.T) {
+		res, r := post(t, srv, `{"query": `)
+		assert.Equal(t, http.StatusBadRequest, res.StatusCode)
+		require.NotEmpty(t, r.Errors)
+	})
+
+	t.Run("syntax error", func(t *testing.T) {
+		res, r := post(t, srv, `{"query":"{ objectives { id "}`)
+		assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+		require.NotEmpty(t, r.Errors)
+		assert.Equal(t, "GRAPHQL_PARSE_FAILED", r.Errors[0].Extensions["code"])
+	})
+}
+
+func TestRootIsMounted(t *testing.T) {
+	srv, _ := newServer(t)
+	res, err := http.Get(srv.URL + "/")
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	assert.Equal(t, "root page", string(b))
+}
