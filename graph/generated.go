@@ -51,6 +51,7 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	Action struct {
 		Acronym       func(childComplexity int) int
+		Addresses     func(childComplexity int) int
 		Citations     func(childComplexity int) int
 		Commitment    func(childComplexity int) int
 		Description   func(childComplexity int) int
@@ -314,6 +315,7 @@ type ComplexityRoot struct {
 
 	ThreatType struct {
 		Acronym       func(childComplexity int) int
+		Actions       func(childComplexity int) int
 		Against       func(childComplexity int) int
 		Citations     func(childComplexity int) int
 		Description   func(childComplexity int) int
@@ -337,6 +339,7 @@ type ActionResolver interface {
 	RiskGroups(ctx context.Context, obj *model.Action) ([]*model.RiskGroup, error)
 	Instruments(ctx context.Context, obj *model.Action) ([]*model.Instrument, error)
 	Serves(ctx context.Context, obj *model.Action) ([]model.Entity, error)
+	Addresses(ctx context.Context, obj *model.Action) ([]*model.ThreatType, error)
 }
 type CommitmentResolver interface {
 	Relationships(ctx context.Context, obj *model.Commitment, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
@@ -426,6 +429,7 @@ type ThreatTypeResolver interface {
 	Relationships(ctx context.Context, obj *model.ThreatType, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
 
 	Perpetrators(ctx context.Context, obj *model.ThreatType) ([]*model.PerpetratorType, error)
+	Actions(ctx context.Context, obj *model.ThreatType) ([]*model.Action, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -452,6 +456,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Action.Acronym(childComplexity), true
+	case "Action.addresses":
+		if e.ComplexityRoot.Action.Addresses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.Addresses(childComplexity), true
 	case "Action.citations":
 		if e.ComplexityRoot.Action.Citations == nil {
 			break
@@ -1687,6 +1697,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThreatType.Acronym(childComplexity), true
+	case "ThreatType.actions":
+		if e.ComplexityRoot.ThreatType.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatType.Actions(childComplexity), true
 	case "ThreatType.against":
 		if e.ComplexityRoot.ThreatType.Against == nil {
 			break
@@ -1918,7 +1934,7 @@ type SupportChannel {
   channel: Entity!
   "The commitment's actions that reach the channel, in the plan's order."
   via: [Action!]!
-  "How the actions reach it: collaboration, engagement, reporting, information."
+  "How the actions reach it: collaboration, engagement, reporting, information, strengthening."
   relations: [RelationType!]!
   "The passages that link the actions to the channel."
   citations: [Citation!]!
@@ -2162,7 +2178,7 @@ type Commitment implements Entity & Node {
   """
   How this commitment maps to support channels: every network, mechanism or
   partner that the commitment's actions collaborate with, engage, report to or
-  inform on, with the actions that justify it. Channels reached by more actions
+  inform on or strengthen, with the actions that justify it. Channels reached by more actions
   come first.
   """
   supportChannels: [SupportChannel!]! @goField(forceResolver: true)
@@ -2197,7 +2213,7 @@ type Action implements Entity & Node {
   commitment: Commitment @goField(forceResolver: true)
   """
   Every network, mechanism or partner the action names: those it is carried out
-  with, engages, reports to or informs on.
+  with, engages, reports to, informs on or strengthens.
   """
   partners: [Entity!]! @goField(forceResolver: true)
   "The groups at risk the action focuses on."
@@ -2206,6 +2222,8 @@ type Action implements Entity & Node {
   instruments: [Instrument!]! @goField(forceResolver: true)
   "The SDG targets and Strategic Plan goals the action serves."
   serves: [Entity!]! @goField(forceResolver: true)
+  "The threats the action documents, reports or counters."
+  addresses: [ThreatType!]! @goField(forceResolver: true)
 }
 
 """
@@ -2270,7 +2288,7 @@ type Mechanism implements Entity & Node {
   partOf: [Mechanism!]! @goField(forceResolver: true)
   "Bodies that are part of this one."
   parts: [Mechanism!]! @goField(forceResolver: true)
-  "Actions of the plan that collaborate with, engage, report to or inform on this channel."
+  "Actions of the plan that collaborate with, engage, report to, inform on or strengthen this channel."
   actions: [Action!]! @goField(forceResolver: true)
 }
 
@@ -2380,6 +2398,8 @@ type ThreatType implements Entity & Node {
   against: [ThreatSubject!]!
   "The kinds of actor the plan names behind this threat."
   perpetrators: [PerpetratorType!]! @goField(forceResolver: true)
+  "Actions of the plan that document, report or counter this threat."
+  actions: [Action!]! @goField(forceResolver: true)
 }
 
 """
@@ -2637,7 +2657,7 @@ enum RelationType {
   ISSUED_BY
   "Instrument → body: the instrument's implementation is led and coordinated by the body."
   COORDINATED_BY
-  "Part → whole: a network, body or instrument is part of a larger one."
+  "Part → whole: a network, body, instrument or SDG indicator is part of a larger one."
   PART_OF
   "NHRI → Network: the NHRI is a member of the network."
   MEMBER_OF
@@ -2647,8 +2667,16 @@ enum RelationType {
   REFERENCES
   "ThreatType → PerpetratorType: the threat is carried out by this kind of actor."
   PERPETRATED_BY
-  "Survey → finding: the survey identified the threat, group at risk or priority."
+  "Survey or Instrument → finding: it identified the threat, group at risk, perpetrator or priority."
   IDENTIFIED
+  "Action → ThreatType: the action documents, reports or counters the threat."
+  ADDRESSES
+  "Action → channel: the action strengthens, reviews or relies on the channel."
+  STRENGTHENS
+  "Instrument → body: the body was consulted in drawing up the instrument."
+  CONSULTED
+  "Instrument → body: the instrument was funded by the body."
+  FUNDED_BY
 }
 
 "A relationship of an entity, with the entity at its other end."
@@ -2745,6 +2773,8 @@ func (ec *executionContext) childFields_Action(ctx context.Context, field graphq
 		return ec.fieldContext_Action_instruments(ctx, field)
 	case "serves":
 		return ec.fieldContext_Action_serves(ctx, field)
+	case "addresses":
+		return ec.fieldContext_Action_addresses(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Action", field.Name)
 }
@@ -3219,6 +3249,8 @@ func (ec *executionContext) childFields_ThreatType(ctx context.Context, field gr
 		return ec.fieldContext_ThreatType_against(ctx, field)
 	case "perpetrators":
 		return ec.fieldContext_ThreatType_perpetrators(ctx, field)
+	case "actions":
+		return ec.fieldContext_ThreatType_actions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThreatType", field.Name)
 }
@@ -4364,6 +4396,38 @@ func (ec *executionContext) fieldContext_Action_serves(_ context.Context, field 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Action_addresses(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Action_addresses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Action().Addresses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Action_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Action",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatType(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9489,6 +9553,38 @@ func (ec *executionContext) fieldContext_ThreatType_perpetrators(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _ThreatType_actions(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatType_actions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ThreatType().Actions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatType_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatType",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11254,6 +11350,12 @@ func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Action_serves(ctx, field, obj)
 				})
+		case "addresses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Action_addresses(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12961,6 +13063,12 @@ func (ec *executionContext) _ThreatType(ctx context.Context, sel ast.SelectionSe
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ThreatType_perpetrators(ctx, field, obj)
+				})
+		case "actions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ThreatType_actions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

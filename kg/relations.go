@@ -45,8 +45,17 @@ const (
 	RelReferences RelType = "REFERENCES"
 	// RelPerpetratedBy: a ThreatType is carried out by a PerpetratorType.
 	RelPerpetratedBy RelType = "PERPETRATED_BY"
-	// RelIdentified: a Survey identified a threat, risk group or priority.
+	// RelIdentified: a Survey or Instrument identified a threat, risk group,
+	// perpetrator or priority.
 	RelIdentified RelType = "IDENTIFIED"
+	// RelAddresses: an Action documents, reports or counters a threat.
+	RelAddresses RelType = "ADDRESSES"
+	// RelStrengthens: an Action strengthens, reviews or relies on a channel.
+	RelStrengthens RelType = "STRENGTHENS"
+	// RelConsulted: a body was consulted in drawing up an Instrument.
+	RelConsulted RelType = "CONSULTED"
+	// RelFundedBy: an Instrument was funded by a body.
+	RelFundedBy RelType = "FUNDED_BY"
 )
 
 // RelInfo documents a relationship type and the kinds it may join.
@@ -81,12 +90,16 @@ var relTypes = []RelInfo{
 	{RelDefinedIn, "The entity is set out in the instrument.", allKinds, []Kind{KindInstrument}},
 	{RelIssuedBy, "The instrument was adopted or issued by the body or State.", []Kind{KindInstrument}, append(slices.Clone(bodyKinds), KindCountry)},
 	{RelCoordinatedBy, "The instrument's implementation is led and coordinated by the body.", []Kind{KindInstrument}, bodyKinds},
-	{RelPartOf, "The entity is part of, or a member of, the larger one.", []Kind{KindNetwork, KindMechanism, KindInstrument}, []Kind{KindNetwork, KindMechanism, KindInstrument}},
+	{RelPartOf, "The entity is part of, or a member of, the larger one.", []Kind{KindNetwork, KindMechanism, KindInstrument, KindSDGTarget}, []Kind{KindNetwork, KindMechanism, KindInstrument, KindSDGTarget}},
 	{RelMemberOf, "The NHRI is a member of the network.", []Kind{KindNHRI}, []Kind{KindNetwork}},
 	{RelLocatedIn, "The NHRI is the national institution of the country.", []Kind{KindNHRI}, []Kind{KindCountry}},
 	{RelReferences, "The instrument refers to or builds on the other one.", []Kind{KindInstrument, KindStrategicGoal}, []Kind{KindInstrument}},
 	{RelPerpetratedBy, "The threat is carried out by this kind of actor.", []Kind{KindThreatType}, []Kind{KindPerpetratorType}},
-	{RelIdentified, "The survey identified the threat, group at risk or priority.", []Kind{KindSurvey}, []Kind{KindThreatType, KindRiskGroup, KindCommitment, KindPerpetratorType}},
+	{RelIdentified, "The survey or instrument identified the threat, group at risk, perpetrator or priority.", []Kind{KindSurvey, KindInstrument}, []Kind{KindThreatType, KindRiskGroup, KindCommitment, KindPerpetratorType}},
+	{RelAddresses, "The action documents, reports or counters the threat.", []Kind{KindAction}, []Kind{KindThreatType}},
+	{RelStrengthens, "The action strengthens, reviews or relies on the channel.", []Kind{KindAction}, bodyKinds},
+	{RelConsulted, "The body was consulted in drawing up the instrument.", []Kind{KindInstrument}, bodyKinds},
+	{RelFundedBy, "The instrument was funded by the body.", []Kind{KindInstrument}, bodyKinds},
 }
 
 // RelTypes lists every relationship type, in a stable order.
@@ -119,8 +132,8 @@ func (t RelType) ValidateEndpoints(from, to Kind) error {
 }
 
 // ChannelRelTypes are the relationships by which an action reaches a support
-// channel: collaboration, engagement, reporting and information.
-var ChannelRelTypes = []RelType{RelInCollaborationWith, RelEngages, RelReportsTo, RelInformsOn}
+// channel: collaboration, engagement, reporting, information and strengthening.
+var ChannelRelTypes = []RelType{RelInCollaborationWith, RelEngages, RelReportsTo, RelInformsOn, RelStrengthens}
 
 // ChannelKinds are the kinds of node that count as support channels.
 func ChannelKinds() []Kind { return slices.Clone(channelKinds) }

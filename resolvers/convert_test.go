@@ -67,3 +67,22 @@ func TestEveryKindHasASchemaType(t *testing.T) {
 		assert.NotPanics(t, func() { toEntity(n) }, k.Kind)
 	}
 }
+
+func TestEnumsMatchTheDomain(t *testing.T) {
+	var rels []string
+	for _, ri := range kg.RelTypes() {
+		rels = append(rels, string(ri.Type))
+	}
+	var enum []string
+	for _, v := range model.AllRelationType {
+		enum = append(enum, string(v))
+	}
+	assert.ElementsMatch(t, rels, enum, "RelationType must list exactly the domain's relationship types")
+
+	for _, d := range model.AllDirection {
+		assert.True(t, kg.Direction(d).Valid(), "direction %s", d)
+	}
+	for _, k := range model.AllEntityKind {
+		assert.True(t, kindOfEnum[k].Valid(), "kind %s", k)
+	}
+}

@@ -55,6 +55,11 @@ func (r *actionResolver) Serves(ctx context.Context, obj *model.Action) ([]model
 	return convertAll(ns, toEntity), err
 }
 
+func (r *actionResolver) Addresses(ctx context.Context, obj *model.Action) ([]*model.ThreatType, error) {
+	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelAddresses}, kg.KindThreatType)
+	return convertAll(ns, toThreatType), err
+}
+
 func (r *commitmentResolver) Relationships(ctx context.Context, obj *model.Commitment, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
 	return r.relationships(ctx, obj.ID, direction, types)
 }
@@ -358,6 +363,11 @@ func (r *threatTypeResolver) Relationships(ctx context.Context, obj *model.Threa
 func (r *threatTypeResolver) Perpetrators(ctx context.Context, obj *model.ThreatType) ([]*model.PerpetratorType, error) {
 	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelPerpetratedBy}, kg.KindPerpetratorType)
 	return convertAll(ns, toPerpetratorType), err
+}
+
+func (r *threatTypeResolver) Actions(ctx context.Context, obj *model.ThreatType) ([]*model.Action, error) {
+	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelAddresses}, kg.KindAction)
+	return convertAll(ns, toAction), err
 }
 
 func (r *Resolver) Action() graph.ActionResolver { return &actionResolver{r} }

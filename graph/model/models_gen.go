@@ -59,7 +59,7 @@ type Action struct {
 	// The Marrakech commitment the action implements (Objective 1 actions only).
 	Commitment *Commitment `json:"commitment,omitempty"`
 	// Every network, mechanism or partner the action names: those it is carried out
-	// with, engages, reports to or informs on.
+	// with, engages, reports to, informs on or strengthens.
 	Partners []Entity `json:"partners"`
 	// The groups at risk the action focuses on.
 	RiskGroups []*RiskGroup `json:"riskGroups"`
@@ -67,6 +67,8 @@ type Action struct {
 	Instruments []*Instrument `json:"instruments"`
 	// The SDG targets and Strategic Plan goals the action serves.
 	Serves []Entity `json:"serves"`
+	// The threats the action documents, reports or counters.
+	Addresses []*ThreatType `json:"addresses"`
 }
 
 func (Action) IsEntity() {}
@@ -173,7 +175,7 @@ type Commitment struct {
 	Actions []*Action `json:"actions"`
 	// How this commitment maps to support channels: every network, mechanism or
 	// partner that the commitment's actions collaborate with, engage, report to or
-	// inform on, with the actions that justify it. Channels reached by more actions
+	// inform on or strengthen, with the actions that justify it. Channels reached by more actions
 	// come first.
 	SupportChannels []*SupportChannel `json:"supportChannels"`
 }
@@ -356,7 +358,7 @@ type Mechanism struct {
 	PartOf []*Mechanism `json:"partOf"`
 	// Bodies that are part of this one.
 	Parts []*Mechanism `json:"parts"`
-	// Actions of the plan that collaborate with, engage, report to or inform on this channel.
+	// Actions of the plan that collaborate with, engage, report to, inform on or strengthen this channel.
 	Actions []*Action `json:"actions"`
 }
 
@@ -866,7 +868,7 @@ type SupportChannel struct {
 	Channel Entity `json:"channel"`
 	// The commitment's actions that reach the channel, in the plan's order.
 	Via []*Action `json:"via"`
-	// How the actions reach it: collaboration, engagement, reporting, information.
+	// How the actions reach it: collaboration, engagement, reporting, information, strengthening.
 	Relations []RelationType `json:"relations"`
 	// The passages that link the actions to the channel.
 	Citations []*Citation `json:"citations"`
@@ -942,6 +944,8 @@ type ThreatType struct {
 	Against []ThreatSubject `json:"against"`
 	// The kinds of actor the plan names behind this threat.
 	Perpetrators []*PerpetratorType `json:"perpetrators"`
+	// Actions of the plan that document, report or counter this threat.
+	Actions []*Action `json:"actions"`
 }
 
 func (ThreatType) IsEntity() {}
@@ -1726,7 +1730,7 @@ const (
 	RelationTypeIssuedBy RelationType = "ISSUED_BY"
 	// Instrument → body: the instrument's implementation is led and coordinated by the body.
 	RelationTypeCoordinatedBy RelationType = "COORDINATED_BY"
-	// Part → whole: a network, body or instrument is part of a larger one.
+	// Part → whole: a network, body, instrument or SDG indicator is part of a larger one.
 	RelationTypePartOf RelationType = "PART_OF"
 	// NHRI → Network: the NHRI is a member of the network.
 	RelationTypeMemberOf RelationType = "MEMBER_OF"
@@ -1736,8 +1740,16 @@ const (
 	RelationTypeReferences RelationType = "REFERENCES"
 	// ThreatType → PerpetratorType: the threat is carried out by this kind of actor.
 	RelationTypePerpetratedBy RelationType = "PERPETRATED_BY"
-	// Survey → finding: the survey identified the threat, group at risk or priority.
+	// Survey or Instrument → finding: it identified the threat, group at risk, perpetrator or priority.
 	RelationTypeIdentified RelationType = "IDENTIFIED"
+	// Action → ThreatType: the action documents, reports or counters the threat.
+	RelationTypeAddresses RelationType = "ADDRESSES"
+	// Action → channel: the action strengthens, reviews or relies on the channel.
+	RelationTypeStrengthens RelationType = "STRENGTHENS"
+	// Instrument → body: the body was consulted in drawing up the instrument.
+	RelationTypeConsulted RelationType = "CONSULTED"
+	// Instrument → body: the instrument was funded by the body.
+	RelationTypeFundedBy RelationType = "FUNDED_BY"
 )
 
 var AllRelationType = []RelationType{
@@ -1759,11 +1771,15 @@ var AllRelationType = []RelationType{
 	RelationTypeReferences,
 	RelationTypePerpetratedBy,
 	RelationTypeIdentified,
+	RelationTypeAddresses,
+	RelationTypeStrengthens,
+	RelationTypeConsulted,
+	RelationTypeFundedBy,
 }
 
 func (e RelationType) IsValid() bool {
 	switch e {
-	case RelationTypeUnderObjective, RelationTypeImplements, RelationTypeInCollaborationWith, RelationTypeEngages, RelationTypeReportsTo, RelationTypeInformsOn, RelationTypePromotes, RelationTypeTargets, RelationTypeServes, RelationTypeDefinedIn, RelationTypeIssuedBy, RelationTypeCoordinatedBy, RelationTypePartOf, RelationTypeMemberOf, RelationTypeLocatedIn, RelationTypeReferences, RelationTypePerpetratedBy, RelationTypeIdentified:
+	case RelationTypeUnderObjective, RelationTypeImplements, RelationTypeInCollaborationWith, RelationTypeEngages, RelationTypeReportsTo, RelationTypeInformsOn, RelationTypePromotes, RelationTypeTargets, RelationTypeServes, RelationTypeDefinedIn, RelationTypeIssuedBy, RelationTypeCoordinatedBy, RelationTypePartOf, RelationTypeMemberOf, RelationTypeLocatedIn, RelationTypeReferences, RelationTypePerpetratedBy, RelationTypeIdentified, RelationTypeAddresses, RelationTypeStrengthens, RelationTypeConsulted, RelationTypeFundedBy:
 		return true
 	}
 	return false
