@@ -44,6 +44,9 @@ type Options struct {
 	Root http.Handler
 	// ComplexityLimit bounds an operation's complexity; 0 means DefaultComplexityLimit.
 	ComplexityLimit int
+	// LoaderWait is how long per-request loaders gather keys before a
+	// store call; 0 means resolvers.DefaultLoaderWait.
+	LoaderWait time.Duration
 }
 
 // Limits of the GraphQL endpoint.
@@ -101,7 +104,7 @@ func GraphQL(o Options) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](persistedQueryCacheSz)})
 	srv.Use(extension.FixedComplexityLimit(limit))
-	srv.Use(resolvers.LoaderExtension{Store: o.Store})
+	srv.Use(resolvers.LoaderExtension{Store: o.Store, Wait: o.LoaderWait})
 	srv.SetErrorPresenter(presentError(o.Logger))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))

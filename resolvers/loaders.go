@@ -13,15 +13,16 @@ import (
 	"marrakechgraph/kg"
 )
 
-// loaderWait is how long a loader gathers keys before it calls the store.
-// Sibling resolvers run concurrently and reach their loaders within it.
-const loaderWait = 2 * time.Millisecond
+// DefaultLoaderWait is how long a loader gathers keys before it calls the
+// store. Sibling resolvers run concurrently and reach their loaders within it.
+const DefaultLoaderWait = 2 * time.Millisecond
 
 // loaders batch the store reads of one GraphQL operation, so that the
 // operation costs a number of store calls bounded by its depth, not by the
 // number of results.
 type loaders struct {
 	store    kg.Store
+	wait     time.Duration
 	nodes    *dataloadgen.Loader[string, *kg.Node]
 	channels *dataloadgen.Loader[string, []kg.SupportChannel]
 
@@ -29,16 +30,21 @@ type loaders struct {
 	neighbors map[string]*dataloadgen.Loader[string, []kg.Neighbor]
 }
 
-func newLoaders(store kg.Store) *loaders {
-	l := &loaders{store: store, neighbors: map[string]*dataloadgen.Loader[string, []kg.Neighbor]{}}
+func newLoaders(store kg.Store, wait time.Duration) *loaders {
+	if wait <= 0 {
+		wait = DefaultLoaderWait
+	}
+	l := &loaders{store: store, wait: wait, neighbors: map[string]*dataloadgen.Loader[string, []kg.Neighbor]{}}
 	l.nodes = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*kg.Node, []error) {
 		nodes, err := store.Nodes(ctx, ids)
 		return nodes, fanOut(err, len(ids))
-	}, dataloadgen.WithWait(loaderWait))
+	}, dataloadgen.WithWait(l.wait))
 	l.channels = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]kg.SupportChannel, []error) {
-		chs, err := kg.SupportChannels(ctx, l, ids)
+		// The walk is already batched over every commitment asked for, so it
+		// goes to the store directly rather than waiting on further loaders.
+		chs, err := kg.SupportChannels(ctx, store, ids)
 		return chs, fanOut(err, len(ids))
-	}, dataloadgen.WithWait(loaderWait))
+	}, dataloadgen.WithWait(l.wait))
 	return l
 }
 
@@ -64,7 +70,7 @@ func (l *loaders) neighborLoader(q kg.NeighborQuery) *dataloadgen.Loader[string,
 	ld := dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]kg.Neighbor, []error) {
 		res, err := l.store.Neighbors(ctx, ids, q)
 		return res, fanOut(err, len(ids))
-	}, dataloadgen.WithWait(loaderWait))
+	}, dataloadgen.WithWait(l.wait))
 	l.neighbors[key] = ld
 	return ld
 }
@@ -83,17 +89,15 @@ func neighborKey(q kg.NeighborQuery) string {
 	return string(q.Direction) + "|" + strings.Join(types, ",") + "|" + strings.Join(kinds, ",")
 }
 
-// Neighbors implements kg.NeighborReader through the batching loaders, so
-// that domain walks share batches with the resolvers.
-func (l *loaders) Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery) ([][]kg.Neighbor, error) {
-	return l.neighborLoader(q).LoadAll(ctx, ids)
-}
-
 type loadersKey struct{}
 
 // LoaderExtension gives every GraphQL operation, whatever its transport,
 // its own set of loaders.
-type LoaderExtension struct{ Store kg.Store }
+type LoaderExtension struct {
+	Store kg.Store
+	// Wait is how long loaders gather keys; DefaultLoaderWait when zero.
+	Wait time.Duration
+}
 
 var (
 	_ graphql.HandlerExtension     = LoaderExtension{}
@@ -108,7 +112,7 @@ func (LoaderExtension) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptOperation attaches fresh loaders to the operation's context.
 func (e LoaderExtension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, loadersKey{}, newLoaders(e.Store)))
+	return next(context.WithValue(ctx, loadersKey{}, newLoaders(e.Store, e.Wait)))
 }
 
 // loadersFor returns the operation's loaders; outside an operation (which
@@ -117,5 +121,5 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
 		return l
 	}
-	return newLoaders(r.Store)
+	return newLoaders(r.Store, 0)
 }

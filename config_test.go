@@ -1,0 +1,65 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestConfigDefaults(t *testing.T) {
+	c, err := parseConfig(nil, envOf(nil), io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, ":8080", c.Addr)
+	assert.Equal(t, "embedded", c.Store)
+	assert.Equal(t, "./data", c.DataDir)
+	assert.Empty(t, c.CORSOrigins, "no cross-origin access unless configured")
+	assert.Equal(t, slog.LevelInfo, c.LogLevel)
+}
+
+func TestConfigFlagsWinOverEnvironment(t *testing.T) {
+	env := envOf(map[string]string{"ADDR": ":9000", "DATA_DIR": "/var/lib/mg", "CORS_ORIGINS": "https://a.example, https://b.example ,"})
+	c, err := parseConfig([]string{"-addr", "127.0.0.1:7000"}, env, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:7000", c.Addr)
+	assert.Equal(t, "/var/lib/mg", c.DataDir)
+	assert.Equal(t, []string{"https://a.example", "https://b.example"}, c.CORSOrigins)
+}
+
+func TestConfigErrors(t *testing.T) {
+	for name, tc := range map[string]struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		"unknown store":       {nil, map[string]string{"STORE": "postgres"}, "STORE must be"},
+		"neo4j without URI":   {[]string{"-store", "neo4j"}, nil, "NEO4J_URI"},
+		"bad log level":       {nil, map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		"stray argument":      {[]string{"serve"}, nil, "unexpected argument"},
+		"unknown flag":        {[]string{"-port", "1"}, nil, "flag provided but not defined"},
+		"empty data dir flag": {[]string{"-data-dir", ""}, nil, "DATA_DIR"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := parseConfig(tc.args, envOf(tc.env), io.Discard)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestConfigLogMasksThePassword(t *testing.T) {
+	c, err := parseConfig(nil, envOf(map[string]string{"STORE": "neo4j", "NEO4J_URI": "neo4j+s://db.example:7687", "NEO4J_PASSWORD": "hunter2-secret"}), io.Discard)
+	require.NoError(t, err)
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("starting", "config", c)
+	assert.NotContains(t, b.String(), "hunter2-secret")
+	assert.Contains(t, b.String(), `"neo4j_password":"********"`)
+	assert.Contains(t, b.String(), "neo4j+s://db.example:7687")
+}

@@ -1,0 +1,60 @@
+package httpapi_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"marrakechgraph/bolt"
+	"marrakechgraph/httpapi"
+	"marrakechgraph/seed"
+)
+
+// benchmarkQuery measures one GraphQL operation through the whole HTTP
+// handler (transport, query cache, loaders, embedded store).
+func benchmarkQuery(b *testing.B, query string) {
+	s, err := bolt.Open(b.TempDir())
+	require.NoError(b, err)
+	b.Cleanup(func() { s.Close() })
+	_, err = seed.Apply(context.Background(), s)
+	require.NoError(b, err)
+	h := httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)})
+	body := `{"query":` + jsonString(query) + `}`
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
+				b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+			}
+		}
+	})
+}
+
+func jsonString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`)
+	return `"` + r.Replace(s) + `"`
+}
+
+func BenchmarkTrivialQuery(b *testing.B) { benchmarkQuery(b, `{ objectives { id } }`) }
+
+func BenchmarkCommitmentChannels(b *testing.B) {
+	benchmarkQuery(b, `{ commitments { id name pillar supportChannels { channel { id name acronym } via { id name } } } }`)
+}
+
+func BenchmarkActionsPage(b *testing.B) {
+	benchmarkQuery(b, `{ actions(first: 20, filter: {objective: "objective:1"}) { totalCount edges { cursor node { id name partners { id name } } } pageInfo { hasNextPage endCursor } } }`)
+}
+
+func BenchmarkSearch(b *testing.B) {
+	benchmarkQuery(b, `{ search(text: "defenders", first: 10) { id } }`)
+}
