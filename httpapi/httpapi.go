@@ -110,7 +110,7 @@ func GraphQL(o Options) http.Handler {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
 	})
-	return limitBody(srv, maxBodyBytes)
+	return limitBody(negotiate(srv), maxBodyBytes)
 }
 
 // limitBody refuses request bodies over limit bytes with 413 and a GraphQL
