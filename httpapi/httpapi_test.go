@@ -180,11 +180,20 @@ func TestLimits(t *testing.T) {
 		require.NotEmpty(t, r.Errors)
 	})
 
-	t.Run("syntax error", func(t *testing.T) {
-		res, r := post(t, srv, `{"query":"{ objectives { id "}`)
-		assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	t.Run("syntax error, application/json", func(t *testing.T) {
+		res, r := post(t, srv, `{"query":"{ objectives { id "}`, "Accept", "application/json")
+		assert.Equal(t, http.StatusOK, res.StatusCode, "application/json answers 200 with errors")
 		require.NotEmpty(t, r.Errors)
 		assert.Equal(t, "GRAPHQL_PARSE_FAILED", r.Errors[0].Extensions["code"])
+	})
+
+	t.Run("syntax error, application/graphql-response+json", func(t *testing.T) {
+		res, r := post(t, srv, `{"query":"{ objectives { id "}`, "Accept", "application/graphql-response+json")
+		assert.Equal(t, http.StatusBadRequest, res.StatusCode)
+		assert.Equal(t, "application/graphql-response+json", res.Header.Get("Content-Type"))
+		require.NotEmpty(t, r.Errors)
+		assert.Equal(t, "GRAPHQL_PARSE_FAILED", r.Errors[0].Extensions["code"])
+		assert.Nil(t, r.Data, "no data entry when nothing ran")
 	})
 }
 
