@@ -563,7 +563,7 @@ func TestCompleteness(t *testing.T) {
 				kg.RelEngages: {"mechanism:un-asg-reprisals"},
 			},
 			"action:o2-review-support": {
-				kg.RelEngages: {"mechanism:high-level-country-missions", "mechanism:nhri-hosting", "mechanism:peer-nhri-public-support"},
+				kg.RelStrengthens: {"mechanism:high-level-country-missions", "mechanism:nhri-hosting", "mechanism:peer-nhri-public-support"},
 			},
 			"action:o2-un-asg-mandate": {
 				kg.RelEngages: {"mechanism:iachr-special-rapporteur", "mechanism:un-asg-reprisals"},
@@ -577,6 +577,35 @@ func TestCompleteness(t *testing.T) {
 			for _, rt := range kg.ChannelRelTypes {
 				assert.Equal(t, rels[rt], g.targets(id, rt), "%s %s", id, rt)
 			}
+		}
+		// Objective 2: the threats each action documents, reports or counters.
+		// Every Objective 2 action addresses at least one threat type.
+		addresses := map[string][]string{
+			"action:o2-document-threats":    {"threat-type:intimidation"},
+			"action:o2-report-threats":      {"threat-type:gender-based-risks", "threat-type:intimidation"},
+			"action:o2-support-information": {"threat-type:intimidation"},
+			"action:o2-review-support":      {"threat-type:intimidation"},
+			"action:o2-un-asg-mandate":      {"threat-type:reprisals"},
+			"action:o2-engage-partners":     {"threat-type:intimidation"},
+		}
+		for _, a := range g.sources("objective:2", kg.RelUnderObjective) {
+			require.Contains(t, addresses, a, "%s: Objective 2 action without expected ADDRESSES", a)
+		}
+		for id, threats := range addresses {
+			assert.Equal(t, threats, g.targets(id, kg.RelAddresses), "%s ADDRESSES", id)
+		}
+		// Other objectives: rules criminalizing WRDs and laws restricting HRDs' rights.
+		assert.Equal(t, []string{"threat-type:restrictive-laws"}, g.targets("action:o3-report-wrds", kg.RelAddresses))
+		assert.Equal(t, []string{"action:o1-legal-frameworks-advocacy", "action:o3-report-wrds"},
+			g.sources("threat-type:restrictive-laws", kg.RelAddresses))
+		// STRENGTHENS, not ENGAGES, for a channel the action relies on or strengthens.
+		assert.Equal(t, []string{"network:sca"}, g.targets("action:o1-gender-guidelines", kg.RelStrengthens))
+		assert.Empty(t, g.targets("action:o1-gender-guidelines", kg.RelEngages))
+		assert.Equal(t, []string{"network:ganhri"}, g.targets("action:o1-coordinator-role", kg.RelStrengthens))
+		assert.Equal(t, []string{"action:o3-broad-definition", "action:o3-collective-advocacy"},
+			g.sources("mechanism:ganhri-collective-advocacy", kg.RelStrengthens))
+		for _, id := range []string{"mechanism:high-level-country-missions", "mechanism:peer-nhri-public-support", "mechanism:nhri-hosting"} {
+			assert.Empty(t, g.sources(id, kg.RelEngages), "%s: GANHRI's own channels are strengthened, not engaged", id)
 		}
 		// A sample of the other objectives' links.
 		assert.Equal(t, []string{"network:apf", "network:ennhri", "network:nanhri", "network:rindhca"},
@@ -664,6 +693,11 @@ func TestCompleteness(t *testing.T) {
 		for _, id := range []string{"mechanism:eu-eeas", "mechanism:ec-intpa", "mechanism:eu-delegations"} {
 			assert.Equal(t, []string{"mechanism:eu"}, g.targets(id, kg.RelPartOf), id)
 		}
+		// The NGOs of footnote 7 are reached through CONSULTED, not as parts of CSOs.
+		for _, id := range []string{"mechanism:defend-defenders", "mechanism:forum-asia", "mechanism:ishr", "mechanism:jass"} {
+			assert.Empty(t, g.targets(id, kg.RelPartOf), "%s PART_OF", id)
+			assert.Equal(t, []string{"instrument:global-action-plan"}, g.sources(id, kg.RelConsulted), "%s CONSULTED", id)
+		}
 	})
 
 	t.Run("instruments", func(t *testing.T) {
@@ -726,6 +760,19 @@ func TestCompleteness(t *testing.T) {
 		assert.Equal(t, []string{"instrument:ganhri-strategic-plan"}, g.targets("instrument:global-action-plan", kg.RelPartOf))
 		assert.Equal(t, []string{"goal:1.5", "goal:2.3", "goal:4.3", "sdg:16.10", "sdg:16.10.1", "sdg:16.a.1"},
 			g.targets("instrument:global-action-plan", kg.RelServes))
+		// Who was consulted in drawing up the GAP (section 2 and footnote 7),
+		// and who funded it (cover page).
+		assert.Equal(t, []string{"mechanism:defend-defenders", "mechanism:forum-asia", "mechanism:ishr", "mechanism:jass",
+			"mechanism:ohchr", "mechanism:un-women", "network:apf", "network:ennhri", "network:nanhri", "network:rindhca"},
+			g.targets("instrument:global-action-plan", kg.RelConsulted))
+		assert.Equal(t, []string{"mechanism:eu"}, g.targets("instrument:global-action-plan", kg.RelFundedBy))
+		for _, rt := range []kg.RelType{kg.RelConsulted, kg.RelFundedBy} {
+			for _, e := range g.ds.Edges {
+				if e.Type == rt {
+					assert.Equal(t, "instrument:global-action-plan", e.From, "%s: only the GAP says who was consulted or funded it", e.Key())
+				}
+			}
+		}
 	})
 
 	t.Run("risk groups", func(t *testing.T) {
@@ -759,8 +806,34 @@ func TestCompleteness(t *testing.T) {
 					t.Errorf("%s: against %q is neither NHRI nor HRD", tt.ID, a)
 				}
 			}
-			assert.Equal(t, []string{"instrument:global-action-plan"}, g.targets(tt.ID, kg.RelDefinedIn), "%s DEFINED_IN", tt.ID)
+			// Every threat is IDENTIFIED by the survey, when the text says the
+			// consultation reported it, or else by the GAP itself; not both.
+			var by []string
+			for _, src := range g.sources(tt.ID, kg.RelIdentified) {
+				if src == "survey:ganhri-2021" || src == "instrument:global-action-plan" {
+					by = append(by, src)
+				}
+			}
+			assert.Len(t, by, 1, "%s: IDENTIFIED by the survey or the GAP", tt.ID)
+			assert.True(t, len(g.sources(tt.ID, kg.RelIdentified))+len(g.sources(tt.ID, kg.RelAddresses)) > 0,
+				"%s has no IDENTIFIED or ADDRESSES edge", tt.ID)
 		}
+		// DEFINED_IN means "set out in the instrument": it never ends on a threat.
+		for _, e := range g.ds.Edges {
+			if e.Type == kg.RelDefinedIn {
+				assert.NotEqual(t, kg.KindThreatType, g.nodes[e.From].Kind, "%s: a threat is IDENTIFIED, not DEFINED_IN", e.Key())
+				assert.NotEqual(t, kg.KindThreatType, g.nodes[e.To].Kind, "%s: DEFINED_IN ends on a threat", e.Key())
+			}
+		}
+		var gapThreats []string
+		for _, to := range g.targets("instrument:global-action-plan", kg.RelIdentified) {
+			if g.nodes[to].Kind == kg.KindThreatType {
+				gapThreats = append(gapThreats, strings.TrimPrefix(to, "threat-type:"))
+			}
+		}
+		assert.Equal(t, []string{"arbitrary-arrest-detention", "financial-restrictions", "gender-based-risks", "internet-shutdowns",
+			"lack-of-recognition", "murders", "platform-restrictions", "restrictive-laws", "surveillance",
+			"suspension-of-judicial-proceedings"}, gapThreats, "threats the GAP identifies itself")
 		assert.ElementsMatch(t, againstNHRI, gotNHRI)
 		assert.ElementsMatch(t, againstHRD, gotHRD)
 		assertSeqs(t, g, kg.KindThreatType)
