@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -40,12 +39,7 @@ func TestBrowserRunsDefaultQuery(t *testing.T) {
 	}
 	chromium := findChromium(t)
 
-	bin := filepath.Join(t.TempDir(), "marrakechgraph")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build:\n%s", out)
-
-	srv := startServer(t, bin)
+	srv := startServer(t, buildServer(t))
 	srv.waitReady(t, 60*time.Second)
 
 	pageURL := srv.base + "/"

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -21,6 +23,10 @@ type config struct {
 	CORSOrigins   []string
 	LogLevel      slog.Level
 }
+
+// neo4jSchemes are the URI schemes the Neo4j driver accepts: direct (bolt)
+// or routed (neo4j, for clusters and Aura), plain or encrypted.
+var neo4jSchemes = []string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
 
 // Store backends.
 const (
@@ -71,6 +77,10 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	case storeNeo4j:
 		if c.Neo4jURI == "" {
 			return c, fmt.Errorf("STORE=neo4j needs NEO4J_URI")
+		}
+		u, err := url.Parse(c.Neo4jURI)
+		if err != nil || !slices.Contains(neo4jSchemes, u.Scheme) || u.Host == "" {
+			return c, fmt.Errorf("NEO4J_URI %q must be scheme://host:port with a scheme among %s", c.Neo4jURI, strings.Join(neo4jSchemes, ", "))
 		}
 	default:
 		return c, fmt.Errorf("STORE must be %q or %q, not %q", storeEmbedded, storeNeo4j, c.Store)

@@ -41,6 +41,8 @@ func TestConfigErrors(t *testing.T) {
 	}{
 		"unknown store":       {nil, map[string]string{"STORE": "postgres"}, "STORE must be"},
 		"neo4j without URI":   {[]string{"-store", "neo4j"}, nil, "NEO4J_URI"},
+		"neo4j URI scheme":    {nil, map[string]string{"STORE": "neo4j", "NEO4J_URI": "http://db:7474"}, "NEO4J_URI"},
+		"neo4j URI host":      {nil, map[string]string{"STORE": "neo4j", "NEO4J_URI": "bolt://"}, "NEO4J_URI"},
 		"bad log level":       {nil, map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		"stray argument":      {[]string{"serve"}, nil, "unexpected argument"},
 		"unknown flag":        {[]string{"-port", "1"}, nil, "flag provided but not defined"},

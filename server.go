@@ -20,6 +20,7 @@ import (
 	"marrakechgraph/graphiql"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
+	"marrakechgraph/neo4j"
 	"marrakechgraph/seed"
 )
 
@@ -32,7 +33,12 @@ func main() {
 	}
 }
 
-const shutdownTimeout = 20 * time.Second
+const (
+	shutdownTimeout = 20 * time.Second
+	// neo4jConnectTimeout bounds the wait for an unreachable database, so
+	// that a misconfigured server exits well within 15 s.
+	neo4jConnectTimeout = 10 * time.Second
+)
 
 // run starts the server and blocks until ctx is cancelled, then shuts down
 // gracefully.
@@ -107,8 +113,17 @@ func openStore(ctx context.Context, cfg config) (kg.Store, error) {
 			return nil, fmt.Errorf("open embedded store in %s: %w", cfg.DataDir, err)
 		}
 		return s, nil
+	case storeNeo4j:
+		s, err := neo4j.Open(ctx, neo4j.Config{
+			URI: cfg.Neo4jURI, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
+			ConnectTimeout: neo4jConnectTimeout,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("open neo4j store: %w", err)
+		}
+		return s, nil
 	default:
-		return nil, fmt.Errorf("STORE=%s: this backend is not available yet; use STORE=embedded", cfg.Store)
+		return nil, fmt.Errorf("unknown store %q", cfg.Store)
 	}
 }
 

@@ -1,0 +1,263 @@
+package neo4j
+
+import (
+	"slices"
+	"strings"
+
+	"marrakechgraph/kg"
+)
+
+// Statement is one Cypher statement the backend can send, with the names of
+// the parameters it takes. Every statement the backend sends is one of
+// Statements(); nothing else is ever sent.
+type Statement struct {
+	Name   string
+	Cypher string
+	Params []string
+}
+
+// Schema is the database schema the statements are written against: what
+// Neo4j's Cypher front end needs to tell a misspelt label or property from a
+// real one.
+type Schema struct {
+	Labels            []string
+	RelationshipTypes []string
+	PropertyKeys      []string
+}
+
+// Labels and property keys of the backend's own bookkeeping. Entity
+// properties starting with "_" are the backend's; kg property keys never do.
+const (
+	labelEntity    = "Entity"
+	labelAudit     = "AuditEntry"
+	labelWriteLock = "WriteLock"
+
+	propCitations = "_citations"
+	propSearch    = "_search"
+)
+
+// Fixed entity properties; every other property without a leading "_" is a
+// kg property.
+var fixedProps = []string{"id", "kind", "name", "acronym", "description"}
+
+// auditProps are the properties of an AuditEntry node.
+var auditProps = []string{"seq", "at", "actor", "reason", "op", "subject", "edgeType", "edgeFrom", "edgeTo", "before", "after"}
+
+// schemaStatements create the constraints and indexes the Store relies on.
+var schemaStatements = []Statement{
+	{Name: "schema: entity id unique", Cypher: "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"},
+	{Name: "schema: entity kind index", Cypher: "CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)"},
+	{Name: "schema: entity search text index", Cypher: "CREATE TEXT INDEX entity_search IF NOT EXISTS FOR (n:Entity) ON (n._search)"},
+	{Name: "schema: audit seq unique", Cypher: "CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.seq IS UNIQUE"},
+	{Name: "schema: audit subject index", Cypher: "CREATE INDEX audit_subject IF NOT EXISTS FOR (a:AuditEntry) ON (a.subject)"},
+	{Name: "schema: write lock unique", Cypher: "CREATE CONSTRAINT write_lock_id IF NOT EXISTS FOR (l:WriteLock) REQUIRE l.id IS UNIQUE"},
+}
+
+var (
+	stmtPing = Statement{Name: "ping", Cypher: "RETURN 1 AS ok"}
+
+	stmtNodes = Statement{Name: "nodes", Params: []string{"ids"}, Cypher: `UNWIND $ids AS id
+OPTIONAL MATCH (n:Entity {id: id})
+RETURN id, n`}
+
+	stmtSearch = Statement{Name: "search", Params: []string{"first", "terms", "kinds"}, Cypher: `MATCH (n:Entity)
+WHERE n._search CONTAINS $first
+  AND all(t IN $terms WHERE n._search CONTAINS t)
+  AND (size($kinds) = 0 OR n.kind IN $kinds)
+RETURN n`}
+
+	stmtHistory = Statement{Name: "history", Params: []string{"id"}, Cypher: `MATCH (a:AuditEntry {subject: $id})
+RETURN a
+ORDER BY a.seq`}
+
+	// stmtCurrent reads what a change set refers to (see kg.ChangeSet.Refs).
+	stmtCurrent = Statement{Name: "apply: current state", Params: []string{"ids", "edges", "deleting"}, Cypher: `CALL () {
+  UNWIND $ids AS id
+  MATCH (n:Entity {id: id})
+  RETURN collect(n) AS nodes
+}
+CALL () {
+  UNWIND $edges AS k
+  MATCH (a:Entity {id: k.from})-[r]->(b:Entity {id: k.to})
+  WHERE type(r) = k.type
+  RETURN collect({type: type(r), from: a.id, to: b.id, citations: r._citations}) AS edges
+}
+CALL () {
+  UNWIND $deleting AS id
+  MATCH (n:Entity {id: id})-[r]-(:Entity)
+  RETURN collect(DISTINCT {type: type(r), from: startNode(r).id, to: endNode(r).id, citations: r._citations}) AS touching
+}
+RETURN nodes, edges, touching`}
+
+	// stmtLock serialises writers: the write lock on this node is held
+	// until the transaction ends. It returns the last audit sequence number.
+	stmtLock = Statement{Name: "apply: lock", Cypher: `MERGE (l:WriteLock {id: 'graph'})
+ON CREATE SET l.seq = 0
+SET l.held = true
+RETURN l.seq AS seq`}
+
+	stmtSetSeq = Statement{Name: "apply: set sequence", Params: []string{"seq"}, Cypher: `MATCH (l:WriteLock {id: 'graph'})
+SET l.seq = $seq, l.held = false`}
+
+	stmtDeleteEdges = Statement{Name: "apply: delete edges", Params: []string{"rows"}, Cypher: `UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})-[r]->(b:Entity {id: row.to})
+WHERE type(r) = row.type
+DELETE r`}
+
+	stmtDeleteNodes = Statement{Name: "apply: delete nodes", Params: []string{"ids"}, Cypher: `UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+DETACH DELETE n`}
+
+	stmtAudit = Statement{Name: "apply: audit entries", Params: []string{"entries"}, Cypher: `UNWIND $entries AS e
+CREATE (a:AuditEntry)
+SET a = e`}
+
+	// stmtWipe empties a test database before a conformance run; the
+	// Store itself never sends it.
+	stmtWipe = Statement{Name: "test: wipe", Cypher: `MATCH (n)
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS`}
+)
+
+// Neighbour statements, one per direction: the arrow is Cypher syntax.
+var stmtNeighbors = map[kg.Direction]Statement{
+	kg.Outgoing: neighborStatement("out", "-[r]->"),
+	kg.Incoming: neighborStatement("in", "<-[r]-"),
+	kg.Both:     neighborStatement("both", "-[r]-"),
+}
+
+func neighborStatement(name, arrow string) Statement {
+	return Statement{Name: "neighbors " + name, Params: []string{"ids", "types", "kinds"}, Cypher: `UNWIND $ids AS id
+MATCH (n:Entity {id: id})` + arrow + `(m:Entity)
+WHERE (size($types) = 0 OR type(r) IN $types)
+  AND (size($kinds) = 0 OR m.kind IN $kinds)
+RETURN id, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, r._citations AS citations, m`}
+}
+
+// findFilter is the WHERE clause shared by a Find's count and its page.
+const findFilter = `n.kind = $kind
+    AND all(f IN $props WHERE n[f.key] IN f.values)
+    AND all(t IN $terms WHERE n._search CONTAINS t)
+    AND all(rf IN $related WHERE
+      (rf.dir = 'OUT' AND EXISTS { MATCH (n)-[r]->(m:Entity) WHERE m.id IN rf.ids AND (size(rf.types) = 0 OR type(r) IN rf.types) })
+      OR (rf.dir = 'IN' AND EXISTS { MATCH (n)<-[r]-(m:Entity) WHERE m.id IN rf.ids AND (size(rf.types) = 0 OR type(r) IN rf.types) })
+      OR (rf.dir = 'BOTH' AND EXISTS { MATCH (n)-[r]-(m:Entity) WHERE m.id IN rf.ids AND (size(rf.types) = 0 OR type(r) IN rf.types) }))`
+
+// Find statements, ascending and descending: ORDER BY's direction and the
+// keyset comparison are Cypher syntax. The order value v is the property, or
+// null when it is missing or a list; rank orders types as kg.CompareValues
+// does (strings, booleans, integers, null).
+var stmtFind = map[bool]Statement{
+	false: findStatement("asc", "ASC", ">"),
+	true:  findStatement("desc", "DESC", "<"),
+}
+
+func findStatement(name, dir, cmp string) Statement {
+	return Statement{
+		Name:   "find " + name,
+		Params: []string{"kind", "props", "terms", "related", "orderBy", "hasAfter", "afterRank", "afterValue", "afterId", "limit"},
+		Cypher: `CALL () {
+  MATCH (n:Entity)
+  WHERE ` + findFilter + `
+  RETURN count(n) AS total
+}
+CALL () {
+  MATCH (n:Entity)
+  WHERE ` + findFilter + `
+  WITH n, n[$orderBy] AS raw
+  WITH n, CASE WHEN raw IS :: STRING NOT NULL OR raw IS :: BOOLEAN NOT NULL OR raw IS :: INTEGER NOT NULL THEN raw END AS v
+  WITH n, v, CASE WHEN v IS NULL THEN 3 WHEN v IS :: STRING THEN 0 WHEN v IS :: BOOLEAN THEN 1 ELSE 2 END AS rank
+  WHERE NOT $hasAfter
+    OR rank ` + cmp + ` $afterRank
+    OR (rank = $afterRank AND (
+      (rank = 3 AND n.id ` + cmp + ` $afterId)
+      OR (rank < 3 AND (v ` + cmp + ` $afterValue OR (v = $afterValue AND n.id ` + cmp + ` $afterId)))))
+  WITH n, v, rank
+  ORDER BY rank ` + dir + `, v ` + dir + `, n.id ` + dir + `
+  LIMIT $limit
+  RETURN collect(n) AS page
+}
+RETURN total, page`,
+	}
+}
+
+// putNodeStatements create or replace nodes, one statement per kind: labels
+// are Cypher syntax, so they come from the domain's fixed vocabulary only.
+var putNodeStatements = func() map[kg.Kind]Statement {
+	m := map[kg.Kind]Statement{}
+	for _, k := range kg.Kinds() {
+		m[k.Kind] = Statement{Name: "apply: put " + string(k.Kind) + " nodes", Params: []string{"rows"}, Cypher: `UNWIND $rows AS row
+MERGE (n:Entity {id: row.id})
+SET n = row.props, n:` + string(k.Kind)}
+	}
+	return m
+}()
+
+// putEdgeStatements create or replace edges, one statement per type.
+var putEdgeStatements = func() map[kg.RelType]Statement {
+	m := map[kg.RelType]Statement{}
+	for _, r := range kg.RelTypes() {
+		m[r.Type] = Statement{Name: "apply: put " + string(r.Type) + " edges", Params: []string{"rows"}, Cypher: `UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+MERGE (a)-[r:` + string(r.Type) + `]->(b)
+SET r._citations = row.citations`}
+	}
+	return m
+}()
+
+// stmtStats counts nodes by kind and edges by type from Neo4j's count
+// store: one UNION branch per label and per type, no scan.
+var stmtStats = func() Statement {
+	var parts []string
+	for _, k := range kg.Kinds() {
+		parts = append(parts, "MATCH (n:"+string(k.Kind)+") RETURN 'node' AS what, '"+string(k.Kind)+"' AS key, count(n) AS count")
+	}
+	for _, r := range kg.RelTypes() {
+		parts = append(parts, "MATCH ()-[r:"+string(r.Type)+"]->() RETURN 'edge' AS what, '"+string(r.Type)+"' AS key, count(r) AS count")
+	}
+	return Statement{Name: "stats", Cypher: strings.Join(parts, "\nUNION ALL\n")}
+}()
+
+// Statements returns every statement the backend can send, in a stable order.
+func Statements() []Statement {
+	out := slices.Clone(schemaStatements)
+	out = append(out, stmtPing, stmtNodes, stmtSearch, stmtHistory, stmtCurrent, stmtLock, stmtSetSeq,
+		stmtDeleteEdges, stmtDeleteNodes, stmtAudit, stmtStats, stmtWipe)
+	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
+		out = append(out, stmtNeighbors[d])
+	}
+	out = append(out, stmtFind[false], stmtFind[true])
+	for _, k := range kg.Kinds() {
+		out = append(out, putNodeStatements[k.Kind])
+	}
+	for _, r := range kg.RelTypes() {
+		out = append(out, putEdgeStatements[r.Type])
+	}
+	return out
+}
+
+// DatabaseSchema returns the labels, relationship types and property keys
+// the statements may name. kg properties never appear in statement text
+// (they are written as a map and read by dynamic key), so the property keys
+// are the fixed, audit and bookkeeping ones.
+func DatabaseSchema() Schema {
+	s := Schema{Labels: []string{labelEntity, labelAudit, labelWriteLock}}
+	for _, k := range kg.Kinds() {
+		s.Labels = append(s.Labels, string(k.Kind))
+	}
+	for _, r := range kg.RelTypes() {
+		s.RelationshipTypes = append(s.RelationshipTypes, string(r.Type))
+	}
+	keys := map[string]bool{propCitations: true, propSearch: true, "held": true}
+	for _, k := range fixedProps {
+		keys[k] = true
+	}
+	for _, k := range auditProps {
+		keys[k] = true
+	}
+	for k := range keys {
+		s.PropertyKeys = append(s.PropertyKeys, k)
+	}
+	slices.Sort(s.PropertyKeys)
+	return s
+}

@@ -1,0 +1,445 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"marrakechgraph/kg"
+)
+
+var _ kg.Store = (*Store)(nil)
+
+// Config says where the database is.
+type Config struct {
+	// URI is bolt://, neo4j:// (routing, for clusters) or neo4j+s:// (Aura).
+	URI      string
+	User     string
+	Password string
+	// Database is the database name; empty means the server's default.
+	Database string
+	// ConnectTimeout bounds Open's connectivity check; 10 s when zero.
+	ConnectTimeout time.Duration
+}
+
+// Store is the Neo4j kg.Store. It holds one driver, safe for concurrent use.
+type Store struct {
+	driver   neo4j.DriverWithContext
+	database string
+	now      func() time.Time
+}
+
+// Open connects to Neo4j, checks that the database answers, and creates the
+// constraints and indexes the Store relies on. It fails within the connect
+// timeout when the database cannot be reached, naming the URI and the cause.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	timeout := cfg.ConnectTimeout
+	if timeout == 0 {
+		timeout = 10 * time.Second
+	}
+	where := redactURI(cfg.URI)
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""), func(c *config.Config) {
+		c.SocketConnectTimeout = 5 * time.Second
+		c.ConnectionAcquisitionTimeout = timeout
+		c.MaxTransactionRetryTime = 15 * time.Second
+	})
+	if err != nil {
+		return nil, fmt.Errorf("neo4j at %s: %w", where, err)
+	}
+	s := &Store{driver: driver, database: cfg.Database, now: time.Now}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := driver.VerifyConnectivity(cctx); err != nil {
+		driver.Close(context.Background())
+		return nil, fmt.Errorf("cannot reach neo4j at %s: %w", where, err)
+	}
+	if err := s.Ping(cctx); err != nil {
+		driver.Close(context.Background())
+		return nil, fmt.Errorf("neo4j at %s, database %q: %w", where, cfg.Database, errors.Unwrap(err))
+	}
+	for _, st := range schemaStatements {
+		if _, err := s.write(cctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			_, err := run(cctx, tx, st, nil)
+			return nil, err
+		}); err != nil {
+			driver.Close(context.Background())
+			return nil, fmt.Errorf("neo4j at %s: %s: %w", where, st.Name, err)
+		}
+	}
+	return s, nil
+}
+
+// redactURI drops any credentials from a URI before it is logged or shown.
+func redactURI(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.User == nil {
+		return uri
+	}
+	u.User = nil
+	return u.String()
+}
+
+// Close releases the driver.
+func (s *Store) Close() error { return s.driver.Close(context.Background()) }
+
+// Ping runs a trivial read on the database.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, stmtPing, nil)
+	})
+	return err
+}
+
+// run sends one statement; params must hold exactly the statement's
+// parameters.
+func run(ctx context.Context, tx neo4j.ManagedTransaction, st Statement, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, st.Cypher, params)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", st.Name, err)
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", st.Name, err)
+	}
+	return recs, nil
+}
+
+func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: mode})
+}
+
+// read runs work in a managed read transaction, retried on transient errors.
+func (s *Store) read(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.Background())
+	v, err := sess.ExecuteRead(ctx, work)
+	return v, classify(ctx, err)
+}
+
+// write runs work in a managed write transaction, retried on transient
+// errors; work must be idempotent.
+func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	v, err := sess.ExecuteWrite(ctx, work)
+	return v, classify(ctx, err)
+}
+
+// classify maps driver errors to domain codes, keeping the cause for logs.
+func classify(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	var domain *kg.Error
+	switch {
+	case errors.As(err, &domain):
+		return err
+	case ctx.Err() != nil:
+		return fmt.Errorf("%w (%v)", ctx.Err(), err)
+	case neo4j.IsConnectivityError(err) || isUnavailable(err):
+		return fmt.Errorf("%w: %v", kg.Errorf(kg.CodeUnavailable, "the database is unavailable; try again later"), err)
+	}
+	var nerr *neo4j.Neo4jError
+	if errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed" {
+		return fmt.Errorf("%w: %v", kg.Errorf(kg.CodeConflict, "the change conflicts with another one; try again"), err)
+	}
+	return fmt.Errorf("neo4j: %w", err)
+}
+
+// isUnavailable reports driver errors that mean no server could serve the
+// request (pool timeouts, retries exhausted on transient failures).
+func isUnavailable(err error) bool {
+	var pool *neo4j.ConnectivityError
+	var retry *neo4j.TransactionExecutionLimit
+	var nerr *neo4j.Neo4jError
+	return errors.As(err, &pool) || errors.As(err, &retry) ||
+		(errors.As(err, &nerr) && (nerr.Code == "Neo.TransientError.General.DatabaseUnavailable" || nerr.Code == "Neo.ClientError.Cluster.NotALeader"))
+}
+
+// Nodes implements kg.Store: one round trip per batch.
+func (s *Store) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
+	out := make([]*kg.Node, len(ids))
+	if len(ids) == 0 {
+		return out, ctx.Err()
+	}
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, stmtNodes, map[string]any{"ids": uniq(ids)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*kg.Node{}
+	for _, rec := range v.([]*neo4j.Record) {
+		n, isNull, err := neo4j.GetRecordValue[dbtype.Node](rec, "n")
+		if err != nil || isNull {
+			continue
+		}
+		kn, err := nodeFromDB(n)
+		if err != nil {
+			return nil, err
+		}
+		byID[kn.ID] = kn
+	}
+	for i, id := range ids {
+		out[i] = byID[id].Clone()
+	}
+	return out, nil
+}
+
+func uniq(ids []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func relTypes(ts []kg.RelType) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}
+
+func kinds(ks []kg.Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// Neighbors implements kg.Store: one round trip per batch.
+func (s *Store) Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery) ([][]kg.Neighbor, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	out := make([][]kg.Neighbor, len(ids))
+	if len(ids) == 0 {
+		return out, ctx.Err()
+	}
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, stmtNeighbors[q.Direction], map[string]any{
+			"ids": uniq(ids), "types": relTypes(q.Types), "kinds": kinds(q.Kinds),
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string][]kg.Neighbor{}
+	for _, rec := range v.([]*neo4j.Record) {
+		id, _, err := neo4j.GetRecordValue[string](rec, "id")
+		if err != nil {
+			return nil, err
+		}
+		nb, err := neighborFromRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		byID[id] = append(byID[id], nb)
+	}
+	for i, id := range ids {
+		ns := make([]kg.Neighbor, len(byID[id]))
+		for j, nb := range byID[id] {
+			ns[j] = kg.Neighbor{Edge: nb.Edge.Clone(), Node: nb.Node.Clone()}
+		}
+		kg.SortNeighbors(ns)
+		out[i] = ns
+	}
+	return out, nil
+}
+
+// neighborFromRecord reads a row of a neighbour statement.
+func neighborFromRecord(rec *neo4j.Record) (kg.Neighbor, error) {
+	m, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "m")
+	if err != nil {
+		return kg.Neighbor{}, err
+	}
+	node, err := nodeFromDB(m)
+	if err != nil {
+		return kg.Neighbor{}, err
+	}
+	edge := map[string]any{}
+	for _, k := range []string{"type", "from", "to", "citations"} {
+		edge[k], _ = rec.Get(k)
+	}
+	e, err := edgeFromMap(edge)
+	if err != nil {
+		return kg.Neighbor{}, err
+	}
+	return kg.Neighbor{Edge: e, Node: node}, nil
+}
+
+// Find implements kg.Store: one round trip, counting and paging with the
+// kind index, the search text index and keyset pagination.
+func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	params := map[string]any{
+		"kind": string(q.Kind), "terms": kg.SearchTerms(q.Text), "orderBy": q.OrderBy, "limit": int64(q.First + 1),
+		"props": []any{}, "related": []any{},
+		"hasAfter": false, "afterRank": int64(0), "afterValue": nil, "afterId": "",
+	}
+	for _, f := range q.Props {
+		params["props"] = append(params["props"].([]any), map[string]any{"key": f.Key, "values": f.Values})
+	}
+	for _, f := range q.Related {
+		params["related"] = append(params["related"].([]any), map[string]any{
+			"types": relTypes(f.Types), "dir": string(f.Direction), "ids": f.IDs,
+		})
+	}
+	if q.After != "" {
+		c, err := kg.DecodeCursor(q.After, q.OrderBy, q.Desc)
+		if err != nil {
+			return nil, err
+		}
+		params["hasAfter"], params["afterRank"], params["afterValue"], params["afterId"] = true, int64(rankOf(c.Value)), c.Value, c.ID
+	}
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, stmtFind[q.Desc], params)
+	})
+	if err != nil {
+		return nil, err
+	}
+	recs := v.([]*neo4j.Record)
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("find: expected one row, got %d", len(recs))
+	}
+	total, _, err := neo4j.GetRecordValue[int64](recs[0], "total")
+	if err != nil {
+		return nil, err
+	}
+	raw, _, err := neo4j.GetRecordValue[[]any](recs[0], "page")
+	if err != nil {
+		return nil, err
+	}
+	page := &kg.Page{TotalCount: int(total), HasPreviousPage: q.After != ""}
+	for _, r := range raw {
+		dn, ok := r.(dbtype.Node)
+		if !ok {
+			return nil, fmt.Errorf("find: page holds %T, not a node", r)
+		}
+		n, err := nodeFromDB(dn)
+		if err != nil {
+			return nil, err
+		}
+		page.Nodes = append(page.Nodes, n)
+	}
+	if len(page.Nodes) > q.First {
+		page.Nodes, page.HasNextPage = page.Nodes[:q.First], true
+	}
+	for _, n := range page.Nodes {
+		page.Cursors = append(page.Cursors, kg.CursorFor(n, q.OrderBy, q.Desc))
+	}
+	return page, nil
+}
+
+// rankOf mirrors the rank the find statements compute for an order value.
+func rankOf(v any) int {
+	switch v.(type) {
+	case string:
+		return 0
+	case bool:
+		return 1
+	case int64:
+		return 2
+	}
+	return 3
+}
+
+// Search implements kg.Store: candidates come from the search text index,
+// ranked by kg.RankSearch exactly as in every backend.
+func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	terms := kg.SearchTerms(q.Text)
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, stmtSearch, map[string]any{"first": terms[0], "terms": terms[1:], "kinds": kinds(q.Kinds)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	var nodes []*kg.Node
+	for _, rec := range v.([]*neo4j.Record) {
+		dn, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "n")
+		if err != nil {
+			return nil, err
+		}
+		n, err := nodeFromDB(dn)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, n)
+	}
+	return kg.RankSearch(nodes, q.Text, q.Limit), nil
+}
+
+// History implements kg.Store.
+func (s *Store) History(ctx context.Context, id string) ([]kg.AuditEntry, error) {
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, stmtHistory, map[string]any{"id": id})
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []kg.AuditEntry
+	for _, rec := range v.([]*neo4j.Record) {
+		a, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "a")
+		if err != nil {
+			return nil, err
+		}
+		e, err := auditFromDB(a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Stats implements kg.Store from Neo4j's count store.
+func (s *Store) Stats(ctx context.Context) (*kg.Stats, error) {
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, stmtStats, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	st := &kg.Stats{Nodes: map[kg.Kind]int{}, Edges: map[kg.RelType]int{}}
+	for _, rec := range v.([]*neo4j.Record) {
+		what, _, _ := neo4j.GetRecordValue[string](rec, "what")
+		key, _, _ := neo4j.GetRecordValue[string](rec, "key")
+		count, _, err := neo4j.GetRecordValue[int64](rec, "count")
+		if err != nil {
+			return nil, err
+		}
+		if count == 0 {
+			continue
+		}
+		if what == "node" {
+			st.Nodes[kg.Kind(key)] = int(count)
+		} else {
+			st.Edges[kg.RelType(key)] = int(count)
+		}
+	}
+	return st, nil
+}
