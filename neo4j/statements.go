@@ -115,7 +115,7 @@ SET a = e`}
 	// stmtWipe empties a test database before a conformance run; the
 	// Store itself never sends it.
 	stmtWipe = Statement{Name: "test: wipe", Cypher: `MATCH (n)
-CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS`}
+DETACH DELETE n`}
 )
 
 // Neighbour statements, one per direction: the arrow is Cypher syntax.

@@ -1,0 +1,197 @@
+package neo4j
+
+import (
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"marrakechgraph/kg"
+)
+
+func sampleNode() *kg.Node {
+	return &kg.Node{
+		ID: "mechanism:un-asg-reprisals", Kind: kg.KindMechanism, Name: "UN Assistant Secretary-General for Human Rights",
+		Acronym: "UN ASG", Description: "Senior official on intimidation and reprisals.",
+		Props: kg.Props{"category": "UN", "seq": int64(7), "global": true, "tags": []string{"reprisals", "UN"}, "empty": []string{}},
+		Citations: []kg.Citation{
+			{Document: "GAP", Section: "Introduction > 3. Context", Quote: "designation of the UN Assistant Secretary-General"},
+			{Document: "GAP", Section: "Objectives and Actions > OBJECTIVE 2", Quote: "including the UN ASG"},
+		},
+	}
+}
+
+// asStored turns properties into what the driver hands back for a stored
+// node: lists come back as []any.
+func asStored(props map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range props {
+		if l, ok := v.([]string); ok {
+			a := make([]any, len(l))
+			for i, s := range l {
+				a[i] = s
+			}
+			v = a
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func TestNodeRoundTrip(t *testing.T) {
+	n := sampleNode()
+	props, err := nodeProps(n)
+	require.NoError(t, err)
+	assert.Equal(t, "mechanism:un-asg-reprisals", props["id"])
+	assert.Equal(t, "Mechanism", props["kind"])
+	assert.Equal(t, "UN", props["category"], "kg properties are stored under their own keys")
+	assert.NotContains(t, props, "props")
+
+	back, err := nodeFromDB(dbtype.Node{ElementId: "4:x:1", Labels: []string{"Entity", "Mechanism"}, Props: asStored(props)})
+	require.NoError(t, err)
+	assert.True(t, n.Equal(back), "round trip changes nothing:\n%#v\n%#v", n, back)
+	assert.Equal(t, []string{}, back.Props["empty"])
+}
+
+func TestNodeWithoutOptionalFields(t *testing.T) {
+	n := &kg.Node{ID: "objective:1", Kind: kg.KindObjective, Name: "Objective 1", Citations: []kg.Citation{{Document: "d", Section: "s", Quote: "q"}}}
+	props, err := nodeProps(n)
+	require.NoError(t, err)
+	assert.NotContains(t, props, "acronym")
+	assert.NotContains(t, props, "description")
+	back, err := nodeFromDB(dbtype.Node{Props: asStored(props)})
+	require.NoError(t, err)
+	assert.True(t, n.Equal(back))
+	assert.Nil(t, back.Props)
+}
+
+func TestSearchTextMatchesMatchesText(t *testing.T) {
+	n := sampleNode()
+	n.Props[kg.PropText] = "Report threats and attacks"
+	text := searchText(n)
+	for _, term := range []string{"asg", "reprisals", "un", "attacks", "secretary-general", "senior"} {
+		assert.Contains(t, text, term)
+		assert.True(t, kg.MatchesText(n, []string{term}))
+	}
+	// A term never spans the name and the description.
+	assert.False(t, kg.MatchesText(n, []string{"asgsenior"}))
+	assert.NotContains(t, text, "asgsenior")
+}
+
+func TestNodeFromDBRejectsDamage(t *testing.T) {
+	good, err := nodeProps(sampleNode())
+	require.NoError(t, err)
+	for name, mutate := range map[string]func(m map[string]any){
+		"no id":              func(m map[string]any) { delete(m, "id") },
+		"unknown kind":       func(m map[string]any) { m["kind"] = "Spaceship" },
+		"no citations":       func(m map[string]any) { delete(m, propCitations) },
+		"citations not JSON": func(m map[string]any) { m[propCitations] = "[{" },
+		"fractional number":  func(m map[string]any) { m["seq"] = 1.5 },
+		"map property":       func(m map[string]any) { m["nested"] = map[string]any{"a": 1} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := asStored(good)
+			mutate(m)
+			_, err := nodeFromDB(dbtype.Node{ElementId: "4:x:2", Props: m})
+			assert.Error(t, err)
+		})
+	}
+}
+
+func TestEdgeFromMap(t *testing.T) {
+	cits, err := citationsJSON([]kg.Citation{{Document: "GAP", Section: "Objectives and Actions > OBJECTIVE 2", Quote: "UN ASG"}})
+	require.NoError(t, err)
+	e, err := edgeFromMap(map[string]any{"type": "REPORTS_TO", "from": "action:o2-report", "to": "mechanism:un-asg", "citations": cits})
+	require.NoError(t, err)
+	assert.Equal(t, kg.EdgeKey{Type: kg.RelReportsTo, From: "action:o2-report", To: "mechanism:un-asg"}, e.Key())
+	assert.Equal(t, "UN ASG", e.Citations[0].Quote)
+
+	_, err = edgeFromMap(map[string]any{"type": "FRIEND_OF", "from": "a:b", "to": "c:d", "citations": cits})
+	assert.Error(t, err, "unknown relationship type")
+	_, err = edgeFromMap(map[string]any{"type": "REPORTS_TO", "from": "a:b", "to": "c:d"})
+	assert.Error(t, err, "missing citations")
+}
+
+func TestNeighborFromRecord(t *testing.T) {
+	props, err := nodeProps(sampleNode())
+	require.NoError(t, err)
+	cits, _ := citationsJSON([]kg.Citation{{Document: "GAP", Section: "S", Quote: "Q"}})
+	rec := &neo4j.Record{
+		Keys:   []string{"id", "type", "from", "to", "citations", "m"},
+		Values: []any{"action:x", "INFORMS_ON", "action:x", "mechanism:un-asg-reprisals", cits, dbtype.Node{Props: asStored(props)}},
+	}
+	nb, err := neighborFromRecord(rec)
+	require.NoError(t, err)
+	assert.Equal(t, kg.RelInformsOn, nb.Edge.Type)
+	assert.Equal(t, "mechanism:un-asg-reprisals", nb.Node.ID)
+	assert.Equal(t, "UN ASG", nb.Node.Acronym)
+}
+
+func TestAuditEntryRoundTrip(t *testing.T) {
+	at := time.Date(2026, 11, 26, 21, 4, 5, 123456789, time.UTC)
+	for _, e := range []kg.AuditEntry{
+		{Seq: 41, At: at, Actor: "seed", Reason: "load seed dataset", Op: kg.OpCreate, Subject: "objective:1", After: `{"id":"objective:1"}`},
+		{Seq: 42, At: at, Actor: "editor", Reason: "fix", Op: kg.OpDelete, Subject: "action:a",
+			Edge: &kg.EdgeKey{Type: kg.RelEngages, From: "action:a", To: "mechanism:b"}, Before: `{"type":"ENGAGES"}`},
+	} {
+		back, err := auditFromDB(dbtype.Node{Props: auditEntryProps(e)})
+		require.NoError(t, err)
+		assert.Equal(t, e, back)
+	}
+	_, err := auditFromDB(dbtype.Node{Props: map[string]any{"at": "yesterday"}})
+	assert.Error(t, err)
+}
+
+func TestCurrentFromRecordGroupsTouchingEdges(t *testing.T) {
+	props, _ := nodeProps(sampleNode())
+	cits, _ := citationsJSON([]kg.Citation{{Document: "GAP", Section: "S", Quote: "Q"}})
+	edge := func(typ, from, to string) map[string]any {
+		return map[string]any{"type": typ, "from": from, "to": to, "citations": cits}
+	}
+	rec := &neo4j.Record{
+		Keys: []string{"nodes", "edges", "touching"},
+		Values: []any{
+			[]any{dbtype.Node{Props: asStored(props)}},
+			[]any{edge("ENGAGES", "action:a", "mechanism:un-asg-reprisals")},
+			[]any{edge("ENGAGES", "action:a", "mechanism:un-asg-reprisals"), edge("PART_OF", "mechanism:un-asg-reprisals", "mechanism:ohchr"), edge("ENGAGES", "action:b", "mechanism:ohchr")},
+		},
+	}
+	cur, err := currentFromRecord(rec, []string{"mechanism:un-asg-reprisals", "mechanism:ohchr"})
+	require.NoError(t, err)
+	assert.Contains(t, cur.Nodes, "mechanism:un-asg-reprisals")
+	assert.Len(t, cur.Edges, 1)
+	assert.Len(t, cur.Touching["mechanism:un-asg-reprisals"], 2)
+	assert.Len(t, cur.Touching["mechanism:ohchr"], 2)
+}
+
+func TestRankOfMatchesOrdering(t *testing.T) {
+	// The find statements rank values as kg.CompareValues orders them.
+	values := []any{"a", true, int64(3), nil}
+	for i := 1; i < len(values); i++ {
+		assert.Less(t, rankOf(values[i-1]), rankOf(values[i]))
+		assert.Negative(t, kg.CompareValues(values[i-1], values[i]))
+	}
+}
+
+func TestRedactURI(t *testing.T) {
+	assert.Equal(t, "neo4j+s://db.example:7687", redactURI("neo4j+s://neo4j:secret@db.example:7687"))
+	assert.Equal(t, "bolt://localhost:7687", redactURI("bolt://localhost:7687"))
+}
+
+func TestStatementsUseOnlyTheVocabulary(t *testing.T) {
+	sts := Statements()
+	require.NotEmpty(t, sts)
+	names := map[string]bool{}
+	for _, st := range sts {
+		assert.False(t, names[st.Name], "statement names are unique: %s", st.Name)
+		names[st.Name] = true
+		for _, p := range st.Params {
+			assert.Contains(t, st.Cypher, "$"+p, "%s declares $%s", st.Name, p)
+		}
+	}
+	assert.Len(t, putNodeStatements, len(kg.Kinds()))
+	assert.Len(t, putEdgeStatements, len(kg.RelTypes()))
+}
