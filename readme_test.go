@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"sort"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,6 +21,7 @@ import (
 	"marrakechgraph/bolt"
 	"marrakechgraph/graphiql"
 	"marrakechgraph/httpapi"
+	"marrakechgraph/kg"
 	"marrakechgraph/seed"
 )
 
@@ -39,9 +44,11 @@ func TestReadmeExamplesRun(t *testing.T) {
 	defer s.Close()
 	_, err = seed.Apply(context.Background(), s)
 	require.NoError(t, err)
-	h := httpapi.GraphQL(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)})
+	calls := &callLog{Store: s}
+	h := httpapi.GraphQL(httpapi.Options{Store: calls, Logger: slog.New(slog.DiscardHandler)})
 
 	for i, q := range examples {
+		calls.reset()
 		body, _ := json.Marshal(map[string]string{"query": q})
 		req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -57,5 +64,60 @@ func TestReadmeExamplesRun(t *testing.T) {
 		for field, v := range resp.Data {
 			assert.NotContains(t, []string{"null", "[]"}, string(v), "example %d: %s is empty", i, field)
 		}
+		// Each store call is one statement in one transaction on Neo4j.
+		t.Logf("example %d (%s): store calls %s", i, firstLine(q), calls.summary())
 	}
+}
+
+func firstLine(q string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(q), "\n")
+	return strings.TrimSpace(line)
+}
+
+// callLog counts the store calls of one operation, by method and query shape.
+type callLog struct {
+	kg.Store
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (c *callLog) reset() { c.mu.Lock(); c.calls = map[string]int{}; c.mu.Unlock() }
+
+func (c *callLog) add(what string) { c.mu.Lock(); c.calls[what]++; c.mu.Unlock() }
+
+func (c *callLog) summary() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	keys := make([]string, 0, len(c.calls))
+	total := 0
+	for k, n := range c.calls {
+		keys = append(keys, fmt.Sprintf("%s×%d", k, n))
+		total += n
+	}
+	sort.Strings(keys)
+	return fmt.Sprintf("%d: %s", total, strings.Join(keys, ", "))
+}
+
+func (c *callLog) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
+	c.add("nodes")
+	return c.Store.Nodes(ctx, ids)
+}
+
+func (c *callLog) Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery) ([][]kg.Neighbor, error) {
+	c.add("neighbors " + strings.ToLower(string(q.Direction)))
+	return c.Store.Neighbors(ctx, ids, q)
+}
+
+func (c *callLog) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
+	dir := "asc"
+	if q.Desc {
+		dir = "desc"
+	}
+	c.add("find " + dir)
+	return c.Store.Find(ctx, q)
+}
+
+func (c *callLog) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error) {
+	c.add("search")
+	return c.Store.Search(ctx, q)
 }
