@@ -208,15 +208,125 @@ func (ds *Dataset) ChangeSet() kg.ChangeSet {
 	return kg.ChangeSet{Actor: Actor, Reason: "load seed dataset", PutNodes: ds.Nodes, PutEdges: ds.Edges}
 }
 
-// Apply loads the embedded seed into a store, atomically and idempotently.
+// Apply loads the embedded seed into a store, atomically and idempotently
+// (see ApplyDataset).
 func Apply(ctx context.Context, s kg.Store) (*kg.ApplyResult, error) {
 	ds, err := Load()
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.Apply(ctx, ds.ChangeSet())
+	return ApplyDataset(ctx, s, ds)
+}
+
+// ApplyDataset brings a store in line with a dataset in one atomic change
+// set: it creates or updates every node and edge of the dataset, and
+// deletes, with a trace in the audit log, the nodes and edges that an
+// earlier seed created but this dataset no longer holds. Whatever anyone
+// else wrote or changed is left alone. Applying the same dataset twice
+// changes nothing.
+func ApplyDataset(ctx context.Context, s kg.Store, ds *Dataset) (*kg.ApplyResult, error) {
+	cs := ds.ChangeSet()
+	var err error
+	cs.DeleteNodes, cs.DeleteEdges, err = staleSeedData(ctx, s, ds)
+	if err != nil {
+		return nil, fmt.Errorf("load seed: %w", err)
+	}
+	res, err := s.Apply(ctx, cs)
 	if err != nil {
 		return nil, fmt.Errorf("load seed: %w", err)
 	}
 	return res, nil
+}
+
+// staleSeedData finds what earlier seeds wrote that ds no longer holds:
+// nodes and edges absent from ds whose every audit entry is the seed's.
+func staleSeedData(ctx context.Context, s kg.Store, ds *Dataset) ([]string, []kg.EdgeKey, error) {
+	inSeed := map[string]bool{}
+	var seedIDs []string
+	for _, n := range ds.Nodes {
+		inSeed[n.ID] = true
+		seedIDs = append(seedIDs, n.ID)
+	}
+	edgeInSeed := map[kg.EdgeKey]bool{}
+	for _, e := range ds.Edges {
+		edgeInSeed[e.Key()] = true
+	}
+	histories := map[string][]kg.AuditEntry{}
+	history := func(id string) ([]kg.AuditEntry, error) {
+		if h, ok := histories[id]; ok {
+			return h, nil
+		}
+		h, err := s.History(ctx, id)
+		histories[id] = h
+		return h, err
+	}
+
+	var staleNodes []string
+	for _, k := range kg.Kinds() {
+		q := kg.FindQuery{Kind: k.Kind, OrderBy: kg.OrderByID, First: kg.MaxPageSize}
+		for {
+			p, err := s.Find(ctx, q)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, n := range p.Nodes {
+				if inSeed[n.ID] {
+					continue
+				}
+				h, err := history(n.ID)
+				if err != nil {
+					return nil, nil, err
+				}
+				if onlySeed(h, nil) {
+					staleNodes = append(staleNodes, n.ID)
+				}
+			}
+			if !p.HasNextPage {
+				break
+			}
+			q.After = p.Cursors[len(p.Cursors)-1]
+		}
+	}
+
+	var staleEdges []kg.EdgeKey
+	if len(seedIDs) > 0 {
+		out, err := s.Neighbors(ctx, seedIDs, kg.NeighborQuery{Direction: kg.Outgoing})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, ns := range out {
+			for _, nb := range ns {
+				k := nb.Edge.Key()
+				if edgeInSeed[k] || !inSeed[k.To] {
+					// Edges to nodes outside the seed are someone else's,
+					// or go with their stale node.
+					continue
+				}
+				h, err := history(k.From)
+				if err != nil {
+					return nil, nil, err
+				}
+				if onlySeed(h, &k) {
+					staleEdges = append(staleEdges, k)
+				}
+			}
+		}
+	}
+	return staleNodes, staleEdges, nil
+}
+
+// onlySeed reports whether the entries about a node (edge nil) or about
+// one edge exist and were all written by the seed.
+func onlySeed(h []kg.AuditEntry, edge *kg.EdgeKey) bool {
+	found := false
+	for _, e := range h {
+		if (edge == nil) != (e.Edge == nil) || (edge != nil && *e.Edge != *edge) {
+			continue
+		}
+		if e.Actor != Actor {
+			return false
+		}
+		found = true
+	}
+	return found
 }
