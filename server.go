@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	log.Info("seed loaded", "created", res.Created, "updated", res.Updated, "unchanged", res.Unchanged)
+	log.Info("seed loaded", "created", res.Created, "updated", res.Updated, "deleted", res.Deleted, "unchanged", res.Unchanged)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
