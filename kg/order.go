@@ -22,9 +22,9 @@ func OrderValue(n *Node, orderBy string) any {
 	return nil
 }
 
-// typeRank orders values of different types as Neo4j's ORDER BY does:
-// strings, then booleans, then numbers, then null.
-func typeRank(v any) int {
+// TypeRank orders values of different types as Neo4j's ORDER BY does:
+// strings (0), then booleans (1), then integers (2), then null (3).
+func TypeRank(v any) int {
 	switch v.(type) {
 	case string:
 		return 0
@@ -38,7 +38,7 @@ func typeRank(v any) int {
 
 // CompareValues compares two order values, null last.
 func CompareValues(a, b any) int {
-	if r := cmp.Compare(typeRank(a), typeRank(b)); r != 0 {
+	if r := cmp.Compare(TypeRank(a), TypeRank(b)); r != 0 {
 		return r
 	}
 	switch x := a.(type) {

@@ -171,7 +171,7 @@ func TestRankOfMatchesOrdering(t *testing.T) {
 	// The find statements rank values as kg.CompareValues orders them.
 	values := []any{"a", true, int64(3), nil}
 	for i := 1; i < len(values); i++ {
-		assert.Less(t, rankOf(values[i-1]), rankOf(values[i]))
+		assert.Less(t, kg.TypeRank(values[i-1]), kg.TypeRank(values[i]))
 		assert.Negative(t, kg.CompareValues(values[i-1], values[i]))
 	}
 }

@@ -311,7 +311,7 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 		if err != nil {
 			return nil, err
 		}
-		params["hasAfter"], params["afterRank"], params["afterValue"], params["afterId"] = true, int64(rankOf(c.Value)), c.Value, c.ID
+		params["hasAfter"], params["afterRank"], params["afterValue"], params["afterId"] = true, int64(kg.TypeRank(c.Value)), c.Value, c.ID
 	}
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return run(ctx, tx, stmtFind[q.Desc], params)
@@ -350,19 +350,6 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 		page.Cursors = append(page.Cursors, kg.CursorFor(n, q.OrderBy, q.Desc))
 	}
 	return page, nil
-}
-
-// rankOf mirrors the rank the find statements compute for an order value.
-func rankOf(v any) int {
-	switch v.(type) {
-	case string:
-		return 0
-	case bool:
-		return 1
-	case int64:
-		return 2
-	}
-	return 3
 }
 
 // Search implements kg.Store: candidates come from the search text index,
