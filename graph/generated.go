@@ -2677,6 +2677,12 @@ enum RelationType {
   CONSULTED
   "Instrument → body: the instrument was funded by the body."
   FUNDED_BY
+  "Country → organisation: the State is a member or participating State of the organisation."
+  MEMBER_STATE_OF
+  "Country → Instrument: the State is a party to the treaty."
+  PARTY_TO
+  "Channel → organisation or treaty: the channel can act in its member States or States parties."
+  COVERS
 }
 
 "A relationship of an entity, with the entity at its other end."

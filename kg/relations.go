@@ -56,6 +56,14 @@ const (
 	RelConsulted RelType = "CONSULTED"
 	// RelFundedBy: an Instrument was funded by a body.
 	RelFundedBy RelType = "FUNDED_BY"
+	// RelMemberStateOf: a Country is a member or participating State of an
+	// intergovernmental organisation.
+	RelMemberStateOf RelType = "MEMBER_STATE_OF"
+	// RelPartyTo: a Country is a State party to a treaty.
+	RelPartyTo RelType = "PARTY_TO"
+	// RelCovers: a support channel can act in the member States of an
+	// organisation, or the States parties to a treaty.
+	RelCovers RelType = "COVERS"
 )
 
 // RelInfo documents a relationship type and the kinds it may join.
@@ -100,6 +108,9 @@ var relTypes = []RelInfo{
 	{RelStrengthens, "The action strengthens, reviews or relies on the channel.", []Kind{KindAction}, bodyKinds},
 	{RelConsulted, "The body was consulted in drawing up the instrument.", []Kind{KindInstrument}, bodyKinds},
 	{RelFundedBy, "The instrument was funded by the body.", []Kind{KindInstrument}, bodyKinds},
+	{RelMemberStateOf, "The State is a member or participating State of the organisation.", []Kind{KindCountry}, []Kind{KindMechanism, KindNetwork}},
+	{RelPartyTo, "The State is a party to the treaty.", []Kind{KindCountry}, []Kind{KindInstrument}},
+	{RelCovers, "The channel can act in the member States of the organisation, or the States parties to the treaty.", []Kind{KindMechanism, KindNetwork}, []Kind{KindMechanism, KindInstrument}},
 }
 
 // RelTypes lists every relationship type, in a stable order.

@@ -1750,6 +1750,12 @@ const (
 	RelationTypeConsulted RelationType = "CONSULTED"
 	// Instrument → body: the instrument was funded by the body.
 	RelationTypeFundedBy RelationType = "FUNDED_BY"
+	// Country → organisation: the State is a member or participating State of the organisation.
+	RelationTypeMemberStateOf RelationType = "MEMBER_STATE_OF"
+	// Country → Instrument: the State is a party to the treaty.
+	RelationTypePartyTo RelationType = "PARTY_TO"
+	// Channel → organisation or treaty: the channel can act in its member States or States parties.
+	RelationTypeCovers RelationType = "COVERS"
 )
 
 var AllRelationType = []RelationType{
@@ -1775,11 +1781,14 @@ var AllRelationType = []RelationType{
 	RelationTypeStrengthens,
 	RelationTypeConsulted,
 	RelationTypeFundedBy,
+	RelationTypeMemberStateOf,
+	RelationTypePartyTo,
+	RelationTypeCovers,
 }
 
 func (e RelationType) IsValid() bool {
 	switch e {
-	case RelationTypeUnderObjective, RelationTypeImplements, RelationTypeInCollaborationWith, RelationTypeEngages, RelationTypeReportsTo, RelationTypeInformsOn, RelationTypePromotes, RelationTypeTargets, RelationTypeServes, RelationTypeDefinedIn, RelationTypeIssuedBy, RelationTypeCoordinatedBy, RelationTypePartOf, RelationTypeMemberOf, RelationTypeLocatedIn, RelationTypeReferences, RelationTypePerpetratedBy, RelationTypeIdentified, RelationTypeAddresses, RelationTypeStrengthens, RelationTypeConsulted, RelationTypeFundedBy:
+	case RelationTypeUnderObjective, RelationTypeImplements, RelationTypeInCollaborationWith, RelationTypeEngages, RelationTypeReportsTo, RelationTypeInformsOn, RelationTypePromotes, RelationTypeTargets, RelationTypeServes, RelationTypeDefinedIn, RelationTypeIssuedBy, RelationTypeCoordinatedBy, RelationTypePartOf, RelationTypeMemberOf, RelationTypeLocatedIn, RelationTypeReferences, RelationTypePerpetratedBy, RelationTypeIdentified, RelationTypeAddresses, RelationTypeStrengthens, RelationTypeConsulted, RelationTypeFundedBy, RelationTypeMemberStateOf, RelationTypePartyTo, RelationTypeCovers:
 		return true
 	}
 	return false
