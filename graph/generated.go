@@ -1891,6 +1891,8 @@ enum InstrumentType {
   GUIDANCE
   "A national law."
   LAW
+  "A treaty, charter or convention between States."
+  TREATY
 }
 
 "Whom a threat is directed against."

@@ -1272,6 +1272,8 @@ const (
 	InstrumentTypeGUIDAnce InstrumentType = "GUIDANCE"
 	// A national law.
 	InstrumentTypeLaw InstrumentType = "LAW"
+	// A treaty, charter or convention between States.
+	InstrumentTypeTreaty InstrumentType = "TREATY"
 )
 
 var AllInstrumentType = []InstrumentType{
@@ -1284,11 +1286,12 @@ var AllInstrumentType = []InstrumentType{
 	InstrumentTypeReport,
 	InstrumentTypeGUIDAnce,
 	InstrumentTypeLaw,
+	InstrumentTypeTreaty,
 }
 
 func (e InstrumentType) IsValid() bool {
 	switch e {
-	case InstrumentTypeDeclaration, InstrumentTypeResolution, InstrumentTypeGUIDElines, InstrumentTypePolicy, InstrumentTypePlan, InstrumentTypePrinciples, InstrumentTypeReport, InstrumentTypeGUIDAnce, InstrumentTypeLaw:
+	case InstrumentTypeDeclaration, InstrumentTypeResolution, InstrumentTypeGUIDElines, InstrumentTypePolicy, InstrumentTypePlan, InstrumentTypePrinciples, InstrumentTypeReport, InstrumentTypeGUIDAnce, InstrumentTypeLaw, InstrumentTypeTreaty:
 		return true
 	}
 	return false
