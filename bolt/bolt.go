@@ -229,8 +229,12 @@ func load(tx *bbolt.Tx) (*graph, error) {
 		if err := e.Validate(); err != nil {
 			return fmt.Errorf("edge %s: %w", e.Key(), err)
 		}
-		if g.nodes[e.From] == nil || g.nodes[e.To] == nil {
+		from, to := g.nodes[e.From], g.nodes[e.To]
+		if from == nil || to == nil {
 			return fmt.Errorf("edge %s joins a node that does not exist", e.Key())
+		}
+		if len(e.Citations) == 0 && !from.Kind.Sensitive() && !to.Kind.Sensitive() {
+			return fmt.Errorf("edge %s has no citation", e.Key())
 		}
 		g.putEdge(&e)
 		return nil
@@ -388,18 +392,11 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error
 	var out []*kg.Node
 	err := s.read(ctx, "search", func(g *graph) error {
 		var pool []*kg.Node
-		if len(q.Kinds) == 0 {
-			pool = make([]*kg.Node, 0, len(g.nodes))
-			for _, n := range g.nodes {
+		kinds := slices.Clone(q.SearchKinds())
+		slices.Sort(kinds)
+		for _, k := range slices.Compact(kinds) {
+			for _, n := range g.byKind[k] {
 				pool = append(pool, n)
-			}
-		} else {
-			kinds := slices.Clone(q.Kinds)
-			slices.Sort(kinds)
-			for _, k := range slices.Compact(kinds) {
-				for _, n := range g.byKind[k] {
-					pool = append(pool, n)
-				}
 			}
 		}
 		for _, n := range kg.RankSearch(pool, q.Text, q.Limit) {

@@ -33,6 +33,16 @@ const (
 	KindStrategicGoal   Kind = "StrategicGoal"
 	KindCountry         Kind = "Country"
 	KindSurvey          Kind = "Survey"
+
+	// Sensitive kinds: written by users, never part of the public graph.
+
+	// KindThreatIncident is a threat or attack against an NHRI, its members
+	// or staff (GAP Objective 2).
+	KindThreatIncident Kind = "ThreatIncident"
+	// KindResponse is a response to a threat incident by a channel.
+	KindResponse Kind = "Response"
+	// KindAPIKey is an API key: its role and the hash of its secret.
+	KindAPIKey Kind = "APIKey"
 )
 
 // KindInfo describes a node kind: the prefix of its IDs and what it stands for.
@@ -40,24 +50,46 @@ type KindInfo struct {
 	Kind        Kind
 	IDPrefix    string
 	Description string
+	// Sensitive kinds are written by users and can endanger people if they
+	// leak: they are never listed, searched, counted or reached through
+	// relationships except by the paths that check the caller's role.
+	// They need no citation.
+	Sensitive bool
 }
 
 var kinds = []KindInfo{
-	{KindNetwork, "network", "GANHRI, the regional networks of NHRIs, and GANHRI's own bodies."},
-	{KindNHRI, "nhri", "A national human rights institution."},
-	{KindMechanism, "mechanism", "A support channel: a UN or regional body or office, a fund, an NGO partner, or one of GANHRI's own channels."},
-	{KindInstrument, "instrument", "A declaration, resolution, guideline, policy, plan or report."},
-	{KindCommitment, "commitment", "One of the seven priority action areas of the Marrakech Declaration."},
-	{KindObjective, "objective", "One of the three objectives of the Global Action Plan."},
-	{KindAction, "action", "A proposed action of the Global Action Plan."},
-	{KindRiskGroup, "risk-group", "A group of human rights defenders identified as most at risk."},
-	{KindThreatType, "threat-type", "A kind of threat or obstacle faced by NHRIs or human rights defenders."},
-	{KindPerpetratorType, "perpetrator-type", "A kind of State or non-State actor behind threats."},
-	{KindSDGTarget, "sdg", "A Sustainable Development Goal target or indicator."},
-	{KindStrategicGoal, "goal", "A goal of GANHRI's Strategic Plan 2020-2022."},
-	{KindCountry, "country", "A State, by its ISO 3166-1 alpha-2 code."},
-	{KindSurvey, "survey", "A consultation whose findings the Global Action Plan reports."},
+	{KindNetwork, "network", "GANHRI, the regional networks of NHRIs, and GANHRI's own bodies.", false},
+	{KindNHRI, "nhri", "A national human rights institution.", false},
+	{KindMechanism, "mechanism", "A support channel: a UN or regional body or office, a fund, an NGO partner, or one of GANHRI's own channels.", false},
+	{KindInstrument, "instrument", "A declaration, resolution, guideline, policy, plan or report.", false},
+	{KindCommitment, "commitment", "One of the seven priority action areas of the Marrakech Declaration.", false},
+	{KindObjective, "objective", "One of the three objectives of the Global Action Plan.", false},
+	{KindAction, "action", "A proposed action of the Global Action Plan.", false},
+	{KindRiskGroup, "risk-group", "A group of human rights defenders identified as most at risk.", false},
+	{KindThreatType, "threat-type", "A kind of threat or obstacle faced by NHRIs or human rights defenders.", false},
+	{KindPerpetratorType, "perpetrator-type", "A kind of State or non-State actor behind threats.", false},
+	{KindSDGTarget, "sdg", "A Sustainable Development Goal target or indicator.", false},
+	{KindStrategicGoal, "goal", "A goal of GANHRI's Strategic Plan 2020-2022.", false},
+	{KindCountry, "country", "A State, by its ISO 3166-1 alpha-2 code.", false},
+	{KindSurvey, "survey", "A consultation whose findings the Global Action Plan reports.", false},
+	{KindThreatIncident, "incident", "A threat or attack against an NHRI, its members or staff.", true},
+	{KindResponse, "response", "A response to a threat incident.", true},
+	{KindAPIKey, "apikey", "An API key.", true},
 }
+
+// PublicKinds lists the kinds of the public knowledge graph.
+func PublicKinds() []Kind {
+	var out []Kind
+	for _, k := range kinds {
+		if !k.Sensitive {
+			out = append(out, k.Kind)
+		}
+	}
+	return out
+}
+
+// Sensitive reports whether k is a sensitive kind.
+func (k Kind) Sensitive() bool { ki, _ := k.Info(); return ki.Sensitive }
 
 // Kinds lists every node kind, in a stable order.
 func Kinds() []KindInfo { return slices.Clone(kinds) }
@@ -155,7 +187,7 @@ func (n *Node) Validate() error {
 	if err := n.Props.Validate(); err != nil {
 		return fmt.Errorf("node %s: %w", n.ID, err)
 	}
-	if len(n.Citations) == 0 {
+	if len(n.Citations) == 0 && !n.Kind.Sensitive() {
 		return Errorf(CodeBadUserInput, "node %s has no citation", n.ID)
 	}
 	for _, c := range n.Citations {
@@ -227,7 +259,8 @@ func (e Edge) Equal(o Edge) bool { return e.Key() == o.Key() && slices.Equal(e.C
 func (e Edge) Clone() Edge { e.Citations = slices.Clone(e.Citations); return e }
 
 // Validate checks an edge's type, endpoints and citations; kinds are checked
-// against the relationship's vocabulary by ValidateEndpoints.
+// against the relationship's vocabulary by ValidateEndpoints. An edge with
+// a sensitive end needs no citation (MakePlan checks the rest).
 func (e Edge) Validate() error {
 	if _, ok := e.Type.Info(); !ok {
 		return Errorf(CodeBadUserInput, "unknown relationship type %q", e.Type)
@@ -237,9 +270,6 @@ func (e Edge) Validate() error {
 	}
 	if e.From == e.To {
 		return Errorf(CodeBadUserInput, "relationship %s cannot join %s to itself", e.Type, e.From)
-	}
-	if len(e.Citations) == 0 {
-		return Errorf(CodeBadUserInput, "relationship %s has no citation", e.Key())
 	}
 	for _, c := range e.Citations {
 		if err := c.Validate(); err != nil {

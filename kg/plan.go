@@ -182,6 +182,9 @@ func MakePlan(cs ChangeSet, cur Current, now time.Time) (*Plan, error) {
 		if err := e.Type.ValidateEndpoints(fromKind, toKind); err != nil {
 			return nil, fmt.Errorf("relationship %s: %w", k, err)
 		}
+		if len(e.Citations) == 0 && !fromKind.Sensitive() && !toKind.Sensitive() {
+			return nil, Errorf(CodeBadUserInput, "relationship %s has no citation", k)
+		}
 		old := cur.Edges[k]
 		switch {
 		case old == nil:

@@ -76,13 +76,7 @@ type RelInfo struct {
 var (
 	channelKinds = []Kind{KindMechanism, KindNetwork}
 	bodyKinds    = []Kind{KindMechanism, KindNetwork, KindNHRI}
-	allKinds     = func() []Kind {
-		out := make([]Kind, len(kinds))
-		for i, k := range kinds {
-			out[i] = k.Kind
-		}
-		return out
-	}()
+	allKinds     = PublicKinds()
 )
 
 var relTypes = []RelInfo{
@@ -124,6 +118,20 @@ func (t RelType) Info() (RelInfo, bool) {
 		}
 	}
 	return RelInfo{}, false
+}
+
+// Sensitive reports whether edges of this type touch a sensitive kind.
+func (t RelType) Sensitive() bool {
+	ri, ok := t.Info()
+	if !ok {
+		return false
+	}
+	for _, k := range append(slices.Clone(ri.From), ri.To...) {
+		if k.Sensitive() {
+			return true
+		}
+	}
+	return false
 }
 
 // Valid reports whether t is one of the domain's relationship types.

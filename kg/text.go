@@ -105,6 +105,18 @@ func (q SearchQuery) Validate() error {
 		if !k.Valid() {
 			return Errorf(CodeBadUserInput, "unknown kind %q", k)
 		}
+		if k.Sensitive() {
+			return Errorf(CodeBadUserInput, "%s cannot be searched", k)
+		}
 	}
 	return nil
+}
+
+// SearchKinds returns the kinds a search looks in: those asked for, or
+// every public kind. Sensitive kinds are never searched.
+func (q SearchQuery) SearchKinds() []Kind {
+	if len(q.Kinds) > 0 {
+		return q.Kinds
+	}
+	return PublicKinds()
 }

@@ -63,7 +63,7 @@ RETURN id, n`}
 	stmtSearch = Statement{Name: "search", Params: []string{"first", "terms", "kinds"}, Cypher: `MATCH (n:Entity)
 WHERE n._search CONTAINS $first
   AND all(t IN $terms WHERE n._search CONTAINS t)
-  AND (size($kinds) = 0 OR n.kind IN $kinds)
+  AND n.kind IN $kinds
 RETURN n`}
 
 	stmtHistory = Statement{Name: "history", Params: []string{"id"}, Cypher: `MATCH (a:AuditEntry {subject: $id})

@@ -360,7 +360,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error
 	}
 	terms := kg.SearchTerms(q.Text)
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return run(ctx, tx, stmtSearch, map[string]any{"first": terms[0], "terms": terms[1:], "kinds": kinds(q.Kinds)})
+		return run(ctx, tx, stmtSearch, map[string]any{"first": terms[0], "terms": terms[1:], "kinds": kinds(q.SearchKinds())})
 	})
 	if err != nil {
 		return nil, err

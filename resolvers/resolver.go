@@ -37,8 +37,13 @@ func pageSize(first *int, def int) (int, error) {
 	return *first, nil
 }
 
-// related loads the nodes joined to id by edges matching q, in canonical order.
+// related loads the nodes joined to id by edges matching q, in canonical
+// order. Without kinds it keeps every public kind: sensitive nodes are
+// reached only through the fields that check the caller's role.
 func (r *Resolver) related(ctx context.Context, id string, dir kg.Direction, types []kg.RelType, kinds ...kg.Kind) ([]*kg.Node, error) {
+	if len(kinds) == 0 {
+		kinds = kg.PublicKinds()
+	}
 	ns, err := r.loadersFor(ctx).neighborLoader(kg.NeighborQuery{Direction: dir, Types: types, Kinds: kinds}).Load(ctx, id)
 	if err != nil {
 		return nil, err
@@ -69,7 +74,7 @@ func (r *Resolver) relationships(ctx context.Context, id string, direction *mode
 	if direction != nil {
 		dir = kg.Direction(*direction)
 	}
-	q := kg.NeighborQuery{Direction: dir}
+	q := kg.NeighborQuery{Direction: dir, Kinds: kg.PublicKinds()}
 	for _, t := range types {
 		q.Types = append(q.Types, kg.RelType(t))
 	}

@@ -14,7 +14,8 @@ import (
 )
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	if _, ok := kg.KindOfID(id); !ok {
+	kind, ok := kg.KindOfID(id)
+	if !ok || kind.Sensitive() {
 		return nil, nil
 	}
 	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
@@ -54,10 +55,16 @@ func (r *queryResolver) GraphStats(ctx context.Context) (*model.GraphStats, erro
 	}
 	out := &model.GraphStats{Nodes: []*model.Count{}, Relationships: []*model.Count{}}
 	for k, c := range st.Nodes {
+		if k.Sensitive() {
+			continue
+		}
 		out.Nodes = append(out.Nodes, &model.Count{Key: string(k), Count: c})
 		out.TotalNodes += c
 	}
 	for t, c := range st.Edges {
+		if t.Sensitive() {
+			continue
+		}
 		out.Relationships = append(out.Relationships, &model.Count{Key: string(t), Count: c})
 		out.TotalRelationships += c
 	}

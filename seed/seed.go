@@ -167,6 +167,9 @@ func (ds *Dataset) check() error {
 		if err := e.Validate(); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
+		if len(e.Citations) == 0 {
+			return fmt.Errorf("seed: relationship %s has no citation", e.Key())
+		}
 		if edges[e.Key()] {
 			return fmt.Errorf("seed: relationship %s is defined twice", e.Key())
 		}
