@@ -43,6 +43,9 @@ const (
 // run starts the server and blocks until ctx is cancelled, then shuts down
 // gracefully.
 func run(ctx context.Context, args []string, getenv func(string) string) error {
+	if len(args) > 0 && args[0] == "keys" {
+		return runKeys(ctx, args[1:], getenv, os.Stdout)
+	}
 	start := time.Now()
 	cfg, err := parseConfig(args, getenv, os.Stderr)
 	if err != nil {

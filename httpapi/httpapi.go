@@ -26,6 +26,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"marrakechgraph/auth"
 	"marrakechgraph/graph"
 	"marrakechgraph/kg"
 	"marrakechgraph/resolvers"
@@ -110,7 +111,7 @@ func GraphQL(o Options) http.Handler {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
 	})
-	return limitBody(negotiate(srv), maxBodyBytes)
+	return limitBody(authenticate(&auth.Keys{Store: o.Store}, o.Logger, negotiate(srv)), maxBodyBytes)
 }
 
 // limitBody refuses request bodies over limit bytes with 413 and a GraphQL

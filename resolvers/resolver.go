@@ -5,6 +5,7 @@ package resolvers
 import (
 	"context"
 
+	"marrakechgraph/auth"
 	"marrakechgraph/graph"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
@@ -13,11 +14,14 @@ import (
 // Resolver is the root of the resolver tree.
 type Resolver struct {
 	Store kg.Store
+	keys  *auth.Keys
 }
 
 // New returns the executable schema's configuration over a store.
 func New(store kg.Store) graph.Config {
-	return graph.Config{Resolvers: &Resolver{Store: store}}
+	cfg := graph.Config{Resolvers: &Resolver{Store: store, keys: &auth.Keys{Store: store}}}
+	cfg.Directives.Requires = requires
+	return cfg
 }
 
 // Page sizes of lists and connections.

@@ -35,6 +35,27 @@ type Node interface {
 	GetID() string
 }
 
+// An API key, without its secret.
+type APIKey struct {
+	// Identifier, `apikey:<12 hex digits>`.
+	ID string `json:"id"`
+	// Whom or what the key is for.
+	Name string `json:"name"`
+	// What the key allows.
+	Role Role `json:"role"`
+	// When it was created (RFC 3339).
+	CreatedAt string `json:"createdAt"`
+	// Who created it.
+	CreatedBy string `json:"createdBy"`
+	// When it was revoked (RFC 3339); null while it works.
+	RevokedAt *string `json:"revokedAt,omitempty"`
+}
+
+func (APIKey) IsNode() {}
+
+// Stable, human-readable identifier, for example `commitment:early-warning`.
+func (this APIKey) GetID() string { return this.ID }
+
 // A proposed action of the Global Action Plan.
 type Action struct {
 	// Stable, human-readable identifier.
@@ -139,6 +160,36 @@ type ActionOrder struct {
 	Field ActionOrderField `json:"field"`
 	// Direction.
 	Direction OrderDirection `json:"direction"`
+}
+
+// One change, as the audit log recorded it: who, when, why, before and after.
+type AuditEntry struct {
+	// Position in the audit log; increases with every change.
+	Seq string `json:"seq"`
+	// When (RFC 3339, UTC).
+	At string `json:"at"`
+	// Who made the change.
+	Actor string `json:"actor"`
+	// Why, in a few words.
+	Reason string `json:"reason"`
+	// What kind of change.
+	Op AuditOp `json:"op"`
+	// The relationship changed, when the entry is about one rather than the entity itself.
+	Relationship *AuditedRelationship `json:"relationship,omitempty"`
+	// The JSON of the entity or relationship before the change; null for a creation.
+	Before *string `json:"before,omitempty"`
+	// The JSON after the change; null for a deletion.
+	After *string `json:"after,omitempty"`
+}
+
+// A relationship named by an audit entry.
+type AuditedRelationship struct {
+	// Type of the relationship.
+	Type RelationType `json:"type"`
+	// ID of its source.
+	From string `json:"from"`
+	// ID of its target.
+	To string `json:"to"`
 }
 
 // A passage of a source document that supports a fact.
@@ -265,6 +316,14 @@ func (this Country) GetCitations() []*Citation {
 		interfaceSlice = append(interfaceSlice, concrete)
 	}
 	return interfaceSlice
+}
+
+// A new API key and its token, shown this once: only a hash is stored.
+type CreatedAPIKey struct {
+	// The key.
+	Key *APIKey `json:"key"`
+	// The token to send as `Authorization: Bearer <token>`.
+	Token string `json:"token"`
 }
 
 // Size of the knowledge graph.
@@ -426,6 +485,9 @@ type MechanismOrder struct {
 	Field MechanismOrderField `json:"field"`
 	// Direction.
 	Direction OrderDirection `json:"direction"`
+}
+
+type Mutation struct {
 }
 
 // A national human rights institution.
@@ -976,6 +1038,18 @@ func (this ThreatType) GetCitations() []*Citation {
 
 func (ThreatType) IsNode() {}
 
+// Who is calling.
+type Viewer struct {
+	// Whether the request carried a valid API key.
+	Authenticated bool `json:"authenticated"`
+	// Role of the key; null for a public caller.
+	Role *Role `json:"role,omitempty"`
+	// Name of the key; null for a public caller.
+	Name *string `json:"name,omitempty"`
+	// What the caller may do.
+	Permissions []Permission `json:"permissions"`
+}
+
 // Accreditation status of an NHRI under the Paris Principles.
 type AccreditationStatus string
 
@@ -1090,6 +1164,67 @@ func (e *ActionOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e ActionOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What kind of change an audit entry records.
+type AuditOp string
+
+const (
+	// Something was created.
+	AuditOpCreate AuditOp = "CREATE"
+	// Something was changed.
+	AuditOpUpdate AuditOp = "UPDATE"
+	// Something was deleted.
+	AuditOpDelete AuditOp = "DELETE"
+)
+
+var AllAuditOp = []AuditOp{
+	AuditOpCreate,
+	AuditOpUpdate,
+	AuditOpDelete,
+}
+
+func (e AuditOp) IsValid() bool {
+	switch e {
+	case AuditOpCreate, AuditOpUpdate, AuditOpDelete:
+		return true
+	}
+	return false
+}
+
+func (e AuditOp) String() string {
+	return string(e)
+}
+
+func (e *AuditOp) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AuditOp(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AuditOp", str)
+	}
+	return nil
+}
+
+func (e AuditOp) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AuditOp) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AuditOp) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1643,6 +1778,76 @@ func (e OrderDirection) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a role allows.
+type Permission string
+
+const (
+	// Read the knowledge graph and activation plans (everyone).
+	PermissionReadGraph Permission = "READ_GRAPH"
+	// Read the audit history of the knowledge graph (analyst and above).
+	PermissionReadHistory Permission = "READ_HISTORY"
+	// Change the knowledge graph and import data (editor, admin).
+	PermissionWriteGraph Permission = "WRITE_GRAPH"
+	// Read the threat log, its statistics and alerts (headoffice, admin).
+	PermissionReadIncidents Permission = "READ_INCIDENTS"
+	// Report threats and record responses (headoffice, admin).
+	PermissionWriteIncidents Permission = "WRITE_INCIDENTS"
+	// Create, list and revoke API keys (admin).
+	PermissionManageKeys Permission = "MANAGE_KEYS"
+)
+
+var AllPermission = []Permission{
+	PermissionReadGraph,
+	PermissionReadHistory,
+	PermissionWriteGraph,
+	PermissionReadIncidents,
+	PermissionWriteIncidents,
+	PermissionManageKeys,
+}
+
+func (e Permission) IsValid() bool {
+	switch e {
+	case PermissionReadGraph, PermissionReadHistory, PermissionWriteGraph, PermissionReadIncidents, PermissionWriteIncidents, PermissionManageKeys:
+		return true
+	}
+	return false
+}
+
+func (e Permission) String() string {
+	return string(e)
+}
+
+func (e *Permission) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Permission(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Permission", str)
+	}
+	return nil
+}
+
+func (e Permission) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Permission) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Permission) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Pillars of the Marrakech Declaration's priority action areas.
 type Pillar string
 
@@ -1827,6 +2032,70 @@ func (e *RelationType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RelationType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The role of an API key. A caller without a key is public.
+type Role string
+
+const (
+	// Reads the knowledge graph and its history.
+	RoleAnalyst Role = "ANALYST"
+	// Changes the knowledge graph and imports data.
+	RoleEditor Role = "EDITOR"
+	// Works with the threat log: reports, responses, statistics, alerts.
+	RoleHeadoffice Role = "HEADOFFICE"
+	// Manages API keys; may do everything.
+	RoleAdmin Role = "ADMIN"
+)
+
+var AllRole = []Role{
+	RoleAnalyst,
+	RoleEditor,
+	RoleHeadoffice,
+	RoleAdmin,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleAnalyst, RoleEditor, RoleHeadoffice, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,49 @@
+package resolvers
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"marrakechgraph/auth"
+	"marrakechgraph/graph/model"
+	"marrakechgraph/kg"
+)
+
+// requires enforces the schema's @requires directive.
+func requires(ctx context.Context, _ any, next graphql.Resolver, permission model.Permission) (any, error) {
+	if err := auth.Require(ctx, auth.Permission(permission)); err != nil {
+		return nil, err
+	}
+	return next(ctx)
+}
+
+func toAPIKey(k auth.KeyInfo) *model.APIKey {
+	m := &model.APIKey{
+		ID: k.ID, Name: k.Name, Role: model.Role(strings.ToUpper(string(k.Role))),
+		CreatedAt: k.CreatedAt.Format(time.RFC3339), CreatedBy: k.CreatedBy,
+	}
+	if k.RevokedAt != nil {
+		s := k.RevokedAt.Format(time.RFC3339)
+		m.RevokedAt = &s
+	}
+	return m
+}
+
+func auditEntries(es []kg.AuditEntry) []*model.AuditEntry {
+	out := make([]*model.AuditEntry, len(es))
+	for i, e := range es {
+		m := &model.AuditEntry{
+			Seq: strconv.FormatUint(e.Seq, 10), At: e.At.UTC().Format(time.RFC3339Nano), Actor: e.Actor, Reason: e.Reason,
+			Op: model.AuditOp(e.Op), Before: optString(e.Before), After: optString(e.After),
+		}
+		if e.Edge != nil {
+			m.Relationship = &model.AuditedRelationship{Type: model.RelationType(e.Edge.Type), From: e.Edge.From, To: e.Edge.To}
+		}
+		out[i] = m
+	}
+	return out
+}
