@@ -128,3 +128,39 @@ func TestEveryTypeAndFieldIsDocumented(t *testing.T) {
 	}
 	assert.Empty(t, missing, "undocumented types, fields or enum values")
 }
+
+// sensitiveTypes hold data only some roles may read.
+var sensitiveTypes = map[string]bool{
+	"APIKey": true, "CreatedAPIKey": true, "AuditEntry": true,
+	"ThreatIncident": true, "ThreatIncidentConnection": true, "ThreatIncidentEdge": true,
+	"Response": true, "StatRow": true,
+}
+
+// TestSensitiveDataIsGuarded checks the schema itself: every field that
+// leads from public data into a sensitive type carries @requires, so no
+// path reaches it unchecked.
+func TestSensitiveDataIsGuarded(t *testing.T) {
+	s := served()
+	var unguarded []string
+	for name, typ := range s.Types {
+		if typ.BuiltIn || strings.HasPrefix(name, "__") || sensitiveTypes[name] {
+			continue
+		}
+		for _, f := range typ.Fields {
+			if !sensitiveTypes[f.Type.Name()] {
+				continue
+			}
+			if f.Directives.ForName("requires") == nil {
+				unguarded = append(unguarded, name+"."+f.Name)
+			}
+		}
+	}
+	assert.Empty(t, unguarded, "fields reaching sensitive types without @requires")
+	for name := range sensitiveTypes {
+		if typ := s.Types[name]; typ != nil {
+			for _, iface := range typ.Interfaces {
+				assert.NotEqual(t, "Entity", iface, "%s must not be an Entity (reachable through relationships and search)", name)
+			}
+		}
+	}
+}
