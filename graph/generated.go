@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"marrakechgraph/graph/model"
+	"marrakechgraph/kg"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -39,10 +40,13 @@ type ResolverRoot interface {
 	Objective() ObjectiveResolver
 	PerpetratorType() PerpetratorTypeResolver
 	Query() QueryResolver
+	Response() ResponseResolver
 	RiskGroup() RiskGroupResolver
 	SDGTarget() SDGTargetResolver
 	StrategicGoal() StrategicGoalResolver
+	Subscription() SubscriptionResolver
 	Survey() SurveyResolver
+	ThreatIncident() ThreatIncidentResolver
 	ThreatType() ThreatTypeResolver
 }
 
@@ -194,8 +198,11 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateAPIKey func(childComplexity int, name string, role model.Role) int
-		RevokeAPIKey func(childComplexity int, id string) int
+		CreateAPIKey   func(childComplexity int, name string, role model.Role) int
+		RecordResponse func(childComplexity int, input model.RecordResponseInput) int
+		ReportThreat   func(childComplexity int, input model.ReportThreatInput) int
+		RevokeAPIKey   func(childComplexity int, id string) int
+		UpdateThreat   func(childComplexity int, input model.UpdateThreatInput) int
 	}
 
 	NHRI struct {
@@ -209,6 +216,7 @@ type ComplexityRoot struct {
 		Name                func(childComplexity int) int
 		Networks            func(childComplexity int) int
 		Relationships       func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		ThreatIncidents     func(childComplexity int) int
 	}
 
 	NHRIConnection struct {
@@ -285,6 +293,8 @@ type ComplexityRoot struct {
 		Search           func(childComplexity int, text string, first *int, kinds []model.EntityKind) int
 		StrategicGoals   func(childComplexity int) int
 		Surveys          func(childComplexity int) int
+		ThreatIncidents  func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter) int
+		ThreatStats      func(childComplexity int, groupBy []model.StatDimension) int
 		ThreatTypes      func(childComplexity int, against *model.ThreatSubject) int
 		Viewer           func(childComplexity int) int
 	}
@@ -299,6 +309,16 @@ type ComplexityRoot struct {
 		Direction func(childComplexity int) int
 		Node      func(childComplexity int) int
 		Type      func(childComplexity int) int
+	}
+
+	Response struct {
+		ActivatedBy func(childComplexity int) int
+		ActivatedOn func(childComplexity int) int
+		Channel     func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Incident    func(childComplexity int) int
+		Outcome     func(childComplexity int) int
+		RecordedAt  func(childComplexity int) int
 	}
 
 	RiskGroup struct {
@@ -323,6 +343,14 @@ type ComplexityRoot struct {
 		ServedBy      func(childComplexity int) int
 	}
 
+	StatRow struct {
+		Count      func(childComplexity int) int
+		Region     func(childComplexity int) int
+		Reprisals  func(childComplexity int) int
+		ThreatType func(childComplexity int) int
+		Year       func(childComplexity int) int
+	}
+
 	StrategicGoal struct {
 		Acronym       func(childComplexity int) int
 		Citations     func(childComplexity int) int
@@ -333,6 +361,10 @@ type ComplexityRoot struct {
 		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
 		ServedBy      func(childComplexity int) int
 		Text          func(childComplexity int) int
+	}
+
+	Subscription struct {
+		ThreatReported func(childComplexity int) int
 	}
 
 	SupportChannel struct {
@@ -352,6 +384,34 @@ type ComplexityRoot struct {
 		Relationships       func(childComplexity int, direction *model.Direction, types []model.RelationType) int
 		Respondents         func(childComplexity int) int
 		RespondentsByRegion func(childComplexity int) int
+	}
+
+	ThreatIncident struct {
+		ConsentToShare           func(childComplexity int) int
+		History                  func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Nhri                     func(childComplexity int) int
+		OccurredOn               func(childComplexity int) int
+		Perpetrators             func(childComplexity int) int
+		ReportedAt               func(childComplexity int) int
+		ReportedBy               func(childComplexity int) int
+		ReprisalForUNCooperation func(childComplexity int) int
+		Responses                func(childComplexity int) int
+		Status                   func(childComplexity int) int
+		Summary                  func(childComplexity int) int
+		Targets                  func(childComplexity int) int
+		Threats                  func(childComplexity int) int
+	}
+
+	ThreatIncidentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ThreatIncidentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ThreatType struct {
@@ -416,12 +476,16 @@ type MechanismResolver interface {
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, name string, role model.Role) (*model.CreatedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string) (*model.APIKey, error)
+	ReportThreat(ctx context.Context, input model.ReportThreatInput) (*model.ThreatIncident, error)
+	UpdateThreat(ctx context.Context, input model.UpdateThreatInput) (*model.ThreatIncident, error)
+	RecordResponse(ctx context.Context, input model.RecordResponseInput) (*model.Response, error)
 }
 type NHRIResolver interface {
 	Relationships(ctx context.Context, obj *model.Nhri, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
 	Country(ctx context.Context, obj *model.Nhri) (*model.Country, error)
 
 	Networks(ctx context.Context, obj *model.Nhri) ([]*model.Network, error)
+	ThreatIncidents(ctx context.Context, obj *model.Nhri) ([]*model.ThreatIncident, error)
 }
 type NetworkResolver interface {
 	Relationships(ctx context.Context, obj *model.Network, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
@@ -448,6 +512,8 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	APIKeys(ctx context.Context) ([]*model.APIKey, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
+	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*model.ThreatIncidentConnection, error)
+	ThreatStats(ctx context.Context, groupBy []model.StatDimension) ([]*model.StatRow, error)
 	Objectives(ctx context.Context) ([]*model.Objective, error)
 	Commitments(ctx context.Context, pillar *model.Pillar) ([]*model.Commitment, error)
 	Actions(ctx context.Context, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*model.ActionConnection, error)
@@ -463,6 +529,10 @@ type QueryResolver interface {
 	Countries(ctx context.Context) ([]*model.Country, error)
 	Surveys(ctx context.Context) ([]*model.Survey, error)
 }
+type ResponseResolver interface {
+	Incident(ctx context.Context, obj *model.Response) (*model.ThreatIncident, error)
+	Channel(ctx context.Context, obj *model.Response) (model.Entity, error)
+}
 type RiskGroupResolver interface {
 	Relationships(ctx context.Context, obj *model.RiskGroup, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
 	Actions(ctx context.Context, obj *model.RiskGroup) ([]*model.Action, error)
@@ -477,8 +547,20 @@ type StrategicGoalResolver interface {
 
 	ServedBy(ctx context.Context, obj *model.StrategicGoal) ([]model.Entity, error)
 }
+type SubscriptionResolver interface {
+	ThreatReported(ctx context.Context) (<-chan *model.ThreatIncident, error)
+}
 type SurveyResolver interface {
 	Relationships(ctx context.Context, obj *model.Survey, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
+}
+type ThreatIncidentResolver interface {
+	Nhri(ctx context.Context, obj *model.ThreatIncident) (*model.Nhri, error)
+
+	Threats(ctx context.Context, obj *model.ThreatIncident) ([]*model.ThreatType, error)
+	Perpetrators(ctx context.Context, obj *model.ThreatIncident) ([]*model.PerpetratorType, error)
+
+	Responses(ctx context.Context, obj *model.ThreatIncident) ([]*model.Response, error)
+	History(ctx context.Context, obj *model.ThreatIncident) ([]*model.AuditEntry, error)
 }
 type ThreatTypeResolver interface {
 	Relationships(ctx context.Context, obj *model.ThreatType, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
@@ -1121,6 +1203,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["name"].(string), args["role"].(model.Role)), true
+	case "Mutation.recordResponse":
+		if e.ComplexityRoot.Mutation.RecordResponse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordResponse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordResponse(childComplexity, args["input"].(model.RecordResponseInput)), true
+	case "Mutation.reportThreat":
+		if e.ComplexityRoot.Mutation.ReportThreat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportThreat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportThreat(childComplexity, args["input"].(model.ReportThreatInput)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -1132,6 +1236,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.updateThreat":
+		if e.ComplexityRoot.Mutation.UpdateThreat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateThreat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateThreat(childComplexity, args["input"].(model.UpdateThreatInput)), true
 
 	case "NHRI.accreditationStatus":
 		if e.ComplexityRoot.NHRI.AccreditationStatus == nil {
@@ -1198,6 +1313,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NHRI.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+	case "NHRI.threatIncidents":
+		if e.ComplexityRoot.NHRI.ThreatIncidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NHRI.ThreatIncidents(childComplexity), true
 
 	case "NHRIConnection.edges":
 		if e.ComplexityRoot.NHRIConnection.Edges == nil {
@@ -1601,6 +1722,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Surveys(childComplexity), true
+	case "Query.threatIncidents":
+		if e.ComplexityRoot.Query.ThreatIncidents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threatIncidents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThreatIncidents(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ThreatIncidentFilter)), true
+	case "Query.threatStats":
+		if e.ComplexityRoot.Query.ThreatStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threatStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThreatStats(childComplexity, args["groupBy"].([]model.StatDimension)), true
 	case "Query.threatTypes":
 		if e.ComplexityRoot.Query.ThreatTypes == nil {
 			break
@@ -1656,6 +1799,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.Type(childComplexity), true
+
+	case "Response.activatedBy":
+		if e.ComplexityRoot.Response.ActivatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Response.ActivatedBy(childComplexity), true
+	case "Response.activatedOn":
+		if e.ComplexityRoot.Response.ActivatedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Response.ActivatedOn(childComplexity), true
+	case "Response.channel":
+		if e.ComplexityRoot.Response.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Response.Channel(childComplexity), true
+	case "Response.id":
+		if e.ComplexityRoot.Response.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Response.ID(childComplexity), true
+	case "Response.incident":
+		if e.ComplexityRoot.Response.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Response.Incident(childComplexity), true
+	case "Response.outcome":
+		if e.ComplexityRoot.Response.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Response.Outcome(childComplexity), true
+	case "Response.recordedAt":
+		if e.ComplexityRoot.Response.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Response.RecordedAt(childComplexity), true
 
 	case "RiskGroup.acronym":
 		if e.ComplexityRoot.RiskGroup.Acronym == nil {
@@ -1765,6 +1951,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SDGTarget.ServedBy(childComplexity), true
 
+	case "StatRow.count":
+		if e.ComplexityRoot.StatRow.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Count(childComplexity), true
+	case "StatRow.region":
+		if e.ComplexityRoot.StatRow.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Region(childComplexity), true
+	case "StatRow.reprisals":
+		if e.ComplexityRoot.StatRow.Reprisals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Reprisals(childComplexity), true
+	case "StatRow.threatType":
+		if e.ComplexityRoot.StatRow.ThreatType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.ThreatType(childComplexity), true
+	case "StatRow.year":
+		if e.ComplexityRoot.StatRow.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Year(childComplexity), true
+
 	case "StrategicGoal.acronym":
 		if e.ComplexityRoot.StrategicGoal.Acronym == nil {
 			break
@@ -1824,6 +2041,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StrategicGoal.Text(childComplexity), true
+
+	case "Subscription.threatReported":
+		if e.ComplexityRoot.Subscription.ThreatReported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.ThreatReported(childComplexity), true
 
 	case "SupportChannel.channel":
 		if e.ComplexityRoot.SupportChannel.Channel == nil {
@@ -1909,6 +2133,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Survey.RespondentsByRegion(childComplexity), true
+
+	case "ThreatIncident.consentToShare":
+		if e.ComplexityRoot.ThreatIncident.ConsentToShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.ConsentToShare(childComplexity), true
+	case "ThreatIncident.history":
+		if e.ComplexityRoot.ThreatIncident.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.History(childComplexity), true
+	case "ThreatIncident.id":
+		if e.ComplexityRoot.ThreatIncident.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.ID(childComplexity), true
+	case "ThreatIncident.nhri":
+		if e.ComplexityRoot.ThreatIncident.Nhri == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.Nhri(childComplexity), true
+	case "ThreatIncident.occurredOn":
+		if e.ComplexityRoot.ThreatIncident.OccurredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.OccurredOn(childComplexity), true
+	case "ThreatIncident.perpetrators":
+		if e.ComplexityRoot.ThreatIncident.Perpetrators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.Perpetrators(childComplexity), true
+	case "ThreatIncident.reportedAt":
+		if e.ComplexityRoot.ThreatIncident.ReportedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.ReportedAt(childComplexity), true
+	case "ThreatIncident.reportedBy":
+		if e.ComplexityRoot.ThreatIncident.ReportedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.ReportedBy(childComplexity), true
+	case "ThreatIncident.reprisalForUNCooperation":
+		if e.ComplexityRoot.ThreatIncident.ReprisalForUNCooperation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.ReprisalForUNCooperation(childComplexity), true
+	case "ThreatIncident.responses":
+		if e.ComplexityRoot.ThreatIncident.Responses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.Responses(childComplexity), true
+	case "ThreatIncident.status":
+		if e.ComplexityRoot.ThreatIncident.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.Status(childComplexity), true
+	case "ThreatIncident.summary":
+		if e.ComplexityRoot.ThreatIncident.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.Summary(childComplexity), true
+	case "ThreatIncident.targets":
+		if e.ComplexityRoot.ThreatIncident.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.Targets(childComplexity), true
+	case "ThreatIncident.threats":
+		if e.ComplexityRoot.ThreatIncident.Threats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncident.Threats(childComplexity), true
+
+	case "ThreatIncidentConnection.edges":
+		if e.ComplexityRoot.ThreatIncidentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncidentConnection.Edges(childComplexity), true
+	case "ThreatIncidentConnection.pageInfo":
+		if e.ComplexityRoot.ThreatIncidentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncidentConnection.PageInfo(childComplexity), true
+	case "ThreatIncidentConnection.totalCount":
+		if e.ComplexityRoot.ThreatIncidentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncidentConnection.TotalCount(childComplexity), true
+
+	case "ThreatIncidentEdge.cursor":
+		if e.ComplexityRoot.ThreatIncidentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncidentEdge.Cursor(childComplexity), true
+	case "ThreatIncidentEdge.node":
+		if e.ComplexityRoot.ThreatIncidentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncidentEdge.Node(childComplexity), true
 
 	case "ThreatType.acronym":
 		if e.ComplexityRoot.ThreatType.Acronym == nil {
@@ -2010,6 +2351,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MechanismOrder", ec.unmarshalInputMechanismOrder),
 			graphql.NewInputUnmarshaler("NHRIFilter", ec.unmarshalInputNHRIFilter),
 			graphql.NewInputUnmarshaler("NHRIOrder", ec.unmarshalInputNHRIOrder),
+			graphql.NewInputUnmarshaler("RecordResponseInput", ec.unmarshalInputRecordResponseInput),
+			graphql.NewInputUnmarshaler("ReportThreatInput", ec.unmarshalInputReportThreatInput),
+			graphql.NewInputUnmarshaler("ThreatIncidentFilter", ec.unmarshalInputThreatIncidentFilter),
+			graphql.NewInputUnmarshaler("UpdateThreatInput", ec.unmarshalInputUpdateThreatInput),
 		)
 	}
 	first := true
@@ -2054,6 +2399,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -2210,6 +2572,224 @@ type Mutation {
   createAPIKey(name: String!, role: Role!): CreatedAPIKey! @requires(permission: MANAGE_KEYS)
   "Revokes an API key: it stops working at once; it stays listed, with its revocation."
   revokeAPIKey(id: ID!): APIKey! @requires(permission: MANAGE_KEYS)
+}
+`, BuiltIn: false},
+	{Name: "../schema/incidents.graphqls", Input: `"A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + `."
+scalar Date
+
+"Who a threat is directed against."
+enum ThreatTarget {
+  "The institution itself: its independence, mandate, budget, legal basis or premises."
+  INSTITUTION
+  "Its members or staff, as individual human rights defenders."
+  MEMBERS_OR_STAFF
+}
+
+"Where an incident stands."
+enum IncidentStatus {
+  "Reported; no response yet."
+  OPEN
+  "Channels have been activated."
+  RESPONDING
+  "The threat has ended or been dealt with."
+  RESOLVED
+}
+
+"""
+A threat or attack against an NHRI, its members or staff, as Head Office
+documents it (GAP Objective 2). Sensitive: only the headoffice and admin
+roles can read it.
+"""
+type ThreatIncident implements Node {
+  "Identifier, ` + "`" + `incident:<12 hex digits>` + "`" + `."
+  id: ID!
+  "The institution threatened."
+  nhri: NHRI! @goField(forceResolver: true)
+  "What happened, in Head Office's words."
+  summary: String!
+  "When it happened, if known."
+  occurredOn: Date
+  "When it was reported (RFC 3339)."
+  reportedAt: String!
+  "Who reported it."
+  reportedBy: String!
+  "The kinds of threat."
+  threats: [ThreatType!]! @goField(forceResolver: true)
+  "The kinds of actor behind it, if known."
+  perpetrators: [PerpetratorType!]! @goField(forceResolver: true)
+  "Who it is directed against."
+  targets: [ThreatTarget!]!
+  "Whether it is a reprisal for cooperation with the UN."
+  reprisalForUNCooperation: Boolean!
+  "Whether the victims consent to the incident being shared beyond Head Office."
+  consentToShare: Boolean!
+  "Where it stands."
+  status: IncidentStatus!
+  "The responses recorded, oldest first."
+  responses: [Response!]! @goField(forceResolver: true)
+  "Every change to the incident and its links, oldest first: who, when, before and after."
+  history: [AuditEntry!]! @goField(forceResolver: true)
+}
+
+"A support channel activated in response to an incident."
+type Response implements Node {
+  "Identifier, ` + "`" + `response:<12 hex digits>` + "`" + `."
+  id: ID!
+  "The incident it answers."
+  incident: ThreatIncident! @goField(forceResolver: true)
+  "The network, mechanism or NHRI activated."
+  channel: Entity! @goField(forceResolver: true)
+  "When the channel was activated."
+  activatedOn: Date!
+  "Who recorded the activation."
+  activatedBy: String!
+  "What came of it, if known yet."
+  outcome: String
+  "When it was recorded (RFC 3339)."
+  recordedAt: String!
+}
+
+"A threat to report."
+input ReportThreatInput {
+  "The institution threatened."
+  nhri: ID!
+  "When it happened, if known; not in the future."
+  occurredOn: Date
+  "The kinds of threat (ThreatType IDs); at least one."
+  threats: [ID!]!
+  "Who it is directed against; at least one."
+  targets: [ThreatTarget!]!
+  "Whether it is a reprisal for cooperation with the UN."
+  reprisalForUNCooperation: Boolean!
+  "Whether the victims consent to sharing."
+  consentToShare: Boolean!
+  "What happened (1 to 5000 characters)."
+  summary: String!
+  "The kinds of actor behind it (PerpetratorType IDs), if known."
+  perpetrators: [ID!]
+}
+
+"Changes to an incident: only the fields given change."
+input UpdateThreatInput {
+  "The incident."
+  id: ID!
+  "New summary."
+  summary: String
+  "New date."
+  occurredOn: Date
+  "New kinds of threat; at least one."
+  threats: [ID!]
+  "New kinds of actor."
+  perpetrators: [ID!]
+  "New targets; at least one."
+  targets: [ThreatTarget!]
+  "New reprisal flag."
+  reprisalForUNCooperation: Boolean
+  "New consent."
+  consentToShare: Boolean
+  "New status."
+  status: IncidentStatus
+}
+
+"An activation to record."
+input RecordResponseInput {
+  "The incident answered."
+  incident: ID!
+  "The network, mechanism or NHRI activated."
+  channel: ID!
+  "When it was activated; not in the future."
+  activatedOn: Date!
+  "What came of it, if known."
+  outcome: String
+}
+
+"Filters on incidents; all given filters must hold."
+input ThreatIncidentFilter {
+  "Only incidents against this NHRI."
+  nhri: ID
+  "Only incidents in this country (ISO 3166-1 alpha-2 code)."
+  country: String
+  "Only incidents in this region (Africa, Americas, Asia-Pacific, Europe)."
+  region: String
+  "Only incidents of this kind of threat."
+  threat: ID
+  "Only incidents in this status."
+  status: IncidentStatus
+  "Only incidents that occurred (or, undated, were reported) in this year."
+  year: Int
+  "Only reprisals for cooperation with the UN, or only others."
+  reprisalForUNCooperation: Boolean
+}
+
+"A page of incidents, newest report first."
+type ThreatIncidentConnection {
+  "Number of incidents matching the filter, on all pages."
+  totalCount: Int!
+  "The incidents of this page."
+  edges: [ThreatIncidentEdge!]!
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"An incident in a page."
+type ThreatIncidentEdge {
+  "Position of the incident, for ` + "`" + `after` + "`" + `."
+  cursor: String!
+  "The incident."
+  node: ThreatIncident!
+}
+
+"A dimension to group threat statistics by."
+enum StatDimension {
+  "Region of the NHRI's country."
+  REGION
+  "Kind of threat; an incident of several kinds counts once in each."
+  THREAT_TYPE
+  "Year the incident occurred (or, undated, was reported)."
+  YEAR
+}
+
+"A count of incidents for one combination of the grouping dimensions."
+type StatRow {
+  "Region, when grouped by region."
+  region: String
+  "Kind of threat, when grouped by threat type."
+  threatType: ThreatType
+  "Year, when grouped by year."
+  year: Int
+  "Number of incidents."
+  count: Int!
+  "How many of them are reprisals for cooperation with the UN."
+  reprisals: Int!
+}
+
+extend type NHRI {
+  "Threats and attacks against this institution, newest first."
+  threatIncidents: [ThreatIncident!]! @requires(permission: READ_INCIDENTS) @goField(forceResolver: true)
+}
+
+extend type Query {
+  "The threat log: incidents, newest report first. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
+  threatIncidents(first: Int, after: String, filter: ThreatIncidentFilter): ThreatIncidentConnection! @requires(permission: READ_INCIDENTS)
+  """
+  Incident counts grouped by region, threat type and/or year: the figures
+  GANHRI reports at its Annual Meeting and under SDG indicator 16.10.1.
+  """
+  threatStats(groupBy: [StatDimension!]!): [StatRow!]! @requires(permission: READ_INCIDENTS)
+}
+
+extend type Mutation {
+  "Documents a threat or attack. Atomic and audited; subscribers to threatReported are told."
+  reportThreat(input: ReportThreatInput!): ThreatIncident! @requires(permission: WRITE_INCIDENTS)
+  "Changes an incident. Atomic and audited, with the state before and after."
+  updateThreat(input: UpdateThreatInput!): ThreatIncident! @requires(permission: WRITE_INCIDENTS)
+  "Records a channel activated in response to an incident. Atomic and audited."
+  recordResponse(input: RecordResponseInput!): Response! @requires(permission: WRITE_INCIDENTS)
+}
+
+type Subscription {
+  "Every incident reported from now on, as it is reported (graphql-transport-ws over /query)."
+  threatReported: ThreatIncident! @requires(permission: READ_INCIDENTS)
 }
 `, BuiltIn: false},
 	{Name: "../schema/knowledge.graphqls", Input: `"Pillars of the Marrakech Declaration's priority action areas."
@@ -3070,6 +3650,16 @@ enum RelationType {
   PARTY_TO
   "Channel → organisation or treaty: the channel can act in its member States or States parties."
   COVERS
+  "ThreatIncident → NHRI: the incident is against the NHRI, its members or staff (threat log only)."
+  CONCERNS
+  "ThreatIncident → ThreatType: the incident is a threat of this type (threat log only)."
+  OF_TYPE
+  "ThreatIncident → PerpetratorType: the incident is attributed to this kind of actor (threat log only)."
+  ATTRIBUTED_TO
+  "Response → ThreatIncident: the response answers the incident (threat log only)."
+  RESPONDS_TO
+  "Response → channel: the response activated the channel (threat log only)."
+  ACTIVATED
 }
 
 "A relationship of an entity, with the entity at its other end."
@@ -3442,6 +4032,8 @@ func (ec *executionContext) childFields_NHRI(ctx context.Context, field graphql.
 		return ec.fieldContext_NHRI_accreditationYear(ctx, field)
 	case "networks":
 		return ec.fieldContext_NHRI_networks(ctx, field)
+	case "threatIncidents":
+		return ec.fieldContext_NHRI_threatIncidents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NHRI", field.Name)
 }
@@ -3580,6 +4172,26 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
 }
 
+func (ec *executionContext) childFields_Response(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Response_id(ctx, field)
+	case "incident":
+		return ec.fieldContext_Response_incident(ctx, field)
+	case "channel":
+		return ec.fieldContext_Response_channel(ctx, field)
+	case "activatedOn":
+		return ec.fieldContext_Response_activatedOn(ctx, field)
+	case "activatedBy":
+		return ec.fieldContext_Response_activatedBy(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Response_outcome(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_Response_recordedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Response", field.Name)
+}
+
 func (ec *executionContext) childFields_RiskGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3622,6 +4234,22 @@ func (ec *executionContext) childFields_SDGTarget(ctx context.Context, field gra
 		return ec.fieldContext_SDGTarget_servedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SDGTarget", field.Name)
+}
+
+func (ec *executionContext) childFields_StatRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "region":
+		return ec.fieldContext_StatRow_region(ctx, field)
+	case "threatType":
+		return ec.fieldContext_StatRow_threatType(ctx, field)
+	case "year":
+		return ec.fieldContext_StatRow_year(ctx, field)
+	case "count":
+		return ec.fieldContext_StatRow_count(ctx, field)
+	case "reprisals":
+		return ec.fieldContext_StatRow_reprisals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatRow", field.Name)
 }
 
 func (ec *executionContext) childFields_StrategicGoal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3684,6 +4312,62 @@ func (ec *executionContext) childFields_Survey(ctx context.Context, field graphq
 		return ec.fieldContext_Survey_respondentsByRegion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Survey", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreatIncident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ThreatIncident_id(ctx, field)
+	case "nhri":
+		return ec.fieldContext_ThreatIncident_nhri(ctx, field)
+	case "summary":
+		return ec.fieldContext_ThreatIncident_summary(ctx, field)
+	case "occurredOn":
+		return ec.fieldContext_ThreatIncident_occurredOn(ctx, field)
+	case "reportedAt":
+		return ec.fieldContext_ThreatIncident_reportedAt(ctx, field)
+	case "reportedBy":
+		return ec.fieldContext_ThreatIncident_reportedBy(ctx, field)
+	case "threats":
+		return ec.fieldContext_ThreatIncident_threats(ctx, field)
+	case "perpetrators":
+		return ec.fieldContext_ThreatIncident_perpetrators(ctx, field)
+	case "targets":
+		return ec.fieldContext_ThreatIncident_targets(ctx, field)
+	case "reprisalForUNCooperation":
+		return ec.fieldContext_ThreatIncident_reprisalForUNCooperation(ctx, field)
+	case "consentToShare":
+		return ec.fieldContext_ThreatIncident_consentToShare(ctx, field)
+	case "status":
+		return ec.fieldContext_ThreatIncident_status(ctx, field)
+	case "responses":
+		return ec.fieldContext_ThreatIncident_responses(ctx, field)
+	case "history":
+		return ec.fieldContext_ThreatIncident_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatIncident", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreatIncidentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_ThreatIncidentConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_ThreatIncidentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ThreatIncidentConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatIncidentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreatIncidentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ThreatIncidentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ThreatIncidentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatIncidentEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ThreatType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3986,6 +4670,34 @@ func (ec *executionContext) field_Mutation_createAPIKey_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordResponse_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordResponseInput, error) {
+			return ec.unmarshalNRecordResponseInput2marrakechgraphᚋgraphᚋmodelᚐRecordResponseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reportThreat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportThreatInput, error) {
+			return ec.unmarshalNReportThreatInput2marrakechgraphᚋgraphᚋmodelᚐReportThreatInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3997,6 +4709,20 @@ func (ec *executionContext) field_Mutation_revokeAPIKey_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateThreat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateThreatInput, error) {
+			return ec.unmarshalNUpdateThreatInput2marrakechgraphᚋgraphᚋmodelᚐUpdateThreatInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -4327,6 +5053,50 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["kinds"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_threatIncidents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ThreatIncidentFilter, error) {
+			return ec.unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_threatStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.StatDimension, error) {
+			return ec.unmarshalNStatDimension2ᚕmarrakechgraphᚋgraphᚋmodelᚐStatDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
 	return args, nil
 }
 
@@ -7189,6 +7959,192 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_reportThreat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportThreat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportThreat(ctx, fc.Args["input"].(model.ReportThreatInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
+				if err != nil {
+					var zeroVal *model.ThreatIncident
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.ThreatIncident
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportThreat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatIncident(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportThreat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateThreat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateThreat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateThreat(ctx, fc.Args["input"].(model.UpdateThreatInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
+				if err != nil {
+					var zeroVal *model.ThreatIncident
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.ThreatIncident
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateThreat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatIncident(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateThreat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordResponse(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordResponse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordResponse(ctx, fc.Args["input"].(model.RecordResponseInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
+				if err != nil {
+					var zeroVal *model.Response
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.Response
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Response) graphql.Marshaler {
+			return ec.marshalNResponse2ᚖmarrakechgraphᚋgraphᚋmodelᚐResponse(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordResponse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Response(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordResponse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NHRI_id(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7462,6 +8418,56 @@ func (ec *executionContext) fieldContext_NHRI_networks(_ context.Context, field 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Network(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NHRI_threatIncidents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NHRI().ThreatIncidents(ctx, obj)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
+				if err != nil {
+					var zeroVal []*model.ThreatIncident
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal []*model.ThreatIncident
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, obj, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatIncident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NHRI_threatIncidents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NHRI",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatIncident(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8753,6 +9759,130 @@ func (ec *executionContext) fieldContext_Query_history(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_threatIncidents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threatIncidents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThreatIncidents(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ThreatIncidentFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
+				if err != nil {
+					var zeroVal *model.ThreatIncidentConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.ThreatIncidentConnection
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncidentConnection) graphql.Marshaler {
+			return ec.marshalNThreatIncidentConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threatIncidents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatIncidentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threatIncidents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_threatStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threatStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThreatStats(ctx, fc.Args["groupBy"].([]model.StatDimension))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
+				if err != nil {
+					var zeroVal []*model.StatRow
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal []*model.StatRow
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatRow) graphql.Marshaler {
+			return ec.marshalNStatRow2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStatRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threatStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatRow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threatStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9529,6 +10659,185 @@ func (ec *executionContext) fieldContext_Relationship_citations(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Response_id(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Response_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Response_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Response", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Response_incident(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Response_incident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Response().Incident(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Response_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Response",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatIncident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Response_channel(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Response_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Response().Channel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Response_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Response",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Response_activatedOn(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Response_activatedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivatedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Date) graphql.Marshaler {
+			return ec.marshalNDate2marrakechgraphᚋkgᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Response_activatedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Response", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Response_activatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Response_activatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Response_activatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Response", field, false, false, "String")
+}
+
+func (ec *executionContext) _Response_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Response_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Response_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Response", field, false, false, "String")
+}
+
+func (ec *executionContext) _Response_recordedAt(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Response_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Response_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Response", field, false, false, "String")
+}
+
 func (ec *executionContext) _RiskGroup_id(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9975,6 +11284,130 @@ func (ec *executionContext) fieldContext_SDGTarget_servedBy(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _StatRow_region(ctx context.Context, field graphql.CollectedField, obj *model.StatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatRow_threatType(ctx context.Context, field graphql.CollectedField, obj *model.StatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_threatType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreatType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatType) graphql.Marshaler {
+			return ec.marshalOThreatType2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_threatType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatRow_year(ctx context.Context, field graphql.CollectedField, obj *model.StatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatRow_count(ctx context.Context, field graphql.CollectedField, obj *model.StatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatRow_reprisals(ctx context.Context, field graphql.CollectedField, obj *model.StatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_reprisals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reprisals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_reprisals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatRow", field, false, false, "Int")
+}
+
 func (ec *executionContext) _StrategicGoal_id(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10216,6 +11649,56 @@ func (ec *executionContext) fieldContext_StrategicGoal_servedBy(_ context.Contex
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_threatReported(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_threatReported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().ThreatReported(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
+				if err != nil {
+					var zeroVal *model.ThreatIncident
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.ThreatIncident
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_threatReported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatIncident(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10581,6 +12064,515 @@ func (ec *executionContext) fieldContext_Survey_respondentsByRegion(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RegionCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatIncident_id(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ThreatIncident_nhri(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_nhri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ThreatIncident().Nhri(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
+			return ec.marshalNNHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_nhri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatIncident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NHRI(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatIncident_summary(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreatIncident_occurredOn(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_occurredOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OccurredOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_occurredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ThreatIncident_reportedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_reportedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreatIncident_reportedBy(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_reportedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_reportedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreatIncident_threats(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_threats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ThreatIncident().Threats(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_threats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatIncident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatIncident_perpetrators(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_perpetrators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ThreatIncident().Perpetrators(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PerpetratorType) graphql.Marshaler {
+			return ec.marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_perpetrators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatIncident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerpetratorType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatIncident_targets(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreatTarget) graphql.Marshaler {
+			return ec.marshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "ThreatTarget")
+}
+
+func (ec *executionContext) _ThreatIncident_reprisalForUNCooperation(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_reprisalForUNCooperation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReprisalForUNCooperation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_reprisalForUNCooperation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThreatIncident_consentToShare(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_consentToShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsentToShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_consentToShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThreatIncident_status(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.IncidentStatus) graphql.Marshaler {
+			return ec.marshalNIncidentStatus2marrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "IncidentStatus")
+}
+
+func (ec *executionContext) _ThreatIncident_responses(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_responses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ThreatIncident().Responses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Response) graphql.Marshaler {
+			return ec.marshalNResponse2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐResponseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_responses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatIncident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Response(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatIncident_history(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ThreatIncident().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatIncident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatIncidentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncidentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncidentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncidentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatIncidentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThreatIncidentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncidentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncidentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatIncidentEdge) graphql.Marshaler {
+			return ec.marshalNThreatIncidentEdge2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncidentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatIncidentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatIncidentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatIncidentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncidentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncidentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncidentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatIncidentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatIncidentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncidentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncidentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncidentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatIncidentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreatIncidentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncidentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncidentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncidentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatIncidentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatIncident(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12375,6 +14367,342 @@ func UnmarshalNHRIOrder(ctx context.Context, raw any) (model.NHRIOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordResponseInput(ctx context.Context, obj any) (model.RecordResponseInput, error) {
+	var it model.RecordResponseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"incident", "channel", "activatedOn", "outcome"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "incident":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incident"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Incident = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "activatedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activatedOn"))
+			data, err := ec.unmarshalNDate2marrakechgraphᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivatedOn = data
+		case "outcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcome"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outcome = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordResponseInput unmarshals raw into the RecordResponseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordResponseInput(ctx context.Context, raw any) (model.RecordResponseInput, error) {
+	var out model.RecordResponseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordResponseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReportThreatInput(ctx context.Context, obj any) (model.ReportThreatInput, error) {
+	var it model.ReportThreatInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nhri", "occurredOn", "threats", "targets", "reprisalForUNCooperation", "consentToShare", "summary", "perpetrators"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nhri":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nhri"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nhri = data
+		case "occurredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOn"))
+			data, err := ec.unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOn = data
+		case "threats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threats"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Threats = data
+		case "targets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
+			data, err := ec.unmarshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Targets = data
+		case "reprisalForUNCooperation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reprisalForUNCooperation"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReprisalForUNCooperation = data
+		case "consentToShare":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentToShare"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentToShare = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "perpetrators":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("perpetrators"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Perpetrators = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportThreatInput unmarshals raw into the ReportThreatInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportThreatInput(ctx context.Context, raw any) (model.ReportThreatInput, error) {
+	var out model.ReportThreatInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportThreatInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Context, obj any) (model.ThreatIncidentFilter, error) {
+	var it model.ThreatIncidentFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nhri", "country", "region", "threat", "status", "year", "reprisalForUNCooperation"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nhri":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nhri"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nhri = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "threat":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threat"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Threat = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "reprisalForUNCooperation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reprisalForUNCooperation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReprisalForUNCooperation = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreatIncidentFilter unmarshals raw into the ThreatIncidentFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreatIncidentFilter(ctx context.Context, raw any) (model.ThreatIncidentFilter, error) {
+	var out model.ThreatIncidentFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatIncidentFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateThreatInput(ctx context.Context, obj any) (model.UpdateThreatInput, error) {
+	var it model.UpdateThreatInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "summary", "occurredOn", "threats", "perpetrators", "targets", "reprisalForUNCooperation", "consentToShare", "status"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "occurredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOn"))
+			data, err := ec.unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOn = data
+		case "threats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threats"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Threats = data
+		case "perpetrators":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("perpetrators"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Perpetrators = data
+		case "targets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
+			data, err := ec.unmarshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Targets = data
+		case "reprisalForUNCooperation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reprisalForUNCooperation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReprisalForUNCooperation = data
+		case "consentToShare":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentToShare"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentToShare = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateThreatInput unmarshals raw into the UpdateThreatInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateThreatInput(ctx context.Context, raw any) (model.UpdateThreatInput, error) {
+	var out model.UpdateThreatInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateThreatInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -12592,6 +14920,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Action(ctx, sel, obj)
+	case model.ThreatIncident:
+		return ec._ThreatIncident(ctx, sel, &obj)
+	case *model.ThreatIncident:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ThreatIncident(ctx, sel, obj)
+	case model.Response:
+		return ec._Response(ctx, sel, &obj)
+	case *model.Response:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Response(ctx, sel, obj)
 	case model.Entity:
 		if obj == nil {
 			return graphql.Null
@@ -13588,6 +15930,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reportThreat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportThreat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateThreat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateThreat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordResponse":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordResponse(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13668,6 +16031,12 @@ func (ec *executionContext) _NHRI(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._NHRI_networks(ctx, field, obj)
+				})
+		case "threatIncidents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NHRI_threatIncidents(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14103,6 +16472,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_history(ctx, field)
 				})
+		case "threatIncidents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threatIncidents(ctx, field)
+				})
+		case "threatStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threatStats(ctx, field)
+				})
 		case "objectives":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -14304,6 +16685,71 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var responseImplementors = []string{"Response", "Node"}
+
+func (ec *executionContext) _Response(ctx context.Context, sel ast.SelectionSet, obj *model.Response) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, responseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Response")
+		case "id":
+			out.Values[i] = ec._Response_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incident":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Response_incident(ctx, field, obj)
+				})
+		case "channel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Response_channel(ctx, field, obj)
+				})
+		case "activatedOn":
+			out.Values[i] = ec._Response_activatedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activatedBy":
+			out.Values[i] = ec._Response_activatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcome":
+			out.Values[i] = ec._Response_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordedAt":
+			out.Values[i] = ec._Response_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var riskGroupImplementors = []string{"RiskGroup", "Entity", "Node"}
 
 func (ec *executionContext) _RiskGroup(ctx context.Context, sel ast.SelectionSet, obj *model.RiskGroup) graphql.Marshaler {
@@ -14444,6 +16890,59 @@ func (ec *executionContext) _SDGTarget(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var statRowImplementors = []string{"StatRow"}
+
+func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, obj *model.StatRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatRow")
+		case "region":
+			out.Values[i] = ec._StatRow_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "threatType":
+			out.Values[i] = ec._StatRow_threatType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._StatRow_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._StatRow_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reprisals":
+			out.Values[i] = ec._StatRow_reprisals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var strategicGoalImplementors = []string{"StrategicGoal", "Entity", "Node"}
 
 func (ec *executionContext) _StrategicGoal(ctx context.Context, sel ast.SelectionSet, obj *model.StrategicGoal) graphql.Marshaler {
@@ -14517,6 +17016,26 @@ func (ec *executionContext) _StrategicGoal(ctx context.Context, sel ast.Selectio
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "threatReported":
+		return ec._Subscription_threatReported(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var supportChannelImplementors = []string{"SupportChannel"}
@@ -14623,6 +17142,190 @@ func (ec *executionContext) _Survey(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Survey_respondentsByRegion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threatIncidentImplementors = []string{"ThreatIncident", "Node"}
+
+func (ec *executionContext) _ThreatIncident(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatIncident) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threatIncidentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreatIncident")
+		case "id":
+			out.Values[i] = ec._ThreatIncident_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nhri":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ThreatIncident_nhri(ctx, field, obj)
+				})
+		case "summary":
+			out.Values[i] = ec._ThreatIncident_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "occurredOn":
+			out.Values[i] = ec._ThreatIncident_occurredOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedAt":
+			out.Values[i] = ec._ThreatIncident_reportedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedBy":
+			out.Values[i] = ec._ThreatIncident_reportedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "threats":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ThreatIncident_threats(ctx, field, obj)
+				})
+		case "perpetrators":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ThreatIncident_perpetrators(ctx, field, obj)
+				})
+		case "targets":
+			out.Values[i] = ec._ThreatIncident_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reprisalForUNCooperation":
+			out.Values[i] = ec._ThreatIncident_reprisalForUNCooperation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "consentToShare":
+			out.Values[i] = ec._ThreatIncident_consentToShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ThreatIncident_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "responses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ThreatIncident_responses(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ThreatIncident_history(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threatIncidentConnectionImplementors = []string{"ThreatIncidentConnection"}
+
+func (ec *executionContext) _ThreatIncidentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatIncidentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threatIncidentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreatIncidentConnection")
+		case "totalCount":
+			out.Values[i] = ec._ThreatIncidentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ThreatIncidentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ThreatIncidentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threatIncidentEdgeImplementors = []string{"ThreatIncidentEdge"}
+
+func (ec *executionContext) _ThreatIncidentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatIncidentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threatIncidentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreatIncidentEdge")
+		case "cursor":
+			out.Values[i] = ec._ThreatIncidentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ThreatIncidentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15369,6 +18072,16 @@ func (ec *executionContext) marshalNCreatedAPIKey2ᚖmarrakechgraphᚋgraphᚋmo
 	return ec._CreatedAPIKey(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDate2marrakechgraphᚋkgᚐDate(ctx context.Context, v any) (kg.Date, error) {
+	var res kg.Date
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2marrakechgraphᚋkgᚐDate(ctx context.Context, sel ast.SelectionSet, v kg.Date) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNDirection2marrakechgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (model.Direction, error) {
 	var res model.Direction
 	err := res.UnmarshalGQL(v)
@@ -15433,6 +18146,45 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNIncidentStatus2marrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, v any) (model.IncidentStatus, error) {
+	var res model.IncidentStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIncidentStatus2marrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, sel ast.SelectionSet, v model.IncidentStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNInstrument2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Instrument) graphql.Marshaler {
@@ -15799,6 +18551,11 @@ func (ec *executionContext) marshalNPillar2marrakechgraphᚋgraphᚋmodelᚐPill
 	return v
 }
 
+func (ec *executionContext) unmarshalNRecordResponseInput2marrakechgraphᚋgraphᚋmodelᚐRecordResponseInput(ctx context.Context, v any) (model.RecordResponseInput, error) {
+	res, err := ec.unmarshalInputRecordResponseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNRegionCount2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRegionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RegionCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -15887,6 +18644,35 @@ func (ec *executionContext) marshalNRelationship2ᚖmarrakechgraphᚋgraphᚋmod
 	return ec._Relationship(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNReportThreatInput2marrakechgraphᚋgraphᚋmodelᚐReportThreatInput(ctx context.Context, v any) (model.ReportThreatInput, error) {
+	res, err := ec.unmarshalInputReportThreatInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResponse2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Response) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResponse2ᚖmarrakechgraphᚋgraphᚋmodelᚐResponse(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResponse2ᚖmarrakechgraphᚋgraphᚋmodelᚐResponse(ctx context.Context, sel ast.SelectionSet, v *model.Response) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Response!")
+		return graphql.Null
+	}
+	return ec._Response(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRiskGroup2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RiskGroup) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -15963,6 +18749,70 @@ func (ec *executionContext) unmarshalNSector2marrakechgraphᚋgraphᚋmodelᚐSe
 
 func (ec *executionContext) marshalNSector2marrakechgraphᚋgraphᚋmodelᚐSector(ctx context.Context, sel ast.SelectionSet, v model.Sector) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx context.Context, v any) (model.StatDimension, error) {
+	var res model.StatDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx context.Context, sel ast.SelectionSet, v model.StatDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatDimension2ᚕmarrakechgraphᚋgraphᚋmodelᚐStatDimensionᚄ(ctx context.Context, v any) ([]model.StatDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.StatDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNStatDimension2ᚕmarrakechgraphᚋgraphᚋmodelᚐStatDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StatDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatRow2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStatRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatRow2ᚖmarrakechgraphᚋgraphᚋmodelᚐStatRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatRow2ᚖmarrakechgraphᚋgraphᚋmodelᚐStatRow(ctx context.Context, sel ast.SelectionSet, v *model.StatRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatRow!")
+		return graphql.Null
+	}
+	return ec._StatRow(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StrategicGoal) graphql.Marshaler {
@@ -16051,6 +18901,62 @@ func (ec *executionContext) marshalNSurvey2ᚖmarrakechgraphᚋgraphᚋmodelᚐS
 	return ec._Survey(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNThreatIncident2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThreatIncident) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx context.Context, sel ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreatIncident!")
+		return graphql.Null
+	}
+	return ec._ThreatIncident(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThreatIncidentConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentConnection(ctx context.Context, sel ast.SelectionSet, v *model.ThreatIncidentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreatIncidentConnection!")
+		return graphql.Null
+	}
+	return ec._ThreatIncidentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThreatIncidentEdge2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThreatIncidentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatIncidentEdge2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThreatIncidentEdge2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentEdge(ctx context.Context, sel ast.SelectionSet, v *model.ThreatIncidentEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreatIncidentEdge!")
+		return graphql.Null
+	}
+	return ec._ThreatIncidentEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNThreatSubject2marrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx context.Context, v any) (model.ThreatSubject, error) {
 	var res model.ThreatSubject
 	err := res.UnmarshalGQL(v)
@@ -16091,6 +18997,46 @@ func (ec *executionContext) marshalNThreatSubject2ᚕmarrakechgraphᚋgraphᚋmo
 	return ret
 }
 
+func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx context.Context, v any) (model.ThreatTarget, error) {
+	var res model.ThreatTarget
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v model.ThreatTarget) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, v any) ([]model.ThreatTarget, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ThreatTarget, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreatTarget) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -16113,6 +19059,11 @@ func (ec *executionContext) marshalNThreatType2ᚖmarrakechgraphᚋgraphᚋmodel
 		return graphql.Null
 	}
 	return ec._ThreatType(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateThreatInput2marrakechgraphᚋgraphᚋmodelᚐUpdateThreatInput(ctx context.Context, v any) (model.UpdateThreatInput, error) {
+	res, err := ec.unmarshalInputUpdateThreatInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNViewer2ᚖmarrakechgraphᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
@@ -16341,6 +19292,22 @@ func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋgraphᚋmodel
 	return ec._Commitment(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx context.Context, v any) (*kg.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kg.Date)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx context.Context, sel ast.SelectionSet, v *kg.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
 	if v == nil {
 		return nil, nil
@@ -16393,6 +19360,41 @@ func (ec *executionContext) marshalOEntityKind2ᚕmarrakechgraphᚋgraphᚋmodel
 	return ret
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -16409,6 +19411,22 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, v any) (*model.IncidentStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.IncidentStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, sel ast.SelectionSet, v *model.IncidentStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOInstrumentType2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx context.Context, v any) (*model.InstrumentType, error) {
@@ -16638,6 +19656,14 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx context.Context, v any) (*model.ThreatIncidentFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreatIncidentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOThreatSubject2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx context.Context, v any) (*model.ThreatSubject, error) {
 	if v == nil {
 		return nil, nil
@@ -16652,6 +19678,49 @@ func (ec *executionContext) marshalOThreatSubject2ᚖmarrakechgraphᚋgraphᚋmo
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, v any) ([]model.ThreatTarget, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ThreatTarget, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreatTarget) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOThreatType2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatType(ctx context.Context, sel ast.SelectionSet, v *model.ThreatType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreatType(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

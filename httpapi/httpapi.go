@@ -97,7 +97,13 @@ func GraphQL(o Options) http.Handler {
 	if limit == 0 {
 		limit = DefaultComplexityLimit
 	}
-	srv := handler.New(graph.NewExecutableSchema(resolvers.New(o.Store)))
+	keys := &auth.Keys{Store: o.Store}
+	srv := handler.New(graph.NewExecutableSchema(resolvers.New(o.Store, nil)))
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		InitFunc:              websocketInit(keys),
+		Implementation:        websocketAcceptor(o.CORSOrigins),
+	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -111,7 +117,7 @@ func GraphQL(o Options) http.Handler {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
 	})
-	return limitBody(authenticate(&auth.Keys{Store: o.Store}, o.Logger, negotiate(srv)), maxBodyBytes)
+	return limitBody(authenticate(keys, o.Logger, negotiate(srv)), maxBodyBytes)
 }
 
 // limitBody refuses request bodies over limit bytes with 413 and a GraphQL

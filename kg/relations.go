@@ -64,6 +64,16 @@ const (
 	// RelCovers: a support channel can act in the member States of an
 	// organisation, or the States parties to a treaty.
 	RelCovers RelType = "COVERS"
+	// RelConcerns: a ThreatIncident is against an NHRI, its members or staff.
+	RelConcerns RelType = "CONCERNS"
+	// RelOfType: a ThreatIncident is a threat of a ThreatType.
+	RelOfType RelType = "OF_TYPE"
+	// RelAttributedTo: a ThreatIncident is attributed to a kind of actor.
+	RelAttributedTo RelType = "ATTRIBUTED_TO"
+	// RelRespondsTo: a Response answers a ThreatIncident.
+	RelRespondsTo RelType = "RESPONDS_TO"
+	// RelActivated: a Response activated a support channel.
+	RelActivated RelType = "ACTIVATED"
 )
 
 // RelInfo documents a relationship type and the kinds it may join.
@@ -105,6 +115,11 @@ var relTypes = []RelInfo{
 	{RelMemberStateOf, "The State is a member or participating State of the organisation.", []Kind{KindCountry}, []Kind{KindMechanism, KindNetwork}},
 	{RelPartyTo, "The State is a party to the treaty.", []Kind{KindCountry}, []Kind{KindInstrument}},
 	{RelCovers, "The channel can act in the member States of the organisation, or the States parties to the treaty.", []Kind{KindMechanism, KindNetwork}, []Kind{KindMechanism, KindInstrument}},
+	{RelConcerns, "The incident is against the NHRI, its members or staff.", []Kind{KindThreatIncident}, []Kind{KindNHRI}},
+	{RelOfType, "The incident is a threat of this type.", []Kind{KindThreatIncident}, []Kind{KindThreatType}},
+	{RelAttributedTo, "The incident is attributed to this kind of actor.", []Kind{KindThreatIncident}, []Kind{KindPerpetratorType}},
+	{RelRespondsTo, "The response answers the incident.", []Kind{KindResponse}, []Kind{KindThreatIncident}},
+	{RelActivated, "The response activated the support channel.", []Kind{KindResponse}, bodyKinds},
 }
 
 // RelTypes lists every relationship type, in a stable order.

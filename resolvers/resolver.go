@@ -9,17 +9,27 @@ import (
 	"marrakechgraph/graph"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
+	"marrakechgraph/threatlog"
 )
 
 // Resolver is the root of the resolver tree.
 type Resolver struct {
 	Store kg.Store
 	keys  *auth.Keys
+	log   *threatlog.Log
+	feed  *threatlog.Feed
 }
 
-// New returns the executable schema's configuration over a store.
-func New(store kg.Store) graph.Config {
-	cfg := graph.Config{Resolvers: &Resolver{Store: store, keys: &auth.Keys{Store: store}}}
+// New returns the executable schema's configuration over a store. The feed
+// carries reported incidents to subscribers; nil makes one of its own.
+func New(store kg.Store, feed *threatlog.Feed) graph.Config {
+	if feed == nil {
+		feed = &threatlog.Feed{}
+	}
+	cfg := graph.Config{Resolvers: &Resolver{
+		Store: store, keys: &auth.Keys{Store: store}, feed: feed,
+		log: &threatlog.Log{Store: store, Feed: feed},
+	}}
 	cfg.Directives.Requires = requires
 	return cfg
 }

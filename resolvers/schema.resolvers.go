@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"context"
+	"marrakechgraph/auth"
 	"marrakechgraph/graph"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
@@ -15,12 +16,24 @@ import (
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
 	kind, ok := kg.KindOfID(id)
-	if !ok || kind.Sensitive() {
+	if !ok {
+		return nil, nil
+	}
+	// A caller without the role gets null for an incident or a response
+	// without any lookup: the answer cannot tell whether it exists.
+	incidental := kind == kg.KindThreatIncident || kind == kg.KindResponse
+	if kind == kg.KindAPIKey || (incidental && !auth.Allowed(ctx, auth.ReadIncidents)) {
 		return nil, nil
 	}
 	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
-	if err != nil || n == nil {
+	if err != nil || n == nil || n.Kind != kind {
 		return nil, err
+	}
+	switch kind {
+	case kg.KindThreatIncident:
+		return toIncident(n), nil
+	case kg.KindResponse:
+		return toResponse(n), nil
 	}
 	return toEntity(n), nil
 }

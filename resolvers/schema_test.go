@@ -57,7 +57,7 @@ type NHRIEdge { cursor: String! node: NHRI! }
 `
 
 func served() *ast.Schema {
-	return graph.NewExecutableSchema(resolvers.New(nil)).Schema()
+	return graph.NewExecutableSchema(resolvers.New(nil, nil)).Schema()
 }
 
 func TestSchemaHoldsTheContract(t *testing.T) {

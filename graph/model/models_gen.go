@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"marrakechgraph/kg"
 	"strconv"
 )
 
@@ -513,6 +514,8 @@ type Nhri struct {
 	AccreditationYear *int `json:"accreditationYear,omitempty"`
 	// Regional and global networks the institution belongs to.
 	Networks []*Network `json:"networks"`
+	// Threats and attacks against this institution, newest first.
+	ThreatIncidents []*ThreatIncident `json:"threatIncidents"`
 }
 
 func (Nhri) IsEntity() {}
@@ -754,6 +757,18 @@ func (PerpetratorType) IsNode() {}
 type Query struct {
 }
 
+// An activation to record.
+type RecordResponseInput struct {
+	// The incident answered.
+	Incident string `json:"incident"`
+	// The network, mechanism or NHRI activated.
+	Channel string `json:"channel"`
+	// When it was activated; not in the future.
+	ActivatedOn kg.Date `json:"activatedOn"`
+	// What came of it, if known.
+	Outcome *string `json:"outcome,omitempty"`
+}
+
 // A number of something in a region.
 type RegionCount struct {
 	// Region.
@@ -773,6 +788,49 @@ type Relationship struct {
 	// The passages that support the relationship.
 	Citations []*Citation `json:"citations"`
 }
+
+// A threat to report.
+type ReportThreatInput struct {
+	// The institution threatened.
+	Nhri string `json:"nhri"`
+	// When it happened, if known; not in the future.
+	OccurredOn *kg.Date `json:"occurredOn,omitempty"`
+	// The kinds of threat (ThreatType IDs); at least one.
+	Threats []string `json:"threats"`
+	// Who it is directed against; at least one.
+	Targets []ThreatTarget `json:"targets"`
+	// Whether it is a reprisal for cooperation with the UN.
+	ReprisalForUNCooperation bool `json:"reprisalForUNCooperation"`
+	// Whether the victims consent to sharing.
+	ConsentToShare bool `json:"consentToShare"`
+	// What happened (1 to 5000 characters).
+	Summary string `json:"summary"`
+	// The kinds of actor behind it (PerpetratorType IDs), if known.
+	Perpetrators []string `json:"perpetrators,omitempty"`
+}
+
+// A support channel activated in response to an incident.
+type Response struct {
+	// Identifier, `response:<12 hex digits>`.
+	ID string `json:"id"`
+	// The incident it answers.
+	Incident *ThreatIncident `json:"incident"`
+	// The network, mechanism or NHRI activated.
+	Channel Entity `json:"channel"`
+	// When the channel was activated.
+	ActivatedOn kg.Date `json:"activatedOn"`
+	// Who recorded the activation.
+	ActivatedBy string `json:"activatedBy"`
+	// What came of it, if known yet.
+	Outcome *string `json:"outcome,omitempty"`
+	// When it was recorded (RFC 3339).
+	RecordedAt string `json:"recordedAt"`
+}
+
+func (Response) IsNode() {}
+
+// Stable, human-readable identifier, for example `commitment:early-warning`.
+func (this Response) GetID() string { return this.ID }
 
 // A group of human rights defenders that the plan identifies as most at risk.
 type RiskGroup struct {
@@ -872,6 +930,20 @@ func (this SDGTarget) GetCitations() []*Citation {
 
 func (SDGTarget) IsNode() {}
 
+// A count of incidents for one combination of the grouping dimensions.
+type StatRow struct {
+	// Region, when grouped by region.
+	Region *string `json:"region,omitempty"`
+	// Kind of threat, when grouped by threat type.
+	ThreatType *ThreatType `json:"threatType,omitempty"`
+	// Year, when grouped by year.
+	Year *int `json:"year,omitempty"`
+	// Number of incidents.
+	Count int `json:"count"`
+	// How many of them are reprisals for cooperation with the UN.
+	Reprisals int `json:"reprisals"`
+}
+
 // A goal of GANHRI's Strategic Plan 2020-2022.
 type StrategicGoal struct {
 	// Stable, human-readable identifier.
@@ -922,6 +994,9 @@ func (this StrategicGoal) GetCitations() []*Citation {
 }
 
 func (StrategicGoal) IsNode() {}
+
+type Subscription struct {
+}
 
 // A support channel reached from a Marrakech commitment, with the actions that
 // lead to it.
@@ -987,6 +1062,81 @@ func (this Survey) GetCitations() []*Citation {
 
 func (Survey) IsNode() {}
 
+// A threat or attack against an NHRI, its members or staff, as Head Office
+// documents it (GAP Objective 2). Sensitive: only the headoffice and admin
+// roles can read it.
+type ThreatIncident struct {
+	// Identifier, `incident:<12 hex digits>`.
+	ID string `json:"id"`
+	// The institution threatened.
+	Nhri *Nhri `json:"nhri"`
+	// What happened, in Head Office's words.
+	Summary string `json:"summary"`
+	// When it happened, if known.
+	OccurredOn *kg.Date `json:"occurredOn,omitempty"`
+	// When it was reported (RFC 3339).
+	ReportedAt string `json:"reportedAt"`
+	// Who reported it.
+	ReportedBy string `json:"reportedBy"`
+	// The kinds of threat.
+	Threats []*ThreatType `json:"threats"`
+	// The kinds of actor behind it, if known.
+	Perpetrators []*PerpetratorType `json:"perpetrators"`
+	// Who it is directed against.
+	Targets []ThreatTarget `json:"targets"`
+	// Whether it is a reprisal for cooperation with the UN.
+	ReprisalForUNCooperation bool `json:"reprisalForUNCooperation"`
+	// Whether the victims consent to the incident being shared beyond Head Office.
+	ConsentToShare bool `json:"consentToShare"`
+	// Where it stands.
+	Status IncidentStatus `json:"status"`
+	// The responses recorded, oldest first.
+	Responses []*Response `json:"responses"`
+	// Every change to the incident and its links, oldest first: who, when, before and after.
+	History []*AuditEntry `json:"history"`
+}
+
+func (ThreatIncident) IsNode() {}
+
+// Stable, human-readable identifier, for example `commitment:early-warning`.
+func (this ThreatIncident) GetID() string { return this.ID }
+
+// A page of incidents, newest report first.
+type ThreatIncidentConnection struct {
+	// Number of incidents matching the filter, on all pages.
+	TotalCount int `json:"totalCount"`
+	// The incidents of this page.
+	Edges []*ThreatIncidentEdge `json:"edges"`
+	// Pagination state.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// An incident in a page.
+type ThreatIncidentEdge struct {
+	// Position of the incident, for `after`.
+	Cursor string `json:"cursor"`
+	// The incident.
+	Node *ThreatIncident `json:"node"`
+}
+
+// Filters on incidents; all given filters must hold.
+type ThreatIncidentFilter struct {
+	// Only incidents against this NHRI.
+	Nhri *string `json:"nhri,omitempty"`
+	// Only incidents in this country (ISO 3166-1 alpha-2 code).
+	Country *string `json:"country,omitempty"`
+	// Only incidents in this region (Africa, Americas, Asia-Pacific, Europe).
+	Region *string `json:"region,omitempty"`
+	// Only incidents of this kind of threat.
+	Threat *string `json:"threat,omitempty"`
+	// Only incidents in this status.
+	Status *IncidentStatus `json:"status,omitempty"`
+	// Only incidents that occurred (or, undated, were reported) in this year.
+	Year *int `json:"year,omitempty"`
+	// Only reprisals for cooperation with the UN, or only others.
+	ReprisalForUNCooperation *bool `json:"reprisalForUNCooperation,omitempty"`
+}
+
 // A kind of threat, attack or obstacle faced by NHRIs or human rights defenders.
 type ThreatType struct {
 	// Stable, human-readable identifier.
@@ -1037,6 +1187,28 @@ func (this ThreatType) GetCitations() []*Citation {
 }
 
 func (ThreatType) IsNode() {}
+
+// Changes to an incident: only the fields given change.
+type UpdateThreatInput struct {
+	// The incident.
+	ID string `json:"id"`
+	// New summary.
+	Summary *string `json:"summary,omitempty"`
+	// New date.
+	OccurredOn *kg.Date `json:"occurredOn,omitempty"`
+	// New kinds of threat; at least one.
+	Threats []string `json:"threats,omitempty"`
+	// New kinds of actor.
+	Perpetrators []string `json:"perpetrators,omitempty"`
+	// New targets; at least one.
+	Targets []ThreatTarget `json:"targets,omitempty"`
+	// New reprisal flag.
+	ReprisalForUNCooperation *bool `json:"reprisalForUNCooperation,omitempty"`
+	// New consent.
+	ConsentToShare *bool `json:"consentToShare,omitempty"`
+	// New status.
+	Status *IncidentStatus `json:"status,omitempty"`
+}
 
 // Who is calling.
 type Viewer struct {
@@ -1380,6 +1552,67 @@ func (e *EntityKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e EntityKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where an incident stands.
+type IncidentStatus string
+
+const (
+	// Reported; no response yet.
+	IncidentStatusOpen IncidentStatus = "OPEN"
+	// Channels have been activated.
+	IncidentStatusResponding IncidentStatus = "RESPONDING"
+	// The threat has ended or been dealt with.
+	IncidentStatusResolved IncidentStatus = "RESOLVED"
+)
+
+var AllIncidentStatus = []IncidentStatus{
+	IncidentStatusOpen,
+	IncidentStatusResponding,
+	IncidentStatusResolved,
+}
+
+func (e IncidentStatus) IsValid() bool {
+	switch e {
+	case IncidentStatusOpen, IncidentStatusResponding, IncidentStatusResolved:
+		return true
+	}
+	return false
+}
+
+func (e IncidentStatus) String() string {
+	return string(e)
+}
+
+func (e *IncidentStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IncidentStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IncidentStatus", str)
+	}
+	return nil
+}
+
+func (e IncidentStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IncidentStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IncidentStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1964,6 +2197,16 @@ const (
 	RelationTypePartyTo RelationType = "PARTY_TO"
 	// Channel → organisation or treaty: the channel can act in its member States or States parties.
 	RelationTypeCovers RelationType = "COVERS"
+	// ThreatIncident → NHRI: the incident is against the NHRI, its members or staff (threat log only).
+	RelationTypeConcerns RelationType = "CONCERNS"
+	// ThreatIncident → ThreatType: the incident is a threat of this type (threat log only).
+	RelationTypeOfType RelationType = "OF_TYPE"
+	// ThreatIncident → PerpetratorType: the incident is attributed to this kind of actor (threat log only).
+	RelationTypeAttributedTo RelationType = "ATTRIBUTED_TO"
+	// Response → ThreatIncident: the response answers the incident (threat log only).
+	RelationTypeRespondsTo RelationType = "RESPONDS_TO"
+	// Response → channel: the response activated the channel (threat log only).
+	RelationTypeActivated RelationType = "ACTIVATED"
 )
 
 var AllRelationType = []RelationType{
@@ -1992,11 +2235,16 @@ var AllRelationType = []RelationType{
 	RelationTypeMemberStateOf,
 	RelationTypePartyTo,
 	RelationTypeCovers,
+	RelationTypeConcerns,
+	RelationTypeOfType,
+	RelationTypeAttributedTo,
+	RelationTypeRespondsTo,
+	RelationTypeActivated,
 }
 
 func (e RelationType) IsValid() bool {
 	switch e {
-	case RelationTypeUnderObjective, RelationTypeImplements, RelationTypeInCollaborationWith, RelationTypeEngages, RelationTypeReportsTo, RelationTypeInformsOn, RelationTypePromotes, RelationTypeTargets, RelationTypeServes, RelationTypeDefinedIn, RelationTypeIssuedBy, RelationTypeCoordinatedBy, RelationTypePartOf, RelationTypeMemberOf, RelationTypeLocatedIn, RelationTypeReferences, RelationTypePerpetratedBy, RelationTypeIdentified, RelationTypeAddresses, RelationTypeStrengthens, RelationTypeConsulted, RelationTypeFundedBy, RelationTypeMemberStateOf, RelationTypePartyTo, RelationTypeCovers:
+	case RelationTypeUnderObjective, RelationTypeImplements, RelationTypeInCollaborationWith, RelationTypeEngages, RelationTypeReportsTo, RelationTypeInformsOn, RelationTypePromotes, RelationTypeTargets, RelationTypeServes, RelationTypeDefinedIn, RelationTypeIssuedBy, RelationTypeCoordinatedBy, RelationTypePartOf, RelationTypeMemberOf, RelationTypeLocatedIn, RelationTypeReferences, RelationTypePerpetratedBy, RelationTypeIdentified, RelationTypeAddresses, RelationTypeStrengthens, RelationTypeConsulted, RelationTypeFundedBy, RelationTypeMemberStateOf, RelationTypePartyTo, RelationTypeCovers, RelationTypeConcerns, RelationTypeOfType, RelationTypeAttributedTo, RelationTypeRespondsTo, RelationTypeActivated:
 		return true
 	}
 	return false
@@ -2217,6 +2465,67 @@ func (e Sector) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A dimension to group threat statistics by.
+type StatDimension string
+
+const (
+	// Region of the NHRI's country.
+	StatDimensionRegion StatDimension = "REGION"
+	// Kind of threat; an incident of several kinds counts once in each.
+	StatDimensionThreatType StatDimension = "THREAT_TYPE"
+	// Year the incident occurred (or, undated, was reported).
+	StatDimensionYear StatDimension = "YEAR"
+)
+
+var AllStatDimension = []StatDimension{
+	StatDimensionRegion,
+	StatDimensionThreatType,
+	StatDimensionYear,
+}
+
+func (e StatDimension) IsValid() bool {
+	switch e {
+	case StatDimensionRegion, StatDimensionThreatType, StatDimensionYear:
+		return true
+	}
+	return false
+}
+
+func (e StatDimension) String() string {
+	return string(e)
+}
+
+func (e *StatDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatDimension", str)
+	}
+	return nil
+}
+
+func (e StatDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Whom a threat is directed against.
 type ThreatSubject string
 
@@ -2270,6 +2579,64 @@ func (e *ThreatSubject) UnmarshalJSON(b []byte) error {
 }
 
 func (e ThreatSubject) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Who a threat is directed against.
+type ThreatTarget string
+
+const (
+	// The institution itself: its independence, mandate, budget, legal basis or premises.
+	ThreatTargetInstitution ThreatTarget = "INSTITUTION"
+	// Its members or staff, as individual human rights defenders.
+	ThreatTargetMembersOrStaff ThreatTarget = "MEMBERS_OR_STAFF"
+)
+
+var AllThreatTarget = []ThreatTarget{
+	ThreatTargetInstitution,
+	ThreatTargetMembersOrStaff,
+}
+
+func (e ThreatTarget) IsValid() bool {
+	switch e {
+	case ThreatTargetInstitution, ThreatTargetMembersOrStaff:
+		return true
+	}
+	return false
+}
+
+func (e ThreatTarget) String() string {
+	return string(e)
+}
+
+func (e *ThreatTarget) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreatTarget(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreatTarget", str)
+	}
+	return nil
+}
+
+func (e ThreatTarget) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreatTarget) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreatTarget) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,57 @@
+package httpapi
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
+
+	"marrakechgraph/auth"
+	"marrakechgraph/kg"
+)
+
+// websocketInit authenticates a subscription connection from the
+// connection_init payload: {"Authorization": "Bearer <token>"}. Without it
+// the connection is public; a bad key closes it.
+func websocketInit(keys *auth.Keys) transport.WebsocketInitFunc {
+	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		header := payload.Authorization()
+		if header == "" {
+			if v, ok := payload["authorization"].(string); ok {
+				header = v
+			}
+		}
+		if header == "" {
+			// A key sent on the upgrade request itself was checked by
+			// authenticate and is already in ctx.
+			return ctx, nil, nil
+		}
+		scheme, token, _ := strings.Cut(header, " ")
+		if !strings.EqualFold(scheme, "Bearer") {
+			return ctx, nil, kg.Errorf(kg.CodeUnauthenticated, "use Authorization: Bearer <API key>")
+		}
+		p, err := keys.Verify(ctx, strings.TrimSpace(token))
+		if err != nil {
+			return ctx, nil, kg.Errorf(kg.CodeUnauthenticated, "invalid or revoked API key")
+		}
+		return auth.WithPrincipal(ctx, p), nil, nil
+	}
+}
+
+// websocketAcceptor accepts browser connections from the same origin and
+// from the configured CORS origins only.
+func websocketAcceptor(origins []string) transport.WebsocketImplementation {
+	var patterns []string
+	for _, o := range origins {
+		if o == "*" {
+			patterns = append(patterns, "*")
+			continue
+		}
+		if u, err := url.Parse(o); err == nil && u.Host != "" {
+			patterns = append(patterns, u.Host)
+		}
+	}
+	return transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: patterns}}
+}

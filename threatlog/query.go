@@ -1,0 +1,186 @@
+package threatlog
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"marrakechgraph/kg"
+)
+
+// Filter selects incidents; zero fields do not filter.
+type Filter struct {
+	NHRI                     string
+	Country                  string
+	Region                   string
+	Threat                   string
+	Status                   Status
+	Year                     int
+	ReprisalForUNCooperation *bool
+}
+
+// Query returns the store query for a page of incidents, newest report first.
+func (l *Log) Query(ctx context.Context, f Filter, first int, after string) (kg.FindQuery, error) {
+	q := kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: PropReportedAt, Desc: true, First: first, After: after}
+	if f.NHRI != "" {
+		q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelConcerns}, Direction: kg.Outgoing, IDs: []string{f.NHRI}})
+	}
+	if f.Country != "" || f.Region != "" {
+		nq := kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID, First: kg.MaxPageSize}
+		if f.Country != "" {
+			nq.Props = append(nq.Props, kg.PropFilter{Key: "country", Values: []any{strings.ToUpper(f.Country)}})
+		}
+		if f.Region != "" {
+			nq.Props = append(nq.Props, kg.PropFilter{Key: "region", Values: []any{f.Region}})
+		}
+		nhris, err := findAll(ctx, l.Store, nq)
+		if err != nil {
+			return q, err
+		}
+		ids := make([]string, len(nhris))
+		for i, n := range nhris {
+			ids[i] = n.ID
+		}
+		q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelConcerns}, Direction: kg.Outgoing, IDs: ids})
+	}
+	if f.Threat != "" {
+		q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelOfType}, Direction: kg.Outgoing, IDs: []string{f.Threat}})
+	}
+	if f.Status != "" {
+		q.Props = append(q.Props, kg.PropFilter{Key: PropStatus, Values: []any{string(f.Status)}})
+	}
+	if f.Year != 0 {
+		q.Props = append(q.Props, kg.PropFilter{Key: PropYear, Values: []any{int64(f.Year)}})
+	}
+	if f.ReprisalForUNCooperation != nil {
+		q.Props = append(q.Props, kg.PropFilter{Key: PropReprisal, Values: []any{*f.ReprisalForUNCooperation}})
+	}
+	return q, q.Validate()
+}
+
+func findAll(ctx context.Context, s kg.Store, q kg.FindQuery) ([]*kg.Node, error) {
+	var out []*kg.Node
+	for {
+		p, err := s.Find(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Nodes...)
+		if !p.HasNextPage {
+			return out, nil
+		}
+		q.After = p.Cursors[len(p.Cursors)-1]
+	}
+}
+
+// Dimension is what statistics are grouped by.
+type Dimension string
+
+// Dimensions.
+const (
+	ByRegion     Dimension = "REGION"
+	ByThreatType Dimension = "THREAT_TYPE"
+	ByYear       Dimension = "YEAR"
+)
+
+// StatRow counts the incidents of one group.
+type StatRow struct {
+	Region     string
+	ThreatType *kg.Node
+	Year       int
+	Count      int
+	Reprisals  int
+}
+
+// Stats counts incidents grouped by the given dimensions. An incident of
+// several threat types counts once in each when grouped by threat type;
+// its region is that of its NHRI ("" when unknown).
+func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error) {
+	by := map[Dimension]bool{}
+	for _, d := range groupBy {
+		if d != ByRegion && d != ByThreatType && d != ByYear {
+			return nil, kg.Errorf(kg.CodeBadUserInput, "groupBy: unknown dimension %q", d)
+		}
+		by[d] = true
+	}
+	incidents, err := findAll(ctx, l.Store, kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: kg.OrderByID, First: kg.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(incidents))
+	for i, n := range incidents {
+		ids[i] = n.ID
+	}
+	var nhris, threats [][]kg.Neighbor
+	if by[ByRegion] && len(ids) > 0 {
+		if nhris, err = l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelConcerns}}); err != nil {
+			return nil, err
+		}
+	}
+	if by[ByThreatType] && len(ids) > 0 {
+		if threats, err = l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelOfType}}); err != nil {
+			return nil, err
+		}
+	}
+	type key struct {
+		region, threat string
+		year           int
+	}
+	rows := map[key]*StatRow{}
+	for i, inc := range incidents {
+		k := key{}
+		if by[ByRegion] && len(nhris[i]) > 0 {
+			k.region = nhris[i][0].Node.Props.String("region")
+		}
+		if by[ByYear] {
+			y, _ := inc.Props.Int(PropYear)
+			k.year = int(y)
+		}
+		var types []*kg.Node
+		if by[ByThreatType] {
+			for _, nb := range threats[i] {
+				types = append(types, nb.Node)
+			}
+		} else {
+			types = []*kg.Node{nil}
+		}
+		reprisal, _ := inc.Props.Bool(PropReprisal)
+		for _, t := range types {
+			kk := k
+			if t != nil {
+				kk.threat = t.ID
+			}
+			r := rows[kk]
+			if r == nil {
+				r = &StatRow{Region: k.region, ThreatType: t, Year: k.year}
+				rows[kk] = r
+			}
+			r.Count++
+			if reprisal {
+				r.Reprisals++
+			}
+		}
+	}
+	out := make([]StatRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, *r)
+	}
+	slices.SortFunc(out, func(a, b StatRow) int {
+		if c := strings.Compare(a.Region, b.Region); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Year, b.Year); c != 0 {
+			return c
+		}
+		return strings.Compare(threatID(a), threatID(b))
+	})
+	return out, nil
+}
+
+func threatID(r StatRow) string {
+	if r.ThreatType == nil {
+		return ""
+	}
+	return r.ThreatType.ID
+}

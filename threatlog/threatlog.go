@@ -1,0 +1,390 @@
+// Package threatlog is Head Office's record of threats and attacks against
+// NHRIs, their members and staff, and of the responses to them (GAP
+// Objective 2). It works above kg.Store, so it behaves the same on every
+// backend; every write is one atomic, audited change set.
+package threatlog
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"marrakechgraph/kg"
+)
+
+// Target is whom a threat is directed against.
+type Target string
+
+// Targets.
+const (
+	TargetInstitution    Target = "INSTITUTION"
+	TargetMembersOrStaff Target = "MEMBERS_OR_STAFF"
+)
+
+// Status is where an incident stands.
+type Status string
+
+// Statuses.
+const (
+	StatusOpen       Status = "OPEN"
+	StatusResponding Status = "RESPONDING"
+	StatusResolved   Status = "RESOLVED"
+)
+
+// Incident and response properties.
+const (
+	PropSummary      = "summary"
+	PropOccurredOn   = "occurredOn"
+	PropReportedAt   = "reportedAt"
+	PropReportedBy   = "reportedBy"
+	PropTargets      = "targets"
+	PropReprisal     = "reprisalForUNCooperation"
+	PropConsent      = "consentToShare"
+	PropStatus       = "status"
+	PropYear         = "year"
+	PropActivatedOn  = "activatedOn"
+	PropActivatedBy  = "activatedBy"
+	PropOutcome      = "outcome"
+	PropRecordedAt   = "recordedAt"
+	maxSummaryLength = 5000
+)
+
+// stampLayout is a fixed-width UTC time, so that stamps sort as strings.
+const stampLayout = "2006-01-02T15:04:05.000000000Z"
+
+// Report is a threat to document.
+type Report struct {
+	NHRI                     string
+	OccurredOn               *kg.Date
+	Threats                  []string
+	Perpetrators             []string
+	Targets                  []Target
+	ReprisalForUNCooperation bool
+	ConsentToShare           bool
+	Summary                  string
+}
+
+// Update changes an incident; nil fields stay as they are.
+type Update struct {
+	ID                       string
+	Summary                  *string
+	OccurredOn               *kg.Date
+	Threats                  []string
+	Perpetrators             []string
+	Targets                  []Target
+	ReprisalForUNCooperation *bool
+	ConsentToShare           *bool
+	Status                   *Status
+}
+
+// ResponseInput is an activation to record.
+type ResponseInput struct {
+	Incident    string
+	Channel     string
+	ActivatedOn kg.Date
+	Outcome     string
+}
+
+// Log is the threat log over a store.
+type Log struct {
+	Store kg.Store
+	// Feed, when set, is told of every incident reported.
+	Feed *Feed
+	Now  func() time.Time
+}
+
+func (l *Log) now() time.Time {
+	if l.Now != nil {
+		return l.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func newID(kind kg.Kind) (string, error) {
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("random ID: %w", err)
+	}
+	ki, _ := kind.Info()
+	return ki.IDPrefix + ":" + hex.EncodeToString(b), nil
+}
+
+// check verifies that every ID names a node of the wanted kind.
+func (l *Log) check(ctx context.Context, field string, ids []string, kinds ...kg.Kind) ([]*kg.Node, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	nodes, err := l.Store.Nodes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range nodes {
+		if n == nil || !slices.Contains(kinds, n.Kind) {
+			return nil, kg.Errorf(kg.CodeBadUserInput, "%s: %q is not the ID of a %s", field, ids[i], joinKinds(kinds))
+		}
+	}
+	return nodes, nil
+}
+
+func joinKinds(ks []kg.Kind) string {
+	s := make([]string, len(ks))
+	for i, k := range ks {
+		s[i] = string(k)
+	}
+	return strings.Join(s, " or ")
+}
+
+func (l *Log) checkDate(field string, d *kg.Date) error {
+	if d == nil {
+		return nil
+	}
+	if _, err := kg.ParseDate(string(*d)); err != nil {
+		return kg.Errorf(kg.CodeBadUserInput, "%s: %s", field, kg.ClientMessage(err))
+	}
+	// A date is "in the future" only when it is after today everywhere.
+	if d.Time().After(l.now().Add(14 * time.Hour)) {
+		return kg.Errorf(kg.CodeBadUserInput, "%s: %s is in the future", field, *d)
+	}
+	return nil
+}
+
+func checkTargets(ts []Target) ([]string, error) {
+	if len(ts) == 0 {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "targets: give at least one")
+	}
+	var out []string
+	for _, t := range ts {
+		if t != TargetInstitution && t != TargetMembersOrStaff {
+			return nil, kg.Errorf(kg.CodeBadUserInput, "targets: unknown target %q", t)
+		}
+		if !slices.Contains(out, string(t)) {
+			out = append(out, string(t))
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func checkSummary(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || len([]rune(s)) > maxSummaryLength {
+		return "", kg.Errorf(kg.CodeBadUserInput, "summary: give 1 to %d characters", maxSummaryLength)
+	}
+	return s, nil
+}
+
+func uniqueSorted(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Report documents a threat: the incident, its links to the NHRI, threat
+// types and perpetrators, in one audited change set.
+func (l *Log) Report(ctx context.Context, actor string, r Report) (*kg.Node, error) {
+	summary, err := checkSummary(r.Summary)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := checkTargets(r.Targets)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.checkDate("occurredOn", r.OccurredOn); err != nil {
+		return nil, err
+	}
+	threats, perps := uniqueSorted(r.Threats), uniqueSorted(r.Perpetrators)
+	if len(threats) == 0 {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "threats: give at least one ThreatType ID")
+	}
+	if _, err := l.check(ctx, "nhri", []string{r.NHRI}, kg.KindNHRI); err != nil {
+		return nil, err
+	}
+	if _, err := l.check(ctx, "threats", threats, kg.KindThreatType); err != nil {
+		return nil, err
+	}
+	if _, err := l.check(ctx, "perpetrators", perps, kg.KindPerpetratorType); err != nil {
+		return nil, err
+	}
+	id, err := newID(kg.KindThreatIncident)
+	if err != nil {
+		return nil, err
+	}
+	now := l.now()
+	n := kg.Node{ID: id, Kind: kg.KindThreatIncident, Name: "Threat incident", Props: kg.Props{
+		PropSummary: summary, PropReportedAt: now.Format(stampLayout), PropReportedBy: actor,
+		PropTargets: targets, PropReprisal: r.ReprisalForUNCooperation, PropConsent: r.ConsentToShare,
+		PropStatus: string(StatusOpen),
+	}}
+	setOccurred(&n, r.OccurredOn, now)
+	cs := kg.ChangeSet{Actor: actor, Reason: "report threat", PutNodes: []kg.Node{n},
+		PutEdges: append(links(id, threats, perps), kg.Edge{Type: kg.RelConcerns, From: id, To: r.NHRI})}
+	if _, err := l.Store.Apply(ctx, cs); err != nil {
+		return nil, err
+	}
+	if l.Feed != nil {
+		l.Feed.Publish(&n)
+	}
+	return &n, nil
+}
+
+func setOccurred(n *kg.Node, d *kg.Date, reported time.Time) {
+	if d != nil {
+		n.Props[PropOccurredOn] = string(*d)
+		n.Props[PropYear] = int64(d.Year())
+		return
+	}
+	delete(n.Props, PropOccurredOn)
+	if at, err := time.Parse(stampLayout, n.Props.String(PropReportedAt)); err == nil {
+		reported = at
+	}
+	n.Props[PropYear] = int64(reported.Year())
+}
+
+func links(id string, threats, perps []string) []kg.Edge {
+	var out []kg.Edge
+	for _, t := range threats {
+		out = append(out, kg.Edge{Type: kg.RelOfType, From: id, To: t})
+	}
+	for _, p := range perps {
+		out = append(out, kg.Edge{Type: kg.RelAttributedTo, From: id, To: p})
+	}
+	return out
+}
+
+// Incident returns an incident, or NOT_FOUND.
+func (l *Log) Incident(ctx context.Context, id string) (*kg.Node, error) {
+	nodes, err := l.Store.Nodes(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if nodes[0] == nil || nodes[0].Kind != kg.KindThreatIncident {
+		return nil, kg.Errorf(kg.CodeNotFound, "no incident has the ID %q", id)
+	}
+	return nodes[0], nil
+}
+
+// Update changes an incident in one audited change set.
+func (l *Log) Update(ctx context.Context, actor string, u Update) (*kg.Node, error) {
+	n, err := l.Incident(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Summary != nil {
+		s, err := checkSummary(*u.Summary)
+		if err != nil {
+			return nil, err
+		}
+		n.Props[PropSummary] = s
+	}
+	if u.OccurredOn != nil {
+		if err := l.checkDate("occurredOn", u.OccurredOn); err != nil {
+			return nil, err
+		}
+		setOccurred(n, u.OccurredOn, l.now())
+	}
+	if u.Targets != nil {
+		t, err := checkTargets(u.Targets)
+		if err != nil {
+			return nil, err
+		}
+		n.Props[PropTargets] = t
+	}
+	if u.ReprisalForUNCooperation != nil {
+		n.Props[PropReprisal] = *u.ReprisalForUNCooperation
+	}
+	if u.ConsentToShare != nil {
+		n.Props[PropConsent] = *u.ConsentToShare
+	}
+	if u.Status != nil {
+		if !slices.Contains([]Status{StatusOpen, StatusResponding, StatusResolved}, *u.Status) {
+			return nil, kg.Errorf(kg.CodeBadUserInput, "status: unknown status %q", *u.Status)
+		}
+		n.Props[PropStatus] = string(*u.Status)
+	}
+	cs := kg.ChangeSet{Actor: actor, Reason: "update threat", PutNodes: []kg.Node{*n}}
+	if u.Threats != nil || u.Perpetrators != nil {
+		cur, err := l.Store.Neighbors(ctx, []string{n.ID}, kg.NeighborQuery{
+			Direction: kg.Outgoing, Types: []kg.RelType{kg.RelOfType, kg.RelAttributedTo},
+		})
+		if err != nil {
+			return nil, err
+		}
+		replace := func(t kg.RelType, want []string, kind kg.Kind, field string) error {
+			if want == nil {
+				return nil
+			}
+			want = uniqueSorted(want)
+			if t == kg.RelOfType && len(want) == 0 {
+				return kg.Errorf(kg.CodeBadUserInput, "threats: give at least one ThreatType ID")
+			}
+			if _, err := l.check(ctx, field, want, kind); err != nil {
+				return err
+			}
+			for _, nb := range cur[0] {
+				if nb.Edge.Type == t && !slices.Contains(want, nb.Node.ID) {
+					cs.DeleteEdges = append(cs.DeleteEdges, nb.Edge.Key())
+				}
+			}
+			for _, id := range want {
+				cs.PutEdges = append(cs.PutEdges, kg.Edge{Type: t, From: n.ID, To: id})
+			}
+			return nil
+		}
+		if err := replace(kg.RelOfType, u.Threats, kg.KindThreatType, "threats"); err != nil {
+			return nil, err
+		}
+		if err := replace(kg.RelAttributedTo, u.Perpetrators, kg.KindPerpetratorType, "perpetrators"); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := l.Store.Apply(ctx, cs); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// Respond records a channel activated for an incident; an open incident
+// becomes RESPONDING in the same change set.
+func (l *Log) Respond(ctx context.Context, actor string, in ResponseInput) (*kg.Node, error) {
+	inc, err := l.Incident(ctx, in.Incident)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := l.check(ctx, "channel", []string{in.Channel}, kg.KindMechanism, kg.KindNetwork, kg.KindNHRI); err != nil {
+		return nil, err
+	}
+	d := in.ActivatedOn
+	if err := l.checkDate("activatedOn", &d); err != nil {
+		return nil, err
+	}
+	if len(in.Outcome) > maxSummaryLength {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "outcome: at most %d characters", maxSummaryLength)
+	}
+	id, err := newID(kg.KindResponse)
+	if err != nil {
+		return nil, err
+	}
+	r := kg.Node{ID: id, Kind: kg.KindResponse, Name: "Response", Props: kg.Props{
+		PropActivatedOn: string(d), PropActivatedBy: actor, PropRecordedAt: l.now().Format(stampLayout),
+	}}
+	if o := strings.TrimSpace(in.Outcome); o != "" {
+		r.Props[PropOutcome] = o
+	}
+	cs := kg.ChangeSet{Actor: actor, Reason: "record response", PutNodes: []kg.Node{r}, PutEdges: []kg.Edge{
+		{Type: kg.RelRespondsTo, From: id, To: inc.ID},
+		{Type: kg.RelActivated, From: id, To: in.Channel},
+	}}
+	if inc.Props.String(PropStatus) == string(StatusOpen) {
+		inc.Props[PropStatus] = string(StatusResponding)
+		cs.PutNodes = append(cs.PutNodes, *inc)
+	}
+	if _, err := l.Store.Apply(ctx, cs); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
