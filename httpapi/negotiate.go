@@ -23,7 +23,7 @@ const (
 // documents that fail to parse or validate, as that media type requires.
 func negotiate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		if (r.Method != http.MethodGet && r.Method != http.MethodPost) || strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -60,7 +60,7 @@ func (r *queryResolver) APIKeys(ctx context.Context) ([]*model.APIKey, error) {
 func (r *queryResolver) History(ctx context.Context, id string) ([]*model.AuditEntry, error) {
 	kind, ok := kg.KindOfID(id)
 	if !ok || kind.Sensitive() {
-		return nil, kg.Errorf(kg.CodeBadUserInput, "%q is not the ID of an entity of the knowledge graph", id)
+		return nil, kg.Errorf(kg.CodeBadUserInput, "history takes the ID of an entity of the knowledge graph; incidents carry their own history")
 	}
 	entries, err := r.Store.History(ctx, id)
 	if err != nil {

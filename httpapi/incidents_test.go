@@ -1,0 +1,215 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	coderws "github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"marrakechgraph/auth"
+	"marrakechgraph/kg"
+)
+
+const reportMutation = `mutation($summary: String!) { reportThreat(input: {
+	nhri: "nhri:gt", occurredOn: "2026-03-14", threats: ["threat-type:smear-campaigns"], targets: [INSTITUTION],
+	reprisalForUNCooperation: false, consentToShare: false, summary: $summary }) { id summary status } }`
+
+// roleTokens creates a key for every role.
+func roleTokens(t *testing.T, s kg.Store) map[auth.Role]string {
+	t.Helper()
+	keys := &auth.Keys{Store: s}
+	tokens := map[auth.Role]string{auth.RolePublic: ""}
+	for _, role := range auth.KeyRoles {
+		_, token, err := keys.Create(context.Background(), role, "test "+string(role), "test")
+		require.NoError(t, err)
+		tokens[role] = token
+	}
+	return tokens
+}
+
+func reportOne(t *testing.T, srv *httptest.Server, token, summary string) string {
+	t.Helper()
+	r := call(t, srv, token, reportMutation, map[string]any{"summary": summary})
+	require.Empty(t, r.Errors)
+	var data struct{ ID string }
+	require.NoError(t, json.Unmarshal(r.Data["reportThreat"], &data))
+	require.True(t, strings.HasPrefix(data.ID, "incident:"))
+	return data.ID
+}
+
+func TestIncidentAccessMatrix(t *testing.T) {
+	srv, ps := newServer(t)
+	tokens := roleTokens(t, ps.Store)
+	incident := reportOne(t, srv, tokens[auth.RoleHeadOffice], "Offices searched without a warrant.")
+	ops := []operation{
+		{"report a threat", reportMutation, map[string]any{"summary": "Budget cut by 60%."}, auth.WriteIncidents},
+		{"update a threat", `mutation($id: ID!) { updateThreat(input: {id: $id, status: RESOLVED}) { id status } }`, map[string]any{"id": incident}, auth.WriteIncidents},
+		{"record a response", `mutation($id: ID!) { recordResponse(input: {incident: $id, channel: "mechanism:un-asg-reprisals", activatedOn: "2026-03-15"}) { id channel { id } } }`, map[string]any{"id": incident}, auth.WriteIncidents},
+		{"list incidents", `{ threatIncidents(first: 5) { totalCount edges { node { id summary nhri { id } history { op } responses { id } } } } }`, nil, auth.ReadIncidents},
+		{"threat statistics", `{ threatStats(groupBy: [YEAR, THREAT_TYPE]) { year threatType { id } count reprisals } }`, nil, auth.ReadIncidents},
+		{"incidents of an NHRI", `{ nhris(first: 5) { edges { node { id threatIncidents { id } } } } }`, nil, auth.ReadIncidents},
+	}
+	var matrix strings.Builder
+	for _, role := range append([]auth.Role{auth.RolePublic}, auth.KeyRoles...) {
+		for _, op := range ops {
+			r := call(t, srv, tokens[role], op.query, op.vars)
+			if role.Can(op.needs) {
+				require.Empty(t, r.Errors, "%s as %s", op.name, role)
+				matrix.WriteString(string(role) + " / " + op.name + ": allow\n")
+				continue
+			}
+			require.NotEmpty(t, r.Errors, "%s as %s", op.name, role)
+			want := map[bool]string{true: "UNAUTHENTICATED", false: "FORBIDDEN"}[role == auth.RolePublic]
+			assert.Equal(t, want, r.Errors[0].Extensions["code"], "%s as %s", op.name, role)
+			assert.NotContains(t, r.Errors[0].Message, incident, "errors never name incidents")
+			for field, v := range r.Data {
+				assert.Equal(t, "null", string(v), "%s as %s leaks %s", op.name, role, field)
+			}
+			matrix.WriteString(string(role) + " / " + op.name + ": deny\n")
+		}
+	}
+	t.Logf("incident access matrix:\n%s", matrix.String())
+}
+
+// TestIncidentsNeverLeak tries every other path to incident data as each
+// role without the permission: node, search, relationships, counts,
+// history, and error messages.
+func TestIncidentsNeverLeak(t *testing.T) {
+	srv, ps := newServer(t)
+	tokens := roleTokens(t, ps.Store)
+	const secret = "Zanzibarquux staff member detained"
+	incident := reportOne(t, srv, tokens[auth.RoleHeadOffice], secret)
+	r := call(t, srv, tokens[auth.RoleHeadOffice], `mutation($id: ID!) { recordResponse(input: {incident: $id, channel: "mechanism:un-asg-reprisals", activatedOn: "2026-03-15"}) { id } }`, map[string]any{"id": incident})
+	require.Empty(t, r.Errors)
+	var resp struct{ ID string }
+	require.NoError(t, json.Unmarshal(r.Data["recordResponse"], &resp))
+
+	own := call(t, srv, tokens[auth.RoleHeadOffice], `query($id: ID!) { node(id: $id) { id ... on ThreatIncident { summary } } }`, map[string]any{"id": incident})
+	require.Empty(t, own.Errors)
+	assert.Contains(t, string(own.Data["node"]), secret, "the headoffice role reads it through node")
+
+	for _, role := range []auth.Role{auth.RolePublic, auth.RoleAnalyst, auth.RoleEditor} {
+		t.Run(string(role), func(t *testing.T) {
+			tok := tokens[role]
+			for _, id := range []string{incident, resp.ID, "incident:000000000000"} {
+				r := call(t, srv, tok, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id})
+				assert.Empty(t, r.Errors)
+				assert.Equal(t, "null", string(r.Data["node"]), "node(%s) answers null, as for an unknown ID", id)
+			}
+			r := call(t, srv, tok, `{ search(text: "Zanzibarquux", first: 50) { id } }`, nil)
+			assert.Equal(t, "[]", string(r.Data["search"]))
+			r = call(t, srv, tok, `{ node(id: "nhri:gt") { ... on NHRI { relationships { type node { id } } } } }`, nil)
+			require.Empty(t, r.Errors)
+			assert.NotContains(t, string(r.Data["node"]), "incident:")
+			assert.NotContains(t, string(r.Data["node"]), "CONCERNS")
+			r = call(t, srv, tok, `{ node(id: "mechanism:un-asg-reprisals") { ... on Mechanism { relationships { type node { id } } } } }`, nil)
+			assert.NotContains(t, string(r.Data["node"]), "response:")
+			r = call(t, srv, tok, `{ graphStats { nodes { key count } relationships { key count } } }`, nil)
+			for _, k := range []string{"ThreatIncident", "Response", "APIKey", "CONCERNS", "ACTIVATED", "RESPONDS_TO", "OF_TYPE"} {
+				assert.NotContains(t, string(r.Data["graphStats"]), k)
+			}
+			if role != auth.RolePublic {
+				real := call(t, srv, tok, `query($id: ID!) { history(id: $id) { seq } }`, map[string]any{"id": incident})
+				fake := call(t, srv, tok, `query($id: ID!) { history(id: $id) { seq } }`, map[string]any{"id": "incident:000000000000"})
+				require.NotEmpty(t, real.Errors)
+				assert.Equal(t, fake.Errors[0].Message, real.Errors[0].Message, "history answers the same for a real and a made-up incident")
+			}
+			real := call(t, srv, tok, `mutation($id: ID!) { updateThreat(input: {id: $id, status: RESOLVED}) { id } }`, map[string]any{"id": incident})
+			fake := call(t, srv, tok, `mutation($id: ID!) { updateThreat(input: {id: $id, status: RESOLVED}) { id } }`, map[string]any{"id": "incident:000000000000"})
+			require.NotEmpty(t, real.Errors)
+			assert.Equal(t, fake.Errors[0].Message, real.Errors[0].Message, "refusals do not depend on whether the incident exists")
+		})
+	}
+}
+
+// wsSubscribe opens a graphql-transport-ws connection and subscribes.
+func wsSubscribe(t *testing.T, ctx context.Context, srv *httptest.Server, token, query string) (*coderws.Conn, map[string]any) {
+	t.Helper()
+	c, _, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/query", &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	require.NoError(t, err)
+	t.Cleanup(func() { c.CloseNow() })
+	init := map[string]any{"type": "connection_init", "payload": map[string]any{}}
+	if token != "" {
+		init["payload"] = map[string]any{"Authorization": "Bearer " + token}
+	}
+	require.NoError(t, wsjson.Write(ctx, c, init))
+	var ack map[string]any
+	if err := wsjson.Read(ctx, c, &ack); err != nil {
+		return c, map[string]any{"type": "closed: " + err.Error()}
+	}
+	if ack["type"] != "connection_ack" {
+		return c, ack
+	}
+	require.NoError(t, wsjson.Write(ctx, c, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": query}}))
+	return c, ack
+}
+
+func TestThreatReportedSubscription(t *testing.T) {
+	srv, ps := newServer(t)
+	tokens := roleTokens(t, ps.Store)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	const sub = `subscription { threatReported { id summary nhri { id } threats { id } } }`
+
+	c, _ := wsSubscribe(t, ctx, srv, tokens[auth.RoleHeadOffice], sub)
+	// The subscription is registered once the server has read the message;
+	// report until the first event arrives.
+	events := make(chan map[string]any, 4)
+	go func() {
+		for {
+			var msg map[string]any
+			if err := wsjson.Read(ctx, c, &msg); err != nil {
+				close(events)
+				return
+			}
+			events <- msg
+		}
+	}()
+	var got map[string]any
+	for got == nil {
+		reportOne(t, srv, tokens[auth.RoleAdmin], "Director's car vandalised.")
+		select {
+		case got = <-events:
+		case <-time.After(200 * time.Millisecond):
+		case <-ctx.Done():
+			t.Fatal("no event")
+		}
+	}
+	assert.Equal(t, "next", got["type"])
+	b, _ := json.Marshal(got["payload"])
+	assert.Contains(t, string(b), "Director's car vandalised.")
+	assert.Contains(t, string(b), "nhri:gt")
+
+	for _, role := range []auth.Role{auth.RolePublic, auth.RoleAnalyst, auth.RoleEditor} {
+		c, ack := wsSubscribe(t, ctx, srv, tokens[role], sub)
+		if ack["type"] != "connection_ack" {
+			continue
+		}
+		var msg map[string]any
+		require.NoError(t, wsjson.Read(ctx, c, &msg))
+		var refusal struct {
+			Type    string
+			Payload struct {
+				Data   any
+				Errors []struct{ Extensions map[string]any }
+			}
+		}
+		b, _ := json.Marshal(msg)
+		require.NoError(t, json.Unmarshal(b, &refusal))
+		require.NotEmpty(t, refusal.Payload.Errors, "%s cannot subscribe: %s", role, b)
+		want := map[bool]string{true: "UNAUTHENTICATED", false: "FORBIDDEN"}[role == auth.RolePublic]
+		assert.Equal(t, want, refusal.Payload.Errors[0].Extensions["code"])
+		assert.Nil(t, refusal.Payload.Data)
+		assert.NotContains(t, string(b), "vandalised")
+	}
+	c2, ack := wsSubscribe(t, ctx, srv, "mgk_000000000000_"+strings.Repeat("A", 43), sub)
+	_ = c2
+	assert.NotEqual(t, "connection_ack", ack["type"], "a bad key is refused at connection_init")
+}
