@@ -1,19 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -159,101 +155,6 @@ func findChromium(t *testing.T) string {
 	}
 	t.Skip("chromium not found (apt-get install -y chromium)")
 	return ""
-}
-
-// lockedBuffer collects a child process's output.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-type server struct {
-	cmd    *exec.Cmd
-	base   string
-	output *lockedBuffer
-	exited chan struct{}
-	err    error // of Wait, once exited is closed
-}
-
-func startServer(t *testing.T, bin string) *server {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-
-	s := &server{base: "http://" + addr, output: &lockedBuffer{}, exited: make(chan struct{})}
-	s.cmd = exec.Command(bin)
-	s.cmd.Env = append(os.Environ(), "ADDR="+addr, "DATA_DIR="+t.TempDir())
-	s.cmd.Stdout = s.output
-	s.cmd.Stderr = s.output
-	require.NoError(t, s.cmd.Start())
-	go func() {
-		s.err = s.cmd.Wait()
-		close(s.exited)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-s.exited:
-		default:
-			_ = s.cmd.Process.Kill()
-			<-s.exited
-		}
-		if t.Failed() {
-			t.Logf("server output:\n%s", s.output)
-		}
-	})
-	return s
-}
-
-func (s *server) waitReady(t *testing.T, limit time.Duration) {
-	t.Helper()
-	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(limit)
-	last := "no answer"
-	for time.Now().Before(deadline) {
-		select {
-		case <-s.exited:
-			t.Fatalf("server exited before it was ready: %v", s.err)
-		default:
-		}
-		resp, err := client.Get(s.base + "/readyz")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-			last = resp.Status
-		} else {
-			last = err.Error()
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatalf("GET /readyz not 200 within %v (last: %s)", limit, last)
-}
-
-func (s *server) stop(t *testing.T, limit time.Duration) {
-	t.Helper()
-	require.NoError(t, s.cmd.Process.Signal(syscall.SIGTERM))
-	select {
-	case <-s.exited:
-	case <-time.After(limit):
-		t.Fatalf("server still running %v after SIGTERM", limit)
-	}
-	require.NoError(t, s.err, "server exit after SIGTERM")
-	assert.Equal(t, 0, s.cmd.ProcessState.ExitCode())
 }
 
 // browser is a headless Chromium tab that records what the page does.

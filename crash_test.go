@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// createKey runs `keys create` on a data folder and returns the token (the
+// output's last line).
+func createKey(t *testing.T, bin, dataDir, role string) string {
+	t.Helper()
+	cmd := exec.Command(bin, "keys", "create", "--role", role, "--name", "crash test")
+	cmd.Env = append(cmd.Environ(), "DATA_DIR="+dataDir)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	token := lines[len(lines)-1]
+	require.True(t, strings.HasPrefix(token, "mgk_"), "last line is the token: %s", out)
+	return token
+}
+
+func postJSON(client *http.Client, url, token, query string, vars map[string]any) (map[string]any, error) {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		return nil, err
+	}
+	if errs, ok := out["errors"]; ok {
+		return nil, fmt.Errorf("errors: %v", errs)
+	}
+	return out, nil
+}
+
+// TestHardKillLosesNoAcknowledgedWrite reports threats from several clients,
+// kills the server with SIGKILL in the middle of it, restarts it on the same
+// data folder and finds every report the server had acknowledged.
+func TestHardKillLosesNoAcknowledgedWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the server and kills it")
+	}
+	bin := buildServer(t)
+	dataDir := t.TempDir()
+	token := createKey(t, bin, dataDir, "headoffice")
+
+	srv := startServer(t, bin, "DATA_DIR="+dataDir)
+	srv.waitReady(t, 30*time.Second)
+
+	const report = `mutation($s: String!) { reportThreat(input: {nhri: "nhri:gt", threats: ["threat-type:intimidation"],
+		targets: [MEMBERS_OR_STAFF], reprisalForUNCooperation: false, consentToShare: true, summary: $s}) { id } }`
+	client := &http.Client{Timeout: 5 * time.Second}
+	var mu sync.Mutex
+	var acked []string
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				out, err := postJSON(client, srv.base+"/query", token, report, map[string]any{"s": fmt.Sprintf("writer %d report %d", w, i)})
+				if err != nil {
+					continue // the server died mid-request: not acknowledged
+				}
+				id := out["data"].(map[string]any)["reportThreat"].(map[string]any)["id"].(string)
+				mu.Lock()
+				acked = append(acked, id)
+				mu.Unlock()
+			}
+		}(w)
+	}
+	// Let writes pile up, then kill the server while they are in flight.
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 50 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	require.NoError(t, srv.cmd.Process.Kill())
+	<-srv.exited
+	close(stop)
+	wg.Wait()
+	mu.Lock()
+	want := append([]string(nil), acked...)
+	mu.Unlock()
+	require.NotEmpty(t, want, "some writes were acknowledged before the kill")
+
+	again := startServer(t, bin, "DATA_DIR="+dataDir)
+	again.waitReady(t, 30*time.Second)
+	stored := map[string]bool{}
+	after := any(nil)
+	for {
+		out, err := postJSON(client, again.base+"/query", token,
+			`query($after: String) { threatIncidents(first: 500, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+			map[string]any{"after": after})
+		require.NoError(t, err)
+		conn := out["data"].(map[string]any)["threatIncidents"].(map[string]any)
+		for _, e := range conn["edges"].([]any) {
+			stored[e.(map[string]any)["node"].(map[string]any)["id"].(string)] = true
+		}
+		pi := conn["pageInfo"].(map[string]any)
+		if pi["hasNextPage"] != true {
+			break
+		}
+		after = pi["endCursor"]
+	}
+	var lost []string
+	for _, id := range want {
+		if !stored[id] {
+			lost = append(lost, id)
+		}
+	}
+	assert.Empty(t, lost, "acknowledged reports lost by the crash")
+	t.Logf("%d reports acknowledged before SIGKILL, %d stored after restart, %d lost", len(want), len(stored), len(lost))
+	again.stop(t, 10*time.Second)
+}
