@@ -667,6 +667,7 @@ func TestCompleteness(t *testing.T) {
 			"upr", "treaty-bodies", "sdg-vnr-processes", "dco-uncts", "un-resident-coordinators", "un-wg-business-hr",
 			"un-general-assembly", "un-hrc", "un-secretary-general",
 			"coe", "osce", "iachr", "iachr-special-rapporteur", "achpr", "eu", "eu-eeas", "ec-intpa", "eu-delegations", "regional-igos",
+			"oas", // not named by the GAP: the organisation the IACHR belongs to (memberships.yaml)
 			"protectdefenders-eu", "lifeline",
 			"defend-defenders", "forum-asia", "ishr", "jass", "protection-international", "hrd-networks", "csos",
 			"member-states",
@@ -688,8 +689,9 @@ func TestCompleteness(t *testing.T) {
 				assert.Equal(t, "REGIONAL", c, "%s: only regional bodies have a region", m.ID)
 			}
 		}
-		assert.Equal(t, map[string]int{"UN": 17, "REGIONAL": 10, "FUND": 2, "NGO": 7, "GANHRI": 4, "NATIONAL": 1}, count)
+		assert.Equal(t, map[string]int{"UN": 17, "REGIONAL": 11, "FUND": 2, "NGO": 7, "GANHRI": 4, "NATIONAL": 1}, count)
 		assert.Equal(t, []string{"mechanism:iachr"}, g.targets("mechanism:iachr-special-rapporteur", kg.RelPartOf))
+		assert.Equal(t, []string{"mechanism:oas"}, g.targets("mechanism:iachr", kg.RelPartOf))
 		for _, id := range []string{"mechanism:eu-eeas", "mechanism:ec-intpa", "mechanism:eu-delegations"} {
 			assert.Equal(t, []string{"mechanism:eu"}, g.targets(id, kg.RelPartOf), id)
 		}
@@ -711,7 +713,7 @@ func TestCompleteness(t *testing.T) {
 			"ganhri-strategic-plan":               {"PLAN", "", 2020, "network:ganhri"},
 			"un-declaration-hrds":                 {"DECLARATION", "A/RES/53/144", 1998, "mechanism:un-general-assembly"},
 			"marrakech-declaration":               {"DECLARATION", "", 2018, ""},
-			"international-human-rights-treaties": {"LAW", "", 0, ""},
+			"international-human-rights-treaties": {"TREATY", "", 0, ""},
 			"paris-principles":                    {"PRINCIPLES", "", 0, ""},
 			"ungps":                               {"PRINCIPLES", "", 0, ""},
 			"ungps-guidance-companies":            {"GUIDANCE", "", 0, "mechanism:un-wg-business-hr"},
@@ -737,6 +739,8 @@ func TestCompleteness(t *testing.T) {
 			"ci-hrd-law":                          {"LAW", "", 2014, "country:ci"},
 			"mx-hrd-law":                          {"LAW", "", 2012, "country:mx"},
 			"mn-hrd-law":                          {"LAW", "", 2021, "country:mn"},
+			// Not named by the GAP (memberships.yaml).
+			"african-charter": {"TREATY", "", 0, ""},
 		}
 		require.Len(t, g.byKind[kg.KindInstrument], len(want))
 		for slug, w := range want {
@@ -752,7 +756,7 @@ func TestCompleteness(t *testing.T) {
 				issuers = []string{w.issuer}
 			}
 			assert.Equal(t, issuers, g.targets(id, kg.RelIssuedBy), "%s ISSUED_BY", id)
-			if slug != "global-action-plan" && slug != "ganhri-strategic-plan" {
+			if slug != "global-action-plan" && slug != "ganhri-strategic-plan" && slug != "african-charter" {
 				assert.Contains(t, g.sources(id, kg.RelReferences), "instrument:global-action-plan", "the GAP references %s", id)
 			}
 		}
@@ -864,12 +868,22 @@ func TestCompleteness(t *testing.T) {
 	})
 
 	t.Run("countries", func(t *testing.T) {
+		// The countries the GAP names keep their GAP citation (first) and
+		// region; TestCountries checks all 195.
 		want := map[string]string{"ca": "Americas", "nl": "Europe", "fi": "Europe", "no": "Europe", "ch": "Europe",
 			"gb": "Europe", "us": "Americas", "ci": "Africa", "mx": "Americas", "mn": "Asia-Pacific", "gt": "Americas"}
-		require.Len(t, g.byKind[kg.KindCountry], len(want))
+		require.Len(t, g.byKind[kg.KindCountry], unMemberStates+unObserverStates)
+		var gapNamed []string
+		for _, n := range g.byKind[kg.KindCountry] {
+			if n.Citations[0].Document == GAP {
+				gapNamed = append(gapNamed, strings.TrimPrefix(n.ID, "country:"))
+			}
+		}
+		assert.Len(t, gapNamed, len(want), "countries cited to the GAP: %v", gapNamed)
 		for code, region := range want {
 			id := "country:" + code
 			require.Contains(t, g.nodes, id)
+			assert.Equal(t, GAP, g.nodes[id].Citations[0].Document, "%s keeps its GAP citation first", id)
 			assert.Equal(t, strings.ToUpper(code), g.nodes[id].Props.String("code"), id)
 			assert.Equal(t, region, g.nodes[id].Props.String("region"), id)
 		}
@@ -903,6 +917,12 @@ func TestCompleteness(t *testing.T) {
 
 	t.Run("every node is linked", func(t *testing.T) {
 		for _, n := range g.ds.Nodes {
+			if n.Kind == kg.KindCountry {
+				// A State in none of the recorded systems (most of Africa
+				// until the African Charter's parties are recorded, most of
+				// Asia-Pacific) has no relationship, and that is a fact.
+				continue
+			}
 			assert.True(t, len(g.out[n.ID])+len(g.in[n.ID]) > 0, "%s has no relationship", n.ID)
 		}
 	})
@@ -946,4 +966,232 @@ func assertSeqs(t *testing.T, g *graph, k kg.Kind) {
 	}
 	slices.Sort(seqs)
 	assert.Equal(t, want, seqs, "%s seq", k)
+}
+
+// ---------------------------------------------------------------------------
+// Countries and memberships (countries.yaml, memberships.yaml; README.md,
+// "Countries and memberships")
+
+// The numbers the official lists state, or the number of States they name.
+// Each is checked against the data, so that a lost or an invented
+// membership does not go unnoticed. Update a number only with its list.
+const (
+	// UN Membership research guide (research.un.org/en/unmembers):
+	// "There are currently 193 UN Member States."
+	unMemberStates = 193
+	// UN Membership research guide, Observers: "There are currently two
+	// non-member observer states" (the Holy See and the State of Palestine).
+	unObserverStates = 2
+	// Council of Europe, key facts: "across its 46 member states"; the list
+	// (Türkiye's Ministry of Foreign Affairs) reads "Member States (46
+	// states)" and names 46.
+	coeMemberStates = 46
+	// OSCE, osce.org menu "Participating States": names 57 States.
+	osceParticipatingStates = 57
+	// OAS, "États membres": says "Tous les 35 pays" but names 34 States;
+	// Nicaragua is not among them. The edges follow the names.
+	oasMemberStatesNamed = 34
+	// Eurostat glossary "European Union (EU)": names 27 Member States.
+	euMemberStates = 27
+	// No official list of the States parties to the African Charter was
+	// found, so none is recorded (README.md).
+	africanCharterPartiesRecorded = 0
+)
+
+// regionFromM49 is the region rule (README.md): the UN M49 region of a
+// country gives its GANHRI region. It says nothing about memberships.
+var regionFromM49 = map[string]string{
+	"Africa": "Africa", "Americas": "Americas", "Asia": "Asia-Pacific", "Oceania": "Asia-Pacific", "Europe": "Europe",
+}
+
+// officialSourceHosts are the sites a citation to a document other than the
+// GAP may name: the organisations' own sites, and one member State's foreign
+// ministry, whose page is the only stored copy of the Council of Europe's
+// list that was found (README.md).
+var officialSourceHosts = []string{"un.org", "coe.int", "osce.org", "oas.org", "europa.eu", "au.int", "mfa.gov.tr"}
+
+var (
+	sourceURLRE = regexp.MustCompile(`\(https://([a-z0-9.-]+)/[^\s)]*\)`)
+	asOfRE      = regexp.MustCompile(`as of \d{4}-\d{2}(-\d{2})?\b`)
+	codeRE      = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+// A citation to a document that is not kept in the sources folder cannot be
+// checked verbatim, so its document must say where and when: the official
+// page's URL and the date the list is as of.
+func TestOfficialSourceCitations(t *testing.T) {
+	ds, err := Load()
+	require.NoError(t, err)
+	where, cits := ds.Citations()
+	docs := map[string]int{}
+	for i, c := range cits {
+		if _, ok := SourceFiles[c.Document]; ok {
+			continue
+		}
+		docs[c.Document]++
+		m := sourceURLRE.FindStringSubmatch(c.Document)
+		if assert.NotNil(t, m, "%s: document %q names no official URL in parentheses", where[i], c.Document) {
+			host := m[1]
+			assert.True(t, slices.ContainsFunc(officialSourceHosts, func(h string) bool {
+				return host == h || strings.HasSuffix(host, "."+h)
+			}), "%s: %s is not an official source's site", where[i], host)
+		}
+		assert.Regexp(t, asOfRE, c.Document, "%s: document %q gives no as-of date", where[i], c.Document)
+		assert.NotEmpty(t, c.Section, "%s: no section", where[i])
+		q := normalize(c.Quote)
+		assert.NotEmpty(t, q, "%s: empty quote", where[i])
+		assert.LessOrEqual(t, len(q), maxQuoteLen, "%s: quote longer than %d characters: %q", where[i], maxQuoteLen, q)
+	}
+	for doc, n := range docs {
+		t.Logf("%4d citations of %s", n, doc)
+	}
+}
+
+func TestCountries(t *testing.T) {
+	g := loadGraph(t)
+	countries := g.byKind[kg.KindCountry]
+	require.Len(t, countries, unMemberStates+unObserverStates)
+
+	codes := map[string]string{}
+	regionCount := map[string]int{}
+	observers := map[string]bool{}
+	for _, n := range countries {
+		code := n.Props.String("code")
+		assert.Regexp(t, codeRE, code, "%s code", n.ID)
+		assert.Equal(t, "country:"+strings.ToLower(code), n.ID, "%s: the ID is the lowercase code", n.ID)
+		if other, dup := codes[code]; dup {
+			t.Errorf("code %s is used by %s and %s", code, other, n.ID)
+		}
+		codes[code] = n.ID
+		region := n.Props.String("region")
+		assert.Contains(t, regions, region, "%s region", n.ID)
+		regionCount[region]++
+
+		// One UN M49 row: region code and name, sub-region, intermediate
+		// region, name, M49 code, ISO alpha-2, ISO alpha-3.
+		var m49 []kg.Citation
+		var un []kg.Citation
+		for _, c := range n.Citations {
+			switch {
+			case strings.Contains(c.Document, "(M49)"):
+				m49 = append(m49, c)
+			case strings.Contains(c.Document, "research.un.org/en/unmembers"):
+				un = append(un, c)
+			}
+		}
+		if assert.Len(t, m49, 1, "%s: one UN M49 citation", n.ID) {
+			f := strings.Split(m49[0].Quote, ";")
+			if assert.Len(t, f, 10, "%s: M49 quote %q", n.ID, m49[0].Quote) {
+				assert.Equal(t, code, f[8], "%s: the M49 row's ISO alpha-2 code", n.ID)
+				assert.Equal(t, regionFromM49[f[1]], region, "%s: region from M49 region %q", n.ID, f[1])
+				if n.Citations[0].Document != GAP {
+					assert.Equal(t, f[6], n.Name, "%s: the name is the M49 name", n.ID)
+				}
+			}
+		}
+		if assert.Len(t, un, 1, "%s: one UN membership citation", n.ID) {
+			if strings.Contains(un[0].Document, "/observers") {
+				observers[code] = true
+				assert.Contains(t, un[0].Quote, "is currently a non-member observer state", n.ID)
+			} else {
+				assert.Equal(t, "There are currently 193 UN Member States.", un[0].Quote, n.ID)
+			}
+		}
+	}
+	assert.Equal(t, map[string]bool{"VA": true, "PS": true}, observers, "the observer States")
+	// From the region rule applied to M49; a regression guard, not a source.
+	assert.Equal(t, map[string]int{"Africa": 54, "Americas": 35, "Asia-Pacific": 62, "Europe": 44}, regionCount)
+	// Kosovo is neither a UN Member nor an observer State.
+	assert.NotContains(t, codes, "XK")
+	assert.NotContains(t, g.nodes, "country:xk")
+}
+
+func TestMemberships(t *testing.T) {
+	g := loadGraph(t)
+	members := func(org string) map[string]bool {
+		out := map[string]bool{}
+		for _, id := range g.sources(org, kg.RelMemberStateOf) {
+			out[strings.TrimPrefix(id, "country:")] = true
+		}
+		return out
+	}
+	coe, osce, oas, eu := members("mechanism:coe"), members("mechanism:osce"), members("mechanism:oas"), members("mechanism:eu")
+
+	t.Run("every membership cites its organisation's list", func(t *testing.T) {
+		// The first citation of each edge is the list of the organisation
+		// the edge leads to.
+		list := map[string]string{
+			"mechanism:coe": "Council of Europe", "mechanism:osce": "osce.org",
+			"mechanism:oas": "oas.org", "mechanism:eu": "europa.eu", "instrument:african-charter": "African",
+		}
+		n := 0
+		for _, e := range g.ds.Edges {
+			if e.Type != kg.RelMemberStateOf && e.Type != kg.RelPartyTo {
+				continue
+			}
+			n++
+			assert.Equal(t, kg.KindCountry, g.nodes[e.From].Kind, e.Key().String())
+			marker, ok := list[e.To]
+			if !assert.True(t, ok, "%s: no organisation list is known for %s", e.Key(), e.To) {
+				continue
+			}
+			require.NotEmpty(t, e.Citations, e.Key().String())
+			assert.Contains(t, e.Citations[0].Document, marker, "%s: first citation", e.Key())
+			for _, c := range e.Citations {
+				assert.NotEqual(t, GAP, c.Document, "%s: the GAP is not a membership list", e.Key())
+			}
+		}
+		assert.Equal(t, coeMemberStates+osceParticipatingStates+oasMemberStatesNamed+euMemberStates+africanCharterPartiesRecorded, n)
+	})
+
+	t.Run("counts equal the official lists", func(t *testing.T) {
+		assert.Len(t, coe, coeMemberStates, "Council of Europe")
+		assert.Len(t, osce, osceParticipatingStates, "OSCE")
+		assert.Len(t, oas, oasMemberStatesNamed, "OAS")
+		assert.Len(t, eu, euMemberStates, "EU")
+		assert.Len(t, g.sources("instrument:african-charter", kg.RelPartyTo), africanCharterPartiesRecorded, "African Charter")
+	})
+
+	t.Run("cases the advisor depends on", func(t *testing.T) {
+		for _, c := range []string{"ru", "by", "va"} {
+			assert.False(t, coe[c], "%s is not a Council of Europe member", c)
+		}
+		for _, c := range []string{"gb", "tr", "ua", "md", "ge", "am", "az"} {
+			assert.True(t, coe[c], "%s is a Council of Europe member", c)
+		}
+		assert.False(t, eu["gb"], "the United Kingdom left the EU")
+		for c := range eu {
+			assert.True(t, coe[c], "EU member %s is also on the Council of Europe's list", c)
+		}
+		for _, c := range []string{"va", "ru", "by", "us", "ca", "mn", "kz"} {
+			assert.True(t, osce[c], "%s is an OSCE participating State", c)
+		}
+		assert.True(t, oas["cu"], "Cuba is named on the OAS list")
+		assert.False(t, oas["ni"], "Nicaragua is not named on the OAS list")
+		assert.True(t, oas["us"] && oas["ca"], "the United States and Canada are OAS members")
+		// A region is not a membership: Europe-region States outside the
+		// Council of Europe, and a Council of Europe and EU member whose M49
+		// region is Asia.
+		for _, c := range []string{"ru", "by", "va"} {
+			assert.Equal(t, "Europe", g.nodes["country:"+c].Props.String("region"), c)
+		}
+		assert.Equal(t, "Asia-Pacific", g.nodes["country:cy"].Props.String("region"))
+		assert.True(t, coe["cy"] && eu["cy"], "Cyprus is in the Council of Europe and the EU")
+		// Only Council of Europe, OSCE, OAS and EU memberships are recorded.
+		for _, e := range g.ds.Edges {
+			if e.Type == kg.RelMemberStateOf {
+				assert.Contains(t, []string{"mechanism:coe", "mechanism:osce", "mechanism:oas", "mechanism:eu"}, e.To, e.Key().String())
+			}
+			if e.Type == kg.RelPartyTo {
+				assert.Equal(t, "instrument:african-charter", e.To, e.Key().String())
+			}
+		}
+	})
+
+	t.Run("organisations", func(t *testing.T) {
+		assert.Equal(t, "REGIONAL", g.nodes["mechanism:oas"].Props.String("category"))
+		assert.Equal(t, "Americas", g.nodes["mechanism:oas"].Props.String("region"))
+		assert.Equal(t, []string{"mechanism:oas"}, g.targets("mechanism:iachr", kg.RelPartOf))
+		assert.Equal(t, []string{"instrument:african-charter"}, g.targets("mechanism:achpr", kg.RelDefinedIn))
+	})
 }
