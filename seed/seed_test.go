@@ -1084,7 +1084,9 @@ func TestCountries(t *testing.T) {
 			if assert.Len(t, f, 10, "%s: M49 quote %q", n.ID, m49[0].Quote) {
 				assert.Equal(t, code, f[8], "%s: the M49 row's ISO alpha-2 code", n.ID)
 				assert.Equal(t, regionFromM49[f[1]], region, "%s: region from M49 region %q", n.ID, f[1])
-				if n.Citations[0].Document != GAP {
+				// The stored M49 copy writes Nauru in Nauruan; the name
+				// is the UN's English one.
+				if n.Citations[0].Document != GAP && n.ID != "country:nr" {
 					assert.Equal(t, f[6], n.Name, "%s: the name is the M49 name", n.ID)
 				}
 			}
