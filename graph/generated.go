@@ -93,6 +93,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ActivationPlan struct {
+		Country         func(childComplexity int) int
+		Nhri            func(childComplexity int) int
+		NotApplicable   func(childComplexity int) int
+		Recommendations func(childComplexity int) int
+	}
+
 	AuditEntry struct {
 		Actor        func(childComplexity int) int
 		After        func(childComplexity int) int
@@ -149,6 +156,11 @@ type ComplexityRoot struct {
 	CreatedAPIKey struct {
 		Key   func(childComplexity int) int
 		Token func(childComplexity int) int
+	}
+
+	Exclusion struct {
+		Channel func(childComplexity int) int
+		Reason  func(childComplexity int) int
 	}
 
 	GraphStats struct {
@@ -277,6 +289,7 @@ type ComplexityRoot struct {
 	Query struct {
 		APIKeys          func(childComplexity int) int
 		Actions          func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		ActivationPlan   func(childComplexity int, situation model.SituationInput) int
 		Commitments      func(childComplexity int, pillar *model.Pillar) int
 		Countries        func(childComplexity int) int
 		GraphStats       func(childComplexity int) int
@@ -297,6 +310,16 @@ type ComplexityRoot struct {
 		ThreatStats      func(childComplexity int, groupBy []model.StatDimension) int
 		ThreatTypes      func(childComplexity int, against *model.ThreatSubject) int
 		Viewer           func(childComplexity int) int
+	}
+
+	Recommendation struct {
+		Channel         func(childComplexity int) int
+		Citations       func(childComplexity int) int
+		HowToActivate   func(childComplexity int) int
+		Rank            func(childComplexity int) int
+		Reasons         func(childComplexity int) int
+		RequiresConsent func(childComplexity int) int
+		Score           func(childComplexity int) int
 	}
 
 	RegionCount struct {
@@ -512,6 +535,7 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	APIKeys(ctx context.Context) ([]*model.APIKey, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
+	ActivationPlan(ctx context.Context, situation model.SituationInput) (*model.ActivationPlan, error)
 	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*model.ThreatIncidentConnection, error)
 	ThreatStats(ctx context.Context, groupBy []model.StatDimension) ([]*model.StatRow, error)
 	Objectives(ctx context.Context) ([]*model.Objective, error)
@@ -752,6 +776,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActionEdge.Node(childComplexity), true
 
+	case "ActivationPlan.country":
+		if e.ComplexityRoot.ActivationPlan.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivationPlan.Country(childComplexity), true
+	case "ActivationPlan.nhri":
+		if e.ComplexityRoot.ActivationPlan.Nhri == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivationPlan.Nhri(childComplexity), true
+	case "ActivationPlan.notApplicable":
+		if e.ComplexityRoot.ActivationPlan.NotApplicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivationPlan.NotApplicable(childComplexity), true
+	case "ActivationPlan.recommendations":
+		if e.ComplexityRoot.ActivationPlan.Recommendations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivationPlan.Recommendations(childComplexity), true
+
 	case "AuditEntry.actor":
 		if e.ComplexityRoot.AuditEntry.Actor == nil {
 			break
@@ -990,6 +1039,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatedAPIKey.Token(childComplexity), true
+
+	case "Exclusion.channel":
+		if e.ComplexityRoot.Exclusion.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exclusion.Channel(childComplexity), true
+	case "Exclusion.reason":
+		if e.ComplexityRoot.Exclusion.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exclusion.Reason(childComplexity), true
 
 	case "GraphStats.nodes":
 		if e.ComplexityRoot.GraphStats.Nodes == nil {
@@ -1580,6 +1642,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Actions(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
+	case "Query.activationPlan":
+		if e.ComplexityRoot.Query.ActivationPlan == nil {
+			break
+		}
+
+		args, err := ec.field_Query_activationPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActivationPlan(childComplexity, args["situation"].(model.SituationInput)), true
 	case "Query.commitments":
 		if e.ComplexityRoot.Query.Commitments == nil {
 			break
@@ -1761,6 +1834,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "Recommendation.channel":
+		if e.ComplexityRoot.Recommendation.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.Channel(childComplexity), true
+	case "Recommendation.citations":
+		if e.ComplexityRoot.Recommendation.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.Citations(childComplexity), true
+	case "Recommendation.howToActivate":
+		if e.ComplexityRoot.Recommendation.HowToActivate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.HowToActivate(childComplexity), true
+	case "Recommendation.rank":
+		if e.ComplexityRoot.Recommendation.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.Rank(childComplexity), true
+	case "Recommendation.reasons":
+		if e.ComplexityRoot.Recommendation.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.Reasons(childComplexity), true
+	case "Recommendation.requiresConsent":
+		if e.ComplexityRoot.Recommendation.RequiresConsent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.RequiresConsent(childComplexity), true
+	case "Recommendation.score":
+		if e.ComplexityRoot.Recommendation.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.Score(childComplexity), true
 
 	case "RegionCount.count":
 		if e.ComplexityRoot.RegionCount.Count == nil {
@@ -2353,6 +2469,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NHRIOrder", ec.unmarshalInputNHRIOrder),
 			graphql.NewInputUnmarshaler("RecordResponseInput", ec.unmarshalInputRecordResponseInput),
 			graphql.NewInputUnmarshaler("ReportThreatInput", ec.unmarshalInputReportThreatInput),
+			graphql.NewInputUnmarshaler("SituationInput", ec.unmarshalInputSituationInput),
 			graphql.NewInputUnmarshaler("ThreatIncidentFilter", ec.unmarshalInputThreatIncidentFilter),
 			graphql.NewInputUnmarshaler("UpdateThreatInput", ec.unmarshalInputUpdateThreatInput),
 		)
@@ -2572,6 +2689,79 @@ type Mutation {
   createAPIKey(name: String!, role: Role!): CreatedAPIKey! @requires(permission: MANAGE_KEYS)
   "Revokes an API key: it stops working at once; it stays listed, with its revocation."
   revokeAPIKey(id: ID!): APIKey! @requires(permission: MANAGE_KEYS)
+}
+`, BuiltIn: false},
+	{Name: "../schema/advisor.graphqls", Input: `"What Head Office knows of a threat, to draft an activation plan."
+input SituationInput {
+  "The NHRI threatened; its country is where channels must be able to act."
+  nhri: ID
+  "The country (ISO 3166-1 alpha-2), when no NHRI is given, or to check against the NHRI's."
+  country: String
+  "The kinds of threat (ThreatType IDs)."
+  threats: [ID!]
+  "Who is targeted; both when not given."
+  targets: [ThreatTarget!]
+  "Whether it is a reprisal for cooperation with the UN."
+  reprisalForUNCooperation: Boolean
+  "Whether there is an urgent risk of irreparable harm."
+  urgent: Boolean
+  "Whether the victims consent to their case being shared; unknown when not given."
+  consentToShare: Boolean
+}
+
+"""
+Which support channels can act for a situation, ranked, with why; and which
+cannot, with why not. A draft for Head Office's decision, not a decision.
+"""
+type ActivationPlan {
+  "Where the channels must be able to act."
+  country: Country!
+  "The NHRI, when the situation names one."
+  nhri: NHRI
+  "The channels that can act, best match first."
+  recommendations: [Recommendation!]!
+  "The channels that cannot act here, or cannot be assessed, with the reason."
+  notApplicable: [Exclusion!]!
+}
+
+"A channel that can act, and why it is recommended."
+type Recommendation {
+  "Position in the plan, 1 for the best match."
+  rank: Int!
+  "The network or mechanism."
+  channel: Entity!
+  """
+  How well its eligibility matches: 1 for a channel that can act, plus 1 per
+  specific trigger it acts on (0.5 for the catch-all), 0.5 per target it
+  serves, 1 for urgent remedies in an urgent case, 0.5 for a regional system
+  the country belongs to, less 0.75 when it needs consent that is not given.
+  """
+  score: Float!
+  "The rules it matched, in plain words."
+  reasons: [String!]!
+  "The passages that support those rules."
+  citations: [Citation!]!
+  "How to activate it: the procedure and the official contact page."
+  howToActivate: String!
+  "Whether the victims' informed consent is needed before their case is submitted."
+  requiresConsent: Boolean!
+}
+
+"A channel that cannot act for the situation."
+type Exclusion {
+  "The network or mechanism."
+  channel: Entity!
+  "Why it cannot act, or cannot be assessed."
+  reason: String!
+}
+
+extend type Query {
+  """
+  Drafts an activation plan for an NHRI (or a country) under threat: every
+  channel whose eligibility is recorded, ranked by how well it matches the
+  situation, with reasons and citations.
+  """
+  activationPlan(situation: SituationInput!): ActivationPlan!
 }
 `, BuiltIn: false},
 	{Name: "../schema/incidents.graphqls", Input: `"A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + `."
@@ -3802,6 +3992,20 @@ func (ec *executionContext) childFields_ActionEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ActionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ActivationPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_ActivationPlan_country(ctx, field)
+	case "nhri":
+		return ec.fieldContext_ActivationPlan_nhri(ctx, field)
+	case "recommendations":
+		return ec.fieldContext_ActivationPlan_recommendations(ctx, field)
+	case "notApplicable":
+		return ec.fieldContext_ActivationPlan_notApplicable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivationPlan", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "seq":
@@ -3916,6 +4120,16 @@ func (ec *executionContext) childFields_CreatedAPIKey(ctx context.Context, field
 		return ec.fieldContext_CreatedAPIKey_token(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreatedAPIKey", field.Name)
+}
+
+func (ec *executionContext) childFields_Exclusion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_Exclusion_channel(ctx, field)
+	case "reason":
+		return ec.fieldContext_Exclusion_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Exclusion", field.Name)
 }
 
 func (ec *executionContext) childFields_GraphStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4146,6 +4360,26 @@ func (ec *executionContext) childFields_PerpetratorType(ctx context.Context, fie
 		return ec.fieldContext_PerpetratorType_threatTypes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PerpetratorType", field.Name)
+}
+
+func (ec *executionContext) childFields_Recommendation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_Recommendation_rank(ctx, field)
+	case "channel":
+		return ec.fieldContext_Recommendation_channel(ctx, field)
+	case "score":
+		return ec.fieldContext_Recommendation_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Recommendation_reasons(ctx, field)
+	case "citations":
+		return ec.fieldContext_Recommendation_citations(ctx, field)
+	case "howToActivate":
+		return ec.fieldContext_Recommendation_howToActivate(ctx, field)
+	case "requiresConsent":
+		return ec.fieldContext_Recommendation_requiresConsent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Recommendation", field.Name)
 }
 
 func (ec *executionContext) childFields_RegionCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4863,6 +5097,20 @@ func (ec *executionContext) field_Query_actions_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["orderBy"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_activationPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "situation",
+		func(ctx context.Context, v any) (model.SituationInput, error) {
+			return ec.unmarshalNSituationInput2marrakechgraphᚋgraphᚋmodelᚐSituationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["situation"] = arg0
 	return args, nil
 }
 
@@ -6016,6 +6264,134 @@ func (ec *executionContext) fieldContext_ActionEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _ActivationPlan_country(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivationPlan_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivationPlan_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivationPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivationPlan_nhri(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivationPlan_nhri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nhri, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
+			return ec.marshalONHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivationPlan_nhri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivationPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NHRI(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivationPlan_recommendations(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivationPlan_recommendations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recommendations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Recommendation) graphql.Marshaler {
+			return ec.marshalNRecommendation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivationPlan_recommendations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivationPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Recommendation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivationPlan_notApplicable(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivationPlan_notApplicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotApplicable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Exclusion) graphql.Marshaler {
+			return ec.marshalNExclusion2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐExclusionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivationPlan_notApplicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivationPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exclusion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AuditEntry_seq(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6970,6 +7346,61 @@ func (ec *executionContext) _CreatedAPIKey_token(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_CreatedAPIKey_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreatedAPIKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _Exclusion_channel(ctx context.Context, field graphql.CollectedField, obj *model.Exclusion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exclusion_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exclusion_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Exclusion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Exclusion_reason(ctx context.Context, field graphql.CollectedField, obj *model.Exclusion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exclusion_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exclusion_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exclusion", field, false, false, "String")
 }
 
 func (ec *executionContext) _GraphStats_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
@@ -9759,6 +10190,50 @@ func (ec *executionContext) fieldContext_Query_history(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_activationPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_activationPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActivationPlan(ctx, fc.Args["situation"].(model.SituationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActivationPlan) graphql.Marshaler {
+			return ec.marshalNActivationPlan2ᚖmarrakechgraphᚋgraphᚋmodelᚐActivationPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_activationPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivationPlan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_activationPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_threatIncidents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10501,6 +10976,185 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Recommendation_rank(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Recommendation_channel(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Recommendation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Recommendation_score(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Recommendation_reasons(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Recommendation_citations(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Recommendation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Recommendation_howToActivate(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_howToActivate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HowToActivate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_howToActivate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Recommendation_requiresConsent(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_requiresConsent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiresConsent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_requiresConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _RegionCount_region(ctx context.Context, field graphql.CollectedField, obj *model.RegionCount) (ret graphql.Marshaler) {
@@ -14521,6 +15175,90 @@ func UnmarshalReportThreatInput(ctx context.Context, raw any) (model.ReportThrea
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSituationInput(ctx context.Context, obj any) (model.SituationInput, error) {
+	var it model.SituationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nhri", "country", "threats", "targets", "reprisalForUNCooperation", "urgent", "consentToShare"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nhri":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nhri"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nhri = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "threats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threats"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Threats = data
+		case "targets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
+			data, err := ec.unmarshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Targets = data
+		case "reprisalForUNCooperation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reprisalForUNCooperation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReprisalForUNCooperation = data
+		case "urgent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgent"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Urgent = data
+		case "consentToShare":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentToShare"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentToShare = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSituationInput unmarshals raw into the SituationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSituationInput(ctx context.Context, raw any) (model.SituationInput, error) {
+	var out model.SituationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SituationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Context, obj any) (model.ThreatIncidentFilter, error) {
 	var it model.ThreatIncidentFilter
 	if obj == nil {
@@ -15209,6 +15947,54 @@ func (ec *executionContext) _ActionEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var activationPlanImplementors = []string{"ActivationPlan"}
+
+func (ec *executionContext) _ActivationPlan(ctx context.Context, sel ast.SelectionSet, obj *model.ActivationPlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activationPlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivationPlan")
+		case "country":
+			out.Values[i] = ec._ActivationPlan_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nhri":
+			out.Values[i] = ec._ActivationPlan_nhri(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recommendations":
+			out.Values[i] = ec._ActivationPlan_recommendations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notApplicable":
+			out.Values[i] = ec._ActivationPlan_notApplicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditEntryImplementors = []string{"AuditEntry"}
 
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntry) graphql.Marshaler {
@@ -15575,6 +16361,44 @@ func (ec *executionContext) _CreatedAPIKey(ctx context.Context, sel ast.Selectio
 			}
 		case "token":
 			out.Values[i] = ec._CreatedAPIKey_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exclusionImplementors = []string{"Exclusion"}
+
+func (ec *executionContext) _Exclusion(ctx context.Context, sel ast.SelectionSet, obj *model.Exclusion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exclusionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Exclusion")
+		case "channel":
+			out.Values[i] = ec._Exclusion_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Exclusion_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16472,6 +17296,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_history(ctx, field)
 				})
+		case "activationPlan":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_activationPlan(ctx, field)
+				})
 		case "threatIncidents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -16581,6 +17411,69 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var recommendationImplementors = []string{"Recommendation"}
+
+func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *model.Recommendation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Recommendation")
+		case "rank":
+			out.Values[i] = ec._Recommendation_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channel":
+			out.Values[i] = ec._Recommendation_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._Recommendation_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._Recommendation_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citations":
+			out.Values[i] = ec._Recommendation_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "howToActivate":
+			out.Values[i] = ec._Recommendation_howToActivate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requiresConsent":
+			out.Values[i] = ec._Recommendation_requiresConsent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17920,6 +18813,14 @@ func (ec *executionContext) marshalNActionOrderField2marrakechgraphᚋgraphᚋmo
 	return v
 }
 
+func (ec *executionContext) marshalNActivationPlan2ᚖmarrakechgraphᚋgraphᚋmodelᚐActivationPlan(ctx context.Context, sel ast.SelectionSet, v *model.ActivationPlan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivationPlan!")
+		return graphql.Null
+	}
+	return ec._ActivationPlan(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAuditEntry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18124,6 +19025,44 @@ func (ec *executionContext) unmarshalNEntityKind2marrakechgraphᚋgraphᚋmodel�
 
 func (ec *executionContext) marshalNEntityKind2marrakechgraphᚋgraphᚋmodelᚐEntityKind(ctx context.Context, sel ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNExclusion2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐExclusionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Exclusion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExclusion2ᚖmarrakechgraphᚋgraphᚋmodelᚐExclusion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNExclusion2ᚖmarrakechgraphᚋgraphᚋmodelᚐExclusion(ctx context.Context, sel ast.SelectionSet, v *model.Exclusion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Exclusion!")
+		return graphql.Null
+	}
+	return ec._Exclusion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalNGraphStats2ᚖmarrakechgraphᚋgraphᚋmodelᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
@@ -18551,6 +19490,30 @@ func (ec *executionContext) marshalNPillar2marrakechgraphᚋgraphᚋmodelᚐPill
 	return v
 }
 
+func (ec *executionContext) marshalNRecommendation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Recommendation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRecommendation2ᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecommendation2ᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendation(ctx context.Context, sel ast.SelectionSet, v *model.Recommendation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Recommendation!")
+		return graphql.Null
+	}
+	return ec._Recommendation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRecordResponseInput2marrakechgraphᚋgraphᚋmodelᚐRecordResponseInput(ctx context.Context, v any) (model.RecordResponseInput, error) {
 	res, err := ec.unmarshalInputRecordResponseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18751,6 +19714,11 @@ func (ec *executionContext) marshalNSector2marrakechgraphᚋgraphᚋmodelᚐSect
 	return v
 }
 
+func (ec *executionContext) unmarshalNSituationInput2marrakechgraphᚋgraphᚋmodelᚐSituationInput(ctx context.Context, v any) (model.SituationInput, error) {
+	res, err := ec.unmarshalInputSituationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx context.Context, v any) (model.StatDimension, error) {
 	var res model.StatDimension
 	err := res.UnmarshalGQL(v)
@@ -18851,6 +19819,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSupportChannel2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SupportChannel) graphql.Marshaler {
@@ -19513,6 +20510,13 @@ func (ec *executionContext) unmarshalOMechanismOrder2ᚖmarrakechgraphᚋgraph�
 	}
 	res, err := ec.unmarshalInputMechanismOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx context.Context, sel ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NHRI(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalONHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx context.Context, v any) (*model.NHRIFilter, error) {

@@ -163,6 +163,19 @@ type ActionOrder struct {
 	Direction OrderDirection `json:"direction"`
 }
 
+// Which support channels can act for a situation, ranked, with why; and which
+// cannot, with why not. A draft for Head Office's decision, not a decision.
+type ActivationPlan struct {
+	// Where the channels must be able to act.
+	Country *Country `json:"country"`
+	// The NHRI, when the situation names one.
+	Nhri *Nhri `json:"nhri,omitempty"`
+	// The channels that can act, best match first.
+	Recommendations []*Recommendation `json:"recommendations"`
+	// The channels that cannot act here, or cannot be assessed, with the reason.
+	NotApplicable []*Exclusion `json:"notApplicable"`
+}
+
 // One change, as the audit log recorded it: who, when, why, before and after.
 type AuditEntry struct {
 	// Position in the audit log; increases with every change.
@@ -325,6 +338,14 @@ type CreatedAPIKey struct {
 	Key *APIKey `json:"key"`
 	// The token to send as `Authorization: Bearer <token>`.
 	Token string `json:"token"`
+}
+
+// A channel that cannot act for the situation.
+type Exclusion struct {
+	// The network or mechanism.
+	Channel Entity `json:"channel"`
+	// Why it cannot act, or cannot be assessed.
+	Reason string `json:"reason"`
 }
 
 // Size of the knowledge graph.
@@ -757,6 +778,27 @@ func (PerpetratorType) IsNode() {}
 type Query struct {
 }
 
+// A channel that can act, and why it is recommended.
+type Recommendation struct {
+	// Position in the plan, 1 for the best match.
+	Rank int `json:"rank"`
+	// The network or mechanism.
+	Channel Entity `json:"channel"`
+	// How well its eligibility matches: 1 for a channel that can act, plus 1 per
+	// specific trigger it acts on (0.5 for the catch-all), 0.5 per target it
+	// serves, 1 for urgent remedies in an urgent case, 0.5 for a regional system
+	// the country belongs to, less 0.75 when it needs consent that is not given.
+	Score float64 `json:"score"`
+	// The rules it matched, in plain words.
+	Reasons []string `json:"reasons"`
+	// The passages that support those rules.
+	Citations []*Citation `json:"citations"`
+	// How to activate it: the procedure and the official contact page.
+	HowToActivate string `json:"howToActivate"`
+	// Whether the victims' informed consent is needed before their case is submitted.
+	RequiresConsent bool `json:"requiresConsent"`
+}
+
 // An activation to record.
 type RecordResponseInput struct {
 	// The incident answered.
@@ -929,6 +971,24 @@ func (this SDGTarget) GetCitations() []*Citation {
 }
 
 func (SDGTarget) IsNode() {}
+
+// What Head Office knows of a threat, to draft an activation plan.
+type SituationInput struct {
+	// The NHRI threatened; its country is where channels must be able to act.
+	Nhri *string `json:"nhri,omitempty"`
+	// The country (ISO 3166-1 alpha-2), when no NHRI is given, or to check against the NHRI's.
+	Country *string `json:"country,omitempty"`
+	// The kinds of threat (ThreatType IDs).
+	Threats []string `json:"threats,omitempty"`
+	// Who is targeted; both when not given.
+	Targets []ThreatTarget `json:"targets,omitempty"`
+	// Whether it is a reprisal for cooperation with the UN.
+	ReprisalForUNCooperation *bool `json:"reprisalForUNCooperation,omitempty"`
+	// Whether there is an urgent risk of irreparable harm.
+	Urgent *bool `json:"urgent,omitempty"`
+	// Whether the victims consent to their case being shared; unknown when not given.
+	ConsentToShare *bool `json:"consentToShare,omitempty"`
+}
 
 // A count of incidents for one combination of the grouping dimensions.
 type StatRow struct {

@@ -1,0 +1,404 @@
+// Package advisor drafts activation plans: for an NHRI (or a country) and a
+// situation, which support channels can act, ranked by how well their
+// eligibility matches, each with the rules it matched in plain words and
+// the citations behind them; and which cannot act, and why.
+//
+// Advise is pure: it works on data gathered beforehand (Gather reads it from
+// any kg.Store), so it behaves the same on every backend and is tested
+// with tables of situations.
+package advisor
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"marrakechgraph/kg"
+)
+
+// Target is whom a threat is directed against.
+type Target string
+
+// Targets.
+const (
+	TargetInstitution    Target = "INSTITUTION"
+	TargetMembersOrStaff Target = "MEMBERS_OR_STAFF"
+)
+
+// Trigger is a kind of situation a channel acts on.
+type Trigger string
+
+// Triggers.
+const (
+	// TriggerReprisal: reprisals for cooperation with the UN.
+	TriggerReprisal Trigger = "REPRISAL_UN_COOPERATION"
+	// TriggerUrgent: an urgent risk of irreparable harm.
+	TriggerUrgent Trigger = "URGENT_RISK"
+	// TriggerIndependence: threats to the NHRI's independence.
+	TriggerIndependence Trigger = "THREAT_TO_INDEPENDENCE"
+	// TriggerLegalBasis: threats to the NHRI's legal basis or mandate.
+	TriggerLegalBasis Trigger = "THREAT_TO_LEGAL_BASIS"
+	// TriggerFunding: funding needs (budget cuts, emergency costs).
+	TriggerFunding Trigger = "FUNDING_NEED"
+	// TriggerAnyThreat: any threat or attack.
+	TriggerAnyThreat Trigger = "ANY_THREAT"
+)
+
+// Triggers lists every trigger, with the words reasons use for it.
+var Triggers = map[Trigger]string{
+	TriggerReprisal:     "reprisals for cooperation with the UN",
+	TriggerUrgent:       "urgent risks of irreparable harm",
+	TriggerIndependence: "threats to an NHRI's independence",
+	TriggerLegalBasis:   "threats to an NHRI's legal basis or mandate",
+	TriggerFunding:      "funding needs",
+	TriggerAnyThreat:    "threats and attacks of any kind",
+}
+
+// Beneficiaries a channel serves.
+const (
+	ServesInstitution    = "INSTITUTION"
+	ServesMembersOrStaff = "MEMBERS_OR_STAFF"
+	ServesCSO            = "CSO"
+)
+
+// Eligibility property keys on channel nodes, and on threat types.
+const (
+	PropActsIn          = "actsIn"          // "GLOBAL" or "COVERED"
+	PropServes          = "serves"          // []string of Serves*
+	PropTriggers        = "triggers"        // []string of Trigger
+	PropRemedies        = "remedies"        // []string of Remedy
+	PropRequiresConsent = "requiresConsent" // bool
+	PropHowToActivate   = "howToActivate"   // string
+	PropContactPage     = "contactPage"     // string (URL)
+	PropRaises          = "raises"          // on ThreatType: []string of Trigger
+)
+
+// Where a channel acts.
+const (
+	ActsGlobal  = "GLOBAL"
+	ActsCovered = "COVERED"
+)
+
+// Remedies a channel can offer, with the words reasons use for them.
+var Remedies = map[string]string{
+	"URGENT_APPEAL":          "urgent appeals",
+	"PUBLIC_STATEMENT":       "public statements",
+	"COUNTRY_MISSION":        "country missions",
+	"PRECAUTIONARY_MEASURES": "precautionary measures",
+	"EMERGENCY_GRANT":        "emergency grants",
+	"RELOCATION":             "temporary relocation",
+	"ACCREDITATION_REVIEW":   "a review of the NHRI's accreditation",
+	"PEER_SUPPORT":           "support from peer institutions",
+	"ADVOCACY":               "advocacy with the authorities and partners",
+}
+
+// urgentRemedies answer an urgent risk.
+var urgentRemedies = []string{"URGENT_APPEAL", "PRECAUTIONARY_MEASURES", "EMERGENCY_GRANT", "RELOCATION"}
+
+// Situation is what Head Office knows of a threat.
+type Situation struct {
+	Threats                  []string
+	Targets                  []Target
+	ReprisalForUNCooperation bool
+	Urgent                   bool
+	ConsentToShare           *bool
+}
+
+// Channel is a support channel with its eligibility and what it covers.
+type Channel struct {
+	Node *kg.Node
+	// Covers are the organisations and treaties whose member States or
+	// States parties the channel can act in (when it acts in COVERED).
+	Covers []*kg.Node
+	// CoverCitations back the COVERS edges.
+	CoverCitations []kg.Citation
+}
+
+// Membership is a country's membership of an organisation or treaty.
+type Membership struct {
+	Of        *kg.Node
+	Citations []kg.Citation
+}
+
+// Input is everything Advise needs.
+type Input struct {
+	Country     *kg.Node
+	NHRI        *kg.Node
+	Memberships []Membership
+	Threats     []*kg.Node
+	Channels    []Channel
+	Situation   Situation
+	// Recorded counts, for each organisation or treaty a channel covers,
+	// the member States or States parties the data records: with none, a
+	// channel's reach cannot be judged.
+	Recorded map[string]int
+}
+
+// Recommendation is a channel that can act, with why.
+type Recommendation struct {
+	Rank            int
+	Channel         *kg.Node
+	Score           float64
+	Reasons         []string
+	Citations       []kg.Citation
+	HowToActivate   string
+	RequiresConsent bool
+}
+
+// Exclusion is a channel that cannot act, with why.
+type Exclusion struct {
+	Channel *kg.Node
+	Reason  string
+}
+
+// Plan is an activation plan.
+type Plan struct {
+	Country         *kg.Node
+	NHRI            *kg.Node
+	Recommendations []Recommendation
+	NotApplicable   []Exclusion
+}
+
+// Weights of the score. A channel that can act scores at least 1; each
+// specific trigger it acts on adds 1, the catch-all half; serving the
+// targets, urgent remedies in urgent cases and a regional system the
+// country belongs to add more; needing consent that is not given costs.
+const (
+	weightEligible       = 1.0
+	weightTrigger        = 1.0
+	weightAnyThreat      = 0.5
+	weightTarget         = 0.5
+	weightUrgentRemedy   = 1.0
+	weightRegionalMatch  = 0.5
+	weightMissingConsent = -0.75
+)
+
+func names(ns []*kg.Node) string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.Name
+	}
+	return joinWords(out)
+}
+
+func joinWords(ws []string) string {
+	switch len(ws) {
+	case 0:
+		return ""
+	case 1:
+		return ws[0]
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
+}
+
+// activeTriggers are the triggers a situation raises.
+func activeTriggers(in Input) []Trigger {
+	set := map[Trigger]bool{TriggerAnyThreat: true}
+	if in.Situation.ReprisalForUNCooperation {
+		set[TriggerReprisal] = true
+	}
+	if in.Situation.Urgent {
+		set[TriggerUrgent] = true
+	}
+	for _, t := range in.Threats {
+		for _, r := range t.Props.Strings(PropRaises) {
+			if _, ok := Triggers[Trigger(r)]; ok {
+				set[Trigger(r)] = true
+			}
+		}
+	}
+	var out []Trigger
+	for t := range set {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Advise ranks the channels for a situation. Channels without eligibility
+// data are left out of both lists.
+func Advise(in Input) (*Plan, error) {
+	if in.Country == nil {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "an activation plan needs a country or an NHRI")
+	}
+	if len(in.Situation.Targets) == 0 {
+		in.Situation.Targets = []Target{TargetInstitution, TargetMembersOrStaff}
+	}
+	member := map[string]Membership{}
+	for _, m := range in.Memberships {
+		member[m.Of.ID] = m
+	}
+	active := activeTriggers(in)
+	plan := &Plan{Country: in.Country, NHRI: in.NHRI}
+	for _, ch := range in.Channels {
+		rec, excl, ok := assess(in, ch, member, active)
+		switch {
+		case !ok:
+			continue
+		case excl != nil:
+			plan.NotApplicable = append(plan.NotApplicable, *excl)
+		default:
+			plan.Recommendations = append(plan.Recommendations, *rec)
+		}
+	}
+	slices.SortStableFunc(plan.Recommendations, func(a, b Recommendation) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Channel.Name, b.Channel.Name)
+	})
+	for i := range plan.Recommendations {
+		plan.Recommendations[i].Rank = i + 1
+	}
+	slices.SortStableFunc(plan.NotApplicable, func(a, b Exclusion) int { return strings.Compare(a.Channel.Name, b.Channel.Name) })
+	return plan, nil
+}
+
+// assess decides one channel: ok is false when it has no eligibility data.
+func assess(in Input, ch Channel, member map[string]Membership, active []Trigger) (*Recommendation, *Exclusion, bool) {
+	n := ch.Node
+	actsIn := n.Props.String(PropActsIn)
+	if actsIn == "" {
+		return nil, nil, false
+	}
+	country := in.Country.Name
+	rec := &Recommendation{Channel: n, Score: weightEligible, Citations: slices.Clone(n.Citations)}
+	exclude := func(format string, args ...any) (*Recommendation, *Exclusion, bool) {
+		return nil, &Exclusion{Channel: n, Reason: fmt.Sprintf(format, args...)}, true
+	}
+
+	// Where.
+	switch actsIn {
+	case ActsGlobal:
+		rec.Reasons = append(rec.Reasons, "Acts in every country.")
+	case ActsCovered:
+		var via []Membership
+		for _, c := range ch.Covers {
+			if m, ok := member[c.ID]; ok {
+				via = append(via, m)
+			}
+		}
+		if len(via) == 0 {
+			var known, unknown []*kg.Node
+			for _, c := range ch.Covers {
+				if in.Recorded[c.ID] > 0 {
+					known = append(known, c)
+				} else {
+					unknown = append(unknown, c)
+				}
+			}
+			if len(known) == 0 {
+				if len(unknown) == 0 {
+					return exclude("Cannot be assessed: where it can act is not recorded.")
+				}
+				return exclude("Cannot be assessed: the member States or States parties of %s are not recorded yet; check whether %s is one before relying on this.", names(unknown), country)
+			}
+			return exclude("Cannot act in %s: %s is not a member State or State party of %s.", country, country, names(known))
+		}
+		var of []*kg.Node
+		for _, m := range via {
+			of = append(of, m.Of)
+			rec.Citations = append(rec.Citations, m.Citations...)
+		}
+		rec.Citations = append(rec.Citations, ch.CoverCitations...)
+		rec.Reasons = append(rec.Reasons, fmt.Sprintf("Can act in %s, a member State or State party of %s.", country, names(of)))
+		rec.Score += weightRegionalMatch
+	default:
+		return exclude("Its reach %q is not one the advisor knows.", actsIn)
+	}
+
+	// Whom.
+	serves := n.Props.Strings(PropServes)
+	var served, unserved []string
+	for _, t := range in.Situation.Targets {
+		word := map[Target]string{TargetInstitution: "the institution itself", TargetMembersOrStaff: "its members and staff as individual defenders"}[t]
+		if slices.Contains(serves, string(t)) {
+			served = append(served, word)
+		} else {
+			unserved = append(unserved, word)
+		}
+	}
+	if len(served) == 0 {
+		return exclude("Does not serve %s.", joinWords(unserved))
+	}
+	rec.Reasons = append(rec.Reasons, "Serves "+joinWords(served)+".")
+	rec.Score += weightTarget * float64(len(served))
+
+	// What triggers it.
+	var matched []string
+	for _, t := range n.Props.Strings(PropTriggers) {
+		if !slices.Contains(active, Trigger(t)) {
+			continue
+		}
+		matched = append(matched, Triggers[Trigger(t)])
+		if Trigger(t) == TriggerAnyThreat {
+			rec.Score += weightAnyThreat
+		} else {
+			rec.Score += weightTrigger
+		}
+	}
+	if len(matched) == 0 {
+		var acts []string
+		for _, t := range n.Props.Strings(PropTriggers) {
+			acts = append(acts, Triggers[Trigger(t)])
+		}
+		return exclude("Acts on %s, which this situation does not involve.", joinWords(acts))
+	}
+	rec.Reasons = append(rec.Reasons, "Acts on "+joinWords(matched)+".")
+
+	// What it can do.
+	remedies := n.Props.Strings(PropRemedies)
+	if in.Situation.Urgent {
+		var urgent []string
+		for _, r := range remedies {
+			if slices.Contains(urgentRemedies, r) {
+				urgent = append(urgent, Remedies[r])
+			}
+		}
+		if len(urgent) > 0 {
+			rec.Score += weightUrgentRemedy
+			rec.Reasons = append(rec.Reasons, "Answers urgent cases with "+joinWords(urgent)+".")
+		}
+	}
+	if len(remedies) > 0 {
+		var words []string
+		for _, r := range remedies {
+			if w, ok := Remedies[r]; ok {
+				words = append(words, w)
+			}
+		}
+		rec.Reasons = append(rec.Reasons, "Can offer "+joinWords(words)+".")
+	}
+
+	// Consent.
+	rec.RequiresConsent, _ = n.Props.Bool(PropRequiresConsent)
+	if rec.RequiresConsent {
+		if in.Situation.ConsentToShare != nil && !*in.Situation.ConsentToShare {
+			rec.Score += weightMissingConsent
+			rec.Reasons = append(rec.Reasons, "Needs the victims' informed consent, which they have not given.")
+		} else {
+			rec.Reasons = append(rec.Reasons, "Needs the victims' informed consent before a case is submitted.")
+		}
+	}
+
+	rec.HowToActivate = strings.TrimSpace(n.Props.String(PropHowToActivate))
+	if page := n.Props.String(PropContactPage); page != "" {
+		rec.HowToActivate = strings.TrimSpace(rec.HowToActivate + " " + page)
+	}
+	if rec.HowToActivate == "" {
+		rec.HowToActivate = "No procedure is recorded; contact GANHRI Head Office."
+	}
+	rec.Citations = dedupe(rec.Citations)
+	return rec, nil, true
+}
+
+func dedupe(cs []kg.Citation) []kg.Citation {
+	var out []kg.Citation
+	for _, c := range cs {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,286 @@
+package advisor_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"marrakechgraph/advisor"
+	"marrakechgraph/kg"
+)
+
+var cite = []kg.Citation{{Document: "test catalogue", Section: "eligibility", Quote: "as modelled for the test"}}
+
+func node(id string, kind kg.Kind, name string, props kg.Props) *kg.Node {
+	return &kg.Node{ID: id, Kind: kind, Name: name, Props: props, Citations: cite}
+}
+
+// Organisations and treaties that decide who can act where.
+var (
+	coe     = node("mechanism:coe", kg.KindMechanism, "Council of Europe", nil)
+	osce    = node("mechanism:osce", kg.KindMechanism, "OSCE", nil)
+	oas     = node("mechanism:oas", kg.KindMechanism, "Organization of American States", nil)
+	eu      = node("mechanism:eu", kg.KindMechanism, "European Union", nil)
+	charter = node("instrument:african-charter", kg.KindInstrument, "African Charter on Human and Peoples' Rights", nil)
+)
+
+// channel builds a channel as the seed records one.
+func channel(id, name, actsIn string, serves, triggers, remedies []string, consent bool, covers ...*kg.Node) advisor.Channel {
+	return advisor.Channel{
+		Node: node(id, kg.KindMechanism, name, kg.Props{
+			advisor.PropActsIn: actsIn, advisor.PropServes: serves, advisor.PropTriggers: triggers,
+			advisor.PropRemedies: remedies, advisor.PropRequiresConsent: consent,
+			advisor.PropHowToActivate: "Write to the secretariat.", advisor.PropContactPage: "https://example.org/" + id,
+		}),
+		Covers: covers, CoverCitations: cite,
+	}
+}
+
+var (
+	inst, staff, cso = advisor.ServesInstitution, advisor.ServesMembersOrStaff, advisor.ServesCSO
+	catalogue        = []advisor.Channel{
+		channel("mechanism:un-asg-reprisals", "UN Assistant Secretary-General on reprisals", advisor.ActsGlobal,
+			[]string{inst, staff}, []string{"REPRISAL_UN_COOPERATION"}, []string{"ADVOCACY", "PUBLIC_STATEMENT"}, true),
+		channel("mechanism:un-sr-hrds", "UN Special Rapporteur on human rights defenders", advisor.ActsGlobal,
+			[]string{staff}, []string{"ANY_THREAT", "URGENT_RISK"}, []string{"URGENT_APPEAL", "PUBLIC_STATEMENT", "COUNTRY_MISSION"}, true),
+		channel("mechanism:iachr", "Inter-American Commission on Human Rights", advisor.ActsCovered,
+			[]string{inst, staff}, []string{"URGENT_RISK", "ANY_THREAT"}, []string{"PRECAUTIONARY_MEASURES", "PUBLIC_STATEMENT"}, true, oas),
+		channel("mechanism:achpr", "African Commission on Human and Peoples' Rights", advisor.ActsCovered,
+			[]string{inst, staff}, []string{"URGENT_RISK", "ANY_THREAT"}, []string{"URGENT_APPEAL", "PUBLIC_STATEMENT"}, false, charter),
+		channel("mechanism:coe", "Council of Europe Commissioner for Human Rights", advisor.ActsCovered,
+			[]string{inst, staff}, []string{"THREAT_TO_INDEPENDENCE", "ANY_THREAT"}, []string{"PUBLIC_STATEMENT", "COUNTRY_MISSION"}, false, coe),
+		channel("mechanism:osce", "OSCE/ODIHR", advisor.ActsCovered,
+			[]string{staff}, []string{"ANY_THREAT"}, []string{"ADVOCACY"}, false, osce),
+		channel("mechanism:protectdefenders-eu", "ProtectDefenders.eu", advisor.ActsGlobal,
+			[]string{staff}, []string{"URGENT_RISK"}, []string{"EMERGENCY_GRANT", "RELOCATION"}, true),
+		channel("mechanism:lifeline", "Lifeline Embattled CSO Assistance Fund", advisor.ActsGlobal,
+			[]string{cso}, []string{"URGENT_RISK", "FUNDING_NEED"}, []string{"EMERGENCY_GRANT"}, false),
+		channel("network:sca", "GANHRI Sub-Committee on Accreditation", advisor.ActsGlobal,
+			[]string{inst}, []string{"THREAT_TO_INDEPENDENCE", "THREAT_TO_LEGAL_BASIS"}, []string{"ACCREDITATION_REVIEW"}, false),
+		channel("mechanism:nhri-hosting", "Hosting by a peer NHRI", advisor.ActsGlobal,
+			[]string{staff}, []string{"URGENT_RISK"}, []string{"RELOCATION", "PEER_SUPPORT"}, false),
+		// A channel without eligibility data takes no part.
+		{Node: node("mechanism:unfpa", kg.KindMechanism, "UNFPA", nil)},
+	}
+	threats = map[string]*kg.Node{
+		"arrest": node("threat-type:arbitrary-arrest-detention", kg.KindThreatType, "Arbitrary arrest and detention", kg.Props{advisor.PropRaises: []string{"URGENT_RISK"}}),
+		"budget": node("threat-type:budget-cuts", kg.KindThreatType, "Budget cuts", kg.Props{advisor.PropRaises: []string{"FUNDING_NEED", "THREAT_TO_INDEPENDENCE"}}),
+		"independence": node("threat-type:legal-restrictions-on-independence", kg.KindThreatType, "Legal restrictions on independence",
+			kg.Props{advisor.PropRaises: []string{"THREAT_TO_INDEPENDENCE", "THREAT_TO_LEGAL_BASIS"}}),
+		"smear": node("threat-type:smear-campaigns", kg.KindThreatType, "Smear campaigns", nil),
+	}
+	// Every organisation has members recorded, except where a test says.
+	recorded = map[string]int{coe.ID: 46, osce.ID: 57, oas.ID: 34, eu.ID: 27, charter.ID: 54}
+)
+
+func country(code, name string, of ...*kg.Node) (*kg.Node, []advisor.Membership) {
+	var ms []advisor.Membership
+	for _, o := range of {
+		ms = append(ms, advisor.Membership{Of: o, Citations: []kg.Citation{{Document: "official list", Section: o.Name, Quote: name}}})
+	}
+	return node("country:"+strings.ToLower(code), kg.KindCountry, name, kg.Props{"code": code}), ms
+}
+
+type outcome struct {
+	recommended []string          // channel IDs that must be recommended
+	top         string            // the channel ranked first, when it matters
+	excluded    map[string]string // channel ID → words its reason must contain
+	before      [][2]string       // pairs: the first must outrank the second
+}
+
+func TestAdvise(t *testing.T) {
+	no := false
+	cases := []struct {
+		name     string
+		country  []any // code, name, memberships...
+		threats  []string
+		sit      advisor.Situation
+		recorded map[string]int
+		want     outcome
+	}{
+		{
+			name:    "Africa: Kenya, staff detained after briefing a treaty body",
+			country: []any{"KE", "Kenya", charter},
+			threats: []string{"arrest"},
+			sit:     advisor.Situation{Targets: []advisor.Target{advisor.TargetMembersOrStaff}, ReprisalForUNCooperation: true, Urgent: true},
+			want: outcome{
+				recommended: []string{"mechanism:un-asg-reprisals", "mechanism:achpr", "mechanism:protectdefenders-eu", "mechanism:un-sr-hrds", "mechanism:nhri-hosting"},
+				excluded: map[string]string{
+					"mechanism:iachr":    "Kenya is not a member State or State party of Organization of American States",
+					"mechanism:coe":      "Kenya is not a member State",
+					"mechanism:lifeline": "Does not serve its members and staff",
+					"network:sca":        "Does not serve its members and staff",
+				},
+				before: [][2]string{{"mechanism:achpr", "mechanism:osce"}},
+			},
+		},
+		{
+			name:    "Americas: Guatemala, budget cut and a law curbing independence",
+			country: []any{"GT", "Guatemala", oas},
+			threats: []string{"budget", "independence"},
+			sit:     advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}},
+			want: outcome{
+				recommended: []string{"network:sca", "mechanism:iachr"},
+				top:         "network:sca",
+				excluded: map[string]string{
+					"mechanism:protectdefenders-eu": "Does not serve the institution itself",
+					"mechanism:un-asg-reprisals":    "reprisals for cooperation with the UN, which this situation does not involve",
+					"mechanism:achpr":               "Guatemala is not a member State or State party of African Charter",
+				},
+			},
+		},
+		{
+			name:    "Asia-Pacific: the Philippines, smear campaign, no regional system",
+			country: []any{"PH", "Philippines"},
+			threats: []string{"smear"},
+			sit:     advisor.Situation{},
+			want: outcome{
+				recommended: []string{"mechanism:un-sr-hrds"},
+				excluded: map[string]string{
+					"mechanism:iachr": "Philippines is not a member State",
+					"mechanism:achpr": "Philippines is not a member State",
+					"mechanism:coe":   "Philippines is not a member State",
+					"mechanism:osce":  "Philippines is not a member State",
+				},
+			},
+		},
+		{
+			name:    "Europe, outside its system: Belarus is in the OSCE but not the Council of Europe",
+			country: []any{"BY", "Belarus", osce},
+			threats: []string{"smear"},
+			sit:     advisor.Situation{Targets: []advisor.Target{advisor.TargetMembersOrStaff}},
+			want: outcome{
+				recommended: []string{"mechanism:osce", "mechanism:un-sr-hrds"},
+				excluded:    map[string]string{"mechanism:coe": "Belarus is not a member State or State party of Council of Europe"},
+			},
+		},
+		{
+			name:    "Europe, inside: Türkiye is in the Council of Europe and the OSCE",
+			country: []any{"TR", "Türkiye", coe, osce},
+			threats: []string{"independence"},
+			sit:     advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}},
+			want: outcome{
+				recommended: []string{"mechanism:coe", "network:sca"},
+				excluded:    map[string]string{"mechanism:osce": "Does not serve the institution itself"},
+				before:      [][2]string{{"mechanism:coe", "mechanism:iachr"}},
+			},
+		},
+		{
+			name:     "Africa, membership not recorded: the advisor says it cannot judge",
+			country:  []any{"MA", "Morocco"},
+			threats:  []string{"arrest"},
+			sit:      advisor.Situation{Urgent: true},
+			recorded: map[string]int{charter.ID: 0},
+			want: outcome{
+				excluded: map[string]string{"mechanism:achpr": "Cannot be assessed: the member States or States parties of African Charter on Human and Peoples' Rights are not recorded yet"},
+			},
+		},
+		{
+			name:    "Consent not given lowers channels that need it",
+			country: []any{"MX", "Mexico", oas},
+			threats: []string{"arrest"},
+			sit:     advisor.Situation{Targets: []advisor.Target{advisor.TargetMembersOrStaff}, Urgent: true, ConsentToShare: &no},
+			want: outcome{
+				recommended: []string{"mechanism:iachr", "mechanism:nhri-hosting"},
+				before:      [][2]string{{"mechanism:nhri-hosting", "mechanism:protectdefenders-eu"}},
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var of []*kg.Node
+			for _, o := range tc.country[2:] {
+				of = append(of, o.(*kg.Node))
+			}
+			c, ms := country(tc.country[0].(string), tc.country[1].(string), of...)
+			in := advisor.Input{Country: c, Memberships: ms, Channels: catalogue, Situation: tc.sit, Recorded: map[string]int{}}
+			for k, v := range recorded {
+				in.Recorded[k] = v
+			}
+			for k, v := range tc.recorded {
+				in.Recorded[k] = v
+			}
+			for _, th := range tc.threats {
+				in.Threats = append(in.Threats, threats[th])
+			}
+			plan, err := advisor.Advise(in)
+			require.NoError(t, err)
+
+			rank := map[string]int{}
+			for i, r := range plan.Recommendations {
+				assert.Equal(t, i+1, r.Rank)
+				rank[r.Channel.ID] = r.Rank
+				assert.NotEmpty(t, r.Reasons)
+				assert.NotEmpty(t, r.Citations)
+				assert.NotEmpty(t, r.HowToActivate)
+				if i > 0 {
+					assert.GreaterOrEqual(t, plan.Recommendations[i-1].Score, r.Score, "ranked by score")
+				}
+			}
+			reasons := map[string]string{}
+			for _, e := range plan.NotApplicable {
+				reasons[e.Channel.ID] = e.Reason
+				_, also := rank[e.Channel.ID]
+				assert.False(t, also, "%s is both recommended and excluded", e.Channel.ID)
+			}
+			assert.NotContains(t, rank, "mechanism:unfpa", "no eligibility data, no part in the plan")
+			assert.NotContains(t, reasons, "mechanism:unfpa")
+			for _, id := range tc.want.recommended {
+				assert.Contains(t, rank, id, "%s recommended; exclusions: %v", id, reasons)
+			}
+			if tc.want.top != "" {
+				require.NotEmpty(t, plan.Recommendations)
+				assert.Equal(t, tc.want.top, plan.Recommendations[0].Channel.ID)
+			}
+			for id, words := range tc.want.excluded {
+				assert.Contains(t, reasons[id], words, "reason for excluding %s", id)
+			}
+			for _, p := range tc.want.before {
+				if r2, ok := rank[p[1]]; ok {
+					assert.Less(t, rank[p[0]], r2, "%s before %s", p[0], p[1])
+				}
+			}
+			t.Logf("%s: %s", c.Name, summary(plan))
+		})
+	}
+}
+
+func summary(p *advisor.Plan) string {
+	var parts []string
+	for _, r := range p.Recommendations {
+		parts = append(parts, r.Channel.ID)
+	}
+	return strings.Join(parts, " > ")
+}
+
+func TestAdviseExplains(t *testing.T) {
+	c, ms := country("KE", "Kenya", charter)
+	plan, err := advisor.Advise(advisor.Input{
+		Country: c, Memberships: ms, Channels: catalogue, Recorded: recorded,
+		Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetMembersOrStaff}, ReprisalForUNCooperation: true, Urgent: true},
+		Threats:   []*kg.Node{threats["arrest"]},
+	})
+	require.NoError(t, err)
+	var achpr *advisor.Recommendation
+	for i := range plan.Recommendations {
+		if plan.Recommendations[i].Channel.ID == "mechanism:achpr" {
+			achpr = &plan.Recommendations[i]
+		}
+	}
+	require.NotNil(t, achpr)
+	all := strings.Join(achpr.Reasons, " ")
+	assert.Contains(t, all, "Can act in Kenya, a member State or State party of African Charter on Human and Peoples' Rights.")
+	assert.Contains(t, all, "Serves its members and staff as individual defenders.")
+	assert.Contains(t, all, "Acts on urgent risks of irreparable harm and threats and attacks of any kind.")
+	assert.Contains(t, all, "Answers urgent cases with urgent appeals.")
+	assert.Contains(t, achpr.Citations, kg.Citation{Document: "official list", Section: charter.Name, Quote: "Kenya"}, "the membership is cited")
+	assert.Equal(t, "Write to the secretariat. https://example.org/mechanism:achpr", achpr.HowToActivate)
+	assert.InDelta(t, 1+0.5+0.5+1+0.5+1, achpr.Score, 1e-9, "eligible, regional system, one target, urgent trigger, catch-all, urgent remedy")
+}
+
+func TestAdviseNeedsAPlace(t *testing.T) {
+	_, err := advisor.Advise(advisor.Input{})
+	assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err))
+}

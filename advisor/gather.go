@@ -1,0 +1,139 @@
+package advisor
+
+import (
+	"context"
+	"strings"
+
+	"marrakechgraph/kg"
+)
+
+// Where names the place of a situation: an NHRI, a country code, or both
+// (they must agree).
+type Where struct {
+	NHRI    string
+	Country string
+}
+
+// Gather reads from a store what Advise needs for a situation, in a
+// handful of batched calls.
+func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input, error) {
+	in := Input{Situation: sit, Recorded: map[string]int{}}
+	var ids []string
+	if where.NHRI != "" {
+		ids = append(ids, where.NHRI)
+	}
+	code := strings.ToUpper(strings.TrimSpace(where.Country))
+	if code != "" {
+		ids = append(ids, "country:"+strings.ToLower(code))
+	}
+	if len(ids) == 0 {
+		return in, kg.Errorf(kg.CodeBadUserInput, "situation: give an nhri or a country")
+	}
+	ids = append(ids, sit.Threats...)
+	nodes, err := s.Nodes(ctx, ids)
+	if err != nil {
+		return in, err
+	}
+	i := 0
+	if where.NHRI != "" {
+		if nodes[i] == nil || nodes[i].Kind != kg.KindNHRI {
+			return in, kg.Errorf(kg.CodeBadUserInput, "situation.nhri: %q is not the ID of an NHRI", where.NHRI)
+		}
+		in.NHRI = nodes[i]
+		i++
+	}
+	if code != "" {
+		if nodes[i] == nil || nodes[i].Kind != kg.KindCountry {
+			return in, kg.Errorf(kg.CodeBadUserInput, "situation.country: %q is not the ISO 3166-1 alpha-2 code of a UN member or observer State", where.Country)
+		}
+		in.Country = nodes[i]
+		i++
+	}
+	for j, n := range nodes[i:] {
+		if n == nil || n.Kind != kg.KindThreatType {
+			return in, kg.Errorf(kg.CodeBadUserInput, "situation.threats: %q is not the ID of a ThreatType", sit.Threats[j])
+		}
+		in.Threats = append(in.Threats, n)
+	}
+
+	if in.NHRI != nil {
+		located, err := s.Neighbors(ctx, []string{in.NHRI.ID}, kg.NeighborQuery{
+			Direction: kg.Outgoing, Types: []kg.RelType{kg.RelLocatedIn}, Kinds: []kg.Kind{kg.KindCountry},
+		})
+		if err != nil {
+			return in, err
+		}
+		if len(located[0]) == 0 {
+			return in, kg.Errorf(kg.CodeBadUserInput, "situation.nhri: the country of %s is not recorded; give situation.country", in.NHRI.ID)
+		}
+		c := located[0][0].Node
+		if in.Country != nil && in.Country.ID != c.ID {
+			return in, kg.Errorf(kg.CodeBadUserInput, "situation: %s is the NHRI of %s, not of %s", in.NHRI.ID, c.Name, in.Country.Name)
+		}
+		in.Country = c
+	}
+
+	member, err := s.Neighbors(ctx, []string{in.Country.ID}, kg.NeighborQuery{
+		Direction: kg.Outgoing, Types: []kg.RelType{kg.RelMemberStateOf, kg.RelPartyTo},
+	})
+	if err != nil {
+		return in, err
+	}
+	for _, nb := range member[0] {
+		in.Memberships = append(in.Memberships, Membership{Of: nb.Node, Citations: nb.Edge.Citations})
+	}
+
+	var channels []*kg.Node
+	for _, k := range []kg.Kind{kg.KindMechanism, kg.KindNetwork} {
+		q := kg.FindQuery{Kind: k, OrderBy: kg.OrderByID, First: kg.MaxPageSize,
+			Props: []kg.PropFilter{{Key: PropActsIn, Values: []any{ActsGlobal, ActsCovered}}}}
+		for {
+			p, err := s.Find(ctx, q)
+			if err != nil {
+				return in, err
+			}
+			channels = append(channels, p.Nodes...)
+			if !p.HasNextPage {
+				break
+			}
+			q.After = p.Cursors[len(p.Cursors)-1]
+		}
+	}
+	if len(channels) == 0 {
+		return in, nil
+	}
+	chIDs := make([]string, len(channels))
+	for j, c := range channels {
+		chIDs[j] = c.ID
+	}
+	covers, err := s.Neighbors(ctx, chIDs, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelCovers}})
+	if err != nil {
+		return in, err
+	}
+	var orgs []string
+	seen := map[string]bool{}
+	for j, c := range channels {
+		ch := Channel{Node: c}
+		for _, nb := range covers[j] {
+			ch.Covers = append(ch.Covers, nb.Node)
+			ch.CoverCitations = append(ch.CoverCitations, nb.Edge.Citations...)
+			if !seen[nb.Node.ID] {
+				seen[nb.Node.ID] = true
+				orgs = append(orgs, nb.Node.ID)
+			}
+		}
+		in.Channels = append(in.Channels, ch)
+	}
+	if len(orgs) > 0 {
+		members, err := s.Neighbors(ctx, orgs, kg.NeighborQuery{
+			Direction: kg.Incoming, Types: []kg.RelType{kg.RelMemberStateOf, kg.RelPartyTo}, Kinds: []kg.Kind{kg.KindCountry},
+		})
+		if err != nil {
+			return in, err
+		}
+		for j, id := range orgs {
+			in.Recorded[id] = len(members[j])
+		}
+	}
+	return in, nil
+}
