@@ -161,15 +161,18 @@ type Plan struct {
 }
 
 // Weights of the score. A channel that can act scores at least 1; each
-// specific trigger it acts on adds 1, the catch-all half; serving the
-// targets, urgent remedies in urgent cases and a regional system the
-// country belongs to add more; needing consent that is not given costs.
+// specific trigger it acts on adds 1, reprisals for cooperation with the UN
+// 2.5 (the one situation with a mandate of its own across the UN system),
+// the catch-all half; serving the targets, urgent remedies in urgent cases
+// and a regional system the country belongs to add half each; needing
+// consent that is not given costs 0.75.
 const (
 	weightEligible       = 1.0
 	weightTrigger        = 1.0
+	weightReprisal       = 2.5
 	weightAnyThreat      = 0.5
 	weightTarget         = 0.5
-	weightUrgentRemedy   = 1.0
+	weightUrgentRemedy   = 0.5
 	weightRegionalMatch  = 0.5
 	weightMissingConsent = -0.75
 )
@@ -332,9 +335,12 @@ func assess(in Input, ch Channel, member map[string]Membership, active []Trigger
 			continue
 		}
 		matched = append(matched, Triggers[Trigger(t)])
-		if Trigger(t) == TriggerAnyThreat {
+		switch Trigger(t) {
+		case TriggerAnyThreat:
 			rec.Score += weightAnyThreat
-		} else {
+		case TriggerReprisal:
+			rec.Score += weightReprisal
+		default:
 			rec.Score += weightTrigger
 		}
 	}

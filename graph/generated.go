@@ -2732,9 +2732,10 @@ type Recommendation {
   channel: Entity!
   """
   How well its eligibility matches: 1 for a channel that can act, plus 1 per
-  specific trigger it acts on (0.5 for the catch-all), 0.5 per target it
-  serves, 1 for urgent remedies in an urgent case, 0.5 for a regional system
-  the country belongs to, less 0.75 when it needs consent that is not given.
+  specific trigger it acts on (2.5 for reprisals for cooperation with the UN,
+  0.5 for the catch-all), 0.5 per target it serves, 0.5 for urgent remedies
+  in an urgent case, 0.5 for a regional system the country belongs to, less
+  0.75 when it needs consent that is not given.
   """
   score: Float!
   "The rules it matched, in plain words."
