@@ -43,8 +43,13 @@ const (
 // run starts the server and blocks until ctx is cancelled, then shuts down
 // gracefully.
 func run(ctx context.Context, args []string, getenv func(string) string) error {
-	if len(args) > 0 && args[0] == "keys" {
-		return runKeys(ctx, args[1:], getenv, os.Stdout)
+	if len(args) > 0 {
+		switch args[0] {
+		case "keys":
+			return runKeys(ctx, args[1:], getenv, os.Stdout)
+		case "nhris":
+			return runNHRIs(ctx, args[1:], getenv, os.Stdout)
+		}
 	}
 	start := time.Now()
 	cfg, err := parseConfig(args, getenv, os.Stderr)

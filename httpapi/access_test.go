@@ -33,6 +33,9 @@ func accessOperations(revokable string) []operation {
 		{"list API keys", `{ apiKeys { id role } }`, nil, auth.ManageKeys},
 		{"create an API key", `mutation { createAPIKey(name: "matrix", role: ANALYST) { token key { id } } }`, nil, auth.ManageKeys},
 		{"revoke an API key", `mutation($id: ID!) { revokeAPIKey(id: $id) { id revokedAt } }`, map[string]any{"id": revokable}, auth.ManageKeys},
+		{"import the NHRI directory", `mutation($csv: String!) { importNHRIs(csv: $csv, source: "GANHRI chart", asOf: "2026-06-30") { applied rows errors { row message } } }`,
+			map[string]any{"csv": "region,country,institution,acronym,status,year\nAfrica,KE,Kenya National Commission on Human Rights,KNCHR,A,2019\n"}, auth.WriteGraph},
+		{"activation plan", `{ activationPlan(situation: {country: "KE", urgent: true}) { country { code } recommendations { rank } notApplicable { reason } } }`, nil, auth.ReadGraph},
 	}
 }
 

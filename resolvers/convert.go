@@ -98,6 +98,12 @@ func toNHRI(n *kg.Node) *model.Nhri {
 	m := &model.Nhri{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
 		AccreditationYear: optInt(n.Props, "accreditationYear"),
+		Region:            optString(n.Props.String("region")),
+		Source:            optString(n.Props.String("source")),
+	}
+	if d := n.Props.String("asOf"); d != "" {
+		date := kg.Date(d)
+		m.AsOf = &date
 	}
 	if s := n.Props.String("accreditationStatus"); s != "" {
 		st := model.AccreditationStatus(s)

@@ -360,6 +360,34 @@ type GraphStats struct {
 	TotalRelationships int `json:"totalRelationships"`
 }
 
+// What an import did, or why it did nothing.
+type ImportReport struct {
+	// Rows read, after the header.
+	Rows int `json:"rows"`
+	// Whether the rows were applied: all of them when there are no errors, none otherwise.
+	Applied bool `json:"applied"`
+	// Entities and relationships created.
+	Created int `json:"created"`
+	// Entities and relationships changed.
+	Updated int `json:"updated"`
+	// Entities and relationships already as the file says.
+	Unchanged int `json:"unchanged"`
+	// Every wrong row; empty when the import was applied.
+	Errors []*ImportRowError `json:"errors"`
+	// The NHRIs of the rows, in file order, when applied.
+	Nhris []string `json:"nhris"`
+}
+
+// What is wrong with one row of an import.
+type ImportRowError struct {
+	// Line of the file (the header is line 1).
+	Row int `json:"row"`
+	// Column at fault.
+	Column string `json:"column"`
+	// What is wrong.
+	Message string `json:"message"`
+}
+
 // A declaration, resolution, guideline, policy, plan, report or law.
 type Instrument struct {
 	// Stable, human-readable identifier.
@@ -535,6 +563,12 @@ type Nhri struct {
 	AccreditationYear *int `json:"accreditationYear,omitempty"`
 	// Regional and global networks the institution belongs to.
 	Networks []*Network `json:"networks"`
+	// Region of the institution's country.
+	Region *string `json:"region,omitempty"`
+	// Date of the chart the accreditation facts come from; null when they are not recorded.
+	AsOf *kg.Date `json:"asOf,omitempty"`
+	// The chart the accreditation facts come from; null when they are not recorded.
+	Source *string `json:"source,omitempty"`
 	// Threats and attacks against this institution, newest first.
 	ThreatIncidents []*ThreatIncident `json:"threatIncidents"`
 }

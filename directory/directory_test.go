@@ -1,0 +1,105 @@
+package directory_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"marrakechgraph/bolt"
+	"marrakechgraph/directory"
+	"marrakechgraph/kg"
+	"marrakechgraph/seed"
+)
+
+const chart = "GANHRI, Chart of the status of national institutions accredited by GANHRI"
+
+func seeded(t *testing.T) kg.Store {
+	t.Helper()
+	s, err := bolt.Open(t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	_, err = seed.Apply(context.Background(), s)
+	require.NoError(t, err)
+	return s
+}
+
+func TestImport(t *testing.T) {
+	ctx := context.Background()
+	s := seeded(t)
+	csv := "\ufeffregion,country,institution,acronym,status,year,network\n" +
+		"Africa,KE,Kenya National Commission on Human Rights,KNCHR,A,2019,NANHRI\n" +
+		"Europe,Türkiye,Human Rights and Equality Institution of Türkiye,HREIT,B,2024,\n" +
+		"Americas,Guatemala,Procurador de los Derechos Humanos,,A,2021,RINDHCA\n"
+	rep, err := directory.Import(ctx, s, strings.NewReader(csv), chart, "2026-06-30", "editor")
+	require.NoError(t, err)
+	require.Empty(t, rep.Errors)
+	assert.Equal(t, 3, rep.Rows)
+	assert.Equal(t, []string{"nhri:ke-knchr", "nhri:tr-hreit", "nhri:gt-procurador-de-los-derechos-humanos"}, rep.IDs)
+	assert.Positive(t, rep.Created)
+
+	nodes, err := s.Nodes(ctx, rep.IDs)
+	require.NoError(t, err)
+	ke := nodes[0]
+	require.NotNil(t, ke)
+	assert.Equal(t, "Kenya National Commission on Human Rights", ke.Name)
+	assert.Equal(t, "KNCHR", ke.Acronym)
+	assert.Equal(t, kg.Props{"country": "KE", "region": "Africa", "accreditationStatus": "A", "accreditationYear": int64(2019),
+		"asOf": "2026-06-30", "source": chart}, ke.Props)
+	assert.Equal(t, chart+", as of 2026-06-30", ke.Citations[0].Document)
+	assert.Equal(t, "Africa | KE | Kenya National Commission on Human Rights | KNCHR | A | 2019 | NANHRI", ke.Citations[0].Quote)
+	_, hasYear := nodes[2].Props.Int("accreditationYear")
+	assert.True(t, hasYear)
+
+	ns, err := s.Neighbors(ctx, rep.IDs, kg.NeighborQuery{Direction: kg.Outgoing})
+	require.NoError(t, err)
+	var links []string
+	for _, nb := range ns[0] {
+		links = append(links, string(nb.Edge.Type)+" "+nb.Node.ID)
+	}
+	assert.ElementsMatch(t, []string{"LOCATED_IN country:ke", "MEMBER_OF network:nanhri"}, links)
+	assert.Len(t, ns[1], 1, "no network column, no network link")
+
+	again, err := directory.Import(ctx, s, strings.NewReader(csv), chart, "2026-06-30", "editor")
+	require.NoError(t, err)
+	assert.Zero(t, again.Created+again.Updated, "importing the same chart twice changes nothing")
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	s := seeded(t)
+	csv := "region,country,institution,status,year\n" +
+		"Africa,KE,Kenya National Commission on Human Rights,A,2019\n" +
+		"Atlantis,XX,Nowhere Commission,C,1850\n" +
+		"Europe,FR,,A,2022\n" +
+		"Africa,Kenya,Kenya National Commission on Human Rights,A,2019\n"
+	rep, err := directory.Import(ctx, s, strings.NewReader(csv), chart, "2026-06-30", "editor")
+	require.NoError(t, err)
+	var got []string
+	for _, e := range rep.Errors {
+		got = append(got, strconv.Itoa(e.Row)+" "+e.Column)
+	}
+	assert.Equal(t, []string{"3 region", "3 country", "3 status", "3 year", "4 institution", "5 institution"}, got)
+	assert.Contains(t, rep.Errors[0].Message, "Atlantis")
+	assert.Contains(t, rep.Errors[5].Message, "line 2", "a duplicate names the first line")
+	st, err := s.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Nodes[kg.KindNHRI], "nothing was written: only the seed's NHRI")
+
+	for name, bad := range map[string]string{
+		"unknown column": "region,country,institution,status,colour\nAfrica,KE,K,A,red\n",
+		"missing column": "region,country,institution\nAfrica,KE,K\n",
+		"header only":    "region,country,institution,status\n",
+		"broken quoting": "region,country,institution,status\n\"Africa,KE,K,A\n",
+	} {
+		_, err := directory.Import(ctx, s, strings.NewReader(bad), chart, "2026-06-30", "editor")
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), name)
+	}
+	_, err = directory.Import(ctx, s, strings.NewReader(csv), "", "2026-06-30", "editor")
+	assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "a source is required")
+	_, err = directory.Import(ctx, s, strings.NewReader(csv), chart, "2099-01-01", "editor")
+	assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "asOf in the future")
+}
