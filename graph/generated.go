@@ -147,6 +147,7 @@ type ComplexityRoot struct {
 		Code          func(childComplexity int) int
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
+		MemberOf      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Nhris         func(childComplexity int) int
 		Region        func(childComplexity int) int
@@ -156,6 +157,17 @@ type ComplexityRoot struct {
 	CreatedAPIKey struct {
 		Key   func(childComplexity int) int
 		Token func(childComplexity int) int
+	}
+
+	Eligibility struct {
+		ActsIn          func(childComplexity int) int
+		ContactPage     func(childComplexity int) int
+		Covers          func(childComplexity int) int
+		HowToActivate   func(childComplexity int) int
+		Remedies        func(childComplexity int) int
+		RequiresConsent func(childComplexity int) int
+		Serves          func(childComplexity int) int
+		Triggers        func(childComplexity int) int
 	}
 
 	Exclusion struct {
@@ -206,6 +218,7 @@ type ComplexityRoot struct {
 		Category      func(childComplexity int) int
 		Citations     func(childComplexity int) int
 		Description   func(childComplexity int) int
+		Eligibility   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
 		PartOf        func(childComplexity int) int
@@ -267,6 +280,7 @@ type ComplexityRoot struct {
 		Actions       func(childComplexity int) int
 		Citations     func(childComplexity int) int
 		Description   func(childComplexity int) int
+		Eligibility   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Members       func(childComplexity int) int
 		Name          func(childComplexity int) int
@@ -502,6 +516,7 @@ type CountryResolver interface {
 	Relationships(ctx context.Context, obj *model.Country, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
 
 	Nhris(ctx context.Context, obj *model.Country) ([]*model.Nhri, error)
+	MemberOf(ctx context.Context, obj *model.Country) ([]model.Entity, error)
 }
 type InstrumentResolver interface {
 	Relationships(ctx context.Context, obj *model.Instrument, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
@@ -515,6 +530,7 @@ type MechanismResolver interface {
 	PartOf(ctx context.Context, obj *model.Mechanism) ([]*model.Mechanism, error)
 	Parts(ctx context.Context, obj *model.Mechanism) ([]*model.Mechanism, error)
 	Actions(ctx context.Context, obj *model.Mechanism) ([]*model.Action, error)
+	Eligibility(ctx context.Context, obj *model.Mechanism) (*model.Eligibility, error)
 }
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, name string, role model.Role) (*model.CreatedAPIKey, error)
@@ -539,6 +555,7 @@ type NetworkResolver interface {
 	Parts(ctx context.Context, obj *model.Network) ([]*model.Network, error)
 	Members(ctx context.Context, obj *model.Network) ([]*model.Nhri, error)
 	Actions(ctx context.Context, obj *model.Network) ([]*model.Action, error)
+	Eligibility(ctx context.Context, obj *model.Network) (*model.Eligibility, error)
 }
 type ObjectiveResolver interface {
 	Relationships(ctx context.Context, obj *model.Objective, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
@@ -1019,6 +1036,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.ID(childComplexity), true
+	case "Country.memberOf":
+		if e.ComplexityRoot.Country.MemberOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.MemberOf(childComplexity), true
 	case "Country.name":
 		if e.ComplexityRoot.Country.Name == nil {
 			break
@@ -1061,6 +1084,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatedAPIKey.Token(childComplexity), true
+
+	case "Eligibility.actsIn":
+		if e.ComplexityRoot.Eligibility.ActsIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.ActsIn(childComplexity), true
+	case "Eligibility.contactPage":
+		if e.ComplexityRoot.Eligibility.ContactPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.ContactPage(childComplexity), true
+	case "Eligibility.covers":
+		if e.ComplexityRoot.Eligibility.Covers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.Covers(childComplexity), true
+	case "Eligibility.howToActivate":
+		if e.ComplexityRoot.Eligibility.HowToActivate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.HowToActivate(childComplexity), true
+	case "Eligibility.remedies":
+		if e.ComplexityRoot.Eligibility.Remedies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.Remedies(childComplexity), true
+	case "Eligibility.requiresConsent":
+		if e.ComplexityRoot.Eligibility.RequiresConsent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.RequiresConsent(childComplexity), true
+	case "Eligibility.serves":
+		if e.ComplexityRoot.Eligibility.Serves == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.Serves(childComplexity), true
+	case "Eligibility.triggers":
+		if e.ComplexityRoot.Eligibility.Triggers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.Triggers(childComplexity), true
 
 	case "Exclusion.channel":
 		if e.ComplexityRoot.Exclusion.Channel == nil {
@@ -1264,6 +1336,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mechanism.Description(childComplexity), true
+	case "Mechanism.eligibility":
+		if e.ComplexityRoot.Mechanism.Eligibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mechanism.Eligibility(childComplexity), true
 	case "Mechanism.id":
 		if e.ComplexityRoot.Mechanism.ID == nil {
 			break
@@ -1551,6 +1629,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Network.Description(childComplexity), true
+	case "Network.eligibility":
+		if e.ComplexityRoot.Network.Eligibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Network.Eligibility(childComplexity), true
 	case "Network.id":
 		if e.ComplexityRoot.Network.ID == nil {
 			break
@@ -2927,6 +3011,97 @@ extend type Mutation {
   importNHRIs(csv: String!, source: String!, asOf: Date!): ImportReport! @requires(permission: WRITE_GRAPH)
 }
 `, BuiltIn: false},
+	{Name: "../schema/eligibility.graphqls", Input: `"Where a channel can act."
+enum Reach {
+  "In every country."
+  GLOBAL
+  "In the member States or States parties of the organisations and treaties it covers."
+  COVERED
+}
+
+"Whom a channel serves."
+enum Beneficiary {
+  "The NHRI as an institution."
+  INSTITUTION
+  "Its members and staff, as individual human rights defenders."
+  MEMBERS_OR_STAFF
+  "Civil society organisations."
+  CSO
+}
+
+"A kind of situation a channel acts on."
+enum Trigger {
+  "Reprisals for cooperation with the UN."
+  REPRISAL_UN_COOPERATION
+  "An urgent risk of irreparable harm."
+  URGENT_RISK
+  "Threats to an NHRI's independence."
+  THREAT_TO_INDEPENDENCE
+  "Threats to an NHRI's legal basis or mandate."
+  THREAT_TO_LEGAL_BASIS
+  "Funding needs."
+  FUNDING_NEED
+  "Threats and attacks of any kind."
+  ANY_THREAT
+}
+
+"What a channel can do."
+enum Remedy {
+  "Urgent appeals to the authorities."
+  URGENT_APPEAL
+  "Public statements."
+  PUBLIC_STATEMENT
+  "Country missions."
+  COUNTRY_MISSION
+  "Precautionary measures."
+  PRECAUTIONARY_MEASURES
+  "Emergency grants."
+  EMERGENCY_GRANT
+  "Temporary relocation."
+  RELOCATION
+  "A review of the NHRI's accreditation."
+  ACCREDITATION_REVIEW
+  "Support from peer institutions."
+  PEER_SUPPORT
+  "Advocacy with the authorities and partners."
+  ADVOCACY
+}
+
+"When, where and for whom a support channel can act, and how to activate it."
+type Eligibility {
+  "Where it can act."
+  actsIn: Reach!
+  "The organisations and treaties whose States it can act in, when it acts in COVERED."
+  covers: [Entity!]!
+  "Whom it serves."
+  serves: [Beneficiary!]!
+  "What it acts on."
+  triggers: [Trigger!]!
+  "What it can do."
+  remedies: [Remedy!]!
+  "Whether the victims' informed consent is needed; null when not recorded."
+  requiresConsent: Boolean
+  "The procedure, in plain words."
+  howToActivate: String
+  "The official page to start from."
+  contactPage: String
+}
+
+extend type Mechanism {
+  "When, where and for whom it can act; null when not recorded (it then takes no part in activation plans)."
+  eligibility: Eligibility @goField(forceResolver: true)
+}
+
+extend type Network {
+  "When, where and for whom it can act; null when not recorded (it then takes no part in activation plans)."
+  eligibility: Eligibility @goField(forceResolver: true)
+}
+
+extend type Country {
+  "The organisations it is a member or participating State of, and the treaties it is party to, as recorded."
+  memberOf: [Entity!]! @goField(forceResolver: true)
+}
+`, BuiltIn: false},
 	{Name: "../schema/incidents.graphqls", Input: `"A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + `."
 scalar Date
 
@@ -4271,6 +4446,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_region(ctx, field)
 	case "nhris":
 		return ec.fieldContext_Country_nhris(ctx, field)
+	case "memberOf":
+		return ec.fieldContext_Country_memberOf(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
 }
@@ -4283,6 +4460,28 @@ func (ec *executionContext) childFields_CreatedAPIKey(ctx context.Context, field
 		return ec.fieldContext_CreatedAPIKey_token(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreatedAPIKey", field.Name)
+}
+
+func (ec *executionContext) childFields_Eligibility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actsIn":
+		return ec.fieldContext_Eligibility_actsIn(ctx, field)
+	case "covers":
+		return ec.fieldContext_Eligibility_covers(ctx, field)
+	case "serves":
+		return ec.fieldContext_Eligibility_serves(ctx, field)
+	case "triggers":
+		return ec.fieldContext_Eligibility_triggers(ctx, field)
+	case "remedies":
+		return ec.fieldContext_Eligibility_remedies(ctx, field)
+	case "requiresConsent":
+		return ec.fieldContext_Eligibility_requiresConsent(ctx, field)
+	case "howToActivate":
+		return ec.fieldContext_Eligibility_howToActivate(ctx, field)
+	case "contactPage":
+		return ec.fieldContext_Eligibility_contactPage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Eligibility", field.Name)
 }
 
 func (ec *executionContext) childFields_Exclusion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4393,6 +4592,8 @@ func (ec *executionContext) childFields_Mechanism(ctx context.Context, field gra
 		return ec.fieldContext_Mechanism_parts(ctx, field)
 	case "actions":
 		return ec.fieldContext_Mechanism_actions(ctx, field)
+	case "eligibility":
+		return ec.fieldContext_Mechanism_eligibility(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Mechanism", field.Name)
 }
@@ -4501,6 +4702,8 @@ func (ec *executionContext) childFields_Network(ctx context.Context, field graph
 		return ec.fieldContext_Network_members(ctx, field)
 	case "actions":
 		return ec.fieldContext_Network_actions(ctx, field)
+	case "eligibility":
+		return ec.fieldContext_Network_eligibility(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
 }
@@ -7524,6 +7727,38 @@ func (ec *executionContext) fieldContext_Country_nhris(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Country_memberOf(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_memberOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Country().MemberOf(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_memberOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreatedAPIKey_key(ctx context.Context, field graphql.CollectedField, obj *model.CreatedAPIKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7577,6 +7812,199 @@ func (ec *executionContext) _CreatedAPIKey_token(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_CreatedAPIKey_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreatedAPIKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _Eligibility_actsIn(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_actsIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActsIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Reach) graphql.Marshaler {
+			return ec.marshalNReach2marrakechgraphᚋgraphᚋmodelᚐReach(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_actsIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Reach")
+}
+
+func (ec *executionContext) _Eligibility_covers(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_covers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Covers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_covers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Eligibility",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Eligibility_serves(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_serves(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Serves, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Beneficiary) graphql.Marshaler {
+			return ec.marshalNBeneficiary2ᚕmarrakechgraphᚋgraphᚋmodelᚐBeneficiaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_serves(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Beneficiary")
+}
+
+func (ec *executionContext) _Eligibility_triggers(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_triggers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Triggers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Trigger) graphql.Marshaler {
+			return ec.marshalNTrigger2ᚕmarrakechgraphᚋgraphᚋmodelᚐTriggerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_triggers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Trigger")
+}
+
+func (ec *executionContext) _Eligibility_remedies(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_remedies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remedies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Remedy) graphql.Marshaler {
+			return ec.marshalNRemedy2ᚕmarrakechgraphᚋgraphᚋmodelᚐRemedyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_remedies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Remedy")
+}
+
+func (ec *executionContext) _Eligibility_requiresConsent(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_requiresConsent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiresConsent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_requiresConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Eligibility_howToActivate(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_howToActivate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HowToActivate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_howToActivate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "String")
+}
+
+func (ec *executionContext) _Eligibility_contactPage(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_contactPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_contactPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "String")
 }
 
 func (ec *executionContext) _Exclusion_channel(ctx context.Context, field graphql.CollectedField, obj *model.Exclusion) (ret graphql.Marshaler) {
@@ -8589,6 +9017,38 @@ func (ec *executionContext) fieldContext_Mechanism_actions(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mechanism_eligibility(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mechanism_eligibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mechanism().Eligibility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Eligibility) graphql.Marshaler {
+			return ec.marshalOEligibility2ᚖmarrakechgraphᚋgraphᚋmodelᚐEligibility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mechanism_eligibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mechanism",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Eligibility(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9984,6 +10444,38 @@ func (ec *executionContext) fieldContext_Network_actions(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Network_eligibility(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_eligibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Network().Eligibility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Eligibility) graphql.Marshaler {
+			return ec.marshalOEligibility2ᚖmarrakechgraphᚋgraphᚋmodelᚐEligibility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Network_eligibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Eligibility(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16927,6 +17419,12 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_nhris(ctx, field, obj)
 				})
+		case "memberOf":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_memberOf(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16963,6 +17461,74 @@ func (ec *executionContext) _CreatedAPIKey(ctx context.Context, sel ast.Selectio
 		case "token":
 			out.Values[i] = ec._CreatedAPIKey_token(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var eligibilityImplementors = []string{"Eligibility"}
+
+func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionSet, obj *model.Eligibility) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eligibilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Eligibility")
+		case "actsIn":
+			out.Values[i] = ec._Eligibility_actsIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "covers":
+			out.Values[i] = ec._Eligibility_covers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "serves":
+			out.Values[i] = ec._Eligibility_serves(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "triggers":
+			out.Values[i] = ec._Eligibility_triggers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remedies":
+			out.Values[i] = ec._Eligibility_remedies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requiresConsent":
+			out.Values[i] = ec._Eligibility_requiresConsent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "howToActivate":
+			out.Values[i] = ec._Eligibility_howToActivate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contactPage":
+			out.Values[i] = ec._Eligibility_contactPage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -17329,6 +17895,12 @@ func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Mechanism_actions(ctx, field, obj)
+				})
+		case "eligibility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Mechanism_eligibility(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17764,6 +18336,12 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Network_actions(ctx, field, obj)
+				})
+		case "eligibility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_eligibility(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19584,6 +20162,46 @@ func (ec *executionContext) marshalNAuditOp2marrakechgraphᚋgraphᚋmodelᚐAud
 	return v
 }
 
+func (ec *executionContext) unmarshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx context.Context, v any) (model.Beneficiary, error) {
+	var res model.Beneficiary
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx context.Context, sel ast.SelectionSet, v model.Beneficiary) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBeneficiary2ᚕmarrakechgraphᚋgraphᚋmodelᚐBeneficiaryᚄ(ctx context.Context, v any) ([]model.Beneficiary, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Beneficiary, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNBeneficiary2ᚕmarrakechgraphᚋgraphᚋmodelᚐBeneficiaryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Beneficiary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20251,6 +20869,16 @@ func (ec *executionContext) marshalNPillar2marrakechgraphᚋgraphᚋmodelᚐPill
 	return v
 }
 
+func (ec *executionContext) unmarshalNReach2marrakechgraphᚋgraphᚋmodelᚐReach(ctx context.Context, v any) (model.Reach, error) {
+	var res model.Reach
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReach2marrakechgraphᚋgraphᚋmodelᚐReach(ctx context.Context, sel ast.SelectionSet, v model.Reach) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNRecommendation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Recommendation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -20366,6 +20994,46 @@ func (ec *executionContext) marshalNRelationship2ᚖmarrakechgraphᚋgraphᚋmod
 		return graphql.Null
 	}
 	return ec._Relationship(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx context.Context, v any) (model.Remedy, error) {
+	var res model.Remedy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx context.Context, sel ast.SelectionSet, v model.Remedy) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRemedy2ᚕmarrakechgraphᚋgraphᚋmodelᚐRemedyᚄ(ctx context.Context, v any) ([]model.Remedy, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Remedy, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRemedy2ᚕmarrakechgraphᚋgraphᚋmodelᚐRemedyᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Remedy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNReportThreatInput2marrakechgraphᚋgraphᚋmodelᚐReportThreatInput(ctx context.Context, v any) (model.ReportThreatInput, error) {
@@ -20819,6 +21487,46 @@ func (ec *executionContext) marshalNThreatType2ᚖmarrakechgraphᚋgraphᚋmodel
 	return ec._ThreatType(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx context.Context, v any) (model.Trigger, error) {
+	var res model.Trigger
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx context.Context, sel ast.SelectionSet, v model.Trigger) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTrigger2ᚕmarrakechgraphᚋgraphᚋmodelᚐTriggerᚄ(ctx context.Context, v any) ([]model.Trigger, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Trigger, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNTrigger2ᚕmarrakechgraphᚋgraphᚋmodelᚐTriggerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Trigger) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNUpdateThreatInput2marrakechgraphᚋgraphᚋmodelᚐUpdateThreatInput(ctx context.Context, v any) (model.UpdateThreatInput, error) {
 	res, err := ec.unmarshalInputUpdateThreatInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21080,6 +21788,13 @@ func (ec *executionContext) marshalODirection2ᚖmarrakechgraphᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOEligibility2ᚖmarrakechgraphᚋgraphᚋmodelᚐEligibility(ctx context.Context, sel ast.SelectionSet, v *model.Eligibility) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Eligibility(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEntityKind2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx context.Context, v any) ([]model.EntityKind, error) {

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/advisor"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
 	"marrakechgraph/seed"
@@ -85,4 +86,28 @@ func TestEnumsMatchTheDomain(t *testing.T) {
 	for _, k := range model.AllEntityKind {
 		assert.True(t, kindOfEnum[k].Valid(), "kind %s", k)
 	}
+}
+
+func TestEligibilityEnumsMatchTheAdvisor(t *testing.T) {
+	var triggers, remedies []string
+	for tr := range advisor.Triggers {
+		triggers = append(triggers, string(tr))
+	}
+	for r := range advisor.Remedies {
+		remedies = append(remedies, r)
+	}
+	var gotTriggers, gotRemedies, gotServes []string
+	for _, v := range model.AllTrigger {
+		gotTriggers = append(gotTriggers, string(v))
+	}
+	for _, v := range model.AllRemedy {
+		gotRemedies = append(gotRemedies, string(v))
+	}
+	for _, v := range model.AllBeneficiary {
+		gotServes = append(gotServes, string(v))
+	}
+	assert.ElementsMatch(t, triggers, gotTriggers)
+	assert.ElementsMatch(t, remedies, gotRemedies)
+	assert.ElementsMatch(t, []string{advisor.ServesInstitution, advisor.ServesMembersOrStaff, advisor.ServesCSO}, gotServes)
+	assert.ElementsMatch(t, []string{advisor.ActsGlobal, advisor.ActsCovered}, []string{string(model.ReachGlobal), string(model.ReachCovered)})
 }

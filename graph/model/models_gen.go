@@ -302,6 +302,8 @@ type Country struct {
 	Region string `json:"region"`
 	// NHRIs of this country.
 	Nhris []*Nhri `json:"nhris"`
+	// The organisations it is a member or participating State of, and the treaties it is party to, as recorded.
+	MemberOf []Entity `json:"memberOf"`
 }
 
 func (Country) IsNode() {}
@@ -338,6 +340,26 @@ type CreatedAPIKey struct {
 	Key *APIKey `json:"key"`
 	// The token to send as `Authorization: Bearer <token>`.
 	Token string `json:"token"`
+}
+
+// When, where and for whom a support channel can act, and how to activate it.
+type Eligibility struct {
+	// Where it can act.
+	ActsIn Reach `json:"actsIn"`
+	// The organisations and treaties whose States it can act in, when it acts in COVERED.
+	Covers []Entity `json:"covers"`
+	// Whom it serves.
+	Serves []Beneficiary `json:"serves"`
+	// What it acts on.
+	Triggers []Trigger `json:"triggers"`
+	// What it can do.
+	Remedies []Remedy `json:"remedies"`
+	// Whether the victims' informed consent is needed; null when not recorded.
+	RequiresConsent *bool `json:"requiresConsent,omitempty"`
+	// The procedure, in plain words.
+	HowToActivate *string `json:"howToActivate,omitempty"`
+	// The official page to start from.
+	ContactPage *string `json:"contactPage,omitempty"`
 }
 
 // A channel that cannot act for the situation.
@@ -469,6 +491,8 @@ type Mechanism struct {
 	Parts []*Mechanism `json:"parts"`
 	// Actions of the plan that collaborate with, engage, report to, inform on or strengthen this channel.
 	Actions []*Action `json:"actions"`
+	// When, where and for whom it can act; null when not recorded (it then takes no part in activation plans).
+	Eligibility *Eligibility `json:"eligibility,omitempty"`
 }
 
 func (Mechanism) IsEntity() {}
@@ -669,6 +693,8 @@ type Network struct {
 	Members []*Nhri `json:"members"`
 	// Actions of the plan that reach this network as a support channel.
 	Actions []*Action `json:"actions"`
+	// When, where and for whom it can act; null when not recorded (it then takes no part in activation plans).
+	Eligibility *Eligibility `json:"eligibility,omitempty"`
 }
 
 func (Network) IsEntity() {}
@@ -1497,6 +1523,67 @@ func (e AuditOp) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Whom a channel serves.
+type Beneficiary string
+
+const (
+	// The NHRI as an institution.
+	BeneficiaryInstitution Beneficiary = "INSTITUTION"
+	// Its members and staff, as individual human rights defenders.
+	BeneficiaryMembersOrStaff Beneficiary = "MEMBERS_OR_STAFF"
+	// Civil society organisations.
+	BeneficiaryCso Beneficiary = "CSO"
+)
+
+var AllBeneficiary = []Beneficiary{
+	BeneficiaryInstitution,
+	BeneficiaryMembersOrStaff,
+	BeneficiaryCso,
+}
+
+func (e Beneficiary) IsValid() bool {
+	switch e {
+	case BeneficiaryInstitution, BeneficiaryMembersOrStaff, BeneficiaryCso:
+		return true
+	}
+	return false
+}
+
+func (e Beneficiary) String() string {
+	return string(e)
+}
+
+func (e *Beneficiary) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Beneficiary(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Beneficiary", str)
+	}
+	return nil
+}
+
+func (e Beneficiary) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Beneficiary) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Beneficiary) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Direction of a relationship, seen from the entity it is asked about.
 type Direction string
 
@@ -2237,6 +2324,64 @@ func (e Pillar) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where a channel can act.
+type Reach string
+
+const (
+	// In every country.
+	ReachGlobal Reach = "GLOBAL"
+	// In the member States or States parties of the organisations and treaties it covers.
+	ReachCovered Reach = "COVERED"
+)
+
+var AllReach = []Reach{
+	ReachGlobal,
+	ReachCovered,
+}
+
+func (e Reach) IsValid() bool {
+	switch e {
+	case ReachGlobal, ReachCovered:
+		return true
+	}
+	return false
+}
+
+func (e Reach) String() string {
+	return string(e)
+}
+
+func (e *Reach) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Reach(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Reach", str)
+	}
+	return nil
+}
+
+func (e Reach) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Reach) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Reach) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The relationship types of the graph. Each relationship carries the citations
 // that support it.
 type RelationType string
@@ -2375,6 +2520,85 @@ func (e *RelationType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RelationType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a channel can do.
+type Remedy string
+
+const (
+	// Urgent appeals to the authorities.
+	RemedyUrgentAppeal Remedy = "URGENT_APPEAL"
+	// Public statements.
+	RemedyPublicStatement Remedy = "PUBLIC_STATEMENT"
+	// Country missions.
+	RemedyCountryMission Remedy = "COUNTRY_MISSION"
+	// Precautionary measures.
+	RemedyPrecautionaryMeasures Remedy = "PRECAUTIONARY_MEASURES"
+	// Emergency grants.
+	RemedyEmergencyGrant Remedy = "EMERGENCY_GRANT"
+	// Temporary relocation.
+	RemedyRelocation Remedy = "RELOCATION"
+	// A review of the NHRI's accreditation.
+	RemedyAccreditationReview Remedy = "ACCREDITATION_REVIEW"
+	// Support from peer institutions.
+	RemedyPeerSupport Remedy = "PEER_SUPPORT"
+	// Advocacy with the authorities and partners.
+	RemedyAdvocacy Remedy = "ADVOCACY"
+)
+
+var AllRemedy = []Remedy{
+	RemedyUrgentAppeal,
+	RemedyPublicStatement,
+	RemedyCountryMission,
+	RemedyPrecautionaryMeasures,
+	RemedyEmergencyGrant,
+	RemedyRelocation,
+	RemedyAccreditationReview,
+	RemedyPeerSupport,
+	RemedyAdvocacy,
+}
+
+func (e Remedy) IsValid() bool {
+	switch e {
+	case RemedyUrgentAppeal, RemedyPublicStatement, RemedyCountryMission, RemedyPrecautionaryMeasures, RemedyEmergencyGrant, RemedyRelocation, RemedyAccreditationReview, RemedyPeerSupport, RemedyAdvocacy:
+		return true
+	}
+	return false
+}
+
+func (e Remedy) String() string {
+	return string(e)
+}
+
+func (e *Remedy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Remedy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Remedy", str)
+	}
+	return nil
+}
+
+func (e Remedy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Remedy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Remedy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2732,6 +2956,76 @@ func (e *ThreatTarget) UnmarshalJSON(b []byte) error {
 }
 
 func (e ThreatTarget) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A kind of situation a channel acts on.
+type Trigger string
+
+const (
+	// Reprisals for cooperation with the UN.
+	TriggerReprisalUnCooperation Trigger = "REPRISAL_UN_COOPERATION"
+	// An urgent risk of irreparable harm.
+	TriggerUrgentRisk Trigger = "URGENT_RISK"
+	// Threats to an NHRI's independence.
+	TriggerThreatToIndependence Trigger = "THREAT_TO_INDEPENDENCE"
+	// Threats to an NHRI's legal basis or mandate.
+	TriggerThreatToLegalBasis Trigger = "THREAT_TO_LEGAL_BASIS"
+	// Funding needs.
+	TriggerFundingNeed Trigger = "FUNDING_NEED"
+	// Threats and attacks of any kind.
+	TriggerAnyThreat Trigger = "ANY_THREAT"
+)
+
+var AllTrigger = []Trigger{
+	TriggerReprisalUnCooperation,
+	TriggerUrgentRisk,
+	TriggerThreatToIndependence,
+	TriggerThreatToLegalBasis,
+	TriggerFundingNeed,
+	TriggerAnyThreat,
+}
+
+func (e Trigger) IsValid() bool {
+	switch e {
+	case TriggerReprisalUnCooperation, TriggerUrgentRisk, TriggerThreatToIndependence, TriggerThreatToLegalBasis, TriggerFundingNeed, TriggerAnyThreat:
+		return true
+	}
+	return false
+}
+
+func (e Trigger) String() string {
+	return string(e)
+}
+
+func (e *Trigger) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Trigger(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Trigger", str)
+	}
+	return nil
+}
+
+func (e Trigger) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Trigger) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Trigger) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,45 @@
+package resolvers
+
+import (
+	"context"
+
+	"marrakechgraph/advisor"
+	"marrakechgraph/graph/model"
+	"marrakechgraph/kg"
+)
+
+// eligibility reads a channel's eligibility from its properties and COVERS
+// edges; nil when none is recorded.
+func (r *Resolver) eligibility(ctx context.Context, id string) (*model.Eligibility, error) {
+	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
+	if err != nil || n == nil {
+		return nil, err
+	}
+	actsIn := n.Props.String(advisor.PropActsIn)
+	if actsIn == "" {
+		return nil, nil
+	}
+	covers, err := r.related(ctx, id, kg.Outgoing, []kg.RelType{kg.RelCovers})
+	if err != nil {
+		return nil, err
+	}
+	e := &model.Eligibility{
+		ActsIn: model.Reach(actsIn), Covers: convertAll(covers, toEntity),
+		Serves: []model.Beneficiary{}, Triggers: []model.Trigger{}, Remedies: []model.Remedy{},
+		HowToActivate: optString(n.Props.String(advisor.PropHowToActivate)),
+		ContactPage:   optString(n.Props.String(advisor.PropContactPage)),
+	}
+	for _, s := range n.Props.Strings(advisor.PropServes) {
+		e.Serves = append(e.Serves, model.Beneficiary(s))
+	}
+	for _, t := range n.Props.Strings(advisor.PropTriggers) {
+		e.Triggers = append(e.Triggers, model.Trigger(t))
+	}
+	for _, m := range n.Props.Strings(advisor.PropRemedies) {
+		e.Remedies = append(e.Remedies, model.Remedy(m))
+	}
+	if c, ok := n.Props.Bool(advisor.PropRequiresConsent); ok {
+		e.RequiresConsent = &c
+	}
+	return e, nil
+}
