@@ -325,11 +325,18 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery)
 					}
 				}
 			}
+			sensitive := wantsSensitive(q, g.nodes[id])
 			if q.Direction == kg.Outgoing || q.Direction == kg.Both {
 				add(g.out[id], func(e *kg.Edge) string { return e.To })
+				if sensitive {
+					add(g.outS[id], func(e *kg.Edge) string { return e.To })
+				}
 			}
 			if q.Direction == kg.Incoming || q.Direction == kg.Both {
 				add(g.in[id], func(e *kg.Edge) string { return e.From })
+				if sensitive {
+					add(g.inS[id], func(e *kg.Edge) string { return e.From })
+				}
 			}
 			kg.SortNeighbors(ns)
 			out[i] = ns
@@ -340,6 +347,16 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery)
 		return nil, err
 	}
 	return out, nil
+}
+
+// wantsSensitive reports whether a neighbour query from a node can match
+// edges of sensitive types: only if it allows such a type, and either
+// starts from a sensitive node or allows a sensitive kind at the far end
+// (a sensitive edge always has a sensitive node at one end).
+func wantsSensitive(q kg.NeighborQuery, self *kg.Node) bool {
+	typeOK := len(q.Types) == 0 || slices.ContainsFunc(q.Types, kg.RelType.Sensitive)
+	kindOK := (self != nil && self.Kind.Sensitive()) || len(q.Kinds) == 0 || slices.ContainsFunc(q.Kinds, kg.Kind.Sensitive)
+	return typeOK && kindOK
 }
 
 // Find implements kg.Store.

@@ -9,13 +9,18 @@ import (
 
 // graph is the in-memory copy of the store: nodes by ID and by kind, edges
 // by key, and adjacency both ways. Its nodes and edges are never changed in
-// place.
+// place. Edges of sensitive types (those touching incidents, responses or
+// keys) have adjacency lists of their own, so that walking the public graph
+// never even looks at them: neither its answers nor its timing depend on
+// how many there are.
 type graph struct {
 	nodes  map[string]*kg.Node
 	byKind map[kg.Kind]map[string]*kg.Node
 	edges  map[kg.EdgeKey]*kg.Edge
 	out    map[string]map[kg.EdgeKey]*kg.Edge
 	in     map[string]map[kg.EdgeKey]*kg.Edge
+	outS   map[string]map[kg.EdgeKey]*kg.Edge
+	inS    map[string]map[kg.EdgeKey]*kg.Edge
 }
 
 func newGraph() *graph {
@@ -25,7 +30,17 @@ func newGraph() *graph {
 		edges:  map[kg.EdgeKey]*kg.Edge{},
 		out:    map[string]map[kg.EdgeKey]*kg.Edge{},
 		in:     map[string]map[kg.EdgeKey]*kg.Edge{},
+		outS:   map[string]map[kg.EdgeKey]*kg.Edge{},
+		inS:    map[string]map[kg.EdgeKey]*kg.Edge{},
 	}
+}
+
+// adjacency returns the outgoing and incoming lists for edges of a type.
+func (g *graph) adjacency(t kg.RelType) (out, in map[string]map[kg.EdgeKey]*kg.Edge) {
+	if t.Sensitive() {
+		return g.outS, g.inS
+	}
+	return g.out, g.in
 }
 
 func (g *graph) putNode(n *kg.Node) {
@@ -45,19 +60,23 @@ func (g *graph) deleteNode(id string) {
 	}
 	delete(g.out, id)
 	delete(g.in, id)
+	delete(g.outS, id)
+	delete(g.inS, id)
 }
 
 func (g *graph) putEdge(e *kg.Edge) {
 	k := e.Key()
 	g.edges[k] = e
-	link(g.out, e.From, k, e)
-	link(g.in, e.To, k, e)
+	out, in := g.adjacency(e.Type)
+	link(out, e.From, k, e)
+	link(in, e.To, k, e)
 }
 
 func (g *graph) deleteEdge(k kg.EdgeKey) {
 	delete(g.edges, k)
-	unlink(g.out, k.From, k)
-	unlink(g.in, k.To, k)
+	out, in := g.adjacency(k.Type)
+	unlink(out, k.From, k)
+	unlink(in, k.To, k)
 }
 
 func link(adj map[string]map[kg.EdgeKey]*kg.Edge, id string, k kg.EdgeKey, e *kg.Edge) {
@@ -114,11 +133,10 @@ func (g *graph) current(cs kg.ChangeSet) kg.Current {
 	}
 	for _, id := range deleting {
 		var touching []kg.Edge
-		for _, e := range g.out[id] {
-			touching = append(touching, *e)
-		}
-		for _, e := range g.in[id] {
-			touching = append(touching, *e)
+		for _, adj := range []map[string]map[kg.EdgeKey]*kg.Edge{g.out, g.in, g.outS, g.inS} {
+			for _, e := range adj[id] {
+				touching = append(touching, *e)
+			}
 		}
 		// A stable order, so that audit entries come out the same way
 		// every time.
@@ -167,8 +185,11 @@ func (g *graph) related(id string, f kg.RelFilter) bool {
 		}
 		return false
 	}
-	if f.Direction != kg.Incoming && match(g.out[id], func(k kg.EdgeKey) string { return k.To }) {
+	to := func(k kg.EdgeKey) string { return k.To }
+	from := func(k kg.EdgeKey) string { return k.From }
+	sensitive := len(f.Types) == 0 || slices.ContainsFunc(f.Types, kg.RelType.Sensitive)
+	if f.Direction != kg.Incoming && (match(g.out[id], to) || (sensitive && match(g.outS[id], to))) {
 		return true
 	}
-	return f.Direction != kg.Outgoing && match(g.in[id], func(k kg.EdgeKey) string { return k.From })
+	return f.Direction != kg.Outgoing && (match(g.in[id], from) || (sensitive && match(g.inS[id], from)))
 }

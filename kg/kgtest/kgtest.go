@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Context", s.testContext)
 	t.Run("Concurrency", s.testConcurrency)
 	t.Run("Durability", s.testDurability)
+	t.Run("Sensitive", s.testSensitive)
 	t.Run("Seed", s.testSeed)
 }
 
