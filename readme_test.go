@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/auth"
 	"marrakechgraph/bolt"
 	"marrakechgraph/graphiql"
 	"marrakechgraph/httpapi"
@@ -44,6 +45,9 @@ func TestReadmeExamplesRun(t *testing.T) {
 	defer s.Close()
 	_, err = seed.Apply(context.Background(), s)
 	require.NoError(t, err)
+	// The examples run with an admin key: some need more than the public role.
+	_, token, err := (&auth.Keys{Store: s}).Create(context.Background(), auth.RoleAdmin, "readme", "test")
+	require.NoError(t, err)
 	calls := &callLog{Store: s}
 	h := httpapi.GraphQL(httpapi.Options{Store: calls, Logger: slog.New(slog.DiscardHandler)})
 
@@ -52,6 +56,7 @@ func TestReadmeExamplesRun(t *testing.T) {
 		body, _ := json.Marshal(map[string]string{"query": q})
 		req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		var resp struct {
