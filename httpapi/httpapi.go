@@ -16,7 +16,6 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -66,8 +65,10 @@ func New(o Options) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	m := newMetrics()
 	mux := http.NewServeMux()
-	mux.Handle("/query", GraphQL(o))
+	mux.Handle("/query", graphQL(o, m))
+	mux.Handle("GET /metrics", m.handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -86,12 +87,14 @@ func New(o Options) http.Handler {
 	}
 	var h http.Handler = mux
 	h = corsFor(o.CORSOrigins).Handler(h)
-	h = logRequests(o.Logger, h)
+	h = logRequests(o.Logger, m, h)
 	return h
 }
 
 // GraphQL returns the GraphQL endpoint alone.
-func GraphQL(o Options) http.Handler {
+func GraphQL(o Options) http.Handler { return graphQL(o, newMetrics()) }
+
+func graphQL(o Options, m *metrics) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -114,6 +117,7 @@ func GraphQL(o Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](persistedQueryCacheSz)})
 	srv.Use(extension.FixedComplexityLimit(limit))
 	srv.Use(resolvers.LoaderExtension{Store: o.Store, Wait: o.LoaderWait})
+	srv.Use(metricsExtension{m})
 	srv.SetErrorPresenter(presentError(o.Logger))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -249,7 +253,7 @@ func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 // logRequests logs one line per request: never the query's variables or
 // body, which may hold sensitive data.
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
@@ -262,8 +266,9 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 					})
 				}
 			}
+			m.observe(r.URL.Path, rec.status, time.Since(start))
 			level := slog.LevelInfo
-			if strings.HasPrefix(r.URL.Path, "/healthz") || strings.HasPrefix(r.URL.Path, "/readyz") {
+			if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
 				level = slog.LevelDebug
 			}
 			log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,

@@ -1,0 +1,115 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"marrakechgraph/kg"
+)
+
+// metrics are the server's Prometheus metrics. Labels never carry request
+// content (operation names, variables, IDs): only fixed vocabularies.
+type metrics struct {
+	registry   *prometheus.Registry
+	requests   *prometheus.CounterVec
+	duration   *prometheus.HistogramVec
+	operations *prometheus.CounterVec
+	errors     *prometheus.CounterVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "marrakechgraph_http_requests_total", Help: "HTTP requests by route and status code.",
+		}, []string{"route", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "marrakechgraph_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route"}),
+		operations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "marrakechgraph_graphql_operations_total", Help: "GraphQL operations by type (query, mutation, subscription).",
+		}, []string{"type"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "marrakechgraph_graphql_errors_total", Help: "GraphQL errors by extensions.code.",
+		}, []string{"code"}),
+	}
+	m.registry.MustRegister(m.requests, m.duration, m.operations, m.errors,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// handler serves the metrics in the Prometheus text format.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
+}
+
+// route names a request's path by the routes the server has, so that
+// unknown paths do not make new series.
+func route(path string) string {
+	switch {
+	case path == "/query", path == "/healthz", path == "/readyz", path == "/metrics":
+		return path
+	case strings.HasPrefix(path, "/graphiql/"):
+		return "/graphiql/assets"
+	case path == "/":
+		return "/"
+	}
+	return "other"
+}
+
+// observe records one finished request.
+func (m *metrics) observe(path string, status int, took time.Duration) {
+	r := route(path)
+	m.requests.WithLabelValues(r, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(r).Observe(took.Seconds())
+}
+
+// extension counts GraphQL operations and the codes of their errors.
+type metricsExtension struct{ m *metrics }
+
+var (
+	_ graphql.HandlerExtension     = metricsExtension{}
+	_ graphql.OperationInterceptor = metricsExtension{}
+	_ graphql.ResponseInterceptor  = metricsExtension{}
+)
+
+func (metricsExtension) ExtensionName() string                   { return "Metrics" }
+func (metricsExtension) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (e metricsExtension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if op := graphql.GetOperationContext(ctx).Operation; op != nil {
+		e.m.operations.WithLabelValues(string(opType(op))).Inc()
+	}
+	return next(ctx)
+}
+
+func opType(op *ast.OperationDefinition) ast.Operation {
+	if op.Operation == "" {
+		return ast.Query
+	}
+	return op.Operation
+}
+
+func (e metricsExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp != nil {
+		for _, err := range resp.Errors {
+			code, _ := err.Extensions["code"].(string)
+			if code == "" {
+				code = string(kg.CodeInternal)
+			}
+			e.m.errors.WithLabelValues(code).Inc()
+		}
+	}
+	return resp
+}
