@@ -1,0 +1,413 @@
+package seed
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/unicode/norm"
+
+	"marrakechgraph/bolt"
+	"marrakechgraph/directory"
+	"marrakechgraph/kg"
+)
+
+// The NHRI directory in the seed: the rules are documented in data/README.md
+// ("NHRI directory"). An NHRI is either the GAP's own (cited to the GAP
+// only, with no accreditation facts), or a row of GANHRI's chart of
+// accreditation status, with every fact of the chart's row and nothing
+// else, under the same properties and ID as directory.Import writes, so
+// that a later import of the chart updates the node instead of adding a
+// second one.
+
+// chartHosts are the official sites the chart may be cited from: OHCHR,
+// GANHRI's secretariat, and GANHRI itself.
+var chartHosts = []string{"ohchr.org", "ganhri.org", "un.org"}
+
+// chartProps are the properties directory.Import writes on every NHRI.
+var chartProps = []string{directory.PropCountry, directory.PropRegion, directory.PropStatus,
+	directory.PropYear, directory.PropAsOf, directory.PropSource}
+
+// regionalNetworks are the networks an NHRI may be MEMBER_OF.
+var regionalNetworks = []string{"network:apf", "network:ennhri", "network:nanhri", "network:rindhca"}
+
+// nhriIDRE is directory.Import's ID scheme:
+// nhri:<lowercase ISO alpha-2>-<slug of the acronym, else of the name>.
+var nhriIDRE = regexp.MustCompile(`^nhri:([a-z]{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$`)
+
+var chartDocRE = regexp.MustCompile(`^(.+\(https://([a-z0-9.-]+)/[^\s)]*\)), as of (\d{4}-\d{2}-\d{2})$`)
+
+var nonSlugRE = regexp.MustCompile(`[^a-z0-9]+`)
+
+// directorySlug reproduces the slug rule of the directory package (its
+// unexported slug): lower case, accents dropped, every run of other
+// characters turned into one hyphen, trimmed, cut to 40 characters.
+// TestChartIDsMatchDirectoryImport checks that both agree.
+func directorySlug(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	out := strings.Trim(nonSlugRE.ReplaceAllString(b.String(), "-"), "-")
+	if len(out) > 40 {
+		out = strings.TrimRight(out[:40], "-")
+	}
+	if out == "" {
+		out = "nhri"
+	}
+	return out
+}
+
+// nhriID is the ID directory.Import gives an institution.
+func nhriID(country, acronym, name string) string {
+	key := acronym
+	if key == "" {
+		key = name
+	}
+	return "nhri:" + strings.ToLower(country) + "-" + directorySlug(key)
+}
+
+// fromChart reports whether an NHRI carries chart facts: a chart property
+// other than its country, or a citation to a document other than the GAP.
+func fromChart(n kg.Node) bool {
+	for _, p := range chartProps {
+		if _, ok := n.Props[p]; ok && p != directory.PropCountry {
+			return true
+		}
+	}
+	return slices.ContainsFunc(n.Citations, func(c kg.Citation) bool { return c.Document != GAP })
+}
+
+func letters(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
+}
+
+func officialChartHost(host string) bool {
+	return slices.ContainsFunc(chartHosts, func(h string) bool { return host == h || strings.HasSuffix(host, "."+h) })
+}
+
+// checkChartNHRI returns what is wrong with an NHRI taken from the chart;
+// today is the date asOf may not be after.
+func checkChartNHRI(g *graph, n kg.Node, today time.Time) []string {
+	var bad []string
+	fail := func(format string, args ...any) { bad = append(bad, fmt.Sprintf(format, args...)) }
+
+	// Properties.
+	for _, p := range chartProps {
+		if _, ok := n.Props[p]; !ok {
+			fail("no %s", p)
+		}
+	}
+	for p := range n.Props {
+		if !slices.Contains(chartProps, p) {
+			fail("property %s is not one the chart import writes", p)
+		}
+	}
+	country := n.Props.String(directory.PropCountry)
+	if !codeRE.MatchString(country) {
+		fail("country %q is not an uppercase ISO 3166-1 alpha-2 code", country)
+	}
+	region := n.Props.String(directory.PropRegion)
+	if !slices.Contains(kg.Regions, region) {
+		fail("region %q is not one of %s", region, strings.Join(kg.Regions, ", "))
+	}
+	status := n.Props.String(directory.PropStatus)
+	if status != "A" && status != "B" {
+		fail("accreditationStatus %q is neither A nor B", status)
+	}
+	asOfText := n.Props.String(directory.PropAsOf)
+	asOf, err := kg.ParseDate(asOfText)
+	if err != nil {
+		fail("asOf %q is not a date YYYY-MM-DD", asOfText)
+	} else if asOf.Time().After(today) {
+		fail("asOf %s is in the future", asOf)
+	}
+	year, ok := n.Props.Int(directory.PropYear)
+	if !ok {
+		fail("accreditationYear is not an integer")
+	} else if year < 1993 || (err == nil && int(year) > asOf.Year()) {
+		fail("accreditationYear %d is not a year from 1993 to the chart's year", year)
+	}
+	source := n.Props.String(directory.PropSource)
+
+	// ID: the directory's scheme, so that an import updates this node.
+	if m := nhriIDRE.FindStringSubmatch(n.ID); m == nil {
+		fail("ID %s is not nhri:<iso2>-<slug>", n.ID)
+	} else {
+		if m[1] != strings.ToLower(country) {
+			fail("ID %s does not start with the country code %s", n.ID, country)
+		}
+		if want := nhriID(country, n.Acronym, n.Name); n.ID != want {
+			fail("ID %s is not the import's ID %s", n.ID, want)
+		}
+	}
+
+	// Citations: the chart, its date, the row's region heading and the row.
+	document := source + ", as of " + asOfText
+	var row []kg.Citation
+	for _, c := range n.Citations {
+		if c.Document == document {
+			row = append(row, c)
+		}
+	}
+	if len(row) == 0 {
+		fail("no citation of %q (source, as of asOf)", document)
+	}
+	for _, c := range n.Citations {
+		m := chartDocRE.FindStringSubmatch(c.Document)
+		switch {
+		case m == nil:
+			fail("citation document %q is not \"<chart title> (<https URL>), as of YYYY-MM-DD\"", c.Document)
+		case !officialChartHost(m[2]):
+			fail("citation document %q is not on an official site (%s)", c.Document, strings.Join(chartHosts, ", "))
+		}
+		q := normalize(c.Quote)
+		if q == "" || len(q) > maxQuoteLen {
+			fail("citation quote %q is empty or longer than %d characters", c.Quote, maxQuoteLen)
+		}
+	}
+	for _, c := range row {
+		if letters(c.Section) == "" || !strings.Contains(letters(c.Section), letters(region)) {
+			fail("citation section %q is not the chart's heading of region %s", c.Section, region)
+		}
+		if ok && !strings.Contains(c.Quote, strconv.FormatInt(year, 10)) {
+			fail("the row %q does not give the year %d", c.Quote, year)
+		}
+		if !strings.Contains(c.Quote, n.Name) {
+			fail("the row %q does not give the name %q", c.Quote, n.Name)
+		}
+	}
+	if n.Acronym != "" && !slices.ContainsFunc(n.Citations, func(c kg.Citation) bool { return strings.Contains(c.Quote, n.Acronym) }) {
+		fail("no quote gives the acronym %q", n.Acronym)
+	}
+
+	// Relationships.
+	located := g.targets(n.ID, kg.RelLocatedIn)
+	if want := "country:" + strings.ToLower(country); !slices.Equal(located, []string{want}) {
+		fail("LOCATED_IN %v, want [%s]", located, want)
+	} else if c, ok := g.nodes[want]; !ok || c.Props.String("code") != country {
+		fail("LOCATED_IN %s, whose code is not %s", want, country)
+	}
+	for _, e := range g.out[n.ID] {
+		switch e.Type {
+		case kg.RelLocatedIn:
+			if !slices.ContainsFunc(e.Citations, func(c kg.Citation) bool { return c.Document == document }) {
+				fail("LOCATED_IN is not cited to the chart's row")
+			}
+		case kg.RelMemberOf:
+			if !slices.Contains(regionalNetworks, e.To) {
+				fail("MEMBER_OF %s is not a regional network", e.To)
+			}
+			// The chart's regional grouping is not network membership: the
+			// network's own list must say so.
+			if !slices.ContainsFunc(e.Citations, func(c kg.Citation) bool {
+				return c.Document != document && sourceURLRE.MatchString(c.Document) && asOfRE.MatchString(c.Document)
+			}) {
+				fail("MEMBER_OF %s is not cited to an official list of the network's members", e.To)
+			}
+		default:
+			fail("%s → %s: an NHRI of the chart has only LOCATED_IN and MEMBER_OF relationships", e.Type, e.To)
+		}
+	}
+	return bad
+}
+
+func TestNHRIDirectory(t *testing.T) {
+	g := loadGraph(t)
+	today := time.Now().Add(24 * time.Hour)
+	count := map[string]int{}
+	charts := map[string]int{}
+	for _, n := range g.byKind[kg.KindNHRI] {
+		if !fromChart(n) {
+			// The GAP's own NHRIs: cited to the GAP, nothing from the chart.
+			for _, c := range n.Citations {
+				assert.Equal(t, GAP, c.Document, n.ID)
+			}
+			continue
+		}
+		for _, problem := range checkChartNHRI(g, n, today) {
+			t.Errorf("%s: %s", n.ID, problem)
+		}
+		count[n.Props.String(directory.PropRegion)+" "+n.Props.String(directory.PropStatus)]++
+		charts[n.Props.String(directory.PropSource)+", as of "+n.Props.String(directory.PropAsOf)]++
+	}
+	for k, v := range count {
+		t.Logf("%-16s %3d", k, v)
+	}
+	for k, v := range charts {
+		t.Logf("%3d NHRIs from %s", v, k)
+	}
+	if len(count) == 0 {
+		t.Log("the seed holds no NHRI from GANHRI's chart (data/README.md, \"NHRI directory\")")
+	}
+}
+
+// goodChartNHRI is a made-up row that follows every rule; the cases below
+// break one rule each. Its facts are fiction: it never enters the seed.
+func goodChartNHRI() (*graph, kg.Node) {
+	doc := "Chart of the status of national institutions accredited by GANHRI (https://www.ohchr.org/chart.pdf), as of 2024-01-01"
+	cite := []kg.Citation{{Document: doc, Section: "ASIA-PACIFIC", Quote: "Exampleland | Example Human Rights Commission (EHRC) | A | 2023"}}
+	n := kg.Node{ID: "nhri:ex-ehrc", Kind: kg.KindNHRI, Name: "Example Human Rights Commission", Acronym: "EHRC",
+		Props: kg.Props{"country": "EX", "region": "Asia-Pacific", "accreditationStatus": "A", "accreditationYear": int64(2023),
+			"asOf": "2024-01-01", "source": "Chart of the status of national institutions accredited by GANHRI (https://www.ohchr.org/chart.pdf)"},
+		Citations: cite}
+	country := kg.Node{ID: "country:ex", Kind: kg.KindCountry, Name: "Exampleland", Props: kg.Props{"code": "EX", "region": "Asia-Pacific"}}
+	g := &graph{nodes: map[string]kg.Node{n.ID: n, country.ID: country}, out: map[string][]kg.Edge{
+		n.ID: {{Type: kg.RelLocatedIn, From: n.ID, To: country.ID, Citations: cite}},
+	}}
+	return g, n
+}
+
+func TestChartNHRIChecks(t *testing.T) {
+	today := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	g, n := goodChartNHRI()
+	require.Empty(t, checkChartNHRI(g, n, today), "the well-formed row")
+
+	cases := []struct {
+		name  string
+		edit  func(g *graph, n *kg.Node)
+		wants string
+	}{
+		{"no status", func(_ *graph, n *kg.Node) { delete(n.Props, "accreditationStatus") }, "no accreditationStatus"},
+		{"status C", func(_ *graph, n *kg.Node) { n.Props["accreditationStatus"] = "C" }, "neither A nor B"},
+		{"no year", func(_ *graph, n *kg.Node) { delete(n.Props, "accreditationYear") }, "no accreditationYear"},
+		{"year as text", func(_ *graph, n *kg.Node) { n.Props["accreditationYear"] = "2023" }, "not an integer"},
+		{"year after the chart", func(_ *graph, n *kg.Node) { n.Props["accreditationYear"] = int64(2025) }, "to the chart's year"},
+		{"no asOf", func(_ *graph, n *kg.Node) { delete(n.Props, "asOf") }, "no asOf"},
+		{"asOf in the future", func(_ *graph, n *kg.Node) { n.Props["asOf"] = "2027-01-01" }, "in the future"},
+		{"no source", func(_ *graph, n *kg.Node) { delete(n.Props, "source") }, "no source"},
+		{"no region", func(_ *graph, n *kg.Node) { delete(n.Props, "region") }, "no region"},
+		{"region not GANHRI's", func(_ *graph, n *kg.Node) { n.Props["region"] = "Asia" }, "is not one of"},
+		{"lowercase country", func(_ *graph, n *kg.Node) { n.Props["country"] = "ex" }, "uppercase"},
+		{"unsourced property", func(_ *graph, n *kg.Node) { n.Props["network"] = "APF" }, "not one the chart import writes"},
+		{"ID from the name, not the acronym", func(_ *graph, n *kg.Node) { n.ID = "nhri:ex-example-human-rights-commission" }, "not the import's ID"},
+		{"ID without the country", func(_ *graph, n *kg.Node) { n.ID = "nhri:ehrc" }, "not nhri:<iso2>-<slug>"},
+		{"acronym not in the row", func(_ *graph, n *kg.Node) { n.Acronym = "EXHRC" }, "acronym"},
+		{"name not in the row", func(_ *graph, n *kg.Node) { n.Name = "Example Commission" }, "does not give the name"},
+		{"citation to another date", func(_ *graph, n *kg.Node) {
+			n.Citations = []kg.Citation{{Document: strings.Replace(n.Citations[0].Document, "2024-01-01", "2023-01-01", 1),
+				Section: n.Citations[0].Section, Quote: n.Citations[0].Quote}}
+		}, "no citation of"},
+		{"citation off the official sites", func(_ *graph, n *kg.Node) {
+			n.Props["source"] = "Chart (https://example.org/chart.pdf)"
+			n.Citations = []kg.Citation{{Document: "Chart (https://example.org/chart.pdf), as of 2024-01-01", Section: "Asia-Pacific", Quote: n.Citations[0].Quote}}
+		}, "not on an official site"},
+		{"section of another region", func(_ *graph, n *kg.Node) { n.Citations[0].Section = "AFRICA" }, "heading of region"},
+		{"row without the year", func(_ *graph, n *kg.Node) { n.Citations[0].Quote = "Example Human Rights Commission (EHRC) | A" }, "does not give the year"},
+		{"no LOCATED_IN", func(g *graph, n *kg.Node) { g.out[n.ID] = nil }, "LOCATED_IN []"},
+		{"LOCATED_IN another country", func(g *graph, n *kg.Node) {
+			g.nodes["country:fr"] = kg.Node{ID: "country:fr", Kind: kg.KindCountry, Props: kg.Props{"code": "FR"}}
+			g.out[n.ID] = []kg.Edge{{Type: kg.RelLocatedIn, From: n.ID, To: "country:fr", Citations: n.Citations}}
+		}, "want [country:ex]"},
+		{"LOCATED_IN not cited to the row", func(g *graph, n *kg.Node) {
+			g.out[n.ID][0].Citations = []kg.Citation{{Document: GAP, Section: "x", Quote: "y"}}
+		}, "not cited to the chart's row"},
+		{"MEMBER_OF inferred from the chart's region", func(g *graph, n *kg.Node) {
+			g.out[n.ID] = append(g.out[n.ID], kg.Edge{Type: kg.RelMemberOf, From: n.ID, To: "network:apf", Citations: n.Citations})
+		}, "not cited to an official list"},
+		{"MEMBER_OF GANHRI", func(g *graph, n *kg.Node) {
+			g.out[n.ID] = append(g.out[n.ID], kg.Edge{Type: kg.RelMemberOf, From: n.ID, To: "network:ganhri", Citations: n.Citations})
+		}, "not a regional network"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g, n := goodChartNHRI()
+			n.Props = n.Props.Clone()
+			n.Citations = slices.Clone(n.Citations)
+			g.out[n.ID] = slices.Clone(g.out[n.ID])
+			c.edit(g, &n)
+			problems := checkChartNHRI(g, n, today)
+			assert.True(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, c.wants) }),
+				"want a problem containing %q, got %q", c.wants, problems)
+		})
+	}
+
+	t.Run("MEMBER_OF cited to the network's list", func(t *testing.T) {
+		g, n := goodChartNHRI()
+		list := []kg.Citation{{Document: "APF, Members (https://www.asiapacificforum.net/members/), as of 2024-01-01", Section: "Full members", Quote: "Example Human Rights Commission"}}
+		g.out[n.ID] = append(slices.Clone(g.out[n.ID]), kg.Edge{Type: kg.RelMemberOf, From: n.ID, To: "network:apf", Citations: list})
+		assert.Empty(t, checkChartNHRI(g, n, today))
+	})
+	t.Run("the GAP's own NHRI is not from the chart", func(t *testing.T) {
+		g := loadGraph(t)
+		require.Contains(t, g.nodes, "nhri:gt")
+		assert.False(t, fromChart(g.nodes["nhri:gt"]))
+		_, n := goodChartNHRI()
+		assert.True(t, fromChart(n))
+	})
+}
+
+// TestChartIDsMatchDirectoryImport imports, into a store holding the seed,
+// one CSV row for every NHRI of the chart in the seed and a few made-up
+// rows with hard names, and checks that the import gives the IDs this file
+// expects: the seed's NHRIs are updated, not duplicated.
+func TestChartIDsMatchDirectoryImport(t *testing.T) {
+	ctx := context.Background()
+	s, err := bolt.Open(t.TempDir())
+	require.NoError(t, err)
+	defer s.Close()
+	_, err = Apply(ctx, s)
+	require.NoError(t, err)
+
+	csvCell := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+	rows := []string{"region,country,institution,acronym,status,year"}
+	var want []string
+	seedIDs := 0
+	g := loadGraph(t)
+	asOf := "2024-01-01"
+	for _, n := range g.byKind[kg.KindNHRI] {
+		if !fromChart(n) {
+			continue
+		}
+		year, _ := n.Props.Int(directory.PropYear)
+		if a := n.Props.String(directory.PropAsOf); a > asOf {
+			asOf = a
+		}
+		rows = append(rows, strings.Join([]string{n.Props.String(directory.PropRegion), n.Props.String(directory.PropCountry),
+			csvCell(n.Name), csvCell(n.Acronym), n.Props.String(directory.PropStatus), strconv.FormatInt(year, 10)}, ","))
+		want = append(want, n.ID)
+		seedIDs++
+	}
+	// Made-up rows (fiction, never in the seed) with accents, punctuation,
+	// long names and no acronym, in countries of the seed.
+	madeUp := []struct{ region, country, name, acronym string }{
+		{"Europe", "FR", "Commission nationale consultative des droits de l'homme", "C.N.C.D.H."},
+		{"Americas", "CO", "Defensoría del Pueblo de la República de Colombia", ""},
+		{"Africa", "CI", "Conseil National des Droits de l’Homme de Côte d’Ivoire", ""},
+		{"Asia-Pacific", "NZ", "Te Kāhui Tika Tangata — Human Rights Commission", "  "},
+		{"Europe", "DE", "Deutsches Institut für Menschenrechte", "DIMR"},
+	}
+	for _, r := range madeUp {
+		rows = append(rows, strings.Join([]string{r.region, r.country, csvCell(r.name), csvCell(r.acronym), "B", "2020"}, ","))
+		want = append(want, nhriID(r.country, strings.TrimSpace(r.acronym), r.name))
+	}
+
+	before, err := s.Find(ctx, kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID, First: kg.MaxPageSize})
+	require.NoError(t, err)
+	rep, err := directory.Import(ctx, s, strings.NewReader(strings.Join(rows, "\n")),
+		"ID scheme test (https://www.ohchr.org/test)", kg.Date(asOf), "test")
+	require.NoError(t, err)
+	require.Empty(t, rep.Errors)
+	assert.Equal(t, want, rep.IDs, "the import's IDs are the ones the seed uses")
+	for _, id := range rep.IDs {
+		assert.Regexp(t, nhriIDRE, id)
+	}
+	after, err := s.Find(ctx, kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID, First: kg.MaxPageSize})
+	require.NoError(t, err)
+	assert.Len(t, after.Nodes, len(before.Nodes)+len(madeUp), "the seed's %d NHRIs of the chart are updated, not duplicated", seedIDs)
+}

@@ -1,0 +1,362 @@
+package seed
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"marrakechgraph/advisor"
+	"marrakechgraph/kg"
+)
+
+// The eligibility rules checked here are documented in data/README.md,
+// "Eligibility"; keep both in step.
+
+// eligibilitySourceHosts are the bodies' own sites that eligibility
+// citations name, added to the official sites a citation to a document other
+// than the GAP may name (TestOfficialSourceCitations).
+var eligibilitySourceHosts = []string{
+	"ohchr.org",           // OHCHR: the UN ASG on reprisals, the Special Rapporteur's pages, NIRMS
+	"srdefenders.org",     // the UN Special Rapporteur on human rights defenders' own website
+	"protectdefenders.eu", // ProtectDefenders.eu
+	"ganhri.org",          // GANHRI and its Sub-Committee on Accreditation
+}
+
+func init() { officialSourceHosts = append(officialSourceHosts, eligibilitySourceHosts...) }
+
+// eligibilityKeys are the channel properties the advisor reads.
+var eligibilityKeys = []string{
+	advisor.PropActsIn, advisor.PropServes, advisor.PropTriggers, advisor.PropRemedies,
+	advisor.PropRequiresConsent, advisor.PropHowToActivate, advisor.PropContactPage,
+}
+
+// eligibleChannels are the channels with eligibility data. A channel whose
+// facts could not be sourced has none, and stays out of activation plans
+// (README.md lists them and why).
+var eligibleChannels = []string{
+	"mechanism:achpr",
+	"mechanism:high-level-country-missions",
+	"mechanism:iachr",
+	"mechanism:nhri-hosting",
+	"mechanism:ohchr",
+	"mechanism:peer-nhri-public-support",
+	"mechanism:protectdefenders-eu",
+	"mechanism:un-asg-reprisals",
+	"mechanism:un-sr-hrds",
+	"network:ganhri",
+	"network:sca",
+}
+
+// channelDomains are each channel's own sites: its contactPage must be on one.
+var channelDomains = map[string][]string{
+	"mechanism:achpr":               {"au.int"},
+	"mechanism:iachr":               {"oas.org"},
+	"mechanism:ohchr":               {"ohchr.org"},
+	"mechanism:protectdefenders-eu": {"protectdefenders.eu"},
+	"mechanism:un-asg-reprisals":    {"ohchr.org"},
+	"mechanism:un-sr-hrds":          {"srdefenders.org", "ohchr.org"},
+	"network:ganhri":                {"ganhri.org"},
+	"network:sca":                   {"ganhri.org"},
+}
+
+// gapClaim says which eligibility facts a GAP citation of a channel
+// supports. A GAP citation's section is a heading path of the GAP, so it
+// cannot name the fact the way citations to the bodies' own pages do
+// ("Eligibility > <claims> > <heading>"); this table does it instead. Claims
+// use the same syntax as those sections.
+type gapClaim struct{ quote, claims string }
+
+var gapEligibility = map[string][]gapClaim{
+	"mechanism:un-asg-reprisals": {
+		{"Report threats and attacks against NHRIs, their members and staff both internally within the GANHRI network and within regional and UN mechanisms bodies and forums – including the UN ASG",
+			"serves: INSTITUTION, MEMBERS_OR_STAFF"},
+		{"Engage with the UN ASG mandate, in order to incorporate all existing forms of indirect cooperation between NHRIs and the UN system (that are not currently reflected in the scope of the mandate), hence strengthening their protection through this mandate",
+			"serves: INSTITUTION"},
+	},
+	"mechanism:protectdefenders-eu": {
+		{"Protect Defenders.eu – the EU HRD protection mechanism providing grants for urgent protection measures and enabling temporary relocation for HRDs at risk",
+			"triggers: URGENT_RISK; remedies: EMERGENCY_GRANT, RELOCATION"},
+	},
+	"mechanism:high-level-country-missions": {
+		{"Review GANHRI support and explore the further strengthening, including at an early stage (prevention), of high-level country missions",
+			"remedies: COUNTRY_MISSION"},
+		{"To support and protect NHRIs as human rights defenders (when under threat)",
+			"serves: INSTITUTION; triggers: ANY_THREAT"},
+	},
+	"mechanism:peer-nhri-public-support": {
+		{"cooperation among peer NHRIs through NHRI's public support – when relevant and possible – of the NHRI under threat",
+			"serves: INSTITUTION; triggers: ANY_THREAT; remedies: PEER_SUPPORT"},
+	},
+	"mechanism:nhri-hosting": {
+		{"NHRI hosting a NHRI member or staff under threat",
+			"serves: MEMBERS_OR_STAFF; triggers: ANY_THREAT; remedies: PEER_SUPPORT"},
+	},
+	"network:sca": {
+		{"Reinforcing the global mechanism to protect NHRIs' independence, effectiveness and staff and members, including through continued strengthening of the accreditation process",
+			"triggers: THREAT_TO_INDEPENDENCE"},
+	},
+}
+
+// threatRaises is Marrakech Graph's own classification of threat types into
+// advisor triggers (README.md, "Eligibility", the table of raises). It is a
+// rule, not a sourced fact; this copy guards the data against drift.
+var threatRaises = map[string][]string{
+	"threat-type:budget-cuts":                        {"FUNDING_NEED", "THREAT_TO_INDEPENDENCE"},
+	"threat-type:legal-restrictions-on-independence": {"THREAT_TO_INDEPENDENCE", "THREAT_TO_LEGAL_BASIS"},
+	"threat-type:arbitrary-arrest-detention":         {"URGENT_RISK"},
+	"threat-type:murders":                            {"URGENT_RISK"},
+	"threat-type:financial-restrictions":             {"FUNDING_NEED"},
+}
+
+// coverable are the organisations and treaty whose member States or States
+// parties the seed records (memberships.yaml): a COVERS edge leads to one.
+var coverable = []string{"mechanism:coe", "mechanism:osce", "mechanism:oas", "mechanism:eu", "instrument:african-charter"}
+
+const eligibilityPrefix = "Eligibility > "
+
+// claims is what citations say a channel's eligibility is: for each fact,
+// the values named ("" when the fact is named without a value).
+type claims map[string]map[string]bool
+
+var claimFactRE = regexp.MustCompile(`^[a-zA-Z]+$`)
+
+// parseClaims reads "fact; fact: V1, V2; ..." into c.
+func parseClaims(s string, c claims) error {
+	for _, item := range strings.Split(s, ";") {
+		fact, values, hasValues := strings.Cut(strings.TrimSpace(item), ":")
+		fact = strings.TrimSpace(fact)
+		if !claimFactRE.MatchString(fact) {
+			return fmt.Errorf("claim %q: %q is not a fact name", s, fact)
+		}
+		if c[fact] == nil {
+			c[fact] = map[string]bool{}
+		}
+		if !hasValues {
+			c[fact][""] = true
+			continue
+		}
+		for _, v := range strings.Split(values, ",") {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				return fmt.Errorf("claim %q: empty value for %s", s, fact)
+			}
+			c[fact][v] = true
+		}
+	}
+	return nil
+}
+
+func hasEligibility(n kg.Node) bool {
+	for _, k := range eligibilityKeys {
+		if _, ok := n.Props[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func knownTrigger(t string) bool { _, ok := advisor.Triggers[advisor.Trigger(t)]; return ok }
+
+func TestEligibilityProps(t *testing.T) {
+	g := loadGraph(t)
+	var got []string
+	for _, n := range g.ds.Nodes {
+		if _, ok := n.Props[advisor.PropRaises]; ok {
+			assert.Equal(t, kg.KindThreatType, n.Kind, "%s: only threat types raise triggers", n.ID)
+		}
+		if !hasEligibility(n) {
+			continue
+		}
+		got = append(got, n.ID)
+		assert.Contains(t, kg.ChannelKinds(), n.Kind, "%s: only channels (Mechanism, Network) have eligibility", n.ID)
+
+		// The minimum: where, whom, what triggers it.
+		actsIn := n.Props.String(advisor.PropActsIn)
+		assert.Contains(t, []string{advisor.ActsGlobal, advisor.ActsCovered}, actsIn, "%s actsIn", n.ID)
+		serves := n.Props.Strings(advisor.PropServes)
+		triggers := n.Props.Strings(advisor.PropTriggers)
+		assert.NotEmpty(t, serves, "%s: eligibility needs serves", n.ID)
+		assert.NotEmpty(t, triggers, "%s: eligibility needs triggers", n.ID)
+
+		// Only known values, each once, in order.
+		checkList := func(key string, known func(string) bool) {
+			vs := n.Props.Strings(key)
+			if _, present := n.Props[key]; present {
+				assert.NotEmpty(t, vs, "%s: %s is empty or not a list of strings", n.ID, key)
+			}
+			for _, v := range vs {
+				assert.True(t, known(v), "%s: %s %q is not one the advisor knows", n.ID, key, v)
+			}
+			assert.True(t, slices.IsSorted(vs), "%s: %s in alphabetical order: %v", n.ID, key, vs)
+			assert.Len(t, slices.Compact(slices.Clone(vs)), len(vs), "%s: %s has duplicates", n.ID, key)
+		}
+		checkList(advisor.PropServes, func(v string) bool {
+			return slices.Contains([]string{advisor.ServesInstitution, advisor.ServesMembersOrStaff, advisor.ServesCSO}, v)
+		})
+		checkList(advisor.PropTriggers, knownTrigger)
+		checkList(advisor.PropRemedies, func(v string) bool { _, ok := advisor.Remedies[v]; return ok })
+
+		// Consent is recorded only when the body's page says it; when it is,
+		// it is a boolean.
+		if v, present := n.Props[advisor.PropRequiresConsent]; present {
+			_, ok := v.(bool)
+			assert.True(t, ok, "%s: requiresConsent is not a boolean: %v", n.ID, v)
+		}
+		if v, present := n.Props[advisor.PropHowToActivate]; present {
+			s, _ := v.(string)
+			assert.NotEmpty(t, strings.TrimSpace(s), "%s: howToActivate is empty", n.ID)
+		}
+
+		// The contact page: https, on the body's own site, and a page the
+		// citations were read from.
+		if page := n.Props.String(advisor.PropContactPage); page != "" {
+			u, err := url.Parse(page)
+			if assert.NoError(t, err, "%s contactPage", n.ID) {
+				assert.Equal(t, "https", u.Scheme, "%s: contactPage is not https", n.ID)
+				domains, ok := channelDomains[n.ID]
+				if assert.True(t, ok, "%s: no own domains recorded in channelDomains", n.ID) {
+					assert.True(t, slices.ContainsFunc(domains, func(d string) bool {
+						return u.Host == d || strings.HasSuffix(u.Host, "."+d)
+					}), "%s: contactPage %s is not on the body's own site %v", n.ID, page, domains)
+				}
+			}
+			assert.True(t, slices.ContainsFunc(n.Citations, func(c kg.Citation) bool {
+				return strings.Contains(c.Document, "("+page+")")
+			}), "%s: contactPage %s is not the page of any of its citations", n.ID, page)
+		}
+	}
+	sort.Strings(got)
+	assert.Equal(t, eligibleChannels, got, "channels with eligibility data (README.md, \"Eligibility\")")
+}
+
+func TestEligibilityCovers(t *testing.T) {
+	g := loadGraph(t)
+	for _, e := range g.ds.Edges {
+		if e.Type != kg.RelCovers {
+			continue
+		}
+		assert.Equal(t, advisor.ActsCovered, g.nodes[e.From].Props.String(advisor.PropActsIn),
+			"%s: only a channel that acts in COVERED organisations covers one", e.Key())
+		assert.Contains(t, coverable, e.To, "%s: covers an organisation whose members are not recorded", e.Key())
+		assert.True(t, slices.ContainsFunc(e.Citations, func(c kg.Citation) bool {
+			return c.Document != GAP && strings.HasPrefix(c.Section, eligibilityPrefix+"covers > ")
+		}), "%s: no citation with section \"Eligibility > covers > ...\"", e.Key())
+	}
+	for _, id := range eligibleChannels {
+		covers := g.targets(id, kg.RelCovers)
+		switch g.nodes[id].Props.String(advisor.PropActsIn) {
+		case advisor.ActsCovered:
+			assert.NotEmpty(t, covers, "%s acts in COVERED organisations but covers none", id)
+		case advisor.ActsGlobal:
+			assert.Empty(t, covers, "%s acts everywhere and covers nothing", id)
+		}
+	}
+	// The cases the advisor depends on.
+	assert.Equal(t, []string{"mechanism:oas"}, g.targets("mechanism:iachr", kg.RelCovers))
+	assert.Equal(t, []string{"instrument:african-charter"}, g.targets("mechanism:achpr", kg.RelCovers))
+}
+
+// Every eligibility fact, and every value of it, is named by a citation of
+// the channel: by its section ("Eligibility > <claims> > <heading>") for a
+// body's own page, or by gapEligibility for a GAP passage. And no citation
+// claims a fact or value the channel does not have.
+func TestEligibilityCitations(t *testing.T) {
+	g := loadGraph(t)
+	for id := range gapEligibility {
+		assert.Contains(t, eligibleChannels, id, "gapEligibility names %s, which has no eligibility", id)
+	}
+	for _, n := range g.ds.Nodes {
+		c := claims{}
+		for _, cit := range n.Citations {
+			if !strings.HasPrefix(cit.Section, eligibilityPrefix) {
+				continue
+			}
+			assert.NotEqual(t, GAP, cit.Document, "%s: a GAP citation's section is a GAP heading path", n.ID)
+			parts := strings.SplitN(cit.Section, " > ", 3)
+			if !assert.Len(t, parts, 3, "%s: section %q is not \"Eligibility > <claims> > <heading>\"", n.ID, cit.Section) {
+				continue
+			}
+			assert.NoError(t, parseClaims(parts[1], c), "%s: section %q", n.ID, cit.Section)
+		}
+		for _, gc := range gapEligibility[n.ID] {
+			assert.True(t, slices.ContainsFunc(n.Citations, func(cit kg.Citation) bool {
+				return cit.Document == GAP && cit.Quote == gc.quote
+			}), "%s: gapEligibility quote %q is not a GAP citation of the node", n.ID, gc.quote)
+			assert.NoError(t, parseClaims(gc.claims, c), "%s: gapEligibility", n.ID)
+		}
+		if !hasEligibility(n) {
+			assert.Empty(t, c, "%s: eligibility citations without eligibility data", n.ID)
+			continue
+		}
+
+		// What the data says, in the claims' terms.
+		want := claims{}
+		for _, k := range eligibilityKeys {
+			v, present := n.Props[k]
+			if !present {
+				continue
+			}
+			want[k] = map[string]bool{}
+			switch k {
+			case advisor.PropActsIn:
+				want[k][n.Props.String(k)] = true
+			case advisor.PropServes, advisor.PropTriggers, advisor.PropRemedies:
+				for _, s := range n.Props.Strings(k) {
+					want[k][s] = true
+				}
+			case advisor.PropRequiresConsent:
+				b, _ := v.(bool)
+				want[k][map[bool]string{true: "true", false: "false"}[b]] = true
+			default:
+				want[k][""] = true
+			}
+		}
+		for fact, values := range want {
+			for v := range values {
+				if v == "" {
+					assert.True(t, c[fact][""] || len(c[fact]) > 0, "%s: no citation names %s", n.ID, fact)
+				} else {
+					assert.True(t, c[fact][v], "%s: no citation names %s %s", n.ID, fact, v)
+				}
+			}
+		}
+		for fact, values := range c {
+			if !assert.Contains(t, want, fact, "%s: a citation names %s, which the node does not have", n.ID, fact) {
+				continue
+			}
+			for v := range values {
+				if v != "" {
+					assert.True(t, want[fact][v], "%s: a citation names %s %s, which the node does not have", n.ID, fact, v)
+				}
+			}
+		}
+	}
+}
+
+func TestThreatTypeRaises(t *testing.T) {
+	g := loadGraph(t)
+	got := map[string][]string{}
+	for _, n := range g.byKind[kg.KindThreatType] {
+		if _, present := n.Props[advisor.PropRaises]; !present {
+			continue
+		}
+		rs := n.Props.Strings(advisor.PropRaises)
+		assert.NotEmpty(t, rs, "%s: raises is empty or not a list of strings", n.ID)
+		for _, r := range rs {
+			assert.True(t, knownTrigger(r), "%s raises %q, which the advisor does not know", n.ID, r)
+		}
+		got[n.ID] = rs
+		// The classification is the project's rule: the threat keeps its
+		// GAP citations, and no other.
+		for _, c := range n.Citations {
+			assert.Equal(t, GAP, c.Document, "%s: a threat type is cited to the GAP only", n.ID)
+		}
+	}
+	assert.Equal(t, threatRaises, got, "raises, as in the README's table")
+}
