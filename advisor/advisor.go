@@ -76,8 +76,14 @@ const (
 
 // Where a channel acts.
 const (
-	ActsGlobal  = "GLOBAL"
+	// ActsGlobal: in every country.
+	ActsGlobal = "GLOBAL"
+	// ActsCovered: in the member States or States parties of the
+	// organisations and treaties it COVERS.
 	ActsCovered = "COVERED"
+	// ActsMembers: in its own member States (an organisation such as the
+	// Council of Europe), or for its own member NHRIs (a network).
+	ActsMembers = "MEMBERS"
 )
 
 // Remedies a channel can offer, with the words reasons use for them.
@@ -115,10 +121,13 @@ type Channel struct {
 	CoverCitations []kg.Citation
 }
 
-// Membership is a country's membership of an organisation or treaty.
+// Membership is a country's membership of an organisation or treaty, or
+// the NHRI's membership of a network.
 type Membership struct {
 	Of        *kg.Node
 	Citations []kg.Citation
+	// ByNHRI is set when the NHRI, not its country, is the member.
+	ByNHRI bool
 }
 
 // Input is everything Advise needs.
@@ -129,9 +138,9 @@ type Input struct {
 	Threats     []*kg.Node
 	Channels    []Channel
 	Situation   Situation
-	// Recorded counts, for each organisation or treaty a channel covers,
-	// the member States or States parties the data records: with none, a
-	// channel's reach cannot be judged.
+	// Recorded counts, for each organisation or treaty a channel covers
+	// (and each channel that acts for its own members), the members the
+	// data records: with none, a channel's reach cannot be judged.
 	Recorded map[string]int
 }
 
@@ -306,6 +315,24 @@ func assess(in Input, ch Channel, member map[string]Membership, active []Trigger
 		}
 		rec.Citations = append(rec.Citations, ch.CoverCitations...)
 		rec.Reasons = append(rec.Reasons, fmt.Sprintf("Can act in %s, a member State or State party of %s.", country, names(of)))
+		rec.Score += weightRegionalMatch
+	case ActsMembers:
+		m, ok := member[n.ID]
+		if !ok {
+			if in.Recorded[n.ID] == 0 {
+				return exclude("Cannot be assessed: the members of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, country)
+			}
+			if in.NHRI != nil {
+				return exclude("Cannot act here: neither %s nor %s is a member of %s.", country, in.NHRI.Name, n.Name)
+			}
+			return exclude("Cannot act in %s: %s is not a member State of %s.", country, country, n.Name)
+		}
+		rec.Citations = append(rec.Citations, m.Citations...)
+		if in.NHRI != nil && m.ByNHRI {
+			rec.Reasons = append(rec.Reasons, fmt.Sprintf("Acts for its members; %s is one.", in.NHRI.Name))
+		} else {
+			rec.Reasons = append(rec.Reasons, fmt.Sprintf("Acts in its member States; %s is one.", country))
+		}
 		rec.Score += weightRegionalMatch
 	default:
 		return exclude("Its reach %q is not one the advisor knows.", actsIn)

@@ -53,6 +53,12 @@ var (
 			[]string{inst, staff}, []string{"THREAT_TO_INDEPENDENCE", "ANY_THREAT"}, []string{"PUBLIC_STATEMENT", "COUNTRY_MISSION"}, false, coe),
 		channel("mechanism:osce", "OSCE/ODIHR", advisor.ActsCovered,
 			[]string{staff}, []string{"ANY_THREAT"}, []string{"ADVOCACY"}, false, osce),
+		// The Council of Europe itself, acting in its own member States.
+		channel("mechanism:coe-self", "Council of Europe", advisor.ActsMembers,
+			[]string{inst}, []string{"THREAT_TO_INDEPENDENCE"}, []string{"PUBLIC_STATEMENT"}, false),
+		// A regional network acting for its own member NHRIs.
+		channel("network:ennhri", "ENNHRI", advisor.ActsMembers,
+			[]string{inst, staff}, []string{"ANY_THREAT"}, []string{"PEER_SUPPORT"}, false),
 		channel("mechanism:protectdefenders-eu", "ProtectDefenders.eu", advisor.ActsGlobal,
 			[]string{staff}, []string{"URGENT_RISK"}, []string{"EMERGENCY_GRANT", "RELOCATION"}, true),
 		channel("mechanism:lifeline", "Lifeline Embattled CSO Assistance Fund", advisor.ActsGlobal,
@@ -72,7 +78,7 @@ var (
 		"smear": node("threat-type:smear-campaigns", kg.KindThreatType, "Smear campaigns", nil),
 	}
 	// Every organisation has members recorded, except where a test says.
-	recorded = map[string]int{coe.ID: 46, osce.ID: 57, oas.ID: 34, eu.ID: 27, charter.ID: 54}
+	recorded = map[string]int{coe.ID: 46, osce.ID: 57, oas.ID: 34, eu.ID: 27, charter.ID: 54, "mechanism:coe-self": 46, "network:ennhri": 40}
 )
 
 func country(code, name string, of ...*kg.Node) (*kg.Node, []advisor.Membership) {
@@ -283,4 +289,38 @@ func TestAdviseExplains(t *testing.T) {
 func TestAdviseNeedsAPlace(t *testing.T) {
 	_, err := advisor.Advise(advisor.Input{})
 	assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err))
+}
+
+// TestActsForMembers covers channels that act in their own member States or
+// for their own member NHRIs.
+func TestActsForMembers(t *testing.T) {
+	byID := map[string]advisor.Channel{}
+	for _, c := range catalogue {
+		byID[c.Node.ID] = c
+	}
+	self := byID["mechanism:coe-self"]
+	turkiye, ms := country("TR", "Türkiye", osce)
+	ms = append(ms, advisor.Membership{Of: self.Node, Citations: cite})
+	nhri := node("nhri:tr-hreit", kg.KindNHRI, "Human Rights and Equality Institution of Türkiye", nil)
+	ennhri := byID["network:ennhri"].Node
+	ms = append(ms, advisor.Membership{Of: ennhri, Citations: cite, ByNHRI: true})
+	plan, err := advisor.Advise(advisor.Input{Country: turkiye, NHRI: nhri, Memberships: ms, Channels: catalogue, Recorded: recorded,
+		Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []*kg.Node{threats["independence"]}})
+	require.NoError(t, err)
+	reasons := map[string]string{}
+	for _, r := range plan.Recommendations {
+		reasons[r.Channel.ID] = strings.Join(r.Reasons, " ")
+	}
+	assert.Contains(t, reasons["mechanism:coe-self"], "Acts in its member States; Türkiye is one.")
+	assert.Contains(t, reasons["network:ennhri"], "Acts for its members; Human Rights and Equality Institution of Türkiye is one.")
+
+	belarus, ms := country("BY", "Belarus", osce)
+	plan, err = advisor.Advise(advisor.Input{Country: belarus, Memberships: ms, Channels: catalogue, Recorded: recorded,
+		Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []*kg.Node{threats["independence"]}})
+	require.NoError(t, err)
+	excluded := map[string]string{}
+	for _, e := range plan.NotApplicable {
+		excluded[e.Channel.ID] = e.Reason
+	}
+	assert.Equal(t, "Cannot act in Belarus: Belarus is not a member State of Council of Europe.", excluded["mechanism:coe-self"])
 }

@@ -82,11 +82,20 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 	for _, nb := range member[0] {
 		in.Memberships = append(in.Memberships, Membership{Of: nb.Node, Citations: nb.Edge.Citations})
 	}
+	if in.NHRI != nil {
+		networks, err := s.Neighbors(ctx, []string{in.NHRI.ID}, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelMemberOf}})
+		if err != nil {
+			return in, err
+		}
+		for _, nb := range networks[0] {
+			in.Memberships = append(in.Memberships, Membership{Of: nb.Node, Citations: nb.Edge.Citations, ByNHRI: true})
+		}
+	}
 
 	var channels []*kg.Node
 	for _, k := range []kg.Kind{kg.KindMechanism, kg.KindNetwork} {
 		q := kg.FindQuery{Kind: k, OrderBy: kg.OrderByID, First: kg.MaxPageSize,
-			Props: []kg.PropFilter{{Key: PropActsIn, Values: []any{ActsGlobal, ActsCovered}}}}
+			Props: []kg.PropFilter{{Key: PropActsIn, Values: []any{ActsGlobal, ActsCovered, ActsMembers}}}}
 		for {
 			p, err := s.Find(ctx, q)
 			if err != nil {
@@ -123,10 +132,14 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 			}
 		}
 		in.Channels = append(in.Channels, ch)
+		if c.Props.String(PropActsIn) == ActsMembers && !seen[c.ID] {
+			seen[c.ID] = true
+			orgs = append(orgs, c.ID)
+		}
 	}
 	if len(orgs) > 0 {
 		members, err := s.Neighbors(ctx, orgs, kg.NeighborQuery{
-			Direction: kg.Incoming, Types: []kg.RelType{kg.RelMemberStateOf, kg.RelPartyTo}, Kinds: []kg.Kind{kg.KindCountry},
+			Direction: kg.Incoming, Types: []kg.RelType{kg.RelMemberStateOf, kg.RelPartyTo, kg.RelMemberOf},
 		})
 		if err != nil {
 			return in, err

@@ -3017,6 +3017,8 @@ enum Reach {
   GLOBAL
   "In the member States or States parties of the organisations and treaties it covers."
   COVERED
+  "In its own member States (an organisation), or for its own member NHRIs (a network)."
+  MEMBERS
 }
 
 "Whom a channel serves."

@@ -109,5 +109,9 @@ func TestEligibilityEnumsMatchTheAdvisor(t *testing.T) {
 	assert.ElementsMatch(t, triggers, gotTriggers)
 	assert.ElementsMatch(t, remedies, gotRemedies)
 	assert.ElementsMatch(t, []string{advisor.ServesInstitution, advisor.ServesMembersOrStaff, advisor.ServesCSO}, gotServes)
-	assert.ElementsMatch(t, []string{advisor.ActsGlobal, advisor.ActsCovered}, []string{string(model.ReachGlobal), string(model.ReachCovered)})
+	var reach []string
+	for _, v := range model.AllReach {
+		reach = append(reach, string(v))
+	}
+	assert.ElementsMatch(t, []string{advisor.ActsGlobal, advisor.ActsCovered, advisor.ActsMembers}, reach)
 }

@@ -2332,16 +2332,19 @@ const (
 	ReachGlobal Reach = "GLOBAL"
 	// In the member States or States parties of the organisations and treaties it covers.
 	ReachCovered Reach = "COVERED"
+	// In its own member States (an organisation), or for its own member NHRIs (a network).
+	ReachMembers Reach = "MEMBERS"
 )
 
 var AllReach = []Reach{
 	ReachGlobal,
 	ReachCovered,
+	ReachMembers,
 }
 
 func (e Reach) IsValid() bool {
 	switch e {
-	case ReachGlobal, ReachCovered:
+	case ReachGlobal, ReachCovered, ReachMembers:
 		return true
 	}
 	return false
