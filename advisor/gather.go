@@ -94,19 +94,12 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 
 	var channels []*kg.Node
 	for _, k := range []kg.Kind{kg.KindMechanism, kg.KindNetwork} {
-		q := kg.FindQuery{Kind: k, OrderBy: kg.OrderByID, First: kg.MaxPageSize,
-			Props: []kg.PropFilter{{Key: PropActsIn, Values: []any{ActsGlobal, ActsCovered, ActsMembers}}}}
-		for {
-			p, err := s.Find(ctx, q)
-			if err != nil {
-				return in, err
-			}
-			channels = append(channels, p.Nodes...)
-			if !p.HasNextPage {
-				break
-			}
-			q.After = p.Cursors[len(p.Cursors)-1]
+		found, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: k, OrderBy: kg.OrderByID,
+			Props: []kg.PropFilter{{Key: PropActsIn, Values: []any{ActsGlobal, ActsCovered, ActsMembers}}}})
+		if err != nil {
+			return in, err
 		}
+		channels = append(channels, found...)
 	}
 	if len(channels) == 0 {
 		return in, nil

@@ -150,21 +150,15 @@ func (k *Keys) Revoke(ctx context.Context, id, actor string) (KeyInfo, error) {
 
 // List returns every key, newest first, without secrets.
 func (k *Keys) List(ctx context.Context) ([]KeyInfo, error) {
-	q := kg.FindQuery{Kind: kg.KindAPIKey, OrderBy: propCreatedAt, Desc: true, First: kg.MaxPageSize}
-	var out []KeyInfo
-	for {
-		p, err := k.Store.Find(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range p.Nodes {
-			out = append(out, keyInfo(n))
-		}
-		if !p.HasNextPage {
-			return out, nil
-		}
-		q.After = p.Cursors[len(p.Cursors)-1]
+	nodes, err := kg.FindAll(ctx, k.Store, kg.FindQuery{Kind: kg.KindAPIKey, OrderBy: propCreatedAt, Desc: true})
+	if err != nil {
+		return nil, err
 	}
+	out := make([]KeyInfo, len(nodes))
+	for i, n := range nodes {
+		out[i] = keyInfo(n)
+	}
+	return out, nil
 }
 
 func keyInfo(n *kg.Node) KeyInfo {

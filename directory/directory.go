@@ -252,22 +252,16 @@ func readCSV(r io.Reader) ([][]string, map[string]int, error) {
 type countries map[string]*kg.Node
 
 func countryIndex(ctx context.Context, s kg.Store) (countries, error) {
-	idx := countries{}
-	q := kg.FindQuery{Kind: kg.KindCountry, OrderBy: kg.OrderByID, First: kg.MaxPageSize}
-	for {
-		p, err := s.Find(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range p.Nodes {
-			idx[strings.ToUpper(n.Props.String("code"))] = n
-			idx[fold(n.Name)] = n
-		}
-		if !p.HasNextPage {
-			return idx, nil
-		}
-		q.After = p.Cursors[len(p.Cursors)-1]
+	nodes, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: kg.KindCountry, OrderBy: kg.OrderByID})
+	if err != nil {
+		return nil, err
 	}
+	idx := countries{}
+	for _, n := range nodes {
+		idx[strings.ToUpper(n.Props.String("code"))] = n
+		idx[fold(n.Name)] = n
+	}
+	return idx, nil
 }
 
 func fold(s string) string { return "name:" + slug(s) }

@@ -212,3 +212,21 @@ type Stats struct {
 	Nodes map[Kind]int
 	Edges map[RelType]int
 }
+
+// FindAll returns every node a query matches, walking its pages of
+// MaxPageSize; q.First and q.After are ignored.
+func FindAll(ctx context.Context, s Store, q FindQuery) ([]*Node, error) {
+	q.First, q.After = MaxPageSize, ""
+	var out []*Node
+	for {
+		p, err := s.Find(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Nodes...)
+		if !p.HasNextPage || len(p.Cursors) == 0 {
+			return out, nil
+		}
+		q.After = p.Cursors[len(p.Cursors)-1]
+	}
+}

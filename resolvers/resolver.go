@@ -112,26 +112,9 @@ func (r *Resolver) relationships(ctx context.Context, id string, direction *mode
 	return out, nil
 }
 
-// findAll returns every node a query matches, walking its pages.
-func (r *Resolver) findAll(ctx context.Context, q kg.FindQuery) ([]*kg.Node, error) {
-	q.First = kg.MaxPageSize
-	var out []*kg.Node
-	for {
-		p, err := r.Store.Find(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p.Nodes...)
-		if !p.HasNextPage || len(p.Cursors) == 0 {
-			return out, nil
-		}
-		q.After = p.Cursors[len(p.Cursors)-1]
-	}
-}
-
 // listOf returns all nodes of a kind, in an order, with optional filters.
 func (r *Resolver) listOf(ctx context.Context, kind kg.Kind, orderBy string, filters ...kg.PropFilter) ([]*kg.Node, error) {
-	return r.findAll(ctx, kg.FindQuery{Kind: kind, OrderBy: orderBy, Props: filters})
+	return kg.FindAll(ctx, r.Store, kg.FindQuery{Kind: kind, OrderBy: orderBy, Props: filters})
 }
 
 // checkRef verifies that an ID given as a filter names an entity of a kind.

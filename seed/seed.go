@@ -267,27 +267,21 @@ func staleSeedData(ctx context.Context, s kg.Store, ds *Dataset) ([]string, []kg
 	var staleNodes []string
 	for _, k := range kg.Kinds() {
 		q := kg.FindQuery{Kind: k.Kind, OrderBy: kg.OrderByID, First: kg.MaxPageSize}
-		for {
-			p, err := s.Find(ctx, q)
+		nodes, err := kg.FindAll(ctx, s, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, n := range nodes {
+			if inSeed[n.ID] {
+				continue
+			}
+			h, err := history(n.ID)
 			if err != nil {
 				return nil, nil, err
 			}
-			for _, n := range p.Nodes {
-				if inSeed[n.ID] {
-					continue
-				}
-				h, err := history(n.ID)
-				if err != nil {
-					return nil, nil, err
-				}
-				if onlySeed(h, nil) {
-					staleNodes = append(staleNodes, n.ID)
-				}
+			if onlySeed(h, nil) {
+				staleNodes = append(staleNodes, n.ID)
 			}
-			if !p.HasNextPage {
-				break
-			}
-			q.After = p.Cursors[len(p.Cursors)-1]
 		}
 	}
 

@@ -27,14 +27,14 @@ func (l *Log) Query(ctx context.Context, f Filter, first int, after string) (kg.
 		q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelConcerns}, Direction: kg.Outgoing, IDs: []string{f.NHRI}})
 	}
 	if f.Country != "" || f.Region != "" {
-		nq := kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID, First: kg.MaxPageSize}
+		nq := kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID}
 		if f.Country != "" {
 			nq.Props = append(nq.Props, kg.PropFilter{Key: "country", Values: []any{strings.ToUpper(f.Country)}})
 		}
 		if f.Region != "" {
 			nq.Props = append(nq.Props, kg.PropFilter{Key: "region", Values: []any{f.Region}})
 		}
-		nhris, err := findAll(ctx, l.Store, nq)
+		nhris, err := kg.FindAll(ctx, l.Store, nq)
 		if err != nil {
 			return q, err
 		}
@@ -57,21 +57,6 @@ func (l *Log) Query(ctx context.Context, f Filter, first int, after string) (kg.
 		q.Props = append(q.Props, kg.PropFilter{Key: PropReprisal, Values: []any{*f.ReprisalForUNCooperation}})
 	}
 	return q, q.Validate()
-}
-
-func findAll(ctx context.Context, s kg.Store, q kg.FindQuery) ([]*kg.Node, error) {
-	var out []*kg.Node
-	for {
-		p, err := s.Find(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p.Nodes...)
-		if !p.HasNextPage {
-			return out, nil
-		}
-		q.After = p.Cursors[len(p.Cursors)-1]
-	}
 }
 
 // Dimension is what statistics are grouped by.
@@ -104,7 +89,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error)
 		}
 		by[d] = true
 	}
-	incidents, err := findAll(ctx, l.Store, kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: kg.OrderByID, First: kg.MaxPageSize})
+	incidents, err := kg.FindAll(ctx, l.Store, kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: kg.OrderByID})
 	if err != nil {
 		return nil, err
 	}
