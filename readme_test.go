@@ -19,11 +19,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/auth"
-	"marrakechgraph/bolt"
+	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/graphiql"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
-	"marrakechgraph/seed"
 )
 
 var graphqlBlock = regexp.MustCompile("(?s)```graphql\n(.*?)```")
@@ -40,11 +39,7 @@ func TestReadmeExamplesRun(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, len(examples), 4, "the README shows example queries")
 
-	s, err := bolt.Open(t.TempDir())
-	require.NoError(t, err)
-	defer s.Close()
-	_, err = seed.Apply(context.Background(), s)
-	require.NoError(t, err)
+	s := bolttest.Seeded(t)
 	// The examples run with an admin key: some need more than the public role.
 	_, token, err := (&auth.Keys{Store: s}).Create(context.Background(), auth.RoleAdmin, "readme", "test")
 	require.NoError(t, err)

@@ -9,23 +9,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt"
+	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/directory"
 	"marrakechgraph/kg"
-	"marrakechgraph/seed"
 )
 
 const chart = "GANHRI, Chart of the status of national institutions accredited by GANHRI"
 
-func seeded(t *testing.T) kg.Store {
-	t.Helper()
-	s, err := bolt.Open(t.TempDir())
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
-	_, err = seed.Apply(context.Background(), s)
-	require.NoError(t, err)
-	return s
-}
+func seeded(t *testing.T) kg.Store { return bolttest.Seeded(t) }
 
 func TestImport(t *testing.T) {
 	ctx := context.Background()

@@ -1,28 +1,20 @@
 package httpapi_test
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
-	"marrakechgraph/bolt"
+	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/httpapi"
-	"marrakechgraph/seed"
 )
 
 // benchmarkQuery measures one GraphQL operation through the whole HTTP
 // handler (transport, query cache, loaders, embedded store).
 func benchmarkQuery(b *testing.B, query string) {
-	s, err := bolt.Open(b.TempDir())
-	require.NoError(b, err)
-	b.Cleanup(func() { s.Close() })
-	_, err = seed.Apply(context.Background(), s)
-	require.NoError(b, err)
+	s := bolttest.Seeded(b)
 	h := httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)})
 	body := `{"query":` + jsonString(query) + `}`
 	b.ReportAllocs()

@@ -17,10 +17,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt"
+	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
-	"marrakechgraph/seed"
 )
 
 // pingStore lets a test make the store unreachable.
@@ -38,12 +37,7 @@ func (p *pingStore) Ping(ctx context.Context) error {
 
 func newServer(t *testing.T, origins ...string) (*httptest.Server, *pingStore) {
 	t.Helper()
-	s, err := bolt.Open(t.TempDir())
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
-	_, err = seed.Apply(context.Background(), s)
-	require.NoError(t, err)
-	ps := &pingStore{Store: s}
+	ps := &pingStore{Store: bolttest.Seeded(t)}
 	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "root page") })
 	srv := httptest.NewServer(httpapi.New(httpapi.Options{
 		Store: ps, Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins, Root: root, ComplexityLimit: 200,

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt"
+	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
 	"marrakechgraph/seed"
@@ -58,15 +58,7 @@ func (c *countingStore) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Nod
 }
 
 // seeded opens an embedded store in a temporary folder with the seed loaded.
-func seeded(t *testing.T) kg.Store {
-	t.Helper()
-	s, err := bolt.Open(t.TempDir())
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
-	_, err = seed.Apply(context.Background(), s)
-	require.NoError(t, err)
-	return s
-}
+func seeded(t *testing.T) kg.Store { return bolttest.Seeded(t) }
 
 func newHandler(s kg.Store) http.Handler {
 	return httpapi.GraphQL(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)})
