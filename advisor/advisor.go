@@ -319,11 +319,16 @@ func assess(in Input, ch Channel, member map[string]Membership, active []Trigger
 	case ActsMembers:
 		m, ok := member[n.ID]
 		if !ok {
-			if in.Recorded[n.ID] == 0 {
-				return exclude("Cannot be assessed: the members of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, country)
-			}
-			if in.NHRI != nil {
-				return exclude("Cannot act here: neither %s nor %s is a member of %s.", country, in.NHRI.Name, n.Name)
+			network := n.Kind == kg.KindNetwork
+			switch {
+			case network && in.NHRI == nil:
+				return exclude("Acts only for its member NHRIs: name the NHRI to check whether it is one.")
+			case network && in.Recorded[n.ID] == 0:
+				return exclude("Cannot be assessed: the member NHRIs of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, in.NHRI.Name)
+			case network:
+				return exclude("Cannot act here: %s is not a member of %s.", in.NHRI.Name, n.Name)
+			case in.Recorded[n.ID] == 0:
+				return exclude("Cannot be assessed: the member States of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, country)
 			}
 			return exclude("Cannot act in %s: %s is not a member State of %s.", country, country, n.Name)
 		}

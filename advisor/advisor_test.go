@@ -26,6 +26,13 @@ var (
 	charter = node("instrument:african-charter", kg.KindInstrument, "African Charter on Human and Peoples' Rights", nil)
 )
 
+// network builds a network channel.
+func network(id, name, actsIn string, serves, triggers, remedies []string, consent bool) advisor.Channel {
+	c := channel(id, name, actsIn, serves, triggers, remedies, consent)
+	c.Node.Kind = kg.KindNetwork
+	return c
+}
+
 // channel builds a channel as the seed records one.
 func channel(id, name, actsIn string, serves, triggers, remedies []string, consent bool, covers ...*kg.Node) advisor.Channel {
 	return advisor.Channel{
@@ -57,7 +64,7 @@ var (
 		channel("mechanism:coe-self", "Council of Europe", advisor.ActsMembers,
 			[]string{inst}, []string{"THREAT_TO_INDEPENDENCE"}, []string{"PUBLIC_STATEMENT"}, false),
 		// A regional network acting for its own member NHRIs.
-		channel("network:ennhri", "ENNHRI", advisor.ActsMembers,
+		network("network:ennhri", "ENNHRI", advisor.ActsMembers,
 			[]string{inst, staff}, []string{"ANY_THREAT"}, []string{"PEER_SUPPORT"}, false),
 		channel("mechanism:protectdefenders-eu", "ProtectDefenders.eu", advisor.ActsGlobal,
 			[]string{staff}, []string{"URGENT_RISK"}, []string{"EMERGENCY_GRANT", "RELOCATION"}, true),
@@ -323,4 +330,5 @@ func TestActsForMembers(t *testing.T) {
 		excluded[e.Channel.ID] = e.Reason
 	}
 	assert.Equal(t, "Cannot act in Belarus: Belarus is not a member State of Council of Europe.", excluded["mechanism:coe-self"])
+	assert.Equal(t, "Acts only for its member NHRIs: name the NHRI to check whether it is one.", excluded["network:ennhri"])
 }

@@ -22,10 +22,13 @@ import (
 // citations name, added to the official sites a citation to a document other
 // than the GAP may name (TestOfficialSourceCitations).
 var eligibilitySourceHosts = []string{
-	"ohchr.org",           // OHCHR: the UN ASG on reprisals, the Special Rapporteur's pages, NIRMS
-	"srdefenders.org",     // the UN Special Rapporteur on human rights defenders' own website
-	"protectdefenders.eu", // ProtectDefenders.eu
-	"ganhri.org",          // GANHRI and its Sub-Committee on Accreditation
+	"ohchr.org",            // OHCHR: the UN ASG on reprisals, the Special Rapporteur's pages, NIRMS
+	"srdefenders.org",      // the UN Special Rapporteur on human rights defenders' own website
+	"protectdefenders.eu",  // ProtectDefenders.eu
+	"ganhri.org",           // GANHRI and its Sub-Committee on Accreditation
+	"ennhri.org",           // the European Network of NHRIs
+	"asiapacificforum.net", // the Asia Pacific Forum of NHRIs
+	"rindhca.org",          // the network of NHRIs of the Americas (RINDHCA)
 }
 
 func init() { officialSourceHosts = append(officialSourceHosts, eligibilitySourceHosts...) }
@@ -41,27 +44,37 @@ var eligibilityKeys = []string{
 // (README.md lists them and why).
 var eligibleChannels = []string{
 	"mechanism:achpr",
+	"mechanism:coe",
 	"mechanism:high-level-country-missions",
 	"mechanism:iachr",
 	"mechanism:nhri-hosting",
 	"mechanism:ohchr",
+	"mechanism:osce",
 	"mechanism:peer-nhri-public-support",
 	"mechanism:protectdefenders-eu",
 	"mechanism:un-asg-reprisals",
 	"mechanism:un-sr-hrds",
+	"network:apf",
+	"network:ennhri",
 	"network:ganhri",
+	"network:rindhca",
 	"network:sca",
 }
 
 // channelDomains are each channel's own sites: its contactPage must be on one.
 var channelDomains = map[string][]string{
 	"mechanism:achpr":               {"au.int"},
+	"mechanism:coe":                 {"coe.int"},
 	"mechanism:iachr":               {"oas.org"},
 	"mechanism:ohchr":               {"ohchr.org"},
+	"mechanism:osce":                {"osce.org"},
 	"mechanism:protectdefenders-eu": {"protectdefenders.eu"},
 	"mechanism:un-asg-reprisals":    {"ohchr.org"},
 	"mechanism:un-sr-hrds":          {"srdefenders.org", "ohchr.org"},
+	"network:apf":                   {"asiapacificforum.net"},
+	"network:ennhri":                {"ennhri.org"},
 	"network:ganhri":                {"ganhri.org"},
+	"network:rindhca":               {"rindhca.org"},
 	"network:sca":                   {"ganhri.org"},
 }
 
@@ -116,6 +129,9 @@ var threatRaises = map[string][]string{
 
 // coverable are the organisations and treaty whose member States or States
 // parties the seed records (memberships.yaml): a COVERS edge leads to one.
+// A channel that acts in MEMBERS covers nothing: it acts in its own member
+// States, when it is one of these organisations, or for its own member NHRIs,
+// when it is a network.
 var coverable = []string{"mechanism:coe", "mechanism:osce", "mechanism:oas", "mechanism:eu", "instrument:african-charter"}
 
 const eligibilityPrefix = "Eligibility > "
@@ -178,7 +194,7 @@ func TestEligibilityProps(t *testing.T) {
 
 		// The minimum: where, whom, what triggers it.
 		actsIn := n.Props.String(advisor.PropActsIn)
-		assert.Contains(t, []string{advisor.ActsGlobal, advisor.ActsCovered}, actsIn, "%s actsIn", n.ID)
+		assert.Contains(t, []string{advisor.ActsGlobal, advisor.ActsCovered, advisor.ActsMembers}, actsIn, "%s actsIn", n.ID)
 		serves := n.Props.Strings(advisor.PropServes)
 		triggers := n.Props.Strings(advisor.PropTriggers)
 		assert.NotEmpty(t, serves, "%s: eligibility needs serves", n.ID)
@@ -255,11 +271,29 @@ func TestEligibilityCovers(t *testing.T) {
 			assert.NotEmpty(t, covers, "%s acts in COVERED organisations but covers none", id)
 		case advisor.ActsGlobal:
 			assert.Empty(t, covers, "%s acts everywhere and covers nothing", id)
+		case advisor.ActsMembers:
+			assert.Empty(t, covers, "%s acts for its own members and covers nothing", id)
+			switch g.nodes[id].Kind {
+			case kg.KindMechanism:
+				assert.Contains(t, coverable, id, "%s acts in its member States, which the seed does not record", id)
+				assert.NotEmpty(t, g.sources(id, kg.RelMemberStateOf), "%s acts in its member States, and none is recorded", id)
+			case kg.KindNetwork:
+				// Its members are NHRIs; none may be recorded yet (README.md,
+				// "NHRI directory"), and the advisor then says it cannot judge.
+				for _, m := range g.sources(id, kg.RelMemberOf) {
+					assert.Equal(t, kg.KindNHRI, g.nodes[m].Kind, "%s: member %s is not an NHRI", id, m)
+				}
+			default:
+				assert.Fail(t, "only an organisation or a network acts for its own members", id)
+			}
 		}
 	}
 	// The cases the advisor depends on.
 	assert.Equal(t, []string{"mechanism:oas"}, g.targets("mechanism:iachr", kg.RelCovers))
 	assert.Equal(t, []string{"instrument:african-charter"}, g.targets("mechanism:achpr", kg.RelCovers))
+	for _, id := range []string{"mechanism:coe", "mechanism:osce", "network:apf", "network:ennhri", "network:rindhca"} {
+		assert.Equal(t, advisor.ActsMembers, g.nodes[id].Props.String(advisor.PropActsIn), "%s actsIn", id)
+	}
 }
 
 // Every eligibility fact, and every value of it, is named by a citation of
