@@ -444,6 +444,7 @@ type ComplexityRoot struct {
 	}
 
 	ThreatIncident struct {
+		ActivationPlan           func(childComplexity int, urgent *bool) int
 		ConsentToShare           func(childComplexity int) int
 		History                  func(childComplexity int) int
 		ID                       func(childComplexity int) int
@@ -624,6 +625,7 @@ type ThreatIncidentResolver interface {
 
 	Responses(ctx context.Context, obj *model.ThreatIncident) ([]*model.Response, error)
 	History(ctx context.Context, obj *model.ThreatIncident) ([]*model.AuditEntry, error)
+	ActivationPlan(ctx context.Context, obj *model.ThreatIncident, urgent *bool) (*model.ActivationPlan, error)
 }
 type ThreatTypeResolver interface {
 	Relationships(ctx context.Context, obj *model.ThreatType, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
@@ -2447,6 +2449,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Survey.RespondentsByRegion(childComplexity), true
 
+	case "ThreatIncident.activationPlan":
+		if e.ComplexityRoot.ThreatIncident.ActivationPlan == nil {
+			break
+		}
+
+		args, err := ec.field_ThreatIncident_activationPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ThreatIncident.ActivationPlan(childComplexity, args["urgent"].(*bool)), true
 	case "ThreatIncident.consentToShare":
 		if e.ComplexityRoot.ThreatIncident.ConsentToShare == nil {
 			break
@@ -3159,6 +3172,12 @@ type ThreatIncident implements Node {
   responses: [Response!]! @goField(forceResolver: true)
   "Every change to the incident and its links, oldest first: who, when, before and after."
   history: [AuditEntry!]! @goField(forceResolver: true)
+  """
+  A draft activation plan for this incident: its NHRI, threats, targets,
+  reprisal flag and consent, and whether the risk is urgent (not recorded on
+  the incident, so asked here; false by default).
+  """
+  activationPlan(urgent: Boolean = false): ActivationPlan! @goField(forceResolver: true)
 }
 
 "A support channel activated in response to an incident."
@@ -4984,6 +5003,8 @@ func (ec *executionContext) childFields_ThreatIncident(ctx context.Context, fiel
 		return ec.fieldContext_ThreatIncident_responses(ctx, field)
 	case "history":
 		return ec.fieldContext_ThreatIncident_history(ctx, field)
+	case "activationPlan":
+		return ec.fieldContext_ThreatIncident_activationPlan(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThreatIncident", field.Name)
 }
@@ -5883,6 +5904,20 @@ func (ec *executionContext) field_Survey_relationships_args(ctx context.Context,
 		return nil, err
 	}
 	args["types"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ThreatIncident_activationPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "urgent",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["urgent"] = arg0
 	return args, nil
 }
 
@@ -14185,6 +14220,50 @@ func (ec *executionContext) fieldContext_ThreatIncident_history(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ThreatIncident_activationPlan(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncident_activationPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ThreatIncident().ActivationPlan(ctx, obj, fc.Args["urgent"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActivationPlan) graphql.Marshaler {
+			return ec.marshalNActivationPlan2ᚖmarrakechgraphᚋgraphᚋmodelᚐActivationPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncident_activationPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatIncident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivationPlan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ThreatIncident_activationPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ThreatIncidentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncidentConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19447,6 +19526,12 @@ func (ec *executionContext) _ThreatIncident(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ThreatIncident_history(ctx, field, obj)
+				})
+		case "activationPlan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ThreatIncident_activationPlan(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

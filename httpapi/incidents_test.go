@@ -213,3 +213,32 @@ func TestThreatReportedSubscription(t *testing.T) {
 	_ = c2
 	assert.NotEqual(t, "connection_ack", ack["type"], "a bad key is refused at connection_init")
 }
+
+func TestIncidentActivationPlan(t *testing.T) {
+	srv, ps := newServer(t)
+	tokens := roleTokens(t, ps.Store)
+	r := call(t, srv, tokens[auth.RoleHeadOffice], `mutation { reportThreat(input: {nhri: "nhri:gt", threats: ["threat-type:budget-cuts"],
+		targets: [INSTITUTION], reprisalForUNCooperation: false, consentToShare: true, summary: "Budget cut by half."}) {
+		id activationPlan { country { code } nhri { id } recommendations { rank channel { id } reasons } notApplicable { reason } } } }`, nil)
+	require.Empty(t, r.Errors)
+	var got struct {
+		ActivationPlan struct {
+			Country         struct{ Code string }
+			Nhri            struct{ ID string }
+			Recommendations []struct {
+				Rank    int
+				Channel struct{ ID string }
+				Reasons []string
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal(r.Data["reportThreat"], &got))
+	assert.Equal(t, "GT", got.ActivationPlan.Country.Code)
+	assert.Equal(t, "nhri:gt", got.ActivationPlan.Nhri.ID)
+	require.NotEmpty(t, got.ActivationPlan.Recommendations)
+	var ids []string
+	for _, rec := range got.ActivationPlan.Recommendations {
+		ids = append(ids, rec.Channel.ID)
+	}
+	assert.Contains(t, ids, "network:sca", "a budget cut threatens independence: the accreditation review applies")
+}

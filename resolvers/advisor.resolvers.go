@@ -29,26 +29,5 @@ func (r *queryResolver) ActivationPlan(ctx context.Context, situation model.Situ
 	if situation.Urgent != nil {
 		sit.Urgent = *situation.Urgent
 	}
-	in, err := advisor.Gather(ctx, r.Store, where, sit)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := advisor.Advise(in)
-	if err != nil {
-		return nil, err
-	}
-	out := &model.ActivationPlan{Country: toCountry(plan.Country), Recommendations: []*model.Recommendation{}, NotApplicable: []*model.Exclusion{}}
-	if plan.NHRI != nil {
-		out.Nhri = toNHRI(plan.NHRI)
-	}
-	for _, rec := range plan.Recommendations {
-		out.Recommendations = append(out.Recommendations, &model.Recommendation{
-			Rank: rec.Rank, Channel: toEntity(rec.Channel), Score: rec.Score, Reasons: rec.Reasons,
-			Citations: citations(rec.Citations), HowToActivate: rec.HowToActivate, RequiresConsent: rec.RequiresConsent,
-		})
-	}
-	for _, ex := range plan.NotApplicable {
-		out.NotApplicable = append(out.NotApplicable, &model.Exclusion{Channel: toEntity(ex.Channel), Reason: ex.Reason})
-	}
-	return out, nil
+	return r.plan(ctx, where, sit)
 }

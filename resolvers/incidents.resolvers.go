@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"context"
+	"marrakechgraph/advisor"
 	"marrakechgraph/auth"
 	"marrakechgraph/graph"
 	"marrakechgraph/graph/model"
@@ -202,6 +203,28 @@ func (r *threatIncidentResolver) History(ctx context.Context, obj *model.ThreatI
 		return nil, err
 	}
 	return auditEntries(entries), nil
+}
+
+func (r *threatIncidentResolver) ActivationPlan(ctx context.Context, obj *model.ThreatIncident, urgent *bool) (*model.ActivationPlan, error) {
+	nhri, err := r.relatedOne(ctx, obj.ID, kg.Outgoing, kg.RelConcerns, kg.KindNHRI)
+	if err != nil {
+		return nil, err
+	}
+	if nhri == nil {
+		return nil, kg.Errorf(kg.CodeInternal, "incident %s has no NHRI", obj.ID)
+	}
+	threats, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelOfType}, kg.KindThreatType)
+	if err != nil {
+		return nil, err
+	}
+	sit := advisor.Situation{ReprisalForUNCooperation: obj.ReprisalForUNCooperation, ConsentToShare: &obj.ConsentToShare, Urgent: urgent != nil && *urgent}
+	for _, t := range threats {
+		sit.Threats = append(sit.Threats, t.ID)
+	}
+	for _, t := range obj.Targets {
+		sit.Targets = append(sit.Targets, advisor.Target(t))
+	}
+	return r.plan(ctx, advisor.Where{NHRI: nhri.ID}, sit)
 }
 
 func (r *Resolver) Response() graph.ResponseResolver { return &responseResolver{r} }

@@ -1215,6 +1215,10 @@ type ThreatIncident struct {
 	Responses []*Response `json:"responses"`
 	// Every change to the incident and its links, oldest first: who, when, before and after.
 	History []*AuditEntry `json:"history"`
+	// A draft activation plan for this incident: its NHRI, threats, targets,
+	// reprisal flag and consent, and whether the risk is urgent (not recorded on
+	// the incident, so asked here; false by default).
+	ActivationPlan *ActivationPlan `json:"activationPlan"`
 }
 
 func (ThreatIncident) IsNode() {}

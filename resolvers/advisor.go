@@ -1,0 +1,34 @@
+package resolvers
+
+import (
+	"context"
+
+	"marrakechgraph/advisor"
+	"marrakechgraph/graph/model"
+)
+
+// plan drafts an activation plan and converts it for the schema.
+func (r *Resolver) plan(ctx context.Context, where advisor.Where, sit advisor.Situation) (*model.ActivationPlan, error) {
+	in, err := advisor.Gather(ctx, r.Store, where, sit)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := advisor.Advise(in)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.ActivationPlan{Country: toCountry(plan.Country), Recommendations: []*model.Recommendation{}, NotApplicable: []*model.Exclusion{}}
+	if plan.NHRI != nil {
+		out.Nhri = toNHRI(plan.NHRI)
+	}
+	for _, rec := range plan.Recommendations {
+		out.Recommendations = append(out.Recommendations, &model.Recommendation{
+			Rank: rec.Rank, Channel: toEntity(rec.Channel), Score: rec.Score, Reasons: rec.Reasons,
+			Citations: citations(rec.Citations), HowToActivate: rec.HowToActivate, RequiresConsent: rec.RequiresConsent,
+		})
+	}
+	for _, ex := range plan.NotApplicable {
+		out.NotApplicable = append(out.NotApplicable, &model.Exclusion{Channel: toEntity(ex.Channel), Reason: ex.Reason})
+	}
+	return out, nil
+}
