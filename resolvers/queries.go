@@ -173,7 +173,7 @@ func regionArg(arg, s string) (string, error) {
 
 // checkChannel verifies that an ID names a network, mechanism or NHRI.
 func (r *Resolver) checkChannel(ctx context.Context, arg, id string) error {
-	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
+	n, err := r.node(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -119,7 +119,7 @@ func (r *Resolver) listOf(ctx context.Context, kind kg.Kind, orderBy string, fil
 
 // checkRef verifies that an ID given as a filter names an entity of a kind.
 func (r *Resolver) checkRef(ctx context.Context, arg, id string, kind kg.Kind) error {
-	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
+	n, err := r.node(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -127,6 +127,17 @@ func (r *Resolver) checkRef(ctx context.Context, arg, id string, kind kg.Kind) e
 		return kg.Errorf(kg.CodeBadUserInput, "%s: no %s has the ID %q", arg, kind, id)
 	}
 	return nil
+}
+
+// node reads one node straight from the store: for arguments of root
+// fields, which have no siblings to share a batch with and should not wait
+// for one.
+func (r *Resolver) node(ctx context.Context, id string) (*kg.Node, error) {
+	ns, err := r.Store.Nodes(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return ns[0], nil
 }
 
 // pageInfo builds a connection's page info from a store page.
