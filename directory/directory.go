@@ -143,7 +143,7 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 			continue
 		}
 		code := country.Props.String("code")
-		id := "nhri:" + strings.ToLower(code) + "-" + slug(firstNonEmpty(cell("acronym"), cell("institution")))
+		id := NHRIID(code, cell("acronym"), cell("institution"))
 		if prev, dup := seen[id]; dup {
 			fail("institution", "same institution as line %d", prev)
 			continue
@@ -172,6 +172,13 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 	}
 	rep.Created, rep.Updated, rep.Unchanged = res.Created, res.Updated, res.Unchanged
 	return rep, nil
+}
+
+// NHRIID is the ID the directory gives an institution:
+// nhri:<lowercase ISO alpha-2>-<slug of its acronym, else of its name>, so
+// that a later edition of the chart updates it rather than adding another.
+func NHRIID(countryCode, acronym, institution string) string {
+	return "nhri:" + strings.ToLower(countryCode) + "-" + slug(firstNonEmpty(strings.TrimSpace(acronym), strings.TrimSpace(institution)))
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/text/unicode/norm"
 
 	"marrakechgraph/bolt"
 	"marrakechgraph/directory"
@@ -45,37 +44,8 @@ var nhriIDRE = regexp.MustCompile(`^nhri:([a-z]{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$`
 
 var chartDocRE = regexp.MustCompile(`^(.+\(https://([a-z0-9.-]+)/[^\s)]*\)), as of (\d{4}-\d{2}-\d{2})$`)
 
-var nonSlugRE = regexp.MustCompile(`[^a-z0-9]+`)
-
-// directorySlug reproduces the slug rule of the directory package (its
-// unexported slug): lower case, accents dropped, every run of other
-// characters turned into one hyphen, trimmed, cut to 40 characters.
-// TestChartIDsMatchDirectoryImport checks that both agree.
-func directorySlug(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(r)
-		}
-	}
-	out := strings.Trim(nonSlugRE.ReplaceAllString(b.String(), "-"), "-")
-	if len(out) > 40 {
-		out = strings.TrimRight(out[:40], "-")
-	}
-	if out == "" {
-		out = "nhri"
-	}
-	return out
-}
-
 // nhriID is the ID directory.Import gives an institution.
-func nhriID(country, acronym, name string) string {
-	key := acronym
-	if key == "" {
-		key = name
-	}
-	return "nhri:" + strings.ToLower(country) + "-" + directorySlug(key)
-}
+func nhriID(country, acronym, name string) string { return directory.NHRIID(country, acronym, name) }
 
 // fromChart reports whether an NHRI carries chart facts: a chart property
 // other than its country, or a citation to a document other than the GAP.
