@@ -20,7 +20,7 @@ func targets(ts []model.ThreatTarget) []threatlog.Target {
 
 // stamp turns a stored fixed-width time into RFC 3339.
 func stamp(s string) string {
-	t, err := time.Parse("2006-01-02T15:04:05.000000000Z", s)
+	t, err := time.Parse(threatlog.StampLayout, s)
 	if err != nil {
 		return s
 	}

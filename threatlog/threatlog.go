@@ -53,8 +53,8 @@ const (
 	maxSummaryLength = 5000
 )
 
-// stampLayout is a fixed-width UTC time, so that stamps sort as strings.
-const stampLayout = "2006-01-02T15:04:05.000000000Z"
+// StampLayout is a fixed-width UTC time, so that stamps sort as strings.
+const StampLayout = "2006-01-02T15:04:05.000000000Z"
 
 // Report is a threat to document.
 type Report struct {
@@ -216,7 +216,7 @@ func (l *Log) Report(ctx context.Context, actor string, r Report) (*kg.Node, err
 	}
 	now := l.now()
 	n := kg.Node{ID: id, Kind: kg.KindThreatIncident, Name: "Threat incident", Props: kg.Props{
-		PropSummary: summary, PropReportedAt: now.Format(stampLayout), PropReportedBy: actor,
+		PropSummary: summary, PropReportedAt: now.Format(StampLayout), PropReportedBy: actor,
 		PropTargets: targets, PropReprisal: r.ReprisalForUNCooperation, PropConsent: r.ConsentToShare,
 		PropStatus: string(StatusOpen),
 	}}
@@ -239,7 +239,7 @@ func setOccurred(n *kg.Node, d *kg.Date, reported time.Time) {
 		return
 	}
 	delete(n.Props, PropOccurredOn)
-	if at, err := time.Parse(stampLayout, n.Props.String(PropReportedAt)); err == nil {
+	if at, err := time.Parse(StampLayout, n.Props.String(PropReportedAt)); err == nil {
 		reported = at
 	}
 	n.Props[PropYear] = int64(reported.Year())
@@ -370,7 +370,7 @@ func (l *Log) Respond(ctx context.Context, actor string, in ResponseInput) (*kg.
 		return nil, err
 	}
 	r := kg.Node{ID: id, Kind: kg.KindResponse, Name: "Response", Props: kg.Props{
-		PropActivatedOn: string(d), PropActivatedBy: actor, PropRecordedAt: l.now().Format(stampLayout),
+		PropActivatedOn: string(d), PropActivatedBy: actor, PropRecordedAt: l.now().Format(StampLayout),
 	}}
 	if o := strings.TrimSpace(in.Outcome); o != "" {
 		r.Props[PropOutcome] = o
