@@ -171,3 +171,21 @@ func keyInfo(n *kg.Node) KeyInfo {
 	}
 	return info
 }
+
+// Recheck confirms that the principal's key still works: for long-lived
+// connections, which verified it once and must stop as soon as it is
+// revoked. A public principal always passes.
+func (k *Keys) Recheck(ctx context.Context, p Principal) error {
+	if p.KeyID == "" {
+		return nil
+	}
+	nodes, err := k.Store.Nodes(ctx, []string{p.KeyID})
+	if err != nil {
+		return err
+	}
+	n := nodes[0]
+	if n == nil || n.Kind != kg.KindAPIKey || n.Props.String(propRevokedAt) != "" || Role(n.Props.String(propRole)) != p.Role {
+		return kg.Errorf(kg.CodeUnauthenticated, "invalid or revoked API key")
+	}
+	return nil
+}

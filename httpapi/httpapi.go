@@ -116,6 +116,7 @@ func graphQL(o Options, m *metrics) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](persistedQueryCacheSz)})
 	srv.Use(extension.FixedComplexityLimit(limit))
+	srv.Use(recheckKeys{keys})
 	srv.Use(resolvers.LoaderExtension{Store: o.Store, Wait: o.LoaderWait})
 	srv.Use(metricsExtension{m})
 	srv.SetErrorPresenter(presentError(o.Logger))

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	coderws "github.com/coder/websocket"
 
@@ -23,6 +24,7 @@ func websocketInit(keys *auth.Keys) transport.WebsocketInitFunc {
 				header = v
 			}
 		}
+		ctx = context.WithValue(ctx, longLivedKey{}, true)
 		if header == "" {
 			// A key sent on the upgrade request itself was checked by
 			// authenticate and is already in ctx.
@@ -38,6 +40,29 @@ func websocketInit(keys *auth.Keys) transport.WebsocketInitFunc {
 		}
 		return auth.WithPrincipal(ctx, p), nil, nil
 	}
+}
+
+type longLivedKey struct{}
+
+// recheckKeys refuses, on a long-lived connection, every operation whose
+// key has been revoked since the connection was opened.
+type recheckKeys struct{ keys *auth.Keys }
+
+var (
+	_ graphql.HandlerExtension     = recheckKeys{}
+	_ graphql.OperationInterceptor = recheckKeys{}
+)
+
+func (recheckKeys) ExtensionName() string                   { return "RecheckKeys" }
+func (recheckKeys) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (e recheckKeys) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if long, _ := ctx.Value(longLivedKey{}).(bool); long {
+		if err := e.keys.Recheck(ctx, auth.FromContext(ctx)); err != nil {
+			return graphql.OneShot(graphql.ErrorResponse(ctx, "%s", kg.ClientMessage(err)))
+		}
+	}
+	return next(ctx)
 }
 
 // websocketAcceptor accepts browser connections from the same origin and

@@ -152,9 +152,14 @@ func (r *responseResolver) Channel(ctx context.Context, obj *model.Response) (mo
 func (r *subscriptionResolver) ThreatReported(ctx context.Context) (<-chan *model.ThreatIncident, error) {
 	in := r.feed.Subscribe(ctx)
 	out := make(chan *model.ThreatIncident)
+	principal := auth.FromContext(ctx)
 	go func() {
 		defer close(out)
 		for n := range in {
+			// A key revoked while the subscription runs ends it at once.
+			if err := r.keys.Recheck(ctx, principal); err != nil {
+				return
+			}
 			select {
 			case out <- toIncident(n):
 			case <-ctx.Done():
