@@ -2867,7 +2867,7 @@ type AuditedRelationship {
 
 "One change, as the audit log recorded it: who, when, why, before and after."
 type AuditEntry {
-  "Position in the audit log; increases with every change."
+  "Position of the entry in this history: 1 for the oldest."
   seq: String!
   "When (RFC 3339, UTC)."
   at: String!

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -303,5 +304,31 @@ func TestRevokedKeyStopsOpenWebsocket(t *testing.T) {
 		assert.NotContains(t, string(b), "totalCount\":")
 	case <-time.After(3 * time.Second):
 		t.Fatal("no answer to an operation with a revoked key")
+	}
+}
+
+// TestPublicHistoryDoesNotCountIncidents: the audit history of a public
+// entity numbers its own entries only, so changes written around incidents
+// show no gap that would count them.
+func TestPublicHistoryDoesNotCountIncidents(t *testing.T) {
+	srv, ps := newServer(t)
+	tokens := roleTokens(t, ps.Store)
+	imp := func(year string) {
+		r := call(t, srv, tokens[auth.RoleEditor], `mutation($csv: String!) { importNHRIs(csv: $csv, source: "GANHRI chart", asOf: "2026-06-30") { applied } }`,
+			map[string]any{"csv": "region,country,institution,acronym,status,year\nAfrica,KE,Kenya National Commission on Human Rights,KNCHR,A," + year + "\n"})
+		require.Empty(t, r.Errors)
+	}
+	imp("2018")
+	for i := 0; i < 3; i++ {
+		reportOne(t, srv, tokens[auth.RoleHeadOffice], "burglary at the office")
+	}
+	imp("2019")
+	r := call(t, srv, tokens[auth.RoleAnalyst], `{ history(id: "nhri:ke-knchr") { seq op } }`, nil)
+	require.Empty(t, r.Errors)
+	var entries []struct{ Seq, Op string }
+	require.NoError(t, json.Unmarshal(r.Data["history"], &entries))
+	require.Len(t, entries, 2, "created, then updated")
+	for i, e := range entries {
+		assert.Equal(t, strconv.Itoa(i+1), e.Seq, "entries are numbered within the entity's history")
 	}
 }

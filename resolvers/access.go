@@ -37,7 +37,10 @@ func auditEntries(es []kg.AuditEntry) []*model.AuditEntry {
 	out := make([]*model.AuditEntry, len(es))
 	for i, e := range es {
 		m := &model.AuditEntry{
-			Seq: strconv.FormatUint(e.Seq, 10), At: e.At.UTC().Format(time.RFC3339Nano), Actor: e.Actor, Reason: e.Reason,
+			// The position within this history, not the store's global
+			// sequence: gaps in that would show how much else was written
+			// meanwhile, incidents included.
+			Seq: strconv.Itoa(i + 1), At: e.At.UTC().Format(time.RFC3339Nano), Actor: e.Actor, Reason: e.Reason,
 			Op: model.AuditOp(e.Op), Before: optString(e.Before), After: optString(e.After),
 		}
 		if e.Edge != nil {

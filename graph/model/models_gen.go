@@ -178,7 +178,7 @@ type ActivationPlan struct {
 
 // One change, as the audit log recorded it: who, when, why, before and after.
 type AuditEntry struct {
-	// Position in the audit log; increases with every change.
+	// Position of the entry in this history: 1 for the oldest.
 	Seq string `json:"seq"`
 	// When (RFC 3339, UTC).
 	At string `json:"at"`
