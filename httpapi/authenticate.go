@@ -50,3 +50,18 @@ func refuse(w http.ResponseWriter, status int, code kg.Code, msg string) {
 		"message": msg, "extensions": map[string]string{"code": string(code)},
 	}}})
 }
+
+// requirePermission lets through only callers whose principal has perm.
+func requirePermission(perm auth.Permission, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := auth.Require(r.Context(), perm); err != nil {
+			status := http.StatusForbidden
+			if kg.ErrorCode(err) == kg.CodeUnauthenticated {
+				status = http.StatusUnauthorized
+			}
+			refuse(w, status, kg.ErrorCode(err), kg.ClientMessage(err))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

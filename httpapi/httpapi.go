@@ -68,7 +68,9 @@ func New(o Options) http.Handler {
 	m := newMetrics()
 	mux := http.NewServeMux()
 	mux.Handle("/query", graphQL(o, m))
-	mux.Handle("GET /metrics", m.handler())
+	// Metrics show when and how much the API is used, threat log included:
+	// they are for operators, with an admin key (a Prometheus bearer token).
+	mux.Handle("GET /metrics", authenticate(&auth.Keys{Store: o.Store}, o.Logger, requirePermission(auth.ManageKeys, m.handler())))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

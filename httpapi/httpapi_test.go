@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/auth"
 	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
@@ -198,4 +199,40 @@ func TestRootIsMounted(t *testing.T) {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	assert.Equal(t, "root page", string(b))
+}
+
+func TestMetrics(t *testing.T) {
+	srv, ps := newServer(t)
+	post(t, srv, `{"query":"{ objectives { id } }"}`)
+	post(t, srv, `{"query":"{ actions(first: -1) { totalCount } }"}`)
+
+	anon, err := http.Get(srv.URL + "/metrics")
+	require.NoError(t, err)
+	anon.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, anon.StatusCode, "metrics need a key")
+	keys := &auth.Keys{Store: ps.Store}
+	get := func(role auth.Role) *http.Response {
+		_, token, err := keys.Create(context.Background(), role, "metrics "+string(role), "test")
+		require.NoError(t, err)
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		return res
+	}
+	hq := get(auth.RoleHeadOffice)
+	hq.Body.Close()
+	assert.Equal(t, http.StatusForbidden, hq.StatusCode, "and the admin role")
+
+	res := get(auth.RoleAdmin)
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	body := string(b)
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, body, `marrakechgraph_http_requests_total{code="200",route="/query"} 2`)
+	assert.Contains(t, body, `marrakechgraph_http_requests_total{code="401",route="/metrics"} 1`)
+	assert.Contains(t, body, `marrakechgraph_graphql_operations_total{type="query"} 2`)
+	assert.Contains(t, body, `marrakechgraph_graphql_errors_total{code="BAD_USER_INPUT"} 1`)
+	assert.Contains(t, body, "go_goroutines")
+	assert.NotContains(t, body, "objectives", "no request content in labels")
 }
