@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http/httptest"
 	"strconv"
@@ -330,5 +332,28 @@ func TestPublicHistoryDoesNotCountIncidents(t *testing.T) {
 	require.GreaterOrEqual(t, len(entries), 2, "created, then updated")
 	for i, e := range entries {
 		assert.Equal(t, strconv.Itoa(i+1), e.Seq, "entries are numbered within the entity's history")
+	}
+}
+
+// TestPersistedQueriesAreNotShared: a caller cannot learn, from the
+// persisted-query cache, which queries another caller has sent.
+func TestPersistedQueriesAreNotShared(t *testing.T) {
+	srv, ps := newServer(t)
+	tokens := roleTokens(t, ps.Store)
+	q := `{ threatIncidents(filter: {nhri: "nhri:gt"}) { totalCount } }`
+	sum := sha256.Sum256([]byte(q))
+	ext := `"extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
+	_, r := post(t, srv, `{"query":`+strconv.Quote(q)+`,`+ext+`}`, "Authorization", "Bearer "+tokens[auth.RoleHeadOffice])
+	require.Empty(t, r.Errors)
+	_, r = post(t, srv, `{`+ext+`}`, "Authorization", "Bearer "+tokens[auth.RoleHeadOffice])
+	require.Empty(t, r.Errors, "the same caller finds its persisted query")
+	for _, role := range []auth.Role{auth.RolePublic, auth.RoleAnalyst} {
+		var header []string
+		if role != auth.RolePublic {
+			header = []string{"Authorization", "Bearer " + tokens[role]}
+		}
+		_, r = post(t, srv, `{`+ext+`}`, header...)
+		require.NotEmpty(t, r.Errors)
+		assert.Equal(t, "PersistedQueryNotFound", r.Errors[0].Message, "%s does not see headoffice's persisted query", role)
 	}
 }
