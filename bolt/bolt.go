@@ -436,8 +436,10 @@ func (s *Store) Stats(ctx context.Context) (*kg.Stats, error) {
 				st.Nodes[k] = len(ns)
 			}
 		}
-		for _, e := range g.edges {
-			st.Edges[e.Type]++
+		for t, n := range g.edgesByType {
+			if n > 0 {
+				st.Edges[t] = n
+			}
 		}
 		return nil
 	})

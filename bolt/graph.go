@@ -21,6 +21,9 @@ type graph struct {
 	in     map[string]map[kg.EdgeKey]*kg.Edge
 	outS   map[string]map[kg.EdgeKey]*kg.Edge
 	inS    map[string]map[kg.EdgeKey]*kg.Edge
+	// edgesByType counts edges, so that Stats costs the same however many
+	// edges (sensitive ones included) there are.
+	edgesByType map[kg.RelType]int
 }
 
 func newGraph() *graph {
@@ -32,6 +35,8 @@ func newGraph() *graph {
 		in:     map[string]map[kg.EdgeKey]*kg.Edge{},
 		outS:   map[string]map[kg.EdgeKey]*kg.Edge{},
 		inS:    map[string]map[kg.EdgeKey]*kg.Edge{},
+
+		edgesByType: map[kg.RelType]int{},
 	}
 }
 
@@ -66,6 +71,9 @@ func (g *graph) deleteNode(id string) {
 
 func (g *graph) putEdge(e *kg.Edge) {
 	k := e.Key()
+	if g.edges[k] == nil {
+		g.edgesByType[k.Type]++
+	}
 	g.edges[k] = e
 	out, in := g.adjacency(e.Type)
 	link(out, e.From, k, e)
@@ -73,6 +81,9 @@ func (g *graph) putEdge(e *kg.Edge) {
 }
 
 func (g *graph) deleteEdge(k kg.EdgeKey) {
+	if g.edges[k] != nil {
+		g.edgesByType[k.Type]--
+	}
 	delete(g.edges, k)
 	out, in := g.adjacency(k.Type)
 	unlink(out, k.From, k)
