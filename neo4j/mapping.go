@@ -22,7 +22,11 @@ func nodeProps(n *kg.Node) (map[string]any, error) {
 	m := map[string]any{
 		"id": n.ID, "kind": string(n.Kind), "name": n.Name,
 		propCitations: string(cits),
-		propSearch:    searchText(n),
+	}
+	// Sensitive nodes are never searched: they get no search text, so the
+	// search index does not even hold them.
+	if !n.Kind.Sensitive() {
+		m[propSearch] = searchText(n)
 	}
 	if n.Acronym != "" {
 		m["acronym"] = n.Acronym

@@ -195,3 +195,24 @@ func TestStatementsUseOnlyTheVocabulary(t *testing.T) {
 	assert.Len(t, putNodeStatements, len(kg.Kinds()))
 	assert.Len(t, putEdgeStatements, len(kg.RelTypes()))
 }
+
+func TestNeighborStatementFor(t *testing.T) {
+	public := kg.PublicKinds()
+	for name, tc := range map[string]struct {
+		ids    []string
+		q      kg.NeighborQuery
+		public bool
+	}{
+		"public kinds from a public node": {[]string{"nhri:gt"}, kg.NeighborQuery{Direction: kg.Both, Kinds: public}, true},
+		"public types":                    {[]string{"incident:0123456789ab"}, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelPartOf}}, true},
+		"incident to its NHRI":            {[]string{"incident:0123456789ab"}, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelConcerns}, Kinds: []kg.Kind{kg.KindNHRI}}, false},
+		"public kinds from an incident":   {[]string{"incident:0123456789ab"}, kg.NeighborQuery{Direction: kg.Outgoing, Kinds: public}, false},
+		"everything":                      {[]string{"nhri:gt"}, kg.NeighborQuery{Direction: kg.Incoming}, false},
+		"incidents of an NHRI":            {[]string{"nhri:gt"}, kg.NeighborQuery{Direction: kg.Incoming, Types: []kg.RelType{kg.RelConcerns}, Kinds: []kg.Kind{kg.KindThreatIncident}}, false},
+	} {
+		st := neighborStatementFor(tc.ids, tc.q)
+		assert.Equal(t, tc.public, st.Name == stmtPublicNeighbors[tc.q.Direction].Name, name)
+	}
+	assert.NotContains(t, stmtPublicNeighbors[kg.Both].Cypher, "CONCERNS")
+	assert.Contains(t, stmtPublicNeighbors[kg.Both].Cypher, "MEMBER_OF")
+}

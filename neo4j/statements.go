@@ -125,6 +125,25 @@ var stmtNeighbors = map[kg.Direction]Statement{
 	kg.Both:     neighborStatement("both", "-[r]-"),
 }
 
+// Public neighbour statements name every public relationship type in the
+// pattern, so that walks over the public graph never expand a sensitive
+// relationship: neither their answers nor their time depend on incidents.
+var stmtPublicNeighbors = map[kg.Direction]Statement{
+	kg.Outgoing: neighborStatement("public out", "-[r:"+publicTypes()+"]->"),
+	kg.Incoming: neighborStatement("public in", "<-[r:"+publicTypes()+"]-"),
+	kg.Both:     neighborStatement("public both", "-[r:"+publicTypes()+"]-"),
+}
+
+func publicTypes() string {
+	var ts []string
+	for _, r := range kg.RelTypes() {
+		if !r.Type.Sensitive() {
+			ts = append(ts, string(r.Type))
+		}
+	}
+	return strings.Join(ts, "|")
+}
+
 func neighborStatement(name, arrow string) Statement {
 	return Statement{Name: "neighbors " + name, Params: []string{"ids", "types", "kinds"}, Cypher: `UNWIND $ids AS id
 MATCH (n:Entity {id: id})` + arrow + `(m:Entity)
@@ -224,7 +243,7 @@ func Statements() []Statement {
 	out = append(out, stmtPing, stmtNodes, stmtSearch, stmtHistory, stmtCurrent, stmtLock, stmtSetSeq,
 		stmtDeleteEdges, stmtDeleteNodes, stmtAudit, stmtStats, stmtWipe)
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
-		out = append(out, stmtNeighbors[d])
+		out = append(out, stmtNeighbors[d], stmtPublicNeighbors[d])
 	}
 	out = append(out, stmtFind[false], stmtFind[true])
 	for _, k := range kg.Kinds() {

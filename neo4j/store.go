@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -236,7 +237,7 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery)
 		return out, ctx.Err()
 	}
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return run(ctx, tx, stmtNeighbors[q.Direction], map[string]any{
+		return run(ctx, tx, neighborStatementFor(ids, q), map[string]any{
 			"ids": uniq(ids), "types": relTypes(q.Types), "kinds": kinds(q.Kinds),
 		})
 	})
@@ -264,6 +265,20 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery)
 		out[i] = ns
 	}
 	return out, nil
+}
+
+// neighborStatementFor picks the statement for a neighbour query: the
+// public one when the query can only match public relationships (only
+// public types asked for, or only public kinds at the far end of a walk
+// from a public node, which sensitive relationships never join).
+func neighborStatementFor(ids []string, q kg.NeighborQuery) Statement {
+	typesPublic := len(q.Types) > 0 && !slices.ContainsFunc(q.Types, kg.RelType.Sensitive)
+	kindsPublic := len(q.Kinds) > 0 && !slices.ContainsFunc(q.Kinds, kg.Kind.Sensitive)
+	fromPublic := !slices.ContainsFunc(ids, func(id string) bool { k, _ := kg.KindOfID(id); return k.Sensitive() })
+	if typesPublic || (kindsPublic && fromPublic) {
+		return stmtPublicNeighbors[q.Direction]
+	}
+	return stmtNeighbors[q.Direction]
 }
 
 // neighborFromRecord reads a row of a neighbour statement.
