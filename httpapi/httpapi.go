@@ -126,7 +126,16 @@ func graphQL(o Options, m *metrics) http.Handler {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
 	})
-	return limitBody(authenticate(keys, o.Logger, negotiate(srv)), maxBodyBytes)
+	return noStore(limitBody(authenticate(keys, o.Logger, negotiate(srv)), maxBodyBytes))
+}
+
+// noStore keeps answers out of browser and shared caches: they may hold
+// data only the caller's key may see.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // limitBody refuses request bodies over limit bytes with 413 and a GraphQL

@@ -102,6 +102,7 @@ func TestQueryOverPOSTAndGET(t *testing.T) {
 	res2, err := http.Get(srv.URL + "/query?query=" + url.QueryEscape("{ commitments { id } }"))
 	require.NoError(t, err)
 	defer res2.Body.Close()
+	assert.Equal(t, "no-store", res2.Header.Get("Cache-Control"), "answers stay out of caches")
 	var r2 response
 	require.NoError(t, json.NewDecoder(res2.Body).Decode(&r2))
 	assert.Len(t, r2.Data["commitments"], 7)
