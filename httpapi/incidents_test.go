@@ -357,3 +357,44 @@ func TestPersistedQueriesAreNotShared(t *testing.T) {
 		assert.Equal(t, "PersistedQueryNotFound", r.Errors[0].Message, "%s does not see headoffice's persisted query", role)
 	}
 }
+
+// TestSubscriptionEventsAreFresh: each event of a long subscription reads
+// the graph as it is when the event happens.
+func TestSubscriptionEventsAreFresh(t *testing.T) {
+	srv, ps := newServer(t)
+	tokens := roleTokens(t, ps.Store)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, ack := wsSubscribe(t, ctx, srv, tokens[auth.RoleHeadOffice], `subscription { threatReported { id nhri { threatIncidents { id } } } }`)
+	require.Equal(t, "connection_ack", ack["type"])
+	events := make(chan map[string]any, 16)
+	go func() {
+		for {
+			var msg map[string]any
+			if err := wsjson.Read(ctx, c, &msg); err != nil {
+				close(events)
+				return
+			}
+			events <- msg
+		}
+	}()
+	var counts []int
+	for len(counts) < 2 {
+		reportOne(t, srv, tokens[auth.RoleAdmin], "another report")
+		select {
+		case msg := <-events:
+			b, _ := json.Marshal(msg["payload"])
+			var p struct {
+				Data struct {
+					ThreatReported struct {
+						Nhri struct{ ThreatIncidents []struct{ ID string } }
+					}
+				}
+			}
+			require.NoError(t, json.Unmarshal(b, &p))
+			counts = append(counts, len(p.Data.ThreatReported.Nhri.ThreatIncidents))
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+	assert.Greater(t, counts[1], counts[0], "the second event sees the first report too")
+}

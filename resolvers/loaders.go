@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"marrakechgraph/kg"
@@ -22,7 +23,7 @@ const DefaultLoaderWait = 2 * time.Millisecond
 // number of results.
 type loaders struct {
 	store    kg.Store
-	wait     time.Duration
+	opts     []dataloadgen.Option
 	nodes    *dataloadgen.Loader[string, *kg.Node]
 	channels *dataloadgen.Loader[string, []kg.SupportChannel]
 
@@ -30,21 +31,27 @@ type loaders struct {
 	neighbors map[string]*dataloadgen.Loader[string, []kg.Neighbor]
 }
 
-func newLoaders(store kg.Store, wait time.Duration) *loaders {
+// newLoaders makes the loaders of one operation. A subscription's loaders
+// keep no cache: each event must see the graph as it is then.
+func newLoaders(store kg.Store, wait time.Duration, cache bool) *loaders {
 	if wait <= 0 {
 		wait = DefaultLoaderWait
 	}
-	l := &loaders{store: store, wait: wait, neighbors: map[string]*dataloadgen.Loader[string, []kg.Neighbor]{}}
+	l := &loaders{store: store, neighbors: map[string]*dataloadgen.Loader[string, []kg.Neighbor]{}}
+	l.opts = []dataloadgen.Option{dataloadgen.WithWait(wait)}
+	if !cache {
+		l.opts = append(l.opts, dataloadgen.WithoutCache())
+	}
 	l.nodes = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*kg.Node, []error) {
 		nodes, err := store.Nodes(ctx, ids)
 		return nodes, fanOut(err, len(ids))
-	}, dataloadgen.WithWait(l.wait))
+	}, l.opts...)
 	l.channels = dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]kg.SupportChannel, []error) {
 		// The walk is already batched over every commitment asked for, so it
 		// goes to the store directly rather than waiting on further loaders.
 		chs, err := kg.SupportChannels(ctx, store, ids)
 		return chs, fanOut(err, len(ids))
-	}, dataloadgen.WithWait(l.wait))
+	}, l.opts...)
 	return l
 }
 
@@ -70,7 +77,7 @@ func (l *loaders) neighborLoader(q kg.NeighborQuery) *dataloadgen.Loader[string,
 	ld := dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]kg.Neighbor, []error) {
 		res, err := l.store.Neighbors(ctx, ids, q)
 		return res, fanOut(err, len(ids))
-	}, dataloadgen.WithWait(l.wait))
+	}, l.opts...)
 	l.neighbors[key] = ld
 	return ld
 }
@@ -112,7 +119,9 @@ func (LoaderExtension) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptOperation attaches fresh loaders to the operation's context.
 func (e LoaderExtension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, loadersKey{}, newLoaders(e.Store, e.Wait)))
+	op := graphql.GetOperationContext(ctx).Operation
+	subscription := op != nil && op.Operation == ast.Subscription
+	return next(context.WithValue(ctx, loadersKey{}, newLoaders(e.Store, e.Wait, !subscription)))
 }
 
 // loadersFor returns the operation's loaders; outside an operation (which
@@ -121,5 +130,5 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
 		return l
 	}
-	return newLoaders(r.Store, 0)
+	return newLoaders(r.Store, 0, true)
 }
