@@ -38,9 +38,7 @@ func (cs ChangeSet) Refs() (nodeIDs []string, edgeKeys []EdgeKey, deleting []str
 		add(e.To)
 		edgeKeys = append(edgeKeys, e.Key())
 	}
-	for _, k := range cs.DeleteEdges {
-		edgeKeys = append(edgeKeys, k)
-	}
+	edgeKeys = append(edgeKeys, cs.DeleteEdges...)
 	for _, id := range cs.DeleteNodes {
 		add(id)
 	}
