@@ -61,6 +61,8 @@ func route(path string) string {
 		return path
 	case strings.HasPrefix(path, "/graphiql/"):
 		return "/graphiql/assets"
+	case strings.HasPrefix(path, "/export/"):
+		return "/export"
 	case path == "/":
 		return "/"
 	}
