@@ -17,13 +17,13 @@ import (
 	"marrakechgraph/kg"
 )
 
-// Target is whom a threat is directed against.
-type Target string
+// Target is whom a threat is directed against (the domain's ThreatTarget).
+type Target = kg.ThreatTarget
 
 // Targets.
 const (
-	TargetInstitution    Target = "INSTITUTION"
-	TargetMembersOrStaff Target = "MEMBERS_OR_STAFF"
+	TargetInstitution    = kg.TargetInstitution
+	TargetMembersOrStaff = kg.TargetMembersOrStaff
 )
 
 // Trigger is a kind of situation a channel acts on.

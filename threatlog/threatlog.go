@@ -16,13 +16,13 @@ import (
 	"marrakechgraph/kg"
 )
 
-// Target is whom a threat is directed against.
-type Target string
+// Target is whom a threat is directed against (the domain's ThreatTarget).
+type Target = kg.ThreatTarget
 
 // Targets.
 const (
-	TargetInstitution    Target = "INSTITUTION"
-	TargetMembersOrStaff Target = "MEMBERS_OR_STAFF"
+	TargetInstitution    = kg.TargetInstitution
+	TargetMembersOrStaff = kg.TargetMembersOrStaff
 )
 
 // Status is where an incident stands.
@@ -158,7 +158,7 @@ func checkTargets(ts []Target) ([]string, error) {
 	}
 	var out []string
 	for _, t := range ts {
-		if t != TargetInstitution && t != TargetMembersOrStaff {
+		if !t.Valid() {
 			return nil, kg.Errorf(kg.CodeBadUserInput, "targets: unknown target %q", t)
 		}
 		if !slices.Contains(out, string(t)) {
