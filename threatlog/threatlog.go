@@ -113,21 +113,37 @@ func newID(kind kg.Kind) (string, error) {
 	return ki.IDPrefix + ":" + hex.EncodeToString(b), nil
 }
 
-// check verifies that every ID names a node of the wanted kind.
-func (l *Log) check(ctx context.Context, field string, ids []string, kinds ...kg.Kind) ([]*kg.Node, error) {
+// ref is a field's IDs and the kinds they must name.
+type ref struct {
+	field string
+	ids   []string
+	kinds []kg.Kind
+}
+
+// check verifies, in one store call, that every ID names a node of its
+// field's kinds.
+func (l *Log) check(ctx context.Context, refs ...ref) error {
+	var ids []string
+	for _, r := range refs {
+		ids = append(ids, r.ids...)
+	}
 	if len(ids) == 0 {
-		return nil, nil
+		return nil
 	}
 	nodes, err := l.Store.Nodes(ctx, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for i, n := range nodes {
-		if n == nil || !slices.Contains(kinds, n.Kind) {
-			return nil, kg.Errorf(kg.CodeBadUserInput, "%s: %q is not the ID of a %s", field, ids[i], joinKinds(kinds))
+	i := 0
+	for _, r := range refs {
+		for _, id := range r.ids {
+			if n := nodes[i]; n == nil || !slices.Contains(r.kinds, n.Kind) {
+				return kg.Errorf(kg.CodeBadUserInput, "%s: %q is not the ID of a %s", r.field, id, joinKinds(r.kinds))
+			}
+			i++
 		}
 	}
-	return nodes, nil
+	return nil
 }
 
 func joinKinds(ks []kg.Kind) string {
@@ -201,13 +217,11 @@ func (l *Log) Report(ctx context.Context, actor string, r Report) (*kg.Node, err
 	if len(threats) == 0 {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "threats: give at least one ThreatType ID")
 	}
-	if _, err := l.check(ctx, "nhri", []string{r.NHRI}, kg.KindNHRI); err != nil {
-		return nil, err
-	}
-	if _, err := l.check(ctx, "threats", threats, kg.KindThreatType); err != nil {
-		return nil, err
-	}
-	if _, err := l.check(ctx, "perpetrators", perps, kg.KindPerpetratorType); err != nil {
+	if err := l.check(ctx,
+		ref{"nhri", []string{r.NHRI}, []kg.Kind{kg.KindNHRI}},
+		ref{"threats", threats, []kg.Kind{kg.KindThreatType}},
+		ref{"perpetrators", perps, []kg.Kind{kg.KindPerpetratorType}},
+	); err != nil {
 		return nil, err
 	}
 	id, err := newID(kg.KindThreatIncident)
@@ -322,7 +336,7 @@ func (l *Log) Update(ctx context.Context, actor string, u Update) (*kg.Node, err
 			if t == kg.RelOfType && len(want) == 0 {
 				return kg.Errorf(kg.CodeBadUserInput, "threats: give at least one ThreatType ID")
 			}
-			if _, err := l.check(ctx, field, want, kind); err != nil {
+			if err := l.check(ctx, ref{field, want, []kg.Kind{kind}}); err != nil {
 				return err
 			}
 			for _, nb := range cur[0] {
@@ -355,7 +369,7 @@ func (l *Log) Respond(ctx context.Context, actor string, in ResponseInput) (*kg.
 	if err != nil {
 		return nil, err
 	}
-	if _, err := l.check(ctx, "channel", []string{in.Channel}, kg.KindMechanism, kg.KindNetwork, kg.KindNHRI); err != nil {
+	if err := l.check(ctx, ref{"channel", []string{in.Channel}, []kg.Kind{kg.KindMechanism, kg.KindNetwork, kg.KindNHRI}}); err != nil {
 		return nil, err
 	}
 	d := in.ActivatedOn
