@@ -66,11 +66,12 @@ func New(o Options) http.Handler {
 		o.Logger = slog.Default()
 	}
 	m := newMetrics()
+	keys := &auth.Keys{Store: o.Store}
 	mux := http.NewServeMux()
-	mux.Handle("/query", graphQL(o, m))
+	mux.Handle("/query", graphQL(o, m, keys))
 	// Metrics show when and how much the API is used, threat log included:
 	// they are for operators, with an admin key (a Prometheus bearer token).
-	mux.Handle("GET /metrics", authenticate(&auth.Keys{Store: o.Store}, o.Logger, requirePermission(auth.ManageKeys, m.handler())))
+	mux.Handle("GET /metrics", authenticate(keys, o.Logger, requirePermission(auth.ManageKeys, m.handler())))
 	mux.Handle("GET /export/", exportHandler(o.Store, o.Logger))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -95,9 +96,9 @@ func New(o Options) http.Handler {
 }
 
 // GraphQL returns the GraphQL endpoint alone.
-func GraphQL(o Options) http.Handler { return graphQL(o, newMetrics()) }
+func GraphQL(o Options) http.Handler { return graphQL(o, newMetrics(), &auth.Keys{Store: o.Store}) }
 
-func graphQL(o Options, m *metrics) http.Handler {
+func graphQL(o Options, m *metrics, keys *auth.Keys) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -105,7 +106,6 @@ func graphQL(o Options, m *metrics) http.Handler {
 	if limit == 0 {
 		limit = DefaultComplexityLimit
 	}
-	keys := &auth.Keys{Store: o.Store}
 	srv := handler.New(graph.NewExecutableSchema(resolvers.New(o.Store, nil)))
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,

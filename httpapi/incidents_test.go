@@ -132,6 +132,23 @@ func TestIncidentsNeverLeak(t *testing.T) {
 	}
 }
 
+// wsMessages reads a websocket's messages into a channel, closed when the
+// connection ends.
+func wsMessages(ctx context.Context, c *coderws.Conn) <-chan map[string]any {
+	events := make(chan map[string]any, 16)
+	go func() {
+		defer close(events)
+		for {
+			var msg map[string]any
+			if err := wsjson.Read(ctx, c, &msg); err != nil {
+				return
+			}
+			events <- msg
+		}
+	}()
+	return events
+}
+
 // wsSubscribe opens a graphql-transport-ws connection and subscribes.
 func wsSubscribe(t *testing.T, ctx context.Context, srv *httptest.Server, token, query string) (*coderws.Conn, map[string]any) {
 	t.Helper()
@@ -164,17 +181,7 @@ func TestThreatReportedSubscription(t *testing.T) {
 	c, _ := wsSubscribe(t, ctx, srv, tokens[auth.RoleHeadOffice], sub)
 	// The subscription is registered once the server has read the message;
 	// report until the first event arrives.
-	events := make(chan map[string]any, 4)
-	go func() {
-		for {
-			var msg map[string]any
-			if err := wsjson.Read(ctx, c, &msg); err != nil {
-				close(events)
-				return
-			}
-			events <- msg
-		}
-	}()
+	events := wsMessages(ctx, c)
 	var got map[string]any
 	for got == nil {
 		reportOne(t, srv, tokens[auth.RoleAdmin], "Director's car vandalised.")
@@ -260,17 +267,7 @@ func TestRevokedKeyStopsOpenWebsocket(t *testing.T) {
 
 	c, ack := wsSubscribe(t, ctx, srv, desk, `subscription { threatReported { id summary } }`)
 	require.Equal(t, "connection_ack", ack["type"])
-	events := make(chan map[string]any, 8)
-	go func() {
-		defer close(events)
-		for {
-			var msg map[string]any
-			if err := wsjson.Read(ctx, c, &msg); err != nil {
-				return
-			}
-			events <- msg
-		}
-	}()
+	events := wsMessages(ctx, c)
 	for first := false; !first; {
 		reportOne(t, srv, admin, "before revocation")
 		select {
@@ -367,17 +364,7 @@ func TestSubscriptionEventsAreFresh(t *testing.T) {
 	defer cancel()
 	c, ack := wsSubscribe(t, ctx, srv, tokens[auth.RoleHeadOffice], `subscription { threatReported { id nhri { threatIncidents { id } } } }`)
 	require.Equal(t, "connection_ack", ack["type"])
-	events := make(chan map[string]any, 16)
-	go func() {
-		for {
-			var msg map[string]any
-			if err := wsjson.Read(ctx, c, &msg); err != nil {
-				close(events)
-				return
-			}
-			events <- msg
-		}
-	}()
+	events := wsMessages(ctx, c)
 	var counts []int
 	for len(counts) < 2 {
 		reportOne(t, srv, tokens[auth.RoleAdmin], "another report")
