@@ -64,7 +64,7 @@ const (
 
 // Eligibility property keys on channel nodes, and on threat types.
 const (
-	PropActsIn          = "actsIn"          // "GLOBAL" or "COVERED"
+	PropActsIn          = "actsIn"          // one of the Acts* values
 	PropServes          = "serves"          // []string of Serves*
 	PropTriggers        = "triggers"        // []string of Trigger
 	PropRemedies        = "remedies"        // []string of Remedy
@@ -72,6 +72,11 @@ const (
 	PropHowToActivate   = "howToActivate"   // string
 	PropContactPage     = "contactPage"     // string (URL)
 	PropRaises          = "raises"          // on ThreatType: []string of Trigger
+	// PropUnconfirmed, on an organisation or treaty: the ISO 3166-1 codes
+	// of the States whose membership the recorded lists do not settle
+	// either way. For them, a missing membership is not read as "not a
+	// member".
+	PropUnconfirmed = "unconfirmed"
 )
 
 // Where a channel acts.
@@ -84,7 +89,14 @@ const (
 	// ActsMembers: in its own member States (an organisation such as the
 	// Council of Europe), or for its own member NHRIs (a network).
 	ActsMembers = "MEMBERS"
+	// ActsOutside: in every country that is not a member State of the
+	// organisations it stays OUTSIDE_OF (the EU's missions act in
+	// non-EU countries).
+	ActsOutside = "OUTSIDE"
 )
+
+// Reaches lists every value of PropActsIn.
+var Reaches = []string{ActsGlobal, ActsCovered, ActsMembers, ActsOutside}
 
 // Remedies a channel can offer, with the words reasons use for them.
 var Remedies = map[string]string{
@@ -97,6 +109,7 @@ var Remedies = map[string]string{
 	"ACCREDITATION_REVIEW":   "a review of the NHRI's accreditation",
 	"PEER_SUPPORT":           "support from peer institutions",
 	"ADVOCACY":               "advocacy with the authorities and partners",
+	"TRIAL_MONITORING":       "monitoring of trials and visits to detained defenders",
 }
 
 // urgentRemedies answer an urgent risk.
@@ -119,6 +132,11 @@ type Channel struct {
 	Covers []*kg.Node
 	// CoverCitations back the COVERS edges.
 	CoverCitations []kg.Citation
+	// OutsideOf are the organisations in whose member States the channel
+	// does not act (when it acts OUTSIDE).
+	OutsideOf []*kg.Node
+	// OutsideCitations back the OUTSIDE_OF edges.
+	OutsideCitations []kg.Citation
 }
 
 // Membership is a country's membership of an organisation or treaty, or
@@ -292,19 +310,24 @@ func assess(in Input, ch Channel, member map[string]Membership, active []Trigger
 			}
 		}
 		if len(via) == 0 {
-			var known, unknown []*kg.Node
+			var known, unknown, unsettled []*kg.Node
 			for _, c := range ch.Covers {
-				if in.Recorded[c.ID] > 0 {
-					known = append(known, c)
-				} else {
+				switch {
+				case in.Recorded[c.ID] == 0:
 					unknown = append(unknown, c)
+				case in.unconfirmed(c):
+					unsettled = append(unsettled, c)
+				default:
+					known = append(known, c)
 				}
 			}
-			if len(known) == 0 {
-				if len(unknown) == 0 {
-					return exclude("Cannot be assessed: where it can act is not recorded.")
-				}
+			switch {
+			case len(unsettled) > 0:
+				return exclude("Cannot be assessed: the recorded lists do not settle whether %s is a member State or State party of %s; check before relying on this.", country, names(unsettled))
+			case len(unknown) > 0:
 				return exclude("Cannot be assessed: the member States or States parties of %s are not recorded yet; check whether %s is one before relying on this.", names(unknown), country)
+			case len(known) == 0:
+				return exclude("Cannot be assessed: where it can act is not recorded.")
 			}
 			return exclude("Cannot act in %s: %s is not a member State or State party of %s.", country, country, names(known))
 		}
@@ -329,6 +352,8 @@ func assess(in Input, ch Channel, member map[string]Membership, active []Trigger
 				return exclude("Cannot act here: %s is not a member of %s.", in.NHRI.Name, n.Name)
 			case in.Recorded[n.ID] == 0:
 				return exclude("Cannot be assessed: the member States of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, country)
+			case in.unconfirmed(n):
+				return exclude("Cannot be assessed: the recorded lists do not settle whether %s is a member State of %s; check before relying on this.", country, n.Name)
 			}
 			return exclude("Cannot act in %s: %s is not a member State of %s.", country, country, n.Name)
 		}
@@ -339,6 +364,25 @@ func assess(in Input, ch Channel, member map[string]Membership, active []Trigger
 			rec.Reasons = append(rec.Reasons, fmt.Sprintf("Acts in its member States; %s is one.", country))
 		}
 		rec.Score += weightRegionalMatch
+	case ActsOutside:
+		var within, unknown []*kg.Node
+		for _, o := range ch.OutsideOf {
+			if _, ok := member[o.ID]; ok {
+				within = append(within, o)
+			} else if in.Recorded[o.ID] == 0 || in.unconfirmed(o) {
+				unknown = append(unknown, o)
+			}
+		}
+		switch {
+		case len(within) > 0:
+			return exclude("Acts only outside the member States of %s; %s is one.", names(within), country)
+		case len(ch.OutsideOf) == 0:
+			return exclude("Cannot be assessed: where it can act is not recorded.")
+		case len(unknown) > 0:
+			return exclude("Cannot be assessed: the recorded lists do not settle whether %s is a member State of %s; check before relying on this.", country, names(unknown))
+		}
+		rec.Citations = append(rec.Citations, ch.OutsideCitations...)
+		rec.Reasons = append(rec.Reasons, fmt.Sprintf("Acts only outside the member States of %s, and %s is not one.", names(ch.OutsideOf), country))
 	default:
 		return exclude("Its reach %q is not one the advisor knows.", actsIn)
 	}
@@ -429,6 +473,12 @@ func assess(in Input, ch Channel, member map[string]Membership, active []Trigger
 	}
 	rec.Citations = dedupe(rec.Citations)
 	return rec, nil, true
+}
+
+// unconfirmed tells whether the recorded lists leave the country's
+// membership of org open (PropUnconfirmed).
+func (in Input) unconfirmed(org *kg.Node) bool {
+	return slices.Contains(org.Props.Strings(PropUnconfirmed), in.Country.Props.String("code"))
 }
 
 func dedupe(cs []kg.Citation) []kg.Citation {

@@ -45,6 +45,14 @@ func channel(id, name, actsIn string, serves, triggers, remedies []string, conse
 	}
 }
 
+// outside builds a channel that acts outside the member States of org.
+func outside(id, name string, org *kg.Node) advisor.Channel {
+	c := channel(id, name, advisor.ActsOutside, []string{advisor.ServesMembersOrStaff}, []string{"ANY_THREAT"}, []string{"ADVOCACY", "TRIAL_MONITORING"}, false)
+	c.Covers, c.CoverCitations = nil, nil
+	c.OutsideOf, c.OutsideCitations = []*kg.Node{org}, cite
+	return c
+}
+
 var (
 	inst, staff, cso = advisor.ServesInstitution, advisor.ServesMembersOrStaff, advisor.ServesCSO
 	catalogue        = []advisor.Channel{
@@ -74,6 +82,8 @@ var (
 			[]string{inst}, []string{"THREAT_TO_INDEPENDENCE", "THREAT_TO_LEGAL_BASIS"}, []string{"ACCREDITATION_REVIEW"}, false),
 		channel("mechanism:nhri-hosting", "Hosting by a peer NHRI", advisor.ActsGlobal,
 			[]string{staff}, []string{"URGENT_RISK"}, []string{"RELOCATION", "PEER_SUPPORT"}, false),
+		// The EU's missions, acting outside the EU's member States.
+		outside("mechanism:eu-delegations", "EU Delegations", eu),
 		// A channel without eligibility data takes no part.
 		{Node: node("mechanism:unfpa", kg.KindMechanism, "UNFPA", nil)},
 	}
@@ -119,7 +129,7 @@ func TestAdvise(t *testing.T) {
 			threats: []string{"arrest"},
 			sit:     advisor.Situation{Targets: []advisor.Target{advisor.TargetMembersOrStaff}, ReprisalForUNCooperation: true, Urgent: true},
 			want: outcome{
-				recommended: []string{"mechanism:un-asg-reprisals", "mechanism:achpr", "mechanism:protectdefenders-eu", "mechanism:un-sr-hrds", "mechanism:nhri-hosting"},
+				recommended: []string{"mechanism:un-asg-reprisals", "mechanism:achpr", "mechanism:protectdefenders-eu", "mechanism:un-sr-hrds", "mechanism:nhri-hosting", "mechanism:eu-delegations"},
 				excluded: map[string]string{
 					"mechanism:iachr":    "Kenya is not a member State or State party of Organization of American States",
 					"mechanism:coe":      "Kenya is not a member State",
@@ -176,7 +186,10 @@ func TestAdvise(t *testing.T) {
 			sit:     advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}},
 			want: outcome{
 				recommended: []string{"mechanism:coe", "network:sca"},
-				excluded:    map[string]string{"mechanism:osce": "Does not serve the institution itself"},
+				excluded: map[string]string{
+					"mechanism:osce":           "Does not serve the institution itself",
+					"mechanism:eu-delegations": "Does not serve the institution itself",
+				},
 				before:      [][2]string{{"mechanism:coe", "mechanism:iachr"}},
 			},
 		},
@@ -291,6 +304,88 @@ func TestAdviseExplains(t *testing.T) {
 	assert.Contains(t, achpr.Citations, kg.Citation{Document: "official list", Section: charter.Name, Quote: "Kenya"}, "the membership is cited")
 	assert.Equal(t, "Write to the secretariat. https://example.org/mechanism:achpr", achpr.HowToActivate)
 	assert.InDelta(t, 1+0.5+0.5+1+0.5+0.5, achpr.Score, 1e-9, "eligible, regional system, one target, urgent trigger, catch-all, urgent remedy")
+}
+
+// TestActsOutside covers a channel that acts only outside an organisation's
+// member States: the EU's missions act in non-EU countries.
+func TestActsOutside(t *testing.T) {
+	sit := advisor.Situation{Targets: []advisor.Target{advisor.TargetMembersOrStaff}}
+	plan := func(code, name string, rec map[string]int, of ...*kg.Node) *advisor.Plan {
+		c, ms := country(code, name, of...)
+		p, err := advisor.Advise(advisor.Input{Country: c, Memberships: ms, Channels: catalogue, Recorded: rec, Situation: sit})
+		require.NoError(t, err)
+		return p
+	}
+	find := func(p *advisor.Plan) (string, bool) {
+		for _, r := range p.Recommendations {
+			if r.Channel.ID == "mechanism:eu-delegations" {
+				assert.Contains(t, r.Citations, cite[0], "the OUTSIDE_OF edge is cited")
+				return strings.Join(r.Reasons, " "), true
+			}
+		}
+		for _, e := range p.NotApplicable {
+			if e.Channel.ID == "mechanism:eu-delegations" {
+				return e.Reason, false
+			}
+		}
+		return "", false
+	}
+
+	reason, ok := find(plan("BY", "Belarus", recorded, osce))
+	assert.True(t, ok, reason)
+	assert.Contains(t, reason, "Acts only outside the member States of European Union, and Belarus is not one.")
+
+	reason, ok = find(plan("FR", "France", recorded, coe, osce, eu))
+	assert.False(t, ok)
+	assert.Equal(t, "Acts only outside the member States of European Union; France is one.", reason)
+
+	reason, ok = find(plan("BY", "Belarus", map[string]int{eu.ID: 0}, osce))
+	assert.False(t, ok)
+	assert.Contains(t, reason, "Cannot be assessed: the recorded lists do not settle whether Belarus is a member State of European Union")
+}
+
+// TestUnconfirmedMembership: where the recorded lists leave a State's
+// membership open, a missing membership is not read as "not a member".
+func TestUnconfirmedMembership(t *testing.T) {
+	partial := node(charter.ID, charter.Kind, charter.Name, kg.Props{advisor.PropUnconfirmed: []string{"CV", "MA"}})
+	oasOpen := node(oas.ID, oas.Kind, oas.Name, kg.Props{advisor.PropUnconfirmed: []string{"NI"}})
+	var channels []advisor.Channel
+	for _, c := range catalogue {
+		switch c.Node.ID {
+		case "mechanism:achpr":
+			c.Covers = []*kg.Node{partial}
+		case "mechanism:iachr":
+			c.Covers = []*kg.Node{oasOpen}
+		case "mechanism:coe-self":
+			n := *c.Node
+			n.Props = n.Props.Clone()
+			n.Props[advisor.PropUnconfirmed] = []string{"XK"}
+			c.Node = &n
+		}
+		channels = append(channels, c)
+	}
+	excluded := func(code, name string) map[string]string {
+		c, ms := country(code, name)
+		p, err := advisor.Advise(advisor.Input{Country: c, Memberships: ms, Channels: channels, Recorded: recorded,
+			Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []*kg.Node{threats["independence"]}})
+		require.NoError(t, err)
+		out := map[string]string{}
+		for _, e := range p.NotApplicable {
+			out[e.Channel.ID] = e.Reason
+		}
+		return out
+	}
+
+	cv := excluded("CV", "Cabo Verde")
+	assert.Equal(t, "Cannot be assessed: the recorded lists do not settle whether Cabo Verde is a member State or State party of African Charter on Human and Peoples' Rights; check before relying on this.", cv["mechanism:achpr"])
+	assert.Equal(t, "Cannot act in Cabo Verde: Cabo Verde is not a member State or State party of Organization of American States.", cv["mechanism:iachr"])
+
+	ni := excluded("NI", "Nicaragua")
+	assert.Contains(t, ni["mechanism:iachr"], "do not settle whether Nicaragua is a member State or State party of Organization of American States")
+	assert.Equal(t, "Cannot act in Nicaragua: Nicaragua is not a member State or State party of African Charter on Human and Peoples' Rights.", ni["mechanism:achpr"])
+
+	xk := excluded("XK", "Kosovo")
+	assert.Equal(t, "Cannot be assessed: the recorded lists do not settle whether Kosovo is a member State of Council of Europe; check before relying on this.", xk["mechanism:coe-self"])
 }
 
 func TestAdviseNeedsAPlace(t *testing.T) {

@@ -92,10 +92,14 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 		}
 	}
 
+	reaches := make([]any, len(Reaches))
+	for i, r := range Reaches {
+		reaches[i] = r
+	}
 	var channels []*kg.Node
 	for _, k := range []kg.Kind{kg.KindMechanism, kg.KindNetwork} {
 		found, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: k, OrderBy: kg.OrderByID,
-			Props: []kg.PropFilter{{Key: PropActsIn, Values: []any{ActsGlobal, ActsCovered, ActsMembers}}}})
+			Props: []kg.PropFilter{{Key: PropActsIn, Values: reaches}}})
 		if err != nil {
 			return in, err
 		}
@@ -108,7 +112,7 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 	for j, c := range channels {
 		chIDs[j] = c.ID
 	}
-	covers, err := s.Neighbors(ctx, chIDs, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelCovers}})
+	reach, err := s.Neighbors(ctx, chIDs, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelCovers, kg.RelOutsideOf}})
 	if err != nil {
 		return in, err
 	}
@@ -116,9 +120,14 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 	seen := map[string]bool{}
 	for j, c := range channels {
 		ch := Channel{Node: c}
-		for _, nb := range covers[j] {
-			ch.Covers = append(ch.Covers, nb.Node)
-			ch.CoverCitations = append(ch.CoverCitations, nb.Edge.Citations...)
+		for _, nb := range reach[j] {
+			if nb.Edge.Type == kg.RelOutsideOf {
+				ch.OutsideOf = append(ch.OutsideOf, nb.Node)
+				ch.OutsideCitations = append(ch.OutsideCitations, nb.Edge.Citations...)
+			} else {
+				ch.Covers = append(ch.Covers, nb.Node)
+				ch.CoverCitations = append(ch.CoverCitations, nb.Edge.Citations...)
+			}
 			if !seen[nb.Node.ID] {
 				seen[nb.Node.ID] = true
 				orgs = append(orgs, nb.Node.ID)

@@ -164,6 +164,7 @@ type ComplexityRoot struct {
 		ContactPage     func(childComplexity int) int
 		Covers          func(childComplexity int) int
 		HowToActivate   func(childComplexity int) int
+		OutsideOf       func(childComplexity int) int
 		Remedies        func(childComplexity int) int
 		RequiresConsent func(childComplexity int) int
 		Serves          func(childComplexity int) int
@@ -1111,6 +1112,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Eligibility.HowToActivate(childComplexity), true
+	case "Eligibility.outsideOf":
+		if e.ComplexityRoot.Eligibility.OutsideOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Eligibility.OutsideOf(childComplexity), true
 	case "Eligibility.remedies":
 		if e.ComplexityRoot.Eligibility.Remedies == nil {
 			break
@@ -3032,6 +3039,8 @@ enum Reach {
   COVERED
   "In its own member States (an organisation), or for its own member NHRIs (a network)."
   MEMBERS
+  "In every country that is not a member State of the organisations it stays outside of (the EU's missions act in non-EU countries)."
+  OUTSIDE
 }
 
 "Whom a channel serves."
@@ -3080,6 +3089,8 @@ enum Remedy {
   PEER_SUPPORT
   "Advocacy with the authorities and partners."
   ADVOCACY
+  "Monitoring of trials and visits to detained defenders."
+  TRIAL_MONITORING
 }
 
 "When, where and for whom a support channel can act, and how to activate it."
@@ -3088,6 +3099,8 @@ type Eligibility {
   actsIn: Reach!
   "The organisations and treaties whose States it can act in, when it acts in COVERED."
   covers: [Entity!]!
+  "The organisations in whose member States it does not act, when it acts OUTSIDE."
+  outsideOf: [Entity!]!
   "Whom it serves."
   serves: [Beneficiary!]!
   "What it acts on."
@@ -4199,6 +4212,8 @@ enum RelationType {
   PARTY_TO
   "Channel → organisation or treaty: the channel can act in its member States or States parties."
   COVERS
+  "Channel → organisation: the channel acts only in States that are not its member States."
+  OUTSIDE_OF
   "ThreatIncident → NHRI: the incident is against the NHRI, its members or staff (threat log only)."
   CONCERNS
   "ThreatIncident → ThreatType: the incident is a threat of this type (threat log only)."
@@ -4489,6 +4504,8 @@ func (ec *executionContext) childFields_Eligibility(ctx context.Context, field g
 		return ec.fieldContext_Eligibility_actsIn(ctx, field)
 	case "covers":
 		return ec.fieldContext_Eligibility_covers(ctx, field)
+	case "outsideOf":
+		return ec.fieldContext_Eligibility_outsideOf(ctx, field)
 	case "serves":
 		return ec.fieldContext_Eligibility_serves(ctx, field)
 	case "triggers":
@@ -7894,6 +7911,38 @@ func (ec *executionContext) _Eligibility_covers(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_covers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Eligibility",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Eligibility_outsideOf(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Eligibility_outsideOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutsideOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Eligibility_outsideOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Eligibility",
 		Field:      field,
@@ -17579,6 +17628,11 @@ func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionS
 			}
 		case "covers":
 			out.Values[i] = ec._Eligibility_covers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outsideOf":
+			out.Values[i] = ec._Eligibility_outsideOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

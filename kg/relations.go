@@ -64,6 +64,10 @@ const (
 	// RelCovers: a support channel can act in the member States of an
 	// organisation, or the States parties to a treaty.
 	RelCovers RelType = "COVERS"
+	// RelOutsideOf: a support channel acts only in States that are not
+	// member States of an organisation (the EU's missions act in non-EU
+	// countries).
+	RelOutsideOf RelType = "OUTSIDE_OF"
 	// RelConcerns: a ThreatIncident is against an NHRI, its members or staff.
 	RelConcerns RelType = "CONCERNS"
 	// RelOfType: a ThreatIncident is a threat of a ThreatType.
@@ -115,6 +119,7 @@ var relTypes = []RelInfo{
 	{RelMemberStateOf, "The State is a member or participating State of the organisation.", []Kind{KindCountry}, []Kind{KindMechanism, KindNetwork}},
 	{RelPartyTo, "The State is a party to the treaty.", []Kind{KindCountry}, []Kind{KindInstrument}},
 	{RelCovers, "The channel can act in the member States of the organisation, or the States parties to the treaty.", []Kind{KindMechanism, KindNetwork}, []Kind{KindMechanism, KindInstrument}},
+	{RelOutsideOf, "The channel acts only in States that are not member States of the organisation.", []Kind{KindMechanism, KindNetwork}, []Kind{KindMechanism}},
 	{RelConcerns, "The incident is against the NHRI, its members or staff.", []Kind{KindThreatIncident}, []Kind{KindNHRI}},
 	{RelOfType, "The incident is a threat of this type.", []Kind{KindThreatIncident}, []Kind{KindThreatType}},
 	{RelAttributedTo, "The incident is attributed to this kind of actor.", []Kind{KindThreatIncident}, []Kind{KindPerpetratorType}},

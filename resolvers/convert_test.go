@@ -113,5 +113,5 @@ func TestEligibilityEnumsMatchTheAdvisor(t *testing.T) {
 	for _, v := range model.AllReach {
 		reach = append(reach, string(v))
 	}
-	assert.ElementsMatch(t, []string{advisor.ActsGlobal, advisor.ActsCovered, advisor.ActsMembers}, reach)
+	assert.ElementsMatch(t, advisor.Reaches, reach)
 }

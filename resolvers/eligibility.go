@@ -8,8 +8,8 @@ import (
 	"marrakechgraph/kg"
 )
 
-// eligibility reads a channel's eligibility from its properties and COVERS
-// edges; nil when none is recorded.
+// eligibility reads a channel's eligibility from its properties and its
+// COVERS and OUTSIDE_OF edges; nil when none is recorded.
 func (r *Resolver) eligibility(ctx context.Context, id string) (*model.Eligibility, error) {
 	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
 	if err != nil || n == nil {
@@ -23,8 +23,12 @@ func (r *Resolver) eligibility(ctx context.Context, id string) (*model.Eligibili
 	if err != nil {
 		return nil, err
 	}
+	outside, err := r.related(ctx, id, kg.Outgoing, []kg.RelType{kg.RelOutsideOf})
+	if err != nil {
+		return nil, err
+	}
 	e := &model.Eligibility{
-		ActsIn: model.Reach(actsIn), Covers: convertAll(covers, toEntity),
+		ActsIn: model.Reach(actsIn), Covers: convertAll(covers, toEntity), OutsideOf: convertAll(outside, toEntity),
 		Serves: []model.Beneficiary{}, Triggers: []model.Trigger{}, Remedies: []model.Remedy{},
 		HowToActivate: optString(n.Props.String(advisor.PropHowToActivate)),
 		ContactPage:   optString(n.Props.String(advisor.PropContactPage)),

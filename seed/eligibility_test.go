@@ -45,6 +45,7 @@ var eligibilityKeys = []string{
 var eligibleChannels = []string{
 	"mechanism:achpr",
 	"mechanism:coe",
+	"mechanism:eu-delegations",
 	"mechanism:high-level-country-missions",
 	"mechanism:iachr",
 	"mechanism:nhri-hosting",
@@ -105,6 +106,10 @@ var gapEligibility = map[string][]gapClaim{
 	"mechanism:peer-nhri-public-support": {
 		{"cooperation among peer NHRIs through NHRI's public support – when relevant and possible – of the NHRI under threat",
 			"serves: INSTITUTION; triggers: ANY_THREAT; remedies: PEER_SUPPORT"},
+	},
+	"mechanism:eu-delegations": {
+		{"with the EU Delegations where NHRIs, their members and staff are under threat",
+			"serves: INSTITUTION, MEMBERS_OR_STAFF; triggers: ANY_THREAT"},
 	},
 	"mechanism:nhri-hosting": {
 		{"NHRI hosting a NHRI member or staff under threat",
@@ -194,7 +199,7 @@ func TestEligibilityProps(t *testing.T) {
 
 		// The minimum: where, whom, what triggers it.
 		actsIn := n.Props.String(advisor.PropActsIn)
-		assert.Contains(t, []string{advisor.ActsGlobal, advisor.ActsCovered, advisor.ActsMembers}, actsIn, "%s actsIn", n.ID)
+		assert.Contains(t, advisor.Reaches, actsIn, "%s actsIn", n.ID)
 		serves := n.Props.Strings(advisor.PropServes)
 		triggers := n.Props.Strings(advisor.PropTriggers)
 		assert.NotEmpty(t, serves, "%s: eligibility needs serves", n.ID)
@@ -264,8 +269,26 @@ func TestEligibilityCovers(t *testing.T) {
 			return c.Document != GAP && strings.HasPrefix(c.Section, eligibilityPrefix+"covers > ")
 		}), "%s: no citation with section \"Eligibility > covers > ...\"", e.Key())
 	}
+	for _, e := range g.ds.Edges {
+		if e.Type != kg.RelOutsideOf {
+			continue
+		}
+		assert.Equal(t, advisor.ActsOutside, g.nodes[e.From].Props.String(advisor.PropActsIn),
+			"%s: only a channel that acts OUTSIDE stays outside an organisation", e.Key())
+		assert.Contains(t, coverable, e.To, "%s: stays outside an organisation whose members are not recorded", e.Key())
+		assert.True(t, slices.ContainsFunc(e.Citations, func(c kg.Citation) bool {
+			return c.Document != GAP && strings.HasPrefix(c.Section, eligibilityPrefix+"outsideOf > ")
+		}), "%s: no citation with section \"Eligibility > outsideOf > ...\"", e.Key())
+	}
 	for _, id := range eligibleChannels {
 		covers := g.targets(id, kg.RelCovers)
+		outside := g.targets(id, kg.RelOutsideOf)
+		if g.nodes[id].Props.String(advisor.PropActsIn) == advisor.ActsOutside {
+			assert.Empty(t, covers, "%s acts outside organisations and covers nothing", id)
+			assert.NotEmpty(t, outside, "%s acts OUTSIDE and names no organisation", id)
+		} else {
+			assert.Empty(t, outside, "%s: only a channel that acts OUTSIDE stays outside an organisation", id)
+		}
 		switch g.nodes[id].Props.String(advisor.PropActsIn) {
 		case advisor.ActsCovered:
 			assert.NotEmpty(t, covers, "%s acts in COVERED organisations but covers none", id)
@@ -291,6 +314,7 @@ func TestEligibilityCovers(t *testing.T) {
 	// The cases the advisor depends on.
 	assert.Equal(t, []string{"mechanism:oas"}, g.targets("mechanism:iachr", kg.RelCovers))
 	assert.Equal(t, []string{"instrument:african-charter"}, g.targets("mechanism:achpr", kg.RelCovers))
+	assert.Equal(t, []string{"mechanism:eu"}, g.targets("mechanism:eu-delegations", kg.RelOutsideOf))
 	for _, id := range []string{"mechanism:coe", "mechanism:osce", "network:apf", "network:ennhri", "network:rindhca"} {
 		assert.Equal(t, advisor.ActsMembers, g.nodes[id].Props.String(advisor.PropActsIn), "%s actsIn", id)
 	}

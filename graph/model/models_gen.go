@@ -348,6 +348,8 @@ type Eligibility struct {
 	ActsIn Reach `json:"actsIn"`
 	// The organisations and treaties whose States it can act in, when it acts in COVERED.
 	Covers []Entity `json:"covers"`
+	// The organisations in whose member States it does not act, when it acts OUTSIDE.
+	OutsideOf []Entity `json:"outsideOf"`
 	// Whom it serves.
 	Serves []Beneficiary `json:"serves"`
 	// What it acts on.
@@ -2338,17 +2340,20 @@ const (
 	ReachCovered Reach = "COVERED"
 	// In its own member States (an organisation), or for its own member NHRIs (a network).
 	ReachMembers Reach = "MEMBERS"
+	// In every country that is not a member State of the organisations it stays outside of (the EU's missions act in non-EU countries).
+	ReachOutside Reach = "OUTSIDE"
 )
 
 var AllReach = []Reach{
 	ReachGlobal,
 	ReachCovered,
 	ReachMembers,
+	ReachOutside,
 }
 
 func (e Reach) IsValid() bool {
 	switch e {
-	case ReachGlobal, ReachCovered, ReachMembers:
+	case ReachGlobal, ReachCovered, ReachMembers, ReachOutside:
 		return true
 	}
 	return false
@@ -2444,6 +2449,8 @@ const (
 	RelationTypePartyTo RelationType = "PARTY_TO"
 	// Channel → organisation or treaty: the channel can act in its member States or States parties.
 	RelationTypeCovers RelationType = "COVERS"
+	// Channel → organisation: the channel acts only in States that are not its member States.
+	RelationTypeOutsideOf RelationType = "OUTSIDE_OF"
 	// ThreatIncident → NHRI: the incident is against the NHRI, its members or staff (threat log only).
 	RelationTypeConcerns RelationType = "CONCERNS"
 	// ThreatIncident → ThreatType: the incident is a threat of this type (threat log only).
@@ -2482,6 +2489,7 @@ var AllRelationType = []RelationType{
 	RelationTypeMemberStateOf,
 	RelationTypePartyTo,
 	RelationTypeCovers,
+	RelationTypeOutsideOf,
 	RelationTypeConcerns,
 	RelationTypeOfType,
 	RelationTypeAttributedTo,
@@ -2491,7 +2499,7 @@ var AllRelationType = []RelationType{
 
 func (e RelationType) IsValid() bool {
 	switch e {
-	case RelationTypeUnderObjective, RelationTypeImplements, RelationTypeInCollaborationWith, RelationTypeEngages, RelationTypeReportsTo, RelationTypeInformsOn, RelationTypePromotes, RelationTypeTargets, RelationTypeServes, RelationTypeDefinedIn, RelationTypeIssuedBy, RelationTypeCoordinatedBy, RelationTypePartOf, RelationTypeMemberOf, RelationTypeLocatedIn, RelationTypeReferences, RelationTypePerpetratedBy, RelationTypeIdentified, RelationTypeAddresses, RelationTypeStrengthens, RelationTypeConsulted, RelationTypeFundedBy, RelationTypeMemberStateOf, RelationTypePartyTo, RelationTypeCovers, RelationTypeConcerns, RelationTypeOfType, RelationTypeAttributedTo, RelationTypeRespondsTo, RelationTypeActivated:
+	case RelationTypeUnderObjective, RelationTypeImplements, RelationTypeInCollaborationWith, RelationTypeEngages, RelationTypeReportsTo, RelationTypeInformsOn, RelationTypePromotes, RelationTypeTargets, RelationTypeServes, RelationTypeDefinedIn, RelationTypeIssuedBy, RelationTypeCoordinatedBy, RelationTypePartOf, RelationTypeMemberOf, RelationTypeLocatedIn, RelationTypeReferences, RelationTypePerpetratedBy, RelationTypeIdentified, RelationTypeAddresses, RelationTypeStrengthens, RelationTypeConsulted, RelationTypeFundedBy, RelationTypeMemberStateOf, RelationTypePartyTo, RelationTypeCovers, RelationTypeOutsideOf, RelationTypeConcerns, RelationTypeOfType, RelationTypeAttributedTo, RelationTypeRespondsTo, RelationTypeActivated:
 		return true
 	}
 	return false
@@ -2554,6 +2562,8 @@ const (
 	RemedyPeerSupport Remedy = "PEER_SUPPORT"
 	// Advocacy with the authorities and partners.
 	RemedyAdvocacy Remedy = "ADVOCACY"
+	// Monitoring of trials and visits to detained defenders.
+	RemedyTrialMonitoring Remedy = "TRIAL_MONITORING"
 )
 
 var AllRemedy = []Remedy{
@@ -2566,11 +2576,12 @@ var AllRemedy = []Remedy{
 	RemedyAccreditationReview,
 	RemedyPeerSupport,
 	RemedyAdvocacy,
+	RemedyTrialMonitoring,
 }
 
 func (e Remedy) IsValid() bool {
 	switch e {
-	case RemedyUrgentAppeal, RemedyPublicStatement, RemedyCountryMission, RemedyPrecautionaryMeasures, RemedyEmergencyGrant, RemedyRelocation, RemedyAccreditationReview, RemedyPeerSupport, RemedyAdvocacy:
+	case RemedyUrgentAppeal, RemedyPublicStatement, RemedyCountryMission, RemedyPrecautionaryMeasures, RemedyEmergencyGrant, RemedyRelocation, RemedyAccreditationReview, RemedyPeerSupport, RemedyAdvocacy, RemedyTrialMonitoring:
 		return true
 	}
 	return false
