@@ -190,7 +190,7 @@ func TestAdvise(t *testing.T) {
 					"mechanism:osce":           "Does not serve the institution itself",
 					"mechanism:eu-delegations": "Does not serve the institution itself",
 				},
-				before:      [][2]string{{"mechanism:coe", "mechanism:iachr"}},
+				before: [][2]string{{"mechanism:coe", "mechanism:iachr"}},
 			},
 		},
 		{
