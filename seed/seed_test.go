@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/advisor"
 	"marrakechgraph/kg"
 )
 
@@ -982,9 +983,8 @@ const (
 	// UN Membership research guide, Observers: "There are currently two
 	// non-member observer states" (the Holy See and the State of Palestine).
 	unObserverStates = 2
-	// Council of Europe, key facts: "across its 46 member states"; the list
-	// (Türkiye's Ministry of Foreign Affairs) reads "Member States (46
-	// states)" and names 46.
+	// Council of Europe, Office in Sarajevo, Member States map: "Today, the
+	// organisation counts 46 member states", and it names 46.
 	coeMemberStates = 46
 	// OSCE, osce.org menu "Participating States": names 57 States.
 	osceParticipatingStates = 57
@@ -994,8 +994,10 @@ const (
 	// Eurostat glossary "European Union (EU)": names 27 Member States.
 	euMemberStates = 27
 	// No official list of the States parties to the African Charter was
-	// found, so none is recorded (README.md).
-	africanCharterPartiesRecorded = 0
+	// found; each State recorded as a party cites a page of the African
+	// Commission that says so (README.md). The others in Africa are
+	// unconfirmed.
+	africanCharterPartiesRecorded = 35
 )
 
 // regionFromM49 is the region rule (README.md): the UN M49 region of a
@@ -1005,10 +1007,9 @@ var regionFromM49 = map[string]string{
 }
 
 // officialSourceHosts are the sites a citation to a document other than the
-// GAP may name: the organisations' own sites, and one member State's foreign
-// ministry, whose page is the only stored copy of the Council of Europe's
-// list that was found (README.md).
-var officialSourceHosts = []string{"un.org", "coe.int", "osce.org", "oas.org", "europa.eu", "au.int", "mfa.gov.tr"}
+// GAP may name: the organisations' own sites (achpr.org is the African
+// Commission's earlier address).
+var officialSourceHosts = []string{"un.org", "coe.int", "osce.org", "oas.org", "europa.eu", "au.int", "achpr.org"}
 
 var (
 	sourceURLRE = regexp.MustCompile(`\(https://([a-z0-9.-]+)/[^\s)]*\)`)
@@ -1188,6 +1189,57 @@ func TestMemberships(t *testing.T) {
 				assert.Equal(t, "instrument:african-charter", e.To, e.Key().String())
 			}
 		}
+	})
+
+	t.Run("unconfirmed memberships", func(t *testing.T) {
+		codes := map[string]bool{}
+		for _, n := range g.byKind[kg.KindCountry] {
+			codes[n.Props.String("code")] = true
+		}
+		for _, n := range g.ds.Nodes {
+			list := n.Props.Strings(advisor.PropUnconfirmed)
+			if _, ok := n.Props[advisor.PropUnconfirmed]; !ok {
+				continue
+			}
+			assert.Contains(t, coverable, n.ID, "%s: only an organisation or treaty whose memberships are recorded lists unconfirmed States", n.ID)
+			assert.NotEmpty(t, list, "%s: unconfirmed is empty or not a list of strings", n.ID)
+			assert.True(t, slices.IsSorted(list), "%s: unconfirmed in alphabetical order", n.ID)
+			assert.Len(t, slices.Compact(slices.Clone(list)), len(list), "%s: unconfirmed has duplicates", n.ID)
+			members := map[string]bool{}
+			for _, rt := range []kg.RelType{kg.RelMemberStateOf, kg.RelPartyTo} {
+				for _, id := range g.sources(n.ID, rt) {
+					members[g.nodes[id].Props.String("code")] = true
+				}
+			}
+			for _, code := range list {
+				assert.True(t, codes[code], "%s: unconfirmed %q is not a country's code", n.ID, code)
+				assert.False(t, members[code], "%s: %s is both recorded as a member and unconfirmed", n.ID, code)
+				if n.ID == "instrument:african-charter" {
+					continue
+				}
+				assert.True(t, slices.ContainsFunc(n.Citations, func(c kg.Citation) bool {
+					return strings.HasPrefix(c.Section, "Unconfirmed: "+code+" > ")
+				}), "%s: no citation with section \"Unconfirmed: %s > ...\"", n.ID, code)
+			}
+		}
+		// The African States not recorded as parties to the African Charter
+		// are exactly its unconfirmed ones: a State outside Africa is not a
+		// party.
+		var open []string
+		parties := map[string]bool{}
+		for _, id := range g.sources("instrument:african-charter", kg.RelPartyTo) {
+			parties[id] = true
+		}
+		for _, n := range g.byKind[kg.KindCountry] {
+			if n.Props.String("region") == "Africa" && !parties[n.ID] {
+				open = append(open, n.Props.String("code"))
+			}
+		}
+		slices.Sort(open)
+		assert.Equal(t, open, g.nodes["instrument:african-charter"].Props.Strings(advisor.PropUnconfirmed))
+		assert.Contains(t, open, "MA", "Morocco: no page of the African Commission says it is a party")
+		assert.True(t, parties["country:ke"], "Kenya is a party to the African Charter")
+		assert.Equal(t, []string{"NI"}, g.nodes["mechanism:oas"].Props.Strings(advisor.PropUnconfirmed), "Nicaragua denounced the OAS Charter")
 	})
 
 	t.Run("organisations", func(t *testing.T) {
