@@ -101,3 +101,51 @@ func findNode(t *testing.T, ds *seed.Dataset, id string) kg.Node {
 	t.Fatalf("seed has no node %s", id)
 	return kg.Node{}
 }
+
+// NHRIs are directory data: the seed creates the ones it holds once, and
+// then leaves them to the directory (an import, an editor), even when they
+// are deleted.
+func TestApplyDatasetLeavesTheDirectoryAlone(t *testing.T) {
+	ctx := context.Background()
+	s, err := bolt.Open(t.TempDir())
+	require.NoError(t, err)
+	defer s.Close()
+	ds, err := seed.Load()
+	require.NoError(t, err)
+	_, err = seed.ApplyDataset(ctx, s, ds)
+	require.NoError(t, err)
+
+	nhri := findNode(t, ds, "nhri:gt")
+	got, err := s.Nodes(ctx, []string{nhri.ID})
+	require.NoError(t, err)
+	require.NotNil(t, got[0], "the seed creates its NHRIs")
+
+	// The directory updates the NHRI: the seed leaves the update alone.
+	updated := nhri
+	updated.Props = kg.Props{"country": "GT", "accreditationStatus": "A", "asOf": "2026-06-30", "source": "Chart (https://www.ohchr.org/chart.pdf)"}
+	updated.Citations = []kg.Citation{{Document: "Chart (https://www.ohchr.org/chart.pdf), as of 2026-06-30", Section: "AMERICAS", Quote: "Guatemala | A"}}
+	_, err = s.Apply(ctx, kg.ChangeSet{Actor: "editor@ganhri", Reason: "import", PutNodes: []kg.Node{updated}})
+	require.NoError(t, err)
+	res, err := seed.ApplyDataset(ctx, s, ds)
+	require.NoError(t, err)
+	assert.Zero(t, res.Created+res.Updated+res.Deleted, "nothing to do")
+	got, err = s.Nodes(ctx, []string{nhri.ID})
+	require.NoError(t, err)
+	require.NotNil(t, got[0])
+	assert.Equal(t, "A", got[0].Props.String("accreditationStatus"), "the directory's facts stay")
+	assert.Equal(t, updated.Citations, got[0].Citations)
+
+	// The directory deletes the NHRI: the seed does not bring it back, nor
+	// its edges.
+	_, err = s.Apply(ctx, kg.ChangeSet{Actor: "editor@ganhri", Reason: "no longer an NHRI", DeleteNodes: []string{nhri.ID}})
+	require.NoError(t, err)
+	res, err = seed.ApplyDataset(ctx, s, ds)
+	require.NoError(t, err)
+	assert.Zero(t, res.Created+res.Updated+res.Deleted, "nothing to do")
+	got, err = s.Nodes(ctx, []string{nhri.ID})
+	require.NoError(t, err)
+	assert.Nil(t, got[0], "a deleted NHRI stays deleted")
+	in, err := s.Neighbors(ctx, []string{"country:gt"}, kg.NeighborQuery{Direction: kg.Incoming, Types: []kg.RelType{kg.RelLocatedIn}})
+	require.NoError(t, err)
+	assert.Empty(t, in[0], "and so do its edges")
+}

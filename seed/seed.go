@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 
 	"github.com/goccy/go-yaml"
@@ -227,9 +228,17 @@ func Apply(ctx context.Context, s kg.Store) (*kg.ApplyResult, error) {
 // earlier seed created but this dataset no longer holds. Whatever anyone
 // else wrote or changed is left alone. Applying the same dataset twice
 // changes nothing.
+//
+// NHRIs are the exception: they are directory data, which Head Office
+// keeps (an import of GANHRI's chart, an editor). The seed creates an NHRI
+// it holds only if the store has never had it, and otherwise leaves it,
+// and the edges of one that was deleted, as they are.
 func ApplyDataset(ctx context.Context, s kg.Store, ds *Dataset) (*kg.ApplyResult, error) {
 	cs := ds.ChangeSet()
 	var err error
+	if cs.PutNodes, cs.PutEdges, err = leaveDirectoryAlone(ctx, s, cs.PutNodes, cs.PutEdges); err != nil {
+		return nil, fmt.Errorf("load seed: %w", err)
+	}
 	cs.DeleteNodes, cs.DeleteEdges, err = staleSeedData(ctx, s, ds)
 	if err != nil {
 		return nil, fmt.Errorf("load seed: %w", err)
@@ -239,6 +248,39 @@ func ApplyDataset(ctx context.Context, s kg.Store, ds *Dataset) (*kg.ApplyResult
 		return nil, fmt.Errorf("load seed: %w", err)
 	}
 	return res, nil
+}
+
+// leaveDirectoryAlone drops from the seed's puts the NHRIs the store
+// already has, or had and lost to a deletion (with that one's edges).
+func leaveDirectoryAlone(ctx context.Context, s kg.Store, nodes []kg.Node, edges []kg.Edge) ([]kg.Node, []kg.Edge, error) {
+	var ids []string
+	for _, n := range nodes {
+		if n.Kind == kg.KindNHRI {
+			ids = append(ids, n.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nodes, edges, nil
+	}
+	stored, err := s.Nodes(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	keep, deleted := map[string]bool{}, map[string]bool{}
+	for i, id := range ids {
+		if stored[i] != nil {
+			keep[id] = true
+			continue
+		}
+		h, err := s.History(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		deleted[id] = len(h) > 0
+	}
+	nodes = slices.DeleteFunc(slices.Clone(nodes), func(n kg.Node) bool { return keep[n.ID] || deleted[n.ID] })
+	edges = slices.DeleteFunc(slices.Clone(edges), func(e kg.Edge) bool { return deleted[e.From] || deleted[e.To] })
+	return nodes, edges, nil
 }
 
 // staleSeedData finds what earlier seeds wrote that ds no longer holds:
