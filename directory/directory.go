@@ -87,6 +87,10 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 	if err != nil {
 		return nil, err
 	}
+	known, err := nhriIndex(ctx, s)
+	if err != nil {
+		return nil, err
+	}
 	rep := &Report{Rows: len(rows)}
 	cs := kg.ChangeSet{Actor: actor, Reason: "import NHRI directory: " + source}
 	seen := map[string]int{}
@@ -143,7 +147,7 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 			continue
 		}
 		code := country.Props.String("code")
-		id := NHRIID(code, cell("acronym"), cell("institution"))
+		id := known.match(code, cell("acronym"), cell("institution"))
 		if prev, dup := seen[id]; dup {
 			fail("institution", "same institution as line %d", prev)
 			continue
@@ -253,6 +257,45 @@ func readCSV(r io.Reader) ([][]string, map[string]int, error) {
 		}
 	}
 	return records[1:], header, nil
+}
+
+// nhris are the NHRIs a store already holds, by country code.
+type nhris map[string][]*kg.Node
+
+func nhriIndex(ctx context.Context, s kg.Store) (nhris, error) {
+	nodes, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID})
+	if err != nil {
+		return nil, err
+	}
+	idx := nhris{}
+	for _, n := range nodes {
+		code := strings.ToUpper(n.Props.String(PropCountry))
+		idx[code] = append(idx[code], n)
+	}
+	return idx, nil
+}
+
+// match returns the ID of the institution of a row: its ID under NHRIID
+// if the store holds it, or else the ID of the NHRI of the same country
+// recorded under the same name or acronym (the regional networks' pages
+// and the chart may write one of them differently), or else a new ID
+// under NHRIID.
+func (k nhris) match(code, acronym, institution string) string {
+	id := NHRIID(code, acronym, institution)
+	same := func(a, b string) bool { return a != "" && b != "" && slug(a) == slug(b) }
+	var found []string
+	for _, n := range k[code] {
+		if n.ID == id {
+			return id
+		}
+		if same(n.Name, institution) || same(n.Acronym, acronym) {
+			found = append(found, n.ID)
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	return id
 }
 
 // countries finds countries by ISO code or by name.

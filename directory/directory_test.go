@@ -94,3 +94,40 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	_, err = directory.Import(ctx, s, strings.NewReader(csv), chart, "2099-01-01", "editor")
 	assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "asOf in the future")
 }
+
+// An NHRI already recorded under another ID (from a regional network's
+// page) is updated by the chart's row, not added a second time, when the
+// row gives the same name or acronym.
+func TestImportMatchesRecordedNHRIs(t *testing.T) {
+	ctx := context.Background()
+	s := seeded(t)
+	cite := []kg.Citation{{Document: "Asia Pacific Forum, news (https://asiapacificforum.net/news/x), as of 2026-11-26", Section: "News", Quote: "the Australian Human Rights Commission (AHRC)"}}
+	_, err := s.Apply(ctx, kg.ChangeSet{Actor: "seed", Reason: "test",
+		PutNodes: []kg.Node{
+			{ID: "nhri:au-ahrc", Kind: kg.KindNHRI, Name: "Australian Human Rights Commission", Acronym: "AHRC", Props: kg.Props{"country": "AU"}, Citations: cite},
+			{ID: "nhri:gb-equality-and-human-rights-commission", Kind: kg.KindNHRI, Name: "Equality and Human Rights Commission", Props: kg.Props{"country": "GB"}, Citations: cite},
+			{ID: "nhri:gb-scottish-human-rights-commission", Kind: kg.KindNHRI, Name: "Scottish Human Rights Commission", Props: kg.Props{"country": "GB"}, Citations: cite},
+		},
+		PutEdges: []kg.Edge{{Type: kg.RelMemberOf, From: "nhri:au-ahrc", To: "network:apf", Citations: cite}},
+	})
+	require.NoError(t, err)
+
+	csv := "region,country,institution,acronym,status,year\n" +
+		"Asia-Pacific,AU,Australian Human Rights Commission,,A,2023\n" + // same name, no acronym
+		"Europe,GB,Equality and Human Rights Commission,EHRC,A,2022\n" + // same name, an acronym
+		"Europe,GB,Northern Ireland Human Rights Commission,NIHRC,A,2023\n" // not recorded: a new NHRI
+	rep, err := directory.Import(ctx, s, strings.NewReader(csv), chart, "2026-06-30", "editor")
+	require.NoError(t, err)
+	require.Empty(t, rep.Errors)
+	assert.Equal(t, []string{"nhri:au-ahrc", "nhri:gb-equality-and-human-rights-commission", "nhri:gb-nihrc"}, rep.IDs)
+	gb, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID, Props: []kg.PropFilter{{Key: "country", Values: []any{"GB"}}}})
+	require.NoError(t, err)
+	assert.Len(t, gb, 3, "two recorded and one new")
+
+	nodes, err := s.Nodes(ctx, []string{"nhri:au-ahrc"})
+	require.NoError(t, err)
+	assert.Equal(t, "A", nodes[0].Props.String("accreditationStatus"), "the chart's facts replace the earlier ones")
+	out, err := s.Neighbors(ctx, []string{"nhri:au-ahrc"}, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelMemberOf}})
+	require.NoError(t, err)
+	assert.Len(t, out[0], 1, "the network membership recorded from the network's page stays")
+}
