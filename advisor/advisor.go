@@ -148,14 +148,24 @@ type Membership struct {
 	ByNHRI bool
 }
 
+// CountryNHRI is an NHRI recorded in the country of a situation that names
+// no NHRI, with the networks it is a member of.
+type CountryNHRI struct {
+	NHRI     *kg.Node
+	Networks []*kg.Node
+}
+
 // Input is everything Advise needs.
 type Input struct {
-	Country     *kg.Node
-	NHRI        *kg.Node
-	Memberships []Membership
-	Threats     []*kg.Node
-	Channels    []Channel
-	Situation   Situation
+	Country *kg.Node
+	NHRI    *kg.Node
+	// CountryNHRIs are the NHRIs recorded in the country, when the
+	// situation names none.
+	CountryNHRIs []CountryNHRI
+	Memberships  []Membership
+	Threats      []*kg.Node
+	Channels     []Channel
+	Situation    Situation
 	// Recorded counts, for each organisation or treaty a channel covers
 	// (and each channel that acts for its own members), the members the
 	// data records: with none, a channel's reach cannot be judged.
@@ -345,11 +355,24 @@ func assess(in Input, ch Channel, member map[string]Membership, active []Trigger
 			network := n.Kind == kg.KindNetwork
 			switch {
 			case network && in.NHRI == nil:
+				var members []string
+				for _, m := range in.CountryNHRIs {
+					if slices.ContainsFunc(m.Networks, func(nw *kg.Node) bool { return nw.ID == n.ID }) {
+						members = append(members, fmt.Sprintf("%s (%s)", m.NHRI.Name, m.NHRI.ID))
+					}
+				}
+				if len(members) > 0 {
+					verb := "are members"
+					if len(members) == 1 {
+						verb = "is one"
+					}
+					return exclude("Acts only for its member NHRIs: %s, recorded in %s, %s; name the NHRI in the situation to include this channel.", joinWords(members), country, verb)
+				}
 				return exclude("Acts only for its member NHRIs: name the NHRI to check whether it is one.")
 			case network && in.Recorded[n.ID] == 0:
 				return exclude("Cannot be assessed: the member NHRIs of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, in.NHRI.Name)
 			case network:
-				return exclude("Cannot act here: %s is not a member of %s.", in.NHRI.Name, n.Name)
+				return exclude("Cannot be assessed: %s is not among the %d member NHRIs of %s recorded so far, which come from the network's own pages and may be incomplete; check whether it is a member before relying on this.", in.NHRI.Name, in.Recorded[n.ID], n.Name)
 			case in.Recorded[n.ID] == 0:
 				return exclude("Cannot be assessed: the member States of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, country)
 			case in.unconfirmed(n):

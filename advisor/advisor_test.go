@@ -426,4 +426,26 @@ func TestActsForMembers(t *testing.T) {
 	}
 	assert.Equal(t, "Cannot act in Belarus: Belarus is not a member State of Council of Europe.", excluded["mechanism:coe-self"])
 	assert.Equal(t, "Acts only for its member NHRIs: name the NHRI to check whether it is one.", excluded["network:ennhri"])
+
+	// A network's recorded members may be incomplete: an NHRI not among
+	// them is not ruled out.
+	other := node("nhri:by-x", kg.KindNHRI, "Example institution of Belarus", nil)
+	plan, err = advisor.Advise(advisor.Input{Country: belarus, NHRI: other, Memberships: ms, Channels: catalogue, Recorded: recorded,
+		Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []*kg.Node{threats["independence"]}})
+	require.NoError(t, err)
+	for _, e := range plan.NotApplicable {
+		excluded[e.Channel.ID] = e.Reason
+	}
+	assert.Equal(t, "Cannot be assessed: Example institution of Belarus is not among the 40 member NHRIs of ENNHRI recorded so far, which come from the network's own pages and may be incomplete; check whether it is a member before relying on this.", excluded["network:ennhri"])
+
+	// A situation that names only the country points to the country's
+	// recorded NHRIs that are members.
+	plan, err = advisor.Advise(advisor.Input{Country: turkiye, Memberships: ms, Channels: catalogue, Recorded: recorded,
+		CountryNHRIs: []advisor.CountryNHRI{{NHRI: nhri, Networks: []*kg.Node{ennhri}}, {NHRI: node("nhri:tr-other", kg.KindNHRI, "Other", nil)}},
+		Situation:    advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []*kg.Node{threats["independence"]}})
+	require.NoError(t, err)
+	for _, e := range plan.NotApplicable {
+		excluded[e.Channel.ID] = e.Reason
+	}
+	assert.Equal(t, "Acts only for its member NHRIs: Human Rights and Equality Institution of Türkiye (nhri:tr-hreit), recorded in Türkiye, is one; name the NHRI in the situation to include this channel.", excluded["network:ennhri"])
 }

@@ -90,6 +90,8 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 		for _, nb := range networks[0] {
 			in.Memberships = append(in.Memberships, Membership{Of: nb.Node, Citations: nb.Edge.Citations, ByNHRI: true})
 		}
+	} else if in.CountryNHRIs, err = countryNHRIs(ctx, s, in.Country.ID); err != nil {
+		return in, err
 	}
 
 	reaches := make([]any, len(Reaches))
@@ -151,4 +153,30 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 		}
 	}
 	return in, nil
+}
+
+// countryNHRIs reads the NHRIs recorded in a country and their networks.
+func countryNHRIs(ctx context.Context, s kg.Store, countryID string) ([]CountryNHRI, error) {
+	located, err := s.Neighbors(ctx, []string{countryID}, kg.NeighborQuery{
+		Direction: kg.Incoming, Types: []kg.RelType{kg.RelLocatedIn}, Kinds: []kg.Kind{kg.KindNHRI},
+	})
+	if err != nil || len(located[0]) == 0 {
+		return nil, err
+	}
+	ids := make([]string, len(located[0]))
+	for i, nb := range located[0] {
+		ids[i] = nb.Node.ID
+	}
+	networks, err := s.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelMemberOf}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CountryNHRI, len(ids))
+	for i, nb := range located[0] {
+		out[i].NHRI = nb.Node
+		for _, m := range networks[i] {
+			out[i].Networks = append(out[i].Networks, m.Node)
+		}
+	}
+	return out, nil
 }

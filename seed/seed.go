@@ -239,6 +239,7 @@ func ApplyDataset(ctx context.Context, s kg.Store, ds *Dataset) (*kg.ApplyResult
 	if cs.PutNodes, cs.PutEdges, err = leaveDirectoryAlone(ctx, s, cs.PutNodes, cs.PutEdges); err != nil {
 		return nil, fmt.Errorf("load seed: %w", err)
 	}
+	left := len(ds.Nodes) + len(ds.Edges) - len(cs.PutNodes) - len(cs.PutEdges)
 	cs.DeleteNodes, cs.DeleteEdges, err = staleSeedData(ctx, s, ds)
 	if err != nil {
 		return nil, fmt.Errorf("load seed: %w", err)
@@ -247,6 +248,8 @@ func ApplyDataset(ctx context.Context, s kg.Store, ds *Dataset) (*kg.ApplyResult
 	if err != nil {
 		return nil, fmt.Errorf("load seed: %w", err)
 	}
+	// What the directory keeps is left unchanged.
+	res.Unchanged += left
 	return res, nil
 }
 
