@@ -20,12 +20,13 @@ import (
 )
 
 // The NHRI directory in the seed: the rules are documented in data/README.md
-// ("NHRI directory"). An NHRI is either the GAP's own (cited to the GAP
-// only, with no accreditation facts), or a row of GANHRI's chart of
-// accreditation status, with every fact of the chart's row and nothing
-// else, under the same properties and ID as directory.Import writes, so
-// that a later import of the chart updates the node instead of adding a
-// second one.
+// ("NHRI directory"). An NHRI is the GAP's own (cited to the GAP only, with
+// no accreditation facts); or a member named on a regional network's own
+// pages (cited to those pages only, with its country and nothing else); or
+// a row of GANHRI's chart of accreditation status, with every fact of the
+// chart's row and nothing else. The last two take the ID directory.Import
+// gives, so that a later import of the chart updates the node instead of
+// adding a second one.
 
 // chartHosts are the official sites the chart may be cited from: OHCHR,
 // GANHRI's secretariat, and GANHRI itself.
@@ -48,14 +49,109 @@ var chartDocRE = regexp.MustCompile(`^(.+\(https://([a-z0-9.-]+)/[^\s)]*\)), as 
 func nhriID(country, acronym, name string) string { return directory.NHRIID(country, acronym, name) }
 
 // fromChart reports whether an NHRI carries chart facts: a chart property
-// other than its country, or a citation to a document other than the GAP.
+// other than its country, or a citation to a document that is neither the
+// GAP nor a regional network's page.
 func fromChart(n kg.Node) bool {
 	for _, p := range chartProps {
 		if _, ok := n.Props[p]; ok && p != directory.PropCountry {
 			return true
 		}
 	}
-	return slices.ContainsFunc(n.Citations, func(c kg.Citation) bool { return c.Document != GAP })
+	return slices.ContainsFunc(n.Citations, func(c kg.Citation) bool { return c.Document != GAP && networkOf(c) == "" })
+}
+
+// networkSites are the regional networks' own sites.
+var networkSites = map[string]string{
+	"network:apf": "asiapacificforum.net", "network:ennhri": "ennhri.org",
+	"network:nanhri": "nanhri.org", "network:rindhca": "rindhca.org",
+}
+
+// networkOf names the regional network whose own site a citation's
+// document is on, or "".
+func networkOf(c kg.Citation) string {
+	m := sourceURLRE.FindStringSubmatch(c.Document)
+	if m == nil {
+		return ""
+	}
+	for id, site := range networkSites {
+		if m[1] == site || strings.HasSuffix(m[1], "."+site) {
+			return id
+		}
+	}
+	return ""
+}
+
+// fromNetwork reports whether an NHRI is a member named on a regional
+// network's pages: not from the chart, and cited to such a page.
+func fromNetwork(n kg.Node) bool {
+	return !fromChart(n) && slices.ContainsFunc(n.Citations, func(c kg.Citation) bool { return networkOf(c) != "" })
+}
+
+// checkNetworkNHRI returns what is wrong with an NHRI named on a regional
+// network's pages.
+func checkNetworkNHRI(g *graph, n kg.Node) []string {
+	var bad []string
+	fail := func(format string, args ...any) { bad = append(bad, fmt.Sprintf(format, args...)) }
+
+	country := n.Props.String(directory.PropCountry)
+	if !codeRE.MatchString(country) {
+		fail("country %q is not an uppercase ISO 3166-1 alpha-2 code", country)
+	}
+	for p := range n.Props {
+		if p != directory.PropCountry {
+			fail("property %s: a network's page gives the country only; accreditation facts come from the chart", p)
+		}
+	}
+	if want := nhriID(country, n.Acronym, n.Name); n.ID != want {
+		fail("ID %s is not the import's ID %s", n.ID, want)
+	}
+	cited := func(cs []kg.Citation, what string) {
+		for _, c := range cs {
+			if networkOf(c) == "" {
+				fail("%s: citation document %q is not a regional network's own page", what, c.Document)
+			}
+			if !asOfRE.MatchString(c.Document) {
+				fail("%s: citation document %q gives no as-of date", what, c.Document)
+			}
+			if q := normalize(c.Quote); q == "" || len(q) > maxQuoteLen {
+				fail("%s: citation quote %q is empty or longer than %d characters", what, c.Quote, maxQuoteLen)
+			}
+		}
+	}
+	cited(n.Citations, "node")
+	if !slices.ContainsFunc(n.Citations, func(c kg.Citation) bool { return strings.Contains(c.Quote, n.Name) }) {
+		fail("no quote gives the name %q", n.Name)
+	}
+	if n.Acronym != "" && !slices.ContainsFunc(n.Citations, func(c kg.Citation) bool { return strings.Contains(c.Quote, n.Acronym) }) {
+		fail("no quote gives the acronym %q", n.Acronym)
+	}
+
+	located := g.targets(n.ID, kg.RelLocatedIn)
+	if want := "country:" + strings.ToLower(country); !slices.Equal(located, []string{want}) {
+		fail("LOCATED_IN %v, want [%s]", located, want)
+	}
+	var networks []string
+	for _, e := range g.out[n.ID] {
+		switch e.Type {
+		case kg.RelLocatedIn:
+			cited(e.Citations, "LOCATED_IN")
+		case kg.RelMemberOf:
+			networks = append(networks, e.To)
+			// The network's own page says the institution is a member.
+			if _, ok := networkSites[e.To]; !ok {
+				fail("MEMBER_OF %s is not a regional network", e.To)
+			} else if !slices.ContainsFunc(e.Citations, func(c kg.Citation) bool { return networkOf(c) == e.To }) {
+				fail("MEMBER_OF %s is not cited to %s's own site", e.To, e.To)
+			}
+			cited(e.Citations, "MEMBER_OF")
+		default:
+			fail("%s → %s: an NHRI from a network's pages has only LOCATED_IN and MEMBER_OF relationships", e.Type, e.To)
+		}
+	}
+	if len(networks) == 0 {
+		fail("no MEMBER_OF: a network's page names it as a member, or it is not recorded")
+	}
+	return bad
 }
 
 func letters(s string) string {
@@ -202,7 +298,17 @@ func TestNHRIDirectory(t *testing.T) {
 	today := time.Now().Add(24 * time.Hour)
 	count := map[string]int{}
 	charts := map[string]int{}
+	members := map[string]int{}
 	for _, n := range g.byKind[kg.KindNHRI] {
+		if fromNetwork(n) {
+			for _, problem := range checkNetworkNHRI(g, n) {
+				t.Errorf("%s: %s", n.ID, problem)
+			}
+			for _, nw := range g.targets(n.ID, kg.RelMemberOf) {
+				members[nw]++
+			}
+			continue
+		}
 		if !fromChart(n) {
 			// The GAP's own NHRIs: cited to the GAP, nothing from the chart.
 			for _, c := range n.Citations {
@@ -215,6 +321,9 @@ func TestNHRIDirectory(t *testing.T) {
 		}
 		count[n.Props.String(directory.PropRegion)+" "+n.Props.String(directory.PropStatus)]++
 		charts[n.Props.String(directory.PropSource)+", as of "+n.Props.String(directory.PropAsOf)]++
+	}
+	for k, v := range members {
+		t.Logf("%3d members of %s named on its own pages", v, k)
 	}
 	for k, v := range count {
 		t.Logf("%-16s %3d", k, v)
@@ -322,10 +431,70 @@ func TestChartNHRIChecks(t *testing.T) {
 	})
 }
 
+// goodNetworkNHRI is a made-up member that follows every rule; the cases
+// below break one rule each. Its facts are fiction: it never enters the
+// seed.
+func goodNetworkNHRI() (*graph, kg.Node) {
+	cite := []kg.Citation{{Document: "Asia Pacific Forum, News (https://www.asiapacificforum.net/news/x/), as of 2026-11-26 (date read; published 1 March 2024)",
+		Section: "News", Quote: "the APF member Example Human Rights Commission (EHRC)"}}
+	n := kg.Node{ID: "nhri:ex-ehrc", Kind: kg.KindNHRI, Name: "Example Human Rights Commission", Acronym: "EHRC",
+		Props: kg.Props{"country": "EX"}, Citations: cite}
+	country := kg.Node{ID: "country:ex", Kind: kg.KindCountry, Name: "Exampleland", Props: kg.Props{"code": "EX", "region": "Asia-Pacific"}}
+	g := &graph{nodes: map[string]kg.Node{n.ID: n, country.ID: country}, out: map[string][]kg.Edge{
+		n.ID: {{Type: kg.RelLocatedIn, From: n.ID, To: country.ID, Citations: cite}, {Type: kg.RelMemberOf, From: n.ID, To: "network:apf", Citations: cite}},
+	}}
+	return g, n
+}
+
+func TestNetworkNHRIChecks(t *testing.T) {
+	g, n := goodNetworkNHRI()
+	require.True(t, fromNetwork(n))
+	require.Empty(t, checkNetworkNHRI(g, n), "the well-formed member")
+
+	cases := []struct {
+		name  string
+		edit  func(g *graph, n *kg.Node)
+		wants string
+	}{
+		{"a status", func(_ *graph, n *kg.Node) { n.Props["accreditationStatus"] = "A" }, "accreditation facts come from the chart"},
+		{"lowercase country", func(_ *graph, n *kg.Node) { n.Props["country"] = "ex" }, "uppercase"},
+		{"ID from the name, not the acronym", func(_ *graph, n *kg.Node) { n.ID = "nhri:ex-example-human-rights-commission" }, "not the import's ID"},
+		{"name not quoted", func(_ *graph, n *kg.Node) { n.Name = "Example Commission" }, "no quote gives the name"},
+		{"acronym not quoted", func(_ *graph, n *kg.Node) { n.Acronym = "EXHRC" }, "no quote gives the acronym"},
+		{"no MEMBER_OF", func(g *graph, n *kg.Node) { g.out[n.ID] = g.out[n.ID][:1] }, "no MEMBER_OF"},
+		{"MEMBER_OF cited to another network's site", func(g *graph, n *kg.Node) { g.out[n.ID][1].To = "network:ennhri" }, "not cited to network:ennhri's own site"},
+		{"MEMBER_OF GANHRI", func(g *graph, n *kg.Node) { g.out[n.ID][1].To = "network:ganhri" }, "not a regional network"},
+		{"LOCATED_IN cited to the GAP", func(g *graph, n *kg.Node) {
+			g.out[n.ID][0].Citations = []kg.Citation{{Document: GAP, Section: "x", Quote: "y"}}
+		}, "not a regional network's own page"},
+		{"no date", func(_ *graph, n *kg.Node) {
+			n.Citations[0].Document = "Asia Pacific Forum, News (https://www.asiapacificforum.net/news/x/)"
+		}, "no as-of date"},
+		{"another relationship", func(g *graph, n *kg.Node) {
+			g.out[n.ID] = append(g.out[n.ID], kg.Edge{Type: kg.RelPartOf, From: n.ID, To: "network:apf"})
+		}, "only LOCATED_IN and MEMBER_OF"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g, n := goodNetworkNHRI()
+			n.Props = n.Props.Clone()
+			n.Citations = slices.Clone(n.Citations)
+			g.out[n.ID] = slices.Clone(g.out[n.ID])
+			c.edit(g, &n)
+			problems := checkNetworkNHRI(g, n)
+			assert.True(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, c.wants) }),
+				"want a problem containing %q, got %q", c.wants, problems)
+		})
+	}
+	_, chart := goodChartNHRI()
+	assert.False(t, fromNetwork(chart), "a chart row is not a network's member")
+}
+
 // TestChartIDsMatchDirectoryImport imports, into a store holding the seed,
-// one CSV row for every NHRI of the chart in the seed and a few made-up
-// rows with hard names, and checks that the import gives the IDs this file
-// expects: the seed's NHRIs are updated, not duplicated.
+// one CSV row for every NHRI of the chart or of a network's pages in the
+// seed and a few made-up rows with hard names, and checks that the import
+// gives the IDs this file expects: the seed's NHRIs are updated, not
+// duplicated.
 func TestChartIDsMatchDirectoryImport(t *testing.T) {
 	ctx := context.Background()
 	s, err := bolt.Open(t.TempDir())
@@ -341,6 +510,15 @@ func TestChartIDsMatchDirectoryImport(t *testing.T) {
 	g := loadGraph(t)
 	asOf := "2024-01-01"
 	for _, n := range g.byKind[kg.KindNHRI] {
+		if fromNetwork(n) {
+			// The chart may leave out the acronym a network's page gives.
+			country := n.Props.String(directory.PropCountry)
+			region := g.nodes["country:"+strings.ToLower(country)].Props.String("region")
+			rows = append(rows, strings.Join([]string{region, country, csvCell(n.Name), "", "A", "2024"}, ","))
+			want = append(want, n.ID)
+			seedIDs++
+			continue
+		}
 		if !fromChart(n) {
 			continue
 		}
@@ -379,5 +557,5 @@ func TestChartIDsMatchDirectoryImport(t *testing.T) {
 	}
 	after, err := s.Find(ctx, kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID, First: kg.MaxPageSize})
 	require.NoError(t, err)
-	assert.Len(t, after.Nodes, len(before.Nodes)+len(madeUp), "the seed's %d NHRIs of the chart are updated, not duplicated", seedIDs)
+	assert.Len(t, after.Nodes, len(before.Nodes)+len(madeUp), "the seed's %d NHRIs of the chart or the networks are updated, not duplicated", seedIDs)
 }
