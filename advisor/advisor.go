@@ -372,7 +372,7 @@ func assess(in Input, ch Channel, member map[string]Membership, active []Trigger
 			case network && in.Recorded[n.ID] == 0:
 				return exclude("Cannot be assessed: the member NHRIs of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, in.NHRI.Name)
 			case network:
-				return exclude("Cannot be assessed: %s is not among the %d member NHRIs of %s recorded so far, which come from the network's own pages and may be incomplete; check whether it is a member before relying on this.", in.NHRI.Name, in.Recorded[n.ID], n.Name)
+				return exclude("Cannot be assessed: %s is not among the member NHRIs of %s recorded so far (%d, from the network's own pages, which may be incomplete); check whether it is a member before relying on this.", in.NHRI.Name, n.Name, in.Recorded[n.ID])
 			case in.Recorded[n.ID] == 0:
 				return exclude("Cannot be assessed: the member States of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, country)
 			case in.unconfirmed(n):

@@ -436,7 +436,7 @@ func TestActsForMembers(t *testing.T) {
 	for _, e := range plan.NotApplicable {
 		excluded[e.Channel.ID] = e.Reason
 	}
-	assert.Equal(t, "Cannot be assessed: Example institution of Belarus is not among the 40 member NHRIs of ENNHRI recorded so far, which come from the network's own pages and may be incomplete; check whether it is a member before relying on this.", excluded["network:ennhri"])
+	assert.Equal(t, "Cannot be assessed: Example institution of Belarus is not among the member NHRIs of ENNHRI recorded so far (40, from the network's own pages, which may be incomplete); check whether it is a member before relying on this.", excluded["network:ennhri"])
 
 	// A situation that names only the country points to the country's
 	// recorded NHRIs that are members.
