@@ -3271,7 +3271,7 @@ input ThreatIncidentFilter {
   nhri: ID
   "Only incidents in this country (ISO 3166-1 alpha-2 code)."
   country: String
-  "Only incidents in this region (Africa, Americas, Asia-Pacific, Europe)."
+  "Only incidents against NHRIs of this GANHRI region (Africa, Americas, Asia-Pacific, Europe): the one the accreditation chart gives the NHRI, else its country's."
   region: String
   "Only incidents of this kind of threat."
   threat: ID
@@ -3303,7 +3303,7 @@ type ThreatIncidentEdge {
 
 "A dimension to group threat statistics by."
 enum StatDimension {
-  "Region of the NHRI's country."
+  "GANHRI region of the NHRI: the one the accreditation chart gives it, else its country's."
   REGION
   "Kind of threat; an incident of several kinds counts once in each."
   THREAT_TYPE

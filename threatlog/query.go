@@ -31,16 +31,21 @@ func (l *Log) Query(ctx context.Context, f Filter, first int, after string) (kg.
 		if f.Country != "" {
 			nq.Props = append(nq.Props, kg.PropFilter{Key: "country", Values: []any{strings.ToUpper(f.Country)}})
 		}
-		if f.Region != "" {
-			nq.Props = append(nq.Props, kg.PropFilter{Key: "region", Values: []any{f.Region}})
-		}
 		nhris, err := kg.FindAll(ctx, l.Store, nq)
 		if err != nil {
 			return q, err
 		}
-		ids := make([]string, len(nhris))
-		for i, n := range nhris {
-			ids[i] = n.ID
+		region := map[string]string{}
+		if f.Region != "" {
+			if region, err = regions(ctx, l.Store, nhris); err != nil {
+				return q, err
+			}
+		}
+		ids := []string{}
+		for _, n := range nhris {
+			if f.Region == "" || region[n.ID] == f.Region {
+				ids = append(ids, n.ID)
+			}
 		}
 		q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelConcerns}, Direction: kg.Outgoing, IDs: ids})
 	}
@@ -80,7 +85,7 @@ type StatRow struct {
 
 // Stats counts incidents grouped by the given dimensions. An incident of
 // several threat types counts once in each when grouped by threat type;
-// its region is that of its NHRI ("" when unknown).
+// its region is that of its NHRI (see regions; "" when unknown).
 func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error) {
 	by := map[Dimension]bool{}
 	for _, d := range groupBy {
@@ -112,11 +117,23 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error)
 		region, threat string
 		year           int
 	}
+	region := map[string]string{}
+	if by[ByRegion] {
+		var concerned []*kg.Node
+		for _, ns := range nhris {
+			for _, nb := range ns {
+				concerned = append(concerned, nb.Node)
+			}
+		}
+		if region, err = regions(ctx, l.Store, concerned); err != nil {
+			return nil, err
+		}
+	}
 	rows := map[key]*StatRow{}
 	for i, inc := range incidents {
 		k := key{}
 		if by[ByRegion] && len(nhris[i]) > 0 {
-			k.region = nhris[i][0].Node.Props.String("region")
+			k.region = region[nhris[i][0].Node.ID]
 		}
 		if by[ByYear] {
 			y, _ := inc.Props.Int(PropYear)
@@ -168,4 +185,36 @@ func threatID(r StatRow) string {
 		return ""
 	}
 	return r.ThreatType.ID
+}
+
+// regions gives each NHRI its GANHRI region: the one the chart gives it
+// (its region property), else its country's.
+func regions(ctx context.Context, s kg.Store, nhris []*kg.Node) (map[string]string, error) {
+	out := map[string]string{}
+	var rest []string
+	seen := map[string]bool{}
+	for _, n := range nhris {
+		if seen[n.ID] {
+			continue
+		}
+		seen[n.ID] = true
+		if r := n.Props.String("region"); r != "" {
+			out[n.ID] = r
+		} else {
+			rest = append(rest, n.ID)
+		}
+	}
+	if len(rest) == 0 {
+		return out, nil
+	}
+	located, err := s.Neighbors(ctx, rest, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelLocatedIn}, Kinds: []kg.Kind{kg.KindCountry}})
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range rest {
+		if len(located[i]) > 0 {
+			out[id] = located[i][0].Node.Props.String("region")
+		}
+	}
+	return out, nil
 }

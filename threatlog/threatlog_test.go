@@ -16,7 +16,7 @@ import (
 
 var cit = []kg.Citation{{Document: "test", Section: "test", Quote: "test"}}
 
-// fixture opens a store with two NHRIs in two regions, threat and
+// fixture opens a store with three NHRIs in three regions, threat and
 // perpetrator types and a channel.
 func fixture(t *testing.T) (*threatlog.Log, kg.Store) {
 	t.Helper()
@@ -29,11 +29,14 @@ func fixture(t *testing.T) (*threatlog.Log, kg.Store) {
 	_, err = s.Apply(context.Background(), kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{
 		node("nhri:ke", kg.KindNHRI, kg.Props{"country": "KE", "region": "Africa"}),
 		node("nhri:mx", kg.KindNHRI, kg.Props{"country": "MX", "region": "Americas"}),
+		// An NHRI without the chart's region: its country's region counts.
+		node("nhri:de", kg.KindNHRI, kg.Props{"country": "DE"}),
+		node("country:de", kg.KindCountry, kg.Props{"code": "DE", "region": "Europe"}),
 		node("threat-type:smear-campaigns", kg.KindThreatType, nil),
 		node("threat-type:reprisals", kg.KindThreatType, nil),
 		node("perpetrator-type:government-officials", kg.KindPerpetratorType, nil),
 		node("mechanism:un-asg-reprisals", kg.KindMechanism, nil),
-	}})
+	}, PutEdges: []kg.Edge{{Type: kg.RelLocatedIn, From: "nhri:de", To: "country:de", Citations: cit}}})
 	require.NoError(t, err)
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
@@ -137,6 +140,7 @@ func TestQueryAndStats(t *testing.T) {
 	}
 	report("nhri:ke", "threat-type:reprisals", "2025-05-01", true)
 	report("nhri:ke", "threat-type:smear-campaigns", "2026-01-02", false)
+	report("nhri:de", "threat-type:smear-campaigns", "2025-02-03", false)
 	report("nhri:mx", "threat-type:smear-campaigns", "2026-02-03", false)
 
 	count := func(f threatlog.Filter) int {
@@ -147,12 +151,13 @@ func TestQueryAndStats(t *testing.T) {
 		return p.TotalCount
 	}
 	yes := true
-	assert.Equal(t, 3, count(threatlog.Filter{}))
+	assert.Equal(t, 4, count(threatlog.Filter{}))
 	assert.Equal(t, 2, count(threatlog.Filter{NHRI: "nhri:ke"}))
 	assert.Equal(t, 1, count(threatlog.Filter{Region: "Americas"}))
+	assert.Equal(t, 1, count(threatlog.Filter{Region: "Europe"}), "the region of the NHRI's country")
 	assert.Equal(t, 2, count(threatlog.Filter{Country: "ke"}))
 	assert.Equal(t, 0, count(threatlog.Filter{Country: "FR"}))
-	assert.Equal(t, 2, count(threatlog.Filter{Threat: "threat-type:smear-campaigns"}))
+	assert.Equal(t, 3, count(threatlog.Filter{Threat: "threat-type:smear-campaigns"}))
 	assert.Equal(t, 2, count(threatlog.Filter{Year: 2026}))
 	assert.Equal(t, 1, count(threatlog.Filter{ReprisalForUNCooperation: &yes}))
 
@@ -172,13 +177,13 @@ func TestQueryAndStats(t *testing.T) {
 	for _, r := range rows {
 		got = append(got, row{r.Region, r.Year, r.Count, r.Reprisals})
 	}
-	assert.Equal(t, []row{{"Africa", 2025, 1, 1}, {"Africa", 2026, 1, 0}, {"Americas", 2026, 1, 0}}, got)
+	assert.Equal(t, []row{{"Africa", 2025, 1, 1}, {"Africa", 2026, 1, 0}, {"Americas", 2026, 1, 0}, {"Europe", 2025, 1, 0}}, got)
 
 	rows, err = l.Stats(ctx, []threatlog.Dimension{threatlog.ByThreatType})
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	assert.Equal(t, "threat-type:reprisals", rows[0].ThreatType.ID)
-	assert.Equal(t, 2, rows[1].Count)
+	assert.Equal(t, 3, rows[1].Count)
 
 	_, err = l.Stats(ctx, []threatlog.Dimension{"COLOUR"})
 	assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err))

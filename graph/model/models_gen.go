@@ -1252,7 +1252,7 @@ type ThreatIncidentFilter struct {
 	Nhri *string `json:"nhri,omitempty"`
 	// Only incidents in this country (ISO 3166-1 alpha-2 code).
 	Country *string `json:"country,omitempty"`
-	// Only incidents in this region (Africa, Americas, Asia-Pacific, Europe).
+	// Only incidents against NHRIs of this GANHRI region (Africa, Americas, Asia-Pacific, Europe): the one the accreditation chart gives the NHRI, else its country's.
 	Region *string `json:"region,omitempty"`
 	// Only incidents of this kind of threat.
 	Threat *string `json:"threat,omitempty"`
@@ -2806,7 +2806,7 @@ func (e Sector) MarshalJSON() ([]byte, error) {
 type StatDimension string
 
 const (
-	// Region of the NHRI's country.
+	// GANHRI region of the NHRI: the one the accreditation chart gives it, else its country's.
 	StatDimensionRegion StatDimension = "REGION"
 	// Kind of threat; an incident of several kinds counts once in each.
 	StatDimensionThreatType StatDimension = "THREAT_TYPE"
