@@ -49,11 +49,11 @@ var chartDocRE = regexp.MustCompile(`^(.+\(https://([a-z0-9.-]+)/[^\s)]*\)), as 
 func nhriID(country, acronym, name string) string { return directory.NHRIID(country, acronym, name) }
 
 // fromChart reports whether an NHRI carries chart facts: a chart property
-// other than its country, or a citation to a document that is neither the
-// GAP nor a regional network's page.
+// other than its country and region, or a citation to a document that is
+// neither the GAP nor a regional network's page.
 func fromChart(n kg.Node) bool {
 	for _, p := range chartProps {
-		if _, ok := n.Props[p]; ok && p != directory.PropCountry {
+		if _, ok := n.Props[p]; ok && p != directory.PropCountry && p != directory.PropRegion {
 			return true
 		}
 	}
@@ -98,8 +98,8 @@ func checkNetworkNHRI(g *graph, n kg.Node) []string {
 		fail("country %q is not an uppercase ISO 3166-1 alpha-2 code", country)
 	}
 	for p := range n.Props {
-		if p != directory.PropCountry {
-			fail("property %s: a network's page gives the country only; accreditation facts come from the chart", p)
+		if p != directory.PropCountry && p != directory.PropRegion {
+			fail("property %s: a network's page gives the country and, through the network, the region only; accreditation facts come from the chart", p)
 		}
 	}
 	if want := nhriID(country, n.Acronym, n.Name); n.ID != want {
@@ -150,6 +150,13 @@ func checkNetworkNHRI(g *graph, n kg.Node) []string {
 	}
 	if len(networks) == 0 {
 		fail("no MEMBER_OF: a network's page names it as a member, or it is not recorded")
+	}
+	// The region is the one its network stands for.
+	region := n.Props.String(directory.PropRegion)
+	for _, nw := range networks {
+		if want := g.nodes[nw].Props.String("region"); region != want {
+			fail("region %q is not %q, the region of %s", region, want, nw)
+		}
 	}
 	return bad
 }
@@ -438,9 +445,11 @@ func goodNetworkNHRI() (*graph, kg.Node) {
 	cite := []kg.Citation{{Document: "Asia Pacific Forum, News (https://www.asiapacificforum.net/news/x/), as of 2026-11-26 (date read; published 1 March 2024)",
 		Section: "News", Quote: "the APF member Example Human Rights Commission (EHRC)"}}
 	n := kg.Node{ID: "nhri:ex-ehrc", Kind: kg.KindNHRI, Name: "Example Human Rights Commission", Acronym: "EHRC",
-		Props: kg.Props{"country": "EX"}, Citations: cite}
+		Props: kg.Props{"country": "EX", "region": "Asia-Pacific"}, Citations: cite}
 	country := kg.Node{ID: "country:ex", Kind: kg.KindCountry, Name: "Exampleland", Props: kg.Props{"code": "EX", "region": "Asia-Pacific"}}
-	g := &graph{nodes: map[string]kg.Node{n.ID: n, country.ID: country}, out: map[string][]kg.Edge{
+	apf := kg.Node{ID: "network:apf", Kind: kg.KindNetwork, Name: "APF", Props: kg.Props{"scope": "REGIONAL", "region": "Asia-Pacific"}}
+	ennhri := kg.Node{ID: "network:ennhri", Kind: kg.KindNetwork, Name: "ENNHRI", Props: kg.Props{"scope": "REGIONAL", "region": "Europe"}}
+	g := &graph{nodes: map[string]kg.Node{n.ID: n, country.ID: country, apf.ID: apf, ennhri.ID: ennhri}, out: map[string][]kg.Edge{
 		n.ID: {{Type: kg.RelLocatedIn, From: n.ID, To: country.ID, Citations: cite}, {Type: kg.RelMemberOf, From: n.ID, To: "network:apf", Citations: cite}},
 	}}
 	return g, n
@@ -457,6 +466,7 @@ func TestNetworkNHRIChecks(t *testing.T) {
 		wants string
 	}{
 		{"a status", func(_ *graph, n *kg.Node) { n.Props["accreditationStatus"] = "A" }, "accreditation facts come from the chart"},
+		{"a region not its network's", func(_ *graph, n *kg.Node) { n.Props["region"] = "Europe" }, "the region of network:apf"},
 		{"lowercase country", func(_ *graph, n *kg.Node) { n.Props["country"] = "ex" }, "uppercase"},
 		{"ID from the name, not the acronym", func(_ *graph, n *kg.Node) { n.ID = "nhri:ex-example-human-rights-commission" }, "not the import's ID"},
 		{"name not quoted", func(_ *graph, n *kg.Node) { n.Name = "Example Commission" }, "no quote gives the name"},
