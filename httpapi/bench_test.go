@@ -50,3 +50,10 @@ func BenchmarkActionsPage(b *testing.B) {
 func BenchmarkSearch(b *testing.B) {
 	benchmarkQuery(b, `{ search(text: "defenders", first: 10) { id } }`)
 }
+
+// BenchmarkActivationPlan drafts the plan Head Office asks for when an NHRI
+// is threatened: every channel assessed, ranked, explained and cited.
+func BenchmarkActivationPlan(b *testing.B) {
+	benchmarkQuery(b, `{ activationPlan(situation: {nhri: "nhri:de-german-institute-for-human-rights", threats: ["threat-type:arbitrary-arrest-detention"], urgent: true, reprisalForUNCooperation: true}) {
+		recommendations { rank score channel { id name } reasons howToActivate requiresConsent citations { document section quote } } notApplicable { channel { id } reason } } }`)
+}
