@@ -30,15 +30,22 @@ func without(ds *seed.Dataset, nodeID string, edge kg.EdgeKey) *seed.Dataset {
 	return out
 }
 
-func TestApplyDatasetFollowsEditsOfTheSeed(t *testing.T) {
-	ctx := context.Background()
+// seededStore opens an embedded store and loads the seed into it.
+func seededStore(t *testing.T) (kg.Store, *seed.Dataset) {
+	t.Helper()
 	s, err := bolt.Open(t.TempDir())
 	require.NoError(t, err)
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
 	ds, err := seed.Load()
 	require.NoError(t, err)
-	_, err = seed.ApplyDataset(ctx, s, ds)
+	_, err = seed.ApplyDataset(context.Background(), s, ds)
 	require.NoError(t, err)
+	return s, ds
+}
+
+func TestApplyDatasetFollowsEditsOfTheSeed(t *testing.T) {
+	ctx := context.Background()
+	s, ds := seededStore(t)
 
 	// Someone else's writes: a new node linked to a seed node, a new edge
 	// between seed nodes, and an edit of a seed node.
@@ -46,7 +53,7 @@ func TestApplyDatasetFollowsEditsOfTheSeed(t *testing.T) {
 	editorEdge := kg.Edge{Type: kg.RelEngages, From: "action:o2-document-threats", To: "mechanism:ohchr", Citations: cit}
 	edited := findNode(t, ds, "mechanism:lifeline")
 	edited.Description = "Edited by an editor."
-	_, err = s.Apply(ctx, kg.ChangeSet{Actor: "editor@ganhri", Reason: "curation",
+	_, err := s.Apply(ctx, kg.ChangeSet{Actor: "editor@ganhri", Reason: "curation",
 		PutNodes: []kg.Node{
 			{ID: "mechanism:hand-added", Kind: kg.KindMechanism, Name: "Hand-added channel", Props: kg.Props{"category": "NGO"}, Citations: cit},
 			edited,
@@ -107,13 +114,7 @@ func findNode(t *testing.T, ds *seed.Dataset, id string) kg.Node {
 // are deleted.
 func TestApplyDatasetLeavesTheDirectoryAlone(t *testing.T) {
 	ctx := context.Background()
-	s, err := bolt.Open(t.TempDir())
-	require.NoError(t, err)
-	defer s.Close()
-	ds, err := seed.Load()
-	require.NoError(t, err)
-	_, err = seed.ApplyDataset(ctx, s, ds)
-	require.NoError(t, err)
+	s, ds := seededStore(t)
 
 	nhri := findNode(t, ds, "nhri:gt")
 	got, err := s.Nodes(ctx, []string{nhri.ID})

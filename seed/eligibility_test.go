@@ -258,27 +258,24 @@ func TestEligibilityProps(t *testing.T) {
 
 func TestEligibilityCovers(t *testing.T) {
 	g := loadGraph(t)
-	for _, e := range g.ds.Edges {
-		if e.Type != kg.RelCovers {
-			continue
-		}
-		assert.Equal(t, advisor.ActsCovered, g.nodes[e.From].Props.String(advisor.PropActsIn),
-			"%s: only a channel that acts in COVERED organisations covers one", e.Key())
-		assert.Contains(t, coverable, e.To, "%s: covers an organisation whose members are not recorded", e.Key())
-		assert.True(t, slices.ContainsFunc(e.Citations, func(c kg.Citation) bool {
-			return c.Document != GAP && strings.HasPrefix(c.Section, eligibilityPrefix+"covers > ")
-		}), "%s: no citation with section \"Eligibility > covers > ...\"", e.Key())
+	// A reach edge leads from a channel of the matching reach to an
+	// organisation whose members are recorded, cited under
+	// "Eligibility > <covers|outsideOf> > ...".
+	reach := map[kg.RelType]struct{ actsIn, claim string }{
+		kg.RelCovers:    {advisor.ActsCovered, "covers"},
+		kg.RelOutsideOf: {advisor.ActsOutside, "outsideOf"},
 	}
 	for _, e := range g.ds.Edges {
-		if e.Type != kg.RelOutsideOf {
+		r, ok := reach[e.Type]
+		if !ok {
 			continue
 		}
-		assert.Equal(t, advisor.ActsOutside, g.nodes[e.From].Props.String(advisor.PropActsIn),
-			"%s: only a channel that acts OUTSIDE stays outside an organisation", e.Key())
-		assert.Contains(t, coverable, e.To, "%s: stays outside an organisation whose members are not recorded", e.Key())
+		assert.Equal(t, r.actsIn, g.nodes[e.From].Props.String(advisor.PropActsIn),
+			"%s: only a channel that acts %s has a %s edge", e.Key(), r.actsIn, e.Type)
+		assert.Contains(t, coverable, e.To, "%s: leads to an organisation whose members are not recorded", e.Key())
 		assert.True(t, slices.ContainsFunc(e.Citations, func(c kg.Citation) bool {
-			return c.Document != GAP && strings.HasPrefix(c.Section, eligibilityPrefix+"outsideOf > ")
-		}), "%s: no citation with section \"Eligibility > outsideOf > ...\"", e.Key())
+			return c.Document != GAP && strings.HasPrefix(c.Section, eligibilityPrefix+r.claim+" > ")
+		}), "%s: no citation with section \"Eligibility > %s > ...\"", e.Key(), r.claim)
 	}
 	for _, id := range eligibleChannels {
 		covers := g.targets(id, kg.RelCovers)
