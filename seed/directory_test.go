@@ -343,6 +343,30 @@ func TestNHRIDirectory(t *testing.T) {
 	}
 }
 
+// nhriCheckCase breaks one rule of a well-formed NHRI; the check must
+// report a problem containing wants.
+type nhriCheckCase struct {
+	name  string
+	edit  func(g *graph, n *kg.Node)
+	wants string
+}
+
+// runNHRIChecks applies each case to a fresh copy of the well-formed NHRI.
+func runNHRIChecks(t *testing.T, cases []nhriCheckCase, good func() (*graph, kg.Node), check func(*graph, kg.Node) []string) {
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g, n := good()
+			n.Props = n.Props.Clone()
+			n.Citations = slices.Clone(n.Citations)
+			g.out[n.ID] = slices.Clone(g.out[n.ID])
+			c.edit(g, &n)
+			problems := check(g, n)
+			assert.True(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, c.wants) }),
+				"want a problem containing %q, got %q", c.wants, problems)
+		})
+	}
+}
+
 // goodChartNHRI is a made-up row that follows every rule; the cases below
 // break one rule each. Its facts are fiction: it never enters the seed.
 func goodChartNHRI() (*graph, kg.Node) {
@@ -364,11 +388,7 @@ func TestChartNHRIChecks(t *testing.T) {
 	g, n := goodChartNHRI()
 	require.Empty(t, checkChartNHRI(g, n, today), "the well-formed row")
 
-	cases := []struct {
-		name  string
-		edit  func(g *graph, n *kg.Node)
-		wants string
-	}{
+	cases := []nhriCheckCase{
 		{"no status", func(_ *graph, n *kg.Node) { delete(n.Props, "accreditationStatus") }, "no accreditationStatus"},
 		{"status C", func(_ *graph, n *kg.Node) { n.Props["accreditationStatus"] = "C" }, "neither A nor B"},
 		{"no year", func(_ *graph, n *kg.Node) { delete(n.Props, "accreditationYear") }, "no accreditationYear"},
@@ -410,18 +430,7 @@ func TestChartNHRIChecks(t *testing.T) {
 			g.out[n.ID] = append(g.out[n.ID], kg.Edge{Type: kg.RelMemberOf, From: n.ID, To: "network:ganhri", Citations: n.Citations})
 		}, "not a regional network"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			g, n := goodChartNHRI()
-			n.Props = n.Props.Clone()
-			n.Citations = slices.Clone(n.Citations)
-			g.out[n.ID] = slices.Clone(g.out[n.ID])
-			c.edit(g, &n)
-			problems := checkChartNHRI(g, n, today)
-			assert.True(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, c.wants) }),
-				"want a problem containing %q, got %q", c.wants, problems)
-		})
-	}
+	runNHRIChecks(t, cases, goodChartNHRI, func(g *graph, n kg.Node) []string { return checkChartNHRI(g, n, today) })
 
 	t.Run("MEMBER_OF cited to the network's list", func(t *testing.T) {
 		g, n := goodChartNHRI()
@@ -460,11 +469,7 @@ func TestNetworkNHRIChecks(t *testing.T) {
 	require.True(t, fromNetwork(n))
 	require.Empty(t, checkNetworkNHRI(g, n), "the well-formed member")
 
-	cases := []struct {
-		name  string
-		edit  func(g *graph, n *kg.Node)
-		wants string
-	}{
+	cases := []nhriCheckCase{
 		{"a status", func(_ *graph, n *kg.Node) { n.Props["accreditationStatus"] = "A" }, "accreditation facts come from the chart"},
 		{"a region not its network's", func(_ *graph, n *kg.Node) { n.Props["region"] = "Europe" }, "the region of network:apf"},
 		{"lowercase country", func(_ *graph, n *kg.Node) { n.Props["country"] = "ex" }, "uppercase"},
@@ -484,18 +489,7 @@ func TestNetworkNHRIChecks(t *testing.T) {
 			g.out[n.ID] = append(g.out[n.ID], kg.Edge{Type: kg.RelPartOf, From: n.ID, To: "network:apf"})
 		}, "only LOCATED_IN and MEMBER_OF"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			g, n := goodNetworkNHRI()
-			n.Props = n.Props.Clone()
-			n.Citations = slices.Clone(n.Citations)
-			g.out[n.ID] = slices.Clone(g.out[n.ID])
-			c.edit(g, &n)
-			problems := checkNetworkNHRI(g, n)
-			assert.True(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, c.wants) }),
-				"want a problem containing %q, got %q", c.wants, problems)
-		})
-	}
+	runNHRIChecks(t, cases, goodNetworkNHRI, checkNetworkNHRI)
 	_, chart := goodChartNHRI()
 	assert.False(t, fromNetwork(chart), "a chart row is not a network's member")
 }
