@@ -2,32 +2,22 @@ package neo4j
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/kg"
 	"marrakechgraph/kg/kgtest"
+	"marrakechgraph/neo4j/neo4jtest"
 )
 
-// testConfig returns the database the integration tests use, from
-// NEO4J_TEST_URI, NEO4J_TEST_USER, NEO4J_TEST_PASSWORD and
-// NEO4J_TEST_DATABASE. The database is wiped before every test: never point
-// it at data you want to keep.
+// testConfig returns the shared disposable test database (see
+// neo4jtest.Shared); it is wiped before every test.
 func testConfig(t *testing.T) Config {
 	t.Helper()
-	uri := os.Getenv("NEO4J_TEST_URI")
-	if uri == "" {
-		t.Skip("NEO4J_TEST_URI is not set: no Neo4j server to run the conformance suite against (set NEO4J_TEST_URI, NEO4J_TEST_USER, NEO4J_TEST_PASSWORD to a disposable database)")
-	}
-	user := os.Getenv("NEO4J_TEST_USER")
-	if user == "" {
-		user = "neo4j"
-	}
-	return Config{URI: uri, User: user, Password: os.Getenv("NEO4J_TEST_PASSWORD"), Database: os.Getenv("NEO4J_TEST_DATABASE")}
+	tg := neo4jtest.Shared(t)
+	return Config{URI: tg.URI, User: tg.User, Password: tg.Password, Database: tg.Database}
 }
 
 // openWiped opens the test database after emptying it.
@@ -37,17 +27,14 @@ func openWiped(t *testing.T) *Store {
 	defer cancel()
 	s, err := Open(ctx, testConfig(t))
 	require.NoError(t, err)
-	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return run(ctx, tx, stmtWipe, nil)
-	})
-	require.NoError(t, err, "wipe the test database")
+	require.NoError(t, s.Wipe(ctx), "wipe the test database")
 	t.Cleanup(func() { s.Close() })
 	return s
 }
 
 // TestNeo4j runs the Store conformance suite, and the backend's own checks,
-// against the server named by NEO4J_TEST_URI; it is the one test that skips
-// without it.
+// against the server named by NEO4J_TEST_URI; without it, it skips (and
+// fails under CI=true).
 func TestNeo4j(t *testing.T) {
 	cfg := testConfig(t)
 	t.Run("Conformance", func(t *testing.T) { conformance(t, cfg) })

@@ -445,3 +445,12 @@ func (s *Store) Stats(ctx context.Context) (*kg.Stats, error) {
 	}
 	return st, nil
 }
+
+// Wipe deletes every node and relationship in the database. It is for the
+// disposable databases of tests only: nothing in the API calls it.
+func (s *Store) Wipe(ctx context.Context) error {
+	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, stmtWipe, nil)
+	})
+	return err
+}
