@@ -2896,9 +2896,9 @@ extend type Query {
   "Who is calling, and what they may do."
   viewer: Viewer!
   "Every API key, newest first."
-  apiKeys: [APIKey!]! @requires(permission: MANAGE_KEYS)
+  apiKeys: [APIKey!]! @listSize(assumedSize: 1000) @requires(permission: MANAGE_KEYS)
   "The audit history of an entity of the knowledge graph and of the relationships leaving it, oldest first."
-  history(id: ID!): [AuditEntry!]! @requires(permission: READ_HISTORY)
+  history(id: ID!): [AuditEntry!]! @listSize(assumedSize: 500) @requires(permission: READ_HISTORY)
 }
 
 type Mutation {
@@ -2936,9 +2936,9 @@ type ActivationPlan {
   "The NHRI, when the situation names one."
   nhri: NHRI
   "The channels that can act, best match first."
-  recommendations: [Recommendation!]!
+  recommendations: [Recommendation!]! @listSize(assumedSize: 60)
   "The channels that cannot act here, or cannot be assessed, with the reason."
-  notApplicable: [Exclusion!]!
+  notApplicable: [Exclusion!]! @listSize(assumedSize: 60)
 }
 
 "A channel that can act, and why it is recommended."
@@ -2958,7 +2958,7 @@ type Recommendation {
   "The rules it matched, in plain words."
   reasons: [String!]!
   "The passages that support those rules."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   "How to activate it: the procedure and the official contact page."
   howToActivate: String!
   "Whether the victims' informed consent is needed before their case is submitted."
@@ -3005,7 +3005,7 @@ type ImportReport {
   "Entities and relationships already as the file says."
   unchanged: Int!
   "Every wrong row; empty when the import was applied."
-  errors: [ImportRowError!]!
+  errors: [ImportRowError!]! @listSize(assumedSize: 1000)
   "The NHRIs of the rows, in file order, when applied."
   nhris: [ID!]!
 }
@@ -3098,9 +3098,9 @@ type Eligibility {
   "Where it can act."
   actsIn: Reach!
   "The organisations and treaties whose States it can act in, when it acts in COVERED."
-  covers: [Entity!]!
+  covers: [Entity!]! @listSize(assumedSize: 10)
   "The organisations in whose member States it does not act, when it acts OUTSIDE."
-  outsideOf: [Entity!]!
+  outsideOf: [Entity!]! @listSize(assumedSize: 10)
   "Whom it serves."
   serves: [Beneficiary!]!
   "What it acts on."
@@ -3127,7 +3127,7 @@ extend type Network {
 
 extend type Country {
   "The organisations it is a member or participating State of, and the treaties it is party to, as recorded."
-  memberOf: [Entity!]! @goField(forceResolver: true)
+  memberOf: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
 }
 `, BuiltIn: false},
 	{Name: "../schema/incidents.graphqls", Input: `"A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + `."
@@ -3170,9 +3170,9 @@ type ThreatIncident implements Node {
   "Who reported it."
   reportedBy: String!
   "The kinds of threat."
-  threats: [ThreatType!]! @goField(forceResolver: true)
+  threats: [ThreatType!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
   "The kinds of actor behind it, if known."
-  perpetrators: [PerpetratorType!]! @goField(forceResolver: true)
+  perpetrators: [PerpetratorType!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
   "Who it is directed against."
   targets: [ThreatTarget!]!
   "Whether it is a reprisal for cooperation with the UN."
@@ -3182,9 +3182,9 @@ type ThreatIncident implements Node {
   "Where it stands."
   status: IncidentStatus!
   "The responses recorded, oldest first."
-  responses: [Response!]! @goField(forceResolver: true)
+  responses: [Response!]! @listSize(assumedSize: 100) @goField(forceResolver: true)
   "Every change to the incident and its links, oldest first: who, when, before and after."
-  history: [AuditEntry!]! @goField(forceResolver: true)
+  history: [AuditEntry!]! @listSize(assumedSize: 500) @goField(forceResolver: true)
   """
   A draft activation plan for this incident: its NHRI, threats, targets,
   reprisal flag and consent, and whether the risk is urgent (not recorded on
@@ -3288,7 +3288,7 @@ type ThreatIncidentConnection {
   "Number of incidents matching the filter, on all pages."
   totalCount: Int!
   "The incidents of this page."
-  edges: [ThreatIncidentEdge!]!
+  edges: [ThreatIncidentEdge!]! @listSize(assumedSize: 500)
   "Pagination state."
   pageInfo: PageInfo!
 }
@@ -3327,17 +3327,17 @@ type StatRow {
 
 extend type NHRI {
   "Threats and attacks against this institution, newest first."
-  threatIncidents: [ThreatIncident!]! @requires(permission: READ_INCIDENTS) @goField(forceResolver: true)
+  threatIncidents: [ThreatIncident!]! @listSize(assumedSize: 500) @requires(permission: READ_INCIDENTS) @goField(forceResolver: true)
 }
 
 extend type Query {
   "The threat log: incidents, newest report first. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
-  threatIncidents(first: Int, after: String, filter: ThreatIncidentFilter): ThreatIncidentConnection! @requires(permission: READ_INCIDENTS)
+  threatIncidents(first: Int, after: String, filter: ThreatIncidentFilter): ThreatIncidentConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
   """
   Incident counts grouped by region, threat type and/or year: the figures
   GANHRI reports at its Annual Meeting and under SDG indicator 16.10.1.
   """
-  threatStats(groupBy: [StatDimension!]!): [StatRow!]! @requires(permission: READ_INCIDENTS)
+  threatStats(groupBy: [StatDimension!]!): [StatRow!]! @listSize(assumedSize: 1000) @requires(permission: READ_INCIDENTS)
 }
 
 extend type Mutation {
@@ -3462,11 +3462,11 @@ type SupportChannel {
   "The network, mechanism or partner."
   channel: Entity!
   "The commitment's actions that reach the channel, in the plan's order."
-  via: [Action!]!
+  via: [Action!]! @listSize(assumedSize: 10)
   "How the actions reach it: collaboration, engagement, reporting, information, strengthening."
   relations: [RelationType!]!
   "The passages that link the actions to the channel."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
 }
 
 "Filters on actions; all given filters must hold."
@@ -3508,7 +3508,7 @@ type ActionConnection {
   "Number of actions matching the filter, on all pages."
   totalCount: Int!
   "The actions of this page."
-  edges: [ActionEdge!]!
+  edges: [ActionEdge!]! @listSize(assumedSize: 500)
   "Pagination state."
   pageInfo: PageInfo!
 }
@@ -3554,7 +3554,7 @@ type MechanismConnection {
   "Number of mechanisms matching the filter, on all pages."
   totalCount: Int!
   "The mechanisms of this page."
-  edges: [MechanismEdge!]!
+  edges: [MechanismEdge!]! @listSize(assumedSize: 500)
   "Pagination state."
   pageInfo: PageInfo!
 }
@@ -3606,7 +3606,7 @@ type NHRIConnection {
   "Number of institutions matching the filter, on all pages."
   totalCount: Int!
   "The institutions of this page."
-  edges: [NHRIEdge!]!
+  edges: [NHRIEdge!]! @listSize(assumedSize: 500)
   "Pagination state."
   pageInfo: PageInfo!
 }
@@ -3621,36 +3621,36 @@ type NHRIEdge {
 
 extend type Query {
   "The three objectives of the Global Action Plan, in order."
-  objectives: [Objective!]!
+  objectives: [Objective!]! @listSize(assumedSize: 10)
   "The seven Marrakech priority action areas, in order; optionally those of one pillar."
-  commitments(pillar: Pillar): [Commitment!]!
+  commitments(pillar: Pillar): [Commitment!]! @listSize(assumedSize: 20)
   """
   The proposed actions of the plan, in the plan's order unless ` + "`" + `orderBy` + "`" + ` says
   otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
   """
-  actions(first: Int, after: String, filter: ActionFilter, orderBy: ActionOrder): ActionConnection!
+  actions(first: Int, after: String, filter: ActionFilter, orderBy: ActionOrder): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
   "GANHRI, the regional networks and GANHRI's bodies."
-  networks(scope: NetworkScope): [Network!]!
+  networks(scope: NetworkScope): [Network!]! @listSize(assumedSize: 20)
   "Support channels, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
-  mechanisms(first: Int, after: String, filter: MechanismFilter, orderBy: MechanismOrder): MechanismConnection!
+  mechanisms(first: Int, after: String, filter: MechanismFilter, orderBy: MechanismOrder): MechanismConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
   "National human rights institutions, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
-  nhris(first: Int, after: String, filter: NHRIFilter, orderBy: NHRIOrder): NHRIConnection!
+  nhris(first: Int, after: String, filter: NHRIFilter, orderBy: NHRIOrder): NHRIConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
   "Declarations, resolutions, guidelines, policies, plans, reports and laws, by name; optionally of one type."
-  instruments(type: InstrumentType): [Instrument!]!
+  instruments(type: InstrumentType): [Instrument!]! @listSize(assumedSize: 60)
   "The groups of defenders most at risk, in the plan's order."
-  riskGroups: [RiskGroup!]!
+  riskGroups: [RiskGroup!]! @listSize(assumedSize: 10)
   "Threats against NHRIs and defenders, by name; optionally only those against one subject."
-  threatTypes(against: ThreatSubject): [ThreatType!]!
+  threatTypes(against: ThreatSubject): [ThreatType!]! @listSize(assumedSize: 40)
   "Kinds of actor behind threats, by name."
-  perpetratorTypes(sector: Sector): [PerpetratorType!]!
+  perpetratorTypes(sector: Sector): [PerpetratorType!]! @listSize(assumedSize: 20)
   "SDG targets and indicators, by code."
-  sdgTargets: [SDGTarget!]!
+  sdgTargets: [SDGTarget!]! @listSize(assumedSize: 10)
   "Goals of GANHRI's Strategic Plan 2020-2022, by code."
-  strategicGoals: [StrategicGoal!]!
+  strategicGoals: [StrategicGoal!]! @listSize(assumedSize: 10)
   "Countries, by name."
-  countries: [Country!]!
+  countries: [Country!]! @listSize(assumedSize: 250)
   "Surveys and consultations whose findings the plan reports."
-  surveys: [Survey!]!
+  surveys: [Survey!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -3666,16 +3666,16 @@ type Objective implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
   "Number of the objective in the plan (1, 2 or 3)."
   number: Int!
   "The actions proposed under this objective, in the plan's order."
-  actions: [Action!]! @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
 }
 
 """
@@ -3692,25 +3692,25 @@ type Commitment implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
   "Pillar of the Marrakech Declaration the area belongs to."
   pillar: Pillar!
   "Position of the area in the Declaration (1 to 7)."
   number: Int!
   "The actions of the plan that implement this area, in the plan's order."
-  actions: [Action!]! @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
   """
   How this commitment maps to support channels: every network, mechanism or
   partner that the commitment's actions collaborate with, engage, report to or
   inform on or strengthen, with the actions that justify it. Channels reached by more actions
   come first.
   """
-  supportChannels: [SupportChannel!]! @goField(forceResolver: true)
+  supportChannels: [SupportChannel!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
 }
 
 """
@@ -3726,12 +3726,12 @@ type Action implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30) @goField(forceResolver: true)
   "Position of the action in the plan (1 = first)."
   number: Int!
   "The action's full text, verbatim from the plan."
@@ -3744,15 +3744,15 @@ type Action implements Entity & Node {
   Every network, mechanism or partner the action names: those it is carried out
   with, engages, reports to, informs on or strengthens.
   """
-  partners: [Entity!]! @goField(forceResolver: true)
+  partners: [Entity!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
   "The groups at risk the action focuses on."
-  riskGroups: [RiskGroup!]! @goField(forceResolver: true)
+  riskGroups: [RiskGroup!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
   "The instruments the action promotes or implements."
-  instruments: [Instrument!]! @goField(forceResolver: true)
+  instruments: [Instrument!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
   "The SDG targets and Strategic Plan goals the action serves."
-  serves: [Entity!]! @goField(forceResolver: true)
+  serves: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
   "The threats the action documents, reports or counters."
-  addresses: [ThreatType!]! @goField(forceResolver: true)
+  addresses: [ThreatType!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
 }
 
 """
@@ -3769,24 +3769,24 @@ type Network implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 150) @goField(forceResolver: true)
   "Whether this is the global alliance, a regional network or a GANHRI body."
   scope: NetworkScope!
   "Region of a regional network."
   region: String
   "The network or body this one is part of."
-  partOf: [Network!]! @goField(forceResolver: true)
+  partOf: [Network!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
   "The networks and bodies that are part of this one."
-  parts: [Network!]! @goField(forceResolver: true)
+  parts: [Network!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
   "NHRIs that are members of this network."
-  members: [NHRI!]! @goField(forceResolver: true)
+  members: [NHRI!]! @listSize(assumedSize: 150) @goField(forceResolver: true)
   "Actions of the plan that reach this network as a support channel."
-  actions: [Action!]! @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
 }
 
 """
@@ -3803,22 +3803,22 @@ type Mechanism implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120) @goField(forceResolver: true)
   "What sort of channel it is."
   category: MechanismCategory!
   "Region of a regional channel."
   region: String
   "The larger body this one is part of (for example the IACHR for its Special Rapporteur)."
-  partOf: [Mechanism!]! @goField(forceResolver: true)
+  partOf: [Mechanism!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
   "Bodies that are part of this one."
-  parts: [Mechanism!]! @goField(forceResolver: true)
+  parts: [Mechanism!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
   "Actions of the plan that collaborate with, engage, report to, inform on or strengthen this channel."
-  actions: [Action!]! @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
 }
 
 """
@@ -3834,12 +3834,12 @@ type NHRI implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
   "The country of the institution."
   country: Country! @goField(forceResolver: true)
   "Accreditation status under the Paris Principles, when known."
@@ -3847,7 +3847,7 @@ type NHRI implements Entity & Node {
   "Year of the last accreditation review, when known."
   accreditationYear: Int
   "Regional and global networks the institution belongs to."
-  networks: [Network!]! @goField(forceResolver: true)
+  networks: [Network!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
 }
 
 """
@@ -3863,12 +3863,12 @@ type Instrument implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120) @goField(forceResolver: true)
   "What sort of instrument it is."
   type: InstrumentType!
   "Official document symbol, such as ` + "`" + `A/RES/53/144` + "`" + `."
@@ -3876,9 +3876,9 @@ type Instrument implements Entity & Node {
   "Year of adoption or publication."
   year: Int
   "Bodies or States that adopted or issued it."
-  issuedBy: [Entity!]! @goField(forceResolver: true)
+  issuedBy: [Entity!]! @listSize(assumedSize: 5) @goField(forceResolver: true)
   "Actions of the plan that promote or implement it."
-  promotedBy: [Action!]! @goField(forceResolver: true)
+  promotedBy: [Action!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
 }
 
 """
@@ -3894,14 +3894,14 @@ type RiskGroup implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30) @goField(forceResolver: true)
   "Actions of the plan that focus on this group."
-  actions: [Action!]! @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
 }
 
 """
@@ -3917,18 +3917,18 @@ type ThreatType implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
   "Whom the plan reports this threat against."
   against: [ThreatSubject!]!
   "The kinds of actor the plan names behind this threat."
-  perpetrators: [PerpetratorType!]! @goField(forceResolver: true)
+  perpetrators: [PerpetratorType!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
   "Actions of the plan that document, report or counter this threat."
-  actions: [Action!]! @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
 }
 
 """
@@ -3944,16 +3944,16 @@ type PerpetratorType implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
   "State or non-State actor."
   sector: Sector!
   "Threats the plan attributes to this kind of actor."
-  threatTypes: [ThreatType!]! @goField(forceResolver: true)
+  threatTypes: [ThreatType!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
 }
 
 """
@@ -3969,18 +3969,18 @@ type SDGTarget implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
   "Code of the target or indicator, such as ` + "`" + `16.10.1` + "`" + `."
   code: String!
   "Whether this is a target or an indicator."
   level: SDGLevel!
   "Actions and instruments that serve it."
-  servedBy: [Entity!]! @goField(forceResolver: true)
+  servedBy: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
 }
 
 """
@@ -3996,18 +3996,18 @@ type StrategicGoal implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
   "Code of the goal, such as ` + "`" + `1.5` + "`" + `."
   code: String!
   "The goal's text, verbatim."
   text: String!
   "Actions and instruments that serve it."
-  servedBy: [Entity!]! @goField(forceResolver: true)
+  servedBy: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
 }
 
 """
@@ -4023,18 +4023,18 @@ type Country implements Node & Entity {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
   "ISO 3166-1 alpha-2 code, such as ` + "`" + `KE` + "`" + `."
   code: String!
   "Region of the world."
   region: String!
   "NHRIs of this country."
-  nhris: [NHRI!]! @goField(forceResolver: true)
+  nhris: [NHRI!]! @listSize(assumedSize: 5) @goField(forceResolver: true)
 }
 
 """
@@ -4050,18 +4050,18 @@ type Survey implements Entity & Node {
   "What it is, in plain words."
   description: String
   "The passages of the sources that support it."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
   """
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 60) @goField(forceResolver: true)
   "When it was held."
   period: String
   "How many institutions took part."
   respondents: Int
   "How many took part, region by region."
-  respondentsByRegion: [RegionCount!]!
+  respondentsByRegion: [RegionCount!]! @listSize(assumedSize: 10)
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
@@ -4069,6 +4069,16 @@ Tells gqlgen to resolve a field with a resolver rather than a struct field.
 It has no effect on what clients see.
 """
 directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on INPUT_FIELD_DEFINITION | FIELD_DEFINITION
+
+"""
+The most items a list field can hold, for the cost limit: the value of the
+first slicing argument the operation passes (such as ` + "`" + `first` + "`" + `), otherwise
+` + "`" + `assumedSize` + "`" + `. With ` + "`" + `sizedFields` + "`" + `, the size applies to those fields of the
+returned object (a connection's ` + "`" + `edges` + "`" + `) instead of the field itself. An
+operation's cost is the most fields its answer can hold: each field counts
+one, times the sizes of the lists around it. It has no effect on answers.
+"""
+directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!]) on FIELD_DEFINITION
 
 """
 Anything with a stable, human-readable ID such as ` + "`" + `mechanism:un-asg-reprisals` + "`" + `.
@@ -4094,7 +4104,7 @@ interface Entity implements Node {
   "What the entity is, in plain words summarising its citations."
   description: String
   "The passages of the sources that support this entity."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 20)
 }
 
 "A passage of a source document that supports a fact."
@@ -4235,7 +4245,7 @@ type Relationship {
   "The entity at the other end."
   node: Entity!
   "The passages that support the relationship."
-  citations: [Citation!]!
+  citations: [Citation!]! @listSize(assumedSize: 10)
 }
 
 "Pagination state of a connection (Relay cursor connections)."
@@ -4261,9 +4271,9 @@ type Count {
 "Size of the knowledge graph."
 type GraphStats {
   "Entities by kind."
-  nodes: [Count!]!
+  nodes: [Count!]! @listSize(assumedSize: 50)
   "Relationships by type."
-  relationships: [Count!]!
+  relationships: [Count!]! @listSize(assumedSize: 50)
   "All entities."
   totalNodes: Int!
   "All relationships."
@@ -4278,7 +4288,7 @@ type Query {
   Every word must match (case-insensitive); exact name or acronym matches
   come first. ` + "`" + `first` + "`" + ` defaults to 20 (at most 500).
   """
-  search(text: String!, first: Int, kinds: [EntityKind!]): [Node!]!
+  search(text: String!, first: Int, kinds: [EntityKind!]): [Node!]! @listSize(assumedSize: 20, slicingArguments: ["first"])
   "Counts of entities by kind and relationships by type."
   graphStats: GraphStats!
 }
@@ -22257,6 +22267,41 @@ func (ec *executionContext) marshalOSector2ᚖmarrakechgraphᚋgraphᚋmodelᚐS
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

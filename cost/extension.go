@@ -1,0 +1,96 @@
+package cost
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Code is the extensions.code of an operation refused for its cost, depth
+// or number of fields.
+const Code = "COMPLEXITY_LIMIT_EXCEEDED"
+
+const statsKey = "marrakechgraph/cost"
+
+// Extension refuses operations over the limits before they run and reports
+// each operation's measure in the answer's extensions.cost.
+type Extension struct {
+	Limits Limits
+	schema *ast.Schema
+}
+
+var (
+	_ graphql.HandlerExtension        = (*Extension)(nil)
+	_ graphql.OperationContextMutator = (*Extension)(nil)
+	_ graphql.ResponseInterceptor     = (*Extension)(nil)
+)
+
+// ExtensionName names the extension for gqlgen.
+func (e *Extension) ExtensionName() string { return "CostLimit" }
+
+// Validate keeps the schema the operations are measured against.
+func (e *Extension) Validate(schema graphql.ExecutableSchema) error {
+	e.schema = schema.Schema()
+	e.Limits = e.Limits.WithDefaults()
+	return nil
+}
+
+// Report is what extensions.cost says of an operation.
+type Report struct {
+	// Requested is the operation's cost: the most fields its answer can hold.
+	Requested int `json:"requested"`
+	// Limit is the most an operation may request.
+	Limit int `json:"limit"`
+	// Depth and Fields measure the operation's shape, against MaxDepth
+	// and MaxFields.
+	Depth     int `json:"depth"`
+	MaxDepth  int `json:"maxDepth"`
+	Fields    int `json:"fields"`
+	MaxFields int `json:"maxFields"`
+}
+
+func (e *Extension) report(m Measure) Report {
+	return Report{Requested: m.Cost, Limit: e.Limits.MaxCost, Depth: m.Depth, MaxDepth: e.Limits.MaxDepth, Fields: m.Fields, MaxFields: e.Limits.MaxFields}
+}
+
+// MutateOperationContext measures the operation and refuses it when it is
+// over a limit.
+func (e *Extension) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	op := oc.Operation
+	if op == nil {
+		op = oc.Doc.Operations.ForName(oc.OperationName)
+	}
+	if op == nil {
+		return nil
+	}
+	m := Operation(e.schema, oc.Doc, op, oc.Variables, e.Limits)
+	r := e.report(m)
+	oc.Stats.SetExtension(statsKey, r)
+	if _, msg := m.Over(e.Limits); msg != "" {
+		err := gqlerror.Errorf("%s", msg)
+		errcode.Set(err, Code)
+		err.Extensions["cost"] = r
+		return err
+	}
+	return nil
+}
+
+// InterceptResponse adds extensions.cost to every answer.
+func (e *Extension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil || !graphql.HasOperationContext(ctx) {
+		return resp
+	}
+	r, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(statsKey).(Report)
+	if !ok {
+		return resp
+	}
+	if resp.Extensions == nil {
+		resp.Extensions = map[string]any{}
+	}
+	resp.Extensions["cost"] = r
+	return resp
+}
