@@ -2,6 +2,7 @@ package cost
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -78,9 +79,12 @@ func (e *Extension) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	return nil
 }
 
-// InterceptResponse adds extensions.cost to every answer.
+type resolvedKey struct{}
+
+// InterceptResponse adds extensions.cost to every answer, and counts the
+// fields resolved for it (see InterceptField).
 func (e *Extension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	resp := next(ctx)
+	resp := next(context.WithValue(ctx, resolvedKey{}, new(atomic.Int64)))
 	if resp == nil || !graphql.HasOperationContext(ctx) {
 		return resp
 	}
@@ -93,4 +97,17 @@ func (e *Extension) InterceptResponse(ctx context.Context, next graphql.Response
 	}
 	resp.Extensions["cost"] = r
 	return resp
+}
+
+// InterceptField stops an answer that grows past the cost limit while it
+// runs: the measure bounds it beforehand by the sizes the schema declares,
+// and this bounds it whatever the data holds. The fields over the limit
+// resolve to an error instead of their value.
+func (e *Extension) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	if n, ok := ctx.Value(resolvedKey{}).(*atomic.Int64); ok && n.Add(1) > int64(e.Limits.MaxCost) {
+		err := gqlerror.Errorf("the answer grew past %d fields, the cost limit: ask for fewer items", e.Limits.MaxCost)
+		errcode.Set(err, Code)
+		return nil, err
+	}
+	return next(ctx)
 }

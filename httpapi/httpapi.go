@@ -1,6 +1,6 @@
 // Package httpapi serves Marrakech Graph over HTTP: the GraphQL endpoint
-// (gqlgen, GET and POST, persisted queries, a query cache and a complexity
-// limit), health and readiness probes, CORS, request logging and the page
+// (gqlgen, GET and POST, persisted queries, a query cache and limits on
+// each operation's cost), health and readiness probes, CORS, request logging and the page
 // mounted at the root (GraphiQL).
 package httpapi
 
@@ -28,6 +28,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"marrakechgraph/auth"
+	"marrakechgraph/cost"
 	"marrakechgraph/graph"
 	"marrakechgraph/kg"
 	"marrakechgraph/resolvers"
@@ -44,8 +45,9 @@ type Options struct {
 	CORSOrigins []string
 	// Root is served at "/" and below (GraphiQL); nil serves nothing there.
 	Root http.Handler
-	// ComplexityLimit bounds an operation's complexity; 0 means DefaultComplexityLimit.
-	ComplexityLimit int
+	// Limits bound each operation's cost, depth and fields before it runs;
+	// zero values take cost's defaults.
+	Limits cost.Limits
 	// LoaderWait is how long per-request loaders gather keys before a
 	// store call; 0 means resolvers.DefaultLoaderWait.
 	LoaderWait time.Duration
@@ -53,11 +55,10 @@ type Options struct {
 
 // Limits of the GraphQL endpoint.
 const (
-	DefaultComplexityLimit = 2000
-	maxBodyBytes           = 1 << 20
-	queryCacheSize         = 1000
-	persistedQueryCacheSz  = 1000
-	readyTimeout           = 3 * time.Second
+	maxBodyBytes          = 1 << 20
+	queryCacheSize        = 1000
+	persistedQueryCacheSz = 1000
+	readyTimeout          = 3 * time.Second
 )
 
 // New returns the API's HTTP handler.
@@ -102,10 +103,6 @@ func graphQL(o Options, m *metrics, keys *auth.Keys) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	limit := o.ComplexityLimit
-	if limit == 0 {
-		limit = DefaultComplexityLimit
-	}
 	srv := handler.New(graph.NewExecutableSchema(resolvers.New(o.Store, nil)))
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
@@ -118,7 +115,7 @@ func graphQL(o Options, m *metrics, keys *auth.Keys) http.Handler {
 	srv.SetQueryCache(perPrincipal[*ast.QueryDocument]{lru.New[*ast.QueryDocument](queryCacheSize)})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: perPrincipal[string]{lru.New[string](persistedQueryCacheSz)}})
-	srv.Use(extension.FixedComplexityLimit(limit))
+	srv.Use(&cost.Extension{Limits: o.Limits})
 	srv.Use(recheckKeys{keys})
 	srv.Use(resolvers.LoaderExtension{Store: o.Store, Wait: o.LoaderWait})
 	srv.Use(metricsExtension{m})

@@ -19,6 +19,7 @@ import (
 
 	"marrakechgraph/auth"
 	"marrakechgraph/bolt/bolttest"
+	"marrakechgraph/cost"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
 )
@@ -41,7 +42,7 @@ func newServer(t *testing.T, origins ...string) (*httptest.Server, *pingStore) {
 	ps := &pingStore{Store: bolttest.Seeded(t)}
 	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "root page") })
 	srv := httptest.NewServer(httpapi.New(httpapi.Options{
-		Store: ps, Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins, Root: root, ComplexityLimit: 200,
+		Store: ps, Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins, Root: root, Limits: cost.Limits{MaxCost: 20_000},
 	}))
 	t.Cleanup(srv.Close)
 	return srv, ps

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/bolt/bolttest"
+	"marrakechgraph/cost"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
 	"marrakechgraph/seed"
@@ -350,7 +351,10 @@ func TestStoreCallsBoundedByDepth(t *testing.T) {
 	cs := &countingStore{Store: seeded(t)}
 	// A wider batching window than the default keeps the count independent
 	// of scheduling on a loaded machine or under the race detector.
-	h := httpapi.GraphQL(httpapi.Options{Store: cs, Logger: slog.New(slog.DiscardHandler), LoaderWait: 50 * time.Millisecond})
+	// The query's worst case (every list at its @listSize) is far over the
+	// default cost limit; this test is about batching, not limits.
+	h := httpapi.GraphQL(httpapi.Options{Store: cs, Logger: slog.New(slog.DiscardHandler), LoaderWait: 50 * time.Millisecond,
+		Limits: cost.Limits{MaxCost: 10_000_000}})
 
 	// Depth 5 below the root list: objectives → actions → partners →
 	// relationships → node, plus commitment and objective per action.
