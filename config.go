@@ -7,7 +7,10 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+
+	"marrakechgraph/cost"
 )
 
 // config is the server's configuration: each setting from a flag, else its
@@ -22,6 +25,8 @@ type config struct {
 	Neo4jDatabase string
 	CORSOrigins   []string
 	LogLevel      slog.Level
+	// Limits bound each GraphQL operation before it runs.
+	Limits cost.Limits
 }
 
 // neo4jSchemes are the URI schemes the Neo4j driver accepts: direct (bolt)
@@ -43,7 +48,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return def
 	}
 	var c config
-	var cors, level string
+	var cors, level, maxCost, maxDepth, maxFields string
 	fs := flag.NewFlagSet("marrakechgraph", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
@@ -55,6 +60,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&c.Neo4jDatabase, "neo4j-database", env("NEO4J_DATABASE", "neo4j"), "Neo4j database (NEO4J_DATABASE)")
 	fs.StringVar(&cors, "cors-origins", env("CORS_ORIGINS", ""), "comma-separated origins allowed to call the API from browsers; * for any; empty for none (CORS_ORIGINS)")
 	fs.StringVar(&level, "log-level", env("LOG_LEVEL", "info"), "log level: debug, info, warn or error (LOG_LEVEL)")
+	fs.StringVar(&maxCost, "max-cost", env("MAX_COST", strconv.Itoa(cost.DefaultMaxCost)), "most fields an operation's answer may hold, lists counted at their largest (MAX_COST)")
+	fs.StringVar(&maxDepth, "max-depth", env("MAX_DEPTH", strconv.Itoa(cost.DefaultMaxDepth)), "deepest nesting of fields in an operation (MAX_DEPTH)")
+	fs.StringVar(&maxFields, "max-fields", env("MAX_FIELDS", strconv.Itoa(cost.DefaultMaxFields)), "most field selections in an operation, fragments expanded (MAX_FIELDS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -65,6 +73,16 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		if o = strings.TrimSpace(o); o != "" {
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
+	}
+	for _, l := range []struct {
+		name, value string
+		to          *int
+	}{{"MAX_COST", maxCost, &c.Limits.MaxCost}, {"MAX_DEPTH", maxDepth, &c.Limits.MaxDepth}, {"MAX_FIELDS", maxFields, &c.Limits.MaxFields}} {
+		n, err := strconv.Atoi(strings.TrimSpace(l.value))
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("%s must be a whole number above 0, not %q", l.name, l.value)
+		}
+		*l.to = n
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
@@ -98,5 +116,6 @@ func (c config) LogValue() slog.Value {
 		slog.String("addr", c.Addr), slog.String("store", c.Store), slog.String("data_dir", c.DataDir),
 		slog.String("neo4j_uri", c.Neo4jURI), slog.String("neo4j_user", c.Neo4jUser), slog.String("neo4j_password", pw),
 		slog.String("neo4j_database", c.Neo4jDatabase), slog.Any("cors_origins", c.CORSOrigins), slog.String("log_level", c.LogLevel.String()),
+		slog.Int("max_cost", c.Limits.MaxCost), slog.Int("max_depth", c.Limits.MaxDepth), slog.Int("max_fields", c.Limits.MaxFields),
 	)
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"marrakechgraph/cost"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -22,6 +24,7 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, "./data", c.DataDir)
 	assert.Empty(t, c.CORSOrigins, "no cross-origin access unless configured")
 	assert.Equal(t, slog.LevelInfo, c.LogLevel)
+	assert.Equal(t, cost.Limits{}.WithDefaults(), c.Limits)
 }
 
 func TestConfigFlagsWinOverEnvironment(t *testing.T) {
@@ -31,6 +34,10 @@ func TestConfigFlagsWinOverEnvironment(t *testing.T) {
 	assert.Equal(t, "127.0.0.1:7000", c.Addr)
 	assert.Equal(t, "/var/lib/mg", c.DataDir)
 	assert.Equal(t, []string{"https://a.example", "https://b.example"}, c.CORSOrigins)
+
+	c, err = parseConfig([]string{"-max-cost", "900"}, envOf(map[string]string{"MAX_COST": "100", "MAX_DEPTH": "7"}), io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, cost.Limits{MaxCost: 900, MaxDepth: 7, MaxFields: cost.DefaultMaxFields}, c.Limits)
 }
 
 func TestConfigErrors(t *testing.T) {
@@ -47,6 +54,9 @@ func TestConfigErrors(t *testing.T) {
 		"stray argument":      {[]string{"serve"}, nil, "unexpected argument"},
 		"unknown flag":        {[]string{"-port", "1"}, nil, "flag provided but not defined"},
 		"empty data dir flag": {[]string{"-data-dir", ""}, nil, "DATA_DIR"},
+		"cost not a number":   {nil, map[string]string{"MAX_COST": "lots"}, "MAX_COST"},
+		"zero depth":          {[]string{"-max-depth", "0"}, nil, "MAX_DEPTH"},
+		"negative fields":     {nil, map[string]string{"MAX_FIELDS": "-5"}, "MAX_FIELDS"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := parseConfig(tc.args, envOf(tc.env), io.Discard)
