@@ -109,13 +109,7 @@ func TestAttacksAreRefused(t *testing.T) {
 
 	t.Run("doubling fragments", func(t *testing.T) {
 		const levels = 30
-		var b strings.Builder
-		b.WriteString("query { ...F0 }\n")
-		for i := 0; i < levels; i++ {
-			fmt.Fprintf(&b, "fragment F%d on Query { ...F%d ...F%d viewer { role } }\n", i, i+1, i+1)
-		}
-		fmt.Fprintf(&b, "fragment F%d on Query { viewer { role } }\n", levels)
-		m := measure(t, s, b.String(), nil)
+		m := measure(t, s, doublingFragments(levels), nil)
 		// Each level doubles the one below and adds viewer and role: the
 		// exact count proves every fragment was measured once.
 		want := 2
@@ -128,13 +122,7 @@ func TestAttacksAreRefused(t *testing.T) {
 	})
 
 	t.Run("alias bomb", func(t *testing.T) {
-		var b strings.Builder
-		b.WriteString("{")
-		for i := 0; i < 1000; i++ {
-			fmt.Fprintf(&b, " a%d: search(text: \"a\", first: 500) { id }", i)
-		}
-		b.WriteString(" }")
-		m := measure(t, s, b.String(), nil)
+		m := measure(t, s, aliasedSearches(1000), nil)
 		over, _ := m.Over(l)
 		assert.Equal(t, "fields", over)
 		few := measure(t, s, `{ a: search(text: "a", first: 500) { id } b: search(text: "b", first: 500) { id } }`, nil)
@@ -142,13 +130,7 @@ func TestAttacksAreRefused(t *testing.T) {
 	})
 
 	t.Run("fewer aliases, each costly", func(t *testing.T) {
-		var b strings.Builder
-		b.WriteString("{")
-		for i := 0; i < 150; i++ {
-			fmt.Fprintf(&b, " a%d: search(text: \"a\", first: 500) { id }", i)
-		}
-		b.WriteString(" }")
-		m := measure(t, s, b.String(), nil)
+		m := measure(t, s, aliasedSearches(150), nil)
 		over, _ := m.Over(l)
 		assert.Equal(t, "cost", over)
 	})
@@ -183,15 +165,9 @@ func TestAttacksAreRefused(t *testing.T) {
 // take microseconds, however much work it asks for.
 func BenchmarkMeasure(b *testing.B) {
 	s := schema(b)
-	var frag strings.Builder
-	frag.WriteString("query { ...F0 }\n")
-	for i := 0; i < 30; i++ {
-		fmt.Fprintf(&frag, "fragment F%d on Query { ...F%d ...F%d viewer { role } }\n", i, i+1, i+1)
-	}
-	frag.WriteString("fragment F30 on Query { viewer { role } }\n")
 	for name, q := range map[string]string{
 		"introspection":      introspection.Query,
-		"doubling fragments": frag.String(),
+		"doubling fragments": doublingFragments(30),
 		"default query":      graphiql.DefaultQuery,
 	} {
 		doc, errs := gqlparser.LoadQuery(s, q)
@@ -202,4 +178,27 @@ func BenchmarkMeasure(b *testing.B) {
 			}
 		})
 	}
+}
+
+// doublingFragments is a document whose every fragment spreads the next
+// one twice: expanded, it selects about 2^levels fields.
+func doublingFragments(levels int) string {
+	var b strings.Builder
+	b.WriteString("query { ...F0 }\n")
+	for i := 0; i < levels; i++ {
+		fmt.Fprintf(&b, "fragment F%d on Query { ...F%d ...F%d viewer { role } }\n", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, "fragment F%d on Query { viewer { role } }\n", levels)
+	return b.String()
+}
+
+// aliasedSearches asks for n searches of 500 results each, under aliases.
+func aliasedSearches(n int) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, " a%d: search(text: \"a\", first: 500) { id }", i)
+	}
+	b.WriteString(" }")
+	return b.String()
 }
