@@ -77,6 +77,10 @@ type Store struct {
 	mu     sync.RWMutex
 	closed bool
 	g      *graph
+	// lastSeq is the sequence number of the last audit entry whose write
+	// the in-memory graph holds: Changes goes no further, so a reader of
+	// the log never hears of a change before it can read it.
+	lastSeq uint64
 }
 
 // Option configures Open.
@@ -197,6 +201,7 @@ func (s *Store) init() (err error) {
 			return fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
 		s.g = g
+		s.lastSeq = tx.Bucket(bucketAudit).Sequence()
 		return nil
 	})
 }
@@ -514,6 +519,9 @@ func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, er
 		}
 		s.mu.Lock()
 		s.g.apply(plan)
+		if n := len(plan.Entries); n > 0 {
+			s.lastSeq = plan.Entries[n-1].Seq
+		}
 		s.mu.Unlock()
 	}
 	res := plan.Result

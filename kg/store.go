@@ -35,6 +35,18 @@ type Store interface {
 	// it, oldest first.
 	History(ctx context.Context, id string) ([]AuditEntry, error)
 
+	// Changes returns the audit log after sequence number after, oldest
+	// first: at most limit entries (1 to MaxPageSize), with no gap. An
+	// entry is returned only once every entry before it is committed and
+	// readable, so a reader that resumes after the last Seq it was given
+	// misses nothing, whichever process wrote the entries.
+	Changes(ctx context.Context, after uint64, limit int) ([]AuditEntry, error)
+
+	// LastSeq returns the sequence number of the last committed audit
+	// entry, 0 when there is none: where a reader of Changes starts to
+	// see only what happens from now on.
+	LastSeq(ctx context.Context) (uint64, error)
+
 	// Stats counts nodes by kind and edges by type.
 	Stats(ctx context.Context) (*Stats, error)
 
@@ -95,6 +107,14 @@ type FindQuery struct {
 
 // MaxPageSize bounds a page.
 const MaxPageSize = 500
+
+// ValidateChangesLimit checks the limit of a Changes call.
+func ValidateChangesLimit(limit int) error {
+	if limit < 1 || limit > MaxPageSize {
+		return Errorf(CodeBadUserInput, "changes: limit must be between 1 and %d, got %d", MaxPageSize, limit)
+	}
+	return nil
+}
 
 // Validate checks the query's arguments.
 func (q FindQuery) Validate() error {

@@ -241,7 +241,7 @@ var stmtStats = func() Statement {
 func Statements() []Statement {
 	out := slices.Clone(schemaStatements)
 	out = append(out, stmtPing, stmtNodes, stmtSearch, stmtHistory, stmtCurrent, stmtLock, stmtSetSeq,
-		stmtDeleteEdges, stmtDeleteNodes, stmtAudit, stmtStats, stmtWipe)
+		stmtDeleteEdges, stmtDeleteNodes, stmtAudit, stmtStats, stmtWipe, stmtLastSeq, stmtChanges)
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		out = append(out, stmtNeighbors[d], stmtPublicNeighbors[d])
 	}

@@ -150,18 +150,28 @@ func (r *responseResolver) Channel(ctx context.Context, obj *model.Response) (mo
 }
 
 func (r *subscriptionResolver) ThreatReported(ctx context.Context) (<-chan *model.ThreatIncident, error) {
-	in := r.feed.Subscribe(ctx)
+	in, err := r.feed.Subscribe(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make(chan *model.ThreatIncident)
 	principal := auth.FromContext(ctx)
 	go func() {
 		defer close(out)
-		for n := range in {
-			// A key revoked while the subscription runs ends it at once.
+		for ev := range in {
+			if ev.KeyChanged != "" && ev.KeyChanged != principal.KeyID {
+				continue
+			}
+			// A key revoked while the subscription runs, through any
+			// process, ends it at once.
 			if err := r.keys.Recheck(ctx, principal); err != nil {
 				return
 			}
+			if ev.Incident == nil {
+				continue
+			}
 			select {
-			case out <- toIncident(n):
+			case out <- toIncident(ev.Incident):
 			case <-ctx.Done():
 				return
 			}

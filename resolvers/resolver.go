@@ -21,10 +21,12 @@ type Resolver struct {
 }
 
 // New returns the executable schema's configuration over a store. The feed
-// carries reported incidents to subscribers; nil makes one of its own.
+// carries reported incidents and key changes to subscribers; nil makes one
+// of its own, which tails the store's audit log so that subscribers hear of
+// changes made through every process sharing the store.
 func New(store kg.Store, feed *threatlog.Feed) graph.Config {
 	if feed == nil {
-		feed = &threatlog.Feed{}
+		feed = &threatlog.Feed{Store: store}
 	}
 	cfg := graph.Config{Resolvers: &Resolver{
 		Store: store, keys: &auth.Keys{Store: store}, feed: feed,

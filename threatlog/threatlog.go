@@ -92,7 +92,8 @@ type ResponseInput struct {
 // Log is the threat log over a store.
 type Log struct {
 	Store kg.Store
-	// Feed, when set, is told of every incident reported.
+	// Feed, when set, is told at once of every incident reported through
+	// this Log.
 	Feed *Feed
 	Now  func() time.Time
 }
@@ -237,11 +238,18 @@ func (l *Log) Report(ctx context.Context, actor string, r Report) (*kg.Node, err
 	setOccurred(&n, r.OccurredOn, now)
 	cs := kg.ChangeSet{Actor: actor, Reason: "report threat", PutNodes: []kg.Node{n},
 		PutEdges: append(links(id, threats, perps), kg.Edge{Type: kg.RelConcerns, From: id, To: r.NHRI})}
-	if _, err := l.Store.Apply(ctx, cs); err != nil {
+	res, err := l.Store.Apply(ctx, cs)
+	if err != nil {
 		return nil, err
 	}
 	if l.Feed != nil {
-		l.Feed.Publish(&n)
+		var seq uint64
+		for _, e := range res.Entries {
+			if e.Subject == id && e.Edge == nil && e.Op == kg.OpCreate {
+				seq = e.Seq
+			}
+		}
+		l.Feed.Publish(&n, seq)
 	}
 	return &n, nil
 }

@@ -23,10 +23,20 @@ func fixture(t *testing.T) (*threatlog.Log, kg.Store) {
 	s, err := bolt.Open(t.TempDir())
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
+	loadFixture(t, s)
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); now = now.Add(time.Second); return now }
+	return &threatlog.Log{Store: s, Now: clock}, s
+}
+
+// loadFixture writes the fixture's nodes into s.
+func loadFixture(t *testing.T, s kg.Store) {
+	t.Helper()
 	node := func(id string, k kg.Kind, props kg.Props) kg.Node {
 		return kg.Node{ID: id, Kind: k, Name: id, Props: props, Citations: cit}
 	}
-	_, err = s.Apply(context.Background(), kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{
+	_, err := s.Apply(context.Background(), kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{
 		node("nhri:ke", kg.KindNHRI, kg.Props{"country": "KE", "region": "Africa"}),
 		node("nhri:mx", kg.KindNHRI, kg.Props{"country": "MX", "region": "Americas"}),
 		// An NHRI without the chart's region: its country's region counts.
@@ -38,10 +48,6 @@ func fixture(t *testing.T) (*threatlog.Log, kg.Store) {
 		node("mechanism:un-asg-reprisals", kg.KindMechanism, nil),
 	}, PutEdges: []kg.Edge{{Type: kg.RelLocatedIn, From: "nhri:de", To: "country:de", Citations: cit}}})
 	require.NoError(t, err)
-	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); now = now.Add(time.Second); return now }
-	return &threatlog.Log{Store: s, Now: clock}, s
 }
 
 func date(s string) *kg.Date { d := kg.Date(s); return &d }
@@ -53,7 +59,8 @@ func TestReportUpdateRespondAndHistory(t *testing.T) {
 	l.Feed = feed
 	sub, cancel := context.WithCancel(ctx)
 	defer cancel()
-	events := feed.Subscribe(sub)
+	events, err := feed.Subscribe(sub)
+	require.NoError(t, err)
 
 	inc, err := l.Report(ctx, "desk", threatlog.Report{
 		NHRI: "nhri:ke", OccurredOn: date("2026-03-14"), Threats: []string{"threat-type:reprisals", "threat-type:smear-campaigns"},
@@ -65,7 +72,8 @@ func TestReportUpdateRespondAndHistory(t *testing.T) {
 	assert.Equal(t, "OPEN", inc.Props.String(threatlog.PropStatus))
 	select {
 	case got := <-events:
-		assert.Equal(t, inc.ID, got.ID, "subscribers hear of the report")
+		require.NotNil(t, got.Incident)
+		assert.Equal(t, inc.ID, got.Incident.ID, "subscribers hear of the report")
 	case <-time.After(time.Second):
 		t.Fatal("no event")
 	}
@@ -193,9 +201,10 @@ func TestFeedDropsSlowSubscribers(t *testing.T) {
 	f := &threatlog.Feed{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	slow := f.Subscribe(ctx)
+	slow, err := f.Subscribe(ctx)
+	require.NoError(t, err)
 	for i := 0; i < 100; i++ {
-		f.Publish(&kg.Node{ID: "incident:x"})
+		f.Publish(&kg.Node{ID: "incident:x"}, uint64(i+1))
 	}
 	n := 0
 	for range slow {

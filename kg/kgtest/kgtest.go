@@ -12,8 +12,9 @@
 //
 // The suite builds a small fixture graph of its own through Apply and checks
 // reads (Nodes, Neighbors, Find, Search), writes (Apply: counts, validation,
-// atomicity, idempotence, auditing), History, Stats, context cancellation,
-// concurrent use, durability across a reopen, and loading the seed dataset.
+// atomicity, idempotence, auditing), History, the audit log read by sequence
+// (Changes, LastSeq), Stats, context cancellation, concurrent use,
+// durability across a reopen, and loading the seed dataset.
 // A behaviour that is not checked here is not promised by kg.Store.
 package kgtest
 
@@ -55,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Search", s.testSearch)
 	t.Run("Apply", s.testApply)
 	t.Run("History", s.testHistory)
+	t.Run("Changes", s.testChanges)
 	t.Run("Stats", s.testStats)
 	t.Run("Context", s.testContext)
 	t.Run("Concurrency", s.testConcurrency)
