@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"marrakechgraph/cost"
+	"marrakechgraph/httpapi"
 )
 
 // config is the server's configuration: each setting from a flag, else its
@@ -73,6 +74,9 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		if o = strings.TrimSpace(o); o != "" {
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
+	}
+	if err := httpapi.CheckOrigins(c.CORSOrigins); err != nil {
+		return c, fmt.Errorf("CORS_ORIGINS: %w", err)
 	}
 	for _, l := range []struct {
 		name, value string

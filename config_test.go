@@ -46,17 +46,21 @@ func TestConfigErrors(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		"unknown store":       {nil, map[string]string{"STORE": "postgres"}, "STORE must be"},
-		"neo4j without URI":   {[]string{"-store", "neo4j"}, nil, "NEO4J_URI"},
-		"neo4j URI scheme":    {nil, map[string]string{"STORE": "neo4j", "NEO4J_URI": "http://db:7474"}, "NEO4J_URI"},
-		"neo4j URI host":      {nil, map[string]string{"STORE": "neo4j", "NEO4J_URI": "bolt://"}, "NEO4J_URI"},
-		"bad log level":       {nil, map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
-		"stray argument":      {[]string{"serve"}, nil, "unexpected argument"},
-		"unknown flag":        {[]string{"-port", "1"}, nil, "flag provided but not defined"},
-		"empty data dir flag": {[]string{"-data-dir", ""}, nil, "DATA_DIR"},
-		"cost not a number":   {nil, map[string]string{"MAX_COST": "lots"}, "MAX_COST"},
-		"zero depth":          {[]string{"-max-depth", "0"}, nil, "MAX_DEPTH"},
-		"negative fields":     {nil, map[string]string{"MAX_FIELDS": "-5"}, "MAX_FIELDS"},
+		"unknown store":         {nil, map[string]string{"STORE": "postgres"}, "STORE must be"},
+		"neo4j without URI":     {[]string{"-store", "neo4j"}, nil, "NEO4J_URI"},
+		"neo4j URI scheme":      {nil, map[string]string{"STORE": "neo4j", "NEO4J_URI": "http://db:7474"}, "NEO4J_URI"},
+		"neo4j URI host":        {nil, map[string]string{"STORE": "neo4j", "NEO4J_URI": "bolt://"}, "NEO4J_URI"},
+		"bad log level":         {nil, map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		"stray argument":        {[]string{"serve"}, nil, "unexpected argument"},
+		"unknown flag":          {[]string{"-port", "1"}, nil, "flag provided but not defined"},
+		"empty data dir flag":   {[]string{"-data-dir", ""}, nil, "DATA_DIR"},
+		"cost not a number":     {nil, map[string]string{"MAX_COST": "lots"}, "MAX_COST"},
+		"zero depth":            {[]string{"-max-depth", "0"}, nil, "MAX_DEPTH"},
+		"negative fields":       {nil, map[string]string{"MAX_FIELDS": "-5"}, "MAX_FIELDS"},
+		"origin with a slash":   {nil, map[string]string{"CORS_ORIGINS": "https://a.example/"}, `use "https://a.example"`},
+		"origin with a path":    {nil, map[string]string{"CORS_ORIGINS": "https://a.example/app"}, "CORS_ORIGINS"},
+		"origin without scheme": {nil, map[string]string{"CORS_ORIGINS": "a.example"}, "CORS_ORIGINS"},
+		"star among others":     {nil, map[string]string{"CORS_ORIGINS": "*,https://a.example"}, "alone"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := parseConfig(tc.args, envOf(tc.env), io.Discard)

@@ -2,12 +2,10 @@ package httpapi
 
 import (
 	"context"
-	"net/url"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	coderws "github.com/coder/websocket"
 
 	"marrakechgraph/auth"
 	"marrakechgraph/kg"
@@ -63,20 +61,4 @@ func (e recheckKeys) InterceptOperation(ctx context.Context, next graphql.Operat
 		}
 	}
 	return next(ctx)
-}
-
-// websocketAcceptor accepts browser connections from the same origin and
-// from the configured CORS origins only.
-func websocketAcceptor(origins []string) transport.WebsocketImplementation {
-	var patterns []string
-	for _, o := range origins {
-		if o == "*" {
-			patterns = append(patterns, "*")
-			continue
-		}
-		if u, err := url.Parse(o); err == nil && u.Host != "" {
-			patterns = append(patterns, u.Host)
-		}
-	}
-	return transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{OriginPatterns: patterns}}
 }
