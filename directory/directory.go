@@ -73,6 +73,9 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 	if source == "" || len(source) > maxCellLength {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "source: name the chart the file comes from (1 to %d characters)", maxCellLength)
 	}
+	if kg.LooksLikeFormula(source) {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "source: starts with %q, which spreadsheets run as a formula", source[:1])
+	}
 	if _, err := kg.ParseDate(string(asOf)); err != nil {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "asOf: %s", kg.ClientMessage(err))
 	}
@@ -115,6 +118,9 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 		for _, col := range Columns {
 			if len(cell(col)) > maxCellLength {
 				fail(col, "is longer than %d characters", maxCellLength)
+			}
+			if kg.LooksLikeFormula(cell(col)) {
+				fail(col, "starts with %q, which spreadsheets run as a formula", strings.TrimLeft(cell(col), " ")[:1])
 			}
 		}
 		region, ok := kg.CanonicalRegion(cell("region"))

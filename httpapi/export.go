@@ -102,7 +102,7 @@ func exportHandler(s kg.Store, log *slog.Logger) http.Handler {
 				if n.Props == nil {
 					props = []byte("{}")
 				}
-				_ = cw.Write([]string{n.ID, string(n.Kind), n.Name, n.Acronym, n.Description, string(props), citationsText(n.Citations)})
+				_ = cw.Write(safeCells(n.ID, string(n.Kind), n.Name, n.Acronym, n.Description, string(props), citationsText(n.Citations)))
 			}
 			cw.Flush()
 		case "relationships.csv":
@@ -110,11 +110,20 @@ func exportHandler(s kg.Store, log *slog.Logger) http.Handler {
 			cw := csv.NewWriter(w)
 			_ = cw.Write([]string{"from", "type", "to", "citations"})
 			for _, e := range g.Relationships {
-				_ = cw.Write([]string{e.From, string(e.Type), e.To, citationsText(e.Citations)})
+				_ = cw.Write(safeCells(e.From, string(e.Type), e.To, citationsText(e.Citations)))
 			}
 			cw.Flush()
 		}
 	})
+}
+
+// safeCells makes a CSV row that spreadsheets show as text, whatever an
+// editor or an import wrote into it.
+func safeCells(cells ...string) []string {
+	for i, c := range cells {
+		cells[i] = kg.SpreadsheetSafe(c)
+	}
+	return cells
 }
 
 // citationsText writes citations as "document | section | quote" lines.

@@ -120,3 +120,20 @@ func (q SearchQuery) SearchKinds() []Kind {
 	}
 	return PublicKinds()
 }
+
+// LooksLikeFormula reports whether a spreadsheet would run s as a formula
+// when it opens a CSV file: s begins, after any spaces, with =, +, -, @, a
+// tab or a carriage return (OWASP's rule against CSV injection).
+func LooksLikeFormula(s string) bool {
+	s = strings.TrimLeft(s, " ")
+	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
+}
+
+// SpreadsheetSafe returns s as a CSV cell that a spreadsheet shows as text:
+// a cell that looks like a formula gets a leading apostrophe.
+func SpreadsheetSafe(s string) string {
+	if LooksLikeFormula(s) {
+		return "'" + s
+	}
+	return s
+}
