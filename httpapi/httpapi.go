@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,14 +17,12 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"marrakechgraph/auth"
 	"marrakechgraph/cost"
@@ -94,6 +91,7 @@ func New(o Options) http.Handler {
 	}
 	var h http.Handler = mux
 	h = allowedOrigins(o).cors().Handler(h)
+	h = noSniff(h)
 	h = logRequests(o.Logger, m, h)
 	return h
 }
@@ -105,7 +103,8 @@ func graphQL(o Options, m *metrics, keys *auth.Keys) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	srv := handler.New(graph.NewExecutableSchema(resolvers.New(o.Store, nil)))
+	schema := graph.NewExecutableSchema(resolvers.New(o.Store, nil))
+	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		InitFunc:              websocketInit(keys),
@@ -122,7 +121,7 @@ func graphQL(o Options, m *metrics, keys *auth.Keys) http.Handler {
 	srv.Use(recheckKeys{keys})
 	srv.Use(resolvers.LoaderExtension{Store: o.Store, Wait: o.LoaderWait})
 	srv.Use(metricsExtension{m})
-	srv.SetErrorPresenter(presentError(o.Logger))
+	srv.SetErrorPresenter(presentError(o.Logger, enumNames(schema.Schema())))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
@@ -135,6 +134,15 @@ func graphQL(o Options, m *metrics, keys *auth.Keys) http.Handler {
 func noStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noSniff tells browsers to take every answer for the type it declares.
+func noSniff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		next.ServeHTTP(w, r)
 	})
 }
@@ -170,53 +178,6 @@ func limitBody(next http.Handler, limit int64) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
-}
-
-// presentError gives every error an extensions.code and hides internal
-// details from clients, logging them instead.
-func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
-	return func(ctx context.Context, err error) *gqlerror.Error {
-		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
-		if gqlErr.Extensions == nil {
-			gqlErr.Extensions = map[string]any{}
-		}
-		var domain *kg.Error
-		switch {
-		case errors.As(err, &domain):
-			gqlErr.Message = kg.ClientMessage(domain)
-			gqlErr.Extensions["code"] = string(domain.Code)
-			if domain.Code == kg.CodeInternal {
-				log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
-			}
-		case isArgumentValueError(gqlErr):
-			gqlErr.Extensions["code"] = string(kg.CodeBadUserInput)
-		case gqlErr.Extensions["code"] != nil:
-			// Parse and validation errors keep gqlgen's codes.
-		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-			gqlErr.Message = "request cancelled or timed out"
-			gqlErr.Extensions["code"] = string(kg.CodeUnavailable)
-		default:
-			log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
-			gqlErr.Message = "internal error"
-			gqlErr.Extensions["code"] = string(kg.CodeInternal)
-		}
-		return gqlErr
-	}
-}
-
-// isArgumentValueError reports whether a validation error is about the
-// value of an argument or variable (a wrong enum value, a string for an
-// integer), which is the client's input rather than the query's shape.
-func isArgumentValueError(e *gqlerror.Error) bool {
-	if e.Rule == "ValuesOfCorrectType" {
-		return true
-	}
-	if len(e.Path) > 0 {
-		if name, ok := e.Path[0].(ast.PathName); ok && name == "variable" {
-			return true
-		}
-	}
-	return false
 }
 
 // allowedOrigins is the origin rule of the options; a list that does not

@@ -23,13 +23,25 @@ const (
 // documents that fail to parse or validate, as that media type requires.
 func negotiate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodPost) || strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		if r.Method == http.MethodOptions || strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if refused := refuseTransport(r); refused != nil {
+			if refused.status == http.StatusMethodNotAllowed {
+				w.Header().Set("Allow", "GET, POST, OPTIONS")
+			}
+			writeJSON(w, refused.status, map[string]any{"errors": []map[string]any{{
+				"message": refused.message, "extensions": map[string]string{"code": string(kg.CodeBadUserInput)},
+			}}})
 			return
 		}
 		buf := &bufferedResponse{header: w.Header(), status: http.StatusOK}
 		next.ServeHTTP(buf, r)
-		body, status := buf.body.Bytes(), buf.status
+		body, status := codeEveryError(buf.body.Bytes()), buf.status
+		if json.Valid(body) {
+			w.Header().Set("Content-Type", mediaJSON)
+		}
 		if acceptsGraphQLResponse(r.Header.Get("Accept")) {
 			if ct, _, _ := mime.ParseMediaType(w.Header().Get("Content-Type")); ct == mediaJSON {
 				w.Header().Set("Content-Type", mediaGraphQLResponse)
@@ -44,6 +56,69 @@ func negotiate(next http.Handler) http.Handler {
 		w.WriteHeader(status)
 		_, _ = w.Write(body)
 	})
+}
+
+type refusal struct {
+	status  int
+	message string
+}
+
+// refuseTransport answers the requests that no GraphQL transport takes,
+// with the status and message that tell the client what to send instead.
+func refuseTransport(r *http.Request) *refusal {
+	switch r.Method {
+	case http.MethodGet:
+		if !r.URL.Query().Has("query") && !r.URL.Query().Has("extensions") {
+			return &refusal{http.StatusBadRequest, "a GET request needs a query parameter: /query?query={...}"}
+		}
+	case http.MethodPost:
+		ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || ct != mediaJSON {
+			return &refusal{http.StatusUnsupportedMediaType, "send the request body as application/json"}
+		}
+	default:
+		return &refusal{http.StatusMethodNotAllowed, "GraphQL requests are GET or POST"}
+	}
+	return nil
+}
+
+// codeEveryError gives errors that a transport wrote without a code the
+// code of a client mistake: the transports only write errors about the
+// request itself (a mutation over GET, variables that do not decode).
+func codeEveryError(body []byte) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil || m["errors"] == nil {
+		return body
+	}
+	var errs []map[string]any
+	if json.Unmarshal(m["errors"], &errs) != nil {
+		return body
+	}
+	changed := false
+	for _, e := range errs {
+		ext, _ := e["extensions"].(map[string]any)
+		if ext == nil {
+			ext = map[string]any{}
+			e["extensions"] = ext
+		}
+		if ext["code"] == nil {
+			ext["code"] = string(kg.CodeBadUserInput)
+			changed = true
+		}
+	}
+	if !changed {
+		return body
+	}
+	raw, err := json.Marshal(errs)
+	if err != nil {
+		return body
+	}
+	m["errors"] = raw
+	out, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // documentFailed reports whether a response's errors are all failures to

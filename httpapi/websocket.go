@@ -57,7 +57,9 @@ func (recheckKeys) Validate(graphql.ExecutableSchema) error { return nil }
 func (e recheckKeys) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	if long, _ := ctx.Value(longLivedKey{}).(bool); long {
 		if err := e.keys.Recheck(ctx, auth.FromContext(ctx)); err != nil {
-			return graphql.OneShot(graphql.ErrorResponse(ctx, "%s", kg.ClientMessage(err)))
+			resp := graphql.ErrorResponse(ctx, "%s", kg.ClientMessage(err))
+			resp.Errors[0].Extensions = map[string]any{"code": string(kg.ErrorCode(err))}
+			return graphql.OneShot(resp)
 		}
 	}
 	return next(ctx)

@@ -55,15 +55,14 @@ func newLoaders(store kg.Store, wait time.Duration, cache bool) *loaders {
 	return l
 }
 
+// fanOut gives a failed batch's error to every key of it: dataloadgen
+// hands a single error to every caller of the batch, where one error per
+// key would need a value per key as well.
 func fanOut(err error, n int) []error {
-	if err == nil {
+	if err == nil || n == 0 {
 		return nil
 	}
-	errs := make([]error, n)
-	for i := range errs {
-		errs[i] = err
-	}
-	return errs
+	return []error{err}
 }
 
 // neighborLoader returns the loader for one shape of neighbour query.
