@@ -55,8 +55,8 @@ func explainParams(t *testing.T) map[string]map[string]any {
 	neighbors := map[string]any{"ids": []string{explainAction, explainMechanism}, "types": []string{string(kg.RelEngages)}, "kinds": []string{string(kg.KindMechanism)}}
 	find := map[string]any{
 		"kind": string(kg.KindAction), "terms": []string{"defenders"}, "orderBy": kg.OrderByName, "limit": int64(11),
-		"props":   []any{map[string]any{"key": "number", "values": []any{"2.1", "2.2"}}},
-		"related": []any{map[string]any{"types": []string{string(kg.RelUnderObjective)}, "dir": string(kg.Outgoing), "ids": []string{explainObjective}}},
+		"props":    []any{map[string]any{"key": "number", "values": []any{"2.1", "2.2"}}},
+		"related":  []any{map[string]any{"types": []string{string(kg.RelUnderObjective)}, "dir": string(kg.Outgoing), "ids": []string{explainObjective}}},
 		"hasAfter": true, "afterRank": int64(0), "afterValue": "A", "afterId": explainAction,
 	}
 	p := map[string]map[string]any{
@@ -176,9 +176,12 @@ func explain(ctx context.Context, t *testing.T, s *Store, cypher string, params 
 }
 
 func TestExplainPlansUseIndexes(t *testing.T) {
-	s := openWiped(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	// The state of a first start: the schema created on an empty database,
+	// then the seed loaded, with index samples taken before it was.
+	dropSchema(ctx, t, openWiped(t))
+	s := openWiped(t)
 	_, err := seed.Apply(ctx, s)
 	require.NoError(t, err, "load the seed")
 
@@ -270,25 +273,31 @@ func TestExplainDetectsScans(t *testing.T) {
 	}
 }
 
-// clearQueryCaches makes the server plan every statement again.
-func clearQueryCaches(ctx context.Context, t *testing.T, s *Store) {
+// dropSchema drops every constraint and index but the built-in token
+// lookup indexes; the next Open creates them again.
+func dropSchema(ctx context.Context, t *testing.T, s *Store) {
 	t.Helper()
-	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(context.Background())
-	res, err := sess.Run(ctx, "CALL db.clearQueryCaches()", nil)
-	require.NoError(t, err)
-	_, err = res.Consume(ctx)
-	require.NoError(t, err)
+	for _, q := range []struct{ show, drop string }{
+		{"SHOW CONSTRAINTS YIELD name RETURN name", "DROP CONSTRAINT $name IF EXISTS"},
+		{"SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name", "DROP INDEX $name IF EXISTS"},
+	} {
+		for _, name := range queryStrings(ctx, t, s, q.show) {
+			_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+				_, err := tx.Run(ctx, q.drop, map[string]any{"name": name})
+				return nil, err
+			})
+			require.NoError(t, err, "drop %s", name)
+		}
+	}
 }
 
-// resampleIndexes resamples every index and waits until the samples are
-// up to date.
-func resampleIndexes(ctx context.Context, t *testing.T, s *Store) {
+// queryStrings runs a read that returns one string column, "name".
+func queryStrings(ctx context.Context, t *testing.T, s *Store, cypher string) []string {
 	t.Helper()
-	sess := s.session(ctx, neo4j.AccessModeWrite)
+	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.Background())
 	names, err := neo4j.ExecuteRead(ctx, sess, func(tx neo4j.ManagedTransaction) ([]string, error) {
-		res, err := tx.Run(ctx, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name", nil)
+		res, err := tx.Run(ctx, cypher, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -306,7 +315,28 @@ func resampleIndexes(ctx context.Context, t *testing.T, s *Store) {
 		}
 		return out, nil
 	})
+	require.NoError(t, err, cypher)
+	return names
+}
+
+// clearQueryCaches makes the server plan every statement again.
+func clearQueryCaches(ctx context.Context, t *testing.T, s *Store) {
+	t.Helper()
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	res, err := sess.Run(ctx, "CALL db.clearQueryCaches()", nil)
 	require.NoError(t, err)
+	_, err = res.Consume(ctx)
+	require.NoError(t, err)
+}
+
+// resampleIndexes resamples every index and waits until the samples are
+// up to date.
+func resampleIndexes(ctx context.Context, t *testing.T, s *Store) {
+	t.Helper()
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(context.Background())
+	names := queryStrings(ctx, t, s, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name")
 	require.NotEmpty(t, names, "the schema has indexes")
 	for _, name := range names {
 		res, err := sess.Run(ctx, "CALL db.resampleIndex($name)", map[string]any{"name": name})

@@ -57,7 +57,7 @@ var (
 	stmtPing = Statement{Name: "ping", Cypher: "RETURN 1 AS ok"}
 
 	stmtNodes = Statement{Name: "nodes", Params: []string{"ids"}, Cypher: `UNWIND $ids AS id
-OPTIONAL MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
+OPTIONAL MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
 RETURN id, n`}
 
 	stmtSearch = Statement{Name: "search", Params: []string{"first", "terms", "kinds"}, Cypher: `MATCH (n:Entity) USING TEXT INDEX n:Entity(_search)
@@ -66,25 +66,25 @@ WHERE n._search CONTAINS $first
   AND n.kind IN $kinds
 RETURN n`}
 
-	stmtHistory = Statement{Name: "history", Params: []string{"id"}, Cypher: `MATCH (a:AuditEntry {subject: $id}) USING INDEX a:AuditEntry(subject)
+	stmtHistory = Statement{Name: "history", Params: []string{"id"}, Cypher: `MATCH (a:AuditEntry {subject: $id}) USING INDEX SEEK a:AuditEntry(subject)
 RETURN a
 ORDER BY a.seq`}
 
 	// stmtCurrent reads what a change set refers to (see kg.ChangeSet.Refs).
 	stmtCurrent = Statement{Name: "apply: current state", Params: []string{"ids", "edges", "deleting"}, Cypher: `CALL () {
   UNWIND $ids AS id
-  MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
+  MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
   RETURN collect(n) AS nodes
 }
 CALL () {
   UNWIND $edges AS k
-  MATCH (a:Entity {id: k.from})-[r]->(b:Entity {id: k.to}) USING INDEX a:Entity(id)
+  MATCH (a:Entity {id: k.from})-[r]->(b:Entity {id: k.to}) USING INDEX SEEK a:Entity(id)
   WHERE type(r) = k.type
   RETURN collect({type: type(r), from: a.id, to: b.id, citations: r._citations}) AS edges
 }
 CALL () {
   UNWIND $deleting AS id
-  MATCH (n:Entity {id: id})-[r]-(:Entity) USING INDEX n:Entity(id)
+  MATCH (n:Entity {id: id})-[r]-(:Entity) USING INDEX SEEK n:Entity(id)
   RETURN collect(DISTINCT {type: type(r), from: startNode(r).id, to: endNode(r).id, citations: r._citations}) AS touching
 }
 RETURN nodes, edges, touching`}
@@ -96,16 +96,16 @@ ON CREATE SET l.seq = 0
 SET l.held = true
 RETURN l.seq AS seq`}
 
-	stmtSetSeq = Statement{Name: "apply: set sequence", Params: []string{"seq"}, Cypher: `MATCH (l:WriteLock {id: 'graph'}) USING INDEX l:WriteLock(id)
+	stmtSetSeq = Statement{Name: "apply: set sequence", Params: []string{"seq"}, Cypher: `MATCH (l:WriteLock {id: 'graph'}) USING INDEX SEEK l:WriteLock(id)
 SET l.seq = $seq, l.held = false`}
 
 	stmtDeleteEdges = Statement{Name: "apply: delete edges", Params: []string{"rows"}, Cypher: `UNWIND $rows AS row
-MATCH (a:Entity {id: row.from})-[r]->(b:Entity {id: row.to}) USING INDEX a:Entity(id)
+MATCH (a:Entity {id: row.from})-[r]->(b:Entity {id: row.to}) USING INDEX SEEK a:Entity(id)
 WHERE type(r) = row.type
 DELETE r`}
 
 	stmtDeleteNodes = Statement{Name: "apply: delete nodes", Params: []string{"ids"}, Cypher: `UNWIND $ids AS id
-MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
+MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
 DETACH DELETE n`}
 
 	stmtAudit = Statement{Name: "apply: audit entries", Params: []string{"entries"}, Cypher: `UNWIND $entries AS e
@@ -146,7 +146,7 @@ func publicTypes() string {
 
 func neighborStatement(name, arrow string) Statement {
 	return Statement{Name: "neighbors " + name, Params: []string{"ids", "types", "kinds"}, Cypher: `UNWIND $ids AS id
-MATCH (n:Entity {id: id})` + arrow + `(m:Entity) USING INDEX n:Entity(id)
+MATCH (n:Entity {id: id})` + arrow + `(m:Entity) USING INDEX SEEK n:Entity(id)
 WHERE (size($types) = 0 OR type(r) IN $types)
   AND (size($kinds) = 0 OR m.kind IN $kinds)
 RETURN id, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, r._citations AS citations, m`}
@@ -175,12 +175,12 @@ func findStatement(name, dir, cmp string) Statement {
 		Name:   "find " + name,
 		Params: []string{"kind", "props", "terms", "related", "orderBy", "hasAfter", "afterRank", "afterValue", "afterId", "limit"},
 		Cypher: `CALL () {
-  MATCH (n:Entity) USING INDEX n:Entity(kind)
+  MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
   WHERE ` + findFilter + `
   RETURN count(n) AS total
 }
 CALL () {
-  MATCH (n:Entity) USING INDEX n:Entity(kind)
+  MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
   WHERE ` + findFilter + `
   WITH n, n[$orderBy] AS raw
   WITH n, CASE WHEN raw IS :: STRING NOT NULL OR raw IS :: BOOLEAN NOT NULL OR raw IS :: INTEGER NOT NULL THEN raw END AS v
@@ -216,8 +216,8 @@ var putEdgeStatements = func() map[kg.RelType]Statement {
 	m := map[kg.RelType]Statement{}
 	for _, r := range kg.RelTypes() {
 		m[r.Type] = Statement{Name: "apply: put " + string(r.Type) + " edges", Params: []string{"rows"}, Cypher: `UNWIND $rows AS row
-MATCH (a:Entity {id: row.from}) USING INDEX a:Entity(id)
-MATCH (b:Entity {id: row.to}) USING INDEX b:Entity(id)
+MATCH (a:Entity {id: row.from}) USING INDEX SEEK a:Entity(id)
+MATCH (b:Entity {id: row.to}) USING INDEX SEEK b:Entity(id)
 MERGE (a)-[r:` + string(r.Type) + `]->(b)
 SET r._citations = row.citations`}
 	}
