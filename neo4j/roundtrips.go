@@ -8,10 +8,11 @@ import (
 )
 
 // RoundTrips counts what a Store has sent to the server since it was
-// opened. Each statement is one round trip (BEGIN travels with a
-// transaction's first RUN, and a statement's whole result comes with its
-// RUN: sessions fetch everything at once), and each transaction one more,
-// its COMMIT. Attempts that the driver retries are counted each time.
+// opened. The driver (neo4j-go-driver v5) begins a managed transaction with
+// a BEGIN it waits for, sends each statement's RUN and PULL together, and
+// ends with a COMMIT it waits for; a session fetches a result whole (see
+// Store.session), so a statement is one round trip however many records
+// it returns. Attempts that the driver retries are counted each time.
 type RoundTrips struct {
 	// Transactions begun, retried attempts included.
 	Transactions int64
@@ -19,10 +20,10 @@ type RoundTrips struct {
 	Statements int64
 }
 
-// Total is the number of network round trips: one per statement, plus one
-// per transaction to commit it. Opening a new pooled connection costs one
-// or two more, once per connection, and is not counted.
-func (r RoundTrips) Total() int64 { return r.Transactions + r.Statements }
+// Total is the number of network round trips: one per statement, plus two
+// per transaction (BEGIN and COMMIT). Opening a new pooled connection
+// costs one or two more, once per connection, and is not counted.
+func (r RoundTrips) Total() int64 { return 2*r.Transactions + r.Statements }
 
 // Sub returns the round trips made between two readings.
 func (r RoundTrips) Sub(before RoundTrips) RoundTrips {

@@ -47,15 +47,23 @@ func TestRoundTripsMatchTheWire(t *testing.T) {
 		_, err = s.Neighbors(ctx, ids, kg.NeighborQuery{Direction: d})
 		require.NoError(t, err)
 	}
-	// Over a thousand rows: more than the driver's default fetch size.
-	all, err := s.Find(ctx, kg.FindQuery{Kind: kg.KindAction, OrderBy: kg.OrderByID, First: kg.MaxPageSize})
-	require.NoError(t, err)
+	// Every node's relationships: more rows than the driver's default
+	// fetch size (1000), in one round trip all the same.
 	var allIDs []string
-	for _, n := range all.Nodes {
-		allIDs = append(allIDs, n.ID)
+	for _, k := range kg.Kinds() {
+		page, err := s.Find(ctx, kg.FindQuery{Kind: k.Kind, OrderBy: kg.OrderByID, First: kg.MaxPageSize})
+		require.NoError(t, err)
+		for _, n := range page.Nodes {
+			allIDs = append(allIDs, n.ID)
+		}
 	}
-	_, err = s.Neighbors(ctx, allIDs, kg.NeighborQuery{Direction: kg.Both})
+	nbs, err := s.Neighbors(ctx, allIDs, kg.NeighborQuery{Direction: kg.Both})
 	require.NoError(t, err)
+	rows := 0
+	for _, ns := range nbs {
+		rows += len(ns)
+	}
+	require.Greater(t, rows, 1000, "the walk returns more rows than one default fetch")
 	_, err = s.Search(ctx, kg.SearchQuery{Text: "human rights", Limit: 10})
 	require.NoError(t, err)
 	_, err = s.History(ctx, explainMechanism)
@@ -170,11 +178,19 @@ func (p *boltProxy) relay(t *testing.T, client, server net.Conn) {
 		answered = true // the server has sent something since the client last sent
 	)
 	done := make(chan struct{})
+	version := make(chan []byte, 1) // the server's answer to the handshake
 	go func() {
 		defer close(done)
+		var reply []byte
 		buf := make([]byte, 32*1024)
 		for {
 			n, err := server.Read(buf)
+			if len(reply) < 4 {
+				reply = append(reply, buf[:min(n, 4-len(reply))]...)
+				if len(reply) == 4 {
+					version <- reply
+				}
+			}
 			if n > 0 {
 				mu.Lock()
 				answered = true
@@ -202,6 +218,23 @@ func (p *boltProxy) relay(t *testing.T, client, server net.Conn) {
 	if _, err := io.ReadFull(r, make([]byte, 20)); err != nil {
 		server.Close()
 		<-done
+		return
+	}
+	// Manifest negotiation (Bolt 5.7 and later): the client confirms the
+	// version it picked and its capabilities (a varint).
+	select {
+	case v := <-version:
+		if v[3] == 0xFF && v[2] == 0x01 {
+			if _, err := io.ReadFull(r, make([]byte, 4)); err != nil {
+				return
+			}
+			for b := []byte{0x80}; b[0]&0x80 != 0; {
+				if _, err := io.ReadFull(r, b); err != nil {
+					return
+				}
+			}
+		}
+	case <-done:
 		return
 	}
 	r.newTrip = false
