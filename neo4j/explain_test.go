@@ -182,8 +182,11 @@ func TestExplainPlansUseIndexes(t *testing.T) {
 	// then the seed loaded, with index samples taken before it was.
 	dropSchema(ctx, t, openWiped(t))
 	s := openWiped(t)
+	start := time.Now()
 	_, err := seed.Apply(ctx, s)
 	require.NoError(t, err, "load the seed")
+	t.Logf("schema dropped and created again, seed loaded in %v; index samples behind: %v",
+		time.Since(start).Round(time.Millisecond), staleIndexes(ctx, t, s))
 
 	params := explainParams(t)
 	var stmts []Statement
@@ -221,6 +224,8 @@ func TestExplainPlansUseIndexes(t *testing.T) {
 	}
 
 	check := func(t *testing.T) {
+		start := time.Now()
+		defer func() { t.Logf("planned in %v", time.Since(start).Round(time.Millisecond)) }()
 		clearQueryCaches(ctx, t, s)
 		for _, st := range stmts {
 			plan := explain(ctx, t, s, st.Cypher, params[st.Name])
@@ -237,7 +242,9 @@ func TestExplainPlansUseIndexes(t *testing.T) {
 		t.Logf("planned %d statements", len(stmts))
 	}
 	t.Run("AfterSeed", check)
+	start = time.Now()
 	resampleIndexes(ctx, t, s)
+	t.Logf("indexes resampled in %v", time.Since(start).Round(time.Millisecond))
 	t.Run("AfterResample", check)
 }
 
@@ -348,12 +355,7 @@ func resampleIndexes(ctx context.Context, t *testing.T, s *Store) {
 	// since its last sample.
 	deadline := time.Now().Add(time.Minute)
 	for {
-		res, err := sess.Run(ctx, "CALL db.stats.retrieve('GRAPH COUNTS') YIELD data RETURN [i IN data.indexes WHERE i.updatesSinceEstimation > 0 | i.indexName] AS stale", nil)
-		require.NoError(t, err)
-		rec, err := res.Single(ctx)
-		require.NoError(t, err)
-		stale, _, err := neo4j.GetRecordValue[[]any](rec, "stale")
-		require.NoError(t, err)
+		stale := staleIndexes(ctx, t, s)
 		if len(stale) == 0 {
 			return
 		}
@@ -362,6 +364,27 @@ func resampleIndexes(ctx context.Context, t *testing.T, s *Store) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// staleIndexes lists the indexes with updates since their last sample,
+// each with the count of those updates.
+func staleIndexes(ctx context.Context, t *testing.T, s *Store) []string {
+	t.Helper()
+	sess := s.session(ctx, neo4j.AccessModeRead)
+	defer sess.Close(context.Background())
+	res, err := sess.Run(ctx, `CALL db.stats.retrieve('GRAPH COUNTS') YIELD data
+RETURN [i IN data.indexes WHERE i.updatesSinceEstimation > 0 |
+  i.indexType + ' ' + reduce(s = '', l IN coalesce(i.labels, []) | s + ':' + l) + '(' + reduce(s = '', p IN i.properties | s + p) + ') ' + toString(i.updatesSinceEstimation) + ' updates'] AS stale`, nil)
+	require.NoError(t, err)
+	rec, err := res.Single(ctx)
+	require.NoError(t, err)
+	stale, _, err := neo4j.GetRecordValue[[]any](rec, "stale")
+	require.NoError(t, err)
+	out := make([]string, len(stale))
+	for i, v := range stale {
+		out[i] = fmt.Sprint(v)
+	}
+	return out
 }
 
 // String prints a plan as an indented tree.
