@@ -34,6 +34,7 @@ type Store struct {
 	driver   neo4j.DriverWithContext
 	database string
 	now      func() time.Time
+	trips    tripCounter
 }
 
 // Open connects to Neo4j, checks that the database answers, and creates the
@@ -112,7 +113,9 @@ func run(ctx context.Context, tx neo4j.ManagedTransaction, st Statement, params 
 }
 
 func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
-	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: mode})
+	// Results are collected whole, so they are fetched whole: one round
+	// trip per statement, never one per batch of records.
+	return s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: mode, FetchSize: neo4j.FetchAll})
 }
 
 // read runs work in a managed read transaction, retried on transient errors.
@@ -122,7 +125,7 @@ func (s *Store) read(ctx context.Context, work neo4j.ManagedTransactionWork) (an
 	}
 	sess := s.session(ctx, neo4j.AccessModeRead)
 	defer sess.Close(context.Background())
-	v, err := sess.ExecuteRead(ctx, work)
+	v, err := sess.ExecuteRead(ctx, s.trips.count(work))
 	return v, classify(ctx, err)
 }
 
@@ -134,7 +137,7 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.Background())
-	v, err := sess.ExecuteWrite(ctx, work)
+	v, err := sess.ExecuteWrite(ctx, s.trips.count(work))
 	return v, classify(ctx, err)
 }
 
