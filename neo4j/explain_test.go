@@ -74,6 +74,8 @@ func explainParams(t *testing.T) map[string]map[string]any {
 		stmtWipe.Name:        {},
 		stmtFind[false].Name: find,
 		stmtFind[true].Name:  find,
+		stmtLastSeq.Name:     {},
+		stmtChanges.Name:     {"after": int64(3), "upto": int64(40), "limit": int64(200)},
 	}
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		p[stmtNeighbors[d].Name] = neighbors
