@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -28,6 +29,8 @@ type config struct {
 	LogLevel      slog.Level
 	// Limits bound each GraphQL operation before it runs.
 	Limits cost.Limits
+	// RateLimits bound how often one client may call the API.
+	RateLimits httpapi.RateLimits
 }
 
 // neo4jSchemes are the URI schemes the Neo4j driver accepts: direct (bolt)
@@ -49,7 +52,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return def
 	}
 	var c config
-	var cors, level, maxCost, maxDepth, maxFields string
+	var cors, level, maxCost, maxDepth, maxFields, ratePublic, rateKeyed string
 	fs := flag.NewFlagSet("marrakechgraph", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
@@ -64,6 +67,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&maxCost, "max-cost", env("MAX_COST", strconv.Itoa(cost.DefaultMaxCost)), "most fields an operation's answer may hold, lists counted at their largest (MAX_COST)")
 	fs.StringVar(&maxDepth, "max-depth", env("MAX_DEPTH", strconv.Itoa(cost.DefaultMaxDepth)), "deepest nesting of fields in an operation (MAX_DEPTH)")
 	fs.StringVar(&maxFields, "max-fields", env("MAX_FIELDS", strconv.Itoa(cost.DefaultMaxFields)), "most field selections in an operation, fragments expanded (MAX_FIELDS)")
+	fs.StringVar(&ratePublic, "rate-limit-public", env("RATE_LIMIT_PUBLIC", strconv.Itoa(httpapi.DefaultPublicRate)), "requests per second allowed to one address without a key; 0 for no limit (RATE_LIMIT_PUBLIC)")
+	fs.StringVar(&rateKeyed, "rate-limit-keyed", env("RATE_LIMIT_KEYED", strconv.Itoa(httpapi.DefaultKeyedRate)), "requests per second allowed to one API key, and to one address; 0 for no limit (RATE_LIMIT_KEYED)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -87,6 +92,16 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 			return c, fmt.Errorf("%s must be a whole number above 0, not %q", l.name, l.value)
 		}
 		*l.to = n
+	}
+	for _, l := range []struct {
+		name, value string
+		to          *float64
+	}{{"RATE_LIMIT_PUBLIC", ratePublic, &c.RateLimits.Public}, {"RATE_LIMIT_KEYED", rateKeyed, &c.RateLimits.Keyed}} {
+		f, err := strconv.ParseFloat(strings.TrimSpace(l.value), 64)
+		if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+			return c, fmt.Errorf("%s must be a number of requests per second, 0 or more, not %q", l.name, l.value)
+		}
+		*l.to = f
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
@@ -121,5 +136,6 @@ func (c config) LogValue() slog.Value {
 		slog.String("neo4j_uri", c.Neo4jURI), slog.String("neo4j_user", c.Neo4jUser), slog.String("neo4j_password", pw),
 		slog.String("neo4j_database", c.Neo4jDatabase), slog.Any("cors_origins", c.CORSOrigins), slog.String("log_level", c.LogLevel.String()),
 		slog.Int("max_cost", c.Limits.MaxCost), slog.Int("max_depth", c.Limits.MaxDepth), slog.Int("max_fields", c.Limits.MaxFields),
+		slog.Float64("rate_limit_public", c.RateLimits.Public), slog.Float64("rate_limit_keyed", c.RateLimits.Keyed),
 	)
 }

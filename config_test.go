@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/cost"
+	"marrakechgraph/httpapi"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -25,6 +26,7 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Empty(t, c.CORSOrigins, "no cross-origin access unless configured")
 	assert.Equal(t, slog.LevelInfo, c.LogLevel)
 	assert.Equal(t, cost.Limits{}.WithDefaults(), c.Limits)
+	assert.Equal(t, httpapi.RateLimits{Public: httpapi.DefaultPublicRate, Keyed: httpapi.DefaultKeyedRate}, c.RateLimits)
 }
 
 func TestConfigFlagsWinOverEnvironment(t *testing.T) {
@@ -60,6 +62,8 @@ func TestConfigErrors(t *testing.T) {
 		"origin with a slash":   {nil, map[string]string{"CORS_ORIGINS": "https://a.example/"}, `use "https://a.example"`},
 		"origin with a path":    {nil, map[string]string{"CORS_ORIGINS": "https://a.example/app"}, "CORS_ORIGINS"},
 		"origin without scheme": {nil, map[string]string{"CORS_ORIGINS": "a.example"}, "CORS_ORIGINS"},
+		"rate not a number":     {nil, map[string]string{"RATE_LIMIT_PUBLIC": "fast"}, "RATE_LIMIT_PUBLIC"},
+		"negative rate":         {[]string{"-rate-limit-keyed", "-1"}, nil, "RATE_LIMIT_KEYED"},
 		"star among others":     {nil, map[string]string{"CORS_ORIGINS": "*,https://a.example"}, "alone"},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -58,6 +58,11 @@ func startServer(t *testing.T, bin string, env ...string) *server {
 	if !slices.ContainsFunc(env, func(e string) bool { return strings.HasPrefix(e, "DATA_DIR=") }) {
 		env = append(env, "DATA_DIR="+t.TempDir())
 	}
+	// The tests that start processes load them harder than any one client
+	// may: the rate limits are off unless a test sets them.
+	if !slices.ContainsFunc(env, func(e string) bool { return strings.HasPrefix(e, "RATE_LIMIT_") }) {
+		env = append(env, "RATE_LIMIT_PUBLIC=0", "RATE_LIMIT_KEYED=0")
+	}
 	s.cmd.Env = append(s.cmd.Env, env...)
 	s.cmd.Stdout = s.output
 	s.cmd.Stderr = s.output

@@ -85,7 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	}
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Options{
-			Store: store, Logger: log, CORSOrigins: cfg.CORSOrigins, Root: graphiql.Handler(graphiql.Options{}), Limits: cfg.Limits,
+			Store: store, Logger: log, CORSOrigins: cfg.CORSOrigins, Root: graphiql.Handler(graphiql.Options{}), Limits: cfg.Limits, RateLimits: cfg.RateLimits,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -47,6 +47,9 @@ type Options struct {
 	// Limits bound each operation's cost, depth and fields before it runs;
 	// zero values take cost's defaults.
 	Limits cost.Limits
+	// RateLimits bound how often one client may call /query and /export;
+	// zero values mean no limit.
+	RateLimits RateLimits
 	// LoaderWait is how long per-request loaders gather keys before a
 	// store call; 0 means resolvers.DefaultLoaderWait.
 	LoaderWait time.Duration
@@ -68,11 +71,12 @@ func New(o Options) http.Handler {
 	m := newMetrics()
 	keys := &auth.Keys{Store: o.Store}
 	mux := http.NewServeMux()
-	mux.Handle("/query", graphQL(o, m, keys))
+	rl := newRateLimiter(o.RateLimits, m)
+	mux.Handle("/query", graphQL(o, m, keys, rl))
 	// Metrics show when and how much the API is used, threat log included:
 	// they are for operators, with an admin key (a Prometheus bearer token).
 	mux.Handle("GET /metrics", authenticate(keys, o.Logger, requirePermission(auth.ManageKeys, m.handler())))
-	mux.Handle("GET /export/", exportHandler(o.Store, o.Logger))
+	mux.Handle("GET /export/", rl.beforeAuth(exportWeight, rl.afterAuth(exportWeight, exportHandler(o.Store, o.Logger))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -97,9 +101,12 @@ func New(o Options) http.Handler {
 }
 
 // GraphQL returns the GraphQL endpoint alone.
-func GraphQL(o Options) http.Handler { return graphQL(o, newMetrics(), &auth.Keys{Store: o.Store}) }
+func GraphQL(o Options) http.Handler {
+	m := newMetrics()
+	return graphQL(o, m, &auth.Keys{Store: o.Store}, newRateLimiter(o.RateLimits, m))
+}
 
-func graphQL(o Options, m *metrics, keys *auth.Keys) http.Handler {
+func graphQL(o Options, m *metrics, keys *auth.Keys, rl *rateLimiter) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -126,7 +133,7 @@ func graphQL(o Options, m *metrics, keys *auth.Keys) http.Handler {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
 	})
-	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(authenticate(keys, o.Logger, negotiate(srv)), maxBodyBytes)))
+	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(rl.beforeAuth(1, authenticate(keys, o.Logger, rl.afterAuth(1, negotiate(srv)))), maxBodyBytes)))
 }
 
 // noStore keeps answers out of browser and shared caches: they may hold

@@ -24,6 +24,9 @@ type metrics struct {
 	duration   *prometheus.HistogramVec
 	operations *prometheus.CounterVec
 	errors     *prometheus.CounterVec
+	// rateLimited counts requests refused by the rate limits, by what
+	// was limited: an address or a key.
+	rateLimited *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -42,8 +45,11 @@ func newMetrics() *metrics {
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "marrakechgraph_graphql_errors_total", Help: "GraphQL errors by extensions.code.",
 		}, []string{"code"}),
+		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "marrakechgraph_rate_limited_total", Help: "Requests refused with 429 by the rate limits, by what was limited (address or key).",
+		}, []string{"by"}),
 	}
-	m.registry.MustRegister(m.requests, m.duration, m.operations, m.errors,
+	m.registry.MustRegister(m.requests, m.duration, m.operations, m.errors, m.rateLimited,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

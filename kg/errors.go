@@ -16,6 +16,7 @@ const (
 	CodeForbidden       Code = "FORBIDDEN"
 	CodeConflict        Code = "CONFLICT"
 	CodeUnavailable     Code = "UNAVAILABLE"
+	CodeRateLimited     Code = "RATE_LIMITED"
 	CodeInternal        Code = "INTERNAL"
 )
 
