@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"marrakechgraph/cost"
 	"marrakechgraph/httpapi"
@@ -31,6 +32,9 @@ type config struct {
 	Limits cost.Limits
 	// RateLimits bound how often one client may call the API.
 	RateLimits httpapi.RateLimits
+	// RequestTimeout bounds a request's time; MaxResponseBytes its answer.
+	RequestTimeout   time.Duration
+	MaxResponseBytes int
 }
 
 // neo4jSchemes are the URI schemes the Neo4j driver accepts: direct (bolt)
@@ -52,7 +56,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return def
 	}
 	var c config
-	var cors, level, maxCost, maxDepth, maxFields, ratePublic, rateKeyed string
+	var cors, level, maxCost, maxDepth, maxFields, ratePublic, rateKeyed, maxResponse string
 	fs := flag.NewFlagSet("marrakechgraph", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
@@ -69,6 +73,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&maxFields, "max-fields", env("MAX_FIELDS", strconv.Itoa(cost.DefaultMaxFields)), "most field selections in an operation, fragments expanded (MAX_FIELDS)")
 	fs.StringVar(&ratePublic, "rate-limit-public", env("RATE_LIMIT_PUBLIC", strconv.Itoa(httpapi.DefaultPublicRate)), "requests per second allowed to one address without a key; 0 for no limit (RATE_LIMIT_PUBLIC)")
 	fs.StringVar(&rateKeyed, "rate-limit-keyed", env("RATE_LIMIT_KEYED", strconv.Itoa(httpapi.DefaultKeyedRate)), "requests per second allowed to one API key, and to one address; 0 for no limit (RATE_LIMIT_KEYED)")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", envDuration(getenv, "REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout), "longest a request to /query or /export may take, such as 15s (REQUEST_TIMEOUT)")
+	fs.StringVar(&maxResponse, "max-response-bytes", env("MAX_RESPONSE_BYTES", strconv.Itoa(httpapi.DefaultMaxResponseBytes)), "largest answer of /query in bytes (MAX_RESPONSE_BYTES)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -83,10 +89,13 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	if err := httpapi.CheckOrigins(c.CORSOrigins); err != nil {
 		return c, fmt.Errorf("CORS_ORIGINS: %w", err)
 	}
+	if c.RequestTimeout <= 0 {
+		return c, fmt.Errorf("REQUEST_TIMEOUT must be above 0, such as 15s")
+	}
 	for _, l := range []struct {
 		name, value string
 		to          *int
-	}{{"MAX_COST", maxCost, &c.Limits.MaxCost}, {"MAX_DEPTH", maxDepth, &c.Limits.MaxDepth}, {"MAX_FIELDS", maxFields, &c.Limits.MaxFields}} {
+	}{{"MAX_COST", maxCost, &c.Limits.MaxCost}, {"MAX_DEPTH", maxDepth, &c.Limits.MaxDepth}, {"MAX_FIELDS", maxFields, &c.Limits.MaxFields}, {"MAX_RESPONSE_BYTES", maxResponse, &c.MaxResponseBytes}} {
 		n, err := strconv.Atoi(strings.TrimSpace(l.value))
 		if err != nil || n < 1 {
 			return c, fmt.Errorf("%s must be a whole number above 0, not %q", l.name, l.value)
@@ -125,6 +134,18 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	return c, nil
 }
 
+// envDuration reads a duration from the environment; a malformed one is
+// left to the flag's parsing, which reports it.
+func envDuration(getenv func(string) string, key string, def time.Duration) time.Duration {
+	if v := getenv(key); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+		return -1
+	}
+	return def
+}
+
 // LogValue logs the configuration with secrets masked.
 func (c config) LogValue() slog.Value {
 	pw := ""
@@ -137,5 +158,6 @@ func (c config) LogValue() slog.Value {
 		slog.String("neo4j_database", c.Neo4jDatabase), slog.Any("cors_origins", c.CORSOrigins), slog.String("log_level", c.LogLevel.String()),
 		slog.Int("max_cost", c.Limits.MaxCost), slog.Int("max_depth", c.Limits.MaxDepth), slog.Int("max_fields", c.Limits.MaxFields),
 		slog.Float64("rate_limit_public", c.RateLimits.Public), slog.Float64("rate_limit_keyed", c.RateLimits.Keyed),
+		slog.Duration("request_timeout", c.RequestTimeout), slog.Int("max_response_bytes", c.MaxResponseBytes),
 	)
 }

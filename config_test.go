@@ -62,6 +62,8 @@ func TestConfigErrors(t *testing.T) {
 		"origin with a slash":   {nil, map[string]string{"CORS_ORIGINS": "https://a.example/"}, `use "https://a.example"`},
 		"origin with a path":    {nil, map[string]string{"CORS_ORIGINS": "https://a.example/app"}, "CORS_ORIGINS"},
 		"origin without scheme": {nil, map[string]string{"CORS_ORIGINS": "a.example"}, "CORS_ORIGINS"},
+		"bad timeout":           {nil, map[string]string{"REQUEST_TIMEOUT": "soon"}, "REQUEST_TIMEOUT"},
+		"zero timeout":          {[]string{"-request-timeout", "0s"}, nil, "REQUEST_TIMEOUT"},
 		"rate not a number":     {nil, map[string]string{"RATE_LIMIT_PUBLIC": "fast"}, "RATE_LIMIT_PUBLIC"},
 		"negative rate":         {[]string{"-rate-limit-keyed", "-1"}, nil, "RATE_LIMIT_KEYED"},
 		"star among others":     {nil, map[string]string{"CORS_ORIGINS": "*,https://a.example"}, "alone"},

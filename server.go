@@ -86,6 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Options{
 			Store: store, Logger: log, CORSOrigins: cfg.CORSOrigins, Root: graphiql.Handler(graphiql.Options{}), Limits: cfg.Limits, RateLimits: cfg.RateLimits,
+			RequestTimeout: cfg.RequestTimeout, MaxResponseBytes: cfg.MaxResponseBytes,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -85,7 +85,11 @@ type resolvedKey struct{}
 // fields resolved for it (see InterceptField).
 func (e *Extension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(context.WithValue(ctx, resolvedKey{}, new(atomic.Int64)))
-	if resp == nil || !graphql.HasOperationContext(ctx) {
+	if resp == nil {
+		return resp
+	}
+	capErrors(resp)
+	if !graphql.HasOperationContext(ctx) {
 		return resp
 	}
 	r, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(statsKey).(Report)
@@ -99,11 +103,31 @@ func (e *Extension) InterceptResponse(ctx context.Context, next graphql.Response
 	return resp
 }
 
+// MaxErrors bounds the errors of one answer: the rest are counted in one
+// last error.
+const MaxErrors = 50
+
+func capErrors(resp *graphql.Response) {
+	if len(resp.Errors) <= MaxErrors {
+		return
+	}
+	more := len(resp.Errors) - MaxErrors
+	last := gqlerror.Errorf("%d more errors, like the ones above", more)
+	last.Extensions = map[string]any{"code": resp.Errors[MaxErrors-1].Extensions["code"]}
+	resp.Errors = append(resp.Errors[:MaxErrors:MaxErrors], last)
+}
+
 // InterceptField stops an answer that grows past the cost limit while it
 // runs: the measure bounds it beforehand by the sizes the schema declares,
 // and this bounds it whatever the data holds. The fields over the limit
 // resolve to an error instead of their value.
+//
+// A request whose client has gone, or whose deadline has passed, resolves
+// no further field.
 func (e *Extension) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if n, ok := ctx.Value(resolvedKey{}).(*atomic.Int64); ok && n.Add(1) > int64(e.Limits.MaxCost) {
 		err := gqlerror.Errorf("the answer grew past %d fields, the cost limit: ask for fewer items", e.Limits.MaxCost)
 		errcode.Set(err, Code)

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -50,6 +51,12 @@ type Options struct {
 	// RateLimits bound how often one client may call /query and /export;
 	// zero values mean no limit.
 	RateLimits RateLimits
+	// RequestTimeout bounds the time of a request to /query (but for
+	// subscriptions) or /export; 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// MaxResponseBytes bounds an answer of /query; 0 means
+	// DefaultMaxResponseBytes.
+	MaxResponseBytes int
 	// LoaderWait is how long per-request loaders gather keys before a
 	// store call; 0 means resolvers.DefaultLoaderWait.
 	LoaderWait time.Duration
@@ -57,10 +64,16 @@ type Options struct {
 
 // Limits of the GraphQL endpoint.
 const (
-	maxBodyBytes          = 1 << 20
-	queryCacheSize        = 1000
-	persistedQueryCacheSz = 1000
-	readyTimeout          = 3 * time.Second
+	maxBodyBytes = 1 << 20
+	// DefaultRequestTimeout leaves the Neo4j driver's retries (at most 10 s)
+	// room to finish within the request.
+	DefaultRequestTimeout = 15 * time.Second
+	// DefaultMaxResponseBytes is above the largest answer the default cost
+	// limit lets through.
+	DefaultMaxResponseBytes = 32 << 20
+	queryCacheSize          = 1000
+	persistedQueryCacheSz   = 1000
+	readyTimeout            = 3 * time.Second
 )
 
 // New returns the API's HTTP handler.
@@ -76,7 +89,7 @@ func New(o Options) http.Handler {
 	// Metrics show when and how much the API is used, threat log included:
 	// they are for operators, with an admin key (a Prometheus bearer token).
 	mux.Handle("GET /metrics", authenticate(keys, o.Logger, requirePermission(auth.ManageKeys, m.handler())))
-	mux.Handle("GET /export/", rl.beforeAuth(exportWeight, rl.afterAuth(exportWeight, exportHandler(o.Store, o.Logger))))
+	mux.Handle("GET /export/", rl.beforeAuth(exportWeight, rl.afterAuth(exportWeight, withDeadline(o.RequestTimeout, exportHandler(o.Store, o.Logger)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -133,7 +146,7 @@ func graphQL(o Options, m *metrics, keys *auth.Keys, rl *rateLimiter) http.Handl
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
 	})
-	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(rl.beforeAuth(1, authenticate(keys, o.Logger, rl.afterAuth(1, negotiate(srv)))), maxBodyBytes)))
+	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(withDeadline(o.RequestTimeout, rl.beforeAuth(1, authenticate(keys, o.Logger, rl.afterAuth(1, negotiate(o.MaxResponseBytes, srv))))), maxBodyBytes)))
 }
 
 // noStore keeps answers out of browser and shared caches: they may hold
@@ -143,6 +156,24 @@ func noStore(next http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		next.ServeHTTP(w, r)
+	})
+}
+
+// withDeadline bounds a request's time: when it passes, the request's
+// context ends, store calls return and fields stop resolving. WebSocket
+// subscriptions live as long as their connection.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	if d <= 0 {
+		d = DefaultRequestTimeout
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

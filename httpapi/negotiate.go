@@ -3,10 +3,12 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime"
 	"net/http"
 	"strings"
 
+	"marrakechgraph/cost"
 	"marrakechgraph/kg"
 )
 
@@ -21,7 +23,13 @@ const (
 // gets that type, 4xx codes for requests that cannot run, and no "data" entry
 // when nothing ran. A client that only accepts application/json gets 200 for
 // documents that fail to parse or validate, as that media type requires.
-func negotiate(next http.Handler) http.Handler {
+//
+// It also bounds the answer: one over maxBytes (0: DefaultMaxResponseBytes)
+// is replaced by an error.
+func negotiate(maxBytes int, next http.Handler) http.Handler {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxResponseBytes
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions || strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			next.ServeHTTP(w, r)
@@ -36,8 +44,16 @@ func negotiate(next http.Handler) http.Handler {
 			}}})
 			return
 		}
-		buf := &bufferedResponse{header: w.Header(), status: http.StatusOK}
+		buf := &bufferedResponse{header: w.Header(), status: http.StatusOK, max: maxBytes}
 		next.ServeHTTP(buf, r)
+		if buf.over {
+			w.Header().Del("Content-Length")
+			writeJSON(w, http.StatusOK, map[string]any{"errors": []map[string]any{{
+				"message":    fmt.Sprintf("the answer is larger than %d bytes: ask for fewer items or fields", maxBytes),
+				"extensions": map[string]string{"code": cost.Code},
+			}}})
+			return
+		}
 		body, status := codeEveryError(buf.body.Bytes()), buf.status
 		if json.Valid(body) {
 			w.Header().Set("Content-Type", mediaJSON)
@@ -179,6 +195,9 @@ type bufferedResponse struct {
 	status int
 	wrote  bool
 	body   bytes.Buffer
+	// max bounds body; past it, over is set and nothing more is kept.
+	max  int
+	over bool
 }
 
 func (b *bufferedResponse) Header() http.Header { return b.header }
@@ -191,5 +210,10 @@ func (b *bufferedResponse) WriteHeader(code int) {
 
 func (b *bufferedResponse) Write(p []byte) (int, error) {
 	b.wrote = true
+	if b.over || b.body.Len()+len(p) > b.max {
+		b.over = true
+		b.body.Reset()
+		return len(p), nil
+	}
 	return b.body.Write(p)
 }
