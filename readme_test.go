@@ -19,18 +19,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/auth"
-	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/graphiql"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
+	"marrakechgraph/storetest"
 )
 
 var graphqlBlock = regexp.MustCompile("(?s)```graphql\n(.*?)```")
 
 // TestReadmeExamplesRun runs every GraphQL example of the README, and
-// GraphiQL's default query, against the seeded API: each must answer with
-// data and no error.
+// GraphiQL's default query, against the seeded API on every backend: each
+// must answer with data and no error.
 func TestReadmeExamplesRun(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) { readmeExamplesRun(t, backend) })
+}
+
+func readmeExamplesRun(t *testing.T, backend storetest.Backend) {
 	readme, err := os.ReadFile("README.md")
 	require.NoError(t, err)
 	examples := []string{graphiql.DefaultQuery}
@@ -39,7 +43,7 @@ func TestReadmeExamplesRun(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, len(examples), 4, "the README shows example queries")
 
-	s := bolttest.Seeded(t)
+	s := backend.Seeded(t)
 	// The examples run with an admin key: some need more than the public role.
 	_, token, err := (&auth.Keys{Store: s}).Create(context.Background(), auth.RoleAdmin, "readme", "test")
 	require.NoError(t, err)
