@@ -19,18 +19,45 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/auth"
-	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/graphiql"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
+	"marrakechgraph/storetest"
 )
 
 var graphqlBlock = regexp.MustCompile("(?s)```graphql\n(.*?)```")
 
 // TestReadmeExamplesRun runs every GraphQL example of the README, and
-// GraphiQL's default query, against the seeded API: each must answer with
-// data and no error.
+// GraphiQL's default query, against the seeded API on every backend: each
+// must answer with data and no error, and every query the same data on
+// every backend.
 func TestReadmeExamplesRun(t *testing.T) {
+	answers := map[string][]readmeAnswer{}
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		answers[backend.Name] = readmeExamplesRun(t, backend)
+	})
+	first := storetest.All[0].Name
+	for _, b := range storetest.All[1:] {
+		if len(answers[first]) == 0 || len(answers[b.Name]) != len(answers[first]) {
+			continue // a backend did not run (its subtest says why)
+		}
+		for i, want := range answers[first] {
+			if want.mutation {
+				continue // mutations create entities with new IDs
+			}
+			assert.JSONEq(t, want.data, answers[b.Name][i].data, "example %d (%s): %s answers differently from %s", i, firstLine(want.query), b.Name, first)
+		}
+	}
+}
+
+// readmeAnswer is the data one example answered with.
+type readmeAnswer struct {
+	query    string
+	mutation bool
+	data     string
+}
+
+func readmeExamplesRun(t *testing.T, backend storetest.Backend) []readmeAnswer {
 	readme, err := os.ReadFile("README.md")
 	require.NoError(t, err)
 	examples := []string{graphiql.DefaultQuery}
@@ -39,13 +66,14 @@ func TestReadmeExamplesRun(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, len(examples), 4, "the README shows example queries")
 
-	s := bolttest.Seeded(t)
+	s := backend.Seeded(t)
 	// The examples run with an admin key: some need more than the public role.
 	_, token, err := (&auth.Keys{Store: s}).Create(context.Background(), auth.RoleAdmin, "readme", "test")
 	require.NoError(t, err)
 	calls := &callLog{Store: s}
 	h := httpapi.GraphQL(httpapi.Options{Store: calls, Logger: slog.New(slog.DiscardHandler)})
 
+	var answers []readmeAnswer
 	for i, q := range examples {
 		calls.reset()
 		body, _ := json.Marshal(map[string]string{"query": q})
@@ -66,7 +94,11 @@ func TestReadmeExamplesRun(t *testing.T) {
 		}
 		// Each store call is one statement in one transaction on Neo4j.
 		t.Logf("example %d (%s): store calls %s", i, firstLine(q), calls.summary())
+		data, err := json.Marshal(resp.Data)
+		require.NoError(t, err)
+		answers = append(answers, readmeAnswer{query: q, mutation: strings.HasPrefix(strings.TrimSpace(q), "mutation"), data: string(data)})
 	}
+	return answers
 }
 
 func firstLine(q string) string {

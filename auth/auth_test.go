@@ -3,6 +3,7 @@ package auth_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"marrakechgraph/auth"
 	"marrakechgraph/bolt"
 	"marrakechgraph/kg"
+	"marrakechgraph/storetest"
 )
 
 func TestRolePermissions(t *testing.T) {
@@ -53,10 +55,25 @@ func TestRequire(t *testing.T) {
 }
 
 func TestKeysLifecycle(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		// The embedded store is opened here, so that its file can be read.
+		var s kg.Store
+		dir := t.TempDir()
+		if backend.Name == storetest.Embedded.Name {
+			bs, err := bolt.Open(dir)
+			require.NoError(t, err)
+			s = bs
+		} else {
+			s = backend.Open(t)
+		}
+		keysLifecycle(t, s, dir, backend.Name == storetest.Embedded.Name)
+	})
+}
+
+// keysLifecycle creates, verifies, lists and revokes a key on s; embedded
+// is whether s is the embedded store in dir.
+func keysLifecycle(t *testing.T, s kg.Store, dir string, embedded bool) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s, err := bolt.Open(dir)
-	require.NoError(t, err)
 	keys := &auth.Keys{Store: s}
 
 	info, token, err := keys.Create(ctx, auth.RoleHeadOffice, "Head Office desk", "cli")
@@ -102,11 +119,27 @@ func TestKeysLifecycle(t *testing.T) {
 	_, _, err = keys.Create(ctx, auth.RoleAdmin, "  ", "cli")
 	assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err))
 
-	// Only the hash is stored: the secret appears nowhere on disk.
+	// Only the hash is stored: the secret is in no property of the key and
+	// in no entry of its history.
+	secret := token[len(token)-43:]
+	stored, err := s.Nodes(ctx, []string{info.ID})
+	require.NoError(t, err)
+	require.NotNil(t, stored[0])
+	for k, v := range stored[0].Props {
+		assert.NotContains(t, fmt.Sprint(v), secret, "property %s holds the secret", k)
+	}
+	h, err = s.History(ctx, info.ID)
+	require.NoError(t, err)
+	for _, e := range h {
+		assert.NotContains(t, e.Before+e.After, secret, "the history holds the secret")
+	}
+	if !embedded {
+		return
+	}
+	// And it appears nowhere on disk.
 	require.NoError(t, s.Close())
 	db, err := os.ReadFile(filepath.Join(dir, bolt.FileName))
 	require.NoError(t, err)
-	secret := token[len(token)-43:]
 	assert.False(t, bytes.Contains(db, []byte(secret)), "the secret is not stored")
 	assert.False(t, bytes.Contains(db, []byte(token)), "the token is not stored")
 }

@@ -10,13 +10,17 @@ import (
 
 	"marrakechgraph/directory"
 	"marrakechgraph/kg"
+	"marrakechgraph/storetest"
 )
 
 // TestImportRefusesFormulas: cells that a spreadsheet would run (CSV
 // injection) are refused, row by row, and nothing is written.
 func TestImportRefusesFormulas(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) { importRefusesFormulas(t, backend.Seeded(t)) })
+}
+
+func importRefusesFormulas(t *testing.T, s kg.Store) {
 	ctx := context.Background()
-	s := seeded(t)
 	before, err := s.Stats(ctx)
 	require.NoError(t, err)
 	csv := "region,country,institution,acronym,status,year,network\n" +

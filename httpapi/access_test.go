@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/auth"
+	"marrakechgraph/storetest"
 )
 
 // operation is one thing a client can ask, with the permission it needs.
@@ -71,71 +72,75 @@ func call(t *testing.T, srv *httptest.Server, token, query string, vars map[stri
 // with data, the others with UNAUTHENTICATED (no key) or FORBIDDEN (a key
 // with too small a role), and no data.
 func TestAccessMatrix(t *testing.T) {
-	srv, ps := newServer(t)
-	keys := &auth.Keys{Store: ps.Store}
-	ctx := context.Background()
-	tokens := map[auth.Role]string{auth.RolePublic: ""}
-	for _, role := range auth.KeyRoles {
-		_, token, err := keys.Create(ctx, role, "matrix "+string(role), "test")
-		require.NoError(t, err)
-		tokens[role] = token
-	}
-	roles := append([]auth.Role{auth.RolePublic}, auth.KeyRoles...)
-	var matrix strings.Builder
-	for _, role := range roles {
-		victim, _, err := keys.Create(ctx, auth.RoleAnalyst, "to revoke", "test")
-		require.NoError(t, err)
-		for _, op := range accessOperations(victim.ID) {
-			r := call(t, srv, tokens[role], op.query, op.vars)
-			allowed := role.Can(op.needs)
-			mark := "deny"
-			if allowed {
-				mark = "allow"
-				require.Empty(t, r.Errors, "%s as %s: %+v", op.name, role, r.Errors)
-				require.NotEmpty(t, r.Data)
-			} else {
-				require.NotEmpty(t, r.Errors, "%s as %s must be refused", op.name, role)
-				want := "FORBIDDEN"
-				if role == auth.RolePublic {
-					want = "UNAUTHENTICATED"
-				}
-				assert.Equal(t, want, r.Errors[0].Extensions["code"], "%s as %s", op.name, role)
-				for field, v := range r.Data {
-					assert.Equal(t, "null", string(v), "%s as %s leaks %s", op.name, role, field)
-				}
-			}
-			matrix.WriteString(string(role) + " / " + op.name + ": " + mark + "\n")
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, ps := newServerOn(t, backend)
+		keys := &auth.Keys{Store: ps.Store}
+		ctx := context.Background()
+		tokens := map[auth.Role]string{auth.RolePublic: ""}
+		for _, role := range auth.KeyRoles {
+			_, token, err := keys.Create(ctx, role, "matrix "+string(role), "test")
+			require.NoError(t, err)
+			tokens[role] = token
 		}
-	}
-	t.Logf("access matrix:\n%s", matrix.String())
+		roles := append([]auth.Role{auth.RolePublic}, auth.KeyRoles...)
+		var matrix strings.Builder
+		for _, role := range roles {
+			victim, _, err := keys.Create(ctx, auth.RoleAnalyst, "to revoke", "test")
+			require.NoError(t, err)
+			for _, op := range accessOperations(victim.ID) {
+				r := call(t, srv, tokens[role], op.query, op.vars)
+				allowed := role.Can(op.needs)
+				mark := "deny"
+				if allowed {
+					mark = "allow"
+					require.Empty(t, r.Errors, "%s as %s: %+v", op.name, role, r.Errors)
+					require.NotEmpty(t, r.Data)
+				} else {
+					require.NotEmpty(t, r.Errors, "%s as %s must be refused", op.name, role)
+					want := "FORBIDDEN"
+					if role == auth.RolePublic {
+						want = "UNAUTHENTICATED"
+					}
+					assert.Equal(t, want, r.Errors[0].Extensions["code"], "%s as %s", op.name, role)
+					for field, v := range r.Data {
+						assert.Equal(t, "null", string(v), "%s as %s leaks %s", op.name, role, field)
+					}
+				}
+				matrix.WriteString(string(role) + " / " + op.name + ": " + mark + "\n")
+			}
+		}
+		t.Logf("access matrix:\n%s", matrix.String())
+	})
 }
 
 func TestBadKeysAreRefused(t *testing.T) {
-	srv, ps := newServer(t)
-	keys := &auth.Keys{Store: ps.Store}
-	info, token, err := keys.Create(context.Background(), auth.RoleHeadOffice, "desk", "test")
-	require.NoError(t, err)
-	_, err = keys.Revoke(context.Background(), info.ID, "test")
-	require.NoError(t, err)
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, ps := newServerOn(t, backend)
+		keys := &auth.Keys{Store: ps.Store}
+		info, token, err := keys.Create(context.Background(), auth.RoleHeadOffice, "desk", "test")
+		require.NoError(t, err)
+		_, err = keys.Revoke(context.Background(), info.ID, "test")
+		require.NoError(t, err)
 
-	for name, header := range map[string]string{
-		"revoked key":  "Bearer " + token,
-		"garbage":      "Bearer not-a-key",
-		"basic auth":   "Basic dXNlcjpwYXNz",
-		"empty bearer": "Bearer ",
-	} {
-		t.Run(name, func(t *testing.T) {
-			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/query", strings.NewReader(`{"query":"{ objectives { id } }"}`))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", header)
-			res, err := http.DefaultClient.Do(req)
-			require.NoError(t, err)
-			defer res.Body.Close()
-			assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "a bad key is never served as public")
-			assert.NotEmpty(t, res.Header.Get("WWW-Authenticate"))
-			b, _ := io.ReadAll(res.Body)
-			assert.Contains(t, string(b), "UNAUTHENTICATED")
-			assert.NotContains(t, string(b), "objectives")
-		})
-	}
+		for name, header := range map[string]string{
+			"revoked key":  "Bearer " + token,
+			"garbage":      "Bearer not-a-key",
+			"basic auth":   "Basic dXNlcjpwYXNz",
+			"empty bearer": "Bearer ",
+		} {
+			t.Run(name, func(t *testing.T) {
+				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/query", strings.NewReader(`{"query":"{ objectives { id } }"}`))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", header)
+				res, err := http.DefaultClient.Do(req)
+				require.NoError(t, err)
+				defer res.Body.Close()
+				assert.Equal(t, http.StatusUnauthorized, res.StatusCode, "a bad key is never served as public")
+				assert.NotEmpty(t, res.Header.Get("WWW-Authenticate"))
+				b, _ := io.ReadAll(res.Body)
+				assert.Contains(t, string(b), "UNAUTHENTICATED")
+				assert.NotContains(t, string(b), "objectives")
+			})
+		}
+	})
 }

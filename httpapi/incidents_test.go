@@ -18,6 +18,7 @@ import (
 
 	"marrakechgraph/auth"
 	"marrakechgraph/kg"
+	"marrakechgraph/storetest"
 )
 
 const reportMutation = `mutation($summary: String!) { reportThreat(input: {
@@ -48,88 +49,92 @@ func reportOne(t *testing.T, srv *httptest.Server, token, summary string) string
 }
 
 func TestIncidentAccessMatrix(t *testing.T) {
-	srv, ps := newServer(t)
-	tokens := roleTokens(t, ps.Store)
-	incident := reportOne(t, srv, tokens[auth.RoleHeadOffice], "Offices searched without a warrant.")
-	ops := []operation{
-		{"report a threat", reportMutation, map[string]any{"summary": "Budget cut by 60%."}, auth.WriteIncidents},
-		{"update a threat", `mutation($id: ID!) { updateThreat(input: {id: $id, status: RESOLVED}) { id status } }`, map[string]any{"id": incident}, auth.WriteIncidents},
-		{"record a response", `mutation($id: ID!) { recordResponse(input: {incident: $id, channel: "mechanism:un-asg-reprisals", activatedOn: "2026-03-15"}) { id channel { id } } }`, map[string]any{"id": incident}, auth.WriteIncidents},
-		{"list incidents", `{ threatIncidents(first: 5) { totalCount edges { node { id summary nhri { id } history { op } responses { id } } } } }`, nil, auth.ReadIncidents},
-		{"threat statistics", `{ threatStats(groupBy: [YEAR, THREAT_TYPE]) { year threatType { id } count reprisals } }`, nil, auth.ReadIncidents},
-		{"incidents of an NHRI", `{ nhris(first: 5) { edges { node { id threatIncidents { id } } } } }`, nil, auth.ReadIncidents},
-	}
-	var matrix strings.Builder
-	for _, role := range append([]auth.Role{auth.RolePublic}, auth.KeyRoles...) {
-		for _, op := range ops {
-			r := call(t, srv, tokens[role], op.query, op.vars)
-			if role.Can(op.needs) {
-				require.Empty(t, r.Errors, "%s as %s", op.name, role)
-				matrix.WriteString(string(role) + " / " + op.name + ": allow\n")
-				continue
-			}
-			require.NotEmpty(t, r.Errors, "%s as %s", op.name, role)
-			want := map[bool]string{true: "UNAUTHENTICATED", false: "FORBIDDEN"}[role == auth.RolePublic]
-			assert.Equal(t, want, r.Errors[0].Extensions["code"], "%s as %s", op.name, role)
-			assert.NotContains(t, r.Errors[0].Message, incident, "errors never name incidents")
-			for field, v := range r.Data {
-				assert.Equal(t, "null", string(v), "%s as %s leaks %s", op.name, role, field)
-			}
-			matrix.WriteString(string(role) + " / " + op.name + ": deny\n")
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, ps := newServerOn(t, backend)
+		tokens := roleTokens(t, ps.Store)
+		incident := reportOne(t, srv, tokens[auth.RoleHeadOffice], "Offices searched without a warrant.")
+		ops := []operation{
+			{"report a threat", reportMutation, map[string]any{"summary": "Budget cut by 60%."}, auth.WriteIncidents},
+			{"update a threat", `mutation($id: ID!) { updateThreat(input: {id: $id, status: RESOLVED}) { id status } }`, map[string]any{"id": incident}, auth.WriteIncidents},
+			{"record a response", `mutation($id: ID!) { recordResponse(input: {incident: $id, channel: "mechanism:un-asg-reprisals", activatedOn: "2026-03-15"}) { id channel { id } } }`, map[string]any{"id": incident}, auth.WriteIncidents},
+			{"list incidents", `{ threatIncidents(first: 5) { totalCount edges { node { id summary nhri { id } history { op } responses { id } } } } }`, nil, auth.ReadIncidents},
+			{"threat statistics", `{ threatStats(groupBy: [YEAR, THREAT_TYPE]) { year threatType { id } count reprisals } }`, nil, auth.ReadIncidents},
+			{"incidents of an NHRI", `{ nhris(first: 5) { edges { node { id threatIncidents { id } } } } }`, nil, auth.ReadIncidents},
 		}
-	}
-	t.Logf("incident access matrix:\n%s", matrix.String())
+		var matrix strings.Builder
+		for _, role := range append([]auth.Role{auth.RolePublic}, auth.KeyRoles...) {
+			for _, op := range ops {
+				r := call(t, srv, tokens[role], op.query, op.vars)
+				if role.Can(op.needs) {
+					require.Empty(t, r.Errors, "%s as %s", op.name, role)
+					matrix.WriteString(string(role) + " / " + op.name + ": allow\n")
+					continue
+				}
+				require.NotEmpty(t, r.Errors, "%s as %s", op.name, role)
+				want := map[bool]string{true: "UNAUTHENTICATED", false: "FORBIDDEN"}[role == auth.RolePublic]
+				assert.Equal(t, want, r.Errors[0].Extensions["code"], "%s as %s", op.name, role)
+				assert.NotContains(t, r.Errors[0].Message, incident, "errors never name incidents")
+				for field, v := range r.Data {
+					assert.Equal(t, "null", string(v), "%s as %s leaks %s", op.name, role, field)
+				}
+				matrix.WriteString(string(role) + " / " + op.name + ": deny\n")
+			}
+		}
+		t.Logf("incident access matrix:\n%s", matrix.String())
+	})
 }
 
 // TestIncidentsNeverLeak tries every other path to incident data as each
 // role without the permission: node, search, relationships, counts,
 // history, and error messages.
 func TestIncidentsNeverLeak(t *testing.T) {
-	srv, ps := newServer(t)
-	tokens := roleTokens(t, ps.Store)
-	const secret = "Zanzibarquux staff member detained"
-	incident := reportOne(t, srv, tokens[auth.RoleHeadOffice], secret)
-	r := call(t, srv, tokens[auth.RoleHeadOffice], `mutation($id: ID!) { recordResponse(input: {incident: $id, channel: "mechanism:un-asg-reprisals", activatedOn: "2026-03-15"}) { id } }`, map[string]any{"id": incident})
-	require.Empty(t, r.Errors)
-	var resp struct{ ID string }
-	require.NoError(t, json.Unmarshal(r.Data["recordResponse"], &resp))
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, ps := newServerOn(t, backend)
+		tokens := roleTokens(t, ps.Store)
+		const secret = "Zanzibarquux staff member detained"
+		incident := reportOne(t, srv, tokens[auth.RoleHeadOffice], secret)
+		r := call(t, srv, tokens[auth.RoleHeadOffice], `mutation($id: ID!) { recordResponse(input: {incident: $id, channel: "mechanism:un-asg-reprisals", activatedOn: "2026-03-15"}) { id } }`, map[string]any{"id": incident})
+		require.Empty(t, r.Errors)
+		var resp struct{ ID string }
+		require.NoError(t, json.Unmarshal(r.Data["recordResponse"], &resp))
 
-	own := call(t, srv, tokens[auth.RoleHeadOffice], `query($id: ID!) { node(id: $id) { id ... on ThreatIncident { summary } } }`, map[string]any{"id": incident})
-	require.Empty(t, own.Errors)
-	assert.Contains(t, string(own.Data["node"]), secret, "the headoffice role reads it through node")
+		own := call(t, srv, tokens[auth.RoleHeadOffice], `query($id: ID!) { node(id: $id) { id ... on ThreatIncident { summary } } }`, map[string]any{"id": incident})
+		require.Empty(t, own.Errors)
+		assert.Contains(t, string(own.Data["node"]), secret, "the headoffice role reads it through node")
 
-	for _, role := range []auth.Role{auth.RolePublic, auth.RoleAnalyst, auth.RoleEditor} {
-		t.Run(string(role), func(t *testing.T) {
-			tok := tokens[role]
-			for _, id := range []string{incident, resp.ID, "incident:000000000000"} {
-				r := call(t, srv, tok, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id})
-				assert.Empty(t, r.Errors)
-				assert.Equal(t, "null", string(r.Data["node"]), "node(%s) answers null, as for an unknown ID", id)
-			}
-			r := call(t, srv, tok, `{ search(text: "Zanzibarquux", first: 50) { id } }`, nil)
-			assert.Equal(t, "[]", string(r.Data["search"]))
-			r = call(t, srv, tok, `{ node(id: "nhri:gt") { ... on NHRI { relationships { type node { id } } } } }`, nil)
-			require.Empty(t, r.Errors)
-			assert.NotContains(t, string(r.Data["node"]), "incident:")
-			assert.NotContains(t, string(r.Data["node"]), "CONCERNS")
-			r = call(t, srv, tok, `{ node(id: "mechanism:un-asg-reprisals") { ... on Mechanism { relationships { type node { id } } } } }`, nil)
-			assert.NotContains(t, string(r.Data["node"]), "response:")
-			r = call(t, srv, tok, `{ graphStats { nodes { key count } relationships { key count } } }`, nil)
-			for _, k := range []string{"ThreatIncident", "Response", "APIKey", "CONCERNS", "ACTIVATED", "RESPONDS_TO", "OF_TYPE"} {
-				assert.NotContains(t, string(r.Data["graphStats"]), k)
-			}
-			if role != auth.RolePublic {
-				real := call(t, srv, tok, `query($id: ID!) { history(id: $id) { seq } }`, map[string]any{"id": incident})
-				fake := call(t, srv, tok, `query($id: ID!) { history(id: $id) { seq } }`, map[string]any{"id": "incident:000000000000"})
+		for _, role := range []auth.Role{auth.RolePublic, auth.RoleAnalyst, auth.RoleEditor} {
+			t.Run(string(role), func(t *testing.T) {
+				tok := tokens[role]
+				for _, id := range []string{incident, resp.ID, "incident:000000000000"} {
+					r := call(t, srv, tok, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id})
+					assert.Empty(t, r.Errors)
+					assert.Equal(t, "null", string(r.Data["node"]), "node(%s) answers null, as for an unknown ID", id)
+				}
+				r := call(t, srv, tok, `{ search(text: "Zanzibarquux", first: 50) { id } }`, nil)
+				assert.Equal(t, "[]", string(r.Data["search"]))
+				r = call(t, srv, tok, `{ node(id: "nhri:gt") { ... on NHRI { relationships { type node { id } } } } }`, nil)
+				require.Empty(t, r.Errors)
+				assert.NotContains(t, string(r.Data["node"]), "incident:")
+				assert.NotContains(t, string(r.Data["node"]), "CONCERNS")
+				r = call(t, srv, tok, `{ node(id: "mechanism:un-asg-reprisals") { ... on Mechanism { relationships { type node { id } } } } }`, nil)
+				assert.NotContains(t, string(r.Data["node"]), "response:")
+				r = call(t, srv, tok, `{ graphStats { nodes { key count } relationships { key count } } }`, nil)
+				for _, k := range []string{"ThreatIncident", "Response", "APIKey", "CONCERNS", "ACTIVATED", "RESPONDS_TO", "OF_TYPE"} {
+					assert.NotContains(t, string(r.Data["graphStats"]), k)
+				}
+				if role != auth.RolePublic {
+					real := call(t, srv, tok, `query($id: ID!) { history(id: $id) { seq } }`, map[string]any{"id": incident})
+					fake := call(t, srv, tok, `query($id: ID!) { history(id: $id) { seq } }`, map[string]any{"id": "incident:000000000000"})
+					require.NotEmpty(t, real.Errors)
+					assert.Equal(t, fake.Errors[0].Message, real.Errors[0].Message, "history answers the same for a real and a made-up incident")
+				}
+				real := call(t, srv, tok, `mutation($id: ID!) { updateThreat(input: {id: $id, status: RESOLVED}) { id } }`, map[string]any{"id": incident})
+				fake := call(t, srv, tok, `mutation($id: ID!) { updateThreat(input: {id: $id, status: RESOLVED}) { id } }`, map[string]any{"id": "incident:000000000000"})
 				require.NotEmpty(t, real.Errors)
-				assert.Equal(t, fake.Errors[0].Message, real.Errors[0].Message, "history answers the same for a real and a made-up incident")
-			}
-			real := call(t, srv, tok, `mutation($id: ID!) { updateThreat(input: {id: $id, status: RESOLVED}) { id } }`, map[string]any{"id": incident})
-			fake := call(t, srv, tok, `mutation($id: ID!) { updateThreat(input: {id: $id, status: RESOLVED}) { id } }`, map[string]any{"id": "incident:000000000000"})
-			require.NotEmpty(t, real.Errors)
-			assert.Equal(t, fake.Errors[0].Message, real.Errors[0].Message, "refusals do not depend on whether the incident exists")
-		})
-	}
+				assert.Equal(t, fake.Errors[0].Message, real.Errors[0].Message, "refusals do not depend on whether the incident exists")
+			})
+		}
+	})
 }
 
 // wsMessages reads a websocket's messages into a channel, closed when the
@@ -172,216 +177,228 @@ func wsSubscribe(t *testing.T, ctx context.Context, srv *httptest.Server, token,
 }
 
 func TestThreatReportedSubscription(t *testing.T) {
-	srv, ps := newServer(t)
-	tokens := roleTokens(t, ps.Store)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	const sub = `subscription { threatReported { id summary nhri { id } threats { id } } }`
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, ps := newServerOn(t, backend)
+		tokens := roleTokens(t, ps.Store)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		const sub = `subscription { threatReported { id summary nhri { id } threats { id } } }`
 
-	c, _ := wsSubscribe(t, ctx, srv, tokens[auth.RoleHeadOffice], sub)
-	// The subscription is registered once the server has read the message;
-	// report until the first event arrives.
-	events := wsMessages(ctx, c)
-	var got map[string]any
-	for got == nil {
-		reportOne(t, srv, tokens[auth.RoleAdmin], "Director's car vandalised.")
-		select {
-		case got = <-events:
-		case <-time.After(200 * time.Millisecond):
-		case <-ctx.Done():
-			t.Fatal("no event")
-		}
-	}
-	assert.Equal(t, "next", got["type"])
-	b, _ := json.Marshal(got["payload"])
-	assert.Contains(t, string(b), "Director's car vandalised.")
-	assert.Contains(t, string(b), "nhri:gt")
-
-	for _, role := range []auth.Role{auth.RolePublic, auth.RoleAnalyst, auth.RoleEditor} {
-		c, ack := wsSubscribe(t, ctx, srv, tokens[role], sub)
-		if ack["type"] != "connection_ack" {
-			continue
-		}
-		var msg map[string]any
-		require.NoError(t, wsjson.Read(ctx, c, &msg))
-		var refusal struct {
-			Type    string
-			Payload struct {
-				Data   any
-				Errors []struct{ Extensions map[string]any }
+		c, _ := wsSubscribe(t, ctx, srv, tokens[auth.RoleHeadOffice], sub)
+		// The subscription is registered once the server has read the message;
+		// report until the first event arrives.
+		events := wsMessages(ctx, c)
+		var got map[string]any
+		for got == nil {
+			reportOne(t, srv, tokens[auth.RoleAdmin], "Director's car vandalised.")
+			select {
+			case got = <-events:
+			case <-time.After(200 * time.Millisecond):
+			case <-ctx.Done():
+				t.Fatal("no event")
 			}
 		}
-		b, _ := json.Marshal(msg)
-		require.NoError(t, json.Unmarshal(b, &refusal))
-		require.NotEmpty(t, refusal.Payload.Errors, "%s cannot subscribe: %s", role, b)
-		want := map[bool]string{true: "UNAUTHENTICATED", false: "FORBIDDEN"}[role == auth.RolePublic]
-		assert.Equal(t, want, refusal.Payload.Errors[0].Extensions["code"])
-		assert.Nil(t, refusal.Payload.Data)
-		assert.NotContains(t, string(b), "vandalised")
-	}
-	c2, ack := wsSubscribe(t, ctx, srv, "mgk_000000000000_"+strings.Repeat("A", 43), sub)
-	_ = c2
-	assert.NotEqual(t, "connection_ack", ack["type"], "a bad key is refused at connection_init")
+		assert.Equal(t, "next", got["type"])
+		b, _ := json.Marshal(got["payload"])
+		assert.Contains(t, string(b), "Director's car vandalised.")
+		assert.Contains(t, string(b), "nhri:gt")
+
+		for _, role := range []auth.Role{auth.RolePublic, auth.RoleAnalyst, auth.RoleEditor} {
+			c, ack := wsSubscribe(t, ctx, srv, tokens[role], sub)
+			if ack["type"] != "connection_ack" {
+				continue
+			}
+			var msg map[string]any
+			require.NoError(t, wsjson.Read(ctx, c, &msg))
+			var refusal struct {
+				Type    string
+				Payload struct {
+					Data   any
+					Errors []struct{ Extensions map[string]any }
+				}
+			}
+			b, _ := json.Marshal(msg)
+			require.NoError(t, json.Unmarshal(b, &refusal))
+			require.NotEmpty(t, refusal.Payload.Errors, "%s cannot subscribe: %s", role, b)
+			want := map[bool]string{true: "UNAUTHENTICATED", false: "FORBIDDEN"}[role == auth.RolePublic]
+			assert.Equal(t, want, refusal.Payload.Errors[0].Extensions["code"])
+			assert.Nil(t, refusal.Payload.Data)
+			assert.NotContains(t, string(b), "vandalised")
+		}
+		c2, ack := wsSubscribe(t, ctx, srv, "mgk_000000000000_"+strings.Repeat("A", 43), sub)
+		_ = c2
+		assert.NotEqual(t, "connection_ack", ack["type"], "a bad key is refused at connection_init")
+	})
 }
 
 func TestIncidentActivationPlan(t *testing.T) {
-	srv, ps := newServer(t)
-	tokens := roleTokens(t, ps.Store)
-	r := call(t, srv, tokens[auth.RoleHeadOffice], `mutation { reportThreat(input: {nhri: "nhri:gt", threats: ["threat-type:budget-cuts"],
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, ps := newServerOn(t, backend)
+		tokens := roleTokens(t, ps.Store)
+		r := call(t, srv, tokens[auth.RoleHeadOffice], `mutation { reportThreat(input: {nhri: "nhri:gt", threats: ["threat-type:budget-cuts"],
 		targets: [INSTITUTION], reprisalForUNCooperation: false, consentToShare: true, summary: "Budget cut by half."}) {
 		id activationPlan { country { code } nhri { id } recommendations { rank channel { id } reasons } notApplicable { reason } } } }`, nil)
-	require.Empty(t, r.Errors)
-	var got struct {
-		ActivationPlan struct {
-			Country         struct{ Code string }
-			Nhri            struct{ ID string }
-			Recommendations []struct {
-				Rank    int
-				Channel struct{ ID string }
-				Reasons []string
+		require.Empty(t, r.Errors)
+		var got struct {
+			ActivationPlan struct {
+				Country         struct{ Code string }
+				Nhri            struct{ ID string }
+				Recommendations []struct {
+					Rank    int
+					Channel struct{ ID string }
+					Reasons []string
+				}
 			}
 		}
-	}
-	require.NoError(t, json.Unmarshal(r.Data["reportThreat"], &got))
-	assert.Equal(t, "GT", got.ActivationPlan.Country.Code)
-	assert.Equal(t, "nhri:gt", got.ActivationPlan.Nhri.ID)
-	require.NotEmpty(t, got.ActivationPlan.Recommendations)
-	var ids []string
-	for _, rec := range got.ActivationPlan.Recommendations {
-		ids = append(ids, rec.Channel.ID)
-	}
-	assert.Contains(t, ids, "network:sca", "a budget cut threatens independence: the accreditation review applies")
+		require.NoError(t, json.Unmarshal(r.Data["reportThreat"], &got))
+		assert.Equal(t, "GT", got.ActivationPlan.Country.Code)
+		assert.Equal(t, "nhri:gt", got.ActivationPlan.Nhri.ID)
+		require.NotEmpty(t, got.ActivationPlan.Recommendations)
+		var ids []string
+		for _, rec := range got.ActivationPlan.Recommendations {
+			ids = append(ids, rec.Channel.ID)
+		}
+		assert.Contains(t, ids, "network:sca", "a budget cut threatens independence: the accreditation review applies")
+	})
 }
 
 // TestRevokedKeyStopsOpenWebsocket revokes a key while its websocket is open:
 // the running subscription ends and new operations on the socket are refused.
 func TestRevokedKeyStopsOpenWebsocket(t *testing.T) {
-	srv, ps := newServer(t)
-	keys := &auth.Keys{Store: ps.Store}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	info, desk, err := keys.Create(ctx, auth.RoleHeadOffice, "desk", "test")
-	require.NoError(t, err)
-	_, admin, err := keys.Create(ctx, auth.RoleAdmin, "admin", "test")
-	require.NoError(t, err)
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, ps := newServerOn(t, backend)
+		keys := &auth.Keys{Store: ps.Store}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		info, desk, err := keys.Create(ctx, auth.RoleHeadOffice, "desk", "test")
+		require.NoError(t, err)
+		_, admin, err := keys.Create(ctx, auth.RoleAdmin, "admin", "test")
+		require.NoError(t, err)
 
-	c, ack := wsSubscribe(t, ctx, srv, desk, `subscription { threatReported { id summary } }`)
-	require.Equal(t, "connection_ack", ack["type"])
-	events := wsMessages(ctx, c)
-	for first := false; !first; {
-		reportOne(t, srv, admin, "before revocation")
+		c, ack := wsSubscribe(t, ctx, srv, desk, `subscription { threatReported { id summary } }`)
+		require.Equal(t, "connection_ack", ack["type"])
+		events := wsMessages(ctx, c)
+		for first := false; !first; {
+			reportOne(t, srv, admin, "before revocation")
+			select {
+			case msg := <-events:
+				first = msg["type"] == "next"
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+		_, err = keys.Revoke(ctx, info.ID, "admin")
+		require.NoError(t, err)
+		reportOne(t, srv, admin, "after revocation: must not be seen")
+
+		// The subscription completes instead of delivering the new report.
+		deadline := time.After(3 * time.Second)
+		for done := false; !done; {
+			select {
+			case msg, ok := <-events:
+				require.True(t, ok, "connection closed before the subscription completed")
+				b, _ := json.Marshal(msg)
+				assert.NotContains(t, string(b), "must not be seen")
+				done = msg["type"] == "complete"
+			case <-deadline:
+				t.Fatal("the subscription of a revoked key did not end")
+			}
+		}
+		// A new operation on the same socket is refused.
+		require.NoError(t, wsjson.Write(ctx, c, map[string]any{"id": "2", "type": "subscribe",
+			"payload": map[string]any{"query": `{ threatIncidents { totalCount } }`}}))
 		select {
 		case msg := <-events:
-			first = msg["type"] == "next"
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-	_, err = keys.Revoke(ctx, info.ID, "admin")
-	require.NoError(t, err)
-	reportOne(t, srv, admin, "after revocation: must not be seen")
-
-	// The subscription completes instead of delivering the new report.
-	deadline := time.After(3 * time.Second)
-	for done := false; !done; {
-		select {
-		case msg, ok := <-events:
-			require.True(t, ok, "connection closed before the subscription completed")
 			b, _ := json.Marshal(msg)
-			assert.NotContains(t, string(b), "must not be seen")
-			done = msg["type"] == "complete"
-		case <-deadline:
-			t.Fatal("the subscription of a revoked key did not end")
+			assert.Contains(t, string(b), "invalid or revoked API key")
+			assert.NotContains(t, string(b), "totalCount\":")
+		case <-time.After(3 * time.Second):
+			t.Fatal("no answer to an operation with a revoked key")
 		}
-	}
-	// A new operation on the same socket is refused.
-	require.NoError(t, wsjson.Write(ctx, c, map[string]any{"id": "2", "type": "subscribe",
-		"payload": map[string]any{"query": `{ threatIncidents { totalCount } }`}}))
-	select {
-	case msg := <-events:
-		b, _ := json.Marshal(msg)
-		assert.Contains(t, string(b), "invalid or revoked API key")
-		assert.NotContains(t, string(b), "totalCount\":")
-	case <-time.After(3 * time.Second):
-		t.Fatal("no answer to an operation with a revoked key")
-	}
+	})
 }
 
 // TestPublicHistoryDoesNotCountIncidents: the audit history of a public
 // entity numbers its own entries only, so changes written around incidents
 // show no gap that would count them.
 func TestPublicHistoryDoesNotCountIncidents(t *testing.T) {
-	srv, ps := newServer(t)
-	tokens := roleTokens(t, ps.Store)
-	imp := func(year string) {
-		r := call(t, srv, tokens[auth.RoleEditor], `mutation($csv: String!) { importNHRIs(csv: $csv, source: "GANHRI chart", asOf: "2026-06-30") { applied } }`,
-			map[string]any{"csv": "region,country,institution,acronym,status,year\nAfrica,KE,Kenya National Commission on Human Rights,KNCHR,A," + year + "\n"})
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, ps := newServerOn(t, backend)
+		tokens := roleTokens(t, ps.Store)
+		imp := func(year string) {
+			r := call(t, srv, tokens[auth.RoleEditor], `mutation($csv: String!) { importNHRIs(csv: $csv, source: "GANHRI chart", asOf: "2026-06-30") { applied } }`,
+				map[string]any{"csv": "region,country,institution,acronym,status,year\nAfrica,KE,Kenya National Commission on Human Rights,KNCHR,A," + year + "\n"})
+			require.Empty(t, r.Errors)
+		}
+		imp("2018")
+		for i := 0; i < 3; i++ {
+			reportOne(t, srv, tokens[auth.RoleHeadOffice], "burglary at the office")
+		}
+		imp("2019")
+		r := call(t, srv, tokens[auth.RoleAnalyst], `{ history(id: "nhri:ke-knchr") { seq op } }`, nil)
 		require.Empty(t, r.Errors)
-	}
-	imp("2018")
-	for i := 0; i < 3; i++ {
-		reportOne(t, srv, tokens[auth.RoleHeadOffice], "burglary at the office")
-	}
-	imp("2019")
-	r := call(t, srv, tokens[auth.RoleAnalyst], `{ history(id: "nhri:ke-knchr") { seq op } }`, nil)
-	require.Empty(t, r.Errors)
-	var entries []struct{ Seq, Op string }
-	require.NoError(t, json.Unmarshal(r.Data["history"], &entries))
-	require.GreaterOrEqual(t, len(entries), 2, "created, then updated")
-	for i, e := range entries {
-		assert.Equal(t, strconv.Itoa(i+1), e.Seq, "entries are numbered within the entity's history")
-	}
+		var entries []struct{ Seq, Op string }
+		require.NoError(t, json.Unmarshal(r.Data["history"], &entries))
+		require.GreaterOrEqual(t, len(entries), 2, "created, then updated")
+		for i, e := range entries {
+			assert.Equal(t, strconv.Itoa(i+1), e.Seq, "entries are numbered within the entity's history")
+		}
+	})
 }
 
 // TestPersistedQueriesAreNotShared: a caller cannot learn, from the
 // persisted-query cache, which queries another caller has sent.
 func TestPersistedQueriesAreNotShared(t *testing.T) {
-	srv, ps := newServer(t)
-	tokens := roleTokens(t, ps.Store)
-	q := `{ threatIncidents(filter: {nhri: "nhri:gt"}) { totalCount } }`
-	sum := sha256.Sum256([]byte(q))
-	ext := `"extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
-	_, r := post(t, srv, `{"query":`+strconv.Quote(q)+`,`+ext+`}`, "Authorization", "Bearer "+tokens[auth.RoleHeadOffice])
-	require.Empty(t, r.Errors)
-	_, r = post(t, srv, `{`+ext+`}`, "Authorization", "Bearer "+tokens[auth.RoleHeadOffice])
-	require.Empty(t, r.Errors, "the same caller finds its persisted query")
-	for _, role := range []auth.Role{auth.RolePublic, auth.RoleAnalyst} {
-		var header []string
-		if role != auth.RolePublic {
-			header = []string{"Authorization", "Bearer " + tokens[role]}
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, ps := newServerOn(t, backend)
+		tokens := roleTokens(t, ps.Store)
+		q := `{ threatIncidents(filter: {nhri: "nhri:gt"}) { totalCount } }`
+		sum := sha256.Sum256([]byte(q))
+		ext := `"extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
+		_, r := post(t, srv, `{"query":`+strconv.Quote(q)+`,`+ext+`}`, "Authorization", "Bearer "+tokens[auth.RoleHeadOffice])
+		require.Empty(t, r.Errors)
+		_, r = post(t, srv, `{`+ext+`}`, "Authorization", "Bearer "+tokens[auth.RoleHeadOffice])
+		require.Empty(t, r.Errors, "the same caller finds its persisted query")
+		for _, role := range []auth.Role{auth.RolePublic, auth.RoleAnalyst} {
+			var header []string
+			if role != auth.RolePublic {
+				header = []string{"Authorization", "Bearer " + tokens[role]}
+			}
+			_, r = post(t, srv, `{`+ext+`}`, header...)
+			require.NotEmpty(t, r.Errors)
+			assert.Equal(t, "PersistedQueryNotFound", r.Errors[0].Message, "%s does not see headoffice's persisted query", role)
 		}
-		_, r = post(t, srv, `{`+ext+`}`, header...)
-		require.NotEmpty(t, r.Errors)
-		assert.Equal(t, "PersistedQueryNotFound", r.Errors[0].Message, "%s does not see headoffice's persisted query", role)
-	}
+	})
 }
 
 // TestSubscriptionEventsAreFresh: each event of a long subscription reads
 // the graph as it is when the event happens.
 func TestSubscriptionEventsAreFresh(t *testing.T) {
-	srv, ps := newServer(t)
-	tokens := roleTokens(t, ps.Store)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, ack := wsSubscribe(t, ctx, srv, tokens[auth.RoleHeadOffice], `subscription { threatReported { id nhri { threatIncidents { id } } } }`)
-	require.Equal(t, "connection_ack", ack["type"])
-	events := wsMessages(ctx, c)
-	var counts []int
-	for len(counts) < 2 {
-		reportOne(t, srv, tokens[auth.RoleAdmin], "another report")
-		select {
-		case msg := <-events:
-			b, _ := json.Marshal(msg["payload"])
-			var p struct {
-				Data struct {
-					ThreatReported struct {
-						Nhri struct{ ThreatIncidents []struct{ ID string } }
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, ps := newServerOn(t, backend)
+		tokens := roleTokens(t, ps.Store)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		c, ack := wsSubscribe(t, ctx, srv, tokens[auth.RoleHeadOffice], `subscription { threatReported { id nhri { threatIncidents { id } } } }`)
+		require.Equal(t, "connection_ack", ack["type"])
+		events := wsMessages(ctx, c)
+		var counts []int
+		for len(counts) < 2 {
+			reportOne(t, srv, tokens[auth.RoleAdmin], "another report")
+			select {
+			case msg := <-events:
+				b, _ := json.Marshal(msg["payload"])
+				var p struct {
+					Data struct {
+						ThreatReported struct {
+							Nhri struct{ ThreatIncidents []struct{ ID string } }
+						}
 					}
 				}
+				require.NoError(t, json.Unmarshal(b, &p))
+				counts = append(counts, len(p.Data.ThreatReported.Nhri.ThreatIncidents))
+			case <-time.After(300 * time.Millisecond):
 			}
-			require.NoError(t, json.Unmarshal(b, &p))
-			counts = append(counts, len(p.Data.ThreatReported.Nhri.ThreatIncidents))
-		case <-time.After(300 * time.Millisecond):
 		}
-	}
-	assert.Greater(t, counts[1], counts[0], "the second event sees the first report too")
+		assert.Greater(t, counts[1], counts[0], "the second event sees the first report too")
+	})
 }

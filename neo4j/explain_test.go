@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -59,23 +60,27 @@ func explainParams(t *testing.T) map[string]map[string]any {
 		"related":  []any{map[string]any{"types": []string{string(kg.RelUnderObjective)}, "dir": string(kg.Outgoing), "ids": []string{explainObjective}}},
 		"hasAfter": true, "afterRank": int64(0), "afterValue": "A", "afterId": explainAction,
 	}
+	findPlain := maps.Clone(find)
+	delete(findPlain, "related")
 	p := map[string]map[string]any{
-		stmtPing.Name:        {},
-		stmtNodes.Name:       {"ids": []string{explainMechanism, explainAction, "mechanism:missing"}},
-		stmtSearch.Name:      {"first": "reprisals", "terms": []string{"un"}, "kinds": []string{string(kg.KindMechanism), string(kg.KindAction)}},
-		stmtHistory.Name:     {"id": explainMechanism},
-		stmtCurrent.Name:     {"ids": []string{explainMechanism, explainAction}, "edges": []any{edge}, "deleting": []string{explainAction}},
-		stmtLock.Name:        {},
-		stmtSetSeq.Name:      {"seq": int64(42)},
-		stmtDeleteEdges.Name: {"rows": []any{edge}},
-		stmtDeleteNodes.Name: {"ids": []string{explainAction}},
-		stmtAudit.Name:       {"entries": []any{entry}},
-		stmtStats.Name:       {},
-		stmtWipe.Name:        {},
-		stmtFind[false].Name: find,
-		stmtFind[true].Name:  find,
-		stmtLastSeq.Name:     {},
-		stmtChanges.Name:     {"after": int64(3), "upto": int64(40), "limit": int64(200)},
+		stmtPing.Name:               {},
+		stmtNodes.Name:              {"ids": []string{explainMechanism, explainAction, "mechanism:missing"}},
+		stmtSearch.Name:             {"first": "reprisals", "terms": []string{"un"}, "kinds": []string{string(kg.KindMechanism), string(kg.KindAction)}},
+		stmtHistory.Name:            {"id": explainMechanism},
+		stmtCurrent.Name:            {"ids": []string{explainMechanism, explainAction}, "edges": []any{edge}, "deleting": []string{explainAction}},
+		stmtLock.Name:               {},
+		stmtSetSeq.Name:             {"seq": int64(42)},
+		stmtDeleteEdges.Name:        {"rows": []any{edge}},
+		stmtDeleteNodes.Name:        {"ids": []string{explainAction}},
+		stmtAudit.Name:              {"entries": []any{entry}},
+		stmtStats.Name:              {},
+		stmtWipe.Name:               {},
+		stmtFind[false].Name:        findPlain,
+		stmtFind[true].Name:         findPlain,
+		stmtFindRelated[false].Name: find,
+		stmtFindRelated[true].Name:  find,
+		stmtLastSeq.Name:            {},
+		stmtChanges.Name:            {"after": int64(3), "upto": int64(40), "limit": int64(200)},
 	}
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		p[stmtNeighbors[d].Name] = neighbors

@@ -159,36 +159,65 @@ WHERE (size($types) = 0 OR type(r) IN $types)
 RETURN id, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, r._citations AS citations, m`}
 }
 
-// findFilter is the WHERE clause shared by a Find's count and its page.
+// findFilter is the WHERE clause shared by a Find's count and its page;
+// findRelatedFilter adds the relationship filters to it, with one subquery
+// whatever the direction (one per direction took seconds to plan).
 const findFilter = `n.kind = $kind
     AND all(f IN $props WHERE n[f.key] IN f.values)
-    AND all(t IN $terms WHERE n._search CONTAINS t)
-    AND all(rf IN $related WHERE
-      (rf.dir = 'OUT' AND EXISTS { MATCH (n)-[r]->(m:Entity) WHERE m.id IN rf.ids AND (size(rf.types) = 0 OR type(r) IN rf.types) })
-      OR (rf.dir = 'IN' AND EXISTS { MATCH (n)<-[r]-(m:Entity) WHERE m.id IN rf.ids AND (size(rf.types) = 0 OR type(r) IN rf.types) })
-      OR (rf.dir = 'BOTH' AND EXISTS { MATCH (n)-[r]-(m:Entity) WHERE m.id IN rf.ids AND (size(rf.types) = 0 OR type(r) IN rf.types) }))`
+    AND all(t IN $terms WHERE n._search CONTAINS t)`
+
+const findRelatedFilter = findFilter + `
+    AND all(rf IN $related WHERE EXISTS {
+      MATCH (n)-[r]-(m:Entity)
+      WHERE m.id IN rf.ids AND (size(rf.types) = 0 OR type(r) IN rf.types)
+        AND (rf.dir = 'BOTH' OR (rf.dir = 'OUT' AND startNode(r) = n) OR (rf.dir = 'IN' AND endNode(r) = n)) })`
 
 // Find statements, ascending and descending: ORDER BY's direction and the
 // keyset comparison are Cypher syntax. The order value v is the property, or
 // null when it is missing or a list; rank orders types as kg.CompareValues
 // does (strings, booleans, integers, null).
-var stmtFind = map[bool]Statement{
-	false: findStatement("asc", "ASC", ">"),
-	true:  findStatement("desc", "DESC", "<"),
+//
+// Finds without relationship filters (most list pages) have statements of
+// their own: Neo4j plans a statement again when the data has changed
+// enough, and the relationship filters' subqueries take seconds to plan.
+var (
+	stmtFind = map[bool]Statement{
+		false: findStatement("asc", "ASC", ">", false),
+		true:  findStatement("desc", "DESC", "<", false),
+	}
+	stmtFindRelated = map[bool]Statement{
+		false: findStatement("asc", "ASC", ">", true),
+		true:  findStatement("desc", "DESC", "<", true),
+	}
+)
+
+// findStatementFor picks the Find statement for q and removes from params
+// the parameter that statement does not take.
+func findStatementFor(q kg.FindQuery, params map[string]any) Statement {
+	if len(q.Related) > 0 {
+		return stmtFindRelated[q.Desc]
+	}
+	delete(params, "related")
+	return stmtFind[q.Desc]
 }
 
-func findStatement(name, dir, cmp string) Statement {
+func findStatement(name, dir, cmp string, related bool) Statement {
+	filter, params := findFilter, []string{"kind", "props", "terms", "orderBy", "hasAfter", "afterRank", "afterValue", "afterId", "limit"}
+	if related {
+		name += " related"
+		filter, params = findRelatedFilter, append(params, "related")
+	}
 	return Statement{
 		Name:   "find " + name,
-		Params: []string{"kind", "props", "terms", "related", "orderBy", "hasAfter", "afterRank", "afterValue", "afterId", "limit"},
+		Params: params,
 		Cypher: `CALL () {
   MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
-  WHERE ` + findFilter + `
+  WHERE ` + filter + `
   RETURN count(n) AS total
 }
 CALL () {
   MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
-  WHERE ` + findFilter + `
+  WHERE ` + filter + `
   WITH n, n[$orderBy] AS raw
   WITH n, CASE WHEN raw IS :: STRING NOT NULL OR raw IS :: BOOLEAN NOT NULL OR raw IS :: INTEGER NOT NULL THEN raw END AS v
   WITH n, v, CASE WHEN v IS NULL THEN 3 WHEN v IS :: STRING THEN 0 WHEN v IS :: BOOLEAN THEN 1 ELSE 2 END AS rank
@@ -254,7 +283,7 @@ func Statements() []Statement {
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		out = append(out, stmtNeighbors[d], stmtPublicNeighbors[d])
 	}
-	out = append(out, stmtFind[false], stmtFind[true])
+	out = append(out, stmtFind[false], stmtFind[true], stmtFindRelated[false], stmtFindRelated[true])
 	for _, k := range kg.Kinds() {
 		out = append(out, putNodeStatements[k.Kind])
 	}

@@ -332,7 +332,7 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 		params["hasAfter"], params["afterRank"], params["afterValue"], params["afterId"] = true, int64(kg.TypeRank(c.Value)), c.Value, c.ID
 	}
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return run(ctx, tx, stmtFind[q.Desc], params)
+		return run(ctx, tx, findStatementFor(q, params), params)
 	})
 	if err != nil {
 		return nil, err

@@ -17,11 +17,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/cost"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
 	"marrakechgraph/seed"
+	"marrakechgraph/storetest"
 )
 
 // countingStore counts the calls that reach the store.
@@ -57,9 +57,6 @@ func (c *countingStore) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Nod
 	c.calls.Add(1)
 	return c.Store.Search(ctx, q)
 }
-
-// seeded opens an embedded store in a temporary folder with the seed loaded.
-func seeded(t *testing.T) kg.Store { return bolttest.Seeded(t) }
 
 func newHandler(s kg.Store) http.Handler {
 	return httpapi.GraphQL(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)})
@@ -118,298 +115,314 @@ func codes(errs []gqlError) []string {
 }
 
 func TestCommitmentsMapToSupportChannels(t *testing.T) {
-	s := seeded(t)
-	c := newClient(t, s)
-	var resp struct {
-		Commitments []struct {
-			ID, Name, Pillar string
-			Number           int
-			Actions          []struct{ ID string }
-			SupportChannels  []struct {
-				Channel struct {
-					ID, Name string
-					Typename string `json:"__typename"`
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		s := backend.ReadOnlySeeded(t)
+		c := newClient(t, s)
+		var resp struct {
+			Commitments []struct {
+				ID, Name, Pillar string
+				Number           int
+				Actions          []struct{ ID string }
+				SupportChannels  []struct {
+					Channel struct {
+						ID, Name string
+						Typename string `json:"__typename"`
+					}
+					Via       []struct{ ID string }
+					Relations []string
+					Citations []struct{ Quote string }
 				}
-				Via       []struct{ ID string }
-				Relations []string
-				Citations []struct{ Quote string }
 			}
 		}
-	}
-	mustPost(t, c, `{ commitments { id name pillar number actions { id }
+		mustPost(t, c, `{ commitments { id name pillar number actions { id }
 		supportChannels { channel { __typename id name } via { id } relations citations { quote } } } }`, nil, &resp)
 
-	require.Len(t, resp.Commitments, 7)
-	pillars := map[string]int{}
-	for i, cm := range resp.Commitments {
-		assert.Equal(t, i+1, cm.Number, "commitments come in the Declaration's order")
-		pillars[cm.Pillar]++
-		assert.NotEmpty(t, cm.Actions, "%s has actions", cm.ID)
-		actions := map[string]bool{}
-		for _, a := range cm.Actions {
-			actions[a.ID] = true
-		}
-		for _, sc := range cm.SupportChannels {
-			assert.Contains(t, []string{"Mechanism", "Network", "NHRI"}, sc.Channel.Typename)
-			require.NotEmpty(t, sc.Via)
-			for _, v := range sc.Via {
-				assert.True(t, actions[v.ID], "%s reaches %s via %s, which is not one of its actions", cm.ID, sc.Channel.ID, v.ID)
+		require.Len(t, resp.Commitments, 7)
+		pillars := map[string]int{}
+		for i, cm := range resp.Commitments {
+			assert.Equal(t, i+1, cm.Number, "commitments come in the Declaration's order")
+			pillars[cm.Pillar]++
+			assert.NotEmpty(t, cm.Actions, "%s has actions", cm.ID)
+			actions := map[string]bool{}
+			for _, a := range cm.Actions {
+				actions[a.ID] = true
 			}
-			assert.NotEmpty(t, sc.Relations)
-			assert.NotEmpty(t, sc.Citations)
+			for _, sc := range cm.SupportChannels {
+				assert.Contains(t, []string{"Mechanism", "Network", "NHRI"}, sc.Channel.Typename)
+				require.NotEmpty(t, sc.Via)
+				for _, v := range sc.Via {
+					assert.True(t, actions[v.ID], "%s reaches %s via %s, which is not one of its actions", cm.ID, sc.Channel.ID, v.ID)
+				}
+				assert.NotEmpty(t, sc.Relations)
+				assert.NotEmpty(t, sc.Citations)
+			}
 		}
-	}
-	assert.Equal(t, map[string]int{"PROMOTION": 3, "PROTECTION": 3, "COOPERATION": 1}, pillars)
+		assert.Equal(t, map[string]int{"PROMOTION": 3, "PROTECTION": 3, "COOPERATION": 1}, pillars)
 
-	// Cross-check one commitment against the graph itself: its channels are
-	// exactly the networks and mechanisms its actions point to.
-	cm := resp.Commitments[0]
-	want := map[string]bool{}
-	for _, a := range cm.Actions {
-		ns, err := s.Neighbors(context.Background(), []string{a.ID}, kg.NeighborQuery{Direction: kg.Outgoing, Types: kg.ChannelRelTypes, Kinds: kg.ChannelKinds()})
-		require.NoError(t, err)
-		for _, n := range ns[0] {
-			want[n.Node.ID] = true
+		// Cross-check one commitment against the graph itself: its channels are
+		// exactly the networks and mechanisms its actions point to.
+		cm := resp.Commitments[0]
+		want := map[string]bool{}
+		for _, a := range cm.Actions {
+			ns, err := s.Neighbors(context.Background(), []string{a.ID}, kg.NeighborQuery{Direction: kg.Outgoing, Types: kg.ChannelRelTypes, Kinds: kg.ChannelKinds()})
+			require.NoError(t, err)
+			for _, n := range ns[0] {
+				want[n.Node.ID] = true
+			}
 		}
-	}
-	got := map[string]bool{}
-	for _, sc := range cm.SupportChannels {
-		got[sc.Channel.ID] = true
-	}
-	assert.Equal(t, want, got)
+		got := map[string]bool{}
+		for _, sc := range cm.SupportChannels {
+			got[sc.Channel.ID] = true
+		}
+		assert.Equal(t, want, got)
+	})
 }
 
 func TestActionsPaginationWalksEveryAction(t *testing.T) {
-	s := seeded(t)
-	c := newClient(t, s)
-	stats, err := s.Stats(context.Background())
-	require.NoError(t, err)
-	total := stats.Nodes[kg.KindAction]
-	require.Positive(t, total)
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		s := backend.ReadOnlySeeded(t)
+		c := newClient(t, s)
+		stats, err := s.Stats(context.Background())
+		require.NoError(t, err)
+		total := stats.Nodes[kg.KindAction]
+		require.Positive(t, total)
 
-	type page struct {
-		Actions struct {
-			TotalCount int
-			Edges      []struct {
-				Cursor string
-				Node   struct {
-					ID     string
-					Number int
+		type page struct {
+			Actions struct {
+				TotalCount int
+				Edges      []struct {
+					Cursor string
+					Node   struct {
+						ID     string
+						Number int
+					}
+				}
+				PageInfo struct {
+					HasNextPage, HasPreviousPage bool
+					EndCursor                    *string
 				}
 			}
-			PageInfo struct {
-				HasNextPage, HasPreviousPage bool
-				EndCursor                    *string
-			}
 		}
-	}
-	var seen []int
-	var after any
-	for i := 0; ; i++ {
-		require.Less(t, i, 100, "pagination does not end")
-		var p page
-		mustPost(t, c, `query($after: String) { actions(first: 4, after: $after) {
+		var seen []int
+		var after any
+		for i := 0; ; i++ {
+			require.Less(t, i, 100, "pagination does not end")
+			var p page
+			mustPost(t, c, `query($after: String) { actions(first: 4, after: $after) {
 			totalCount edges { cursor node { id number } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`,
-			map[string]any{"after": after}, &p)
-		assert.Equal(t, total, p.Actions.TotalCount)
-		assert.Equal(t, i > 0, p.Actions.PageInfo.HasPreviousPage)
-		for _, e := range p.Actions.Edges {
-			seen = append(seen, e.Node.Number)
+				map[string]any{"after": after}, &p)
+			assert.Equal(t, total, p.Actions.TotalCount)
+			assert.Equal(t, i > 0, p.Actions.PageInfo.HasPreviousPage)
+			for _, e := range p.Actions.Edges {
+				seen = append(seen, e.Node.Number)
+			}
+			if !p.Actions.PageInfo.HasNextPage {
+				break
+			}
+			require.NotNil(t, p.Actions.PageInfo.EndCursor)
+			after = *p.Actions.PageInfo.EndCursor
 		}
-		if !p.Actions.PageInfo.HasNextPage {
-			break
+		require.Len(t, seen, total)
+		for i, n := range seen {
+			assert.Equal(t, i+1, n, "actions come in the plan's order")
 		}
-		require.NotNil(t, p.Actions.PageInfo.EndCursor)
-		after = *p.Actions.PageInfo.EndCursor
-	}
-	require.Len(t, seen, total)
-	for i, n := range seen {
-		assert.Equal(t, i+1, n, "actions come in the plan's order")
-	}
+	})
 }
 
 func TestActionFilters(t *testing.T) {
-	c := newClient(t, seeded(t))
-	var resp struct {
-		Objective2, Protection, ByPartner struct {
-			TotalCount int
-			Edges      []struct {
-				Node struct {
-					ID         string
-					Objective  struct{ Number int }
-					Commitment *struct{ Pillar string }
-					Partners   []struct{ ID string }
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		c := newClient(t, backend.ReadOnlySeeded(t))
+		var resp struct {
+			Objective2, Protection, ByPartner struct {
+				TotalCount int
+				Edges      []struct {
+					Node struct {
+						ID         string
+						Objective  struct{ Number int }
+						Commitment *struct{ Pillar string }
+						Partners   []struct{ ID string }
+					}
 				}
 			}
 		}
-	}
-	mustPost(t, c, `{
+		mustPost(t, c, `{
 		objective2: actions(first: 100, filter: {objective: "objective:2"}) { totalCount edges { node { id objective { number } commitment { pillar } partners { id } } } }
 		protection: actions(first: 100, filter: {pillar: PROTECTION}) { totalCount edges { node { id objective { number } commitment { pillar } partners { id } } } }
 		byPartner: actions(first: 100, filter: {partner: "mechanism:ohchr"}) { totalCount edges { node { id objective { number } commitment { pillar } partners { id } } } }
 	}`, nil, &resp)
-	require.Positive(t, resp.Objective2.TotalCount)
-	for _, e := range resp.Objective2.Edges {
-		assert.Equal(t, 2, e.Node.Objective.Number)
-		assert.Nil(t, e.Node.Commitment, "only Objective 1 actions implement commitments")
-	}
-	require.Positive(t, resp.Protection.TotalCount)
-	for _, e := range resp.Protection.Edges {
-		require.NotNil(t, e.Node.Commitment)
-		assert.Equal(t, "PROTECTION", e.Node.Commitment.Pillar)
-	}
-	require.Positive(t, resp.ByPartner.TotalCount)
-	for _, e := range resp.ByPartner.Edges {
-		var ids []string
-		for _, p := range e.Node.Partners {
-			ids = append(ids, p.ID)
+		require.Positive(t, resp.Objective2.TotalCount)
+		for _, e := range resp.Objective2.Edges {
+			assert.Equal(t, 2, e.Node.Objective.Number)
+			assert.Nil(t, e.Node.Commitment, "only Objective 1 actions implement commitments")
 		}
-		assert.Contains(t, ids, "mechanism:ohchr")
-	}
+		require.Positive(t, resp.Protection.TotalCount)
+		for _, e := range resp.Protection.Edges {
+			require.NotNil(t, e.Node.Commitment)
+			assert.Equal(t, "PROTECTION", e.Node.Commitment.Pillar)
+		}
+		require.Positive(t, resp.ByPartner.TotalCount)
+		for _, e := range resp.ByPartner.Edges {
+			var ids []string
+			for _, p := range e.Node.Partners {
+				ids = append(ids, p.ID)
+			}
+			assert.Contains(t, ids, "mechanism:ohchr")
+		}
+	})
 }
 
 func TestBadInputGivesBadUserInput(t *testing.T) {
-	h := newHandler(seeded(t))
-	cases := map[string]struct {
-		query string
-		vars  map[string]any
-	}{
-		"negative first":         {`{ actions(first: -1) { totalCount } }`, nil},
-		"first over the maximum": {`{ mechanisms(first: 100000) { totalCount } }`, nil},
-		"malformed cursor":       {`{ actions(after: "not-a-cursor") { totalCount } }`, nil},
-		"cursor of another ordering": {`query($a: String) { actions(after: $a, orderBy: {field: NAME}) { totalCount } }`,
-			map[string]any{"a": kg.Cursor{OrderBy: "seq", Value: int64(1), ID: "action:x"}.Encode()}},
-		"unknown objective":      {`{ actions(filter: {objective: "objective:99"}) { totalCount } }`, nil},
-		"wrong kind of ID":       {`{ actions(filter: {commitment: "objective:1"}) { totalCount } }`, nil},
-		"unknown partner":        {`{ actions(filter: {partner: "mechanism:nobody"}) { totalCount } }`, nil},
-		"unknown region":         {`{ mechanisms(filter: {region: "Atlantis"}) { totalCount } }`, nil},
-		"bad country code":       {`{ nhris(filter: {country: "Kenya"}) { totalCount } }`, nil},
-		"unknown enum variable":  {`query($p: Pillar) { commitments(pillar: $p) { id } }`, map[string]any{"p": "NOT_A_PILLAR"}},
-		"unknown enum literal":   {`{ actions(filter: {pillar: NOT_A_PILLAR}) { totalCount } }`, nil},
-		"empty search":           {`{ search(text: "   ") { id } }`, nil},
-		"negative search size":   {`{ search(text: "OHCHR", first: -5) { id } }`, nil},
-		"bad relationship types": {`query($t: [RelationType!]) { commitments { relationships(types: $t) { type } } }`, map[string]any{"t": []string{"FRIEND_OF"}}},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			errs := rawPost(t, h, tc.query, tc.vars, nil)
-			require.NotEmpty(t, errs)
-			assert.Equal(t, "BAD_USER_INPUT", codes(errs)[0], "errors: %+v", errs)
-			assert.NotContains(t, errs[0].Message, "goroutine")
-		})
-	}
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		h := newHandler(backend.ReadOnlySeeded(t))
+		cases := map[string]struct {
+			query string
+			vars  map[string]any
+		}{
+			"negative first":         {`{ actions(first: -1) { totalCount } }`, nil},
+			"first over the maximum": {`{ mechanisms(first: 100000) { totalCount } }`, nil},
+			"malformed cursor":       {`{ actions(after: "not-a-cursor") { totalCount } }`, nil},
+			"cursor of another ordering": {`query($a: String) { actions(after: $a, orderBy: {field: NAME}) { totalCount } }`,
+				map[string]any{"a": kg.Cursor{OrderBy: "seq", Value: int64(1), ID: "action:x"}.Encode()}},
+			"unknown objective":      {`{ actions(filter: {objective: "objective:99"}) { totalCount } }`, nil},
+			"wrong kind of ID":       {`{ actions(filter: {commitment: "objective:1"}) { totalCount } }`, nil},
+			"unknown partner":        {`{ actions(filter: {partner: "mechanism:nobody"}) { totalCount } }`, nil},
+			"unknown region":         {`{ mechanisms(filter: {region: "Atlantis"}) { totalCount } }`, nil},
+			"bad country code":       {`{ nhris(filter: {country: "Kenya"}) { totalCount } }`, nil},
+			"unknown enum variable":  {`query($p: Pillar) { commitments(pillar: $p) { id } }`, map[string]any{"p": "NOT_A_PILLAR"}},
+			"unknown enum literal":   {`{ actions(filter: {pillar: NOT_A_PILLAR}) { totalCount } }`, nil},
+			"empty search":           {`{ search(text: "   ") { id } }`, nil},
+			"negative search size":   {`{ search(text: "OHCHR", first: -5) { id } }`, nil},
+			"bad relationship types": {`query($t: [RelationType!]) { commitments { relationships(types: $t) { type } } }`, map[string]any{"t": []string{"FRIEND_OF"}}},
+		}
+		for name, tc := range cases {
+			t.Run(name, func(t *testing.T) {
+				errs := rawPost(t, h, tc.query, tc.vars, nil)
+				require.NotEmpty(t, errs)
+				assert.Equal(t, "BAD_USER_INPUT", codes(errs)[0], "errors: %+v", errs)
+				assert.NotContains(t, errs[0].Message, "goroutine")
+			})
+		}
+	})
 }
 
 func TestNodeAndSearch(t *testing.T) {
-	c := newClient(t, seeded(t))
-	var resp struct {
-		Known, Unknown, Malformed *struct {
-			ID       string
-			Typename string `json:"__typename"`
-			Name     string
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		c := newClient(t, backend.ReadOnlySeeded(t))
+		var resp struct {
+			Known, Unknown, Malformed *struct {
+				ID       string
+				Typename string `json:"__typename"`
+				Name     string
+			}
+			Search []struct {
+				ID       string
+				Typename string `json:"__typename"`
+			}
 		}
-		Search []struct {
-			ID       string
-			Typename string `json:"__typename"`
-		}
-	}
-	mustPost(t, c, `{
+		mustPost(t, c, `{
 		known: node(id: "commitment:early-warning") { id __typename ... on Entity { name } }
 		unknown: node(id: "mechanism:does-not-exist") { id }
 		malformed: node(id: "no colon at all") { id }
 		search(text: "OHCHR", first: 5) { id __typename }
 	}`, nil, &resp)
-	require.NotNil(t, resp.Known)
-	assert.Equal(t, "Commitment", resp.Known.Typename)
-	assert.NotEmpty(t, resp.Known.Name)
-	assert.Nil(t, resp.Unknown)
-	assert.Nil(t, resp.Malformed)
-	require.NotEmpty(t, resp.Search)
-	assert.Equal(t, "mechanism:ohchr", resp.Search[0].ID, "an exact acronym match comes first")
-	assert.LessOrEqual(t, len(resp.Search), 5)
+		require.NotNil(t, resp.Known)
+		assert.Equal(t, "Commitment", resp.Known.Typename)
+		assert.NotEmpty(t, resp.Known.Name)
+		assert.Nil(t, resp.Unknown)
+		assert.Nil(t, resp.Malformed)
+		require.NotEmpty(t, resp.Search)
+		assert.Equal(t, "mechanism:ohchr", resp.Search[0].ID, "an exact acronym match comes first")
+		assert.LessOrEqual(t, len(resp.Search), 5)
+	})
 }
 
 func TestInternalErrorsAreHidden(t *testing.T) {
-	for name, cs := range map[string]*countingStore{
-		"error": {failure: errors.New("bolt: page 42 corrupt at /var/secret/graph.db")},
-		"panic": {panics: true},
-	} {
-		t.Run(name, func(t *testing.T) {
-			cs.Store = seeded(t)
-			errs := rawPost(t, newHandler(cs), `{ objectives { id } }`, nil, nil)
-			require.Len(t, errs, 1)
-			assert.Equal(t, "INTERNAL", codes(errs)[0])
-			assert.Equal(t, "internal error", errs[0].Message)
-			assert.NotContains(t, errs[0].Message, "secret")
-		})
-	}
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		for name, cs := range map[string]*countingStore{
+			"error": {failure: errors.New("bolt: page 42 corrupt at /var/secret/graph.db")},
+			"panic": {panics: true},
+		} {
+			t.Run(name, func(t *testing.T) {
+				cs.Store = backend.ReadOnlySeeded(t)
+				errs := rawPost(t, newHandler(cs), `{ objectives { id } }`, nil, nil)
+				require.Len(t, errs, 1)
+				assert.Equal(t, "INTERNAL", codes(errs)[0])
+				assert.Equal(t, "internal error", errs[0].Message)
+				assert.NotContains(t, errs[0].Message, "secret")
+			})
+		}
+	})
 }
 
 // TestStoreCallsBoundedByDepth proves that the loaders batch reads: a
 // query's store calls depend on its depth, not on how many results it has.
 func TestStoreCallsBoundedByDepth(t *testing.T) {
-	cs := &countingStore{Store: seeded(t)}
-	// A wider batching window than the default keeps the count independent
-	// of scheduling on a loaded machine or under the race detector.
-	// The query's worst case (every list at its @listSize) is far over the
-	// default cost limit; this test is about batching, not limits.
-	h := httpapi.GraphQL(httpapi.Options{Store: cs, Logger: slog.New(slog.DiscardHandler), LoaderWait: 50 * time.Millisecond,
-		Limits: cost.Limits{MaxCost: 10_000_000}})
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		cs := &countingStore{Store: backend.ReadOnlySeeded(t)}
+		// A wider batching window than the default keeps the count independent
+		// of scheduling on a loaded machine or under the race detector. The
+		// query's worst case (every list at its @listSize) is far over the
+		// default cost limit; this test is about batching, not limits.
+		h := httpapi.GraphQL(httpapi.Options{Store: cs, Logger: slog.New(slog.DiscardHandler), LoaderWait: 50 * time.Millisecond,
+			Limits: cost.Limits{MaxCost: 10_000_000}})
 
-	// Depth 5 below the root list: objectives → actions → partners →
-	// relationships → node, plus commitment and objective per action.
-	const deep = `{ objectives { id actions { id objective { id } commitment { id supportChannels { channel { id } } }
+		// Depth 5 below the root list: objectives → actions → partners →
+		// relationships → node, plus commitment and objective per action.
+		const deep = `{ objectives { id actions { id objective { id } commitment { id supportChannels { channel { id } } }
 		partners { id ... on Mechanism { partOf { id } actions { id } } ... on Network { parts { id } } }
 		riskGroups { id actions { id } } } } }`
-	var resp struct {
-		Objectives []struct {
-			Actions []struct {
-				ID       string
-				Partners []struct{ ID string }
+		var resp struct {
+			Objectives []struct {
+				Actions []struct {
+					ID       string
+					Partners []struct{ ID string }
+				}
 			}
 		}
-	}
-	cs.calls.Store(0)
-	require.Empty(t, rawPost(t, h, deep, nil, &resp))
-	calls := cs.calls.Load()
+		cs.calls.Store(0)
+		require.Empty(t, rawPost(t, h, deep, nil, &resp))
+		calls := cs.calls.Load()
 
-	var actions, partners int
-	for _, o := range resp.Objectives {
-		actions += len(o.Actions)
-		for _, a := range o.Actions {
-			partners += len(a.Partners)
+		var actions, partners int
+		for _, o := range resp.Objectives {
+			actions += len(o.Actions)
+			for _, a := range o.Actions {
+				partners += len(a.Partners)
+			}
 		}
-	}
-	require.Greater(t, actions, 20)
-	require.Greater(t, partners, 20)
-	t.Logf("deep query: %d actions, %d partner links, %d store calls", actions, partners, calls)
-	// One call for the root list and one per distinct neighbour query at each
-	// level (objective, commitment, partners, riskGroups, supportChannels' two
-	// walks, partOf, mechanism actions, parts, risk group actions): far below
-	// one call per result.
-	assert.LessOrEqual(t, calls, int64(14), "store calls must not grow with the number of results")
+		require.Greater(t, actions, 20)
+		require.Greater(t, partners, 20)
+		t.Logf("deep query: %d actions, %d partner links, %d store calls", actions, partners, calls)
+		// One call for the root list and one per distinct neighbour query at each
+		// level (objective, commitment, partners, riskGroups, supportChannels' two
+		// walks, partOf, mechanism actions, parts, risk group actions): far below
+		// one call per result.
+		assert.LessOrEqual(t, calls, int64(14), "store calls must not grow with the number of results")
+	})
 }
 
 func TestGraphStats(t *testing.T) {
-	s := seeded(t)
-	c := newClient(t, s)
-	var resp struct {
-		GraphStats struct {
-			Nodes []struct {
-				Key   string
-				Count int
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		s := backend.ReadOnlySeeded(t)
+		c := newClient(t, s)
+		var resp struct {
+			GraphStats struct {
+				Nodes []struct {
+					Key   string
+					Count int
+				}
+				TotalNodes, TotalRelationships int
 			}
-			TotalNodes, TotalRelationships int
 		}
-	}
-	mustPost(t, c, `{ graphStats { nodes { key count } totalNodes totalRelationships } }`, nil, &resp)
-	ds, err := seed.Load()
-	require.NoError(t, err)
-	assert.Equal(t, len(ds.Nodes), resp.GraphStats.TotalNodes)
-	assert.Equal(t, len(ds.Edges), resp.GraphStats.TotalRelationships)
-	var keys []string
-	for _, n := range resp.GraphStats.Nodes {
-		keys = append(keys, n.Key)
-	}
-	assert.True(t, strings.Contains(strings.Join(keys, ","), "Action"))
+		mustPost(t, c, `{ graphStats { nodes { key count } totalNodes totalRelationships } }`, nil, &resp)
+		ds, err := seed.Load()
+		require.NoError(t, err)
+		assert.Equal(t, len(ds.Nodes), resp.GraphStats.TotalNodes)
+		assert.Equal(t, len(ds.Edges), resp.GraphStats.TotalRelationships)
+		var keys []string
+		for _, n := range resp.GraphStats.Nodes {
+			keys = append(keys, n.Key)
+		}
+		assert.True(t, strings.Contains(strings.Join(keys, ","), "Action"))
+	})
 }

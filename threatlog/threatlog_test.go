@@ -9,20 +9,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt"
 	"marrakechgraph/kg"
+	"marrakechgraph/storetest"
 	"marrakechgraph/threatlog"
 )
 
 var cit = []kg.Citation{{Document: "test", Section: "test", Quote: "test"}}
 
-// fixture opens a store with three NHRIs in three regions, threat and
-// perpetrator types and a channel.
-func fixture(t *testing.T) (*threatlog.Log, kg.Store) {
+// fixture opens a store of the backend with three NHRIs in three regions,
+// threat and perpetrator types and a channel.
+func fixture(t *testing.T, backend storetest.Backend) (*threatlog.Log, kg.Store) {
 	t.Helper()
-	s, err := bolt.Open(t.TempDir())
-	require.NoError(t, err)
-	t.Cleanup(func() { s.Close() })
+	s := backend.Open(t)
 	loadFixture(t, s)
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
@@ -53,148 +51,154 @@ func loadFixture(t *testing.T, s kg.Store) {
 func date(s string) *kg.Date { d := kg.Date(s); return &d }
 
 func TestReportUpdateRespondAndHistory(t *testing.T) {
-	ctx := context.Background()
-	l, s := fixture(t)
-	feed := &threatlog.Feed{}
-	l.Feed = feed
-	sub, cancel := context.WithCancel(ctx)
-	defer cancel()
-	events, err := feed.Subscribe(sub)
-	require.NoError(t, err)
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		ctx := context.Background()
+		l, s := fixture(t, backend)
+		feed := &threatlog.Feed{}
+		l.Feed = feed
+		sub, cancel := context.WithCancel(ctx)
+		defer cancel()
+		events, err := feed.Subscribe(sub)
+		require.NoError(t, err)
 
-	inc, err := l.Report(ctx, "desk", threatlog.Report{
-		NHRI: "nhri:ke", OccurredOn: date("2026-03-14"), Threats: []string{"threat-type:reprisals", "threat-type:smear-campaigns"},
-		Perpetrators: []string{"perpetrator-type:government-officials"}, Targets: []threatlog.Target{threatlog.TargetMembersOrStaff},
-		ReprisalForUNCooperation: true, ConsentToShare: false, Summary: "  Staff member threatened after briefing a treaty body.  ",
+		inc, err := l.Report(ctx, "desk", threatlog.Report{
+			NHRI: "nhri:ke", OccurredOn: date("2026-03-14"), Threats: []string{"threat-type:reprisals", "threat-type:smear-campaigns"},
+			Perpetrators: []string{"perpetrator-type:government-officials"}, Targets: []threatlog.Target{threatlog.TargetMembersOrStaff},
+			ReprisalForUNCooperation: true, ConsentToShare: false, Summary: "  Staff member threatened after briefing a treaty body.  ",
+		})
+		require.NoError(t, err)
+		assert.Equal(t, "Staff member threatened after briefing a treaty body.", inc.Props.String(threatlog.PropSummary))
+		assert.Equal(t, "OPEN", inc.Props.String(threatlog.PropStatus))
+		select {
+		case got := <-events:
+			require.NotNil(t, got.Incident)
+			assert.Equal(t, inc.ID, got.Incident.ID, "subscribers hear of the report")
+		case <-time.After(time.Second):
+			t.Fatal("no event")
+		}
+
+		resp, err := l.Respond(ctx, "desk", threatlog.ResponseInput{Incident: inc.ID, Channel: "mechanism:un-asg-reprisals", ActivatedOn: "2026-03-16", Outcome: "Case raised with the ASG."})
+		require.NoError(t, err)
+		assert.Equal(t, "desk", resp.Props.String(threatlog.PropActivatedBy))
+		after, err := l.Incident(ctx, inc.ID)
+		require.NoError(t, err)
+		assert.Equal(t, "RESPONDING", after.Props.String(threatlog.PropStatus), "a response moves an open incident on")
+
+		resolved := threatlog.StatusResolved
+		_, err = l.Update(ctx, "lead", threatlog.Update{ID: inc.ID, Status: &resolved, Threats: []string{"threat-type:reprisals"}})
+		require.NoError(t, err)
+		ns, err := s.Neighbors(ctx, []string{inc.ID}, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelOfType}})
+		require.NoError(t, err)
+		require.Len(t, ns[0], 1)
+		assert.Equal(t, "threat-type:reprisals", ns[0][0].Node.ID)
+
+		h, err := s.History(ctx, inc.ID)
+		require.NoError(t, err)
+		var ops []string
+		for _, e := range h {
+			ops = append(ops, e.Actor+" "+string(e.Op))
+		}
+		// Report: node, NHRI link, 2 threat links, perpetrator link; respond:
+		// status update; update: status update and one threat link removed.
+		assert.Equal(t, []string{"desk CREATE", "desk CREATE", "desk CREATE", "desk CREATE", "desk CREATE", "desk UPDATE", "lead UPDATE", "lead DELETE"}, ops)
+		last := h[len(h)-2]
+		assert.Contains(t, last.Before, `"status":"RESPONDING"`)
+		assert.Contains(t, last.After, `"status":"RESOLVED"`)
 	})
-	require.NoError(t, err)
-	assert.Equal(t, "Staff member threatened after briefing a treaty body.", inc.Props.String(threatlog.PropSummary))
-	assert.Equal(t, "OPEN", inc.Props.String(threatlog.PropStatus))
-	select {
-	case got := <-events:
-		require.NotNil(t, got.Incident)
-		assert.Equal(t, inc.ID, got.Incident.ID, "subscribers hear of the report")
-	case <-time.After(time.Second):
-		t.Fatal("no event")
-	}
-
-	resp, err := l.Respond(ctx, "desk", threatlog.ResponseInput{Incident: inc.ID, Channel: "mechanism:un-asg-reprisals", ActivatedOn: "2026-03-16", Outcome: "Case raised with the ASG."})
-	require.NoError(t, err)
-	assert.Equal(t, "desk", resp.Props.String(threatlog.PropActivatedBy))
-	after, err := l.Incident(ctx, inc.ID)
-	require.NoError(t, err)
-	assert.Equal(t, "RESPONDING", after.Props.String(threatlog.PropStatus), "a response moves an open incident on")
-
-	resolved := threatlog.StatusResolved
-	_, err = l.Update(ctx, "lead", threatlog.Update{ID: inc.ID, Status: &resolved, Threats: []string{"threat-type:reprisals"}})
-	require.NoError(t, err)
-	ns, err := s.Neighbors(ctx, []string{inc.ID}, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelOfType}})
-	require.NoError(t, err)
-	require.Len(t, ns[0], 1)
-	assert.Equal(t, "threat-type:reprisals", ns[0][0].Node.ID)
-
-	h, err := s.History(ctx, inc.ID)
-	require.NoError(t, err)
-	var ops []string
-	for _, e := range h {
-		ops = append(ops, e.Actor+" "+string(e.Op))
-	}
-	// Report: node, NHRI link, 2 threat links, perpetrator link; respond:
-	// status update; update: status update and one threat link removed.
-	assert.Equal(t, []string{"desk CREATE", "desk CREATE", "desk CREATE", "desk CREATE", "desk CREATE", "desk UPDATE", "lead UPDATE", "lead DELETE"}, ops)
-	last := h[len(h)-2]
-	assert.Contains(t, last.Before, `"status":"RESPONDING"`)
-	assert.Contains(t, last.After, `"status":"RESOLVED"`)
 }
 
 func TestReportRefusesBadInput(t *testing.T) {
-	ctx := context.Background()
-	l, s := fixture(t)
-	good := threatlog.Report{NHRI: "nhri:ke", Threats: []string{"threat-type:reprisals"}, Targets: []threatlog.Target{threatlog.TargetInstitution}, Summary: "x"}
-	for name, mutate := range map[string]func(r *threatlog.Report){
-		"unknown NHRI":         func(r *threatlog.Report) { r.NHRI = "nhri:zz" },
-		"NHRI of another kind": func(r *threatlog.Report) { r.NHRI = "mechanism:un-asg-reprisals" },
-		"no threats":           func(r *threatlog.Report) { r.Threats = nil },
-		"unknown threat":       func(r *threatlog.Report) { r.Threats = []string{"threat-type:nope"} },
-		"unknown perpetrator":  func(r *threatlog.Report) { r.Perpetrators = []string{"perpetrator-type:nope"} },
-		"no targets":           func(r *threatlog.Report) { r.Targets = nil },
-		"unknown target":       func(r *threatlog.Report) { r.Targets = []threatlog.Target{"PETS"} },
-		"empty summary":        func(r *threatlog.Report) { r.Summary = "   " },
-		"date in the future":   func(r *threatlog.Report) { r.OccurredOn = date("2099-01-01") },
-		"date that is not one": func(r *threatlog.Report) { r.OccurredOn = date("2026-02-30") },
-	} {
-		t.Run(name, func(t *testing.T) {
-			r := good
-			mutate(&r)
-			_, err := l.Report(ctx, "desk", r)
-			assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "%v", err)
-		})
-	}
-	st, err := s.Stats(ctx)
-	require.NoError(t, err)
-	assert.Zero(t, st.Nodes[kg.KindThreatIncident], "nothing was written")
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		ctx := context.Background()
+		l, s := fixture(t, backend)
+		good := threatlog.Report{NHRI: "nhri:ke", Threats: []string{"threat-type:reprisals"}, Targets: []threatlog.Target{threatlog.TargetInstitution}, Summary: "x"}
+		for name, mutate := range map[string]func(r *threatlog.Report){
+			"unknown NHRI":         func(r *threatlog.Report) { r.NHRI = "nhri:zz" },
+			"NHRI of another kind": func(r *threatlog.Report) { r.NHRI = "mechanism:un-asg-reprisals" },
+			"no threats":           func(r *threatlog.Report) { r.Threats = nil },
+			"unknown threat":       func(r *threatlog.Report) { r.Threats = []string{"threat-type:nope"} },
+			"unknown perpetrator":  func(r *threatlog.Report) { r.Perpetrators = []string{"perpetrator-type:nope"} },
+			"no targets":           func(r *threatlog.Report) { r.Targets = nil },
+			"unknown target":       func(r *threatlog.Report) { r.Targets = []threatlog.Target{"PETS"} },
+			"empty summary":        func(r *threatlog.Report) { r.Summary = "   " },
+			"date in the future":   func(r *threatlog.Report) { r.OccurredOn = date("2099-01-01") },
+			"date that is not one": func(r *threatlog.Report) { r.OccurredOn = date("2026-02-30") },
+		} {
+			t.Run(name, func(t *testing.T) {
+				r := good
+				mutate(&r)
+				_, err := l.Report(ctx, "desk", r)
+				assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "%v", err)
+			})
+		}
+		st, err := s.Stats(ctx)
+		require.NoError(t, err)
+		assert.Zero(t, st.Nodes[kg.KindThreatIncident], "nothing was written")
 
-	_, err = l.Respond(ctx, "desk", threatlog.ResponseInput{Incident: "incident:000000000000", Channel: "mechanism:un-asg-reprisals", ActivatedOn: "2026-01-01"})
-	assert.Equal(t, kg.CodeNotFound, kg.ErrorCode(err))
+		_, err = l.Respond(ctx, "desk", threatlog.ResponseInput{Incident: "incident:000000000000", Channel: "mechanism:un-asg-reprisals", ActivatedOn: "2026-01-01"})
+		assert.Equal(t, kg.CodeNotFound, kg.ErrorCode(err))
+	})
 }
 
 func TestQueryAndStats(t *testing.T) {
-	ctx := context.Background()
-	l, s := fixture(t)
-	report := func(nhri, threat, day string, reprisal bool) {
-		_, err := l.Report(ctx, "desk", threatlog.Report{NHRI: nhri, OccurredOn: date(day), Threats: []string{threat},
-			Targets: []threatlog.Target{threatlog.TargetInstitution}, ReprisalForUNCooperation: reprisal, Summary: "s"})
-		require.NoError(t, err)
-	}
-	report("nhri:ke", "threat-type:reprisals", "2025-05-01", true)
-	report("nhri:ke", "threat-type:smear-campaigns", "2026-01-02", false)
-	report("nhri:de", "threat-type:smear-campaigns", "2025-02-03", false)
-	report("nhri:mx", "threat-type:smear-campaigns", "2026-02-03", false)
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		ctx := context.Background()
+		l, s := fixture(t, backend)
+		report := func(nhri, threat, day string, reprisal bool) {
+			_, err := l.Report(ctx, "desk", threatlog.Report{NHRI: nhri, OccurredOn: date(day), Threats: []string{threat},
+				Targets: []threatlog.Target{threatlog.TargetInstitution}, ReprisalForUNCooperation: reprisal, Summary: "s"})
+			require.NoError(t, err)
+		}
+		report("nhri:ke", "threat-type:reprisals", "2025-05-01", true)
+		report("nhri:ke", "threat-type:smear-campaigns", "2026-01-02", false)
+		report("nhri:de", "threat-type:smear-campaigns", "2025-02-03", false)
+		report("nhri:mx", "threat-type:smear-campaigns", "2026-02-03", false)
 
-	count := func(f threatlog.Filter) int {
-		q, err := l.Query(ctx, f, 10, "")
+		count := func(f threatlog.Filter) int {
+			q, err := l.Query(ctx, f, 10, "")
+			require.NoError(t, err)
+			p, err := s.Find(ctx, q)
+			require.NoError(t, err)
+			return p.TotalCount
+		}
+		yes := true
+		assert.Equal(t, 4, count(threatlog.Filter{}))
+		assert.Equal(t, 2, count(threatlog.Filter{NHRI: "nhri:ke"}))
+		assert.Equal(t, 1, count(threatlog.Filter{Region: "Americas"}))
+		assert.Equal(t, 1, count(threatlog.Filter{Region: "Europe"}), "the region of the NHRI's country")
+		assert.Equal(t, 2, count(threatlog.Filter{Country: "ke"}))
+		assert.Equal(t, 0, count(threatlog.Filter{Country: "FR"}))
+		assert.Equal(t, 3, count(threatlog.Filter{Threat: "threat-type:smear-campaigns"}))
+		assert.Equal(t, 2, count(threatlog.Filter{Year: 2026}))
+		assert.Equal(t, 1, count(threatlog.Filter{ReprisalForUNCooperation: &yes}))
+
+		q, err := l.Query(ctx, threatlog.Filter{}, 10, "")
 		require.NoError(t, err)
 		p, err := s.Find(ctx, q)
 		require.NoError(t, err)
-		return p.TotalCount
-	}
-	yes := true
-	assert.Equal(t, 4, count(threatlog.Filter{}))
-	assert.Equal(t, 2, count(threatlog.Filter{NHRI: "nhri:ke"}))
-	assert.Equal(t, 1, count(threatlog.Filter{Region: "Americas"}))
-	assert.Equal(t, 1, count(threatlog.Filter{Region: "Europe"}), "the region of the NHRI's country")
-	assert.Equal(t, 2, count(threatlog.Filter{Country: "ke"}))
-	assert.Equal(t, 0, count(threatlog.Filter{Country: "FR"}))
-	assert.Equal(t, 3, count(threatlog.Filter{Threat: "threat-type:smear-campaigns"}))
-	assert.Equal(t, 2, count(threatlog.Filter{Year: 2026}))
-	assert.Equal(t, 1, count(threatlog.Filter{ReprisalForUNCooperation: &yes}))
+		assert.Equal(t, "2026-02-03", p.Nodes[0].Props.String(threatlog.PropOccurredOn), "newest report first")
 
-	q, err := l.Query(ctx, threatlog.Filter{}, 10, "")
-	require.NoError(t, err)
-	p, err := s.Find(ctx, q)
-	require.NoError(t, err)
-	assert.Equal(t, "2026-02-03", p.Nodes[0].Props.String(threatlog.PropOccurredOn), "newest report first")
+		rows, err := l.Stats(ctx, []threatlog.Dimension{threatlog.ByRegion, threatlog.ByYear})
+		require.NoError(t, err)
+		type row struct {
+			region          string
+			year, n, repris int
+		}
+		var got []row
+		for _, r := range rows {
+			got = append(got, row{r.Region, r.Year, r.Count, r.Reprisals})
+		}
+		assert.Equal(t, []row{{"Africa", 2025, 1, 1}, {"Africa", 2026, 1, 0}, {"Americas", 2026, 1, 0}, {"Europe", 2025, 1, 0}}, got)
 
-	rows, err := l.Stats(ctx, []threatlog.Dimension{threatlog.ByRegion, threatlog.ByYear})
-	require.NoError(t, err)
-	type row struct {
-		region          string
-		year, n, repris int
-	}
-	var got []row
-	for _, r := range rows {
-		got = append(got, row{r.Region, r.Year, r.Count, r.Reprisals})
-	}
-	assert.Equal(t, []row{{"Africa", 2025, 1, 1}, {"Africa", 2026, 1, 0}, {"Americas", 2026, 1, 0}, {"Europe", 2025, 1, 0}}, got)
+		rows, err = l.Stats(ctx, []threatlog.Dimension{threatlog.ByThreatType})
+		require.NoError(t, err)
+		require.Len(t, rows, 2)
+		assert.Equal(t, "threat-type:reprisals", rows[0].ThreatType.ID)
+		assert.Equal(t, 3, rows[1].Count)
 
-	rows, err = l.Stats(ctx, []threatlog.Dimension{threatlog.ByThreatType})
-	require.NoError(t, err)
-	require.Len(t, rows, 2)
-	assert.Equal(t, "threat-type:reprisals", rows[0].ThreatType.ID)
-	assert.Equal(t, 3, rows[1].Count)
-
-	_, err = l.Stats(ctx, []threatlog.Dimension{"COLOUR"})
-	assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err))
+		_, err = l.Stats(ctx, []threatlog.Dimension{"COLOUR"})
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err))
+	})
 }
 
 func TestFeedDropsSlowSubscribers(t *testing.T) {

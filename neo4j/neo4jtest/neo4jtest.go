@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 )
@@ -55,8 +56,11 @@ func Missing(t testing.TB, format string, args ...any) {
 // processes (go test runs packages side by side) take turns, so that one
 // package's wipe never empties another's data. The turn lasts until the
 // process ends. Tests that share it must not run in parallel.
+//
+// Every call counts as a use that may change the database (see Uses).
 func Shared(t testing.TB) Target {
 	t.Helper()
+	uses.Add(1)
 	uri := os.Getenv("NEO4J_TEST_URI")
 	if uri == "" {
 		Missing(t, "NEO4J_TEST_URI is not set: no Neo4j server to test against (tools/neo4j/start runs one; set NEO4J_TEST_URI, NEO4J_TEST_USER and NEO4J_TEST_PASSWORD to a disposable database)")
@@ -70,6 +74,13 @@ func Shared(t testing.TB) Target {
 	}
 	return tg
 }
+
+var uses atomic.Uint64
+
+// Uses counts the calls of Shared in this process. A test helper that keeps
+// data in the shared database between tests knows it is unchanged while
+// the count is: whoever writes there took the database through Shared.
+func Uses() uint64 { return uses.Load() }
 
 var held sync.Map // lock file path → *os.File, kept open until the process ends
 
