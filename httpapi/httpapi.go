@@ -109,7 +109,7 @@ func graphQL(o Options, m *metrics, keys *auth.Keys) http.Handler {
 		KeepAlivePingInterval: 15 * time.Second,
 		InitFunc:              websocketInit(keys),
 		// The origin rule was applied before the upgrade (refuseWebsocketsFrom).
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true}},
+		Implementation: sessionWebsockets{transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true}}},
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -126,7 +126,7 @@ func graphQL(o Options, m *metrics, keys *auth.Keys) http.Handler {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
 	})
-	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(authenticate(keys, o.Logger, negotiate(srv)), maxBodyBytes)))
+	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(authenticate(keys, o.Logger, withWebsocketSessions(negotiate(srv))), maxBodyBytes)))
 }
 
 // noStore keeps answers out of browser and shared caches: they may hold
