@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"marrakechgraph/auth"
 	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/httpapi"
+	"marrakechgraph/kg"
 )
 
 // The graphql-transport-ws close codes a subscription connection ends with.
@@ -378,7 +380,9 @@ func graphqlWSCheck(t *testing.T, ctx context.Context, srv *httptest.Server, key
 func summary(t *testing.T, lines <-chan map[string]any) map[string]any {
 	t.Helper()
 	for v := range lines {
-		t.Logf("graphql-ws: %s", mustJSON(t, v))
+		if v["event"] != "connecting" {
+			t.Logf("graphql-ws: %s", mustJSON(t, v))
+		}
 		if v["event"] == "summary" {
 			return v
 		}
@@ -440,4 +444,34 @@ func TestGraphQLWSClientRevokedKey(t *testing.T) {
 	assert.Contains(t, closeCodes(s), float64(wsForbidden))
 	assert.LessOrEqual(t, s["attempts"], float64(2), "the client does not reconnect in a loop")
 	assert.Contains(t, mustJSON(t, s["errors"]), `"code":"UNAUTHENTICATED"`, "the subscription ended with an error")
+}
+
+// unavailableStore fails every node read once down is set, as a store that
+// cannot be reached does.
+type unavailableStore struct {
+	kg.Store
+	down atomic.Bool
+}
+
+func (s *unavailableStore) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
+	if s.down.Load() {
+		return nil, kg.Errorf(kg.CodeUnavailable, "the store is unavailable")
+	}
+	return s.Store.Nodes(ctx, ids)
+}
+
+// TestWebsocketKeyUncheckableCloses1013: a key that cannot be checked is
+// neither refused as wrong (4401, final) nor served: the connection closes
+// with 1013, after which a client may try again later.
+func TestWebsocketKeyUncheckableCloses1013(t *testing.T) {
+	s := &unavailableStore{Store: bolttest.Seeded(t)}
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)}))
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, token := wsProtoKey(t, &auth.Keys{Store: s}, auth.RoleHeadOffice)
+	s.down.Store(true)
+	w := wsProtoDial(t, ctx, srv, "Bearer "+token)
+	code, reason, _ := w.closeStatus(t)
+	assert.Equal(t, coderws.StatusTryAgainLater, code, "reason %q", reason)
 }
