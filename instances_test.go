@@ -70,6 +70,7 @@ func data(t *testing.T, base, token, query string, vars map[string]any) map[stri
 type wsSession struct {
 	conn   *coderws.Conn
 	events chan map[string]any
+	err    error // why the connection ended, once events is closed
 }
 
 // openWebsocket connects to base's GraphQL endpoint with a key and waits
@@ -89,6 +90,7 @@ func openWebsocket(t *testing.T, ctx context.Context, base, token string) *wsSes
 		for {
 			var msg map[string]any
 			if err := wsjson.Read(ctx, c, &msg); err != nil {
+				s.err = err
 				return
 			}
 			if msg["type"] == "ping" {
@@ -113,6 +115,22 @@ func (s *wsSession) next(d time.Duration) map[string]any {
 		return msg
 	case <-time.After(d):
 		return nil
+	}
+}
+
+// closeStatus returns the close code the connection ended with, or -1 if
+// it is still open after d.
+func (s *wsSession) closeStatus(d time.Duration) coderws.StatusCode {
+	deadline := time.After(d)
+	for {
+		select {
+		case _, ok := <-s.events:
+			if !ok {
+				return coderws.CloseStatus(s.err)
+			}
+		case <-deadline:
+			return -1
+		}
 	}
 }
 
@@ -221,31 +239,41 @@ func TestTwoInstancesOverOneNeo4j(t *testing.T) {
 		data(t, a.base, admin, `mutation($id: ID!) { revokeAPIKey(id: $id) { revokedAt } }`, map[string]any{"id": deskID})
 		revoked := time.Now()
 
-		// The open subscription on B ends, without waiting for an event.
-		var done map[string]any
-		for done == nil && time.Since(revoked) < instanceDeadline {
-			if msg := ws.next(instanceDeadline - time.Since(revoked)); msg != nil && msg["type"] == "complete" {
-				done = msg
-			} else if msg != nil {
-				b, _ := json.Marshal(msg)
-				t.Errorf("unexpected message after the revocation: %s", b)
+		// The open subscription on B ends with an error, without waiting
+		// for an event, and B closes the connection with 4403 Forbidden.
+		var ended map[string]any
+		for ended == nil && time.Since(revoked) < instanceDeadline {
+			msg := ws.next(instanceDeadline - time.Since(revoked))
+			if msg == nil {
+				break
 			}
+			if msg["type"] == "error" {
+				ended = msg
+				continue
+			}
+			b, _ := json.Marshal(msg)
+			t.Errorf("unexpected message after the revocation: %s", b)
 		}
-		require.NotNil(t, done, "B's subscription of the revoked key did not end within %v", instanceDeadline)
+		require.NotNil(t, ended, "B's subscription of the revoked key did not end within %v", instanceDeadline)
 		t.Logf("B ended the revoked key's subscription %v after the revocation through A", time.Since(revoked).Round(time.Millisecond))
+		endedJSON, _ := json.Marshal(ended)
+		assert.Equal(t, "1", ended["id"])
+		assert.Contains(t, string(endedJSON), "UNAUTHENTICATED")
+		assert.Equal(t, coderws.StatusCode(4403), ws.closeStatus(instanceDeadline), "B closes the connection with 4403 Forbidden")
 
 		// Plain requests to B are refused.
 		status, out := gql(t, b.base, desk, `{ viewer { authenticated } }`, nil)
 		assert.Equal(t, http.StatusUnauthorized, status, "%v", out)
 		assert.Contains(t, fmt.Sprint(out["errors"]), "UNAUTHENTICATED")
 
-		// So is a new operation on the open websocket.
-		ws.send(t, ctx, "2", `{ threatIncidents(first: 1) { totalCount } }`)
-		msg := ws.next(instanceDeadline)
-		require.NotNil(t, msg, "no answer on B's websocket to an operation with a revoked key")
-		b, _ := json.Marshal(msg)
-		assert.Contains(t, string(b), "invalid or revoked API key")
-		assert.NotContains(t, string(b), `"totalCount":`)
+		// So is a new websocket: closed with 4401 Unauthorized.
+		c, _, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(b.base, "http")+"/query", &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+		require.NoError(t, err)
+		defer c.CloseNow()
+		require.NoError(t, wsjson.Write(ctx, c, map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + desk}}))
+		var msg map[string]any
+		err = wsjson.Read(ctx, c, &msg)
+		assert.Equal(t, coderws.StatusCode(4401), coderws.CloseStatus(err), "%v %v", msg, err)
 	})
 
 	a.stop(t, 20*time.Second)

@@ -129,7 +129,7 @@ func graphQL(o Options, m *metrics, keys *auth.Keys, rl *rateLimiter) http.Handl
 		KeepAlivePingInterval: 15 * time.Second,
 		InitFunc:              websocketInit(keys),
 		// The origin rule was applied before the upgrade (refuseWebsocketsFrom).
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true}},
+		Implementation: sessionWebsockets{transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true}}},
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -146,7 +146,7 @@ func graphQL(o Options, m *metrics, keys *auth.Keys, rl *rateLimiter) http.Handl
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
 	})
-	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(withDeadline(o.RequestTimeout, rl.beforeAuth(1, authenticate(keys, o.Logger, rl.afterAuth(1, negotiate(o.MaxResponseBytes, srv))))), maxBodyBytes)))
+	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(withDeadline(o.RequestTimeout, rl.beforeAuth(1, authenticate(keys, o.Logger, rl.afterAuth(1, withWebsocketSessions(negotiate(o.MaxResponseBytes, srv)))))), maxBodyBytes)))
 }
 
 // noStore keeps answers out of browser and shared caches: they may hold

@@ -262,61 +262,6 @@ func TestIncidentActivationPlan(t *testing.T) {
 	})
 }
 
-// TestRevokedKeyStopsOpenWebsocket revokes a key while its websocket is open:
-// the running subscription ends and new operations on the socket are refused.
-func TestRevokedKeyStopsOpenWebsocket(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
-		srv, ps := newServerOn(t, backend)
-		keys := &auth.Keys{Store: ps.Store}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		info, desk, err := keys.Create(ctx, auth.RoleHeadOffice, "desk", "test")
-		require.NoError(t, err)
-		_, admin, err := keys.Create(ctx, auth.RoleAdmin, "admin", "test")
-		require.NoError(t, err)
-
-		c, ack := wsSubscribe(t, ctx, srv, desk, `subscription { threatReported { id summary } }`)
-		require.Equal(t, "connection_ack", ack["type"])
-		events := wsMessages(ctx, c)
-		for first := false; !first; {
-			reportOne(t, srv, admin, "before revocation")
-			select {
-			case msg := <-events:
-				first = msg["type"] == "next"
-			case <-time.After(200 * time.Millisecond):
-			}
-		}
-		_, err = keys.Revoke(ctx, info.ID, "admin")
-		require.NoError(t, err)
-		reportOne(t, srv, admin, "after revocation: must not be seen")
-
-		// The subscription completes instead of delivering the new report.
-		deadline := time.After(3 * time.Second)
-		for done := false; !done; {
-			select {
-			case msg, ok := <-events:
-				require.True(t, ok, "connection closed before the subscription completed")
-				b, _ := json.Marshal(msg)
-				assert.NotContains(t, string(b), "must not be seen")
-				done = msg["type"] == "complete"
-			case <-deadline:
-				t.Fatal("the subscription of a revoked key did not end")
-			}
-		}
-		// A new operation on the same socket is refused.
-		require.NoError(t, wsjson.Write(ctx, c, map[string]any{"id": "2", "type": "subscribe",
-			"payload": map[string]any{"query": `{ threatIncidents { totalCount } }`}}))
-		select {
-		case msg := <-events:
-			b, _ := json.Marshal(msg)
-			assert.Contains(t, string(b), "invalid or revoked API key")
-			assert.NotContains(t, string(b), "totalCount\":")
-		case <-time.After(3 * time.Second):
-			t.Fatal("no answer to an operation with a revoked key")
-		}
-	})
-}
-
 // TestPublicHistoryDoesNotCountIncidents: the audit history of a public
 // entity numbers its own entries only, so changes written around incidents
 // show no gap that would count them.
