@@ -4,7 +4,9 @@
 // Writes are planned by kg.MakePlan against the in-memory graph, written with
 // their audit entries in one bbolt transaction, and committed (with fsync)
 // before the in-memory graph changes: a failed commit changes nothing. Open
-// loads the file back into memory.
+// loads the file back into memory. A write the file system refuses (disk
+// full, read-only) is kg.CodeUnavailable, and Ping fails until the file
+// system takes writes again (fault.go).
 //
 // The file holds these buckets:
 //
