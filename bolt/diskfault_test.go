@@ -3,14 +3,18 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"marrakechgraph/bolt/testdisk"
 	"marrakechgraph/kg"
@@ -170,4 +174,24 @@ func TestReadOnlyDisk(t *testing.T) {
 	a, r = writes(t, s, 100, 3)
 	require.Empty(t, r)
 	holds(t, s, append(acked, a...), refused)
+}
+
+// TestIsStorageFault: the file system's refusals are storage faults,
+// wrapped or (as bbolt reports a failure to grow the file) as text only;
+// the program's own errors are not.
+func TestIsStorageFault(t *testing.T) {
+	for err, want := range map[error]bool{
+		fmt.Errorf("write graph.db: %w", syscall.ENOSPC):                    true,
+		&os.PathError{Op: "write", Path: "graph.db", Err: syscall.EROFS}:    true,
+		&os.PathError{Op: "sync", Path: "graph.db", Err: syscall.EIO}:       true,
+		fmt.Errorf("quota: %w", syscall.EDQUOT):                             true,
+		fmt.Errorf("file resize error: %s", syscall.ENOSPC):                 true,
+		fmt.Errorf("file sync error: %s", syscall.EROFS):                    true,
+		berrors.ErrDatabaseNotOpen:                                          false,
+		context.Canceled:                                                    false,
+		errors.New("put node x: no space left on device in the plan"):       false,
+		fmt.Errorf("file resize error: %s", errors.New("invalid argument")): false,
+	} {
+		assert.Equal(t, want, isStorageFault(err), "%v", err)
+	}
 }
