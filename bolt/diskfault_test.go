@@ -153,6 +153,7 @@ func TestReadOnlyDisk(t *testing.T) {
 	var log faultLog
 	s, err := Open(dir, WithLogger(log.logger()))
 	require.NoError(t, err)
+	defer s.Close()
 	acked, refused := writes(t, s, 0, 5)
 	require.Len(t, acked, 5)
 

@@ -108,7 +108,9 @@ func NewExt4(t testing.TB, sizeMB int) *Ext4 {
 	}
 	d.dev = strings.TrimSpace(string(out))
 	t.Cleanup(func() {
-		_ = syscall.Unmount(d.Dir, 0)
+		if err := syscall.Unmount(d.Dir, syscall.MNT_DETACH); err != nil && !errors.Is(err, syscall.EINVAL) {
+			t.Errorf("unmount %s: %v", d.Dir, err)
+		}
 		if out, err := exec.Command("losetup", "-d", d.dev).CombinedOutput(); err != nil {
 			t.Errorf("release %s: %v: %s", d.dev, err, out)
 		}
