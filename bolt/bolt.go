@@ -4,7 +4,9 @@
 // Writes are planned by kg.MakePlan against the in-memory graph, written with
 // their audit entries in one bbolt transaction, and committed (with fsync)
 // before the in-memory graph changes: a failed commit changes nothing. Open
-// loads the file back into memory.
+// loads the file back into memory. A write the file system refuses (disk
+// full, read-only) is kg.CodeUnavailable, and Ping fails until the file
+// system takes writes again (fault.go).
 //
 // The file holds these buckets:
 //
@@ -22,6 +24,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -81,6 +84,14 @@ type Store struct {
 	// the in-memory graph holds: Changes goes no further, so a reader of
 	// the log never hears of a change before it can read it.
 	lastSeq uint64
+
+	log *slog.Logger
+	// faultMu guards fault and faultCount: the cause of the last write,
+	// when it failed because the file system refused it (see fault.go),
+	// and how many writes failed since the episode began.
+	faultMu    sync.Mutex
+	fault      error
+	faultCount int
 }
 
 // Option configures Open.
@@ -88,6 +99,13 @@ type Option func(*options)
 
 type options struct {
 	lockTimeout time.Duration
+	logger      *slog.Logger
+}
+
+// WithLogger sets where the store reports that it cannot write, and that
+// it can again (default slog.Default()).
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.logger = l }
 }
 
 // WithLockTimeout sets how long Open waits for another process to release
@@ -104,6 +122,9 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.logger == nil {
+		o.logger = slog.Default()
+	}
 	if o.lockTimeout <= 0 {
 		return nil, fmt.Errorf("bolt: lock timeout must be positive, got %v", o.lockTimeout)
 	}
@@ -115,7 +136,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
-	s := &Store{db: db, dir: dir, now: time.Now}
+	s := &Store{db: db, dir: dir, now: time.Now, log: o.logger}
 	if err := s.init(); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
@@ -454,9 +475,25 @@ func (s *Store) Stats(ctx context.Context) (*kg.Stats, error) {
 	return st, nil
 }
 
-// Ping implements kg.Store.
+// Ping implements kg.Store. While writes fail because the file system
+// refuses them (disk full, read-only), it fails with kg.CodeUnavailable
+// until a small probe write in the store's directory succeeds.
 func (s *Store) Ping(ctx context.Context) error {
-	return s.read(ctx, "ping", func(*graph) error { return nil })
+	if err := s.read(ctx, "ping", func(*graph) error { return nil }); err != nil {
+		return err
+	}
+	if !s.faulted() {
+		return nil
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.RLock()
+	closed := s.closed
+	s.mu.RUnlock()
+	if closed {
+		return errClosed
+	}
+	return s.probe()
 }
 
 // History implements kg.Store.
@@ -515,8 +552,15 @@ func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, er
 	}
 	if !plan.Empty() {
 		if err := s.db.Update(func(tx *bbolt.Tx) error { return write(ctx, tx, plan) }); err != nil {
+			if isStorageFault(err) {
+				s.writeFailed(err)
+				return nil, fmt.Errorf("bolt: apply: %w: %w", errCannotWrite, err)
+			}
 			return nil, fmt.Errorf("bolt: apply: %w", err)
 		}
+		// A write may fit in pages the file already has while the disk
+		// stays full: the episode ends when the probe finds room.
+		_ = s.probe()
 		s.mu.Lock()
 		s.g.apply(plan)
 		if n := len(plan.Entries); n > 0 {

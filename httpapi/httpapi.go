@@ -98,7 +98,11 @@ func New(o Options) http.Handler {
 		defer cancel()
 		if err := o.Store.Ping(ctx); err != nil {
 			o.Logger.Warn("not ready", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "unreachable"})
+			store := "unreachable"
+			if kg.ErrorCode(err) == kg.CodeUnavailable {
+				store = kg.ClientMessage(err)
+			}
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": store})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})

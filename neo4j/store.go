@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -156,6 +157,10 @@ func classify(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: %v", kg.Errorf(kg.CodeUnavailable, "the database is unavailable; try again later"), err)
 	}
 	var nerr *neo4j.Neo4jError
+	if errors.As(err, &nerr) && (strings.Contains(nerr.Msg, "No space left on device") || strings.Contains(nerr.Msg, "Read-only file system")) {
+		// The server's own disk refused the commit (its Java I/O message).
+		return fmt.Errorf("%w: %v", kg.Errorf(kg.CodeUnavailable, "the store cannot write: disk full or read-only"), err)
+	}
 	if errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed" {
 		return fmt.Errorf("%w: %v", kg.Errorf(kg.CodeConflict, "the change conflicts with another one; try again"), err)
 	}
