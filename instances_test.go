@@ -143,18 +143,13 @@ func report(t *testing.T, base, token, summary string) string {
 	return d["reportThreat"].(map[string]any)["id"].(string)
 }
 
-// incidentOn reads an incident of nhri:gt through the server at base; nil
-// when it is not there.
+// incidentOn reads an incident through the server at base; nil when it
+// is not there.
 func incidentOn(t *testing.T, base, token, id string) map[string]any {
 	t.Helper()
-	d := data(t, base, token, `{ threatIncidents(first: 500, filter: {nhri: "nhri:gt"}) {
-		edges { node { id summary status history { op } } } } }`, nil)
-	for _, e := range d["threatIncidents"].(map[string]any)["edges"].([]any) {
-		if n := e.(map[string]any)["node"].(map[string]any); n["id"] == id {
-			return n
-		}
-	}
-	return nil
+	d := data(t, base, token, `query($id: ID!) { node(id: $id) { ... on ThreatIncident { id summary status history { op } } } }`, map[string]any{"id": id})
+	n, _ := d["node"].(map[string]any)
+	return n
 }
 
 // TestTwoInstancesOverOneNeo4j runs two server processes on one Neo4j
