@@ -219,7 +219,13 @@ func (s *Store) execute(ctx context.Context, mode neo4j.AccessMode, work neo4j.M
 		defer cancel()
 	}
 	sess := s.session(bounded, mode)
-	defer sess.Close(context.Background())
+	defer func() {
+		// Closing returns connections to the pool and says goodbye to
+		// idle ones, holding the pool's lock: never without a deadline.
+		cctx, cancel := context.WithTimeout(context.Background(), AcquisitionTimeout)
+		defer cancel()
+		sess.Close(cctx)
+	}()
 	inBounds := func(tx neo4j.ManagedTransaction) (any, error) { return work(boundedTx{tx, bounded}) }
 	var v any
 	var err error
