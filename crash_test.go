@@ -13,14 +13,18 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"marrakechgraph/neo4j/neo4jtest"
+	"marrakechgraph/storetest"
 )
 
-// createKey runs `keys create` on a data folder and returns the token (the
+// createKey runs `keys create` on the store the environment names
+// (DATA_DIR, or STORE=neo4j with NEO4J_*) and returns the token (the
 // output's last line).
-func createKey(t *testing.T, bin, dataDir, role string) string {
+func createKey(t *testing.T, bin string, env []string, role string) string {
 	t.Helper()
 	cmd := exec.Command(bin, "keys", "create", "--role", role, "--name", "crash test")
-	cmd.Env = append(cmd.Environ(), "DATA_DIR="+dataDir)
+	cmd.Env = append(cmd.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
@@ -52,23 +56,49 @@ func postJSON(client *http.Client, url, token, query string, vars map[string]any
 	return out, nil
 }
 
+// processBackend is a storage backend for a server process: the
+// environment that selects it and how long the server may take to be
+// ready on it (on Neo4j, loading the seed into an empty database takes tens
+// of seconds on a loaded 2-core machine).
+type processBackend struct {
+	name  string
+	env   func(t *testing.T) []string
+	ready time.Duration
+}
+
+// processBackends are the embedded store in a fresh data folder and the
+// shared Neo4j test database, wiped.
+var processBackends = []processBackend{
+	{"embedded", func(t *testing.T) []string { return []string{"DATA_DIR=" + t.TempDir()} }, 30 * time.Second},
+	{"neo4j", func(t *testing.T) []string {
+		storetest.Neo4j.Open(t) // takes the shared database and wipes it
+		return neo4jtest.Shared(t).Env()
+	}, 3 * time.Minute},
+}
+
 // TestHardKillLosesNoAcknowledgedWrite reports threats from several clients,
 // kills the server with SIGKILL in the middle of it, restarts it on the same
-// data folder and finds every report the server had acknowledged.
+// store and finds every report the server had acknowledged, on each backend.
 func TestHardKillLosesNoAcknowledgedWrite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the server and kills it")
 	}
 	bin := buildServer(t)
-	dataDir := t.TempDir()
-	token := createKey(t, bin, dataDir, "headoffice")
+	for _, b := range processBackends {
+		t.Run(b.name, func(t *testing.T) { hardKill(t, bin, b) })
+	}
+}
 
-	srv := startServer(t, bin, "DATA_DIR="+dataDir)
-	srv.waitReady(t, 30*time.Second)
+func hardKill(t *testing.T, bin string, b processBackend) {
+	env := b.env(t)
+	token := createKey(t, bin, env, "headoffice")
+
+	srv := startServer(t, bin, env...)
+	srv.waitReady(t, b.ready)
 
 	const report = `mutation($s: String!) { reportThreat(input: {nhri: "nhri:gt", threats: ["threat-type:intimidation"],
 		targets: [MEMBERS_OR_STAFF], reprisalForUNCooperation: false, consentToShare: true, summary: $s}) { id } }`
-	client := &http.Client{Timeout: 5 * time.Second}
+	client := &http.Client{Timeout: 30 * time.Second}
 	var mu sync.Mutex
 	var acked []string
 	stop := make(chan struct{})
@@ -95,7 +125,7 @@ func TestHardKillLosesNoAcknowledgedWrite(t *testing.T) {
 		}(w)
 	}
 	// Let writes pile up, then kill the server while they are in flight.
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		mu.Lock()
 		n := len(acked)
@@ -114,8 +144,8 @@ func TestHardKillLosesNoAcknowledgedWrite(t *testing.T) {
 	mu.Unlock()
 	require.NotEmpty(t, want, "some writes were acknowledged before the kill")
 
-	again := startServer(t, bin, "DATA_DIR="+dataDir)
-	again.waitReady(t, 30*time.Second)
+	again := startServer(t, bin, env...)
+	again.waitReady(t, b.ready)
 	stored := map[string]bool{}
 	after := any(nil)
 	for {

@@ -44,6 +44,10 @@ func runNHRIs(ctx context.Context, args []string, getenv func(string) string, ou
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
+	// Loading the seed and importing a directory are large change sets,
+	// longer than a store call may take by default.
+	ctx, cancel := context.WithTimeout(ctx, seedTimeout)
+	defer cancel()
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ const (
 	// neo4jConnectTimeout bounds the wait for an unreachable database, so
 	// that a misconfigured server exits well within 15 s.
 	neo4jConnectTimeout = 10 * time.Second
+	// seedTimeout bounds loading the seed: one large change set, longer
+	// than a store call may take by default (neo4j.DefaultCallTimeout).
+	seedTimeout = 10 * time.Minute
 )
 
 // run starts the server and blocks until ctx is cancelled, then shuts down
@@ -73,7 +76,9 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		}
 	}()
 
-	res, err := seed.Apply(ctx, store)
+	seedCtx, cancelSeed := context.WithTimeout(ctx, seedTimeout)
+	res, err := seed.Apply(seedCtx, store)
+	cancelSeed()
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -28,14 +31,58 @@ type Config struct {
 	Database string
 	// ConnectTimeout bounds Open's connectivity check; 10 s when zero.
 	ConnectTimeout time.Duration
+	// CallTimeout bounds each store call whose context has no deadline of
+	// its own; DefaultCallTimeout when zero. Callers with long batches
+	// (loading the seed, an import) give their context a deadline.
+	CallTimeout time.Duration
 }
+
+// DefaultCallTimeout bounds a store call whose context has no deadline.
+// Neo4j accepts Bolt connections while its database is still starting and
+// answers a query only once the database is up, and the driver reads
+// without a time limit of its own, so without a deadline a request could
+// wait as long as a restart takes. 25 s is far beyond any request's work
+// on this graph, even a first query that Neo4j plans on a cold, loaded
+// machine (15 to 35 s measured on 2 busy cores right after a restart), and
+// two calls in sequence stay under the HTTP server's 60 s write timeout.
+const DefaultCallTimeout = 25 * time.Second
 
 // Store is the Neo4j kg.Store. It holds one driver, safe for concurrent use.
 type Store struct {
-	driver   neo4j.DriverWithContext
-	database string
-	now      func() time.Time
-	trips    tripCounter
+	driver      neo4j.DriverWithContext
+	database    string
+	callTimeout time.Duration
+	now         func() time.Time
+	trips       tripCounter
+}
+
+// Bounds of one store call while the database cannot be reached. The
+// driver retries a transaction on transient and connection errors with a
+// doubling back-off (about 2 s, 4 s, 8 s, 16 s) and checks the retry time
+// only before it sleeps, so a call gives up after the last back-off that
+// starts within MaxRetryTime, plus one connection acquisition: with 5 s,
+// attempts start at about 0, 2 and 6 s and the call answers UNAVAILABLE
+// within about 12 s. A request makes at most two calls that can meet an
+// outage in sequence (the key check, then the operation), which keeps it
+// well under the HTTP server's 60 s write timeout, past which a client would
+// get no answer at all.
+const (
+	// MaxRetryTime is the driver's MaxTransactionRetryTime: how long a
+	// transaction keeps being retried (cluster leader switches, deadlocks,
+	// a restarting server).
+	MaxRetryTime = 5 * time.Second
+	// AcquisitionTimeout bounds the wait for a pooled or new connection,
+	// the Bolt handshake included.
+	AcquisitionTimeout = 5 * time.Second
+	// SocketConnectTimeout bounds the TCP connect to an unresponsive host.
+	SocketConnectTimeout = 5 * time.Second
+)
+
+// configure sets the driver's timeouts (see MaxRetryTime).
+func configure(c *config.Config) {
+	c.SocketConnectTimeout = SocketConnectTimeout
+	c.ConnectionAcquisitionTimeout = AcquisitionTimeout
+	c.MaxTransactionRetryTime = MaxRetryTime
 }
 
 // Open connects to Neo4j, checks that the database answers, and creates the
@@ -47,15 +94,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		timeout = 10 * time.Second
 	}
 	where := redactURI(cfg.URI)
-	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""), func(c *config.Config) {
-		c.SocketConnectTimeout = 5 * time.Second
-		c.ConnectionAcquisitionTimeout = timeout
-		c.MaxTransactionRetryTime = 15 * time.Second
-	})
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""), configure)
 	if err != nil {
 		return nil, fmt.Errorf("neo4j at %s: %w", where, err)
 	}
-	s := &Store{driver: driver, database: cfg.Database, now: time.Now}
+	s := &Store{driver: driver, database: cfg.Database, callTimeout: cfg.CallTimeout, now: time.Now}
+	if s.callTimeout <= 0 {
+		s.callTimeout = DefaultCallTimeout
+	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if err := driver.VerifyConnectivity(cctx); err != nil {
@@ -99,18 +145,49 @@ func (s *Store) Ping(ctx context.Context) error {
 	return err
 }
 
-// run sends one statement; params must hold exactly the statement's
+// boundedTx is a transaction whose statements run within its call's
+// deadline, whatever context the work passes them.
+type boundedTx struct {
+	neo4j.ManagedTransaction
+	ctx context.Context
+}
+
+// Run implements neo4j.ManagedTransaction within the call's deadline.
+func (b boundedTx) Run(_ context.Context, cypher string, params map[string]any) (neo4j.ResultWithContext, error) {
+	return b.ManagedTransaction.Run(b.ctx, cypher, params)
+}
+
+// run sends one statement and reads its results, within the call's
+// deadline when tx carries one; params must hold exactly the statement's
 // parameters.
 func run(ctx context.Context, tx neo4j.ManagedTransaction, st Statement, params map[string]any) ([]*neo4j.Record, error) {
+	if b, ok := tx.(boundedTx); ok {
+		ctx = b.ctx
+	}
 	res, err := tx.Run(ctx, st.Cypher, params)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", st.Name, err)
+		return nil, statementError(st, err)
 	}
 	recs, err := res.Collect(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", st.Name, err)
+		return nil, statementError(st, err)
 	}
 	return recs, nil
+}
+
+// statementError names the statement in a driver error. A lost connection
+// stays a *neo4j.ConnectivityError at the top of the chain: the driver
+// decides whether to retry a transaction by the error's own type, and would
+// not retry one whose connection error is wrapped.
+func statementError(st Statement, err error) error {
+	if isConnectionLoss(err) {
+		var ce *neo4j.ConnectivityError
+		if errors.As(err, &ce) {
+			err = ce.Inner
+		}
+		return &neo4j.ConnectivityError{Inner: fmt.Errorf("%s: %w", st.Name, err)}
+	}
+	return fmt.Errorf("%s: %w", st.Name, err)
 }
 
 func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
@@ -121,28 +198,53 @@ func (s *Store) session(ctx context.Context, mode neo4j.AccessMode) neo4j.Sessio
 
 // read runs work in a managed read transaction, retried on transient errors.
 func (s *Store) read(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	sess := s.session(ctx, neo4j.AccessModeRead)
-	defer sess.Close(context.Background())
-	v, err := sess.ExecuteRead(ctx, s.trips.count(work))
-	return v, classify(ctx, err)
+	return s.execute(ctx, neo4j.AccessModeRead, work)
 }
 
 // write runs work in a managed write transaction, retried on transient
 // errors; work must be idempotent.
 func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
+	return s.execute(ctx, neo4j.AccessModeWrite, work)
+}
+
+// execute runs work in a managed transaction, within the caller's deadline
+// or else the store's call timeout. Work closes over the caller's context;
+// the transaction it is given carries the bounded one, which run uses for
+// every statement and its results.
+func (s *Store) execute(ctx context.Context, mode neo4j.AccessMode, work neo4j.ManagedTransactionWork) (any, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, classify(ctx, err)
 	}
-	sess := s.session(ctx, neo4j.AccessModeWrite)
-	defer sess.Close(context.Background())
-	v, err := sess.ExecuteWrite(ctx, s.trips.count(work))
+	bounded := ctx
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		bounded, cancel = context.WithTimeout(ctx, s.callTimeout)
+		defer cancel()
+	}
+	sess := s.session(bounded, mode)
+	defer func() {
+		// Closing returns connections to the pool and says goodbye to
+		// idle ones, holding the pool's lock: never without a deadline.
+		cctx, cancel := context.WithTimeout(context.Background(), AcquisitionTimeout)
+		defer cancel()
+		sess.Close(cctx)
+	}()
+	inBounds := s.trips.count(func(tx neo4j.ManagedTransaction) (any, error) { return work(boundedTx{tx, bounded}) })
+	var v any
+	var err error
+	if mode == neo4j.AccessModeRead {
+		v, err = sess.ExecuteRead(bounded, inBounds)
+	} else {
+		v, err = sess.ExecuteWrite(bounded, inBounds)
+	}
+	if err != nil && ctx.Err() == nil && bounded.Err() != nil {
+		return nil, fmt.Errorf("%w: no answer within %v: %v", errUnavailable(), s.callTimeout, err)
+	}
 	return v, classify(ctx, err)
 }
 
-// classify maps driver errors to domain codes, keeping the cause for logs.
+// classify maps driver errors to domain codes, keeping the cause for logs
+// and the context's error for errors.Is.
 func classify(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -152,9 +254,13 @@ func classify(ctx context.Context, err error) error {
 	case errors.As(err, &domain):
 		return err
 	case ctx.Err() != nil:
-		return fmt.Errorf("%w (%v)", ctx.Err(), err)
-	case neo4j.IsConnectivityError(err) || isUnavailable(err):
-		return fmt.Errorf("%w: %v", kg.Errorf(kg.CodeUnavailable, "the database is unavailable; try again later"), err)
+		return fmt.Errorf("%w: %w (%v)", kg.Errorf(kg.CodeUnavailable, "the request was cancelled or timed out before the database answered"), ctx.Err(), err)
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		// A deadline of the driver's own (connection acquisition, a
+		// back-off cut short), not the caller's.
+		return fmt.Errorf("%w: %v", errUnavailable(), err)
+	case isUnavailable(err):
+		return fmt.Errorf("%w: %v", errUnavailable(), err)
 	}
 	var nerr *neo4j.Neo4jError
 	if errors.As(err, &nerr) && (strings.Contains(nerr.Msg, "No space left on device") || strings.Contains(nerr.Msg, "Read-only file system")) {
@@ -167,14 +273,61 @@ func classify(ctx context.Context, err error) error {
 	return fmt.Errorf("neo4j: %w", err)
 }
 
+func errUnavailable() *kg.Error {
+	return kg.Errorf(kg.CodeUnavailable, "the database is unavailable; try again later")
+}
+
 // isUnavailable reports driver errors that mean no server could serve the
-// request (pool timeouts, retries exhausted on transient failures).
+// request: connection failures and pool time-outs, retries exhausted, a
+// database that is starting, stopping or has no leader, a driver already
+// closed (the API shutting down).
 func isUnavailable(err error) bool {
-	var pool *neo4j.ConnectivityError
 	var retry *neo4j.TransactionExecutionLimit
+	var usage *neo4j.UsageError
 	var nerr *neo4j.Neo4jError
-	return errors.As(err, &pool) || errors.As(err, &retry) ||
-		(errors.As(err, &nerr) && (nerr.Code == "Neo.TransientError.General.DatabaseUnavailable" || nerr.Code == "Neo.ClientError.Cluster.NotALeader"))
+	switch {
+	case isConnectionLoss(err), errors.As(err, &retry):
+		return true
+	case errors.As(err, &usage):
+		return usage.Message == "Pool closed"
+	case errors.As(err, &nerr):
+		// Transient errors say "try again later" (the database is
+		// unavailable, a transaction terminated by a shutdown, a leader
+		// switch); the driver has retried them already.
+		return strings.HasPrefix(nerr.Code, "Neo.TransientError.") || nerr.Code == "Neo.ClientError.Cluster.NotALeader"
+	}
+	return false
+}
+
+// isConnectionLoss reports errors of the connection itself: the driver's
+// connectivity errors (refused, reset, pool time-outs, routing tables that
+// cannot be read) and, as they come out of a result stream, the network's
+// own errors and the driver's connection read and write time-outs.
+func isConnectionLoss(err error) bool {
+	var ce *neo4j.ConnectivityError
+	var ne net.Error
+	if errors.As(err, &ce) || errors.As(err, &ne) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	msg := err.Error()
+	for _, m := range connectionErrorMessages {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// connectionErrorMessages start the messages of the driver's connection
+// errors whose types it does not export.
+var connectionErrorMessages = []string{
+	"Timeout while reading from connection",
+	"Timeout while writing to connection",
+	"Unable to retrieve routing table",
+	"Pool could not find any servers",
+	"Connection lost during commit",
 }
 
 // Nodes implements kg.Store: one round trip per batch.
