@@ -516,7 +516,7 @@ func TestAttackSuite(t *testing.T) {
 	// large input, a clear message for two unnamed operations.
 	a.probe(t, "10 huge field name, two unnamed operations", func(t *testing.T) {
 		r := a.request(t, http.MethodPost, "/query", "application/json", "", []byte(`{"query":"{ `+strings.Repeat("x", 900_000)+` }"}`))
-		refused(t, r, "GRAPHQL_VALIDATION_FAILED")
+		refused(t, r, "GRAPHQL_PARSE_FAILED")
 		assert.Less(t, len(r.body), 4000, "the answer echoes no large input")
 		r = a.gql(t, "", "{ __typename } { __typename }", nil)
 		refused(t, r, "GRAPHQL_VALIDATION_FAILED")

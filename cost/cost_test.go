@@ -1,12 +1,14 @@
 package cost_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -201,4 +203,20 @@ func aliasedSearches(n int) string {
 	}
 	b.WriteString(" }")
 	return b.String()
+}
+
+// TestLongNamesAreRefusedBeforeParsing: a document naming a field, an
+// alias or a variable with more than MaxNameLength characters is refused
+// by one pass of the lexer; long strings are not names.
+func TestLongNamesAreRefusedBeforeParsing(t *testing.T) {
+	e := &cost.Extension{}
+	long := strings.Repeat("x", cost.MaxNameLength+1)
+	for _, q := range []string{"{ " + long + " }", "{ " + long + ": objectives { id } }", "query($" + long + ": Int) { __typename }"} {
+		err := e.MutateOperationParameters(context.Background(), &graphql.RawParams{Query: q})
+		require.NotNil(t, err, "%.40s", q)
+		assert.Equal(t, "GRAPHQL_PARSE_FAILED", err.Extensions["code"])
+		assert.Less(t, len(err.Message), 200)
+	}
+	fine := `{ search(text: "` + strings.Repeat("y", 10_000) + `") { id } ` + strings.Repeat("x", cost.MaxNameLength) + ` }`
+	assert.Nil(t, e.MutateOperationParameters(context.Background(), &graphql.RawParams{Query: fine}))
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/lexer"
 )
 
 // Code is the extensions.code of an operation refused for its cost, depth
@@ -55,6 +56,32 @@ type Report struct {
 
 func (e *Extension) report(m Measure) Report {
 	return Report{Requested: m.Cost, Limit: e.Limits.MaxCost, Depth: m.Depth, MaxDepth: e.Limits.MaxDepth, Fields: m.Fields, MaxFields: e.Limits.MaxFields}
+}
+
+// MaxNameLength bounds the names of a document (fields, aliases,
+// arguments, fragments, variables): the schema's are far shorter, and
+// validating a megabyte-long name (suggesting close ones) takes a core
+// for a second.
+const MaxNameLength = 128
+
+// MutateOperationParameters refuses a document with a name over
+// MaxNameLength before it is parsed. The scan is one pass of the lexer.
+func (e *Extension) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
+	if len(raw.Query) <= MaxNameLength {
+		return nil
+	}
+	lex := lexer.New(&ast.Source{Input: raw.Query})
+	for {
+		tok, err := lex.ReadToken()
+		if err != nil || tok.Kind == lexer.EOF {
+			return nil // the parser reports lexical errors
+		}
+		if tok.Kind == lexer.Name && len(tok.Value) > MaxNameLength {
+			err := gqlerror.Errorf("a name of %d characters at line %d, column %d: names are at most %d characters", len(tok.Value), tok.Pos.Line, tok.Pos.Column, MaxNameLength)
+			errcode.Set(err, errcode.ParseFailed)
+			return err
+		}
+	}
 }
 
 // MutateOperationContext measures the operation and refuses it when it is

@@ -71,7 +71,7 @@ func TestClientMistakesAreCodedAndNeverLogged(t *testing.T) {
 		{"GET without a query", "GET", "", "", "", 400, "BAD_USER_INPUT"},
 		{"mutation over GET", "GET", "", "", "query=mutation%20%7B%20__typename%20%7D", 406, "BAD_USER_INPUT"},
 		{"undecodable GET variables", "GET", "", "", "query=%7B__typename%7D&variables=%7Bbad", 400, "BAD_USER_INPUT"},
-		{"huge field name", "POST", "application/json", `{"query":"{ ` + long + ` }"}`, "", 200, "GRAPHQL_VALIDATION_FAILED"},
+		{"huge field name", "POST", "application/json", `{"query":"{ ` + long + ` }"}`, "", 200, "GRAPHQL_PARSE_FAILED"},
 		{"two unnamed operations", "POST", "application/json", `{"query":"{ __typename } { __typename }"}`, "", 200, "GRAPHQL_VALIDATION_FAILED"},
 		{"two named operations, none chosen", "POST", "application/json", `{"query":"query A { __typename } query B { __typename }"}`, "", 200, ""},
 		{"unknown operation name", "POST", "application/json", `{"query":"query A { __typename }","operationName":"` + secret + `"}`, "", 200, ""},
