@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"unicode/utf8"
 )
 
 // Cursor marks a position in an ordered list of nodes: the value of the
@@ -24,7 +23,7 @@ func (c Cursor) Encode() string {
 
 // DecodeCursor parses a cursor made by Encode for the same ordering.
 func DecodeCursor(s, orderBy string, desc bool) (Cursor, error) {
-	bad := Errorf(CodeBadUserInput, "malformed cursor %q: use a cursor returned by the same list with the same ordering", excerpt(s, 40))
+	bad := Errorf(CodeBadUserInput, "malformed cursor %q: use a cursor returned by the same list with the same ordering", Excerpt(s, 40))
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return Cursor{}, bad
@@ -58,16 +57,4 @@ func DecodeCursor(s, orderBy string, desc bool) (Cursor, error) {
 		}
 	}
 	return c, nil
-}
-
-// excerpt returns the start of s, at most n bytes cut on a rune boundary
-// and marked with an ellipsis, for a message that quotes a client's input.
-func excerpt(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
