@@ -40,6 +40,8 @@ const (
 	PropSource    = "source"
 	maxRows       = 2000
 	maxCellLength = 300
+	// excerptLength bounds what a message quotes of a cell.
+	excerptLength = 60
 )
 
 // networks maps the network column to network IDs.
@@ -125,28 +127,28 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 		}
 		region, ok := kg.CanonicalRegion(cell("region"))
 		if cell("region") != "" && !ok {
-			fail("region", "%q is not one of %s", cell("region"), strings.Join(kg.Regions, ", "))
+			fail("region", "%q is not one of %s", kg.Excerpt(cell("region"), excerptLength), strings.Join(kg.Regions, ", "))
 		}
 		country := countries.find(cell("country"))
 		if cell("country") != "" && country == nil {
-			fail("country", "%q is not a UN member or observer State; give its ISO 3166-1 alpha-2 code", cell("country"))
+			fail("country", "%q is not a UN member or observer State; give its ISO 3166-1 alpha-2 code", kg.Excerpt(cell("country"), excerptLength))
 		}
 		status := strings.ToUpper(cell("status"))
 		if status != "" && status != "A" && status != "B" {
-			fail("status", "%q is not an accreditation status (A or B)", cell("status"))
+			fail("status", "%q is not an accreditation status (A or B)", kg.Excerpt(cell("status"), excerptLength))
 		}
 		var year int64
 		if y := cell("year"); y != "" {
 			n, err := strconv.Atoi(y)
 			if err != nil || n < 1993 || n > asOf.Year() {
-				fail("year", "%q is not a year from 1993 to %d", y, asOf.Year())
+				fail("year", "%q is not a year from 1993 to %d", kg.Excerpt(y, excerptLength), asOf.Year())
 			}
 			year = int64(n)
 		}
 		var network string
 		if nw := strings.ToUpper(cell("network")); nw != "" {
 			if network, ok = networks[nw]; !ok {
-				fail("network", "%q is not one of APF, ENNHRI, NANHRI, RINDHCA", cell("network"))
+				fail("network", "%q is not one of APF, ENNHRI, NANHRI, RINDHCA", kg.Excerpt(cell("network"), excerptLength))
 			}
 		}
 		if len(rep.Errors) > before {
@@ -163,7 +165,15 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 		if year != 0 {
 			props[PropYear] = year
 		}
-		quote := strings.Join(slices.DeleteFunc(slices.Clone(row), func(s string) bool { return strings.TrimSpace(s) == "" }), " | ")
+		// The row is quoted by the cells checked above: those of the
+		// header's columns, trimmed, in file order.
+		var cells []string
+		for j := range min(len(row), len(header)) {
+			if c := strings.TrimSpace(row[j]); c != "" {
+				cells = append(cells, c)
+			}
+		}
+		quote := strings.Join(cells, " | ")
 		cite := []kg.Citation{{Document: document, Section: region, Quote: quote}}
 		cs.PutNodes = append(cs.PutNodes, kg.Node{ID: id, Kind: kg.KindNHRI, Name: cell("institution"), Acronym: cell("acronym"), Props: props, Citations: cite})
 		cs.PutEdges = append(cs.PutEdges, kg.Edge{Type: kg.RelLocatedIn, From: id, To: country.ID, Citations: cite})
@@ -250,7 +260,7 @@ func readCSV(r io.Reader) ([][]string, map[string]int, error) {
 	for i, h := range records[0] {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if !slices.Contains(Columns, h) {
-			return nil, nil, kg.Errorf(kg.CodeBadUserInput, "unknown column %q; the columns are %s", h, strings.Join(Columns, ", "))
+			return nil, nil, kg.Errorf(kg.CodeBadUserInput, "unknown column %q; the columns are %s", kg.Excerpt(h, excerptLength), strings.Join(Columns, ", "))
 		}
 		if _, dup := header[h]; dup {
 			return nil, nil, kg.Errorf(kg.CodeBadUserInput, "column %q appears twice", h)

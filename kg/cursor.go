@@ -23,7 +23,7 @@ func (c Cursor) Encode() string {
 
 // DecodeCursor parses a cursor made by Encode for the same ordering.
 func DecodeCursor(s, orderBy string, desc bool) (Cursor, error) {
-	bad := Errorf(CodeBadUserInput, "malformed cursor %q: use a cursor returned by the same list with the same ordering", s)
+	bad := Errorf(CodeBadUserInput, "malformed cursor %q: use a cursor returned by the same list with the same ordering", Excerpt(s, 40))
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return Cursor{}, bad

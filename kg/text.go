@@ -3,6 +3,7 @@ package kg
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // SearchTerms splits a free-text query into lower-case words.
@@ -136,4 +137,16 @@ func SpreadsheetSafe(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// Excerpt returns the start of s, at most n bytes cut on a rune boundary
+// and marked with an ellipsis, for a message that quotes a client's input.
+func Excerpt(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

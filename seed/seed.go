@@ -140,7 +140,12 @@ func (ds *Dataset) add(f file) error {
 			return err
 		}
 		ds.Nodes = append(ds.Nodes, n)
-		section := n.Citations[0].Section
+		// A link's citations default to the section of the node's first
+		// one; a sensitive node may have none.
+		section := ""
+		if len(n.Citations) > 0 {
+			section = n.Citations[0].Section
+		}
 		for _, l := range ns.Links {
 			specs := l.Citations
 			if l.Quote != "" {
