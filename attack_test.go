@@ -349,7 +349,7 @@ func TestAttackSuite(t *testing.T) {
 	a := &attacker{bin: bin, dataDir: t.TempDir(), client: &http.Client{Timeout: 2 * answerWithin}, tokens: map[string]string{"public": ""}}
 	plantFormula(t, a.dataDir)
 	for _, role := range []string{"analyst", "editor", "headoffice", "admin"} {
-		a.tokens[role] = createKey(t, bin, a.dataDir, role)
+		a.tokens[role] = createKey(t, bin, []string{"DATA_DIR=" + a.dataDir}, role)
 	}
 	a.start(t)
 	start := a.rss(t)
@@ -731,7 +731,7 @@ func (a *attacker) incidents(t *testing.T) map[string]bool {
 func (a *attacker) rateLimitProbe(t *testing.T) {
 	t.Helper()
 	a.dataDir = t.TempDir()
-	admin := createKey(t, a.bin, a.dataDir, "admin")
+	admin := createKey(t, a.bin, []string{"DATA_DIR=" + a.dataDir}, "admin")
 	a.start(t, "RATE_LIMIT_PUBLIC=2", "RATE_LIMIT_KEYED=100")
 	a.probe(t, "rate limits", func(t *testing.T) {
 		limited := 0
