@@ -24,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/bolt"
+	"marrakechgraph/cost/costtest"
 	"marrakechgraph/kg"
 	"marrakechgraph/seed"
 )
@@ -303,34 +304,6 @@ func plantFormula(t *testing.T, dataDir string) {
 	require.NoError(t, err)
 }
 
-func nestedRelationships(depth int) string {
-	inner := "id"
-	for range depth {
-		inner = "id ... on Mechanism { relationships { node { " + inner + " } } }"
-	}
-	return `{ node(id: "mechanism:un-asg-reprisals") { ` + inner + ` } }`
-}
-
-func doublingFragments(levels int) string {
-	var b strings.Builder
-	b.WriteString("query { ...F0 }\n")
-	for i := range levels {
-		fmt.Fprintf(&b, "fragment F%d on Query { ...F%d ...F%d viewer { role } }\n", i, i+1, i+1)
-	}
-	fmt.Fprintf(&b, "fragment F%d on Query { viewer { role } }\n", levels)
-	return b.String()
-}
-
-func aliasBomb(n int) string {
-	var b strings.Builder
-	b.WriteString("{ ")
-	for i := range n {
-		fmt.Fprintf(&b, `a%d: search(text: "a", first: 500) { id } `, i)
-	}
-	b.WriteString("}")
-	return b.String()
-}
-
 const reportThreat = `mutation($s: String!) { reportThreat(input: {nhri: "nhri:gt", threats: ["threat-type:intimidation"],
 	targets: [MEMBERS_OR_STAFF], reprisalForUNCooperation: false, consentToShare: true, summary: $s}) { id } }`
 
@@ -358,7 +331,7 @@ func TestAttackSuite(t *testing.T) {
 	// Finding 1: nested relationships multiply the answer by each level.
 	for _, depth := range []int{10, 12, 50, 200, 1000} {
 		a.probe(t, fmt.Sprintf("1 nested relationships depth %d", depth), func(t *testing.T) {
-			r := a.gql(t, "", nestedRelationships(depth), nil)
+			r := a.gql(t, "", costtest.NestedRelationships(depth), nil)
 			// The parser stops the deepest documents before they are measured.
 			refused(t, r, "COMPLEXITY_LIMIT_EXCEEDED", "GRAPHQL_PARSE_FAILED")
 		})
@@ -366,13 +339,13 @@ func TestAttackSuite(t *testing.T) {
 	// Finding 2: fragments that double at each level.
 	for _, levels := range []int{22, 30} {
 		a.probe(t, fmt.Sprintf("2 doubling fragments %d levels", levels), func(t *testing.T) {
-			r := a.gql(t, "", doublingFragments(levels), nil)
+			r := a.gql(t, "", costtest.DoublingFragments(levels), nil)
 			refused(t, r, "COMPLEXITY_LIMIT_EXCEEDED")
 		})
 	}
 	// Finding 3: 1,000 aliases of a page of 500.
 	a.probe(t, "3 alias bomb 1000 x search(first:500)", func(t *testing.T) {
-		r := a.gql(t, "", aliasBomb(1000), nil)
+		r := a.gql(t, "", costtest.AliasedSearches(1000), nil)
 		refused(t, r, "COMPLEXITY_LIMIT_EXCEEDED")
 	})
 	// Finding 4: bodies never reach the logs, malformed or not.

@@ -146,10 +146,21 @@ func hardKill(t *testing.T, bin string, b processBackend) {
 
 	again := startServer(t, bin, env...)
 	again.waitReady(t, b.ready)
+	stored := storedIncidents(t, client, again.base, token)
+	lost := missing(want, stored)
+	assert.Empty(t, lost, "acknowledged reports lost by the crash")
+	t.Logf("%d reports acknowledged before SIGKILL, %d stored after restart, %d lost", len(want), len(stored), len(lost))
+	again.stop(t, 10*time.Second)
+}
+
+// storedIncidents reads the IDs of every incident through the API at base,
+// page by page.
+func storedIncidents(t *testing.T, client *http.Client, base, token string) map[string]bool {
+	t.Helper()
 	stored := map[string]bool{}
 	after := any(nil)
 	for {
-		out, err := postJSON(client, again.base+"/query", token,
+		out, err := postJSON(client, base+"/query", token,
 			`query($after: String) { threatIncidents(first: 500, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
 			map[string]any{"after": after})
 		require.NoError(t, err)
@@ -159,17 +170,19 @@ func hardKill(t *testing.T, bin string, b processBackend) {
 		}
 		pi := conn["pageInfo"].(map[string]any)
 		if pi["hasNextPage"] != true {
-			break
+			return stored
 		}
 		after = pi["endCursor"]
 	}
+}
+
+// missing lists the IDs of want that stored lacks.
+func missing(want []string, stored map[string]bool) []string {
 	var lost []string
 	for _, id := range want {
 		if !stored[id] {
 			lost = append(lost, id)
 		}
 	}
-	assert.Empty(t, lost, "acknowledged reports lost by the crash")
-	t.Logf("%d reports acknowledged before SIGKILL, %d stored after restart, %d lost", len(want), len(stored), len(lost))
-	again.stop(t, 10*time.Second)
+	return lost
 }

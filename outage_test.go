@@ -386,30 +386,8 @@ func TestNeo4jOutage(t *testing.T) {
 
 	// Every acknowledged report is in the database, read through the same
 	// API process.
-	stored := map[string]bool{}
-	after := any(nil)
 	client := &http.Client{Timeout: time.Minute}
-	for {
-		out, err := postJSON(client, api.base+"/query", token,
-			`query($after: String) { threatIncidents(first: 500, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
-			map[string]any{"after": after})
-		require.NoError(t, err)
-		conn := out["data"].(map[string]any)["threatIncidents"].(map[string]any)
-		for _, e := range conn["edges"].([]any) {
-			stored[e.(map[string]any)["node"].(map[string]any)["id"].(string)] = true
-		}
-		pi := conn["pageInfo"].(map[string]any)
-		if pi["hasNextPage"] != true {
-			break
-		}
-		after = pi["endCursor"]
-	}
-	var lost []string
-	for _, id := range ackedIDs {
-		if !stored[id] {
-			lost = append(lost, id)
-		}
-	}
+	lost := missing(ackedIDs, storedIncidents(t, client, api.base, token))
 	assert.Empty(t, lost, "acknowledged reports lost in the outage")
 	api.stop(t, 30*time.Second)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"marrakechgraph/cost"
+	"marrakechgraph/cost/costtest"
 	"marrakechgraph/graphiql"
 )
 
@@ -99,19 +100,14 @@ func TestAttacksAreRefused(t *testing.T) {
 	l := cost.Limits{}.WithDefaults()
 
 	t.Run("nested relationships", func(t *testing.T) {
-		q := "mechanism:un-asg-reprisals"
-		inner := "id"
-		for i := 0; i < 6; i++ {
-			inner = "id ... on Mechanism { relationships { node { " + inner + " } } }"
-		}
-		m := measure(t, s, `{ node(id: "`+q+`") { `+inner+` } }`, nil)
+		m := measure(t, s, costtest.NestedRelationships(6), nil)
 		over, _ := m.Over(l)
 		assert.Equal(t, "cost", over)
 	})
 
 	t.Run("doubling fragments", func(t *testing.T) {
 		const levels = 30
-		m := measure(t, s, doublingFragments(levels), nil)
+		m := measure(t, s, costtest.DoublingFragments(levels), nil)
 		// Each level doubles the one below and adds viewer and role: the
 		// exact count proves every fragment was measured once.
 		want := 2
@@ -124,7 +120,7 @@ func TestAttacksAreRefused(t *testing.T) {
 	})
 
 	t.Run("alias bomb", func(t *testing.T) {
-		m := measure(t, s, aliasedSearches(1000), nil)
+		m := measure(t, s, costtest.AliasedSearches(1000), nil)
 		over, _ := m.Over(l)
 		assert.Equal(t, "fields", over)
 		few := measure(t, s, `{ a: search(text: "a", first: 500) { id } b: search(text: "b", first: 500) { id } }`, nil)
@@ -132,7 +128,7 @@ func TestAttacksAreRefused(t *testing.T) {
 	})
 
 	t.Run("fewer aliases, each costly", func(t *testing.T) {
-		m := measure(t, s, aliasedSearches(150), nil)
+		m := measure(t, s, costtest.AliasedSearches(150), nil)
 		over, _ := m.Over(l)
 		assert.Equal(t, "cost", over)
 	})
@@ -169,7 +165,7 @@ func BenchmarkMeasure(b *testing.B) {
 	s := schema(b)
 	for name, q := range map[string]string{
 		"introspection":      introspection.Query,
-		"doubling fragments": doublingFragments(30),
+		"doubling fragments": costtest.DoublingFragments(30),
 		"default query":      graphiql.DefaultQuery,
 	} {
 		doc, errs := gqlparser.LoadQuery(s, q)
@@ -180,29 +176,6 @@ func BenchmarkMeasure(b *testing.B) {
 			}
 		})
 	}
-}
-
-// doublingFragments is a document whose every fragment spreads the next
-// one twice: expanded, it selects about 2^levels fields.
-func doublingFragments(levels int) string {
-	var b strings.Builder
-	b.WriteString("query { ...F0 }\n")
-	for i := 0; i < levels; i++ {
-		fmt.Fprintf(&b, "fragment F%d on Query { ...F%d ...F%d viewer { role } }\n", i, i+1, i+1)
-	}
-	fmt.Fprintf(&b, "fragment F%d on Query { viewer { role } }\n", levels)
-	return b.String()
-}
-
-// aliasedSearches asks for n searches of 500 results each, under aliases.
-func aliasedSearches(n int) string {
-	var b strings.Builder
-	b.WriteString("{")
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, " a%d: search(text: \"a\", first: 500) { id }", i)
-	}
-	b.WriteString(" }")
-	return b.String()
 }
 
 // TestLongNamesAreRefusedBeforeParsing: a document naming a field, an

@@ -18,6 +18,7 @@ import (
 
 	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/cost"
+	"marrakechgraph/cost/costtest"
 	"marrakechgraph/graphiql"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
@@ -52,8 +53,8 @@ func FuzzQuery(f *testing.F) {
 		`query { __typename } query { __typename }`,
 		`subscription { __typename }`,
 		`mutation { __typename }`,
-		doublingFragmentsDoc(12),
-		aliasBomb(1000),
+		costtest.DoublingFragments(12),
+		costtest.AliasedSearches(1000),
 	}
 	if readme, err := os.ReadFile("../README.md"); err == nil {
 		for _, m := range readmeGraphQL.FindAllSubmatch(readme, -1) {
@@ -199,24 +200,4 @@ func countFields(v any) int {
 		}
 	}
 	return n
-}
-
-func doublingFragmentsDoc(levels int) string {
-	var b strings.Builder
-	b.WriteString("query { ...F0 }\n")
-	for i := 0; i < levels; i++ {
-		fmt.Fprintf(&b, "fragment F%d on Query { ...F%d ...F%d viewer { role } }\n", i, i+1, i+1)
-	}
-	fmt.Fprintf(&b, "fragment F%d on Query { viewer { role } }\n", levels)
-	return b.String()
-}
-
-func aliasBomb(n int) string {
-	var b strings.Builder
-	b.WriteString("{")
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, " a%d: search(text: \"a\", first: 500) { id }", i)
-	}
-	b.WriteString(" }")
-	return b.String()
 }
