@@ -13,7 +13,7 @@ type Date string
 // ParseDate checks s and returns it as a Date.
 func ParseDate(s string) (Date, error) {
 	if _, err := time.Parse(time.DateOnly, s); err != nil || len(s) != len(time.DateOnly) {
-		return "", Errorf(CodeBadUserInput, "%q is not a date of the form YYYY-MM-DD", s)
+		return "", Errorf(CodeBadUserInput, "%q is not a date of the form YYYY-MM-DD", Excerpt(s, 40))
 	}
 	return Date(s), nil
 }
