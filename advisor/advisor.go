@@ -6,6 +6,24 @@
 // Advise is pure: it works on data gathered beforehand (Gather reads it from
 // any kg.Store), so it behaves the same on every backend and is tested
 // with tables of situations.
+//
+// Each channel is decided by small rules, one concern each, applied in
+// this order (rules.go; one table test each in rules_test.go). The first
+// rule to exclude a channel gives the reason it is not applicable; a
+// channel no rule excludes is recommended, scored by what every rule added:
+//
+//   - where (actsWhere): it acts only where its reach takes it: every
+//     country, the States of the organisations and treaties it covers, its
+//     own member States or member NHRIs, or outside some organisations;
+//     where the recorded lists cannot tell, it "cannot be assessed".
+//   - whom (servesTargets): it serves at least one of those the threat
+//     targets (the institution, its members and staff).
+//   - trigger (actsOn): it acts on at least one kind of situation raised
+//     by the situation or its threat types.
+//   - remedies (canOffer): what it can do is named; urgent remedies count
+//     in urgent cases.
+//   - consent (consent): a channel that needs the victims' informed
+//     consent says so, and scores less when consent is refused.
 package advisor
 
 import (
