@@ -6,11 +6,28 @@
 // Advise is pure: it works on data gathered beforehand (Gather reads it from
 // any kg.Store), so it behaves the same on every backend and is tested
 // with tables of situations.
+//
+// Each channel is decided by small rules, one concern each, applied in
+// this order (rules.go; one table test each in rules_test.go). The first
+// rule to exclude a channel gives the reason it is not applicable; a
+// channel no rule excludes is recommended, scored by what every rule added:
+//
+//   - where (actsWhere): it acts only where its reach takes it: every
+//     country, the States of the organisations and treaties it covers, its
+//     own member States or member NHRIs, or outside some organisations;
+//     where the recorded lists cannot tell, it "cannot be assessed".
+//   - whom (servesTargets): it serves at least one of those the threat
+//     targets (the institution, its members and staff).
+//   - trigger (actsOn): it acts on at least one kind of situation raised
+//     by the situation or its threat types.
+//   - remedies (canOffer): what it can do is named; urgent remedies count
+//     in urgent cases.
+//   - consent (consent): a channel that needs the victims' informed
+//     consent says so, and scores less when consent is refused.
 package advisor
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -265,14 +282,10 @@ func Advise(in Input) (*Plan, error) {
 	if len(in.Situation.Targets) == 0 {
 		in.Situation.Targets = []Target{TargetInstitution, TargetMembersOrStaff}
 	}
-	member := map[string]Membership{}
-	for _, m := range in.Memberships {
-		member[m.Of.ID] = m
-	}
-	active := activeTriggers(in)
+	f := newFacts(in)
 	plan := &Plan{Country: in.Country, NHRI: in.NHRI}
 	for _, ch := range in.Channels {
-		rec, excl, ok := assess(in, ch, member, active)
+		rec, excl, ok := assess(f, ch)
 		switch {
 		case !ok:
 			continue
@@ -293,209 +306,6 @@ func Advise(in Input) (*Plan, error) {
 	}
 	slices.SortStableFunc(plan.NotApplicable, func(a, b Exclusion) int { return strings.Compare(a.Channel.Name, b.Channel.Name) })
 	return plan, nil
-}
-
-// assess decides one channel: ok is false when it has no eligibility data.
-func assess(in Input, ch Channel, member map[string]Membership, active []Trigger) (*Recommendation, *Exclusion, bool) {
-	n := ch.Node
-	actsIn := n.Props.String(PropActsIn)
-	if actsIn == "" {
-		return nil, nil, false
-	}
-	country := in.Country.Name
-	rec := &Recommendation{Channel: n, Score: weightEligible, Citations: slices.Clone(n.Citations)}
-	exclude := func(format string, args ...any) (*Recommendation, *Exclusion, bool) {
-		return nil, &Exclusion{Channel: n, Reason: fmt.Sprintf(format, args...)}, true
-	}
-
-	// Where.
-	switch actsIn {
-	case ActsGlobal:
-		rec.Reasons = append(rec.Reasons, "Acts in every country.")
-	case ActsCovered:
-		var via []Membership
-		for _, c := range ch.Covers {
-			if m, ok := member[c.ID]; ok {
-				via = append(via, m)
-			}
-		}
-		if len(via) == 0 {
-			var known, unknown, unsettled []*kg.Node
-			for _, c := range ch.Covers {
-				switch {
-				case in.Recorded[c.ID] == 0:
-					unknown = append(unknown, c)
-				case in.unconfirmed(c):
-					unsettled = append(unsettled, c)
-				default:
-					known = append(known, c)
-				}
-			}
-			switch {
-			case len(unsettled) > 0:
-				return exclude("Cannot be assessed: the recorded lists do not settle whether %s is a member State or State party of %s; check before relying on this.", country, names(unsettled))
-			case len(unknown) > 0:
-				return exclude("Cannot be assessed: the member States or States parties of %s are not recorded yet; check whether %s is one before relying on this.", names(unknown), country)
-			case len(known) == 0:
-				return exclude("Cannot be assessed: where it can act is not recorded.")
-			}
-			return exclude("Cannot act in %s: %s is not a member State or State party of %s.", country, country, names(known))
-		}
-		var of []*kg.Node
-		for _, m := range via {
-			of = append(of, m.Of)
-			rec.Citations = append(rec.Citations, m.Citations...)
-		}
-		rec.Citations = append(rec.Citations, ch.CoverCitations...)
-		rec.Reasons = append(rec.Reasons, fmt.Sprintf("Can act in %s, a member State or State party of %s.", country, names(of)))
-		rec.Score += weightRegionalMatch
-	case ActsMembers:
-		m, ok := member[n.ID]
-		if !ok {
-			network := n.Kind == kg.KindNetwork
-			switch {
-			case network && in.NHRI == nil:
-				var members []string
-				for _, m := range in.CountryNHRIs {
-					if slices.ContainsFunc(m.Networks, func(nw *kg.Node) bool { return nw.ID == n.ID }) {
-						members = append(members, fmt.Sprintf("%s (%s)", m.NHRI.Name, m.NHRI.ID))
-					}
-				}
-				if len(members) > 0 {
-					verb := "are members"
-					if len(members) == 1 {
-						verb = "is one"
-					}
-					return exclude("Acts only for its member NHRIs: %s, recorded in %s, %s; name the NHRI in the situation to include this channel.", joinWords(members), country, verb)
-				}
-				return exclude("Acts only for its member NHRIs: name the NHRI to check whether it is one.")
-			case network && in.Recorded[n.ID] == 0:
-				return exclude("Cannot be assessed: the member NHRIs of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, in.NHRI.Name)
-			case network:
-				return exclude("Cannot be assessed: %s is not among the member NHRIs of %s recorded so far (%d, from the network's own pages, which may be incomplete); check whether it is a member before relying on this.", in.NHRI.Name, n.Name, in.Recorded[n.ID])
-			case in.Recorded[n.ID] == 0:
-				return exclude("Cannot be assessed: the member States of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, country)
-			case in.unconfirmed(n):
-				return exclude("Cannot be assessed: the recorded lists do not settle whether %s is a member State of %s; check before relying on this.", country, n.Name)
-			}
-			return exclude("Cannot act in %s: %s is not a member State of %s.", country, country, n.Name)
-		}
-		rec.Citations = append(rec.Citations, m.Citations...)
-		if in.NHRI != nil && m.ByNHRI {
-			rec.Reasons = append(rec.Reasons, fmt.Sprintf("Acts for its members; %s is one.", in.NHRI.Name))
-		} else {
-			rec.Reasons = append(rec.Reasons, fmt.Sprintf("Acts in its member States; %s is one.", country))
-		}
-		rec.Score += weightRegionalMatch
-	case ActsOutside:
-		var within, unknown []*kg.Node
-		for _, o := range ch.OutsideOf {
-			if _, ok := member[o.ID]; ok {
-				within = append(within, o)
-			} else if in.Recorded[o.ID] == 0 || in.unconfirmed(o) {
-				unknown = append(unknown, o)
-			}
-		}
-		switch {
-		case len(within) > 0:
-			return exclude("Acts only outside the member States of %s; %s is one.", names(within), country)
-		case len(ch.OutsideOf) == 0:
-			return exclude("Cannot be assessed: where it can act is not recorded.")
-		case len(unknown) > 0:
-			return exclude("Cannot be assessed: the recorded lists do not settle whether %s is a member State of %s; check before relying on this.", country, names(unknown))
-		}
-		rec.Citations = append(rec.Citations, ch.OutsideCitations...)
-		rec.Reasons = append(rec.Reasons, fmt.Sprintf("Acts only outside the member States of %s, and %s is not one.", names(ch.OutsideOf), country))
-	default:
-		return exclude("Its reach %q is not one the advisor knows.", actsIn)
-	}
-
-	// Whom.
-	serves := n.Props.Strings(PropServes)
-	var served, unserved []string
-	for _, t := range in.Situation.Targets {
-		word := map[Target]string{TargetInstitution: "the institution itself", TargetMembersOrStaff: "its members and staff as individual defenders"}[t]
-		if slices.Contains(serves, string(t)) {
-			served = append(served, word)
-		} else {
-			unserved = append(unserved, word)
-		}
-	}
-	if len(served) == 0 {
-		return exclude("Does not serve %s.", joinWords(unserved))
-	}
-	rec.Reasons = append(rec.Reasons, "Serves "+joinWords(served)+".")
-	rec.Score += weightTarget * float64(len(served))
-
-	// What triggers it.
-	var matched []string
-	for _, t := range n.Props.Strings(PropTriggers) {
-		if !slices.Contains(active, Trigger(t)) {
-			continue
-		}
-		matched = append(matched, Triggers[Trigger(t)])
-		switch Trigger(t) {
-		case TriggerAnyThreat:
-			rec.Score += weightAnyThreat
-		case TriggerReprisal:
-			rec.Score += weightReprisal
-		default:
-			rec.Score += weightTrigger
-		}
-	}
-	if len(matched) == 0 {
-		var acts []string
-		for _, t := range n.Props.Strings(PropTriggers) {
-			acts = append(acts, Triggers[Trigger(t)])
-		}
-		return exclude("Acts on %s, which this situation does not involve.", joinWords(acts))
-	}
-	rec.Reasons = append(rec.Reasons, "Acts on "+joinWords(matched)+".")
-
-	// What it can do.
-	remedies := n.Props.Strings(PropRemedies)
-	if in.Situation.Urgent {
-		var urgent []string
-		for _, r := range remedies {
-			if slices.Contains(urgentRemedies, r) {
-				urgent = append(urgent, Remedies[r])
-			}
-		}
-		if len(urgent) > 0 {
-			rec.Score += weightUrgentRemedy
-			rec.Reasons = append(rec.Reasons, "Answers urgent cases with "+joinWords(urgent)+".")
-		}
-	}
-	if len(remedies) > 0 {
-		var words []string
-		for _, r := range remedies {
-			if w, ok := Remedies[r]; ok {
-				words = append(words, w)
-			}
-		}
-		rec.Reasons = append(rec.Reasons, "Can offer "+joinWords(words)+".")
-	}
-
-	// Consent.
-	rec.RequiresConsent, _ = n.Props.Bool(PropRequiresConsent)
-	if rec.RequiresConsent {
-		if in.Situation.ConsentToShare != nil && !*in.Situation.ConsentToShare {
-			rec.Score += weightMissingConsent
-			rec.Reasons = append(rec.Reasons, "Needs the victims' informed consent, which they have not given.")
-		} else {
-			rec.Reasons = append(rec.Reasons, "Needs the victims' informed consent before a case is submitted.")
-		}
-	}
-
-	rec.HowToActivate = strings.TrimSpace(n.Props.String(PropHowToActivate))
-	if page := n.Props.String(PropContactPage); page != "" {
-		rec.HowToActivate = strings.TrimSpace(rec.HowToActivate + " " + page)
-	}
-	if rec.HowToActivate == "" {
-		rec.HowToActivate = "No procedure is recorded; contact GANHRI Head Office."
-	}
-	rec.Citations = dedupe(rec.Citations)
-	return rec, nil, true
 }
 
 // unconfirmed tells whether the recorded lists leave the country's

@@ -1,0 +1,334 @@
+package advisor
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"marrakechgraph/kg"
+)
+
+// verdict is what one rule says of one channel: it excludes the channel
+// (Exclude holds the reason), or it adds to the channel's score, reasons
+// and citations.
+type verdict struct {
+	Exclude   string
+	Score     float64
+	Reasons   []string
+	Citations []kg.Citation
+}
+
+func excluded(format string, args ...any) verdict {
+	return verdict{Exclude: fmt.Sprintf(format, args...)}
+}
+
+// facts are what every rule reads: the input, the country's and NHRI's
+// memberships by organisation ID, and the triggers the situation raises.
+type facts struct {
+	in     Input
+	member map[string]Membership
+	active []Trigger
+}
+
+func newFacts(in Input) facts {
+	member := map[string]Membership{}
+	for _, m := range in.Memberships {
+		member[m.Of.ID] = m
+	}
+	return facts{in: in, member: member, active: activeTriggers(in)}
+}
+
+// A rule decides one concern of one channel.
+type rule struct {
+	name   string
+	decide func(f facts, ch Channel) verdict
+}
+
+// rules are applied in order; the first to exclude a channel gives the
+// reason it is not applicable.
+var rules = []rule{
+	{"where", actsWhere},
+	{"whom", servesTargets},
+	{"trigger", actsOn},
+	{"remedies", canOffer},
+	{"consent", consent},
+}
+
+// assess decides one channel: ok is false when it has no eligibility data.
+func assess(f facts, ch Channel) (*Recommendation, *Exclusion, bool) {
+	n := ch.Node
+	if n.Props.String(PropActsIn) == "" {
+		return nil, nil, false
+	}
+	rec := &Recommendation{Channel: n, Score: weightEligible, Citations: slices.Clone(n.Citations)}
+	for _, r := range rules {
+		v := r.decide(f, ch)
+		if v.Exclude != "" {
+			return nil, &Exclusion{Channel: n, Reason: v.Exclude}, true
+		}
+		rec.Score += v.Score
+		rec.Reasons = append(rec.Reasons, v.Reasons...)
+		rec.Citations = append(rec.Citations, v.Citations...)
+	}
+	rec.RequiresConsent, _ = n.Props.Bool(PropRequiresConsent)
+	rec.HowToActivate = howToActivate(n)
+	rec.Citations = dedupe(rec.Citations)
+	return rec, nil, true
+}
+
+// actsWhere: a channel acts only where its reach (PropActsIn) takes it.
+func actsWhere(f facts, ch Channel) verdict {
+	switch actsIn := ch.Node.Props.String(PropActsIn); actsIn {
+	case ActsGlobal:
+		return verdict{Reasons: []string{"Acts in every country."}}
+	case ActsCovered:
+		return actsCovered(f, ch)
+	case ActsMembers:
+		return actsForMembers(f, ch)
+	case ActsOutside:
+		return actsOutside(f, ch)
+	default:
+		return excluded("Its reach %q is not one the advisor knows.", actsIn)
+	}
+}
+
+// actsCovered: a channel that COVERS organisations and treaties acts in
+// their member States and States parties.
+func actsCovered(f facts, ch Channel) verdict {
+	country := f.in.Country.Name
+	var v verdict
+	var of []*kg.Node
+	for _, c := range ch.Covers {
+		if m, ok := f.member[c.ID]; ok {
+			of = append(of, m.Of)
+			v.Citations = append(v.Citations, m.Citations...)
+		}
+	}
+	if len(of) == 0 {
+		return notCovered(f, ch)
+	}
+	v.Citations = append(v.Citations, ch.CoverCitations...)
+	v.Reasons = []string{fmt.Sprintf("Can act in %s, a member State or State party of %s.", country, names(of))}
+	v.Score = weightRegionalMatch
+	return v
+}
+
+// notCovered says why a COVERED channel does not act in a country that is
+// a member of none of the organisations it covers: it cannot, or the
+// recorded lists cannot tell.
+func notCovered(f facts, ch Channel) verdict {
+	country := f.in.Country.Name
+	var known, unknown, unsettled []*kg.Node
+	for _, c := range ch.Covers {
+		switch {
+		case f.in.Recorded[c.ID] == 0:
+			unknown = append(unknown, c)
+		case f.in.unconfirmed(c):
+			unsettled = append(unsettled, c)
+		default:
+			known = append(known, c)
+		}
+	}
+	switch {
+	case len(unsettled) > 0:
+		return excluded("Cannot be assessed: the recorded lists do not settle whether %s is a member State or State party of %s; check before relying on this.", country, names(unsettled))
+	case len(unknown) > 0:
+		return excluded("Cannot be assessed: the member States or States parties of %s are not recorded yet; check whether %s is one before relying on this.", names(unknown), country)
+	case len(known) == 0:
+		return excluded("Cannot be assessed: where it can act is not recorded.")
+	}
+	return excluded("Cannot act in %s: %s is not a member State or State party of %s.", country, country, names(known))
+}
+
+// actsForMembers: an organisation acts in its own member States, a network
+// for its own member NHRIs.
+func actsForMembers(f facts, ch Channel) verdict {
+	n := ch.Node
+	m, ok := f.member[n.ID]
+	switch {
+	case !ok && n.Kind == kg.KindNetwork:
+		return notNetworkMember(f, n)
+	case !ok:
+		return notMemberState(f, n)
+	}
+	v := verdict{Citations: m.Citations, Score: weightRegionalMatch}
+	if f.in.NHRI != nil && m.ByNHRI {
+		v.Reasons = []string{fmt.Sprintf("Acts for its members; %s is one.", f.in.NHRI.Name)}
+	} else {
+		v.Reasons = []string{fmt.Sprintf("Acts in its member States; %s is one.", f.in.Country.Name)}
+	}
+	return v
+}
+
+// notMemberState says why an organisation does not act in a country whose
+// membership is not recorded.
+func notMemberState(f facts, n *kg.Node) verdict {
+	country := f.in.Country.Name
+	switch {
+	case f.in.Recorded[n.ID] == 0:
+		return excluded("Cannot be assessed: the member States of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, country)
+	case f.in.unconfirmed(n):
+		return excluded("Cannot be assessed: the recorded lists do not settle whether %s is a member State of %s; check before relying on this.", country, n.Name)
+	}
+	return excluded("Cannot act in %s: %s is not a member State of %s.", country, country, n.Name)
+}
+
+// notNetworkMember says why a network does not act for the situation's
+// NHRI (or, when the situation names none, which NHRIs of the country it
+// would act for).
+func notNetworkMember(f facts, n *kg.Node) verdict {
+	switch {
+	case f.in.NHRI == nil:
+		var members []string
+		for _, m := range f.in.CountryNHRIs {
+			if slices.ContainsFunc(m.Networks, func(nw *kg.Node) bool { return nw.ID == n.ID }) {
+				members = append(members, fmt.Sprintf("%s (%s)", m.NHRI.Name, m.NHRI.ID))
+			}
+		}
+		if len(members) == 0 {
+			return excluded("Acts only for its member NHRIs: name the NHRI to check whether it is one.")
+		}
+		verb := "are members"
+		if len(members) == 1 {
+			verb = "is one"
+		}
+		return excluded("Acts only for its member NHRIs: %s, recorded in %s, %s; name the NHRI in the situation to include this channel.", joinWords(members), f.in.Country.Name, verb)
+	case f.in.Recorded[n.ID] == 0:
+		return excluded("Cannot be assessed: the member NHRIs of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, f.in.NHRI.Name)
+	}
+	return excluded("Cannot be assessed: %s is not among the member NHRIs of %s recorded so far (%d, from the network's own pages, which may be incomplete); check whether it is a member before relying on this.", f.in.NHRI.Name, n.Name, f.in.Recorded[n.ID])
+}
+
+// actsOutside: a channel that stays OUTSIDE_OF organisations acts only in
+// countries that are member States of none of them.
+func actsOutside(f facts, ch Channel) verdict {
+	country := f.in.Country.Name
+	var within, unknown []*kg.Node
+	for _, o := range ch.OutsideOf {
+		if _, ok := f.member[o.ID]; ok {
+			within = append(within, o)
+		} else if f.in.Recorded[o.ID] == 0 || f.in.unconfirmed(o) {
+			unknown = append(unknown, o)
+		}
+	}
+	switch {
+	case len(within) > 0:
+		return excluded("Acts only outside the member States of %s; %s is one.", names(within), country)
+	case len(ch.OutsideOf) == 0:
+		return excluded("Cannot be assessed: where it can act is not recorded.")
+	case len(unknown) > 0:
+		return excluded("Cannot be assessed: the recorded lists do not settle whether %s is a member State of %s; check before relying on this.", country, names(unknown))
+	}
+	return verdict{
+		Citations: ch.OutsideCitations,
+		Reasons:   []string{fmt.Sprintf("Acts only outside the member States of %s, and %s is not one.", names(ch.OutsideOf), country)},
+	}
+}
+
+// targetWords are the words reasons use for whom a threat targets.
+var targetWords = map[Target]string{
+	TargetInstitution:    "the institution itself",
+	TargetMembersOrStaff: "its members and staff as individual defenders",
+}
+
+// servesTargets: a channel must serve at least one of those the threat
+// targets; each one it serves adds to its score.
+func servesTargets(f facts, ch Channel) verdict {
+	serves := ch.Node.Props.Strings(PropServes)
+	var served, unserved []string
+	for _, t := range f.in.Situation.Targets {
+		if slices.Contains(serves, string(t)) {
+			served = append(served, targetWords[t])
+		} else {
+			unserved = append(unserved, targetWords[t])
+		}
+	}
+	if len(served) == 0 {
+		return excluded("Does not serve %s.", joinWords(unserved))
+	}
+	return verdict{Reasons: []string{"Serves " + joinWords(served) + "."}, Score: weightTarget * float64(len(served))}
+}
+
+// actsOn: a channel must act on at least one trigger the situation raises;
+// each one adds to its score, reprisals most, the catch-all least.
+func actsOn(f facts, ch Channel) verdict {
+	var v verdict
+	var matched, acts []string
+	for _, t := range ch.Node.Props.Strings(PropTriggers) {
+		acts = append(acts, Triggers[Trigger(t)])
+		if !slices.Contains(f.active, Trigger(t)) {
+			continue
+		}
+		matched = append(matched, Triggers[Trigger(t)])
+		v.Score += triggerWeight(Trigger(t))
+	}
+	if len(matched) == 0 {
+		return excluded("Acts on %s, which this situation does not involve.", joinWords(acts))
+	}
+	v.Reasons = []string{"Acts on " + joinWords(matched) + "."}
+	return v
+}
+
+func triggerWeight(t Trigger) float64 {
+	switch t {
+	case TriggerAnyThreat:
+		return weightAnyThreat
+	case TriggerReprisal:
+		return weightReprisal
+	}
+	return weightTrigger
+}
+
+// canOffer: what a channel can do is listed; in an urgent situation, a
+// channel with an urgent remedy scores more.
+func canOffer(f facts, ch Channel) verdict {
+	var v verdict
+	remedies := ch.Node.Props.Strings(PropRemedies)
+	if f.in.Situation.Urgent {
+		var urgent []string
+		for _, r := range remedies {
+			if slices.Contains(urgentRemedies, r) {
+				urgent = append(urgent, Remedies[r])
+			}
+		}
+		if len(urgent) > 0 {
+			v.Score = weightUrgentRemedy
+			v.Reasons = append(v.Reasons, "Answers urgent cases with "+joinWords(urgent)+".")
+		}
+	}
+	if len(remedies) > 0 {
+		var words []string
+		for _, r := range remedies {
+			if w, ok := Remedies[r]; ok {
+				words = append(words, w)
+			}
+		}
+		v.Reasons = append(v.Reasons, "Can offer "+joinWords(words)+".")
+	}
+	return v
+}
+
+// consent: a channel that needs the victims' informed consent says so, and
+// scores less when consent has been refused.
+func consent(f facts, ch Channel) verdict {
+	if needs, _ := ch.Node.Props.Bool(PropRequiresConsent); !needs {
+		return verdict{}
+	}
+	if c := f.in.Situation.ConsentToShare; c != nil && !*c {
+		return verdict{Score: weightMissingConsent, Reasons: []string{"Needs the victims' informed consent, which they have not given."}}
+	}
+	return verdict{Reasons: []string{"Needs the victims' informed consent before a case is submitted."}}
+}
+
+// howToActivate is the recorded procedure and contact page, or a pointer
+// to Head Office when none is recorded.
+func howToActivate(n *kg.Node) string {
+	how := strings.TrimSpace(n.Props.String(PropHowToActivate))
+	if page := n.Props.String(PropContactPage); page != "" {
+		how = strings.TrimSpace(how + " " + page)
+	}
+	if how == "" {
+		return "No procedure is recorded; contact GANHRI Head Office."
+	}
+	return how
+}

@@ -1,0 +1,313 @@
+package advisor
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"marrakechgraph/kg"
+)
+
+// Each rule has its own table: an objection to a plan maps to one rule and
+// to one row here.
+
+var (
+	ruleCite = []kg.Citation{{Document: "rule test", Section: "eligibility", Quote: "as modelled"}}
+	memCite  = []kg.Citation{{Document: "official list", Section: "members", Quote: "Kenya"}}
+	charterN = &kg.Node{ID: "instrument:charter", Kind: kg.KindInstrument, Name: "African Charter"}
+	oasN     = &kg.Node{ID: "mechanism:oas", Kind: kg.KindMechanism, Name: "OAS"}
+	euN      = &kg.Node{ID: "mechanism:eu", Kind: kg.KindMechanism, Name: "European Union"}
+	kenya    = &kg.Node{ID: "country:ke", Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE"}}
+	knchr    = &kg.Node{ID: "nhri:ke-knchr", Kind: kg.KindNHRI, Name: "KNCHR"}
+)
+
+// ch builds a channel with the given eligibility properties.
+func ch(kind kg.Kind, props kg.Props) Channel {
+	return Channel{Node: &kg.Node{ID: "mechanism:x", Kind: kind, Name: "X", Props: props, Citations: ruleCite}}
+}
+
+// kenyaFacts are the facts of a situation in Kenya, with the given
+// memberships and recorded member counts.
+func kenyaFacts(sit Situation, recorded map[string]int, ms ...Membership) facts {
+	return newFacts(Input{Country: kenya, Memberships: ms, Recorded: recorded, Situation: sit})
+}
+
+func TestRuleActsWhere(t *testing.T) {
+	open := &kg.Node{ID: charterN.ID, Kind: charterN.Kind, Name: charterN.Name, Props: kg.Props{PropUnconfirmed: []string{"KE"}}}
+	network := &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI", Props: kg.Props{PropActsIn: ActsMembers}}
+	org := &kg.Node{ID: "mechanism:au", Kind: kg.KindMechanism, Name: "African Union", Props: kg.Props{PropActsIn: ActsMembers}}
+	openOrg := &kg.Node{ID: org.ID, Kind: org.Kind, Name: org.Name, Props: kg.Props{PropActsIn: ActsMembers, PropUnconfirmed: []string{"KE"}}}
+	rec := map[string]int{charterN.ID: 54, oasN.ID: 35, euN.ID: 27, network.ID: 30, org.ID: 55}
+	covered := func(covers ...*kg.Node) Channel {
+		c := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsCovered})
+		c.Covers, c.CoverCitations = covers, ruleCite
+		return c
+	}
+	outside := func(of ...*kg.Node) Channel {
+		c := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsOutside})
+		c.OutsideOf, c.OutsideCitations = of, ruleCite
+		return c
+	}
+	inCharter := Membership{Of: charterN, Citations: memCite}
+	cases := []struct {
+		name     string
+		ch       Channel
+		nhri     *kg.Node
+		country  []CountryNHRI
+		members  []Membership
+		recorded map[string]int
+		reason   string // the reason given when it acts
+		exclude  string // the reason given when it does not
+		score    float64
+		cites    []kg.Citation
+	}{
+		{name: "global acts everywhere", ch: ch(kg.KindMechanism, kg.Props{PropActsIn: ActsGlobal}), reason: "Acts in every country."},
+		{name: "covered: the country is a party", ch: covered(oasN, charterN), members: []Membership{inCharter},
+			reason: "Can act in Kenya, a member State or State party of African Charter.", score: weightRegionalMatch,
+			cites: append(append([]kg.Citation{}, memCite...), ruleCite...)},
+		{name: "covered: the country is not a party", ch: covered(oasN),
+			exclude: "Cannot act in Kenya: Kenya is not a member State or State party of OAS."},
+		{name: "covered: no members recorded", ch: covered(charterN), recorded: map[string]int{},
+			exclude: "Cannot be assessed: the member States or States parties of African Charter are not recorded yet; check whether Kenya is one before relying on this."},
+		{name: "covered: membership left open by the lists", ch: covered(open),
+			exclude: "Cannot be assessed: the recorded lists do not settle whether Kenya is a member State or State party of African Charter; check before relying on this."},
+		{name: "covered: covers nothing", ch: covered(),
+			exclude: "Cannot be assessed: where it can act is not recorded."},
+		{name: "members: a member State", ch: Channel{Node: org}, members: []Membership{{Of: org, Citations: memCite}},
+			reason: "Acts in its member States; Kenya is one.", score: weightRegionalMatch, cites: memCite},
+		{name: "members: not a member State", ch: Channel{Node: org},
+			exclude: "Cannot act in Kenya: Kenya is not a member State of African Union."},
+		{name: "members: no member States recorded", ch: Channel{Node: org}, recorded: map[string]int{},
+			exclude: "Cannot be assessed: the member States of African Union are not recorded yet; check whether Kenya is one before relying on this."},
+		{name: "members: membership left open", ch: Channel{Node: openOrg},
+			exclude: "Cannot be assessed: the recorded lists do not settle whether Kenya is a member State of African Union; check before relying on this."},
+		{name: "network: the NHRI is a member", ch: Channel{Node: network}, nhri: knchr, members: []Membership{{Of: network, Citations: memCite, ByNHRI: true}},
+			reason: "Acts for its members; KNCHR is one.", score: weightRegionalMatch, cites: memCite},
+		{name: "network: the NHRI is not among recorded members", ch: Channel{Node: network}, nhri: knchr,
+			exclude: "Cannot be assessed: KNCHR is not among the member NHRIs of NANHRI recorded so far (30, from the network's own pages, which may be incomplete); check whether it is a member before relying on this."},
+		{name: "network: no members recorded", ch: Channel{Node: network}, nhri: knchr, recorded: map[string]int{},
+			exclude: "Cannot be assessed: the member NHRIs of NANHRI are not recorded yet; check whether KNCHR is one before relying on this."},
+		{name: "network: no NHRI named, none recorded as member", ch: Channel{Node: network},
+			exclude: "Acts only for its member NHRIs: name the NHRI to check whether it is one."},
+		{name: "network: no NHRI named, one recorded as member", ch: Channel{Node: network},
+			country: []CountryNHRI{{NHRI: knchr, Networks: []*kg.Node{network}}},
+			exclude: "Acts only for its member NHRIs: KNCHR (nhri:ke-knchr), recorded in Kenya, is one; name the NHRI in the situation to include this channel."},
+		{name: "network: no NHRI named, two recorded as members", ch: Channel{Node: network},
+			country: []CountryNHRI{{NHRI: knchr, Networks: []*kg.Node{network}}, {NHRI: &kg.Node{ID: "nhri:ke-y", Name: "Y"}, Networks: []*kg.Node{network}}},
+			exclude: "Acts only for its member NHRIs: KNCHR (nhri:ke-knchr) and Y (nhri:ke-y), recorded in Kenya, are members; name the NHRI in the situation to include this channel."},
+		{name: "outside: not a member of the EU", ch: outside(euN),
+			reason: "Acts only outside the member States of European Union, and Kenya is not one.", cites: ruleCite},
+		{name: "outside: a member of the EU", ch: outside(euN), members: []Membership{{Of: euN}},
+			exclude: "Acts only outside the member States of European Union; Kenya is one."},
+		{name: "outside: EU members not recorded", ch: outside(euN), recorded: map[string]int{},
+			exclude: "Cannot be assessed: the recorded lists do not settle whether Kenya is a member State of European Union; check before relying on this."},
+		{name: "outside: EU membership left open", ch: outside(&kg.Node{ID: euN.ID, Name: euN.Name, Props: kg.Props{PropUnconfirmed: []string{"KE"}}}),
+			exclude: "Cannot be assessed: the recorded lists do not settle whether Kenya is a member State of European Union; check before relying on this."},
+		{name: "outside: of nothing", ch: outside(),
+			exclude: "Cannot be assessed: where it can act is not recorded."},
+		{name: "unknown reach", ch: ch(kg.KindMechanism, kg.Props{PropActsIn: "MOON"}),
+			exclude: `Its reach "MOON" is not one the advisor knows.`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := rec
+			if c.recorded != nil {
+				r = c.recorded
+			}
+			f := newFacts(Input{Country: kenya, NHRI: c.nhri, CountryNHRIs: c.country, Memberships: c.members, Recorded: r})
+			v := actsWhere(f, c.ch)
+			assert.Equal(t, c.exclude, v.Exclude)
+			if c.exclude == "" {
+				assert.Equal(t, []string{c.reason}, v.Reasons)
+				assert.Equal(t, c.score, v.Score)
+				assert.Equal(t, c.cites, v.Citations)
+			}
+		})
+	}
+}
+
+func TestRuleServesTargets(t *testing.T) {
+	both := []Target{TargetInstitution, TargetMembersOrStaff}
+	cases := []struct {
+		name    string
+		serves  []string
+		targets []Target
+		reason  string
+		exclude string
+		score   float64
+	}{
+		{"serves the one target", []string{ServesMembersOrStaff}, []Target{TargetMembersOrStaff}, "Serves its members and staff as individual defenders.", "", weightTarget},
+		{"serves both targets", []string{ServesInstitution, ServesMembersOrStaff}, both, "Serves the institution itself and its members and staff as individual defenders.", "", 2 * weightTarget},
+		{"serves one of two", []string{ServesInstitution, ServesCSO}, both, "Serves the institution itself.", "", weightTarget},
+		{"serves CSOs only", []string{ServesCSO}, both, "", "Does not serve the institution itself and its members and staff as individual defenders.", 0},
+		{"serves nobody recorded", nil, []Target{TargetInstitution}, "", "Does not serve the institution itself.", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := servesTargets(kenyaFacts(Situation{Targets: c.targets}, nil), ch(kg.KindMechanism, kg.Props{PropServes: c.serves}))
+			assert.Equal(t, c.exclude, v.Exclude)
+			assert.Equal(t, c.score, v.Score)
+			if c.exclude == "" {
+				assert.Equal(t, []string{c.reason}, v.Reasons)
+			}
+		})
+	}
+}
+
+func TestRuleActsOn(t *testing.T) {
+	budget := &kg.Node{ID: "threat-type:budget-cuts", Kind: kg.KindThreatType, Props: kg.Props{PropRaises: []string{"FUNDING_NEED", "NOT_A_TRIGGER"}}}
+	cases := []struct {
+		name     string
+		triggers []string
+		sit      Situation
+		threats  []*kg.Node
+		reason   string
+		exclude  string
+		score    float64
+	}{
+		{"any threat is always raised", []string{"ANY_THREAT"}, Situation{}, nil, "Acts on threats and attacks of any kind.", "", weightAnyThreat},
+		{"reprisal weighs most", []string{"REPRISAL_UN_COOPERATION"}, Situation{ReprisalForUNCooperation: true}, nil,
+			"Acts on reprisals for cooperation with the UN.", "", weightReprisal},
+		{"reprisal not raised", []string{"REPRISAL_UN_COOPERATION"}, Situation{}, nil,
+			"", "Acts on reprisals for cooperation with the UN, which this situation does not involve.", 0},
+		{"urgent and catch-all", []string{"URGENT_RISK", "ANY_THREAT"}, Situation{Urgent: true}, nil,
+			"Acts on urgent risks of irreparable harm and threats and attacks of any kind.", "", weightTrigger + weightAnyThreat},
+		{"a threat type raises its triggers", []string{"FUNDING_NEED"}, Situation{}, []*kg.Node{budget},
+			"Acts on funding needs.", "", weightTrigger},
+		{"specific triggers not raised", []string{"FUNDING_NEED", "THREAT_TO_INDEPENDENCE"}, Situation{Urgent: true}, nil,
+			"", "Acts on funding needs and threats to an NHRI's independence, which this situation does not involve.", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFacts(Input{Country: kenya, Threats: c.threats, Situation: c.sit})
+			v := actsOn(f, ch(kg.KindMechanism, kg.Props{PropTriggers: c.triggers}))
+			assert.Equal(t, c.exclude, v.Exclude)
+			assert.Equal(t, c.score, v.Score)
+			if c.exclude == "" {
+				assert.Equal(t, []string{c.reason}, v.Reasons)
+			}
+		})
+	}
+}
+
+func TestRuleCanOffer(t *testing.T) {
+	cases := []struct {
+		name     string
+		remedies []string
+		urgent   bool
+		reasons  []string
+		score    float64
+	}{
+		{"nothing recorded", nil, true, nil, 0},
+		{"listed when not urgent", []string{"URGENT_APPEAL", "PUBLIC_STATEMENT"}, false,
+			[]string{"Can offer urgent appeals and public statements."}, 0},
+		{"urgent remedies count in urgent cases", []string{"URGENT_APPEAL", "PUBLIC_STATEMENT", "RELOCATION"}, true,
+			[]string{"Answers urgent cases with urgent appeals and temporary relocation.", "Can offer urgent appeals, public statements and temporary relocation."}, weightUrgentRemedy},
+		{"no urgent remedy in an urgent case", []string{"ADVOCACY"}, true,
+			[]string{"Can offer advocacy with the authorities and partners."}, 0},
+		{"unknown remedies are not named", []string{"ADVOCACY", "TELEPORT"}, false,
+			[]string{"Can offer advocacy with the authorities and partners."}, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := canOffer(kenyaFacts(Situation{Urgent: c.urgent}, nil), ch(kg.KindMechanism, kg.Props{PropRemedies: c.remedies}))
+			assert.Empty(t, v.Exclude, "what a channel can do never excludes it")
+			assert.Equal(t, c.reasons, v.Reasons)
+			assert.Equal(t, c.score, v.Score)
+		})
+	}
+}
+
+func TestRuleConsent(t *testing.T) {
+	yes, no := true, false
+	cases := []struct {
+		name    string
+		props   kg.Props
+		given   *bool
+		reasons []string
+		score   float64
+	}{
+		{"not needed", kg.Props{PropRequiresConsent: false}, &no, nil, 0},
+		{"not recorded", kg.Props{}, &no, nil, 0},
+		{"needed, given", kg.Props{PropRequiresConsent: true}, &yes, []string{"Needs the victims' informed consent before a case is submitted."}, 0},
+		{"needed, not asked", kg.Props{PropRequiresConsent: true}, nil, []string{"Needs the victims' informed consent before a case is submitted."}, 0},
+		{"needed, refused", kg.Props{PropRequiresConsent: true}, &no, []string{"Needs the victims' informed consent, which they have not given."}, weightMissingConsent},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := consent(kenyaFacts(Situation{ConsentToShare: c.given}, nil), ch(kg.KindMechanism, c.props))
+			assert.Empty(t, v.Exclude)
+			assert.Equal(t, c.reasons, v.Reasons)
+			assert.Equal(t, c.score, v.Score)
+		})
+	}
+}
+
+func TestHowToActivate(t *testing.T) {
+	cases := []struct {
+		name  string
+		props kg.Props
+		want  string
+	}{
+		{"procedure and page", kg.Props{PropHowToActivate: " Write to the secretariat. ", PropContactPage: "https://example.org"}, "Write to the secretariat. https://example.org"},
+		{"page only", kg.Props{PropContactPage: "https://example.org"}, "https://example.org"},
+		{"nothing recorded", kg.Props{}, "No procedure is recorded; contact GANHRI Head Office."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, howToActivate(&kg.Node{Props: c.props}))
+		})
+	}
+}
+
+// TestAssessComposesRules: the rules run in order, the first exclusion
+// wins, and a recommendation sums what every rule gave.
+func TestAssessComposesRules(t *testing.T) {
+	props := func(serves, triggers string) kg.Props {
+		return kg.Props{PropActsIn: ActsCovered, PropServes: []string{serves}, PropTriggers: []string{triggers},
+			PropRemedies: []string{"URGENT_APPEAL"}, PropRequiresConsent: true}
+	}
+	in := Membership{Of: charterN, Citations: memCite}
+	sit := Situation{Targets: []Target{TargetMembersOrStaff}, Urgent: true}
+	cases := []struct {
+		name    string
+		props   kg.Props
+		covers  *kg.Node
+		exclude string
+		score   float64
+	}{
+		{"where excludes first", props(ServesCSO, "FUNDING_NEED"), oasN, "Cannot act in Kenya: Kenya is not a member State or State party of OAS.", 0},
+		{"then whom", props(ServesCSO, "FUNDING_NEED"), charterN, "Does not serve its members and staff as individual defenders.", 0},
+		{"then what triggers it", props(ServesMembersOrStaff, "FUNDING_NEED"), charterN, "Acts on funding needs, which this situation does not involve.", 0},
+		{"recommended", props(ServesMembersOrStaff, "URGENT_RISK"), charterN, "",
+			weightEligible + weightRegionalMatch + weightTarget + weightTrigger + weightUrgentRemedy},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			channel := ch(kg.KindMechanism, c.props)
+			channel.Covers, channel.CoverCitations = []*kg.Node{c.covers}, ruleCite
+			rec, excl, ok := assess(kenyaFacts(sit, map[string]int{charterN.ID: 54, oasN.ID: 35}, in), channel)
+			assert.True(t, ok)
+			if c.exclude != "" {
+				assert.Nil(t, rec)
+				assert.Equal(t, c.exclude, excl.Reason)
+				return
+			}
+			assert.Nil(t, excl)
+			assert.Equal(t, c.score, rec.Score)
+			assert.True(t, rec.RequiresConsent)
+			assert.Equal(t, []string{
+				"Can act in Kenya, a member State or State party of African Charter.",
+				"Serves its members and staff as individual defenders.",
+				"Acts on urgent risks of irreparable harm.",
+				"Answers urgent cases with urgent appeals.",
+				"Can offer urgent appeals.",
+				"Needs the victims' informed consent before a case is submitted.",
+			}, rec.Reasons)
+			assert.Equal(t, []kg.Citation{ruleCite[0], memCite[0]}, rec.Citations, "deduplicated, the channel's own first")
+			assert.Equal(t, "No procedure is recorded; contact GANHRI Head Office.", rec.HowToActivate)
+		})
+	}
+	_, _, ok := assess(kenyaFacts(sit, nil), ch(kg.KindMechanism, kg.Props{}))
+	assert.False(t, ok, "a channel without eligibility data takes no part")
+}
