@@ -64,6 +64,12 @@ type ComplexityRoot struct {
 		Role      func(childComplexity int) int
 	}
 
+	Accreditation struct {
+		Citations     func(childComplexity int) int
+		ReferenceYear func(childComplexity int) int
+		Status        func(childComplexity int) int
+	}
+
 	Action struct {
 		Acronym       func(childComplexity int) int
 		Addresses     func(childComplexity int) int
@@ -142,16 +148,17 @@ type ComplexityRoot struct {
 	}
 
 	Country struct {
-		Acronym       func(childComplexity int) int
-		Citations     func(childComplexity int) int
-		Code          func(childComplexity int) int
-		Description   func(childComplexity int) int
-		ID            func(childComplexity int) int
-		MemberOf      func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Nhris         func(childComplexity int) int
-		Region        func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Acronym           func(childComplexity int) int
+		Citations         func(childComplexity int) int
+		Code              func(childComplexity int) int
+		Description       func(childComplexity int) int
+		ID                func(childComplexity int) int
+		MemberOf          func(childComplexity int) int
+		Name              func(childComplexity int) int
+		NhriAccreditation func(childComplexity int) int
+		Nhris             func(childComplexity int) int
+		Region            func(childComplexity int) int
+		Relationships     func(childComplexity int, direction *model.Direction, types []model.RelationType) int
 	}
 
 	CreatedAPIKey struct {
@@ -518,6 +525,7 @@ type CountryResolver interface {
 	Relationships(ctx context.Context, obj *model.Country, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
 
 	Nhris(ctx context.Context, obj *model.Country) ([]*model.Nhri, error)
+
 	MemberOf(ctx context.Context, obj *model.Country) ([]model.Entity, error)
 }
 type InstrumentResolver interface {
@@ -689,6 +697,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIKey.Role(childComplexity), true
+
+	case "Accreditation.citations":
+		if e.ComplexityRoot.Accreditation.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Accreditation.Citations(childComplexity), true
+	case "Accreditation.referenceYear":
+		if e.ComplexityRoot.Accreditation.ReferenceYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Accreditation.ReferenceYear(childComplexity), true
+	case "Accreditation.status":
+		if e.ComplexityRoot.Accreditation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Accreditation.Status(childComplexity), true
 
 	case "Action.acronym":
 		if e.ComplexityRoot.Action.Acronym == nil {
@@ -1051,6 +1078,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Name(childComplexity), true
+	case "Country.nhriAccreditation":
+		if e.ComplexityRoot.Country.NhriAccreditation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.NhriAccreditation(childComplexity), true
 	case "Country.nhris":
 		if e.ComplexityRoot.Country.Nhris == nil {
 			break
@@ -4035,6 +4068,31 @@ type Country implements Node & Entity {
   region: String!
   "NHRIs of this country."
   nhris: [NHRI!]! @listSize(assumedSize: 5) @goField(forceResolver: true)
+  """
+  The GANHRI accreditation status of the country's NHRI as the UN SDG Global
+  Database records it (indicator 16.a.1), with its reference year and citation.
+  Null when the database does not list the country with an A or B status: that
+  means no status is recorded, not that the country has no NHRI.
+  """
+  nhriAccreditation: Accreditation
+}
+
+"""
+A country's NHRI accreditation status as recorded by the UN SDG Global Database
+for indicator 16.a.1 (custodian OHCHR). The database records by country whether
+an NHRI with that status exists; it names no institution and gives no review year.
+"""
+type Accreditation {
+  "A (in compliance with the Paris Principles) or B (not fully compliant)."
+  status: AccreditationStatus!
+  """
+  Year of the observation: the status in force that year. It is not the year of
+  the Sub-Committee on Accreditation's last review, and later decisions are not
+  reflected.
+  """
+  referenceYear: Int!
+  "The datapoints of the database that record the status."
+  citations: [Citation!]! @listSize(assumedSize: 2)
 }
 
 """
@@ -4318,6 +4376,18 @@ func (ec *executionContext) childFields_APIKey(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type APIKey", field.Name)
 }
 
+func (ec *executionContext) childFields_Accreditation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_Accreditation_status(ctx, field)
+	case "referenceYear":
+		return ec.fieldContext_Accreditation_referenceYear(ctx, field)
+	case "citations":
+		return ec.fieldContext_Accreditation_citations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Accreditation", field.Name)
+}
+
 func (ec *executionContext) childFields_Action(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4492,6 +4562,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_region(ctx, field)
 	case "nhris":
 		return ec.fieldContext_Country_nhris(ctx, field)
+	case "nhriAccreditation":
+		return ec.fieldContext_Country_nhriAccreditation(ctx, field)
 	case "memberOf":
 		return ec.fieldContext_Country_memberOf(ctx, field)
 	}
@@ -6182,6 +6254,84 @@ func (ec *executionContext) fieldContext_APIKey_revokedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
 }
 
+func (ec *executionContext) _Accreditation_status(ctx context.Context, field graphql.CollectedField, obj *model.Accreditation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accreditation_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AccreditationStatus) graphql.Marshaler {
+			return ec.marshalNAccreditationStatus2marrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Accreditation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Accreditation", field, false, false, "AccreditationStatus")
+}
+
+func (ec *executionContext) _Accreditation_referenceYear(ctx context.Context, field graphql.CollectedField, obj *model.Accreditation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accreditation_referenceYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReferenceYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Accreditation_referenceYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Accreditation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Accreditation_citations(ctx context.Context, field graphql.CollectedField, obj *model.Accreditation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Accreditation_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Accreditation_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Accreditation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Action_id(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7786,6 +7936,38 @@ func (ec *executionContext) fieldContext_Country_nhris(_ context.Context, field 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NHRI(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_nhriAccreditation(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_nhriAccreditation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NhriAccreditation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Accreditation) graphql.Marshaler {
+			return ec.marshalOAccreditation2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_nhriAccreditation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Accreditation(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16988,6 +17170,49 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var accreditationImplementors = []string{"Accreditation"}
+
+func (ec *executionContext) _Accreditation(ctx context.Context, sel ast.SelectionSet, obj *model.Accreditation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accreditationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Accreditation")
+		case "status":
+			out.Values[i] = ec._Accreditation_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "referenceYear":
+			out.Values[i] = ec._Accreditation_referenceYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citations":
+			out.Values[i] = ec._Accreditation_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var actionImplementors = []string{"Action", "Entity", "Node"}
 
 func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, obj *model.Action) graphql.Marshaler {
@@ -17559,6 +17784,11 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_nhris(ctx, field, obj)
 				})
+		case "nhriAccreditation":
+			out.Values[i] = ec._Country_nhriAccreditation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "memberOf":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -20205,6 +20435,16 @@ func (ec *executionContext) marshalNAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐA
 	return ec._APIKey(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAccreditationStatus2marrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx context.Context, v any) (model.AccreditationStatus, error) {
+	var res model.AccreditationStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccreditationStatus2marrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx context.Context, sel ast.SelectionSet, v model.AccreditationStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Action) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21831,6 +22071,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOAccreditation2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditation(ctx context.Context, sel ast.SelectionSet, v *model.Accreditation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Accreditation(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAccreditationStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx context.Context, v any) (*model.AccreditationStatus, error) {

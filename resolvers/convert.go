@@ -189,7 +189,22 @@ func toCountry(n *kg.Node) *model.Country {
 	return &model.Country{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
 		Code: n.Props.String("code"), Region: n.Props.String("region"),
+		NhriAccreditation: toAccreditation(*n),
 	}
+}
+
+// toAccreditation returns a country's recorded NHRI accreditation, or nil
+// when none is recorded or its status is not one the schema knows.
+func toAccreditation(n kg.Node) *model.Accreditation {
+	a, ok := kg.CountryAccreditation(n)
+	if !ok {
+		return nil
+	}
+	st := model.AccreditationStatus(a.Status)
+	if !st.IsValid() {
+		return nil
+	}
+	return &model.Accreditation{Status: st, ReferenceYear: a.ReferenceYear, Citations: citations(a.Citations)}
 }
 
 // surveyRegions lists the per-region respondent properties of a survey.

@@ -57,6 +57,20 @@ func (APIKey) IsNode() {}
 // Stable, human-readable identifier, for example `commitment:early-warning`.
 func (this APIKey) GetID() string { return this.ID }
 
+// A country's NHRI accreditation status as recorded by the UN SDG Global Database
+// for indicator 16.a.1 (custodian OHCHR). The database records by country whether
+// an NHRI with that status exists; it names no institution and gives no review year.
+type Accreditation struct {
+	// A (in compliance with the Paris Principles) or B (not fully compliant).
+	Status AccreditationStatus `json:"status"`
+	// Year of the observation: the status in force that year. It is not the year of
+	// the Sub-Committee on Accreditation's last review, and later decisions are not
+	// reflected.
+	ReferenceYear int `json:"referenceYear"`
+	// The datapoints of the database that record the status.
+	Citations []*Citation `json:"citations"`
+}
+
 // A proposed action of the Global Action Plan.
 type Action struct {
 	// Stable, human-readable identifier.
@@ -302,6 +316,11 @@ type Country struct {
 	Region string `json:"region"`
 	// NHRIs of this country.
 	Nhris []*Nhri `json:"nhris"`
+	// The GANHRI accreditation status of the country's NHRI as the UN SDG Global
+	// Database records it (indicator 16.a.1), with its reference year and citation.
+	// Null when the database does not list the country with an A or B status: that
+	// means no status is recorded, not that the country has no NHRI.
+	NhriAccreditation *Accreditation `json:"nhriAccreditation,omitempty"`
 	// The organisations it is a member or participating State of, and the treaties it is party to, as recorded.
 	MemberOf []Entity `json:"memberOf"`
 }
