@@ -78,6 +78,19 @@ type Dataset struct {
 	Edges []kg.Edge
 }
 
+// decodeFile reads one seed file. The YAML decoder can panic on some
+// malformed documents (a nil sequence node in goccy/go-yaml v1.19.2's
+// slice decoding); that is reported as the file's error.
+func decodeFile(b []byte) (f file, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("malformed YAML: the decoder failed (%v)", p)
+		}
+	}()
+	err = yaml.NewDecoder(bytes.NewReader(b), yaml.DisallowUnknownField()).Decode(&f)
+	return f, err
+}
+
 // Load parses the embedded seed files.
 func Load() (*Dataset, error) { return LoadFS(files, "data") }
 
@@ -96,8 +109,8 @@ func LoadFS(fsys fs.FS, dir string) (*Dataset, error) {
 		if err != nil {
 			return nil, err
 		}
-		var f file
-		if err := yaml.NewDecoder(bytes.NewReader(b), yaml.DisallowUnknownField()).Decode(&f); err != nil {
+		f, err := decodeFile(b)
+		if err != nil {
 			return nil, fmt.Errorf("seed %s: %w", name, err)
 		}
 		if err := ds.add(f); err != nil {
