@@ -22,8 +22,19 @@
 //     by the situation or its threat types.
 //   - remedies (canOffer): what it can do is named; urgent remedies count
 //     in urgent cases.
-//   - consent (consent): a channel that needs the victims' informed
-//     consent says so, and scores less when consent is refused.
+//   - consent (consent): whether a channel needs the victims' informed
+//     consent is REQUIRED, NOT_REQUIRED or NOT_RECORDED, cited. When the
+//     victims refuse consent, a channel that requires it is not applicable;
+//     when its need is not recorded, the plan says so and tells Head Office
+//     to obtain informed consent before sharing identifying details.
+//
+// Recommendations are ordered by score; equal scores by specificity (a
+// channel that acts for this NHRI, then one that acts in this region, then
+// one that acts on this kind of threat, then a general one), which the
+// reasons state. Channels equal on both share a rank: no tie is broken by
+// name. A channel whose only answer is a review of the NHRI itself (the
+// SCA's special review of accreditation) is never a remedy: it is reported
+// apart, as a consideration for Head Office, with its risk.
 package advisor
 
 import (
@@ -85,7 +96,7 @@ const (
 	PropServes          = "serves"          // []string of Serves*
 	PropTriggers        = "triggers"        // []string of Trigger
 	PropRemedies        = "remedies"        // []string of Remedy
-	PropRequiresConsent = "requiresConsent" // bool
+	PropRequiresConsent = "requiresConsent" // bool; absent when not recorded
 	PropHowToActivate   = "howToActivate"   // string
 	PropContactPage     = "contactPage"     // string (URL)
 	PropRaises          = "raises"          // on ThreatType: []string of Trigger
@@ -131,6 +142,53 @@ var Remedies = map[string]string{
 
 // urgentRemedies answer an urgent risk.
 var urgentRemedies = []string{"URGENT_APPEAL", "PRECAUTIONARY_MEASURES", "EMERGENCY_GRANT", "RELOCATION"}
+
+// reviews are the remedies that review the NHRI itself rather than
+// answer the threat, with the risk they carry for it. A channel that offers
+// one is a consideration, never a recommendation.
+var reviews = map[string]string{
+	"ACCREDITATION_REVIEW": "A review of the NHRI itself, not a remedy: a special review of its accreditation can end in the suspension of its status or a recommendation to remove it.",
+}
+
+// Consent is whether a channel needs the victims' informed consent.
+type Consent string
+
+// Consent values.
+const (
+	// ConsentRequired: its cited source says the victims' informed
+	// consent is needed before their case is submitted.
+	ConsentRequired Consent = "REQUIRED"
+	// ConsentNotRequired: its cited source says consent is not needed.
+	ConsentNotRequired Consent = "NOT_REQUIRED"
+	// ConsentNotRecorded: no source on the question is recorded. Never
+	// read as "not required".
+	ConsentNotRecorded Consent = "NOT_RECORDED"
+)
+
+// Specificity is how closely a channel fits the situation, apart from its
+// score: it orders channels of equal score.
+type Specificity int
+
+// Specificities, from the most general to the most specific.
+const (
+	// SpecificGeneral: a channel that acts everywhere on any threat.
+	SpecificGeneral Specificity = iota
+	// SpecificThreat: it acts on this kind of threat.
+	SpecificThreat
+	// SpecificRegion: it acts in this region, through a regional system
+	// the country belongs to.
+	SpecificRegion
+	// SpecificNHRI: it acts for this NHRI, a recorded member.
+	SpecificNHRI
+)
+
+// Specificities names each specificity as the schema does.
+var Specificities = map[Specificity]string{
+	SpecificGeneral: "GENERAL",
+	SpecificThreat:  "THREAT",
+	SpecificRegion:  "REGION",
+	SpecificNHRI:    "NHRI",
+}
 
 // Situation is what Head Office knows of a threat.
 type Situation struct {
@@ -191,13 +249,28 @@ type Input struct {
 
 // Recommendation is a channel that can act, with why.
 type Recommendation struct {
-	Rank            int
-	Channel         *kg.Node
-	Score           float64
-	Reasons         []string
-	Citations       []kg.Citation
-	HowToActivate   string
-	RequiresConsent bool
+	Rank          int
+	Channel       *kg.Node
+	Score         float64
+	Reasons       []string
+	Citations     []kg.Citation
+	HowToActivate string
+	// RequiresConsent is whether the victims' informed consent is needed;
+	// ConsentCitations are the passages that say so.
+	RequiresConsent  Consent
+	ConsentCitations []kg.Citation
+	// Specificity orders channels of equal score.
+	Specificity Specificity
+}
+
+// Consideration is a channel that reviews the NHRI itself: Head Office
+// weighs it, with its risk; it is never a remedy.
+type Consideration struct {
+	Channel       *kg.Node
+	Risk          string
+	Reasons       []string
+	Citations     []kg.Citation
+	HowToActivate string
 }
 
 // Exclusion is a channel that cannot act, with why.
@@ -211,24 +284,26 @@ type Plan struct {
 	Country         *kg.Node
 	NHRI            *kg.Node
 	Recommendations []Recommendation
-	NotApplicable   []Exclusion
+	// Considerations are the review channels that could act, apart from
+	// the recommendations.
+	Considerations []Consideration
+	NotApplicable  []Exclusion
 }
 
 // Weights of the score. A channel that can act scores at least 1; each
 // specific trigger it acts on adds 1, reprisals for cooperation with the UN
 // 2.5 (the one situation with a mandate of its own across the UN system),
 // the catch-all half; serving the targets, urgent remedies in urgent cases
-// and a regional system the country belongs to add half each; needing
-// consent that is not given costs 0.75.
+// and a regional system the country belongs to add half each. Refused
+// consent does not lower a score: it excludes the channels that need it.
 const (
-	weightEligible       = 1.0
-	weightTrigger        = 1.0
-	weightReprisal       = 2.5
-	weightAnyThreat      = 0.5
-	weightTarget         = 0.5
-	weightUrgentRemedy   = 0.5
-	weightRegionalMatch  = 0.5
-	weightMissingConsent = -0.75
+	weightEligible      = 1.0
+	weightTrigger       = 1.0
+	weightReprisal      = 2.5
+	weightAnyThreat     = 0.5
+	weightTarget        = 0.5
+	weightUrgentRemedy  = 0.5
+	weightRegionalMatch = 0.5
 )
 
 func names(ns []*kg.Node) string {
@@ -291,21 +366,50 @@ func Advise(in Input) (*Plan, error) {
 			continue
 		case excl != nil:
 			plan.NotApplicable = append(plan.NotApplicable, *excl)
+		case reviewRisk(ch.Node) != "":
+			plan.Considerations = append(plan.Considerations, Consideration{
+				Channel: rec.Channel, Risk: reviewRisk(ch.Node), Reasons: rec.Reasons,
+				Citations: rec.Citations, HowToActivate: rec.HowToActivate,
+			})
 		default:
 			plan.Recommendations = append(plan.Recommendations, *rec)
 		}
 	}
-	slices.SortStableFunc(plan.Recommendations, func(a, b Recommendation) int {
+	rank(plan.Recommendations)
+	slices.SortStableFunc(plan.NotApplicable, func(a, b Exclusion) int { return strings.Compare(a.Channel.Name, b.Channel.Name) })
+	return plan, nil
+}
+
+// rank orders recommendations by score, then by specificity, and numbers
+// them; channels equal on both share a rank and keep the catalogue's
+// order, which is no ranking.
+func rank(recs []Recommendation) {
+	order := func(a, b Recommendation) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Channel.Name, b.Channel.Name)
-	})
-	for i := range plan.Recommendations {
-		plan.Recommendations[i].Rank = i + 1
+		return cmp.Compare(b.Specificity, a.Specificity)
 	}
-	slices.SortStableFunc(plan.NotApplicable, func(a, b Exclusion) int { return strings.Compare(a.Channel.Name, b.Channel.Name) })
-	return plan, nil
+	slices.SortStableFunc(recs, order)
+	for i := range recs {
+		if i > 0 && order(recs[i-1], recs[i]) == 0 {
+			recs[i].Rank = recs[i-1].Rank
+		} else {
+			recs[i].Rank = i + 1
+		}
+	}
+}
+
+// reviewRisk is the risk of a channel that reviews the NHRI itself, or ""
+// for a channel that offers no review.
+func reviewRisk(n *kg.Node) string {
+	var risks []string
+	for _, r := range n.Props.Strings(PropRemedies) {
+		if risk, ok := reviews[r]; ok {
+			risks = append(risks, risk)
+		}
+	}
+	return strings.Join(risks, " ")
 }
 
 // unconfirmed tells whether the recorded lists leave the country's

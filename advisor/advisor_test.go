@@ -111,6 +111,7 @@ type outcome struct {
 	top         string            // the channel ranked first, when it matters
 	excluded    map[string]string // channel ID → words its reason must contain
 	before      [][2]string       // pairs: the first must outrank the second
+	considered  []string          // channel IDs reported as considerations, never recommended
 }
 
 func TestAdvise(t *testing.T) {
@@ -145,8 +146,9 @@ func TestAdvise(t *testing.T) {
 			threats: []string{"budget", "independence"},
 			sit:     advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}},
 			want: outcome{
-				recommended: []string{"network:sca", "mechanism:iachr"},
-				top:         "network:sca",
+				recommended: []string{"mechanism:iachr"},
+				considered:  []string{"network:sca"},
+				top:         "mechanism:iachr",
 				excluded: map[string]string{
 					"mechanism:protectdefenders-eu": "Does not serve the institution itself",
 					"mechanism:un-asg-reprisals":    "reprisals for cooperation with the UN, which this situation does not involve",
@@ -185,7 +187,8 @@ func TestAdvise(t *testing.T) {
 			threats: []string{"independence"},
 			sit:     advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}},
 			want: outcome{
-				recommended: []string{"mechanism:coe", "network:sca"},
+				recommended: []string{"mechanism:coe"},
+				considered:  []string{"network:sca"},
 				excluded: map[string]string{
 					"mechanism:osce":           "Does not serve the institution itself",
 					"mechanism:eu-delegations": "Does not serve the institution itself",
@@ -204,13 +207,17 @@ func TestAdvise(t *testing.T) {
 			},
 		},
 		{
-			name:    "Consent not given lowers channels that need it",
+			name:    "Consent refused: every channel that requires it is not applicable, with the reason",
 			country: []any{"MX", "Mexico", oas},
 			threats: []string{"arrest"},
 			sit:     advisor.Situation{Targets: []advisor.Target{advisor.TargetMembersOrStaff}, Urgent: true, ConsentToShare: &no},
 			want: outcome{
-				recommended: []string{"mechanism:iachr", "mechanism:nhri-hosting"},
-				before:      [][2]string{{"mechanism:nhri-hosting", "mechanism:protectdefenders-eu"}},
+				recommended: []string{"mechanism:nhri-hosting"},
+				excluded: map[string]string{
+					"mechanism:iachr":               "Needs the victims' informed consent, which they have refused",
+					"mechanism:un-sr-hrds":          "Needs the victims' informed consent, which they have refused",
+					"mechanism:protectdefenders-eu": "Needs the victims' informed consent, which they have refused",
+				},
 			},
 		},
 	}
@@ -236,14 +243,35 @@ func TestAdvise(t *testing.T) {
 
 			rank := map[string]int{}
 			for i, r := range plan.Recommendations {
-				assert.Equal(t, i+1, r.Rank)
 				rank[r.Channel.ID] = r.Rank
 				assert.NotEmpty(t, r.Reasons)
 				assert.NotEmpty(t, r.Citations)
 				assert.NotEmpty(t, r.HowToActivate)
-				if i > 0 {
-					assert.GreaterOrEqual(t, plan.Recommendations[i-1].Score, r.Score, "ranked by score")
+				assert.NotContains(t, r.Channel.Props.Strings(advisor.PropRemedies), "ACCREDITATION_REVIEW", "a review is never a remedy")
+				if i == 0 {
+					assert.Equal(t, 1, r.Rank)
+					continue
 				}
+				prev := plan.Recommendations[i-1]
+				assert.GreaterOrEqual(t, prev.Score, r.Score, "ranked by score")
+				if prev.Score == r.Score {
+					assert.GreaterOrEqual(t, prev.Specificity, r.Specificity, "equal scores ranked by specificity, not by name")
+				}
+				if prev.Score == r.Score && prev.Specificity == r.Specificity {
+					assert.Equal(t, prev.Rank, r.Rank, "full ties share a rank")
+				} else {
+					assert.Equal(t, i+1, r.Rank)
+				}
+			}
+			considered := map[string]bool{}
+			for _, c := range plan.Considerations {
+				considered[c.Channel.ID] = true
+				assert.NotEmpty(t, c.Risk)
+				assert.NotEmpty(t, c.Citations)
+				assert.NotContains(t, rank, c.Channel.ID, "a consideration is never a recommendation")
+			}
+			for _, id := range tc.want.considered {
+				assert.True(t, considered[id], "%s reported as a consideration", id)
 			}
 			reasons := map[string]string{}
 			for _, e := range plan.NotApplicable {

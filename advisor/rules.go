@@ -70,7 +70,10 @@ func assess(f facts, ch Channel) (*Recommendation, *Exclusion, bool) {
 		rec.Reasons = append(rec.Reasons, v.Reasons...)
 		rec.Citations = append(rec.Citations, v.Citations...)
 	}
-	rec.RequiresConsent, _ = n.Props.Bool(PropRequiresConsent)
+	rec.RequiresConsent, rec.ConsentCitations = consentOf(n)
+	var why string
+	rec.Specificity, why = specificity(f, ch)
+	rec.Reasons = append(rec.Reasons, why)
 	rec.HowToActivate = howToActivate(n)
 	rec.Citations = dedupe(rec.Citations)
 	return rec, nil, true
@@ -308,16 +311,81 @@ func canOffer(f facts, ch Channel) verdict {
 	return v
 }
 
-// consent: a channel that needs the victims' informed consent says so, and
-// scores less when consent has been refused.
+// consentOf is whether a channel needs the victims' informed consent, and
+// the citations that say so (those recorded for requiresConsent).
+func consentOf(n *kg.Node) (Consent, []kg.Citation) {
+	needs, ok := n.Props.Bool(PropRequiresConsent)
+	if !ok {
+		return ConsentNotRecorded, nil
+	}
+	var cites []kg.Citation
+	for _, c := range n.Citations {
+		if strings.Contains(c.Section, PropRequiresConsent) {
+			cites = append(cites, c)
+		}
+	}
+	if needs {
+		return ConsentRequired, cites
+	}
+	return ConsentNotRequired, cites
+}
+
+// obtainConsent is what Head Office is told where consent is not settled.
+const obtainConsent = "obtain the victims' informed consent before sharing any detail that identifies them."
+
+// consent: a channel that requires the victims' informed consent is not
+// applicable when they refuse it; where its need is not recorded, the plan
+// says so and asks Head Office to obtain consent first.
 func consent(f facts, ch Channel) verdict {
-	if needs, _ := ch.Node.Props.Bool(PropRequiresConsent); !needs {
-		return verdict{}
+	given := f.in.Situation.ConsentToShare
+	refused := given != nil && !*given
+	need, cites := consentOf(ch.Node)
+	switch {
+	case need == ConsentRequired && refused:
+		return excluded("Needs the victims' informed consent, which they have refused: their case cannot be submitted to it.")
+	case need == ConsentRequired && given != nil:
+		return verdict{Reasons: []string{"Needs the victims' informed consent, which they have given."}, Citations: cites}
+	case need == ConsentRequired:
+		return verdict{Reasons: []string{"Needs the victims' informed consent before a case is submitted: " + obtainConsent}, Citations: cites}
+	case need == ConsentNotRequired && refused:
+		return verdict{Reasons: []string{"Does not need the victims' consent, which they have refused: share nothing that identifies them."}, Citations: cites}
+	case need == ConsentNotRequired:
+		return verdict{Reasons: []string{"Does not need the victims' informed consent."}, Citations: cites}
+	case refused:
+		return verdict{Reasons: []string{"Whether it needs the victims' informed consent is not recorded, and they have refused it: share nothing that identifies them."}}
+	case given != nil:
+		return verdict{Reasons: []string{"Whether it needs the victims' informed consent is not recorded; they have given it."}}
 	}
-	if c := f.in.Situation.ConsentToShare; c != nil && !*c {
-		return verdict{Score: weightMissingConsent, Reasons: []string{"Needs the victims' informed consent, which they have not given."}}
+	return verdict{Reasons: []string{"Whether it needs the victims' informed consent is not recorded: " + obtainConsent}}
+}
+
+// specificity is how closely a recommended channel fits the situation,
+// with the reason that says why it ranks before equally scored channels.
+func specificity(f facts, ch Channel) (Specificity, string) {
+	n := ch.Node
+	m, member := f.member[n.ID]
+	switch {
+	case member && m.ByNHRI && f.in.NHRI != nil:
+		return SpecificNHRI, fmt.Sprintf("Specific to %s: it acts for its own members, and %s is one.", f.in.NHRI.Name, f.in.NHRI.Name)
+	case member && n.Props.String(PropActsIn) == ActsMembers:
+		return SpecificRegion, fmt.Sprintf("Specific to the region: %s is one of its member States.", f.in.Country.Name)
+	case n.Props.String(PropActsIn) == ActsCovered:
+		for _, c := range ch.Covers {
+			if _, ok := f.member[c.ID]; ok {
+				return SpecificRegion, fmt.Sprintf("Specific to the region: it acts through %s, of which %s is a member State or State party.", c.Name, f.in.Country.Name)
+			}
+		}
 	}
-	return verdict{Reasons: []string{"Needs the victims' informed consent before a case is submitted."}}
+	var kinds []string
+	for _, t := range n.Props.Strings(PropTriggers) {
+		if Trigger(t) != TriggerAnyThreat && slices.Contains(f.active, Trigger(t)) {
+			kinds = append(kinds, Triggers[Trigger(t)])
+		}
+	}
+	if len(kinds) > 0 {
+		return SpecificThreat, "Specific to this kind of threat: it acts on " + joinWords(kinds) + "."
+	}
+	return SpecificGeneral, "General: not specific to this NHRI, its region or this kind of threat."
 }
 
 // howToActivate is the recorded procedure and contact page, or a pointer

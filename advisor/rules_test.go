@@ -220,27 +220,130 @@ func TestRuleCanOffer(t *testing.T) {
 
 func TestRuleConsent(t *testing.T) {
 	yes, no := true, false
+	consentCite := kg.Citation{Document: "channel page", Section: "Eligibility > requiresConsent: true", Quote: "consent is a prerequisite"}
+	other := kg.Citation{Document: "channel page", Section: "Eligibility > actsIn: GLOBAL", Quote: "global"}
+	obtain := "obtain the victims' informed consent before sharing any detail that identifies them."
 	cases := []struct {
 		name    string
 		props   kg.Props
 		given   *bool
+		exclude string
 		reasons []string
-		score   float64
+		cited   bool
 	}{
-		{"not needed", kg.Props{PropRequiresConsent: false}, &no, nil, 0},
-		{"not recorded", kg.Props{}, &no, nil, 0},
-		{"needed, given", kg.Props{PropRequiresConsent: true}, &yes, []string{"Needs the victims' informed consent before a case is submitted."}, 0},
-		{"needed, not asked", kg.Props{PropRequiresConsent: true}, nil, []string{"Needs the victims' informed consent before a case is submitted."}, 0},
-		{"needed, refused", kg.Props{PropRequiresConsent: true}, &no, []string{"Needs the victims' informed consent, which they have not given."}, weightMissingConsent},
+		{"required, refused: not applicable", kg.Props{PropRequiresConsent: true}, &no,
+			"Needs the victims' informed consent, which they have refused: their case cannot be submitted to it.", nil, false},
+		{"required, given", kg.Props{PropRequiresConsent: true}, &yes, "", []string{"Needs the victims' informed consent, which they have given."}, true},
+		{"required, not asked", kg.Props{PropRequiresConsent: true}, nil, "", []string{"Needs the victims' informed consent before a case is submitted: " + obtain}, true},
+		{"not required", kg.Props{PropRequiresConsent: false}, &yes, "", []string{"Does not need the victims' informed consent."}, true},
+		{"not required, refused", kg.Props{PropRequiresConsent: false}, &no, "",
+			[]string{"Does not need the victims' consent, which they have refused: share nothing that identifies them."}, true},
+		{"not recorded is not 'not required'", kg.Props{}, nil, "", []string{"Whether it needs the victims' informed consent is not recorded: " + obtain}, false},
+		{"not recorded, refused", kg.Props{}, &no, "",
+			[]string{"Whether it needs the victims' informed consent is not recorded, and they have refused it: share nothing that identifies them."}, false},
+		{"not recorded, given", kg.Props{}, &yes, "", []string{"Whether it needs the victims' informed consent is not recorded; they have given it."}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v := consent(kenyaFacts(Situation{ConsentToShare: c.given}, nil), ch(kg.KindMechanism, c.props))
-			assert.Empty(t, v.Exclude)
+			channel := ch(kg.KindMechanism, c.props)
+			channel.Node.Citations = []kg.Citation{other, consentCite}
+			v := consent(kenyaFacts(Situation{ConsentToShare: c.given}, nil), channel)
+			assert.Equal(t, c.exclude, v.Exclude)
 			assert.Equal(t, c.reasons, v.Reasons)
-			assert.Equal(t, c.score, v.Score)
+			assert.Zero(t, v.Score, "consent never moves a score")
+			if c.cited {
+				assert.Equal(t, []kg.Citation{consentCite}, v.Citations, "only the passages on consent")
+			} else {
+				assert.Empty(t, v.Citations)
+			}
 		})
 	}
+}
+
+func TestConsentOf(t *testing.T) {
+	cite := kg.Citation{Document: "d", Section: "Eligibility > requiresConsent: true; howToActivate > Communications", Quote: "q"}
+	cases := []struct {
+		name  string
+		props kg.Props
+		want  Consent
+		cites []kg.Citation
+	}{
+		{"required", kg.Props{PropRequiresConsent: true}, ConsentRequired, []kg.Citation{cite}},
+		{"not required", kg.Props{PropRequiresConsent: false}, ConsentNotRequired, []kg.Citation{cite}},
+		{"not recorded", kg.Props{}, ConsentNotRecorded, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, cites := consentOf(&kg.Node{Props: c.props, Citations: []kg.Citation{ruleCite[0], cite}})
+			assert.Equal(t, c.want, got)
+			assert.Equal(t, c.cites, cites)
+		})
+	}
+}
+
+func TestSpecificity(t *testing.T) {
+	network := &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI", Props: kg.Props{PropActsIn: ActsMembers, PropTriggers: []string{"ANY_THREAT"}}}
+	org := &kg.Node{ID: "mechanism:au", Kind: kg.KindMechanism, Name: "African Union", Props: kg.Props{PropActsIn: ActsMembers, PropTriggers: []string{"ANY_THREAT"}}}
+	covered := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsCovered, PropTriggers: []string{"ANY_THREAT"}})
+	covered.Covers = []*kg.Node{charterN}
+	urgent := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsGlobal, PropTriggers: []string{"ANY_THREAT", "URGENT_RISK", "FUNDING_NEED"}})
+	general := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsGlobal, PropTriggers: []string{"ANY_THREAT", "FUNDING_NEED"}})
+	cases := []struct {
+		name   string
+		ch     Channel
+		nhri   *kg.Node
+		ms     []Membership
+		want   Specificity
+		reason string
+	}{
+		{"acts for this NHRI", Channel{Node: network}, knchr, []Membership{{Of: network, ByNHRI: true}}, SpecificNHRI,
+			"Specific to KNCHR: it acts for its own members, and KNCHR is one."},
+		{"acts in its member States", Channel{Node: org}, nil, []Membership{{Of: org}}, SpecificRegion,
+			"Specific to the region: Kenya is one of its member States."},
+		{"acts through a regional treaty", covered, nil, []Membership{{Of: charterN}}, SpecificRegion,
+			"Specific to the region: it acts through African Charter, of which Kenya is a member State or State party."},
+		{"acts on this kind of threat", urgent, nil, nil, SpecificThreat,
+			"Specific to this kind of threat: it acts on urgent risks of irreparable harm."},
+		{"general: the catch-all is not specific", general, nil, nil, SpecificGeneral,
+			"General: not specific to this NHRI, its region or this kind of threat."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFacts(Input{Country: kenya, NHRI: c.nhri, Memberships: c.ms, Situation: Situation{Urgent: true}})
+			got, reason := specificity(f, c.ch)
+			assert.Equal(t, c.want, got)
+			assert.Equal(t, c.reason, reason)
+		})
+	}
+}
+
+func TestRank(t *testing.T) {
+	rec := func(name string, score float64, s Specificity) Recommendation {
+		return Recommendation{Channel: &kg.Node{Name: name}, Score: score, Specificity: s}
+	}
+	recs := []Recommendation{
+		rec("A general", 2, SpecificGeneral),
+		rec("B threat", 2, SpecificThreat),
+		rec("C best score", 3, SpecificGeneral),
+		rec("D network", 2, SpecificNHRI),
+		rec("E general too", 2, SpecificGeneral),
+		rec("F region", 2, SpecificRegion),
+	}
+	rank(recs)
+	var got []string
+	var ranks []int
+	for _, r := range recs {
+		got = append(got, r.Channel.Name)
+		ranks = append(ranks, r.Rank)
+	}
+	assert.Equal(t, []string{"C best score", "D network", "F region", "B threat", "A general", "E general too"}, got,
+		"score first, then specificity; full ties keep the catalogue's order")
+	assert.Equal(t, []int{1, 2, 3, 4, 5, 5}, ranks, "full ties share a rank")
+}
+
+func TestReviewRisk(t *testing.T) {
+	assert.Contains(t, reviewRisk(&kg.Node{Props: kg.Props{PropRemedies: []string{"ACCREDITATION_REVIEW"}}}), "suspension of its status")
+	assert.Empty(t, reviewRisk(&kg.Node{Props: kg.Props{PropRemedies: []string{"ADVOCACY", "PUBLIC_STATEMENT"}}}))
 }
 
 func TestHowToActivate(t *testing.T) {
@@ -295,14 +398,16 @@ func TestAssessComposesRules(t *testing.T) {
 			}
 			assert.Nil(t, excl)
 			assert.Equal(t, c.score, rec.Score)
-			assert.True(t, rec.RequiresConsent)
+			assert.Equal(t, ConsentRequired, rec.RequiresConsent)
+			assert.Equal(t, SpecificRegion, rec.Specificity)
 			assert.Equal(t, []string{
 				"Can act in Kenya, a member State or State party of African Charter.",
 				"Serves its members and staff as individual defenders.",
 				"Acts on urgent risks of irreparable harm.",
 				"Answers urgent cases with urgent appeals.",
 				"Can offer urgent appeals.",
-				"Needs the victims' informed consent before a case is submitted.",
+				"Needs the victims' informed consent before a case is submitted: obtain the victims' informed consent before sharing any detail that identifies them.",
+				"Specific to the region: it acts through African Charter, of which Kenya is a member State or State party.",
 			}, rec.Reasons)
 			assert.Equal(t, []kg.Citation{ruleCite[0], memCite[0]}, rec.Citations, "deduplicated, the channel's own first")
 			assert.Equal(t, "No procedure is recorded; contact GANHRI Head Office.", rec.HowToActivate)

@@ -100,6 +100,7 @@ type ComplexityRoot struct {
 	}
 
 	ActivationPlan struct {
+		Considerations  func(childComplexity int) int
 		Country         func(childComplexity int) int
 		Nhri            func(childComplexity int) int
 		NotApplicable   func(childComplexity int) int
@@ -140,6 +141,14 @@ type ComplexityRoot struct {
 		Pillar          func(childComplexity int) int
 		Relationships   func(childComplexity int, direction *model.Direction, types []model.RelationType) int
 		SupportChannels func(childComplexity int) int
+	}
+
+	Consideration struct {
+		Channel       func(childComplexity int) int
+		Citations     func(childComplexity int) int
+		HowToActivate func(childComplexity int) int
+		Reasons       func(childComplexity int) int
+		Risk          func(childComplexity int) int
 	}
 
 	Count struct {
@@ -355,13 +364,15 @@ type ComplexityRoot struct {
 	}
 
 	Recommendation struct {
-		Channel         func(childComplexity int) int
-		Citations       func(childComplexity int) int
-		HowToActivate   func(childComplexity int) int
-		Rank            func(childComplexity int) int
-		Reasons         func(childComplexity int) int
-		RequiresConsent func(childComplexity int) int
-		Score           func(childComplexity int) int
+		Channel          func(childComplexity int) int
+		Citations        func(childComplexity int) int
+		ConsentCitations func(childComplexity int) int
+		HowToActivate    func(childComplexity int) int
+		Rank             func(childComplexity int) int
+		Reasons          func(childComplexity int) int
+		RequiresConsent  func(childComplexity int) int
+		Score            func(childComplexity int) int
+		Specificity      func(childComplexity int) int
 	}
 
 	RegionCount struct {
@@ -845,6 +856,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActionEdge.Node(childComplexity), true
 
+	case "ActivationPlan.considerations":
+		if e.ComplexityRoot.ActivationPlan.Considerations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivationPlan.Considerations(childComplexity), true
 	case "ActivationPlan.country":
 		if e.ComplexityRoot.ActivationPlan.Country == nil {
 			break
@@ -1022,6 +1039,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.SupportChannels(childComplexity), true
+
+	case "Consideration.channel":
+		if e.ComplexityRoot.Consideration.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consideration.Channel(childComplexity), true
+	case "Consideration.citations":
+		if e.ComplexityRoot.Consideration.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consideration.Citations(childComplexity), true
+	case "Consideration.howToActivate":
+		if e.ComplexityRoot.Consideration.HowToActivate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consideration.HowToActivate(childComplexity), true
+	case "Consideration.reasons":
+		if e.ComplexityRoot.Consideration.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consideration.Reasons(childComplexity), true
+	case "Consideration.risk":
+		if e.ComplexityRoot.Consideration.Risk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consideration.Risk(childComplexity), true
 
 	case "Count.count":
 		if e.ComplexityRoot.Count.Count == nil {
@@ -2086,6 +2134,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Recommendation.Citations(childComplexity), true
+	case "Recommendation.consentCitations":
+		if e.ComplexityRoot.Recommendation.ConsentCitations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.ConsentCitations(childComplexity), true
 	case "Recommendation.howToActivate":
 		if e.ComplexityRoot.Recommendation.HowToActivate == nil {
 			break
@@ -2116,6 +2170,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Recommendation.Score(childComplexity), true
+	case "Recommendation.specificity":
+		if e.ComplexityRoot.Recommendation.Specificity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recommendation.Specificity(childComplexity), true
 
 	case "RegionCount.count":
 		if e.ComplexityRoot.RegionCount.Count == nil {
@@ -2960,8 +3020,18 @@ input SituationInput {
 }
 
 """
-Which support channels can act for a situation, ranked, with why; and which
-cannot, with why not. A draft for Head Office's decision, not a decision.
+Which support channels can act for a situation, ranked, with why; which
+review the NHRI itself, apart, with their risk; and which cannot act, with
+why not. A draft for Head Office's decision, not a decision.
+
+Recommendations are ordered by score; equal scores by specificity (a channel
+that acts for this NHRI, then one that acts in its region, then one that acts
+on this kind of threat, then a general one), which each recommendation's
+reasons state. Channels equal on both share a rank: no tie is broken by name.
+When the victims refuse consent, a channel that requires it is not
+applicable; where a channel's need for consent is not recorded, its reasons
+say so and ask Head Office to obtain informed consent before sharing any
+detail that identifies them.
 """
 type ActivationPlan {
   "Where the channels must be able to act."
@@ -2970,13 +3040,20 @@ type ActivationPlan {
   nhri: NHRI
   "The channels that can act, best match first."
   recommendations: [Recommendation!]! @listSize(assumedSize: 60)
+  """
+  Channels that could act but review the NHRI itself (such as the
+  Sub-Committee on Accreditation's special review, which can end in the
+  suspension of its status): considerations for Head Office, with their risk,
+  never remedies.
+  """
+  considerations: [Consideration!]! @listSize(assumedSize: 10)
   "The channels that cannot act here, or cannot be assessed, with the reason."
   notApplicable: [Exclusion!]! @listSize(assumedSize: 60)
 }
 
 "A channel that can act, and why it is recommended."
 type Recommendation {
-  "Position in the plan, 1 for the best match."
+  "Position in the plan, 1 for the best match; channels equal in score and specificity share a rank."
   rank: Int!
   "The network or mechanism."
   channel: Entity!
@@ -2984,10 +3061,13 @@ type Recommendation {
   How well its eligibility matches: 1 for a channel that can act, plus 1 per
   specific trigger it acts on (2.5 for reprisals for cooperation with the UN,
   0.5 for the catch-all), 0.5 per target it serves, 0.5 for urgent remedies
-  in an urgent case, 0.5 for a regional system the country belongs to, less
-  0.75 when it needs consent that is not given.
+  in an urgent case, 0.5 for a regional system the country belongs to.
+  Refused consent does not lower a score: it makes the channels that require
+  consent not applicable.
   """
   score: Float!
+  "How closely it fits the situation; orders channels of equal score."
+  specificity: Specificity!
   "The rules it matched, in plain words."
   reasons: [String!]!
   "The passages that support those rules."
@@ -2995,7 +3075,45 @@ type Recommendation {
   "How to activate it: the procedure and the official contact page."
   howToActivate: String!
   "Whether the victims' informed consent is needed before their case is submitted."
-  requiresConsent: Boolean!
+  requiresConsent: ConsentRequirement!
+  "The passages that say whether consent is needed; empty when not recorded."
+  consentCitations: [Citation!]! @listSize(assumedSize: 5)
+}
+
+"Whether a channel needs the victims' informed consent."
+enum ConsentRequirement {
+  "Its cited source says informed consent is needed before a case is submitted."
+  REQUIRED
+  "Its cited source says consent is not needed."
+  NOT_REQUIRED
+  "No source on the question is recorded: obtain informed consent before sharing identifying details."
+  NOT_RECORDED
+}
+
+"How closely a recommended channel fits the situation, from the most specific."
+enum Specificity {
+  "It acts for this NHRI, a recorded member."
+  NHRI
+  "It acts in this region, through a regional system the country belongs to."
+  REGION
+  "It acts on this kind of threat."
+  THREAT
+  "It is specific to none of these."
+  GENERAL
+}
+
+"A channel that reviews the NHRI itself: for Head Office to weigh, never a remedy."
+type Consideration {
+  "The network or mechanism."
+  channel: Entity!
+  "What the review can cost the NHRI."
+  risk: String!
+  "The rules it matched, in plain words."
+  reasons: [String!]!
+  "The passages that support those rules and the risk."
+  citations: [Citation!]! @listSize(assumedSize: 20)
+  "How it is set in motion: the procedure and the official contact page."
+  howToActivate: String!
 }
 
 "A channel that cannot act for the situation."
@@ -4454,6 +4572,8 @@ func (ec *executionContext) childFields_ActivationPlan(ctx context.Context, fiel
 		return ec.fieldContext_ActivationPlan_nhri(ctx, field)
 	case "recommendations":
 		return ec.fieldContext_ActivationPlan_recommendations(ctx, field)
+	case "considerations":
+		return ec.fieldContext_ActivationPlan_considerations(ctx, field)
 	case "notApplicable":
 		return ec.fieldContext_ActivationPlan_notApplicable(ctx, field)
 	}
@@ -4530,6 +4650,22 @@ func (ec *executionContext) childFields_Commitment(ctx context.Context, field gr
 		return ec.fieldContext_Commitment_supportChannels(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Commitment", field.Name)
+}
+
+func (ec *executionContext) childFields_Consideration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_Consideration_channel(ctx, field)
+	case "risk":
+		return ec.fieldContext_Consideration_risk(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Consideration_reasons(ctx, field)
+	case "citations":
+		return ec.fieldContext_Consideration_citations(ctx, field)
+	case "howToActivate":
+		return ec.fieldContext_Consideration_howToActivate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Consideration", field.Name)
 }
 
 func (ec *executionContext) childFields_Count(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4894,6 +5030,8 @@ func (ec *executionContext) childFields_Recommendation(ctx context.Context, fiel
 		return ec.fieldContext_Recommendation_channel(ctx, field)
 	case "score":
 		return ec.fieldContext_Recommendation_score(ctx, field)
+	case "specificity":
+		return ec.fieldContext_Recommendation_specificity(ctx, field)
 	case "reasons":
 		return ec.fieldContext_Recommendation_reasons(ctx, field)
 	case "citations":
@@ -4902,6 +5040,8 @@ func (ec *executionContext) childFields_Recommendation(ctx context.Context, fiel
 		return ec.fieldContext_Recommendation_howToActivate(ctx, field)
 	case "requiresConsent":
 		return ec.fieldContext_Recommendation_requiresConsent(ctx, field)
+	case "consentCitations":
+		return ec.fieldContext_Recommendation_consentCitations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Recommendation", field.Name)
 }
@@ -7008,6 +7148,38 @@ func (ec *executionContext) fieldContext_ActivationPlan_recommendations(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ActivationPlan_considerations(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivationPlan_considerations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Considerations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Consideration) graphql.Marshaler {
+			return ec.marshalNConsideration2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐConsiderationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivationPlan_considerations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivationPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consideration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ActivationPlan_notApplicable(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7647,6 +7819,139 @@ func (ec *executionContext) fieldContext_Commitment_supportChannels(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Consideration_channel(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consideration_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consideration_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consideration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consideration_risk(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consideration_risk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Risk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consideration_risk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consideration", field, false, false, "String")
+}
+
+func (ec *executionContext) _Consideration_reasons(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consideration_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consideration_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consideration", field, false, false, "String")
+}
+
+func (ec *executionContext) _Consideration_citations(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consideration_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consideration_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consideration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consideration_howToActivate(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consideration_howToActivate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HowToActivate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consideration_howToActivate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consideration", field, false, false, "String")
 }
 
 func (ec *executionContext) _Count_key(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
@@ -12427,6 +12732,29 @@ func (ec *executionContext) fieldContext_Recommendation_score(_ context.Context,
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Recommendation_specificity(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_specificity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Specificity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Specificity) graphql.Marshaler {
+			return ec.marshalNSpecificity2marrakechgraphᚋgraphᚋmodelᚐSpecificity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_specificity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Specificity")
+}
+
 func (ec *executionContext) _Recommendation_reasons(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12517,15 +12845,47 @@ func (ec *executionContext) _Recommendation_requiresConsent(ctx context.Context,
 			return obj.RequiresConsent, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.ConsentRequirement) graphql.Marshaler {
+			return ec.marshalNConsentRequirement2marrakechgraphᚋgraphᚋmodelᚐConsentRequirement(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Recommendation_requiresConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "ConsentRequirement")
+}
+
+func (ec *executionContext) _Recommendation_consentCitations(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Recommendation_consentCitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsentCitations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Recommendation_consentCitations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Recommendation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RegionCount_region(ctx context.Context, field graphql.CollectedField, obj *model.RegionCount) (ret graphql.Marshaler) {
@@ -17431,6 +17791,11 @@ func (ec *executionContext) _ActivationPlan(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "considerations":
+			out.Values[i] = ec._ActivationPlan_considerations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "notApplicable":
 			out.Values[i] = ec._ActivationPlan_notApplicable(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17671,6 +18036,59 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_supportChannels(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var considerationImplementors = []string{"Consideration"}
+
+func (ec *executionContext) _Consideration(ctx context.Context, sel ast.SelectionSet, obj *model.Consideration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, considerationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Consideration")
+		case "channel":
+			out.Values[i] = ec._Consideration_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "risk":
+			out.Values[i] = ec._Consideration_risk(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._Consideration_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citations":
+			out.Values[i] = ec._Consideration_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "howToActivate":
+			out.Values[i] = ec._Consideration_howToActivate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19137,6 +19555,11 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "specificity":
+			out.Values[i] = ec._Recommendation_specificity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "reasons":
 			out.Values[i] = ec._Recommendation_reasons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19154,6 +19577,11 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 			}
 		case "requiresConsent":
 			out.Values[i] = ec._Recommendation_requiresConsent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consentCitations":
+			out.Values[i] = ec._Recommendation_consentCitations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20655,6 +21083,40 @@ func (ec *executionContext) marshalNCommitment2ᚖmarrakechgraphᚋgraphᚋmodel
 	return ec._Commitment(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNConsentRequirement2marrakechgraphᚋgraphᚋmodelᚐConsentRequirement(ctx context.Context, v any) (model.ConsentRequirement, error) {
+	var res model.ConsentRequirement
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsentRequirement2marrakechgraphᚋgraphᚋmodelᚐConsentRequirement(ctx context.Context, sel ast.SelectionSet, v model.ConsentRequirement) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNConsideration2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐConsiderationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Consideration) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsideration2ᚖmarrakechgraphᚋgraphᚋmodelᚐConsideration(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConsideration2ᚖmarrakechgraphᚋgraphᚋmodelᚐConsideration(ctx context.Context, sel ast.SelectionSet, v *model.Consideration) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Consideration!")
+		return graphql.Null
+	}
+	return ec._Consideration(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCount2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Count) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21537,6 +21999,16 @@ func (ec *executionContext) marshalNSector2marrakechgraphᚋgraphᚋmodelᚐSect
 func (ec *executionContext) unmarshalNSituationInput2marrakechgraphᚋgraphᚋmodelᚐSituationInput(ctx context.Context, v any) (model.SituationInput, error) {
 	res, err := ec.unmarshalInputSituationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSpecificity2marrakechgraphᚋgraphᚋmodelᚐSpecificity(ctx context.Context, v any) (model.Specificity, error) {
+	var res model.Specificity
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSpecificity2marrakechgraphᚋgraphᚋmodelᚐSpecificity(ctx context.Context, sel ast.SelectionSet, v model.Specificity) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx context.Context, v any) (model.StatDimension, error) {

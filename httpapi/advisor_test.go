@@ -80,7 +80,11 @@ func TestActivationPlansInEveryRegion(t *testing.T) {
 				require.NotEmpty(t, p.Recommendations)
 				got := map[string]bool{}
 				for i, rec := range p.Recommendations {
-					assert.Equal(t, i+1, rec.Rank)
+					if i == 0 || rec.Score != p.Recommendations[i-1].Score {
+						assert.Equal(t, i+1, rec.Rank)
+					} else {
+						assert.LessOrEqual(t, p.Recommendations[i-1].Rank, rec.Rank, "equal scores: by specificity, full ties share a rank")
+					}
 					assert.NotEmpty(t, rec.Reasons)
 					assert.NotEmpty(t, rec.Citations, "%s is cited", rec.Channel.ID)
 					got[rec.Channel.ID] = true
@@ -96,6 +100,72 @@ func TestActivationPlansInEveryRegion(t *testing.T) {
 					assert.True(t, strings.Contains(reasons[ch], words), "%s excluded for %s with %q; got %q", ch, id, words, reasons[ch])
 				}
 			})
+		}
+	})
+}
+
+// TestConsentRefusedPlan: staff detained in Nigeria refuse to have their
+// case shared. Every channel the seed records as requiring informed consent
+// leaves the recommendations for notApplicable, with the reason; the
+// channels whose need for consent is not recorded say so, and no plan reads
+// "not recorded" as "not required".
+func TestConsentRefusedPlan(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, _ := newServerOn(t, backend)
+		query := `query($consent: Boolean) { activationPlan(situation: {country: "NG", threats: ["threat-type:arbitrary-arrest-detention"],
+			targets: [MEMBERS_OR_STAFF], urgent: true, reprisalForUNCooperation: true, consentToShare: $consent}) {
+			recommendations { channel { id } reasons requiresConsent consentCitations { quote } }
+			notApplicable { channel { id } reason } } }`
+		type plan struct {
+			Recommendations []struct {
+				Channel          struct{ ID string }
+				Reasons          []string
+				RequiresConsent  string
+				ConsentCitations []struct{ Quote string }
+			}
+			NotApplicable []struct {
+				Channel struct{ ID string }
+				Reason  string
+			}
+		}
+		draft := func(consent any) plan {
+			r := call(t, srv, "", query, map[string]any{"consent": consent})
+			require.Empty(t, r.Errors)
+			var p plan
+			require.NoError(t, json.Unmarshal(r.Data["activationPlan"], &p))
+			return p
+		}
+
+		// Not asked: the channels that require consent are recommended,
+		// cited, and tell Head Office to obtain it first.
+		required := map[string]bool{}
+		for _, rec := range draft(nil).Recommendations {
+			switch rec.RequiresConsent {
+			case "REQUIRED":
+				required[rec.Channel.ID] = true
+				assert.NotEmpty(t, rec.ConsentCitations, "%s: consent is cited", rec.Channel.ID)
+				assert.Contains(t, strings.Join(rec.Reasons, " "), "obtain the victims' informed consent before sharing any detail that identifies them")
+			case "NOT_RECORDED":
+				assert.Empty(t, rec.ConsentCitations)
+				assert.Contains(t, strings.Join(rec.Reasons, " "), "Whether it needs the victims' informed consent is not recorded: obtain the victims' informed consent",
+					"%s: not recorded is said, never read as not required", rec.Channel.ID)
+			}
+		}
+		assert.True(t, required["mechanism:un-sr-hrds"], "the SR on HRDs needs consent: %v", required)
+		assert.True(t, required["mechanism:un-asg-reprisals"], "the UN ASG needs consent: %v", required)
+
+		// Refused: each of them is not applicable, with the reason.
+		p := draft(false)
+		for _, rec := range p.Recommendations {
+			assert.NotEqual(t, "REQUIRED", rec.RequiresConsent, "%s recommended though consent is refused", rec.Channel.ID)
+			assert.False(t, required[rec.Channel.ID], "%s recommended though consent is refused", rec.Channel.ID)
+		}
+		reasons := map[string]string{}
+		for _, e := range p.NotApplicable {
+			reasons[e.Channel.ID] = e.Reason
+		}
+		for id := range required {
+			assert.Equal(t, "Needs the victims' informed consent, which they have refused: their case cannot be submitted to it.", reasons[id], id)
 		}
 	})
 }

@@ -237,7 +237,8 @@ func TestIncidentActivationPlan(t *testing.T) {
 		tokens := roleTokens(t, ps.Store)
 		r := call(t, srv, tokens[auth.RoleHeadOffice], `mutation { reportThreat(input: {nhri: "nhri:gt", threats: ["threat-type:budget-cuts"],
 		targets: [INSTITUTION], reprisalForUNCooperation: false, consentToShare: true, summary: "Budget cut by half."}) {
-		id activationPlan { country { code } nhri { id } recommendations { rank channel { id } reasons } notApplicable { reason } } } }`, nil)
+		id activationPlan { country { code } nhri { id } recommendations { rank channel { id } reasons }
+		considerations { channel { id } risk } notApplicable { reason } } } }`, nil)
 		require.Empty(t, r.Errors)
 		var got struct {
 			ActivationPlan struct {
@@ -247,6 +248,10 @@ func TestIncidentActivationPlan(t *testing.T) {
 					Rank    int
 					Channel struct{ ID string }
 					Reasons []string
+				}
+				Considerations []struct {
+					Channel struct{ ID string }
+					Risk    string
 				}
 			}
 		}
@@ -258,7 +263,11 @@ func TestIncidentActivationPlan(t *testing.T) {
 		for _, rec := range got.ActivationPlan.Recommendations {
 			ids = append(ids, rec.Channel.ID)
 		}
-		assert.Contains(t, ids, "network:sca", "a budget cut threatens independence: the accreditation review applies")
+		assert.NotContains(t, ids, "network:sca", "a review of the NHRI is never a remedy")
+		require.Len(t, got.ActivationPlan.Considerations, 1, "a budget cut threatens independence: the accreditation review is a consideration")
+		sca := got.ActivationPlan.Considerations[0]
+		assert.Equal(t, "network:sca", sca.Channel.ID)
+		assert.Contains(t, sca.Risk, "suspension of its status")
 	})
 }
 

@@ -177,8 +177,18 @@ type ActionOrder struct {
 	Direction OrderDirection `json:"direction"`
 }
 
-// Which support channels can act for a situation, ranked, with why; and which
-// cannot, with why not. A draft for Head Office's decision, not a decision.
+// Which support channels can act for a situation, ranked, with why; which
+// review the NHRI itself, apart, with their risk; and which cannot act, with
+// why not. A draft for Head Office's decision, not a decision.
+//
+// Recommendations are ordered by score; equal scores by specificity (a channel
+// that acts for this NHRI, then one that acts in its region, then one that acts
+// on this kind of threat, then a general one), which each recommendation's
+// reasons state. Channels equal on both share a rank: no tie is broken by name.
+// When the victims refuse consent, a channel that requires it is not
+// applicable; where a channel's need for consent is not recorded, its reasons
+// say so and ask Head Office to obtain informed consent before sharing any
+// detail that identifies them.
 type ActivationPlan struct {
 	// Where the channels must be able to act.
 	Country *Country `json:"country"`
@@ -186,6 +196,11 @@ type ActivationPlan struct {
 	Nhri *Nhri `json:"nhri,omitempty"`
 	// The channels that can act, best match first.
 	Recommendations []*Recommendation `json:"recommendations"`
+	// Channels that could act but review the NHRI itself (such as the
+	// Sub-Committee on Accreditation's special review, which can end in the
+	// suspension of its status): considerations for Head Office, with their risk,
+	// never remedies.
+	Considerations []*Consideration `json:"considerations"`
 	// The channels that cannot act here, or cannot be assessed, with the reason.
 	NotApplicable []*Exclusion `json:"notApplicable"`
 }
@@ -286,6 +301,20 @@ func (this Commitment) GetCitations() []*Citation {
 }
 
 func (Commitment) IsNode() {}
+
+// A channel that reviews the NHRI itself: for Head Office to weigh, never a remedy.
+type Consideration struct {
+	// The network or mechanism.
+	Channel Entity `json:"channel"`
+	// What the review can cost the NHRI.
+	Risk string `json:"risk"`
+	// The rules it matched, in plain words.
+	Reasons []string `json:"reasons"`
+	// The passages that support those rules and the risk.
+	Citations []*Citation `json:"citations"`
+	// How it is set in motion: the procedure and the official contact page.
+	HowToActivate string `json:"howToActivate"`
+}
 
 // Number of entities or relationships of one kind or type.
 type Count struct {
@@ -861,16 +890,19 @@ type Query struct {
 
 // A channel that can act, and why it is recommended.
 type Recommendation struct {
-	// Position in the plan, 1 for the best match.
+	// Position in the plan, 1 for the best match; channels equal in score and specificity share a rank.
 	Rank int `json:"rank"`
 	// The network or mechanism.
 	Channel Entity `json:"channel"`
 	// How well its eligibility matches: 1 for a channel that can act, plus 1 per
 	// specific trigger it acts on (2.5 for reprisals for cooperation with the UN,
 	// 0.5 for the catch-all), 0.5 per target it serves, 0.5 for urgent remedies
-	// in an urgent case, 0.5 for a regional system the country belongs to, less
-	// 0.75 when it needs consent that is not given.
+	// in an urgent case, 0.5 for a regional system the country belongs to.
+	// Refused consent does not lower a score: it makes the channels that require
+	// consent not applicable.
 	Score float64 `json:"score"`
+	// How closely it fits the situation; orders channels of equal score.
+	Specificity Specificity `json:"specificity"`
 	// The rules it matched, in plain words.
 	Reasons []string `json:"reasons"`
 	// The passages that support those rules.
@@ -878,7 +910,9 @@ type Recommendation struct {
 	// How to activate it: the procedure and the official contact page.
 	HowToActivate string `json:"howToActivate"`
 	// Whether the victims' informed consent is needed before their case is submitted.
-	RequiresConsent bool `json:"requiresConsent"`
+	RequiresConsent ConsentRequirement `json:"requiresConsent"`
+	// The passages that say whether consent is needed; empty when not recorded.
+	ConsentCitations []*Citation `json:"consentCitations"`
 }
 
 // An activation to record.
@@ -1604,6 +1638,67 @@ func (e *Beneficiary) UnmarshalJSON(b []byte) error {
 }
 
 func (e Beneficiary) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a channel needs the victims' informed consent.
+type ConsentRequirement string
+
+const (
+	// Its cited source says informed consent is needed before a case is submitted.
+	ConsentRequirementRequired ConsentRequirement = "REQUIRED"
+	// Its cited source says consent is not needed.
+	ConsentRequirementNotRequired ConsentRequirement = "NOT_REQUIRED"
+	// No source on the question is recorded: obtain informed consent before sharing identifying details.
+	ConsentRequirementNotRecorded ConsentRequirement = "NOT_RECORDED"
+)
+
+var AllConsentRequirement = []ConsentRequirement{
+	ConsentRequirementRequired,
+	ConsentRequirementNotRequired,
+	ConsentRequirementNotRecorded,
+}
+
+func (e ConsentRequirement) IsValid() bool {
+	switch e {
+	case ConsentRequirementRequired, ConsentRequirementNotRequired, ConsentRequirementNotRecorded:
+		return true
+	}
+	return false
+}
+
+func (e ConsentRequirement) String() string {
+	return string(e)
+}
+
+func (e *ConsentRequirement) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConsentRequirement(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConsentRequirement", str)
+	}
+	return nil
+}
+
+func (e ConsentRequirement) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConsentRequirement) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConsentRequirement) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2816,6 +2911,70 @@ func (e *Sector) UnmarshalJSON(b []byte) error {
 }
 
 func (e Sector) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How closely a recommended channel fits the situation, from the most specific.
+type Specificity string
+
+const (
+	// It acts for this NHRI, a recorded member.
+	SpecificityNhri Specificity = "NHRI"
+	// It acts in this region, through a regional system the country belongs to.
+	SpecificityRegion Specificity = "REGION"
+	// It acts on this kind of threat.
+	SpecificityThreat Specificity = "THREAT"
+	// It is specific to none of these.
+	SpecificityGeneral Specificity = "GENERAL"
+)
+
+var AllSpecificity = []Specificity{
+	SpecificityNhri,
+	SpecificityRegion,
+	SpecificityThreat,
+	SpecificityGeneral,
+}
+
+func (e Specificity) IsValid() bool {
+	switch e {
+	case SpecificityNhri, SpecificityRegion, SpecificityThreat, SpecificityGeneral:
+		return true
+	}
+	return false
+}
+
+func (e Specificity) String() string {
+	return string(e)
+}
+
+func (e *Specificity) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Specificity(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Specificity", str)
+	}
+	return nil
+}
+
+func (e Specificity) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Specificity) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Specificity) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
