@@ -415,3 +415,30 @@ func TestThreatTypeRaises(t *testing.T) {
 	}
 	assert.Equal(t, threatRaises, got, "raises, as in the README's table")
 }
+
+// TestSecureChannelsInHowToActivate: where a channel's cited eligibility
+// sources offer a secure or encrypted way to reach it, howToActivate says
+// so, backed by a howToActivate citation; and howToActivate never speaks of
+// a secure channel that no such citation offers.
+func TestSecureChannelsInHowToActivate(t *testing.T) {
+	g := loadGraph(t)
+	secure := regexp.MustCompile(`(?i)\b(secure|encrypted)\b`)
+	var offered []string
+	for _, n := range g.ds.Nodes {
+		if !hasEligibility(n) {
+			continue
+		}
+		cited := false
+		for _, cit := range n.Citations {
+			if strings.HasPrefix(cit.Section, eligibilityPrefix) && strings.Contains(cit.Section, advisor.PropHowToActivate) && secure.MatchString(cit.Quote) {
+				cited = true
+			}
+		}
+		says := secure.MatchString(n.Props.String(advisor.PropHowToActivate))
+		assert.Equal(t, cited, says, "%s: howToActivate speaks of a secure channel exactly when a howToActivate citation offers one", n.ID)
+		if cited {
+			offered = append(offered, n.ID)
+		}
+	}
+	assert.Equal(t, []string{"mechanism:protectdefenders-eu"}, offered, "the channels whose cited sources offer a secure channel")
+}
