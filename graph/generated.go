@@ -3786,7 +3786,7 @@ type Commitment implements Entity & Node {
   their own words do what the area's words say (relationship ADVANCES, cited to
   both passages).
   """
-  advancedBy: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  advancedBy: [Action!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
   """
   How this commitment maps to support channels: every network, mechanism or
   partner that the actions implementing or advancing it collaborate with,
@@ -3794,7 +3794,7 @@ type Commitment implements Entity & Node {
   it, grouped by role: the channels that act come first, then processes, then
   beneficiaries; within a role, channels reached by more actions come first.
   """
-  supportChannels: [SupportChannel!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  supportChannels: [SupportChannel!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
 }
 
 """
