@@ -133,6 +133,7 @@ type ComplexityRoot struct {
 	Commitment struct {
 		Acronym         func(childComplexity int) int
 		Actions         func(childComplexity int) int
+		AdvancedBy      func(childComplexity int) int
 		Citations       func(childComplexity int) int
 		Description     func(childComplexity int) int
 		ID              func(childComplexity int) int
@@ -447,6 +448,7 @@ type ComplexityRoot struct {
 		Channel   func(childComplexity int) int
 		Citations func(childComplexity int) int
 		Relations func(childComplexity int) int
+		Role      func(childComplexity int) int
 		Via       func(childComplexity int) int
 	}
 
@@ -530,6 +532,7 @@ type CommitmentResolver interface {
 	Relationships(ctx context.Context, obj *model.Commitment, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
 
 	Actions(ctx context.Context, obj *model.Commitment) ([]*model.Action, error)
+	AdvancedBy(ctx context.Context, obj *model.Commitment) ([]*model.Action, error)
 	SupportChannels(ctx context.Context, obj *model.Commitment) ([]*model.SupportChannel, error)
 }
 type CountryResolver interface {
@@ -986,6 +989,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.Actions(childComplexity), true
+	case "Commitment.advancedBy":
+		if e.ComplexityRoot.Commitment.AdvancedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commitment.AdvancedBy(childComplexity), true
 	case "Commitment.citations":
 		if e.ComplexityRoot.Commitment.Citations == nil {
 			break
@@ -2482,6 +2491,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SupportChannel.Relations(childComplexity), true
+	case "SupportChannel.role":
+		if e.ComplexityRoot.SupportChannel.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportChannel.Role(childComplexity), true
 	case "SupportChannel.via":
 		if e.ComplexityRoot.SupportChannel.Via == nil {
 			break
@@ -3618,6 +3633,34 @@ type SupportChannel {
   relations: [RelationType!]!
   "The passages that link the actions to the channel."
   citations: [Citation!]! @listSize(assumedSize: 20)
+  "What the channel is for the commitment: a body that can act, a process, or those the commitment serves."
+  role: ChannelRole!
+}
+
+"""
+How a support channel stands to a commitment. A commitment lists the channels
+that act first, then processes, then beneficiaries.
+"""
+enum ChannelRole {
+  """
+  A body that can act: an Objective 2 action ("To support and protect NHRIs as
+  human rights defenders (when under threat)") that serves the commitment
+  reports threats to it, informs on how to activate it, engages it or
+  strengthens it.
+  """
+  ACTS
+  """
+  A process, forum or partner the commitment's actions run through (the UPR,
+  treaty bodies, UN Women in a guideline, the SCA's accreditation process),
+  which no Objective 2 action serving the commitment turns to.
+  """
+  PROCESS
+  """
+  Defenders and civil society (human rights defenders and their networks,
+  CSOs) whom the commitment's actions work with and for, when no Objective 2
+  action serving the commitment turns to them.
+  """
+  BENEFICIARY
 }
 
 "Filters on actions; all given filters must hold."
@@ -3831,7 +3874,8 @@ type Objective implements Entity & Node {
 
 """
 One of the seven priority action areas of the 2018 Marrakech Declaration,
-in three pillars. Objective 1 of the Global Action Plan proposes actions under each.
+in three pillars. Objective 1 of the Global Action Plan proposes actions under each;
+actions of Objectives 2 and 3 advance some of them.
 """
 type Commitment implements Entity & Node {
   "Stable, human-readable identifier."
@@ -3853,15 +3897,22 @@ type Commitment implements Entity & Node {
   pillar: Pillar!
   "Position of the area in the Declaration (1 to 7)."
   number: Int!
-  "The actions of the plan that implement this area, in the plan's order."
+  "The actions of the plan that implement this area (Objective 1, listed under it), in the plan's order."
   actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
   """
-  How this commitment maps to support channels: every network, mechanism or
-  partner that the commitment's actions collaborate with, engage, report to or
-  inform on or strengthen, with the actions that justify it. Channels reached by more actions
-  come first.
+  The actions of Objectives 2 and 3 that advance this area, in the plan's order:
+  their own words do what the area's words say (relationship ADVANCES, cited to
+  both passages).
   """
-  supportChannels: [SupportChannel!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  advancedBy: [Action!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  """
+  How this commitment maps to support channels: every network, mechanism or
+  partner that the actions implementing or advancing it collaborate with,
+  engage, report to, inform on or strengthen, with the actions that justify
+  it, grouped by role: the channels that act come first, then processes, then
+  beneficiaries; within a role, channels reached by more actions come first.
+  """
+  supportChannels: [SupportChannel!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
 }
 
 """
@@ -4352,6 +4403,8 @@ enum RelationType {
   UNDER_OBJECTIVE
   "Action → Commitment: the action implements the Marrakech priority action area."
   IMPLEMENTS
+  "Action → Commitment: the action, proposed under Objective 2 or 3, serves the Marrakech commitment: its own words do what the commitment's words say."
+  ADVANCES
   "Action → partner: the action is carried out with, in cooperation with, or in consultation with the partner."
   IN_COLLABORATION_WITH
   "Action → body: the action engages with the body or mechanism."
@@ -4646,6 +4699,8 @@ func (ec *executionContext) childFields_Commitment(ctx context.Context, field gr
 		return ec.fieldContext_Commitment_number(ctx, field)
 	case "actions":
 		return ec.fieldContext_Commitment_actions(ctx, field)
+	case "advancedBy":
+		return ec.fieldContext_Commitment_advancedBy(ctx, field)
 	case "supportChannels":
 		return ec.fieldContext_Commitment_supportChannels(ctx, field)
 	}
@@ -5184,6 +5239,8 @@ func (ec *executionContext) childFields_SupportChannel(ctx context.Context, fiel
 		return ec.fieldContext_SupportChannel_relations(ctx, field)
 	case "citations":
 		return ec.fieldContext_SupportChannel_citations(ctx, field)
+	case "role":
+		return ec.fieldContext_SupportChannel_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SupportChannel", field.Name)
 }
@@ -7777,6 +7834,38 @@ func (ec *executionContext) _Commitment_actions(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Commitment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Commitment_advancedBy(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_advancedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Commitment().AdvancedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_advancedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
@@ -14208,6 +14297,29 @@ func (ec *executionContext) fieldContext_SupportChannel_citations(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _SupportChannel_role(ctx context.Context, field graphql.CollectedField, obj *model.SupportChannel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportChannel_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChannelRole) graphql.Marshaler {
+			return ec.marshalNChannelRole2marrakechgraphᚋgraphᚋmodelᚐChannelRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportChannel_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportChannel", field, false, false, "ChannelRole")
+}
+
 func (ec *executionContext) _Survey_id(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18030,6 +18142,12 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_actions(ctx, field, obj)
 				})
+		case "advancedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Commitment_advancedBy(ctx, field, obj)
+				})
 		case "supportChannels":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -20072,6 +20190,11 @@ func (ec *executionContext) _SupportChannel(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "role":
+			out.Values[i] = ec._SupportChannel_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21033,6 +21156,16 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNChannelRole2marrakechgraphᚋgraphᚋmodelᚐChannelRole(ctx context.Context, v any) (model.ChannelRole, error) {
+	var res model.ChannelRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChannelRole2marrakechgraphᚋgraphᚋmodelᚐChannelRole(ctx context.Context, sel ast.SelectionSet, v model.ChannelRole) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Citation) graphql.Marshaler {

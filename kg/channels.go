@@ -1,6 +1,7 @@
 package kg
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -23,16 +24,79 @@ type SupportChannel struct {
 	Relations []RelType
 	// Citations are those of the edges from the actions to the channel.
 	Citations []Citation
+	// Role says what the channel is for the commitment: a body that can act,
+	// a process or partner the work runs through, or those it serves.
+	Role ChannelRole
+}
+
+// ChannelRole groups a commitment's support channels.
+type ChannelRole string
+
+// The roles of a support channel, in the order a commitment lists them.
+const (
+	// RoleActs: an Objective 2 action (support and protect NHRIs under
+	// threat) that serves the commitment reports to, informs on, engages or
+	// strengthens the channel: Head Office can turn to it.
+	RoleActs ChannelRole = "ACTS"
+	// RoleProcess: a process, forum or partner the commitment's actions run
+	// through (the UPR, treaty bodies, UN Women in a guideline...), which the
+	// GAP does not turn to for an NHRI under threat under this commitment.
+	RoleProcess ChannelRole = "PROCESS"
+	// RoleBeneficiary: defenders and civil society (category NGO) that the
+	// commitment's actions work for, when no Objective 2 action turns to them.
+	RoleBeneficiary ChannelRole = "BENEFICIARY"
+)
+
+// ObjectiveUnderThreat is the GAP's Objective 2, "To support and protect
+// NHRIs as human rights defenders (when under threat)".
+const ObjectiveUnderThreat = "objective:2"
+
+// PropCategory is the property that holds a mechanism's category (UN,
+// REGIONAL, FUND, NGO, GANHRI, NATIONAL).
+const PropCategory = "category"
+
+// CommitmentRelTypes are the relationships by which an action serves a
+// commitment: IMPLEMENTS (Objective 1, listed under the commitment) and
+// ADVANCES (Objectives 2 and 3, cited to the GAP's words).
+var CommitmentRelTypes = []RelType{RelImplements, RelAdvances}
+
+// RoleOf decides a channel's role for a commitment: it acts if an
+// Objective 2 action serving the commitment reaches it; otherwise defenders
+// and civil society (category NGO) are beneficiaries, and the rest are
+// processes. viaUnderThreat says whether any of the actions that reach it
+// are under Objective 2.
+func RoleOf(channel *Node, viaUnderThreat bool) ChannelRole {
+	switch {
+	case viaUnderThreat:
+		return RoleActs
+	case channel.Kind == KindMechanism && channel.Props.String(PropCategory) == "NGO":
+		return RoleBeneficiary
+	default:
+		return RoleProcess
+	}
+}
+
+func (r ChannelRole) rank() int {
+	switch r {
+	case RoleActs:
+		return 0
+	case RoleProcess:
+		return 1
+	default:
+		return 2
+	}
 }
 
 // SupportChannels answers "how does each Marrakech commitment map to support
-// channels": for each commitment ID, every channel reached from the
-// commitment's actions, with the actions that justify it. Channels reached by
-// more actions come first, then by name. It costs two batched reads,
-// however many commitments it is asked about.
+// channels": for each commitment ID, every channel reached from the actions
+// that serve the commitment (IMPLEMENTS or ADVANCES), with the actions that
+// justify it and its role. Channels that act come first, then processes, then
+// beneficiaries; within a role, channels reached by more actions come first,
+// then by name. It costs three batched reads, however many commitments it is
+// asked about.
 func SupportChannels(ctx context.Context, g NeighborReader, commitmentIDs []string) ([][]SupportChannel, error) {
 	actionsOf, err := g.Neighbors(ctx, commitmentIDs, NeighborQuery{
-		Direction: Incoming, Types: []RelType{RelImplements}, Kinds: []Kind{KindAction},
+		Direction: Incoming, Types: CommitmentRelTypes, Kinds: []Kind{KindAction},
 	})
 	if err != nil {
 		return nil, err
@@ -48,6 +112,7 @@ func SupportChannels(ctx context.Context, g NeighborReader, commitmentIDs []stri
 		}
 	}
 	channelsOf := map[string][]Neighbor{}
+	underThreat := map[string]bool{}
 	if len(actionIDs) > 0 {
 		res, err := g.Neighbors(ctx, actionIDs, NeighborQuery{
 			Direction: Outgoing, Types: ChannelRelTypes, Kinds: ChannelKinds(),
@@ -55,8 +120,15 @@ func SupportChannels(ctx context.Context, g NeighborReader, commitmentIDs []stri
 		if err != nil {
 			return nil, err
 		}
+		objs, err := g.Neighbors(ctx, actionIDs, NeighborQuery{
+			Direction: Outgoing, Types: []RelType{RelUnderObjective}, Kinds: []Kind{KindObjective},
+		})
+		if err != nil {
+			return nil, err
+		}
 		for i, id := range actionIDs {
 			channelsOf[id] = res[i]
+			underThreat[id] = slices.ContainsFunc(objs[i], func(n Neighbor) bool { return n.Node.ID == ObjectiveUnderThreat })
 		}
 	}
 	out := make([][]SupportChannel, len(commitmentIDs))
@@ -74,6 +146,9 @@ func SupportChannels(ctx context.Context, g NeighborReader, commitmentIDs []stri
 				if !slices.ContainsFunc(sc.Via, func(n *Node) bool { return n.ID == a.Node.ID }) {
 					sc.Via = append(sc.Via, a.Node)
 				}
+				if underThreat[a.Node.ID] {
+					sc.Role = RoleActs
+				}
 				if !slices.Contains(sc.Relations, c.Edge.Type) {
 					sc.Relations = append(sc.Relations, c.Edge.Type)
 				}
@@ -86,9 +161,15 @@ func SupportChannels(ctx context.Context, g NeighborReader, commitmentIDs []stri
 		}
 		list := make([]SupportChannel, 0, len(order))
 		for _, id := range order {
-			list = append(list, *byID[id])
+			sc := byID[id]
+			sc.Role = RoleOf(sc.Channel, sc.Role == RoleActs)
+			slices.SortStableFunc(sc.Via, func(a, b *Node) int { return cmpSeq(a, b) })
+			list = append(list, *sc)
 		}
 		slices.SortStableFunc(list, func(a, b SupportChannel) int {
+			if ra, rb := a.Role.rank(), b.Role.rank(); ra != rb {
+				return ra - rb
+			}
 			if len(a.Via) != len(b.Via) {
 				return len(b.Via) - len(a.Via)
 			}
@@ -100,4 +181,19 @@ func SupportChannels(ctx context.Context, g NeighborReader, commitmentIDs []stri
 		out[i] = list
 	}
 	return out, nil
+}
+
+// cmpSeq orders nodes by document order (PropSeq, unset last), then by ID.
+func cmpSeq(a, b *Node) int {
+	as, aok := a.Props.Int(PropSeq)
+	bs, bok := b.Props.Int(PropSeq)
+	switch {
+	case aok && bok && as != bs:
+		return cmp.Compare(as, bs)
+	case aok && !bok:
+		return -1
+	case !aok && bok:
+		return 1
+	}
+	return strings.Compare(a.ID, b.ID)
 }

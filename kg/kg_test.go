@@ -109,11 +109,15 @@ func TestSupportChannels(t *testing.T) {
 	edge := func(t kg.RelType, from, to, quote string) kg.Edge {
 		return kg.Edge{Type: t, From: from, To: to, Citations: []kg.Citation{{Document: "d", Section: "s", Quote: quote}}}
 	}
+	ngo := node("mechanism:hrds", kg.KindMechanism, "HRDs", 0)
+	ngo.Props[kg.PropCategory] = "NGO"
 	_, err = s.Apply(context.Background(), kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{
 		node("commitment:a", kg.KindCommitment, "A", 1), node("commitment:b", kg.KindCommitment, "B", 2),
 		node("action:one", kg.KindAction, "One", 1), node("action:two", kg.KindAction, "Two", 2), node("action:three", kg.KindAction, "Three", 3),
 		node("mechanism:ohchr", kg.KindMechanism, "OHCHR", 0), node("mechanism:un-women", kg.KindMechanism, "UN Women", 0),
 		node("network:apf", kg.KindNetwork, "APF", 0), node("risk-group:whrds", kg.KindRiskGroup, "WHRDs", 0),
+		node("objective:1", kg.KindObjective, "O1", 1), node(kg.ObjectiveUnderThreat, kg.KindObjective, "O2", 2),
+		node("action:four", kg.KindAction, "Four", 4), ngo,
 	}, PutEdges: []kg.Edge{
 		edge(kg.RelImplements, "action:one", "commitment:a", "q1"), edge(kg.RelImplements, "action:two", "commitment:a", "q2"),
 		edge(kg.RelImplements, "action:three", "commitment:b", "q3"),
@@ -122,6 +126,14 @@ func TestSupportChannels(t *testing.T) {
 		edge(kg.RelEngages, "action:two", "mechanism:ohchr", "engage OHCHR"),
 		edge(kg.RelInCollaborationWith, "action:three", "network:apf", "with APF"),
 		edge(kg.RelTargets, "action:two", "risk-group:whrds", "WHRDs"),
+		// Objective 2's action serves commitment b, and reaches OHCHR: under
+		// b, OHCHR acts; under a, where only Objective 1 reaches it, it does not.
+		edge(kg.RelUnderObjective, "action:one", "objective:1", "o1"),
+		edge(kg.RelUnderObjective, "action:four", kg.ObjectiveUnderThreat, "o2"),
+		edge(kg.RelAdvances, "action:four", "commitment:b", "q4"),
+		edge(kg.RelReportsTo, "action:four", "mechanism:ohchr", "report to OHCHR"),
+		edge(kg.RelEngages, "action:three", "mechanism:hrds", "engage HRDs"),
+		edge(kg.RelEngages, "action:three", "mechanism:ohchr", "engage OHCHR"),
 	}})
 	require.NoError(t, err)
 
@@ -136,9 +148,23 @@ func TestSupportChannels(t *testing.T) {
 	assert.ElementsMatch(t, []kg.RelType{kg.RelInCollaborationWith, kg.RelEngages}, a[0].Relations)
 	assert.Len(t, a[0].Citations, 2)
 	assert.Equal(t, "mechanism:un-women", a[1].Channel.ID)
+	for _, sc := range a {
+		assert.Equal(t, kg.RoleProcess, sc.Role, "%s: no Objective 2 action serves a", sc.Channel.ID)
+	}
 
-	require.Len(t, got[1], 1)
-	assert.Equal(t, "network:apf", got[1][0].Channel.ID)
+	// b: OHCHR acts (an Objective 2 action advancing b reports to it) and
+	// comes first though APF is reached by as many actions; the NGO is a
+	// beneficiary and comes last.
+	b := got[1]
+	require.Len(t, b, 3)
+	assert.Equal(t, "mechanism:ohchr", b[0].Channel.ID)
+	assert.Equal(t, kg.RoleActs, b[0].Role)
+	assert.Equal(t, []string{"action:three", "action:four"}, ids(b[0].Via), "document order, whatever the link to the commitment")
+	assert.ElementsMatch(t, []kg.RelType{kg.RelEngages, kg.RelReportsTo}, b[0].Relations)
+	assert.Equal(t, "network:apf", b[1].Channel.ID)
+	assert.Equal(t, kg.RoleProcess, b[1].Role)
+	assert.Equal(t, "mechanism:hrds", b[2].Channel.ID)
+	assert.Equal(t, kg.RoleBeneficiary, b[2].Role)
 	assert.Empty(t, got[2])
 }
 
@@ -148,4 +174,25 @@ func ids(ns []*kg.Node) []string {
 		out[i] = n.ID
 	}
 	return out
+}
+
+// TestRoleOf: the rule that groups a commitment's channels.
+func TestRoleOf(t *testing.T) {
+	ngo := &kg.Node{ID: "mechanism:csos", Kind: kg.KindMechanism, Props: kg.Props{kg.PropCategory: "NGO"}}
+	un := &kg.Node{ID: "mechanism:upr", Kind: kg.KindMechanism, Props: kg.Props{kg.PropCategory: "UN"}}
+	network := &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork}
+	for _, c := range []struct {
+		ch          *kg.Node
+		underThreat bool
+		want        kg.ChannelRole
+	}{
+		{un, true, kg.RoleActs},
+		{ngo, true, kg.RoleActs},
+		{network, true, kg.RoleActs},
+		{un, false, kg.RoleProcess},
+		{network, false, kg.RoleProcess},
+		{ngo, false, kg.RoleBeneficiary},
+	} {
+		assert.Equal(t, c.want, kg.RoleOf(c.ch, c.underThreat), "%s, reached by Objective 2: %v", c.ch.ID, c.underThreat)
+	}
 }

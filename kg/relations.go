@@ -13,6 +13,9 @@ const (
 	RelUnderObjective RelType = "UNDER_OBJECTIVE"
 	// RelImplements: an Action implements a Marrakech Commitment.
 	RelImplements RelType = "IMPLEMENTS"
+	// RelAdvances: an Action of Objective 2 or 3 serves a Marrakech
+	// Commitment, as the GAP's own words show.
+	RelAdvances RelType = "ADVANCES"
 	// RelInCollaborationWith: an Action is carried out with, in cooperation
 	// or in consultation with a partner.
 	RelInCollaborationWith RelType = "IN_COLLABORATION_WITH"
@@ -96,6 +99,7 @@ var (
 var relTypes = []RelInfo{
 	{RelUnderObjective, "The action is proposed under the objective.", []Kind{KindAction}, []Kind{KindObjective}},
 	{RelImplements, "The action implements the Marrakech commitment (priority action area).", []Kind{KindAction}, []Kind{KindCommitment}},
+	{RelAdvances, "The action, proposed under Objective 2 or 3, serves the Marrakech commitment: its own words do what the commitment's words say.", []Kind{KindAction}, []Kind{KindCommitment}},
 	{RelInCollaborationWith, "The action is carried out with, in cooperation with, or in consultation with the partner.", []Kind{KindAction}, bodyKinds},
 	{RelEngages, "The action engages with the body or mechanism.", []Kind{KindAction}, bodyKinds},
 	{RelReportsTo, "The action reports threats, practices or data to the body or forum.", []Kind{KindAction}, bodyKinds},

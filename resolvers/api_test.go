@@ -123,6 +123,7 @@ func TestCommitmentsMapToSupportChannels(t *testing.T) {
 				ID, Name, Pillar string
 				Number           int
 				Actions          []struct{ ID string }
+				AdvancedBy       []struct{ ID string }
 				SupportChannels  []struct {
 					Channel struct {
 						ID, Name string
@@ -131,11 +132,12 @@ func TestCommitmentsMapToSupportChannels(t *testing.T) {
 					Via       []struct{ ID string }
 					Relations []string
 					Citations []struct{ Quote string }
+					Role      string
 				}
 			}
 		}
-		mustPost(t, c, `{ commitments { id name pillar number actions { id }
-		supportChannels { channel { __typename id name } via { id } relations citations { quote } } } }`, nil, &resp)
+		mustPost(t, c, `{ commitments { id name pillar number actions { id } advancedBy { id }
+		supportChannels { channel { __typename id name } via { id } relations citations { quote } role } } }`, nil, &resp)
 
 		require.Len(t, resp.Commitments, 7)
 		pillars := map[string]int{}
@@ -144,10 +146,11 @@ func TestCommitmentsMapToSupportChannels(t *testing.T) {
 			pillars[cm.Pillar]++
 			assert.NotEmpty(t, cm.Actions, "%s has actions", cm.ID)
 			actions := map[string]bool{}
-			for _, a := range cm.Actions {
+			for _, a := range append(cm.Actions, cm.AdvancedBy...) {
 				actions[a.ID] = true
 			}
 			for _, sc := range cm.SupportChannels {
+				assert.Contains(t, []string{"ACTS", "PROCESS", "BENEFICIARY"}, sc.Role)
 				assert.Contains(t, []string{"Mechanism", "Network", "NHRI"}, sc.Channel.Typename)
 				require.NotEmpty(t, sc.Via)
 				for _, v := range sc.Via {
@@ -160,10 +163,12 @@ func TestCommitmentsMapToSupportChannels(t *testing.T) {
 		assert.Equal(t, map[string]int{"PROMOTION": 3, "PROTECTION": 3, "COOPERATION": 1}, pillars)
 
 		// Cross-check one commitment against the graph itself: its channels are
-		// exactly the networks and mechanisms its actions point to.
+		// exactly the networks and mechanisms its actions point to, those of
+		// Objective 1 that implement it and those of Objective 3 that advance it.
 		cm := resp.Commitments[0]
+		require.NotEmpty(t, cm.AdvancedBy)
 		want := map[string]bool{}
-		for _, a := range cm.Actions {
+		for _, a := range append(cm.Actions, cm.AdvancedBy...) {
 			ns, err := s.Neighbors(context.Background(), []string{a.ID}, kg.NeighborQuery{Direction: kg.Outgoing, Types: kg.ChannelRelTypes, Kinds: kg.ChannelKinds()})
 			require.NoError(t, err)
 			for _, n := range ns[0] {
@@ -175,6 +180,75 @@ func TestCommitmentsMapToSupportChannels(t *testing.T) {
 			got[sc.Channel.ID] = true
 		}
 		assert.Equal(t, want, got)
+	})
+}
+
+// TestCommitmentMapLinksEveryObjective2Channel: every network or mechanism
+// an Objective 2 action reaches (the bodies Head Office turns to for an NHRI
+// under threat) is a channel that acts for at least one commitment, via that
+// action, and every Objective 2 action advances a commitment.
+func TestCommitmentMapLinksEveryObjective2Channel(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		s := backend.ReadOnlySeeded(t)
+		c := newClient(t, s)
+		var resp struct {
+			Objectives []struct {
+				ID      string
+				Actions []struct {
+					ID       string
+					Partners []struct{ ID string }
+				}
+			}
+			Commitments []struct {
+				ID              string
+				SupportChannels []struct {
+					Channel struct{ ID string }
+					Via     []struct{ ID string }
+					Role    string
+				}
+			}
+		}
+		mustPost(t, c, `{ objectives { id actions { id partners { id } } }
+		commitments { id supportChannels { channel { id } via { id } role } } }`, nil, &resp)
+		require.Len(t, resp.Objectives, 3)
+		o2 := resp.Objectives[1]
+		require.Equal(t, kg.ObjectiveUnderThreat, o2.ID)
+		require.Len(t, o2.Actions, 6)
+
+		// acts[channel][action] lists the commitments under which the
+		// channel acts via the action.
+		acts := map[string]map[string][]string{}
+		for _, cm := range resp.Commitments {
+			for _, sc := range cm.SupportChannels {
+				for _, v := range sc.Via {
+					if sc.Role != "ACTS" {
+						continue
+					}
+					if acts[sc.Channel.ID] == nil {
+						acts[sc.Channel.ID] = map[string][]string{}
+					}
+					acts[sc.Channel.ID][v.ID] = append(acts[sc.Channel.ID][v.ID], cm.ID)
+				}
+			}
+		}
+		channels := map[string]bool{}
+		for _, a := range o2.Actions {
+			require.NotEmpty(t, a.Partners, a.ID)
+			for _, p := range a.Partners {
+				channels[p.ID] = true
+				assert.NotEmpty(t, acts[p.ID][a.ID], "%s, named by %s, acts for no commitment via it", p.ID, a.ID)
+			}
+		}
+		// The bodies the issue found unmapped, and those Objective 2's action
+		// on reporting threats names.
+		for _, id := range []string{"mechanism:un-asg-reprisals", "mechanism:un-sr-hrds", "mechanism:iachr", "mechanism:achpr",
+			"mechanism:coe", "mechanism:osce", "mechanism:eu", "mechanism:eu-delegations", "mechanism:protectdefenders-eu",
+			"mechanism:high-level-country-missions", "mechanism:peer-nhri-public-support", "mechanism:nhri-hosting", "network:nanhri"} {
+			assert.True(t, channels[id], "%s is named in Objective 2", id)
+		}
+		for _, id := range []string{"mechanism:coe", "mechanism:osce", "mechanism:iachr", "mechanism:achpr", "mechanism:eu", "mechanism:un-asg-reprisals"} {
+			assert.Contains(t, acts[id]["action:o2-report-threats"], "commitment:international-systems", id)
+		}
 	})
 }
 

@@ -69,6 +69,11 @@ func (r *commitmentResolver) Actions(ctx context.Context, obj *model.Commitment)
 	return convertAll(ns, toAction), err
 }
 
+func (r *commitmentResolver) AdvancedBy(ctx context.Context, obj *model.Commitment) ([]*model.Action, error) {
+	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelAdvances}, kg.KindAction)
+	return convertAll(ns, toAction), err
+}
+
 func (r *commitmentResolver) SupportChannels(ctx context.Context, obj *model.Commitment) ([]*model.SupportChannel, error) {
 	chs, err := r.loadersFor(ctx).channels.Load(ctx, obj.ID)
 	if err != nil {
@@ -80,6 +85,7 @@ func (r *commitmentResolver) SupportChannels(ctx context.Context, obj *model.Com
 			Channel:   toEntity(c.Channel),
 			Via:       convertAll(c.Via, toAction),
 			Citations: citations(c.Citations),
+			Role:      model.ChannelRole(c.Role),
 		}
 		for _, t := range c.Relations {
 			sc.Relations = append(sc.Relations, model.RelationType(t))

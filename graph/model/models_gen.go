@@ -246,7 +246,8 @@ type Citation struct {
 }
 
 // One of the seven priority action areas of the 2018 Marrakech Declaration,
-// in three pillars. Objective 1 of the Global Action Plan proposes actions under each.
+// in three pillars. Objective 1 of the Global Action Plan proposes actions under each;
+// actions of Objectives 2 and 3 advance some of them.
 type Commitment struct {
 	// Stable, human-readable identifier.
 	ID string `json:"id"`
@@ -265,12 +266,17 @@ type Commitment struct {
 	Pillar Pillar `json:"pillar"`
 	// Position of the area in the Declaration (1 to 7).
 	Number int `json:"number"`
-	// The actions of the plan that implement this area, in the plan's order.
+	// The actions of the plan that implement this area (Objective 1, listed under it), in the plan's order.
 	Actions []*Action `json:"actions"`
+	// The actions of Objectives 2 and 3 that advance this area, in the plan's order:
+	// their own words do what the area's words say (relationship ADVANCES, cited to
+	// both passages).
+	AdvancedBy []*Action `json:"advancedBy"`
 	// How this commitment maps to support channels: every network, mechanism or
-	// partner that the commitment's actions collaborate with, engage, report to or
-	// inform on or strengthen, with the actions that justify it. Channels reached by more actions
-	// come first.
+	// partner that the actions implementing or advancing it collaborate with,
+	// engage, report to, inform on or strengthen, with the actions that justify
+	// it, grouped by role: the channels that act come first, then processes, then
+	// beneficiaries; within a role, channels reached by more actions come first.
 	SupportChannels []*SupportChannel `json:"supportChannels"`
 }
 
@@ -1185,6 +1191,8 @@ type SupportChannel struct {
 	Relations []RelationType `json:"relations"`
 	// The passages that link the actions to the channel.
 	Citations []*Citation `json:"citations"`
+	// What the channel is for the commitment: a body that can act, a process, or those the commitment serves.
+	Role ChannelRole `json:"role"`
 }
 
 // A consultation whose findings the plan reports, such as GANHRI's 2021 survey of its members.
@@ -1638,6 +1646,75 @@ func (e *Beneficiary) UnmarshalJSON(b []byte) error {
 }
 
 func (e Beneficiary) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a support channel stands to a commitment. A commitment lists the channels
+// that act first, then processes, then beneficiaries.
+type ChannelRole string
+
+const (
+	// A body that can act: an Objective 2 action ("To support and protect NHRIs as
+	// human rights defenders (when under threat)") that serves the commitment
+	// reports threats to it, informs on how to activate it, engages it or
+	// strengthens it.
+	ChannelRoleActs ChannelRole = "ACTS"
+	// A process, forum or partner the commitment's actions run through (the UPR,
+	// treaty bodies, UN Women in a guideline, the SCA's accreditation process),
+	// which no Objective 2 action serving the commitment turns to.
+	ChannelRoleProcess ChannelRole = "PROCESS"
+	// Defenders and civil society (human rights defenders and their networks,
+	// CSOs) whom the commitment's actions work with and for, when no Objective 2
+	// action serving the commitment turns to them.
+	ChannelRoleBeneficiary ChannelRole = "BENEFICIARY"
+)
+
+var AllChannelRole = []ChannelRole{
+	ChannelRoleActs,
+	ChannelRoleProcess,
+	ChannelRoleBeneficiary,
+}
+
+func (e ChannelRole) IsValid() bool {
+	switch e {
+	case ChannelRoleActs, ChannelRoleProcess, ChannelRoleBeneficiary:
+		return true
+	}
+	return false
+}
+
+func (e ChannelRole) String() string {
+	return string(e)
+}
+
+func (e *ChannelRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChannelRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChannelRole", str)
+	}
+	return nil
+}
+
+func (e ChannelRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChannelRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChannelRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2517,6 +2594,8 @@ const (
 	RelationTypeUnderObjective RelationType = "UNDER_OBJECTIVE"
 	// Action → Commitment: the action implements the Marrakech priority action area.
 	RelationTypeImplements RelationType = "IMPLEMENTS"
+	// Action → Commitment: the action, proposed under Objective 2 or 3, serves the Marrakech commitment: its own words do what the commitment's words say.
+	RelationTypeAdvances RelationType = "ADVANCES"
 	// Action → partner: the action is carried out with, in cooperation with, or in consultation with the partner.
 	RelationTypeInCollaborationWith RelationType = "IN_COLLABORATION_WITH"
 	// Action → body: the action engages with the body or mechanism.
@@ -2580,6 +2659,7 @@ const (
 var AllRelationType = []RelationType{
 	RelationTypeUnderObjective,
 	RelationTypeImplements,
+	RelationTypeAdvances,
 	RelationTypeInCollaborationWith,
 	RelationTypeEngages,
 	RelationTypeReportsTo,
@@ -2613,7 +2693,7 @@ var AllRelationType = []RelationType{
 
 func (e RelationType) IsValid() bool {
 	switch e {
-	case RelationTypeUnderObjective, RelationTypeImplements, RelationTypeInCollaborationWith, RelationTypeEngages, RelationTypeReportsTo, RelationTypeInformsOn, RelationTypePromotes, RelationTypeTargets, RelationTypeServes, RelationTypeDefinedIn, RelationTypeIssuedBy, RelationTypeCoordinatedBy, RelationTypePartOf, RelationTypeMemberOf, RelationTypeLocatedIn, RelationTypeReferences, RelationTypePerpetratedBy, RelationTypeIdentified, RelationTypeAddresses, RelationTypeStrengthens, RelationTypeConsulted, RelationTypeFundedBy, RelationTypeMemberStateOf, RelationTypePartyTo, RelationTypeCovers, RelationTypeOutsideOf, RelationTypeConcerns, RelationTypeOfType, RelationTypeAttributedTo, RelationTypeRespondsTo, RelationTypeActivated:
+	case RelationTypeUnderObjective, RelationTypeImplements, RelationTypeAdvances, RelationTypeInCollaborationWith, RelationTypeEngages, RelationTypeReportsTo, RelationTypeInformsOn, RelationTypePromotes, RelationTypeTargets, RelationTypeServes, RelationTypeDefinedIn, RelationTypeIssuedBy, RelationTypeCoordinatedBy, RelationTypePartOf, RelationTypeMemberOf, RelationTypeLocatedIn, RelationTypeReferences, RelationTypePerpetratedBy, RelationTypeIdentified, RelationTypeAddresses, RelationTypeStrengthens, RelationTypeConsulted, RelationTypeFundedBy, RelationTypeMemberStateOf, RelationTypePartyTo, RelationTypeCovers, RelationTypeOutsideOf, RelationTypeConcerns, RelationTypeOfType, RelationTypeAttributedTo, RelationTypeRespondsTo, RelationTypeActivated:
 		return true
 	}
 	return false
