@@ -110,10 +110,24 @@ const (
 	// organisations it stays OUTSIDE_OF (the EU's missions act in
 	// non-EU countries).
 	ActsOutside = "OUTSIDE"
+	// ActsRegion: for the NHRIs of the region (PropRegion) of a regional
+	// network; a recorded membership (MEMBER_OF) strengthens it, the
+	// absence of one does not exclude it.
+	ActsRegion = "REGION"
 )
 
+// PropCategory is a mechanism's category; CategoryGANHRI marks GANHRI's
+// own channels.
+const (
+	PropCategory   = "category"
+	CategoryGANHRI = "GANHRI"
+)
+
+// PropRegion is the region of a regional network, and of a country.
+const PropRegion = "region"
+
 // Reaches lists every value of PropActsIn.
-var Reaches = []string{ActsGlobal, ActsCovered, ActsMembers, ActsOutside}
+var Reaches = []string{ActsGlobal, ActsCovered, ActsMembers, ActsOutside, ActsRegion}
 
 // Remedies a channel can offer, with the words reasons use for them.
 var Remedies = map[string]string{
@@ -208,8 +222,13 @@ type Exclusion struct {
 
 // Plan is an activation plan.
 type Plan struct {
-	Country         *kg.Node
-	NHRI            *kg.Node
+	Country *kg.Node
+	NHRI    *kg.Node
+	// Accreditation is the country's recorded NHRI accreditation, nil when
+	// none is recorded.
+	Accreditation *kg.Accreditation
+	// Notes are what Head Office must read before the recommendations.
+	Notes           []string
 	Recommendations []Recommendation
 	NotApplicable   []Exclusion
 }
@@ -284,6 +303,11 @@ func Advise(in Input) (*Plan, error) {
 	}
 	f := newFacts(in)
 	plan := &Plan{Country: in.Country, NHRI: in.NHRI}
+	if a, ok := kg.CountryAccreditation(*in.Country); ok {
+		plan.Accreditation = &a
+	} else {
+		plan.Notes = append(plan.Notes, noAccreditedNHRI(in.Country, f.memberNHRI))
+	}
 	for _, ch := range in.Channels {
 		rec, excl, ok := assess(f, ch)
 		switch {
@@ -322,4 +346,28 @@ func dedupe(cs []kg.Citation) []kg.Citation {
 		}
 	}
 	return out
+}
+
+// noAccreditedNHRI is the note of a plan for a country with no accredited
+// NHRI recorded.
+func noAccreditedNHRI(country *kg.Node, memberNHRI bool) string {
+	note := "No accredited NHRI is recorded for " + country.Name + ": the UN SDG Global Database (indicator 16.a.1) lists no GANHRI A or B status for it. " +
+		"That does not say no institution exists; check with GANHRI Head Office."
+	if memberNHRI {
+		return note + " An NHRI of " + country.Name + " is a recorded member of a network, so channels for member NHRIs are kept."
+	}
+	return note + " Channels that presuppose a member NHRI of GANHRI are not applicable."
+}
+
+// hasMemberNHRI tells whether an accredited NHRI is recorded for the
+// country, or the situation's NHRI (or, when it names none, an NHRI of the
+// country) is a recorded member of a network.
+func (in Input) hasMemberNHRI() bool {
+	if _, ok := kg.CountryAccreditation(*in.Country); ok {
+		return true
+	}
+	if slices.ContainsFunc(in.Memberships, func(m Membership) bool { return m.ByNHRI }) {
+		return true
+	}
+	return slices.ContainsFunc(in.CountryNHRIs, func(c CountryNHRI) bool { return len(c.Networks) > 0 })
 }

@@ -103,7 +103,7 @@ func country(code, name string, of ...*kg.Node) (*kg.Node, []advisor.Membership)
 	for _, o := range of {
 		ms = append(ms, advisor.Membership{Of: o, Citations: []kg.Citation{{Document: "official list", Section: o.Name, Quote: name}}})
 	}
-	return node("country:"+strings.ToLower(code), kg.KindCountry, name, kg.Props{"code": code}), ms
+	return node("country:"+strings.ToLower(code), kg.KindCountry, name, kg.Props{"code": code, kg.PropNHRIAccreditation: "A"}), ms
 }
 
 type outcome struct {
