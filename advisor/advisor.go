@@ -12,10 +12,17 @@
 // rule to exclude a channel gives the reason it is not applicable; a
 // channel no rule excludes is recommended, scored by what every rule added:
 //
+//   - member NHRI (needsMemberNHRI): where no accredited NHRI is recorded
+//     for the country and no NHRI of it is a recorded network member, a
+//     channel that presupposes a member NHRI of GANHRI (a network, or one
+//     of GANHRI's own channels) is not applicable; the plan's first note
+//     says so.
 //   - where (actsWhere): it acts only where its reach takes it: every
 //     country, the States of the organisations and treaties it covers, its
-//     own member States or member NHRIs, or outside some organisations;
-//     where the recorded lists cannot tell, it "cannot be assessed".
+//     own member States or member NHRIs, outside some organisations, or
+//     (a regional network, actsInRegion) for the NHRIs of its region, a
+//     recorded member more, an NHRI of another network or region not at
+//     all; where the recorded lists cannot tell, it "cannot be assessed".
 //   - whom (servesTargets): it serves at least one of those the threat
 //     targets (the institution, its members and staff).
 //   - trigger (actsOn): it acts on at least one kind of situation raised
