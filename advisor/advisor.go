@@ -38,6 +38,7 @@ import (
 	"slices"
 	"strings"
 
+	"marrakechgraph/directory"
 	"marrakechgraph/kg"
 )
 
@@ -361,20 +362,23 @@ func noAccreditedNHRI(country *kg.Node, memberNHRI bool) string {
 	note := "No accredited NHRI is recorded for " + country.Name + ": the UN SDG Global Database (indicator 16.a.1) lists no GANHRI A or B status for it. " +
 		"That does not say no institution exists; check with GANHRI Head Office."
 	if memberNHRI {
-		return note + " An NHRI of " + country.Name + " is a recorded member of a network, so channels for member NHRIs are kept."
+		return note + " The NHRI directory records an accredited NHRI of " + country.Name + ", or one that is a member of a network, so channels for member NHRIs are kept."
 	}
 	return note + " Channels that presuppose a member NHRI of GANHRI are not applicable."
 }
 
 // hasMemberNHRI tells whether an accredited NHRI is recorded for the
 // country, or the situation's NHRI (or, when it names none, an NHRI of the
-// country) is a recorded member of a network.
+// country) has an accreditation status in the NHRI directory or is a
+// recorded member of a network.
 func (in Input) hasMemberNHRI() bool {
 	if _, ok := kg.CountryAccreditation(*in.Country); ok {
 		return true
 	}
-	if slices.ContainsFunc(in.Memberships, func(m Membership) bool { return m.ByNHRI }) {
-		return true
+	if in.NHRI != nil {
+		return in.NHRI.Props.String(directory.PropStatus) != "" || slices.ContainsFunc(in.Memberships, func(m Membership) bool { return m.ByNHRI })
 	}
-	return slices.ContainsFunc(in.CountryNHRIs, func(c CountryNHRI) bool { return len(c.Networks) > 0 })
+	return slices.ContainsFunc(in.CountryNHRIs, func(c CountryNHRI) bool {
+		return c.NHRI.Props.String(directory.PropStatus) != "" || len(c.Networks) > 0
+	})
 }

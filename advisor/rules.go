@@ -29,8 +29,8 @@ type facts struct {
 	member map[string]Membership
 	active []Trigger
 	// memberNHRI: an accredited NHRI is recorded for the country, or the
-	// situation's NHRI (or, when it names none, an NHRI of the country) is a
-	// recorded member of a network.
+	// situation's NHRI (or, when it names none, an NHRI of the country) has
+	// a status in the NHRI directory or is a recorded member of a network.
 	memberNHRI bool
 }
 
@@ -90,8 +90,9 @@ func presupposesMemberNHRI(n *kg.Node) bool {
 }
 
 // needsMemberNHRI: where no accredited NHRI is recorded for the country,
-// and no NHRI of it is a recorded member of a network, a channel that
-// presupposes a member NHRI is not applicable.
+// and the NHRI directory records no accredited NHRI of it and none that is
+// a network member, a channel that presupposes a member NHRI is not
+// applicable.
 func needsMemberNHRI(f facts, ch Channel) verdict {
 	if f.memberNHRI || !presupposesMemberNHRI(ch.Node) {
 		return verdict{}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"marrakechgraph/directory"
 	"marrakechgraph/kg"
 )
 
@@ -403,6 +404,11 @@ func TestRuleNeedsMemberNHRI(t *testing.T) {
 			members: []Membership{{Of: network, ByNHRI: true}}},
 		{name: "no accreditation, an NHRI of the country is a recorded network member", country: tonga, ch: network,
 			inCtry: []CountryNHRI{{NHRI: nhri, Networks: []*kg.Node{network}}}},
+		{name: "no accreditation for the country, but the NHRI's status is in the directory", country: tonga, ch: network,
+			nhri: &kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{directory.PropStatus: "B"}}},
+		{name: "no accreditation for the country, an NHRI of it has a status in the directory", country: tonga, ch: network,
+			inCtry: []CountryNHRI{{NHRI: &kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{directory.PropStatus: "A"}}}}},
+		{name: "no accreditation, the NHRI named has no status and no network", country: tonga, ch: hosting, nhri: nhri, exclude: notApplicable},
 		{name: "no accreditation, an NHRI of the country in no network", country: tonga, ch: network,
 			inCtry: []CountryNHRI{{NHRI: nhri}}, exclude: notApplicable},
 	}
