@@ -12,10 +12,17 @@
 // rule to exclude a channel gives the reason it is not applicable; a
 // channel no rule excludes is recommended, scored by what every rule added:
 //
+//   - member NHRI (needsMemberNHRI): where no accredited NHRI is recorded
+//     for the country and no NHRI of it is a recorded network member, a
+//     channel that presupposes a member NHRI of GANHRI (a network, or one
+//     of GANHRI's own channels) is not applicable; the plan's first note
+//     says so.
 //   - where (actsWhere): it acts only where its reach takes it: every
 //     country, the States of the organisations and treaties it covers, its
-//     own member States or member NHRIs, or outside some organisations;
-//     where the recorded lists cannot tell, it "cannot be assessed".
+//     own member States or member NHRIs, outside some organisations, or
+//     (a regional network, actsInRegion) for the NHRIs of its region, a
+//     recorded member more, an NHRI of another network or region not at
+//     all; where the recorded lists cannot tell, it "cannot be assessed".
 //   - whom (servesTargets): it serves at least one of those the threat
 //     targets (the institution, its members and staff).
 //   - trigger (actsOn): it acts on at least one kind of situation raised
@@ -42,6 +49,7 @@ import (
 	"slices"
 	"strings"
 
+	"marrakechgraph/directory"
 	"marrakechgraph/kg"
 )
 
@@ -121,10 +129,24 @@ const (
 	// organisations it stays OUTSIDE_OF (the EU's missions act in
 	// non-EU countries).
 	ActsOutside = "OUTSIDE"
+	// ActsRegion: for the NHRIs of the region (PropRegion) of a regional
+	// network; a recorded membership (MEMBER_OF) strengthens it, the
+	// absence of one does not exclude it.
+	ActsRegion = "REGION"
 )
 
+// PropCategory is a mechanism's category; CategoryGANHRI marks GANHRI's
+// own channels.
+const (
+	PropCategory   = "category"
+	CategoryGANHRI = "GANHRI"
+)
+
+// PropRegion is the region of a regional network, and of a country.
+const PropRegion = "region"
+
 // Reaches lists every value of PropActsIn.
-var Reaches = []string{ActsGlobal, ActsCovered, ActsMembers, ActsOutside}
+var Reaches = []string{ActsGlobal, ActsCovered, ActsMembers, ActsOutside, ActsRegion}
 
 // Remedies a channel can offer, with the words reasons use for them.
 var Remedies = map[string]string{
@@ -281,8 +303,13 @@ type Exclusion struct {
 
 // Plan is an activation plan.
 type Plan struct {
-	Country         *kg.Node
-	NHRI            *kg.Node
+	Country *kg.Node
+	NHRI    *kg.Node
+	// Accreditation is the country's recorded NHRI accreditation, nil when
+	// none is recorded.
+	Accreditation *kg.Accreditation
+	// Notes are what Head Office must read before the recommendations.
+	Notes           []string
 	Recommendations []Recommendation
 	// Considerations are the review channels that could act, apart from
 	// the recommendations.
@@ -359,6 +386,11 @@ func Advise(in Input) (*Plan, error) {
 	}
 	f := newFacts(in)
 	plan := &Plan{Country: in.Country, NHRI: in.NHRI}
+	if a, ok := kg.CountryAccreditation(*in.Country); ok {
+		plan.Accreditation = &a
+	} else {
+		plan.Notes = append(plan.Notes, noAccreditedNHRI(in.Country, f.memberNHRI))
+	}
 	for _, ch := range in.Channels {
 		rec, excl, ok := assess(f, ch)
 		switch {
@@ -426,4 +458,31 @@ func dedupe(cs []kg.Citation) []kg.Citation {
 		}
 	}
 	return out
+}
+
+// noAccreditedNHRI is the note of a plan for a country with no accredited
+// NHRI recorded.
+func noAccreditedNHRI(country *kg.Node, memberNHRI bool) string {
+	note := "No accredited NHRI is recorded for " + country.Name + ": the UN SDG Global Database (indicator 16.a.1) lists no GANHRI A or B status for it. " +
+		"That does not say no institution exists; check with GANHRI Head Office."
+	if memberNHRI {
+		return note + " The NHRI directory records an accredited NHRI of " + country.Name + ", or one that is a member of a network, so channels for member NHRIs are kept."
+	}
+	return note + " Channels that presuppose a member NHRI of GANHRI are not applicable."
+}
+
+// hasMemberNHRI tells whether an accredited NHRI is recorded for the
+// country, or the situation's NHRI (or, when it names none, an NHRI of the
+// country) has an accreditation status in the NHRI directory or is a
+// recorded member of a network.
+func (in Input) hasMemberNHRI() bool {
+	if _, ok := kg.CountryAccreditation(*in.Country); ok {
+		return true
+	}
+	if in.NHRI != nil {
+		return in.NHRI.Props.String(directory.PropStatus) != "" || slices.ContainsFunc(in.Memberships, func(m Membership) bool { return m.ByNHRI })
+	}
+	return slices.ContainsFunc(in.CountryNHRIs, func(c CountryNHRI) bool {
+		return c.NHRI.Props.String(directory.PropStatus) != "" || len(c.Networks) > 0
+	})
 }

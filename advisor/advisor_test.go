@@ -103,7 +103,7 @@ func country(code, name string, of ...*kg.Node) (*kg.Node, []advisor.Membership)
 	for _, o := range of {
 		ms = append(ms, advisor.Membership{Of: o, Citations: []kg.Citation{{Document: "official list", Section: o.Name, Quote: name}}})
 	}
-	return node("country:"+strings.ToLower(code), kg.KindCountry, name, kg.Props{"code": code}), ms
+	return node("country:"+strings.ToLower(code), kg.KindCountry, name, kg.Props{"code": code, kg.PropNHRIAccreditation: "A"}), ms
 }
 
 type outcome struct {
@@ -476,4 +476,29 @@ func TestActsForMembers(t *testing.T) {
 		excluded[e.Channel.ID] = e.Reason
 	}
 	assert.Equal(t, "Acts only for its member NHRIs: Human Rights and Equality Institution of Türkiye (nhri:tr-hreit), recorded in Türkiye, is one; name the NHRI in the situation to include this channel.", excluded["network:ennhri"])
+}
+
+// TestPlanNotesNoAccreditedNHRI: a plan for a country with no accredited
+// NHRI recorded says so first, and shows the accreditation otherwise.
+func TestPlanNotesNoAccreditedNHRI(t *testing.T) {
+	sit := advisor.Situation{Threats: []string{"threat-type:smear-campaigns"}}
+	tonga := node("country:to", kg.KindCountry, "Tonga", kg.Props{"code": "TO"})
+	plan, err := advisor.Advise(advisor.Input{Country: tonga, Channels: catalogue, Recorded: recorded, Situation: sit})
+	require.NoError(t, err)
+	assert.Nil(t, plan.Accreditation)
+	require.Len(t, plan.Notes, 1)
+	assert.True(t, strings.HasPrefix(plan.Notes[0], "No accredited NHRI is recorded for Tonga"))
+	assert.Contains(t, plan.Notes[0], "Channels that presuppose a member NHRI of GANHRI are not applicable.")
+	for _, r := range plan.Recommendations {
+		assert.NotEqual(t, kg.KindNetwork, r.Channel.Kind, "%s presupposes a member NHRI", r.Channel.ID)
+		assert.NotEqual(t, "mechanism:nhri-hosting", r.Channel.ID)
+	}
+
+	kenya, ms := country("KE", "Kenya", charter)
+	kenya.Props[kg.PropNHRIAccreditationReferenceYear] = int64(2019)
+	plan, err = advisor.Advise(advisor.Input{Country: kenya, Memberships: ms, Channels: catalogue, Recorded: recorded, Situation: sit})
+	require.NoError(t, err)
+	assert.Empty(t, plan.Notes)
+	require.NotNil(t, plan.Accreditation)
+	assert.Equal(t, kg.Accreditation{Status: "A", ReferenceYear: 2019}, *plan.Accreditation)
 }

@@ -28,6 +28,10 @@ type facts struct {
 	in     Input
 	member map[string]Membership
 	active []Trigger
+	// memberNHRI: an accredited NHRI is recorded for the country, or the
+	// situation's NHRI (or, when it names none, an NHRI of the country) has
+	// a status in the NHRI directory or is a recorded member of a network.
+	memberNHRI bool
 }
 
 func newFacts(in Input) facts {
@@ -35,7 +39,7 @@ func newFacts(in Input) facts {
 	for _, m := range in.Memberships {
 		member[m.Of.ID] = m
 	}
-	return facts{in: in, member: member, active: activeTriggers(in)}
+	return facts{in: in, member: member, active: activeTriggers(in), memberNHRI: in.hasMemberNHRI()}
 }
 
 // A rule decides one concern of one channel.
@@ -47,6 +51,7 @@ type rule struct {
 // rules are applied in order; the first to exclude a channel gives the
 // reason it is not applicable.
 var rules = []rule{
+	{"member NHRI", needsMemberNHRI},
 	{"where", actsWhere},
 	{"whom", servesTargets},
 	{"trigger", actsOn},
@@ -79,6 +84,25 @@ func assess(f facts, ch Channel) (*Recommendation, *Exclusion, bool) {
 	return rec, nil, true
 }
 
+// presupposesMemberNHRI tells whether a channel acts only for an NHRI that
+// is a member of GANHRI and its networks: GANHRI and its bodies, the
+// regional networks, and GANHRI's own channels (missions, peer support,
+// hosting).
+func presupposesMemberNHRI(n *kg.Node) bool {
+	return n.Kind == kg.KindNetwork || n.Props.String(PropCategory) == CategoryGANHRI
+}
+
+// needsMemberNHRI: where no accredited NHRI is recorded for the country,
+// and the NHRI directory records no accredited NHRI of it and none that is
+// a network member, a channel that presupposes a member NHRI is not
+// applicable.
+func needsMemberNHRI(f facts, ch Channel) verdict {
+	if f.memberNHRI || !presupposesMemberNHRI(ch.Node) {
+		return verdict{}
+	}
+	return excluded("Not applicable: it presupposes an NHRI that is a member of GANHRI, and no accredited NHRI is recorded for %s.", f.in.Country.Name)
+}
+
 // actsWhere: a channel acts only where its reach (PropActsIn) takes it.
 func actsWhere(f facts, ch Channel) verdict {
 	switch actsIn := ch.Node.Props.String(PropActsIn); actsIn {
@@ -90,6 +114,8 @@ func actsWhere(f facts, ch Channel) verdict {
 		return actsForMembers(f, ch)
 	case ActsOutside:
 		return actsOutside(f, ch)
+	case ActsRegion:
+		return actsInRegion(f, ch)
 	default:
 		return excluded("Its reach %q is not one the advisor knows.", actsIn)
 	}
@@ -200,6 +226,100 @@ func notNetworkMember(f facts, n *kg.Node) verdict {
 		return excluded("Cannot be assessed: the member NHRIs of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, f.in.NHRI.Name)
 	}
 	return excluded("Cannot be assessed: %s is not among the member NHRIs of %s recorded so far (%d, from the network's own pages, which may be incomplete); check whether it is a member before relying on this.", f.in.NHRI.Name, n.Name, f.in.Recorded[n.ID])
+}
+
+// weightRecordedMember is what a recorded membership of the regional
+// network adds to the region's own match (weightRegionalMatch).
+const weightRecordedMember = 0.5
+
+// actsInRegion: a regional network acts for the NHRIs of its region, as
+// the GAP has GANHRI answer NHRIs under threat with the regional networks.
+// A recorded membership strengthens it; the absence of one does not
+// exclude it. An NHRI belongs to one regional network: the others are not
+// applicable.
+func actsInRegion(f facts, ch Channel) verdict {
+	n := ch.Node
+	region := n.Props.String(PropRegion)
+	if v, ok := recordedMember(f, n); ok {
+		return v
+	}
+	if who, other := f.otherNetwork(n); other != nil {
+		return excluded("Not applicable: %s belongs to another regional network, %s.", who, other.Name)
+	}
+	country := f.in.Country.Name
+	switch here := f.in.Country.Props.String(PropRegion); {
+	case region == "":
+		return excluded("Cannot be assessed: the region of %s is not recorded.", n.Name)
+	case here == "":
+		return excluded("Cannot be assessed: the region of %s is not recorded.", country)
+	case here != region:
+		return excluded("Not applicable: an NHRI of %s, in %s, belongs to another regional network; %s is the network of %s.", country, here, n.Name, region)
+	}
+	who := "the NHRIs of " + country
+	if f.in.NHRI != nil {
+		who = f.in.NHRI.Name
+	}
+	return verdict{Score: weightRegionalMatch, Reasons: []string{fmt.Sprintf(
+		"The regional network of %s, where %s is: GANHRI answers NHRIs under threat in collaboration with the regional networks. No membership of %s is recorded (the network's own pages may be incomplete).",
+		region, country, who)}}
+}
+
+// recordedMember: the situation's NHRI, or an NHRI recorded in the country
+// when the situation names none, is a recorded member of the network.
+func recordedMember(f facts, n *kg.Node) (verdict, bool) {
+	v := verdict{Score: weightRegionalMatch + weightRecordedMember}
+	if m, ok := f.member[n.ID]; ok && m.ByNHRI && f.in.NHRI != nil {
+		v.Citations = m.Citations
+		v.Reasons = []string{fmt.Sprintf("The regional network of %s, and %s is a recorded member.", n.Props.String(PropRegion), f.in.NHRI.Name)}
+		return v, true
+	}
+	if f.in.NHRI != nil {
+		return verdict{}, false
+	}
+	var members []string
+	for _, c := range f.in.CountryNHRIs {
+		if slices.ContainsFunc(c.Networks, func(nw *kg.Node) bool { return nw.ID == n.ID }) {
+			members = append(members, fmt.Sprintf("%s (%s)", c.NHRI.Name, c.NHRI.ID))
+		}
+	}
+	if len(members) == 0 {
+		return verdict{}, false
+	}
+	verb := "are recorded members"
+	if len(members) == 1 {
+		verb = "is a recorded member"
+	}
+	v.Reasons = []string{fmt.Sprintf("The regional network of the NHRIs of %s: %s %s.", f.in.Country.Name, joinWords(members), verb)}
+	return v, true
+}
+
+// otherNetwork is the other regional network the situation's NHRI (or,
+// when it names none, every NHRI recorded in the country) is recorded as a
+// member of, with whom it names.
+func (f facts) otherNetwork(n *kg.Node) (string, *kg.Node) {
+	regional := func(nw *kg.Node) bool {
+		return nw.ID != n.ID && nw.Kind == kg.KindNetwork && nw.Props.String(PropActsIn) == ActsRegion
+	}
+	if f.in.NHRI != nil {
+		for _, m := range f.in.Memberships {
+			if m.ByNHRI && regional(m.Of) {
+				return f.in.NHRI.Name, m.Of
+			}
+		}
+		return "", nil
+	}
+	var other *kg.Node
+	for _, c := range f.in.CountryNHRIs {
+		i := slices.IndexFunc(c.Networks, regional)
+		if i < 0 {
+			return "", nil // an NHRI of the country not recorded elsewhere
+		}
+		other = c.Networks[i]
+	}
+	if other == nil {
+		return "", nil
+	}
+	return "every NHRI recorded in " + f.in.Country.Name, other
 }
 
 // actsOutside: a channel that stays OUTSIDE_OF organisations acts only in

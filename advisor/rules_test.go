@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"marrakechgraph/directory"
 	"marrakechgraph/kg"
 )
 
@@ -415,4 +416,114 @@ func TestAssessComposesRules(t *testing.T) {
 	}
 	_, _, ok := assess(kenyaFacts(sit, nil), ch(kg.KindMechanism, kg.Props{}))
 	assert.False(t, ok, "a channel without eligibility data takes no part")
+}
+
+func TestRuleActsInRegion(t *testing.T) {
+	regional := func(id, name, region string) *kg.Node {
+		return &kg.Node{ID: id, Kind: kg.KindNetwork, Name: name, Props: kg.Props{PropActsIn: ActsRegion, PropRegion: region}}
+	}
+	nanhri := regional("network:nanhri", "NANHRI", "Africa")
+	ennhri := regional("network:ennhri", "ENNHRI", "Europe")
+	africa := &kg.Node{ID: kenya.ID, Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE", PropRegion: "Africa"}}
+	noRegion := &kg.Node{ID: kenya.ID, Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE"}}
+	other := &kg.Node{ID: "nhri:ke-y", Kind: kg.KindNHRI, Name: "Y"}
+	cases := []struct {
+		name    string
+		ch      *kg.Node
+		country *kg.Node
+		nhri    *kg.Node
+		members []Membership
+		inCtry  []CountryNHRI
+		reason  string
+		exclude string
+		score   float64
+		cites   []kg.Citation
+	}{
+		{name: "the NHRI's region, membership not recorded", ch: nanhri, nhri: knchr,
+			reason: "The regional network of Africa, where Kenya is: GANHRI answers NHRIs under threat in collaboration with the regional networks. No membership of KNCHR is recorded (the network's own pages may be incomplete).",
+			score:  weightRegionalMatch},
+		{name: "the NHRI is a recorded member", ch: nanhri, nhri: knchr, members: []Membership{{Of: nanhri, Citations: memCite, ByNHRI: true}},
+			reason: "The regional network of Africa, and KNCHR is a recorded member.", score: weightRegionalMatch + weightRecordedMember, cites: memCite},
+		{name: "a member recorded elsewhere: not applicable", ch: nanhri, nhri: knchr, members: []Membership{{Of: ennhri, Citations: memCite, ByNHRI: true}},
+			exclude: "Not applicable: KNCHR belongs to another regional network, ENNHRI."},
+		{name: "another region: not applicable", ch: ennhri, nhri: knchr,
+			exclude: "Not applicable: an NHRI of Kenya, in Africa, belongs to another regional network; ENNHRI is the network of Europe."},
+		{name: "a recorded member outside the region keeps its network", ch: ennhri, nhri: knchr, members: []Membership{{Of: ennhri, Citations: memCite, ByNHRI: true}},
+			reason: "The regional network of Europe, and KNCHR is a recorded member.", score: weightRegionalMatch + weightRecordedMember, cites: memCite},
+		{name: "no NHRI named, region matches", ch: nanhri,
+			reason: "The regional network of Africa, where Kenya is: GANHRI answers NHRIs under threat in collaboration with the regional networks. No membership of the NHRIs of Kenya is recorded (the network's own pages may be incomplete).",
+			score:  weightRegionalMatch},
+		{name: "no NHRI named, one of the country's NHRIs a member", ch: nanhri, inCtry: []CountryNHRI{{NHRI: knchr, Networks: []*kg.Node{nanhri}}, {NHRI: other}},
+			reason: "The regional network of the NHRIs of Kenya: KNCHR (nhri:ke-knchr) is a recorded member.", score: weightRegionalMatch + weightRecordedMember},
+		{name: "no NHRI named, every NHRI of the country in another network", ch: nanhri, inCtry: []CountryNHRI{{NHRI: knchr, Networks: []*kg.Node{ennhri}}},
+			exclude: "Not applicable: every NHRI recorded in Kenya belongs to another regional network, ENNHRI."},
+		{name: "no NHRI named, one NHRI of the country in no network", ch: nanhri, inCtry: []CountryNHRI{{NHRI: knchr, Networks: []*kg.Node{ennhri}}, {NHRI: other}},
+			reason: "The regional network of Africa, where Kenya is: GANHRI answers NHRIs under threat in collaboration with the regional networks. No membership of the NHRIs of Kenya is recorded (the network's own pages may be incomplete).",
+			score:  weightRegionalMatch},
+		{name: "the country's region not recorded", ch: nanhri, country: noRegion, nhri: knchr,
+			exclude: "Cannot be assessed: the region of Kenya is not recorded."},
+		{name: "the network's region not recorded", ch: regional("network:x", "X", ""), nhri: knchr,
+			exclude: "Cannot be assessed: the region of X is not recorded."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			country := africa
+			if c.country != nil {
+				country = c.country
+			}
+			f := newFacts(Input{Country: country, NHRI: c.nhri, CountryNHRIs: c.inCtry, Memberships: c.members})
+			v := actsWhere(f, Channel{Node: c.ch})
+			assert.Equal(t, c.exclude, v.Exclude)
+			if c.exclude == "" {
+				assert.Equal(t, []string{c.reason}, v.Reasons)
+				assert.Equal(t, c.score, v.Score)
+				assert.Equal(t, c.cites, v.Citations)
+			}
+		})
+	}
+}
+
+func TestRuleNeedsMemberNHRI(t *testing.T) {
+	accredited := &kg.Node{ID: "country:ke", Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE", kg.PropNHRIAccreditation: "A"}}
+	tonga := &kg.Node{ID: "country:to", Kind: kg.KindCountry, Name: "Tonga", Props: kg.Props{"code": "TO"}}
+	network := &kg.Node{ID: "network:apf", Kind: kg.KindNetwork, Name: "APF"}
+	hosting := &kg.Node{ID: "mechanism:nhri-hosting", Kind: kg.KindMechanism, Name: "Hosting", Props: kg.Props{PropCategory: CategoryGANHRI}}
+	un := &kg.Node{ID: "mechanism:un-sr-hrds", Kind: kg.KindMechanism, Name: "SR", Props: kg.Props{PropCategory: "UN"}}
+	nhri := &kg.Node{ID: "nhri:to-x", Kind: kg.KindNHRI, Name: "X"}
+	const notApplicable = "Not applicable: it presupposes an NHRI that is a member of GANHRI, and no accredited NHRI is recorded for Tonga."
+	cases := []struct {
+		name    string
+		country *kg.Node
+		ch      *kg.Node
+		nhri    *kg.Node
+		members []Membership
+		inCtry  []CountryNHRI
+		exclude string
+	}{
+		{name: "accredited: a network acts", country: accredited, ch: network},
+		{name: "accredited: GANHRI's channels act", country: accredited, ch: hosting},
+		{name: "no accreditation: a network does not", country: tonga, ch: network, exclude: notApplicable},
+		{name: "no accreditation: GANHRI's channels do not", country: tonga, ch: hosting, exclude: notApplicable},
+		{name: "no accreditation: a UN channel is not concerned", country: tonga, ch: un},
+		{name: "no accreditation, but the NHRI is a recorded network member", country: tonga, ch: hosting, nhri: nhri,
+			members: []Membership{{Of: network, ByNHRI: true}}},
+		{name: "no accreditation, an NHRI of the country is a recorded network member", country: tonga, ch: network,
+			inCtry: []CountryNHRI{{NHRI: nhri, Networks: []*kg.Node{network}}}},
+		{name: "no accreditation for the country, but the NHRI's status is in the directory", country: tonga, ch: network,
+			nhri: &kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{directory.PropStatus: "B"}}},
+		{name: "no accreditation for the country, an NHRI of it has a status in the directory", country: tonga, ch: network,
+			inCtry: []CountryNHRI{{NHRI: &kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{directory.PropStatus: "A"}}}}},
+		{name: "no accreditation, the NHRI named has no status and no network", country: tonga, ch: hosting, nhri: nhri, exclude: notApplicable},
+		{name: "no accreditation, an NHRI of the country in no network", country: tonga, ch: network,
+			inCtry: []CountryNHRI{{NHRI: nhri}}, exclude: notApplicable},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFacts(Input{Country: c.country, NHRI: c.nhri, Memberships: c.members, CountryNHRIs: c.inCtry})
+			v := needsMemberNHRI(f, Channel{Node: c.ch})
+			assert.Equal(t, c.exclude, v.Exclude)
+			assert.Zero(t, v.Score)
+			assert.Empty(t, v.Reasons)
+		})
+	}
 }

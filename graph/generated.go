@@ -100,11 +100,13 @@ type ComplexityRoot struct {
 	}
 
 	ActivationPlan struct {
-		Considerations  func(childComplexity int) int
-		Country         func(childComplexity int) int
-		Nhri            func(childComplexity int) int
-		NotApplicable   func(childComplexity int) int
-		Recommendations func(childComplexity int) int
+		Considerations    func(childComplexity int) int
+		Country           func(childComplexity int) int
+		Nhri              func(childComplexity int) int
+		NhriAccreditation func(childComplexity int) int
+		NotApplicable     func(childComplexity int) int
+		Notes             func(childComplexity int) int
+		Recommendations   func(childComplexity int) int
 	}
 
 	AuditEntry struct {
@@ -877,12 +879,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActivationPlan.Nhri(childComplexity), true
+	case "ActivationPlan.nhriAccreditation":
+		if e.ComplexityRoot.ActivationPlan.NhriAccreditation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivationPlan.NhriAccreditation(childComplexity), true
 	case "ActivationPlan.notApplicable":
 		if e.ComplexityRoot.ActivationPlan.NotApplicable == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ActivationPlan.NotApplicable(childComplexity), true
+	case "ActivationPlan.notes":
+		if e.ComplexityRoot.ActivationPlan.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivationPlan.Notes(childComplexity), true
 	case "ActivationPlan.recommendations":
 		if e.ComplexityRoot.ActivationPlan.Recommendations == nil {
 			break
@@ -3053,6 +3067,17 @@ type ActivationPlan {
   country: Country!
   "The NHRI, when the situation names one."
   nhri: NHRI
+  """
+  The country's NHRI accreditation status as the UN SDG Global Database records
+  it (indicator 16.a.1); null when none is recorded, which is then the first note.
+  """
+  nhriAccreditation: Accreditation
+  """
+  What Head Office must read before the recommendations, such as that no
+  accredited NHRI is recorded for the country (channels that presuppose a
+  member NHRI of GANHRI are then not applicable).
+  """
+  notes: [String!]!
   "The channels that can act, best match first."
   recommendations: [Recommendation!]! @listSize(assumedSize: 60)
   """
@@ -3207,6 +3232,12 @@ enum Reach {
   MEMBERS
   "In every country that is not a member State of the organisations it stays outside of (the EU's missions act in non-EU countries)."
   OUTSIDE
+  """
+  For the NHRIs of its region (a regional network): the GAP has GANHRI answer
+  NHRIs under threat in collaboration with the regional networks. A recorded
+  membership strengthens it; its absence does not exclude it.
+  """
+  REGION
 }
 
 "Whom a channel serves."
@@ -4623,6 +4654,10 @@ func (ec *executionContext) childFields_ActivationPlan(ctx context.Context, fiel
 		return ec.fieldContext_ActivationPlan_country(ctx, field)
 	case "nhri":
 		return ec.fieldContext_ActivationPlan_nhri(ctx, field)
+	case "nhriAccreditation":
+		return ec.fieldContext_ActivationPlan_nhriAccreditation(ctx, field)
+	case "notes":
+		return ec.fieldContext_ActivationPlan_notes(ctx, field)
 	case "recommendations":
 		return ec.fieldContext_ActivationPlan_recommendations(ctx, field)
 	case "considerations":
@@ -7171,6 +7206,61 @@ func (ec *executionContext) fieldContext_ActivationPlan_nhri(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ActivationPlan_nhriAccreditation(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivationPlan_nhriAccreditation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NhriAccreditation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Accreditation) graphql.Marshaler {
+			return ec.marshalOAccreditation2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivationPlan_nhriAccreditation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivationPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Accreditation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivationPlan_notes(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivationPlan_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivationPlan_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivationPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _ActivationPlan_recommendations(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
@@ -17896,6 +17986,16 @@ func (ec *executionContext) _ActivationPlan(ctx context.Context, sel ast.Selecti
 		case "nhri":
 			out.Values[i] = ec._ActivationPlan_nhri(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nhriAccreditation":
+			out.Values[i] = ec._ActivationPlan_nhriAccreditation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._ActivationPlan_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "recommendations":

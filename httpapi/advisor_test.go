@@ -57,13 +57,13 @@ func TestActivationPlansInEveryRegion(t *testing.T) {
 			mustRecommend   []string
 			mustExcludeWith map[string]string
 		}{
-			"nhri:ke-knchr": {"KE", []string{"mechanism:un-sr-hrds", "mechanism:achpr", "mechanism:eu-delegations"}, map[string]string{"mechanism:iachr": "not a member State", "mechanism:coe": "not a member State"}},
-			"nhri:mx-cndh":  {"MX", []string{"mechanism:iachr"}, map[string]string{"mechanism:coe": "not a member State"}},
-			"nhri:ph-chrp":  {"PH", []string{"mechanism:un-sr-hrds"}, map[string]string{"mechanism:iachr": "not a member State", "mechanism:osce": "not a member State"}},
-			"nhri:by-tib":   {"BY", []string{"mechanism:osce", "mechanism:eu-delegations"}, map[string]string{"mechanism:coe": "Belarus is not a member State of Council of Europe"}},
+			"nhri:ke-knchr": {"KE", []string{"mechanism:un-sr-hrds", "mechanism:achpr", "mechanism:eu-delegations", "network:nanhri"}, map[string]string{"mechanism:iachr": "not a member State", "mechanism:coe": "not a member State", "network:ennhri": "belongs to another regional network"}},
+			"nhri:mx-cndh":  {"MX", []string{"mechanism:iachr", "network:rindhca"}, map[string]string{"mechanism:coe": "not a member State", "network:nanhri": "belongs to another regional network"}},
+			"nhri:ph-chrp":  {"PH", []string{"mechanism:un-sr-hrds", "network:apf"}, map[string]string{"mechanism:iachr": "not a member State", "mechanism:osce": "not a member State"}},
+			"nhri:by-tib":   {"BY", []string{"mechanism:osce", "mechanism:eu-delegations", "network:ennhri"}, map[string]string{"mechanism:coe": "Belarus is not a member State of Council of Europe"}},
 			"nhri:fr-cncdh": {"FR", []string{"mechanism:coe", "mechanism:osce"}, map[string]string{"mechanism:iachr": "not a member State", "mechanism:eu-delegations": "France is one"}},
 			// NHRIs of the seed, named as members on their networks' own pages.
-			"nhri:au-ahrc": {"AU", []string{"network:apf"}, map[string]string{"network:ennhri": "not among the member NHRIs"}},
+			"nhri:au-ahrc": {"AU", []string{"network:apf"}, map[string]string{"network:ennhri": "Australian Human Rights Commission belongs to another regional network, Asia Pacific Forum."}},
 			"nhri:de-german-institute-for-human-rights": {"DE", []string{"network:ennhri", "mechanism:coe"}, map[string]string{"mechanism:eu-delegations": "Germany is one"}},
 			"nhri:bo-defensor-del-pueblo-de-bolivia":    {"BO", []string{"network:rindhca", "mechanism:iachr"}, map[string]string{"mechanism:achpr": "not a member State"}},
 		}

@@ -22,6 +22,8 @@ func (r *Resolver) plan(ctx context.Context, where advisor.Where, sit advisor.Si
 	if plan.NHRI != nil {
 		out.Nhri = toNHRI(plan.NHRI)
 	}
+	out.NhriAccreditation = toAccreditation(*plan.Country)
+	out.Notes = append([]string{}, plan.Notes...)
 	for _, rec := range plan.Recommendations {
 		out.Recommendations = append(out.Recommendations, &model.Recommendation{
 			Rank: rec.Rank, Channel: toEntity(rec.Channel), Score: rec.Score, Reasons: rec.Reasons,

@@ -58,6 +58,7 @@ var eligibleChannels = []string{
 	"network:apf",
 	"network:ennhri",
 	"network:ganhri",
+	"network:nanhri",
 	"network:rindhca",
 	"network:sca",
 }
@@ -115,10 +116,24 @@ var gapEligibility = map[string][]gapClaim{
 		{"NHRI hosting a NHRI member or staff under threat",
 			"serves: MEMBERS_OR_STAFF; triggers: ANY_THREAT; remedies: PEER_SUPPORT"},
 	},
+	"network:apf":     regionalNetworkClaims,
+	"network:ennhri":  regionalNetworkClaims,
+	"network:nanhri":  regionalNetworkClaims,
+	"network:rindhca": regionalNetworkClaims,
 	"network:sca": {
 		{"Reinforcing the global mechanism to protect NHRIs' independence, effectiveness and staff and members, including through continued strengthening of the accreditation process",
 			"triggers: THREAT_TO_INDEPENDENCE"},
 	},
+}
+
+// regionalNetworkClaims: the GAP's two passages on how NHRIs under threat
+// are answered, by GANHRI with the regional networks, make each regional
+// network a channel for the NHRIs of its region.
+var regionalNetworkClaims = []gapClaim{
+	{"In situations where NHRIs are under threat, GANHRI, in collaboration with regional networks and UN partners, provides an effective and appropriate response that ensures their protection.",
+		"actsIn: REGION; serves: INSTITUTION; triggers: ANY_THREAT"},
+	{"responses from GANHRI, regional networks and partners in support of NHRIs under threat",
+		"actsIn: REGION; serves: INSTITUTION; triggers: ANY_THREAT"},
 }
 
 // threatRaises is Marrakech Graph's own classification of threat types into
@@ -306,14 +321,25 @@ func TestEligibilityCovers(t *testing.T) {
 			default:
 				assert.Fail(t, "only an organisation or a network acts for its own members", id)
 			}
+		case advisor.ActsRegion:
+			assert.Empty(t, covers, "%s acts in its region and covers nothing", id)
+			assert.Equal(t, kg.KindNetwork, g.nodes[id].Kind, "%s: only a regional network acts in its region", id)
+			assert.Contains(t, kg.Regions, g.nodes[id].Props.String(advisor.PropRegion), "%s acts in its region and has none", id)
+			for _, m := range g.sources(id, kg.RelMemberOf) {
+				assert.Equal(t, kg.KindNHRI, g.nodes[m].Kind, "%s: member %s is not an NHRI", id, m)
+			}
 		}
 	}
 	// The cases the advisor depends on.
 	assert.Equal(t, []string{"mechanism:oas"}, g.targets("mechanism:iachr", kg.RelCovers))
 	assert.Equal(t, []string{"instrument:african-charter"}, g.targets("mechanism:achpr", kg.RelCovers))
 	assert.Equal(t, []string{"mechanism:eu"}, g.targets("mechanism:eu-delegations", kg.RelOutsideOf))
-	for _, id := range []string{"mechanism:coe", "mechanism:osce", "network:apf", "network:ennhri", "network:rindhca"} {
+	for _, id := range []string{"mechanism:coe", "mechanism:osce"} {
 		assert.Equal(t, advisor.ActsMembers, g.nodes[id].Props.String(advisor.PropActsIn), "%s actsIn", id)
+	}
+	// Every regional network acts for the NHRIs of its region (issue 10).
+	for _, id := range []string{"network:apf", "network:ennhri", "network:nanhri", "network:rindhca"} {
+		assert.Equal(t, advisor.ActsRegion, g.nodes[id].Props.String(advisor.PropActsIn), "%s actsIn", id)
 	}
 }
 

@@ -194,6 +194,13 @@ type ActivationPlan struct {
 	Country *Country `json:"country"`
 	// The NHRI, when the situation names one.
 	Nhri *Nhri `json:"nhri,omitempty"`
+	// The country's NHRI accreditation status as the UN SDG Global Database records
+	// it (indicator 16.a.1); null when none is recorded, which is then the first note.
+	NhriAccreditation *Accreditation `json:"nhriAccreditation,omitempty"`
+	// What Head Office must read before the recommendations, such as that no
+	// accredited NHRI is recorded for the country (channels that presuppose a
+	// member NHRI of GANHRI are then not applicable).
+	Notes []string `json:"notes"`
 	// The channels that can act, best match first.
 	Recommendations []*Recommendation `json:"recommendations"`
 	// Channels that could act but review the NHRI itself (such as the
@@ -2533,6 +2540,10 @@ const (
 	ReachMembers Reach = "MEMBERS"
 	// In every country that is not a member State of the organisations it stays outside of (the EU's missions act in non-EU countries).
 	ReachOutside Reach = "OUTSIDE"
+	// For the NHRIs of its region (a regional network): the GAP has GANHRI answer
+	// NHRIs under threat in collaboration with the regional networks. A recorded
+	// membership strengthens it; its absence does not exclude it.
+	ReachRegion Reach = "REGION"
 )
 
 var AllReach = []Reach{
@@ -2540,11 +2551,12 @@ var AllReach = []Reach{
 	ReachCovered,
 	ReachMembers,
 	ReachOutside,
+	ReachRegion,
 }
 
 func (e Reach) IsValid() bool {
 	switch e {
-	case ReachGlobal, ReachCovered, ReachMembers, ReachOutside:
+	case ReachGlobal, ReachCovered, ReachMembers, ReachOutside, ReachRegion:
 		return true
 	}
 	return false
