@@ -489,6 +489,9 @@ func specificity(f facts, ch Channel) (Specificity, string) {
 		return SpecificNHRI, fmt.Sprintf("Specific to %s: it acts for its own members, and %s is one.", f.in.NHRI.Name, f.in.NHRI.Name)
 	case member && n.Props.String(PropActsIn) == ActsMembers:
 		return SpecificRegion, fmt.Sprintf("Specific to the region: %s is one of its member States.", f.in.Country.Name)
+	case n.Props.String(PropActsIn) == ActsRegion:
+		// The rules admitted it, so the country is in the network's region.
+		return SpecificRegion, fmt.Sprintf("Specific to the region: it is the regional network of %s, where %s is.", n.Props.String(PropRegion), f.in.Country.Name)
 	case n.Props.String(PropActsIn) == ActsCovered:
 		for _, c := range ch.Covers {
 			if _, ok := f.member[c.ID]; ok {
