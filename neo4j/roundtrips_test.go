@@ -215,7 +215,7 @@ func (p *boltProxy) relay(t *testing.T, client, server net.Conn) {
 	}}
 	// Handshake: magic and four proposed versions; the server's choice
 	// counts as its answer.
-	if _, err := io.ReadFull(r, make([]byte, 20)); err != nil {
+	if _, err := io.ReadFull(r, make([]byte, 20)); err != nil || r.flush() != nil {
 		server.Close()
 		<-done
 		return
@@ -232,6 +232,9 @@ func (p *boltProxy) relay(t *testing.T, client, server net.Conn) {
 				if _, err := io.ReadFull(r, b); err != nil {
 					return
 				}
+			}
+			if r.flush() != nil {
+				return
 			}
 		}
 	case <-done:
@@ -257,7 +260,10 @@ func (p *boltProxy) relay(t *testing.T, client, server net.Conn) {
 			continue
 		}
 		if len(msg) == 0 {
-			continue // a NOOP keep-alive
+			if r.flush() != nil { // a NOOP keep-alive
+				break
+			}
+			continue
 		}
 		// A message is a PackStream structure: marker 0xB0+fields, signature.
 		name := fmt.Sprintf("0x%02X", msg[1])
@@ -276,18 +282,24 @@ func (p *boltProxy) relay(t *testing.T, client, server net.Conn) {
 			}
 		}
 		p.mu.Unlock()
+		if r.flush() != nil {
+			break
+		}
 	}
 	server.Close()
 	<-done
 }
 
-// clientReader reads the client's bytes, forwards them to the server, and
-// notes when a read starts a new round trip.
+// clientReader reads the client's bytes and notes when a read starts a new
+// round trip. The bytes read go to the server only on flush, once the
+// proxy has counted the message they hold: the server cannot answer, nor
+// the client go on, before the message is counted.
 type clientReader struct {
 	conn, server net.Conn
 	answered     func() bool
 	newTrip      bool // the message being read started a round trip
 	buf          []byte
+	pending      []byte // read, not yet sent to the server
 }
 
 func (r *clientReader) Read(p []byte) (int, error) {
@@ -300,12 +312,20 @@ func (r *clientReader) Read(p []byte) (int, error) {
 		if r.answered() {
 			r.newTrip = true
 		}
-		if _, err := r.server.Write(buf[:n]); err != nil {
-			return 0, err
-		}
 		r.buf = buf[:n]
 	}
 	n := copy(p, r.buf)
+	r.pending = append(r.pending, r.buf[:n]...)
 	r.buf = r.buf[n:]
 	return n, nil
+}
+
+// flush sends the server what has been read.
+func (r *clientReader) flush() error {
+	if len(r.pending) == 0 {
+		return nil
+	}
+	_, err := r.server.Write(r.pending)
+	r.pending = r.pending[:0]
+	return err
 }
