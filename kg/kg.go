@@ -155,6 +155,9 @@ type Citation struct {
 	Document string `json:"document" yaml:"document"`
 	Section  string `json:"section" yaml:"section"`
 	Quote    string `json:"quote" yaml:"quote"`
+	// Paraphrase, when set, says why Quote is not the page's exact words
+	// (the stored copy holds the substance only). Empty for a verbatim quote.
+	Paraphrase string `json:"paraphrase,omitempty" yaml:"paraphrase,omitempty"`
 }
 
 // Validate reports a missing part.

@@ -41,6 +41,8 @@ type citationSpec struct {
 	Document string `yaml:"document"`
 	Section  string `yaml:"section"`
 	Quote    string `yaml:"quote"`
+	// Paraphrase says why the quote is not verbatim, see README.md.
+	Paraphrase string `yaml:"paraphrase"`
 }
 
 type nodeSpec struct {
@@ -134,7 +136,7 @@ func citations(specs []citationSpec, defaultSection string) []kg.Citation {
 		if sec == "" {
 			sec = defaultSection
 		}
-		out = append(out, kg.Citation{Document: doc, Section: sec, Quote: c.Quote})
+		out = append(out, kg.Citation{Document: doc, Section: sec, Quote: c.Quote, Paraphrase: c.Paraphrase})
 	}
 	return out
 }
