@@ -63,7 +63,6 @@ var pendingPages = map[string]string{
 	"rindhca.org/actualidad/actualidad-rindhca/rindhca-presento-su-informe-anual-ante-el-buro-de-la-ganhri":         "not yet read",
 	"ohchr.org/EN/Countries/NHRI/Pages/NHRIMain.aspx":                                                               "not yet read",
 	"ennhri.org/news-and-blog/statement-conflict-ukraine-2":                                                         "not yet read",
-	"eeas.europa.eu/human_rights/defenders/index_en.htm":                                                            "not yet read",
 	"asiapacificforum.net/members/timor-leste":                                                                      "not yet read",
 	"asiapacificforum.net/members/samoa":                                                                            "not yet read",
 	"asiapacificforum.net/news/global-nhri-body-consider-reprisals-against-members":                                 "not yet read",
