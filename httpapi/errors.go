@@ -105,7 +105,7 @@ func isRequestError(err error) bool {
 	return errors.As(err, &ge) && len(ge.Path) == 0 && ge.Err == nil
 }
 
-var operationNotFoundRE = regexp.MustCompile(`^operation (.*) not found$`)
+var operationNotFoundRE = regexp.MustCompile(`(?s)^operation (.*) not found$`)
 
 // requestMessage rewrites a transport's message so that it says what to do
 // and echoes nothing of the request body.
@@ -151,6 +151,8 @@ var quotedRE = regexp.MustCompile(`"[^"]{65,}"`)
 // shortenQuoted cuts the long names and values a message quotes from the
 // request (a field name of a megabyte), and the message as a whole.
 func shortenQuoted(msg string) string {
+	// Invalid UTF-8 would grow threefold when the answer is encoded.
+	msg = strings.ToValidUTF8(msg, "?")
 	msg = quotedRE.ReplaceAllStringFunc(msg, func(q string) string {
 		return `"` + shorten(q[1:len(q)-1], 40) + `"`
 	})
