@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -45,7 +44,7 @@ func presentError(log *slog.Logger, enums map[string]bool) graphql.ErrorPresente
 			gqlErr.Message = requestMessage(gqlErr.Message)
 			gqlErr.Extensions["code"] = string(kg.CodeBadUserInput)
 		default:
-			log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", shorten(err.Error(), 500))
+			log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", kg.Excerpt(err.Error(), 500))
 			gqlErr.Message = "internal error"
 			gqlErr.Extensions["code"] = string(kg.CodeInternal)
 		}
@@ -119,7 +118,7 @@ func requestMessage(msg string) string {
 	if before, _, ok := strings.Cut(msg, " body:"); ok {
 		msg = before
 	}
-	return shorten(msg, 200)
+	return kg.Excerpt(msg, 200)
 }
 
 // operationMessage says plainly which operation could not be chosen.
@@ -135,17 +134,6 @@ func operationMessage(msg string) string {
 	}
 }
 
-// shorten cuts s to at most n bytes, on a rune boundary, marking the cut.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
-
 var quotedRE = regexp.MustCompile(`"[^"]{65,}"`)
 
 // shortenQuoted cuts the long names and values a message quotes from the
@@ -154,7 +142,7 @@ func shortenQuoted(msg string) string {
 	// Invalid UTF-8 would grow threefold when the answer is encoded.
 	msg = strings.ToValidUTF8(msg, "?")
 	msg = quotedRE.ReplaceAllStringFunc(msg, func(q string) string {
-		return `"` + shorten(q[1:len(q)-1], 40) + `"`
+		return `"` + kg.Excerpt(q[1:len(q)-1], 40) + `"`
 	})
-	return shorten(msg, 500)
+	return kg.Excerpt(msg, 500)
 }

@@ -97,17 +97,7 @@ func SortNeighbors(ns []Neighbor) {
 		if r := strings.Compare(string(a.Edge.Type), string(b.Edge.Type)); r != 0 {
 			return r
 		}
-		as, aok := a.Node.Props.Int(PropSeq)
-		bs, bok := b.Node.Props.Int(PropSeq)
-		switch {
-		case aok && bok && as != bs:
-			return cmp.Compare(as, bs)
-		case aok && !bok:
-			return -1
-		case !aok && bok:
-			return 1
-		}
-		if r := strings.Compare(a.Node.ID, b.Node.ID); r != 0 {
+		if r := cmpSeq(a.Node, b.Node); r != 0 {
 			return r
 		}
 		return strings.Compare(a.Edge.From, b.Edge.From)
