@@ -113,6 +113,9 @@ const (
 	// either way. For them, a missing membership is not read as "not a
 	// member".
 	PropUnconfirmed = "unconfirmed"
+	// PropFormerMembers, on an organisation: the ISO 3166-1 codes of the
+	// States that have left it. They are not members; the advisor says so.
+	PropFormerMembers = "formerMembers"
 )
 
 // Where a channel acts.
@@ -227,13 +230,23 @@ type Channel struct {
 	// Covers are the organisations and treaties whose member States or
 	// States parties the channel can act in (when it acts in COVERED).
 	Covers []*kg.Node
-	// CoverCitations back the COVERS edges.
+	// CoverCitations back the COVERS edges to organisations and treaties.
 	CoverCitations []kg.Citation
+	// CoversCountries are the countries the channel acts in on their own,
+	// beyond the organisations it covers (a State that left one of them),
+	// each with the citations of its COVERS edge.
+	CoversCountries []CountryCover
 	// OutsideOf are the organisations in whose member States the channel
 	// does not act (when it acts OUTSIDE).
 	OutsideOf []*kg.Node
 	// OutsideCitations back the OUTSIDE_OF edges.
 	OutsideCitations []kg.Citation
+}
+
+// CountryCover is a country a channel acts in on its own.
+type CountryCover struct {
+	Country   *kg.Node
+	Citations []kg.Citation
 }
 
 // Membership is a country's membership of an organisation or treaty, or
@@ -448,6 +461,11 @@ func reviewRisk(n *kg.Node) string {
 // membership of org open (PropUnconfirmed).
 func (in Input) unconfirmed(org *kg.Node) bool {
 	return slices.Contains(org.Props.Strings(PropUnconfirmed), in.Country.Props.String("code"))
+}
+
+// formerMember tells whether the country has left org (PropFormerMembers).
+func (in Input) formerMember(org *kg.Node) bool {
+	return slices.Contains(org.Props.Strings(PropFormerMembers), in.Country.Props.String("code"))
 }
 
 func dedupe(cs []kg.Citation) []kg.Citation {

@@ -123,10 +123,14 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 	for j, c := range channels {
 		ch := Channel{Node: c}
 		for _, nb := range reach[j] {
-			if nb.Edge.Type == kg.RelOutsideOf {
+			switch {
+			case nb.Edge.Type == kg.RelOutsideOf:
 				ch.OutsideOf = append(ch.OutsideOf, nb.Node)
 				ch.OutsideCitations = append(ch.OutsideCitations, nb.Edge.Citations...)
-			} else {
+			case nb.Node.Kind == kg.KindCountry:
+				ch.CoversCountries = append(ch.CoversCountries, CountryCover{Country: nb.Node, Citations: nb.Edge.Citations})
+				continue
+			default:
 				ch.Covers = append(ch.Covers, nb.Node)
 				ch.CoverCitations = append(ch.CoverCitations, nb.Edge.Citations...)
 			}

@@ -125,6 +125,15 @@ func actsWhere(f facts, ch Channel) verdict {
 // their member States and States parties.
 func actsCovered(f facts, ch Channel) verdict {
 	country := f.in.Country.Name
+	for _, cc := range ch.CoversCountries {
+		if cc.Country.ID == f.in.Country.ID {
+			return verdict{
+				Reasons:   []string{fmt.Sprintf("Still acts in %s, though %s is not a member State or State party of %s: the cited decisions show it acting there.", country, country, names(ch.Covers))},
+				Citations: cc.Citations,
+				Score:     weightRegionalMatch,
+			}
+		}
+	}
 	var v verdict
 	var of []*kg.Node
 	for _, c := range ch.Covers {
@@ -147,9 +156,11 @@ func actsCovered(f facts, ch Channel) verdict {
 // recorded lists cannot tell.
 func notCovered(f facts, ch Channel) verdict {
 	country := f.in.Country.Name
-	var known, unknown, unsettled []*kg.Node
+	var known, unknown, unsettled, left []*kg.Node
 	for _, c := range ch.Covers {
 		switch {
+		case f.in.formerMember(c):
+			left = append(left, c)
 		case f.in.Recorded[c.ID] == 0:
 			unknown = append(unknown, c)
 		case f.in.unconfirmed(c):
@@ -163,6 +174,8 @@ func notCovered(f facts, ch Channel) verdict {
 		return excluded("Cannot be assessed: the recorded lists do not settle whether %s is a member State or State party of %s; check before relying on this.", country, names(unsettled))
 	case len(unknown) > 0:
 		return excluded("Cannot be assessed: the member States or States parties of %s are not recorded yet; check whether %s is one before relying on this.", names(unknown), country)
+	case len(left) > 0:
+		return excluded("Cannot act in %s: %s has left %s, and no decision of the channel's own is recorded that shows it still acting there.", country, country, names(left))
 	case len(known) == 0:
 		return excluded("Cannot be assessed: where it can act is not recorded.")
 	}
@@ -194,6 +207,8 @@ func actsForMembers(f facts, ch Channel) verdict {
 func notMemberState(f facts, n *kg.Node) verdict {
 	country := f.in.Country.Name
 	switch {
+	case f.in.formerMember(n):
+		return excluded("Cannot act in %s: %s has left %s.", country, country, n.Name)
 	case f.in.Recorded[n.ID] == 0:
 		return excluded("Cannot be assessed: the member States of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, country)
 	case f.in.unconfirmed(n):
@@ -493,6 +508,11 @@ func specificity(f facts, ch Channel) (Specificity, string) {
 		// The rules admitted it, so the country is in the network's region.
 		return SpecificRegion, fmt.Sprintf("Specific to the region: it is the regional network of %s, where %s is.", n.Props.String(PropRegion), f.in.Country.Name)
 	case n.Props.String(PropActsIn) == ActsCovered:
+		for _, cc := range ch.CoversCountries {
+			if cc.Country.ID == f.in.Country.ID {
+				return SpecificRegion, fmt.Sprintf("Specific to the region: it still acts in %s.", f.in.Country.Name)
+			}
+		}
 		for _, c := range ch.Covers {
 			if _, ok := f.member[c.ID]; ok {
 				return SpecificRegion, fmt.Sprintf("Specific to the region: it acts through %s, of which %s is a member State or State party.", c.Name, f.in.Country.Name)

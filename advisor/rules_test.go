@@ -50,6 +50,13 @@ func TestRuleActsWhere(t *testing.T) {
 		return c
 	}
 	inCharter := Membership{Of: charterN, Citations: memCite}
+	// Kenya has left the organisation; a channel may still act there.
+	left := &kg.Node{ID: org.ID, Kind: org.Kind, Name: org.Name, Props: kg.Props{PropActsIn: ActsMembers, PropFormerMembers: []string{"KE"}}}
+	leftCharter := &kg.Node{ID: charterN.ID, Kind: charterN.Kind, Name: charterN.Name, Props: kg.Props{PropFormerMembers: []string{"KE"}}}
+	stillActs := covered(leftCharter)
+	stillActs.CoversCountries = []CountryCover{{Country: kenya, Citations: memCite}}
+	elsewhere := covered(leftCharter)
+	elsewhere.CoversCountries = []CountryCover{{Country: &kg.Node{ID: "country:ni", Kind: kg.KindCountry, Name: "Nicaragua"}, Citations: memCite}}
 	cases := []struct {
 		name     string
 		ch       Channel
@@ -72,6 +79,13 @@ func TestRuleActsWhere(t *testing.T) {
 			exclude: "Cannot be assessed: the member States or States parties of African Charter are not recorded yet; check whether Kenya is one before relying on this."},
 		{name: "covered: membership left open by the lists", ch: covered(open),
 			exclude: "Cannot be assessed: the recorded lists do not settle whether Kenya is a member State or State party of African Charter; check before relying on this."},
+		{name: "covered: the country left, and the channel still acts there", ch: stillActs,
+			reason: "Still acts in Kenya, though Kenya is not a member State or State party of African Charter: the cited decisions show it acting there.",
+			score:  weightRegionalMatch, cites: memCite},
+		{name: "covered: the country left, nothing shows the channel acting there", ch: elsewhere,
+			exclude: "Cannot act in Kenya: Kenya has left African Charter, and no decision of the channel's own is recorded that shows it still acting there."},
+		{name: "members: the country left", ch: Channel{Node: left},
+			exclude: "Cannot act in Kenya: Kenya has left African Union."},
 		{name: "covered: covers nothing", ch: covered(),
 			exclude: "Cannot be assessed: where it can act is not recorded."},
 		{name: "members: a member State", ch: Channel{Node: org}, members: []Membership{{Of: org, Citations: memCite}},

@@ -104,6 +104,40 @@ func TestActivationPlansInEveryRegion(t *testing.T) {
 	})
 }
 
+// TestPlanNicaragua: Nicaragua left the OAS on 19 November 2023, and the
+// IACHR still acts there: the plan recommends it, says why, and cites the
+// IACHR's own decisions rather than an OAS membership.
+func TestPlanNicaragua(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		srv, _ := newServerOn(t, backend)
+		r := call(t, srv, "", `{ activationPlan(situation: {country: "NI", threats: ["threat-type:arbitrary-arrest-detention"], targets: [MEMBERS_OR_STAFF], urgent: true}) {
+			recommendations { channel { id } reasons citations { document quote } } } }`, nil)
+		require.Empty(t, r.Errors)
+		var p struct {
+			Recommendations []struct {
+				Channel   struct{ ID string }
+				Reasons   []string
+				Citations []struct{ Document, Quote string }
+			}
+		}
+		require.NoError(t, json.Unmarshal(r.Data["activationPlan"], &p))
+		var found bool
+		for _, rec := range p.Recommendations {
+			if rec.Channel.ID != "mechanism:iachr" {
+				continue
+			}
+			found = true
+			assert.Contains(t, rec.Reasons, "Still acts in Nicaragua, though Nicaragua is not a member State or State party of Organization of American States: the cited decisions show it acting there.")
+			var quotes []string
+			for _, c := range rec.Citations {
+				quotes = append(quotes, c.Quote)
+			}
+			assert.Contains(t, quotes, "The IACHR Stresses Its Competent Jurisdiction Concerning Nicaragua")
+		}
+		assert.True(t, found, "the IACHR is recommended for Nicaragua: %+v", p.Recommendations)
+	})
+}
+
 // TestConsentRefusedPlan: staff detained in Nigeria refuse to have their
 // case shared. Every channel the seed records as requiring informed consent
 // leaves the recommendations for notApplicable, with the reason; the

@@ -65,7 +65,9 @@ const (
 	// RelPartyTo: a Country is a State party to a treaty.
 	RelPartyTo RelType = "PARTY_TO"
 	// RelCovers: a support channel can act in the member States of an
-	// organisation, or the States parties to a treaty.
+	// organisation, the States parties to a treaty, or one country named
+	// on its own (a State the channel still acts in after it left the
+	// organisation).
 	RelCovers RelType = "COVERS"
 	// RelOutsideOf: a support channel acts only in States that are not
 	// member States of an organisation (the EU's missions act in non-EU
@@ -122,7 +124,7 @@ var relTypes = []RelInfo{
 	{RelFundedBy, "The instrument was funded by the body.", []Kind{KindInstrument}, bodyKinds},
 	{RelMemberStateOf, "The State is a member or participating State of the organisation.", []Kind{KindCountry}, []Kind{KindMechanism, KindNetwork}},
 	{RelPartyTo, "The State is a party to the treaty.", []Kind{KindCountry}, []Kind{KindInstrument}},
-	{RelCovers, "The channel can act in the member States of the organisation, or the States parties to the treaty.", []Kind{KindMechanism, KindNetwork}, []Kind{KindMechanism, KindInstrument}},
+	{RelCovers, "The channel can act in the member States of the organisation, the States parties to the treaty, or the country itself (a State it still acts in after leaving the organisation).", []Kind{KindMechanism, KindNetwork}, []Kind{KindMechanism, KindInstrument, KindCountry}},
 	{RelOutsideOf, "The channel acts only in States that are not member States of the organisation.", []Kind{KindMechanism, KindNetwork}, []Kind{KindMechanism}},
 	{RelConcerns, "The incident is against the NHRI, its members or staff.", []Kind{KindThreatIncident}, []Kind{KindNHRI}},
 	{RelOfType, "The incident is a threat of this type.", []Kind{KindThreatIncident}, []Kind{KindThreatType}},

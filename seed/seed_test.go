@@ -1252,7 +1252,36 @@ func TestMemberships(t *testing.T) {
 		assert.Equal(t, open, g.nodes["instrument:african-charter"].Props.Strings(advisor.PropUnconfirmed))
 		assert.Equal(t, []string{"MA", "SS"}, open, "Morocco and South Sudan: on no list found")
 		assert.True(t, parties["country:ke"], "Kenya is a party to the African Charter")
-		assert.Equal(t, []string{"NI"}, g.nodes["mechanism:oas"].Props.Strings(advisor.PropUnconfirmed), "Nicaragua denounced the OAS Charter")
+		assert.Empty(t, g.nodes["mechanism:oas"].Props.Strings(advisor.PropUnconfirmed), "Nicaragua's membership is settled: it left")
+	})
+
+	t.Run("former members", func(t *testing.T) {
+		codes := map[string]bool{}
+		for _, n := range g.byKind[kg.KindCountry] {
+			codes[n.Props.String("code")] = true
+		}
+		for _, n := range g.ds.Nodes {
+			if _, ok := n.Props[advisor.PropFormerMembers]; !ok {
+				continue
+			}
+			list := n.Props.Strings(advisor.PropFormerMembers)
+			assert.NotEmpty(t, list, "%s: formerMembers is empty or not a list of strings", n.ID)
+			assert.Contains(t, coverable, n.ID, "%s: only an organisation whose memberships are recorded lists former members", n.ID)
+			assert.True(t, slices.IsSorted(list), "%s: formerMembers in alphabetical order", n.ID)
+			members := map[string]bool{}
+			for _, id := range g.sources(n.ID, kg.RelMemberStateOf) {
+				members[g.nodes[id].Props.String("code")] = true
+			}
+			for _, code := range list {
+				assert.True(t, codes[code], "%s: former member %q is not a country's code", n.ID, code)
+				assert.False(t, members[code], "%s: %s is both a member and a former member", n.ID, code)
+				assert.False(t, slices.Contains(n.Props.Strings(advisor.PropUnconfirmed), code), "%s: %s is both unconfirmed and a former member", n.ID, code)
+				assert.True(t, slices.ContainsFunc(n.Citations, func(c kg.Citation) bool {
+					return strings.HasPrefix(c.Section, "Former member: "+code+" > ")
+				}), "%s: no citation with section \"Former member: %s > ...\"", n.ID, code)
+			}
+		}
+		assert.Equal(t, []string{"NI"}, g.nodes["mechanism:oas"].Props.Strings(advisor.PropFormerMembers), "Nicaragua left the OAS on 19 November 2023")
 	})
 
 	t.Run("organisations", func(t *testing.T) {
