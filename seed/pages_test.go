@@ -50,7 +50,6 @@ var pendingPages = map[string]string{
 	"ennhri.org/our-work/nhris-under-threat":                                                                        "not yet read",
 	"asiapacificforum.net/news/nhris-of-australia-and-nepal-maintain-a-status-accreditation":                        "not yet read",
 	"ennhri.org/news-and-blog/sca-session-october-2021":                                                             "not yet read",
-	"oas.org/en/iachr/mandate/what.asp":                                                                             "not yet read",
 	"ennhri.org/news-and-blog/outcomes-of-the-october-2022-session-of-the-sub-committee-on-accreditation-announced": "not yet read",
 	"ganhri.org/ganhri-members-adopt-statute-amendments":                                                            "not yet read",
 	"achpr.au.int/index.php/fr/node/876":                                                                            "not yet read",
