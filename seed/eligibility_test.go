@@ -475,5 +475,5 @@ func TestSecureChannelsInHowToActivate(t *testing.T) {
 			offered = append(offered, n.ID)
 		}
 	}
-	assert.Equal(t, []string{"mechanism:protectdefenders-eu"}, offered, "the channels whose cited sources offer a secure channel")
+	assert.Equal(t, []string{"mechanism:un-sr-hrds", "mechanism:un-asg-reprisals", "mechanism:protectdefenders-eu"}, offered, "the channels whose cited sources offer a secure channel")
 }
