@@ -425,15 +425,17 @@ func Advise(in Input) (*Plan, error) {
 	return plan, nil
 }
 
-// rank orders recommendations by score, then by specificity, and numbers
-// them; channels equal on both share a rank and keep the catalogue's
-// order, which is no ranking.
+// rank orders recommendations by specificity (the channels that act for
+// this NHRI first, then those of its region, then those made for this kind
+// of threat, then general ones), then by score, and numbers them; channels
+// equal on both share a rank and keep the catalogue's order, which is no
+// ranking.
 func rank(recs []Recommendation) {
 	order := func(a, b Recommendation) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+		if c := cmp.Compare(b.Specificity, a.Specificity); c != 0 {
 			return c
 		}
-		return cmp.Compare(b.Specificity, a.Specificity)
+		return cmp.Compare(b.Score, a.Score)
 	}
 	slices.SortStableFunc(recs, order)
 	for i := range recs {

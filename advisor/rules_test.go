@@ -354,8 +354,8 @@ func TestRank(t *testing.T) {
 		got = append(got, r.Channel.Name)
 		ranks = append(ranks, r.Rank)
 	}
-	assert.Equal(t, []string{"C best score", "D network", "F region", "B threat", "A general", "E general too"}, got,
-		"score first, then specificity; full ties keep the catalogue's order")
+	assert.Equal(t, []string{"D network", "F region", "B threat", "C best score", "A general", "E general too"}, got,
+		"specificity first, then score; full ties keep the catalogue's order")
 	assert.Equal(t, []int{1, 2, 3, 4, 5, 5}, ranks, "full ties share a rank")
 }
 

@@ -41,11 +41,12 @@ func TestActivationPlansInEveryRegion(t *testing.T) {
 			Country         struct{ Code string }
 			Nhri            struct{ ID string }
 			Recommendations []struct {
-				Rank      int
-				Channel   struct{ ID string }
-				Score     float64
-				Reasons   []string
-				Citations []struct{ Quote string }
+				Rank        int
+				Channel     struct{ ID string }
+				Score       float64
+				Specificity string
+				Reasons     []string
+				Citations   []struct{ Quote string }
 			}
 			NotApplicable []struct {
 				Channel struct{ ID string }
@@ -56,21 +57,22 @@ func TestActivationPlansInEveryRegion(t *testing.T) {
 			code            string
 			mustRecommend   []string
 			mustExcludeWith map[string]string
+			first           string // the channel that acts for this NHRI
 		}{
-			"nhri:ke-knchr": {"KE", []string{"mechanism:un-sr-hrds", "mechanism:achpr", "mechanism:eu-delegations", "network:nanhri"}, map[string]string{"mechanism:iachr": "not a member State", "mechanism:coe": "not a member State", "network:ennhri": "belongs to another regional network"}},
-			"nhri:mx-cndh":  {"MX", []string{"mechanism:iachr", "network:rindhca"}, map[string]string{"mechanism:coe": "not a member State", "network:nanhri": "belongs to another regional network"}},
-			"nhri:ph-chrp":  {"PH", []string{"mechanism:un-sr-hrds", "network:apf"}, map[string]string{"mechanism:iachr": "not a member State", "mechanism:osce": "not a member State"}},
-			"nhri:by-tib":   {"BY", []string{"mechanism:osce", "mechanism:eu-delegations", "network:ennhri"}, map[string]string{"mechanism:coe": "Belarus is not a member State of Council of Europe"}},
-			"nhri:fr-cncdh": {"FR", []string{"mechanism:coe", "mechanism:osce"}, map[string]string{"mechanism:iachr": "not a member State", "mechanism:eu-delegations": "France is one"}},
+			"nhri:ke-knchr": {"KE", []string{"mechanism:un-sr-hrds", "mechanism:achpr", "mechanism:eu-delegations", "network:nanhri"}, map[string]string{"mechanism:iachr": "not a member State", "mechanism:coe": "not a member State", "network:ennhri": "belongs to another regional network"}, ""},
+			"nhri:mx-cndh":  {"MX", []string{"mechanism:iachr", "network:rindhca"}, map[string]string{"mechanism:coe": "not a member State", "network:nanhri": "belongs to another regional network"}, ""},
+			"nhri:ph-chrp":  {"PH", []string{"mechanism:un-sr-hrds", "network:apf"}, map[string]string{"mechanism:iachr": "not a member State", "mechanism:osce": "not a member State"}, ""},
+			"nhri:by-tib":   {"BY", []string{"mechanism:osce", "mechanism:eu-delegations", "network:ennhri"}, map[string]string{"mechanism:coe": "Belarus is not a member State of Council of Europe"}, ""},
+			"nhri:fr-cncdh": {"FR", []string{"mechanism:coe", "mechanism:osce"}, map[string]string{"mechanism:iachr": "not a member State", "mechanism:eu-delegations": "France is one"}, ""},
 			// NHRIs of the seed, named as members on their networks' own pages.
-			"nhri:au-ahrc": {"AU", []string{"network:apf"}, map[string]string{"network:ennhri": "Australian Human Rights Commission belongs to another regional network, Asia Pacific Forum."}},
-			"nhri:de-german-institute-for-human-rights": {"DE", []string{"network:ennhri", "mechanism:coe"}, map[string]string{"mechanism:eu-delegations": "Germany is one"}},
-			"nhri:bo-defensor-del-pueblo-de-bolivia":    {"BO", []string{"network:rindhca", "mechanism:iachr"}, map[string]string{"mechanism:achpr": "not a member State"}},
+			"nhri:au-ahrc": {"AU", []string{"network:apf"}, map[string]string{"network:ennhri": "Australian Human Rights Commission belongs to another regional network, Asia Pacific Forum."}, "network:apf"},
+			"nhri:de-german-institute-for-human-rights": {"DE", []string{"network:ennhri", "mechanism:coe"}, map[string]string{"mechanism:eu-delegations": "Germany is one"}, "network:ennhri"},
+			"nhri:bo-defensor-del-pueblo-de-bolivia":    {"BO", []string{"network:rindhca", "mechanism:iachr"}, map[string]string{"mechanism:achpr": "not a member State"}, "network:rindhca"},
 		}
 		for id, tc := range cases {
 			t.Run(id, func(t *testing.T) {
 				r := call(t, srv, "", `query($id: ID!) { activationPlan(situation: {nhri: $id, threats: ["threat-type:arbitrary-arrest-detention"], urgent: true}) {
-				country { code } nhri { id } recommendations { rank channel { id } score reasons citations { quote } } notApplicable { channel { id } reason } } }`,
+				country { code } nhri { id } recommendations { rank channel { id } score specificity reasons citations { quote } } notApplicable { channel { id } reason } } }`,
 					map[string]any{"id": id})
 				require.Empty(t, r.Errors)
 				var p plan
@@ -79,15 +81,28 @@ func TestActivationPlansInEveryRegion(t *testing.T) {
 				assert.Equal(t, id, p.Nhri.ID)
 				require.NotEmpty(t, p.Recommendations)
 				got := map[string]bool{}
+				tier := map[string]int{"NHRI": 0, "REGION": 1, "THREAT": 2, "GENERAL": 3}
 				for i, rec := range p.Recommendations {
-					if i == 0 || rec.Score != p.Recommendations[i-1].Score {
+					require.Contains(t, tier, rec.Specificity)
+					if i > 0 {
+						prev := p.Recommendations[i-1]
+						require.LessOrEqual(t, tier[prev.Specificity], tier[rec.Specificity], "specificity first")
+						if prev.Specificity == rec.Specificity {
+							require.GreaterOrEqual(t, prev.Score, rec.Score, "then score")
+						}
+					}
+					if i == 0 || rec.Score != p.Recommendations[i-1].Score || rec.Specificity != p.Recommendations[i-1].Specificity {
 						assert.Equal(t, i+1, rec.Rank)
 					} else {
-						assert.LessOrEqual(t, p.Recommendations[i-1].Rank, rec.Rank, "equal scores: by specificity, full ties share a rank")
+						assert.Equal(t, p.Recommendations[i-1].Rank, rec.Rank, "full ties share a rank")
 					}
 					assert.NotEmpty(t, rec.Reasons)
 					assert.NotEmpty(t, rec.Citations, "%s is cited", rec.Channel.ID)
 					got[rec.Channel.ID] = true
+				}
+				if tc.first != "" {
+					assert.Equal(t, tc.first, p.Recommendations[0].Channel.ID, "the channel that acts for %s comes first", id)
+					assert.Equal(t, "NHRI", p.Recommendations[0].Specificity)
 				}
 				for _, want := range tc.mustRecommend {
 					assert.True(t, got[want], "%s recommended for %s", want, id)
