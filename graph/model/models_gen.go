@@ -181,10 +181,11 @@ type ActionOrder struct {
 // review the NHRI itself, apart, with their risk; and which cannot act, with
 // why not. A draft for Head Office's decision, not a decision.
 //
-// Recommendations are ordered by score; equal scores by specificity (a channel
-// that acts for this NHRI, then one that acts in its region, then one that acts
-// on this kind of threat, then a general one), which each recommendation's
-// reasons state. Channels equal on both share a rank: no tie is broken by name.
+// Recommendations are ordered by specificity (the channels that act for this
+// NHRI come first, then those that act in its region, then those made for this
+// kind of threat, then general ones), which each recommendation's reasons state,
+// and within the same specificity by score. Channels equal on both share a rank:
+// no tie is broken by name.
 // When the victims refuse consent, a channel that requires it is not
 // applicable; where a channel's need for consent is not recorded, its reasons
 // say so and ask Head Office to obtain informed consent before sharing any
