@@ -23,8 +23,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt"
 	"marrakechgraph/cost/costtest"
+	"marrakechgraph/embedded"
 	"marrakechgraph/kg"
 	"marrakechgraph/seed"
 )
@@ -291,7 +291,7 @@ func (a *attacker) start(t *testing.T, env ...string) {
 // spreadsheet would run into a data folder, as an import of the past could.
 func plantFormula(t *testing.T, dataDir string) {
 	t.Helper()
-	s, err := bolt.Open(dataDir)
+	s, err := embedded.Open(dataDir)
 	require.NoError(t, err)
 	defer s.Close()
 	ctx := context.Background()

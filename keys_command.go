@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"marrakechgraph/auth"
-	"marrakechgraph/bolt"
+	"marrakechgraph/embedded"
 )
 
 const keysUsage = `usage:
@@ -42,7 +42,7 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, out
 	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {
-		if errors.Is(err, bolt.ErrLocked) {
+		if errors.Is(err, embedded.ErrLocked) {
 			return fmt.Errorf("%w\nthe embedded store is in use by a running server: stop it, or use the createAPIKey mutation with an admin key", err)
 		}
 		return err

@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"marrakechgraph/bolt"
+	"marrakechgraph/embedded"
 	"marrakechgraph/graphiql"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
@@ -122,7 +122,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 func openStore(ctx context.Context, cfg config) (kg.Store, error) {
 	switch cfg.Store {
 	case storeEmbedded:
-		s, err := bolt.Open(cfg.DataDir)
+		s, err := embedded.Open(cfg.DataDir)
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store in %s: %w", cfg.DataDir, err)
 		}

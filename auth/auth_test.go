@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/auth"
-	"marrakechgraph/bolt"
+	"marrakechgraph/embedded"
 	"marrakechgraph/kg"
 	"marrakechgraph/storetest"
 )
@@ -60,7 +60,7 @@ func TestKeysLifecycle(t *testing.T) {
 		var s kg.Store
 		dir := t.TempDir()
 		if backend.Name == storetest.Embedded.Name {
-			bs, err := bolt.Open(dir)
+			bs, err := embedded.Open(dir)
 			require.NoError(t, err)
 			s = bs
 		} else {
@@ -70,9 +70,9 @@ func TestKeysLifecycle(t *testing.T) {
 	})
 }
 
-// keysLifecycle creates, verifies, lists and revokes a key on s; embedded
+// keysLifecycle creates, verifies, lists and revokes a key on s; onDisk
 // is whether s is the embedded store in dir.
-func keysLifecycle(t *testing.T, s kg.Store, dir string, embedded bool) {
+func keysLifecycle(t *testing.T, s kg.Store, dir string, onDisk bool) {
 	ctx := context.Background()
 	keys := &auth.Keys{Store: s}
 
@@ -133,12 +133,12 @@ func keysLifecycle(t *testing.T, s kg.Store, dir string, embedded bool) {
 	for _, e := range h {
 		assert.NotContains(t, e.Before+e.After, secret, "the history holds the secret")
 	}
-	if !embedded {
+	if !onDisk {
 		return
 	}
 	// And it appears nowhere on disk.
 	require.NoError(t, s.Close())
-	db, err := os.ReadFile(filepath.Join(dir, bolt.FileName))
+	db, err := os.ReadFile(filepath.Join(dir, embedded.FileName))
 	require.NoError(t, err)
 	assert.False(t, bytes.Contains(db, []byte(secret)), "the secret is not stored")
 	assert.False(t, bytes.Contains(db, []byte(token)), "the token is not stored")

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"marrakechgraph/bolt/bolttest"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
 )
@@ -26,7 +26,7 @@ import (
 // a true upper bound on its answer.
 func TestSizesHoldForTheSeed(t *testing.T) {
 	s := schema(t)
-	store := bolttest.Seeded(t)
+	store := embeddedtest.Seeded(t)
 	c := client.New(httpapi.GraphQL(httpapi.Options{Store: store, Logger: slog.New(slog.DiscardHandler)}))
 	longest := map[string]int{}
 
@@ -168,7 +168,7 @@ func assumedSize(f *ast.FieldDefinition) int {
 // the deprecated elements and the lists that the answer leaves null.
 func TestIntrospectionIsCountedExactly(t *testing.T) {
 	s := schema(t)
-	c := client.New(httpapi.GraphQL(httpapi.Options{Store: bolttest.Seeded(t), Logger: slog.New(slog.DiscardHandler)}))
+	c := client.New(httpapi.GraphQL(httpapi.Options{Store: embeddedtest.Seeded(t), Logger: slog.New(slog.DiscardHandler)}))
 	var answer map[string]any
 	require.NoError(t, c.Post(introspection.Query, &answer))
 	fields := countFields(answer)

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/directory"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/kg"
 )
 
@@ -63,7 +63,7 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte("region,country,institution,status\nAfrica,KE,Commission,A\n"), "chart", "30/06/2026")
 
 	ctx := context.Background()
-	s := bolttest.Seeded(f)
+	s := embeddedtest.Seeded(f)
 	f.Fuzz(func(t *testing.T, csv []byte, source, asOf string) {
 		before, err := s.Stats(ctx)
 		if err != nil {

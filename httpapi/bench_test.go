@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"marrakechgraph/bolt/bolttest"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 )
 
 // benchmarkQuery measures one GraphQL operation through the whole HTTP
 // handler (transport, query cache, loaders, embedded store).
 func benchmarkQuery(b *testing.B, query string) {
-	s := bolttest.Seeded(b)
+	s := embeddedtest.Seeded(b)
 	h := httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)})
 	body := `{"query":` + jsonString(query) + `}`
 	b.ReportAllocs()

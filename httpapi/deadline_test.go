@@ -16,8 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/cost"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
 )
@@ -45,7 +45,7 @@ func postTo(t *testing.T, h http.Handler, q string) (*httptest.ResponseRecorder,
 // TestRequestsHaveADeadline: a store that never answers holds a request
 // no longer than the request timeout, which then answers UNAVAILABLE.
 func TestRequestsHaveADeadline(t *testing.T) {
-	h := httpapi.GraphQL(httpapi.Options{Store: slowStore{bolttest.Seeded(t)}, Logger: slog.New(slog.DiscardHandler), RequestTimeout: 300 * time.Millisecond})
+	h := httpapi.GraphQL(httpapi.Options{Store: slowStore{embeddedtest.Seeded(t)}, Logger: slog.New(slog.DiscardHandler), RequestTimeout: 300 * time.Millisecond})
 	done := make(chan gqlAnswer, 1)
 	go func() {
 		_, a := postTo(t, h, `{ objectives { id actions { id } } }`)
@@ -93,7 +93,7 @@ func (s *sleepyStore) startedAfter(t time.Time) int {
 // TestWorkStopsWhenTheClientLeaves: once the client has gone, the
 // operation starts no further store read.
 func TestWorkStopsWhenTheClientLeaves(t *testing.T) {
-	s := &sleepyStore{Store: bolttest.Seeded(t)}
+	s := &sleepyStore{Store: embeddedtest.Seeded(t)}
 	srv := httptest.NewServer(httpapi.GraphQL(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler), Limits: cost.Limits{MaxCost: cost.Saturated, MaxDepth: 100}}))
 	defer srv.Close()
 	// Each level waits for the one above: a long chain of reads.
@@ -118,7 +118,7 @@ func TestWorkStopsWhenTheClientLeaves(t *testing.T) {
 // TestAnswersAreBounded: an answer over MaxResponseBytes is replaced by an
 // error, and an answer's errors are capped.
 func TestAnswersAreBounded(t *testing.T) {
-	s := bolttest.Seeded(t)
+	s := embeddedtest.Seeded(t)
 	small := httpapi.GraphQL(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler), MaxResponseBytes: 2000})
 	rec, a := postTo(t, small, `{ countries { id name } }`)
 	assert.Less(t, rec.Body.Len(), 2000)

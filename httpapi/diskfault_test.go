@@ -18,8 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/auth"
-	"marrakechgraph/bolt"
-	"marrakechgraph/bolt/testdisk"
+	"marrakechgraph/embedded"
+	"marrakechgraph/embedded/testdisk"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/seed"
 )
@@ -32,7 +32,7 @@ func TestDiskFullOverHTTP(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(testdisk.Tmpfs(t, "16m"), "data")
 	quiet := slog.New(slog.DiscardHandler)
-	st, err := bolt.Open(dir, bolt.WithLogger(quiet))
+	st, err := embedded.Open(dir, embedded.WithLogger(quiet))
 	require.NoError(t, err)
 	defer st.Close()
 	_, err = seed.Apply(ctx, st)
@@ -101,7 +101,7 @@ func TestDiskFullOverHTTP(t *testing.T) {
 
 	srv.Close()
 	require.NoError(t, st.Close())
-	st, err = bolt.Open(dir, bolt.WithLogger(quiet))
+	st, err = embedded.Open(dir, embedded.WithLogger(quiet))
 	require.NoError(t, err)
 	keys, err := (&auth.Keys{Store: st}).List(ctx)
 	require.NoError(t, err)

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt/bolttest"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
 )
@@ -21,7 +21,7 @@ import (
 // TestExportsNeutraliseFormulas: text that an editor wrote and that a
 // spreadsheet would run as a formula reaches the public CSV exports as text.
 func TestExportsNeutraliseFormulas(t *testing.T) {
-	s := bolttest.Seeded(t)
+	s := embeddedtest.Seeded(t)
 	payloads := []string{`=cmd|' /C calc'!A0`, `=HYPERLINK("https://evil.example","open")`, "+1", "@SUM(A1)", "-2+3", "\t=1", "  =1+1"}
 	cs := kg.ChangeSet{Actor: "editor", Reason: "test"}
 	for i, p := range payloads {

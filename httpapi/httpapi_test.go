@@ -18,8 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/auth"
-	"marrakechgraph/bolt/bolttest"
 	"marrakechgraph/cost"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
 	"marrakechgraph/storetest"
@@ -41,7 +41,7 @@ func (p *pingStore) Ping(ctx context.Context) error {
 // newServer serves the seeded embedded store.
 func newServer(t *testing.T, origins ...string) (*httptest.Server, *pingStore) {
 	t.Helper()
-	return serve(t, bolttest.Seeded(t), origins...)
+	return serve(t, embeddedtest.Seeded(t), origins...)
 }
 
 // newServerOn serves a fresh seeded store of the backend, for a test that

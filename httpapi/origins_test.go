@@ -13,14 +13,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt/bolttest"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 )
 
 // originServer serves the API with these CORS origins.
 func originServer(t *testing.T, origins ...string) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: bolttest.Seeded(t), Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: embeddedtest.Seeded(t), Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins}))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/auth"
-	"marrakechgraph/bolt/bolttest"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
 )
@@ -64,7 +64,7 @@ func burst(t *testing.T, h http.Handler, addr, token string, most int) int {
 // the larger keyed budget, each client its own, wrong keys no more than
 // the address allows; refusals are 429 with Retry-After, and counted.
 func TestRateLimits(t *testing.T) {
-	s := bolttest.Seeded(t)
+	s := embeddedtest.Seeded(t)
 	keys := &auth.Keys{Store: s}
 	_, analyst, err := keys.Create(context.Background(), auth.RoleAnalyst, "dashboard", "test")
 	require.NoError(t, err)
@@ -108,6 +108,6 @@ func TestRateLimits(t *testing.T) {
 // TestNoRateLimitsByDefault: the handler limits nothing unless told to
 // (the server's configuration sets the limits).
 func TestNoRateLimitsByDefault(t *testing.T) {
-	h := httpapi.GraphQL(httpapi.Options{Store: bolttest.Seeded(t), Logger: slog.New(slog.DiscardHandler)})
+	h := httpapi.GraphQL(httpapi.Options{Store: embeddedtest.Seeded(t), Logger: slog.New(slog.DiscardHandler)})
 	assert.Equal(t, 300, burst(t, h, "192.0.2.1:4000", "", 300))
 }

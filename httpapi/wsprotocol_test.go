@@ -24,7 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/auth"
-	"marrakechgraph/bolt/bolttest"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
 )
@@ -40,7 +40,7 @@ const wsThreatSub = `subscription { threatReported { id summary } }`
 // wsProtoServer serves the API over a seeded embedded store.
 func wsProtoServer(t *testing.T) (*httptest.Server, *auth.Keys) {
 	t.Helper()
-	s := bolttest.Seeded(t)
+	s := embeddedtest.Seeded(t)
 	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)}))
 	t.Cleanup(srv.Close)
 	return srv, &auth.Keys{Store: s}
@@ -464,7 +464,7 @@ func (s *unavailableStore) Nodes(ctx context.Context, ids []string) ([]*kg.Node,
 // neither refused as wrong (4401, final) nor served: the connection closes
 // with 1013, after which a client may try again later.
 func TestWebsocketKeyUncheckableCloses1013(t *testing.T) {
-	s := &unavailableStore{Store: bolttest.Seeded(t)}
+	s := &unavailableStore{Store: embeddedtest.Seeded(t)}
 	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)}))
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

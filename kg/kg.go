@@ -263,7 +263,7 @@ func (e Edge) Clone() Edge { e.Citations = slices.Clone(e.Citations); return e }
 
 // Validate checks an edge's type, endpoints and citations; kinds are checked
 // against the relationship's vocabulary by ValidateEndpoints. An edge with
-// a sensitive end needs no citation (MakePlan checks the rest).
+// a sensitive end needs no citation (Reduce checks the rest).
 func (e Edge) Validate() error {
 	if _, ok := e.Type.Info(); !ok {
 		return Errorf(CodeBadUserInput, "unknown relationship type %q", e.Type)

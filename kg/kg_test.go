@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt"
+	"marrakechgraph/embedded"
 	"marrakechgraph/kg"
 )
 
@@ -99,7 +99,7 @@ func TestErrors(t *testing.T) {
 // TestSupportChannels walks a small graph: two commitments, three actions,
 // channels reached by one or two actions.
 func TestSupportChannels(t *testing.T) {
-	s, err := bolt.Open(t.TempDir())
+	s, err := embedded.Open(t.TempDir())
 	require.NoError(t, err)
 	defer s.Close()
 	cit := []kg.Citation{{Document: "d", Section: "s", Quote: "q"}}

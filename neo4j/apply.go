@@ -11,11 +11,11 @@ import (
 	"marrakechgraph/kg"
 )
 
-// Apply implements kg.Store. The change set is planned by kg.MakePlan
+// Apply implements kg.Store. The change set is reduced to its writes by kg.Reduce
 // against the database's current state inside one managed write
 // transaction, after taking the graph's write lock, so writers are
 // serialised and the audit sequence has no gaps or repeats. The callback
-// re-reads and re-plans from scratch, so a retried transaction is safe. A
+// re-reads and re-reduces from scratch, so a retried transaction is safe. A
 // change set that changes nothing writes nothing and takes no lock.
 func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, error) {
 	if err := ctx.Err(); err != nil {
@@ -24,12 +24,12 @@ func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, er
 	// A read first: a change set that changes nothing (reloading the seed)
 	// needs no write transaction at all.
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return plan(ctx, tx, cs, s.now())
+		return reduce(ctx, tx, cs, s.now())
 	})
 	if err != nil {
 		return nil, err
 	}
-	if p := v.(*kg.Plan); p.Empty() {
+	if p := v.(*kg.Writes); p.Empty() {
 		res := p.Result
 		return &res, nil
 	}
@@ -45,7 +45,7 @@ func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, er
 		if err != nil {
 			return nil, err
 		}
-		p, err := plan(ctx, tx, cs, s.now())
+		p, err := reduce(ctx, tx, cs, s.now())
 		if err != nil {
 			return nil, err
 		}
@@ -53,7 +53,7 @@ func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, er
 			seq++
 			p.Entries[i].Seq = uint64(seq)
 		}
-		if err := writePlan(ctx, tx, p); err != nil {
+		if err := writeAll(ctx, tx, p); err != nil {
 			return nil, err
 		}
 		if _, err := run(ctx, tx, stmtSetSeq, map[string]any{"seq": seq}); err != nil {
@@ -69,8 +69,9 @@ func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, er
 	return v.(*kg.ApplyResult), nil
 }
 
-// plan reads the state a change set refers to and plans it.
-func plan(ctx context.Context, tx neo4j.ManagedTransaction, cs kg.ChangeSet, now time.Time) (*kg.Plan, error) {
+// reduce reads the state a change set refers to and reduces the change set
+// to its writes.
+func reduce(ctx context.Context, tx neo4j.ManagedTransaction, cs kg.ChangeSet, now time.Time) (*kg.Writes, error) {
 	ids, keys, deleting := cs.Refs()
 	edges := make([]any, len(keys))
 	for i, k := range keys {
@@ -87,7 +88,7 @@ func plan(ctx context.Context, tx neo4j.ManagedTransaction, cs kg.ChangeSet, now
 	if err != nil {
 		return nil, err
 	}
-	return kg.MakePlan(cs, cur, now)
+	return kg.Reduce(cs, cur, now)
 }
 
 // currentFromRecord reads the row of stmtCurrent.
@@ -148,10 +149,10 @@ func currentFromRecord(rec *neo4j.Record, deleting []string) (kg.Current, error)
 	return cur, nil
 }
 
-// writePlan sends a plan's writes: edge and node deletions, node and edge
+// writeAll sends the writes: edge and node deletions, node and edge
 // puts grouped by kind and type (a few round trips, not one per item), and
 // the audit entries.
-func writePlan(ctx context.Context, tx neo4j.ManagedTransaction, p *kg.Plan) error {
+func writeAll(ctx context.Context, tx neo4j.ManagedTransaction, p *kg.Writes) error {
 	if len(p.DeleteEdges) > 0 {
 		rows := make([]any, len(p.DeleteEdges))
 		for i, k := range p.DeleteEdges {

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt"
+	"marrakechgraph/embedded"
 	"marrakechgraph/kg"
 	"marrakechgraph/seed"
 )
@@ -33,7 +33,7 @@ func without(ds *seed.Dataset, nodeID string, edge kg.EdgeKey) *seed.Dataset {
 // seededStore opens an embedded store and loads the seed into it.
 func seededStore(t *testing.T) (kg.Store, *seed.Dataset) {
 	t.Helper()
-	s, err := bolt.Open(t.TempDir())
+	s, err := embedded.Open(t.TempDir())
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	ds, err := seed.Load()

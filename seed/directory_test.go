@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/bolt"
 	"marrakechgraph/directory"
+	"marrakechgraph/embedded"
 	"marrakechgraph/kg"
 )
 
@@ -501,7 +501,7 @@ func TestNetworkNHRIChecks(t *testing.T) {
 // duplicated.
 func TestChartIDsMatchDirectoryImport(t *testing.T) {
 	ctx := context.Background()
-	s, err := bolt.Open(t.TempDir())
+	s, err := embedded.Open(t.TempDir())
 	require.NoError(t, err)
 	defer s.Close()
 	_, err = Apply(ctx, s)

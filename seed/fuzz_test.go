@@ -50,7 +50,7 @@ edges:
 // panics; a dataset refused is an error and no dataset; a dataset accepted
 // is a consistent graph (every node and relationship valid, both ends of
 // each relationship present, IDs unique), loads the same way twice, and is
-// accepted whole by an empty store (kg.MakePlan, which every backend applies).
+// accepted whole by an empty store (kg.Reduce, which every backend applies).
 func FuzzSeed(f *testing.F) {
 	f.Add([]byte(validSeed), []byte(""))
 	f.Add([]byte(validSeed), []byte("nodes: []\nedges: []\n"))
@@ -86,7 +86,7 @@ func FuzzSeed(f *testing.F) {
 		}
 
 		// An empty store plans the whole dataset as creations.
-		plan, err := kg.MakePlan(ds.ChangeSet(), kg.Current{}, time.Now())
+		plan, err := kg.Reduce(ds.ChangeSet(), kg.Current{}, time.Now())
 		if err != nil {
 			t.Fatalf("a store refuses a dataset LoadFS accepts: %v", err)
 		}

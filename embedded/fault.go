@@ -1,4 +1,4 @@
-package bolt
+package embedded
 
 import (
 	"errors"
@@ -93,7 +93,7 @@ func (s *Store) probe() error {
 		return nil
 	}
 	if err := writeProbe(filepath.Join(s.dir, probeName)); err != nil {
-		return fmt.Errorf("bolt: ping: %w: %w", errCannotWrite, err)
+		return fmt.Errorf("embedded store: ping: %w: %w", errCannotWrite, err)
 	}
 	s.recovered()
 	return nil

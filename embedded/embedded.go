@@ -1,7 +1,7 @@
-// Package bolt is the embedded default kg.Store: the whole graph held in
+// Package embedded is the embedded default kg.Store: the whole graph held in
 // memory for reads, kept durable in a single bbolt file.
 //
-// Writes are planned by kg.MakePlan against the in-memory graph, written with
+// Writes are reduced by kg.Reduce against the in-memory graph, written with
 // their audit entries in one bbolt transaction, and committed (with fsync)
 // before the in-memory graph changes: a failed commit changes nothing. Open
 // loads the file back into memory. A write the file system refuses (disk
@@ -15,7 +15,7 @@
 //	edges            from 0x00 type 0x00 to → edge JSON
 //	audit            8-byte big-endian Seq → audit entry JSON; Seq is the bucket's sequence
 //	audit_by_subject subject 0x00 8-byte Seq → nothing, to list a node's history
-package bolt
+package embedded
 
 import (
 	"bytes"
@@ -70,7 +70,7 @@ type Store struct {
 	dir string
 	now func() time.Time
 
-	// writeMu serialises Apply and Close: a plan is made and committed
+	// writeMu serialises Apply and Close: the writes are reduced and committed
 	// while no other write can change the graph.
 	writeMu sync.Mutex
 
@@ -126,20 +126,20 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		o.logger = slog.Default()
 	}
 	if o.lockTimeout <= 0 {
-		return nil, fmt.Errorf("bolt: lock timeout must be positive, got %v", o.lockTimeout)
+		return nil, fmt.Errorf("embedded store: lock timeout must be positive, got %v", o.lockTimeout)
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("bolt: create data directory: %w", err)
+		return nil, fmt.Errorf("embedded store: create data directory: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
 	db, err := openDB(path, o.lockTimeout)
 	if err != nil {
-		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+		return nil, fmt.Errorf("embedded store: open %s: %w", path, err)
 	}
 	s := &Store{db: db, dir: dir, now: time.Now, log: o.logger}
 	if err := s.init(); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+		return nil, fmt.Errorf("embedded store: open %s: %w", path, err)
 	}
 	return s, nil
 }
@@ -309,7 +309,7 @@ var errClosed = kg.Errorf(kg.CodeUnavailable, "the store is closed")
 // read runs f on the graph under the read lock, after checking ctx.
 func (s *Store) read(ctx context.Context, op string, f func(g *graph) error) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("bolt: %s: %w", op, err)
+		return fmt.Errorf("embedded store: %s: %w", op, err)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -523,7 +523,7 @@ func (s *Store) History(ctx context.Context, id string) ([]kg.AuditEntry, error)
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bolt: history of %s: %w", id, err)
+		return nil, fmt.Errorf("embedded store: history of %s: %w", id, err)
 	}
 	return out, nil
 }
@@ -531,7 +531,7 @@ func (s *Store) History(ctx context.Context, id string) ([]kg.AuditEntry, error)
 // Apply implements kg.Store.
 func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("bolt: apply: %w", err)
+		return nil, fmt.Errorf("embedded store: apply: %w", err)
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -546,36 +546,36 @@ func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, er
 	cur := s.g.current(cs)
 	s.mu.RUnlock()
 
-	plan, err := kg.MakePlan(cs, cur, s.now())
+	w, err := kg.Reduce(cs, cur, s.now())
 	if err != nil {
 		return nil, err
 	}
-	if !plan.Empty() {
-		if err := s.db.Update(func(tx *bbolt.Tx) error { return write(ctx, tx, plan) }); err != nil {
+	if !w.Empty() {
+		if err := s.db.Update(func(tx *bbolt.Tx) error { return write(ctx, tx, w) }); err != nil {
 			if isStorageFault(err) {
 				s.writeFailed(err)
-				return nil, fmt.Errorf("bolt: apply: %w: %w", errCannotWrite, err)
+				return nil, fmt.Errorf("embedded store: apply: %w: %w", errCannotWrite, err)
 			}
-			return nil, fmt.Errorf("bolt: apply: %w", err)
+			return nil, fmt.Errorf("embedded store: apply: %w", err)
 		}
 		// A write may fit in pages the file already has while the disk
 		// stays full: the episode ends when the probe finds room.
 		_ = s.probe()
 		s.mu.Lock()
-		s.g.apply(plan)
-		if n := len(plan.Entries); n > 0 {
-			s.lastSeq = plan.Entries[n-1].Seq
+		s.g.apply(w)
+		if n := len(w.Entries); n > 0 {
+			s.lastSeq = w.Entries[n-1].Seq
 		}
 		s.mu.Unlock()
 	}
-	res := plan.Result
-	res.Entries = slices.Clone(plan.Entries)
+	res := w.Result
+	res.Entries = slices.Clone(w.Entries)
 	return &res, nil
 }
 
-// write puts a plan and its audit entries in the file, assigning the
+// write puts the writes and their audit entries in the file, assigning the
 // entries their sequence numbers.
-func write(ctx context.Context, tx *bbolt.Tx, p *kg.Plan) error {
+func write(ctx context.Context, tx *bbolt.Tx, p *kg.Writes) error {
 	nodes, edges := tx.Bucket(bucketNodes), tx.Bucket(bucketEdges)
 	for _, k := range p.DeleteEdges {
 		if err := edges.Delete(edgeKey(k)); err != nil {
@@ -641,7 +641,7 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.g = nil
 	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("bolt: close %s: %w", s.db.Path(), err)
+		return fmt.Errorf("embedded store: close %s: %w", s.db.Path(), err)
 	}
 	return nil
 }

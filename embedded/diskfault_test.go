@@ -1,4 +1,4 @@
-package bolt
+package embedded
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	berrors "go.etcd.io/bbolt/errors"
 
-	"marrakechgraph/bolt/testdisk"
+	"marrakechgraph/embedded/testdisk"
 	"marrakechgraph/kg"
 )
 

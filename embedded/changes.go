@@ -1,4 +1,4 @@
-package bolt
+package embedded
 
 import (
 	"context"
@@ -43,7 +43,7 @@ func (s *Store) Changes(ctx context.Context, after uint64, limit int) ([]kg.Audi
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("bolt: changes after %d: %w", after, err)
+			return fmt.Errorf("embedded store: changes after %d: %w", after, err)
 		}
 		return nil
 	})

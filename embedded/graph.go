@@ -1,4 +1,4 @@
-package bolt
+package embedded
 
 import (
 	"slices"
@@ -108,8 +108,8 @@ func unlink(adj map[string]map[kg.EdgeKey]*kg.Edge, id string, k kg.EdgeKey) {
 	}
 }
 
-// apply makes a committed plan's writes, in the order they were written.
-func (g *graph) apply(p *kg.Plan) {
+// apply makes committed writes, in the order they were written.
+func (g *graph) apply(p *kg.Writes) {
 	for _, k := range p.DeleteEdges {
 		g.deleteEdge(k)
 	}
@@ -124,7 +124,7 @@ func (g *graph) apply(p *kg.Plan) {
 	}
 }
 
-// current returns what kg.MakePlan needs to know of the graph for cs.
+// current returns what kg.Reduce needs to know of the graph for cs.
 func (g *graph) current(cs kg.ChangeSet) kg.Current {
 	nodeIDs, edgeKeys, deleting := cs.Refs()
 	cur := kg.Current{

@@ -19,7 +19,7 @@ type Current struct {
 	Touching map[string][]Edge
 }
 
-// Refs returns what a backend must look up to plan cs: the IDs of nodes put,
+// Refs returns what a backend must look up to reduce cs: the IDs of nodes put,
 // deleted or used as edge ends; the keys of edges put or deleted; and the
 // nodes to delete, whose touching edges are needed too.
 func (cs ChangeSet) Refs() (nodeIDs []string, edgeKeys []EdgeKey, deleting []string) {
@@ -47,7 +47,7 @@ func (cs ChangeSet) Refs() (nodeIDs []string, edgeKeys []EdgeKey, deleting []str
 
 // Plan is a validated change set reduced to the writes that change
 // something, with their audit entries (Seq left for the backend to assign).
-type Plan struct {
+type Writes struct {
 	PutNodes    []Node
 	PutEdges    []Edge
 	DeleteEdges []EdgeKey
@@ -56,19 +56,19 @@ type Plan struct {
 	Result      ApplyResult
 }
 
-// Empty reports whether the plan writes nothing.
-func (p *Plan) Empty() bool {
+// Empty reports whether nothing is written.
+func (p *Writes) Empty() bool {
 	return len(p.PutNodes)+len(p.PutEdges)+len(p.DeleteEdges)+len(p.DeleteNodes) == 0
 }
 
-// MakePlan validates cs against the current state and computes the writes
+// Reduce validates cs against the current state and computes the writes
 // and audit entries. Every backend applies changes through it, so that
 // validation, idempotence and auditing are the same everywhere.
-func MakePlan(cs ChangeSet, cur Current, now time.Time) (*Plan, error) {
+func Reduce(cs ChangeSet, cur Current, now time.Time) (*Writes, error) {
 	if strings.TrimSpace(cs.Actor) == "" {
 		return nil, Errorf(CodeBadUserInput, "a change needs an actor")
 	}
-	p := &Plan{}
+	p := &Writes{}
 	entry := func(op Op, subject string, edge *EdgeKey, before, after any) {
 		p.Entries = append(p.Entries, AuditEntry{
 			At: now.UTC(), Actor: cs.Actor, Reason: cs.Reason, Op: op, Subject: subject,

@@ -1,19 +1,19 @@
-// Package bolttest opens embedded stores for tests: in a temporary folder,
+// Package embeddedtest opens embedded stores for tests: in a temporary folder,
 // closed when the test ends, and with the seed loaded when asked.
-package bolttest
+package embeddedtest
 
 import (
 	"context"
 	"testing"
 
-	"marrakechgraph/bolt"
+	"marrakechgraph/embedded"
 	"marrakechgraph/seed"
 )
 
 // Open returns an empty embedded store in a temporary folder.
-func Open(t testing.TB) *bolt.Store {
+func Open(t testing.TB) *embedded.Store {
 	t.Helper()
-	s, err := bolt.Open(t.TempDir())
+	s, err := embedded.Open(t.TempDir())
 	if err != nil {
 		t.Fatalf("open embedded store: %v", err)
 	}
@@ -22,7 +22,7 @@ func Open(t testing.TB) *bolt.Store {
 }
 
 // Seeded returns an embedded store holding the seed dataset.
-func Seeded(t testing.TB) *bolt.Store {
+func Seeded(t testing.TB) *embedded.Store {
 	t.Helper()
 	s := Open(t)
 	if _, err := seed.Apply(context.Background(), s); err != nil {
