@@ -4481,7 +4481,7 @@ enum RelationType {
   MEMBER_STATE_OF
   "Country → Instrument: the State is a party to the treaty."
   PARTY_TO
-  "Channel → organisation or treaty: the channel can act in its member States or States parties."
+  "Channel → organisation, treaty or country: the channel can act in the organisation's member States, the treaty's States parties, or the country itself (a State it still acts in after the State left the organisation)."
   COVERS
   "Channel → organisation: the channel acts only in States that are not its member States."
   OUTSIDE_OF
