@@ -21,7 +21,7 @@ func nodeProps(n *kg.Node) (map[string]any, error) {
 	}
 	m := map[string]any{
 		"id": n.ID, "kind": string(n.Kind), "name": n.Name,
-		propCitations: string(cits),
+		propCitations: string(cits), propVersion: n.CurrentVersion(),
 	}
 	// Sensitive nodes are never searched: they get no search text, so the
 	// search index does not even hold them.
@@ -62,6 +62,18 @@ func nodeFromDB(n dbtype.Node) (*kg.Node, error) {
 		return nil, fmt.Errorf("node %s: %w", out.ID, err)
 	}
 	out.Citations = cits
+	// A node written before nodes had versions has none: version 1.
+	switch v := n.Props[propVersion].(type) {
+	case nil:
+		out.Version = 1
+	case int64:
+		if v < 1 {
+			return nil, fmt.Errorf("node %s: version %d", out.ID, v)
+		}
+		out.Version = v
+	default:
+		return nil, fmt.Errorf("node %s: version is a %T, not an integer", out.ID, v)
+	}
 	raw := map[string]any{}
 	for k, v := range n.Props {
 		if strings.HasPrefix(k, "_") || isFixed(k) {
