@@ -4,6 +4,12 @@
 //
 // Everything above the Store (resolvers, the advisor, the seed loader) speaks
 // only in these types, so a backend can be swapped without a client noticing.
+//
+// Writes are change sets (ChangeSet), reduced by Reduce to what changes and
+// its audit entries in every backend alike. Nodes carry a version the
+// backends maintain (Node.Version); a change set can expect versions
+// (ChangeSet.Expect), so that a read-modify-write fails with CodeConflict
+// instead of overwriting a change made since its read.
 package kg
 
 import (
