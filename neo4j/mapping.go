@@ -21,7 +21,13 @@ func nodeProps(n *kg.Node) (map[string]any, error) {
 	}
 	m := map[string]any{
 		"id": n.ID, "kind": string(n.Kind), "name": n.Name,
-		propCitations: string(cits), propVersion: n.CurrentVersion(),
+		propCitations: string(cits),
+	}
+	// A node at version 1 (most of the graph, which is never edited) is
+	// stored without one, as nodes written before versions existed are:
+	// one property less to store and to read.
+	if v := n.CurrentVersion(); v > 1 {
+		m[propVersion] = v
 	}
 	// Sensitive nodes are never searched: they get no search text, so the
 	// search index does not even hold them.

@@ -52,6 +52,10 @@ func testNodesWithoutVersion(t *testing.T) {
 	n := kg.Node{ID: "action:x", Kind: kg.KindAction, Name: "X", Citations: []kg.Citation{{Document: "d", Section: "s", Quote: "q"}}}
 	_, err := s.Apply(ctx, kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{n}})
 	require.NoError(t, err)
+	n.Description = "Described."
+	res, err := s.Apply(ctx, kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{n}})
+	require.NoError(t, err)
+	require.Equal(t, int64(2), res.Versions[n.ID])
 	_, err = neo4j.ExecuteQuery(ctx, s.driver, "MATCH (n:Entity {id: $id}) REMOVE n._version", map[string]any{"id": n.ID},
 		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(testConfig(t).Database))
 	require.NoError(t, err, "remove the version, as an older database has none")
@@ -61,7 +65,7 @@ func testNodesWithoutVersion(t *testing.T) {
 	require.NotNil(t, got[0])
 	assert.Equal(t, int64(1), got[0].Version)
 	n.Name = "X, renamed"
-	res, err := s.Apply(ctx, kg.ChangeSet{Actor: "test", Expect: []kg.Expectation{{ID: n.ID, Version: 1}}, PutNodes: []kg.Node{n}})
+	res, err = s.Apply(ctx, kg.ChangeSet{Actor: "test", Expect: []kg.Expectation{{ID: n.ID, Version: 1}}, PutNodes: []kg.Node{n}})
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), res.Versions[n.ID])
 	got, err = s.Nodes(ctx, []string{n.ID})

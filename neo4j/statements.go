@@ -34,8 +34,9 @@ const (
 
 	propCitations = "_citations"
 	propSearch    = "_search"
-	// propVersion is the node's version (kg.Node.Version); a node written
-	// before versions existed has none, and reads as version 1.
+	// propVersion is the node's version (kg.Node.Version) once it is
+	// above 1; a node without one (at version 1, or written before
+	// versions existed) reads as version 1.
 	propVersion = "_version"
 )
 
