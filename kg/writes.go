@@ -155,8 +155,10 @@ func Reduce(cs ChangeSet, cur Current, now time.Time) (*Writes, error) {
 
 	// Nodes whose outgoing relationships change, in the order first met.
 	var leaving []string
+	isLeaving := map[string]bool{}
 	changedFrom := func(id string) {
-		if !slices.Contains(leaving, id) {
+		if !isLeaving[id] {
+			isLeaving[id] = true
 			leaving = append(leaving, id)
 		}
 	}
