@@ -11,7 +11,8 @@
 // The file holds these buckets:
 //
 //	meta             "version" → the storage format version
-//	nodes            node ID → node JSON
+//	nodes            node ID → node JSON, with its version (none in files
+//	                 written before versions existed: such a node is at 1)
 //	edges            from 0x00 type 0x00 to → edge JSON
 //	audit            8-byte big-endian Seq → audit entry JSON; Seq is the bucket's sequence
 //	audit_by_subject subject 0x00 8-byte Seq → nothing, to list a node's history
@@ -286,6 +287,11 @@ func decodeNode(b []byte) (*kg.Node, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
+	if n.Version < 0 {
+		return nil, fmt.Errorf("node %s has version %d", n.ID, n.Version)
+	}
+	// Files written before nodes had versions hold none: version 1.
+	n.Version = n.CurrentVersion()
 	return &n, nil
 }
 

@@ -175,6 +175,7 @@ func TestOpenRefusesBadRecords(t *testing.T) {
 		"NodeNotJSON":  {bucketNodes, []byte("action:x"), []byte("{"), `node "action:x"`},
 		"NodeInvalid":  {bucketNodes, []byte("action:x"), []byte(`{"id":"action:x","kind":"Action","name":"X"}`), "no citation"},
 		"NodeFraction": {bucketNodes, []byte("action:x"), []byte(`{"id":"action:x","kind":"Action","name":"X","props":{"n":1.5},"citations":[{"document":"d","section":"s","quote":"q"}]}`), "not an integer"},
+		"NodeVersion":  {bucketNodes, []byte("action:x"), []byte(`{"id":"action:x","kind":"Action","name":"X","citations":[{"document":"d","section":"s","quote":"q"}],"version":-2}`), "version -2"},
 		"NodeWrongKey": {bucketNodes, []byte("action:y"), []byte(`{"id":"action:x","kind":"Action","name":"X","citations":[{"document":"d","section":"s","quote":"q"}]}`), "stored under key"},
 		"EdgeDangling": {bucketEdges, edgeKey(kg.EdgeKey{Type: kg.RelEngages, From: "action:x", To: "mechanism:y"}), []byte(`{"type":"ENGAGES","from":"action:x","to":"mechanism:y","citations":[{"document":"d","section":"s","quote":"q"}]}`), "does not exist"},
 		"EdgeWrongKey": {bucketEdges, []byte("k"), []byte(`{"type":"ENGAGES","from":"action:x","to":"mechanism:y","citations":[{"document":"d","section":"s","quote":"q"}]}`), "stored under key"},
@@ -194,6 +195,31 @@ func TestOpenRefusesBadRecords(t *testing.T) {
 			rawUpdate(t, dir, func(tx *bbolt.Tx) error { return nil })
 		})
 	}
+}
+
+// A file written before nodes had versions holds none: its nodes read as
+// version 1, and the next change makes them version 2.
+func TestNodesWithoutVersionReadAsVersionOne(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	const stored = `{"id":"action:x","kind":"Action","name":"X","citations":[{"document":"d","section":"s","quote":"q"}]}`
+	rawUpdate(t, dir, func(tx *bbolt.Tx) error { return tx.Bucket(bucketNodes).Put([]byte("action:x"), []byte(stored)) })
+
+	s = open(t, dir)
+	ctx := context.Background()
+	got, err := s.Nodes(ctx, []string{"action:x"})
+	require.NoError(t, err)
+	require.NotNil(t, got[0])
+	assert.Equal(t, int64(1), got[0].Version)
+	n := got[0].Clone()
+	n.Name = "X, renamed"
+	res, err := s.Apply(ctx, kg.ChangeSet{Actor: "test", Expect: []kg.Expectation{{ID: n.ID, Version: 1}}, PutNodes: []kg.Node{*n}})
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), res.Versions[n.ID])
+	assert.Contains(t, res.Entries[0].Before, `"version":1`, "the audit entry shows the version read")
+	assert.Contains(t, res.Entries[0].After, `"version":2`)
 }
 
 func TestClosed(t *testing.T) {

@@ -147,6 +147,9 @@ func (g *graph) current(cs kg.ChangeSet) kg.Current {
 		for _, adj := range []map[string]map[kg.EdgeKey]*kg.Edge{g.out, g.in, g.outS, g.inS} {
 			for _, e := range adj[id] {
 				touching = append(touching, *e)
+				if n := g.nodes[e.From]; n != nil {
+					cur.Nodes[e.From] = n
+				}
 			}
 		}
 		// A stable order, so that audit entries come out the same way

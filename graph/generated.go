@@ -3541,9 +3541,20 @@ extend type Query {
 extend type Mutation {
   "Documents a threat or attack. Atomic and audited; subscribers to threatReported are told."
   reportThreat(input: ReportThreatInput!): ThreatIncident! @requires(permission: WRITE_INCIDENTS)
-  "Changes an incident. Atomic and audited, with the state before and after."
+  """
+  Changes an incident. Atomic and audited, with the state before and after.
+  Changes made to the incident at the same time by others are kept: when one
+  is written between this change's read and its write, the change is made
+  again on the new state; CONFLICT when the incident keeps changing (after
+  5 attempts), and nothing of this change is written.
+  """
   updateThreat(input: UpdateThreatInput!): ThreatIncident! @requires(permission: WRITE_INCIDENTS)
-  "Records a channel activated in response to an incident. Atomic and audited."
+  """
+  Records a channel activated in response to an incident (an open incident
+  becomes RESPONDING). Atomic and audited; changes made to the incident at
+  the same time are kept, as for updateThreat, and CONFLICT when it keeps
+  changing.
+  """
   recordResponse(input: RecordResponseInput!): Response! @requires(permission: WRITE_INCIDENTS)
 }
 

@@ -4,6 +4,12 @@
 //
 // Everything above the Store (resolvers, the advisor, the seed loader) speaks
 // only in these types, so a backend can be swapped without a client noticing.
+//
+// Writes are change sets (ChangeSet), reduced by Reduce to what changes and
+// its audit entries in every backend alike. Nodes carry a version the
+// backends maintain (Node.Version); a change set can expect versions
+// (ChangeSet.Expect), so that a read-modify-write fails with CodeConflict
+// instead of overwriting a change made since its read.
 package kg
 
 import (
@@ -177,6 +183,14 @@ type Node struct {
 	Description string     `json:"description,omitempty"`
 	Props       Props      `json:"props,omitempty"`
 	Citations   []Citation `json:"citations"`
+	// Version counts the change sets that changed the node or a
+	// relationship leaving it: 1 when it is created, one more for each
+	// such change set after. Backends maintain it: a put's Version is
+	// ignored, and a put that changes nothing keeps it. A node stored
+	// before versions existed reads as version 1. A change set can expect
+	// a version (ChangeSet.Expect), so that a read-modify-write loses no
+	// update made in between.
+	Version int64 `json:"version,omitempty"`
 }
 
 // Validate checks a node's structure: its ID, kind, name, properties and citations.
@@ -212,7 +226,12 @@ func (n *Node) Clone() *Node {
 	return &c
 }
 
-// Equal reports whether two nodes hold the same data.
+// CurrentVersion returns the node's version, reading an unset one (a node
+// stored before versions existed) as 1.
+func (n *Node) CurrentVersion() int64 { return max(n.Version, 1) }
+
+// Equal reports whether two nodes hold the same data; their versions are
+// not compared.
 func (n *Node) Equal(o *Node) bool {
 	if n == nil || o == nil {
 		return n == o

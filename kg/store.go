@@ -28,7 +28,11 @@ type Store interface {
 
 	// Apply writes a change set atomically: all of it, or none of it. Every
 	// change is recorded in the audit log in the same transaction; a put that
-	// changes nothing is not a change.
+	// changes nothing is not a change. The change set's expectations are
+	// checked against the state the write starts from, in the same
+	// transaction and while no other write can change that state: when one
+	// fails, Apply answers CodeConflict and writes nothing. Apply maintains
+	// node versions (see Node.Version).
 	Apply(ctx context.Context, cs ChangeSet) (*ApplyResult, error)
 
 	// History returns the audit entries of a node and of the edges leaving
@@ -184,14 +188,33 @@ type ChangeSet struct {
 	Actor string
 	// Reason says why, in a few words.
 	Reason string
+	// Expect lists the preconditions of the change: the version each
+	// named node must have when the change is applied. A read-modify-write
+	// expects the version it read, so that a change made in between makes
+	// it fail with CodeConflict instead of being overwritten. A node may be
+	// expected whether or not the change set writes it.
+	Expect []Expectation
 	// PutNodes creates or replaces nodes. A node's kind never changes.
 	PutNodes []Node
 	// PutEdges creates or replaces edges, matched by their key.
 	PutEdges []Edge
 	// DeleteEdges removes edges; each must exist.
 	DeleteEdges []EdgeKey
-	// DeleteNodes removes nodes and every edge touching them; each must exist.
+	// DeleteNodes removes nodes and every edge touching them; each must
+	// exist. A node that a record of the threat log refers to (an
+	// incident's NHRI, threat type or perpetrator type, a response's
+	// incident or channel: any relationship of a sensitive type that
+	// arrives at it) is not deleted, unless that record is deleted in the
+	// same change set: the change fails with CodeConflict, so that no
+	// record of the threat log loses what it is about.
 	DeleteNodes []string
+}
+
+// Expectation is a precondition of a change set: node ID is at Version, or,
+// when Version is 0, does not exist.
+type Expectation struct {
+	ID      string
+	Version int64
 }
 
 // Op is what an audit entry records.
@@ -225,6 +248,10 @@ type AuditEntry struct {
 type ApplyResult struct {
 	Created, Updated, Deleted, Unchanged int
 	Entries                              []AuditEntry
+	// Versions maps the ID of every node the change set put, or whose
+	// outgoing relationships it changed, to the node's version after the
+	// change.
+	Versions map[string]int64
 }
 
 // Stats counts the graph.

@@ -9,9 +9,13 @@ import (
 )
 
 // Current is what a backend holds, before a change set, of the nodes and
-// edges the change set refers to (see ChangeSet.Refs).
+// edges the change set refers to (see ChangeSet.Refs). A backend reads it
+// inside the transaction that writes the change set, once no other write
+// can change it, so that the change set's expectations hold when it is
+// written.
 type Current struct {
-	// Nodes maps each existing referenced node ID to its node.
+	// Nodes maps each existing referenced node ID to its node, and the ID
+	// of the node each Touching edge leaves from to its node.
 	Nodes map[string]*Node
 	// Edges maps each existing referenced edge key to its edge.
 	Edges map[EdgeKey]*Edge
@@ -20,8 +24,9 @@ type Current struct {
 }
 
 // Refs returns what a backend must look up to reduce cs: the IDs of nodes put,
-// deleted or used as edge ends; the keys of edges put or deleted; and the
-// nodes to delete, whose touching edges are needed too.
+// deleted, expected, used as edge ends or left by an edge to delete; the
+// keys of edges put or deleted; and the nodes to delete, whose touching
+// edges, and the nodes those leave from, are needed too.
 func (cs ChangeSet) Refs() (nodeIDs []string, edgeKeys []EdgeKey, deleting []string) {
 	seen := map[string]bool{}
 	add := func(id string) {
@@ -29,6 +34,9 @@ func (cs ChangeSet) Refs() (nodeIDs []string, edgeKeys []EdgeKey, deleting []str
 			seen[id] = true
 			nodeIDs = append(nodeIDs, id)
 		}
+	}
+	for _, x := range cs.Expect {
+		add(x.ID)
 	}
 	for _, n := range cs.PutNodes {
 		add(n.ID)
@@ -38,6 +46,9 @@ func (cs ChangeSet) Refs() (nodeIDs []string, edgeKeys []EdgeKey, deleting []str
 		add(e.To)
 		edgeKeys = append(edgeKeys, e.Key())
 	}
+	for _, k := range cs.DeleteEdges {
+		add(k.From)
+	}
 	edgeKeys = append(edgeKeys, cs.DeleteEdges...)
 	for _, id := range cs.DeleteNodes {
 		add(id)
@@ -45,8 +56,10 @@ func (cs ChangeSet) Refs() (nodeIDs []string, edgeKeys []EdgeKey, deleting []str
 	return nodeIDs, edgeKeys, slices.Clone(cs.DeleteNodes)
 }
 
-// Plan is a validated change set reduced to the writes that change
+// Writes is a validated change set reduced to the writes that change
 // something, with their audit entries (Seq left for the backend to assign).
+// PutNodes carry their new versions; they include the nodes whose only
+// change is a relationship leaving them, with their version raised.
 type Writes struct {
 	PutNodes    []Node
 	PutEdges    []Edge
@@ -61,14 +74,18 @@ func (p *Writes) Empty() bool {
 	return len(p.PutNodes)+len(p.PutEdges)+len(p.DeleteEdges)+len(p.DeleteNodes) == 0
 }
 
-// Reduce validates cs against the current state and computes the writes
-// and audit entries. Every backend applies changes through it, so that
-// validation, idempotence and auditing are the same everywhere.
+// Reduce validates cs against the current state and computes the writes,
+// the new node versions and the audit entries. Every backend applies
+// changes through it, so that validation, preconditions, versions,
+// idempotence and auditing are the same everywhere.
 func Reduce(cs ChangeSet, cur Current, now time.Time) (*Writes, error) {
 	if strings.TrimSpace(cs.Actor) == "" {
 		return nil, Errorf(CodeBadUserInput, "a change needs an actor")
 	}
-	p := &Writes{}
+	if err := checkExpectations(cs.Expect, cur.Nodes); err != nil {
+		return nil, err
+	}
+	p := &Writes{Result: ApplyResult{Versions: map[string]int64{}}}
 	entry := func(op Op, subject string, edge *EdgeKey, before, after any) {
 		p.Entries = append(p.Entries, AuditEntry{
 			At: now.UTC(), Actor: cs.Actor, Reason: cs.Reason, Op: op, Subject: subject,
@@ -86,6 +103,13 @@ func Reduce(cs ChangeSet, cur Current, now time.Time) (*Writes, error) {
 			return nil, Errorf(CodeNotFound, "node %s does not exist", id)
 		}
 	}
+	for _, id := range cs.DeleteNodes {
+		for _, e := range cur.Touching[id] {
+			if e.To == id && e.Type.Sensitive() && !deleting[e.From] {
+				return nil, Errorf(CodeConflict, "node %s cannot be deleted: records of the threat log refer to it", id)
+			}
+		}
+	}
 
 	// Nodes.
 	final := map[string]Kind{} // kind of every node that exists after the change
@@ -95,6 +119,7 @@ func Reduce(cs ChangeSet, cur Current, now time.Time) (*Writes, error) {
 		}
 	}
 	putIDs := map[string]bool{}
+	written := map[string]bool{} // nodes put with a change, at their new version
 	for i := range cs.PutNodes {
 		n := cs.PutNodes[i]
 		if err := n.Validate(); err != nil {
@@ -110,17 +135,32 @@ func Reduce(cs ChangeSet, cur Current, now time.Time) (*Writes, error) {
 		old := cur.Nodes[n.ID]
 		switch {
 		case old == nil:
+			n.Version = 1
 			entry(OpCreate, n.ID, nil, nil, n)
 			p.Result.Created++
 		case old.Equal(&n):
 			p.Result.Unchanged++
+			p.Result.Versions[n.ID] = old.CurrentVersion()
 			continue
 		default:
+			n.Version = old.CurrentVersion() + 1
 			entry(OpUpdate, n.ID, nil, old, n)
 			p.Result.Updated++
 		}
 		p.PutNodes = append(p.PutNodes, *n.Clone())
+		p.Result.Versions[n.ID] = n.Version
+		written[n.ID] = true
 		final[n.ID] = n.Kind
+	}
+
+	// Nodes whose outgoing relationships change, in the order first met.
+	var leaving []string
+	isLeaving := map[string]bool{}
+	changedFrom := func(id string) {
+		if !isLeaving[id] {
+			isLeaving[id] = true
+			leaving = append(leaving, id)
+		}
 	}
 
 	// Edges to delete explicitly, then edges that touch deleted nodes.
@@ -138,6 +178,7 @@ func Reduce(cs ChangeSet, cur Current, now time.Time) (*Writes, error) {
 		entry(OpDelete, k.From, &key, old, nil)
 		p.DeleteEdges = append(p.DeleteEdges, k)
 		p.Result.Deleted++
+		changedFrom(k.From)
 	}
 	for _, id := range cs.DeleteNodes {
 		for _, e := range cur.Touching[id] {
@@ -149,6 +190,7 @@ func Reduce(cs ChangeSet, cur Current, now time.Time) (*Writes, error) {
 			entry(OpDelete, k.From, &k, e, nil)
 			p.DeleteEdges = append(p.DeleteEdges, k)
 			p.Result.Deleted++
+			changedFrom(k.From)
 		}
 		entry(OpDelete, id, nil, cur.Nodes[id], nil)
 		p.DeleteNodes = append(p.DeleteNodes, id)
@@ -196,9 +238,54 @@ func Reduce(cs ChangeSet, cur Current, now time.Time) (*Writes, error) {
 			p.Result.Updated++
 		}
 		p.PutEdges = append(p.PutEdges, e.Clone())
+		changedFrom(k.From)
+	}
+
+	// A node whose outgoing relationships changed is at a new version even
+	// when the node itself did not change: it is written again with the
+	// version raised, without an audit entry of its own (the relationships'
+	// entries are in its history).
+	for _, id := range leaving {
+		if written[id] || deleting[id] {
+			continue
+		}
+		old := cur.Nodes[id]
+		if old == nil {
+			return nil, fmt.Errorf("kg: reduce: the backend did not read node %s, which a changed relationship leaves", id)
+		}
+		n := old.Clone()
+		n.Version = old.CurrentVersion() + 1
+		p.PutNodes = append(p.PutNodes, *n)
+		p.Result.Versions[id] = n.Version
 	}
 	p.Result.Entries = p.Entries
 	return p, nil
+}
+
+// checkExpectations checks a change set's preconditions against the
+// current nodes.
+func checkExpectations(expect []Expectation, nodes map[string]*Node) error {
+	seen := map[string]bool{}
+	for _, x := range expect {
+		if x.ID == "" || x.Version < 0 {
+			return Errorf(CodeBadUserInput, "an expectation needs a node ID and a version of 0 or more, got %q at %d", x.ID, x.Version)
+		}
+		if seen[x.ID] {
+			return Errorf(CodeBadUserInput, "node %s is expected twice in one change", x.ID)
+		}
+		seen[x.ID] = true
+		n := nodes[x.ID]
+		switch {
+		case x.Version == 0 && n != nil:
+			return Errorf(CodeConflict, "node %s exists already", x.ID)
+		case x.Version == 0:
+		case n == nil:
+			return Errorf(CodeConflict, "node %s no longer exists (version %d was expected)", x.ID, x.Version)
+		case n.CurrentVersion() != x.Version:
+			return Errorf(CodeConflict, "node %s is at version %d, not %d: it changed since it was read", x.ID, n.CurrentVersion(), x.Version)
+		}
+	}
+	return nil
 }
 
 func toJSON(v any) string {

@@ -14,23 +14,31 @@ import (
 // Apply implements kg.Store. The change set is reduced to its writes by kg.Reduce
 // against the database's current state inside one managed write
 // transaction, after taking the graph's write lock, so writers are
-// serialised and the audit sequence has no gaps or repeats. The callback
-// re-reads and re-reduces from scratch, so a retried transaction is safe. A
-// change set that changes nothing writes nothing and takes no lock.
+// serialised and the audit sequence has no gaps or repeats. The lock is
+// taken before the state is read: Neo4j reads what is committed (read
+// committed), so a state read before the lock could change before the
+// write, and two writers expecting the same version could both pass; read
+// after it, the state is the last writer's, and stays so until this
+// transaction ends. The callback re-reads and re-reduces from scratch, so
+// a retried transaction is safe. A change set that changes nothing writes
+// nothing and takes no lock.
 func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	// A read first: a change set that changes nothing (reloading the seed)
-	// needs no write transaction at all.
+	// needs no write transaction at all. A precondition that fails there
+	// is checked again under the lock, which alone decides (a read may be
+	// served by a cluster member that lags behind).
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return reduce(ctx, tx, cs, s.now())
 	})
-	if err != nil {
+	switch {
+	case kg.ErrorCode(err) == kg.CodeConflict:
+	case err != nil:
 		return nil, err
-	}
-	if p := v.(*kg.Writes); p.Empty() {
-		res := p.Result
+	case v.(*kg.Writes).Empty():
+		res := v.(*kg.Writes).Result
 		return &res, nil
 	}
 	v, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -43,7 +51,7 @@ func (s *Store) Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, er
 		}
 		seq, _, err := neo4j.GetRecordValue[int64](recs[0], "seq")
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("apply: lock: %w", err)
 		}
 		p, err := reduce(ctx, tx, cs, s.now())
 		if err != nil {
@@ -94,25 +102,27 @@ func reduce(ctx context.Context, tx neo4j.ManagedTransaction, cs kg.ChangeSet, n
 // currentFromRecord reads the row of stmtCurrent.
 func currentFromRecord(rec *neo4j.Record, deleting []string) (kg.Current, error) {
 	cur := kg.Current{Nodes: map[string]*kg.Node{}, Edges: map[kg.EdgeKey]*kg.Edge{}, Touching: map[string][]kg.Edge{}}
-	nodes, _, err := neo4j.GetRecordValue[[]any](rec, "nodes")
-	if err != nil {
-		return cur, err
-	}
-	for _, v := range nodes {
-		dn, ok := v.(dbtype.Node)
-		if !ok {
-			return cur, fmt.Errorf("apply: current nodes hold %T", v)
-		}
-		n, err := nodeFromDB(dn)
+	for _, key := range []string{"nodes", "sources"} {
+		nodes, _, err := neo4j.GetRecordValue[[]any](rec, key)
 		if err != nil {
-			return cur, err
+			return cur, fmt.Errorf("apply: current %s: %w", key, err)
 		}
-		cur.Nodes[n.ID] = n
+		for _, v := range nodes {
+			dn, ok := v.(dbtype.Node)
+			if !ok {
+				return cur, fmt.Errorf("apply: current %s hold %T", key, v)
+			}
+			n, err := nodeFromDB(dn)
+			if err != nil {
+				return cur, fmt.Errorf("apply: current %s: %w", key, err)
+			}
+			cur.Nodes[n.ID] = n
+		}
 	}
 	edgeMaps := func(key string) ([]kg.Edge, error) {
 		raw, _, err := neo4j.GetRecordValue[[]any](rec, key)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("apply: current %s: %w", key, err)
 		}
 		out := make([]kg.Edge, 0, len(raw))
 		for _, v := range raw {
@@ -122,7 +132,7 @@ func currentFromRecord(rec *neo4j.Record, deleting []string) (kg.Current, error)
 			}
 			e, err := edgeFromMap(m)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("apply: current %s: %w", key, err)
 			}
 			out = append(out, e)
 		}

@@ -55,6 +55,7 @@ func TestClassify(t *testing.T) {
 				assert.NotContains(t, kg.ClientMessage(err), "tcp", "driver details stay out of client messages")
 			}
 			assert.ErrorContains(t, err, tc.err.Error(), "the cause is kept for the logs")
+			assert.ErrorIs(t, err, tc.err, "the driver's error stays in the chain")
 		})
 	}
 
@@ -65,6 +66,21 @@ func TestClassify(t *testing.T) {
 	err := classify(cancelled, &neo4j.ConnectivityError{Inner: errors.New("closed")})
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, kg.CodeUnavailable, kg.ErrorCode(err))
+	var connectivity *neo4j.ConnectivityError
+	assert.ErrorAs(t, err, &connectivity, "callers can errors.As the driver's error")
+
+	// Callers can errors.As the driver's own types, whatever the code.
+	var nerr *neo4j.Neo4jError
+	for _, cause := range []error{
+		&neo4j.Neo4jError{Code: "Neo.TransientError.General.DatabaseUnavailable", Msg: "down"},
+		&neo4j.Neo4jError{Code: "Neo.ClientError.Schema.ConstraintValidationFailed", Msg: "dup"},
+		&neo4j.Neo4jError{Code: "Neo.TransientError.General.OutOfMemoryError", Msg: "No space left on device"},
+		fmt.Errorf("stmtFind: %w", &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError", Msg: "bad"}),
+	} {
+		if assert.ErrorAs(t, classify(live, cause), &nerr, "%v", cause) {
+			assert.NotEmpty(t, nerr.Code)
+		}
+	}
 	expired, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel2()
 	err = classify(expired, context.DeadlineExceeded)

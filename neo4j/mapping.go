@@ -23,6 +23,12 @@ func nodeProps(n *kg.Node) (map[string]any, error) {
 		"id": n.ID, "kind": string(n.Kind), "name": n.Name,
 		propCitations: string(cits),
 	}
+	// A node at version 1 (most of the graph, which is never edited) is
+	// stored without one, as nodes written before versions existed are:
+	// one property less to store and to read.
+	if v := n.CurrentVersion(); v > 1 {
+		m[propVersion] = v
+	}
 	// Sensitive nodes are never searched: they get no search text, so the
 	// search index does not even hold them.
 	if !n.Kind.Sensitive() {
@@ -62,6 +68,18 @@ func nodeFromDB(n dbtype.Node) (*kg.Node, error) {
 		return nil, fmt.Errorf("node %s: %w", out.ID, err)
 	}
 	out.Citations = cits
+	// A node written before nodes had versions has none: version 1.
+	switch v := n.Props[propVersion].(type) {
+	case nil:
+		out.Version = 1
+	case int64:
+		if v < 1 {
+			return nil, fmt.Errorf("node %s: version %d", out.ID, v)
+		}
+		out.Version = v
+	default:
+		return nil, fmt.Errorf("node %s: version is a %T, not an integer", out.ID, v)
+	}
 	raw := map[string]any{}
 	for k, v := range n.Props {
 		if strings.HasPrefix(k, "_") || isFixed(k) {

@@ -90,6 +90,8 @@ func TestNodeFromDBRejectsDamage(t *testing.T) {
 		"no citations":       func(m map[string]any) { delete(m, propCitations) },
 		"citations not JSON": func(m map[string]any) { m[propCitations] = "[{" },
 		"fractional number":  func(m map[string]any) { m["seq"] = 1.5 },
+		"negative version":   func(m map[string]any) { m[propVersion] = int64(-1) },
+		"version as text":    func(m map[string]any) { m[propVersion] = "1" },
 		"map property":       func(m map[string]any) { m["nested"] = map[string]any{"a": 1} },
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -151,20 +153,106 @@ func TestCurrentFromRecordGroupsTouchingEdges(t *testing.T) {
 	edge := func(typ, from, to string) map[string]any {
 		return map[string]any{"type": typ, "from": from, "to": to, "citations": cits}
 	}
+	source := &kg.Node{ID: "action:b", Kind: kg.KindAction, Name: "B", Version: 4, Citations: []kg.Citation{{Document: "GAP", Section: "S", Quote: "Q"}}}
+	sourceProps, err := nodeProps(source)
+	require.NoError(t, err)
 	rec := &neo4j.Record{
-		Keys: []string{"nodes", "edges", "touching"},
+		Keys: []string{"nodes", "edges", "touching", "sources"},
 		Values: []any{
 			[]any{dbtype.Node{Props: asStored(props)}},
 			[]any{edge("ENGAGES", "action:a", "mechanism:un-asg-reprisals")},
 			[]any{edge("ENGAGES", "action:a", "mechanism:un-asg-reprisals"), edge("PART_OF", "mechanism:un-asg-reprisals", "mechanism:ohchr"), edge("ENGAGES", "action:b", "mechanism:ohchr")},
+			[]any{dbtype.Node{Props: sourceProps}},
 		},
 	}
 	cur, err := currentFromRecord(rec, []string{"mechanism:un-asg-reprisals", "mechanism:ohchr"})
 	require.NoError(t, err)
 	assert.Contains(t, cur.Nodes, "mechanism:un-asg-reprisals")
+	if assert.Contains(t, cur.Nodes, "action:b", "the nodes the touching edges leave from") {
+		assert.Equal(t, int64(4), cur.Nodes["action:b"].Version)
+	}
 	assert.Len(t, cur.Edges, 1)
 	assert.Len(t, cur.Touching["mechanism:un-asg-reprisals"], 2)
 	assert.Len(t, cur.Touching["mechanism:ohchr"], 2)
+
+	rec.Values[3] = []any{"not a node"}
+	_, err = currentFromRecord(rec, nil)
+	assert.Error(t, err)
+}
+
+func TestNodeVersion(t *testing.T) {
+	n := sampleNode()
+	n.Version = 7
+	props, err := nodeProps(n)
+	require.NoError(t, err)
+	assert.Equal(t, int64(7), props[propVersion])
+	back, err := nodeFromDB(dbtype.Node{Props: asStored(props)})
+	require.NoError(t, err)
+	assert.Equal(t, int64(7), back.Version)
+
+	// A node at version 1 is stored without a version, as one written
+	// before versions existed, and reads as version 1.
+	n.Version = 1
+	props, err = nodeProps(n)
+	require.NoError(t, err)
+	assert.NotContains(t, props, propVersion)
+	back, err = nodeFromDB(dbtype.Node{Props: asStored(props)})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), back.Version)
+	assert.True(t, sampleNode().Equal(back))
+	assert.NotContains(t, back.Props, propVersion, "the version is not a kg property")
+}
+
+// A row that cannot be read is an error: a damaged node must never look
+// absent, nor a damaged count look like zero.
+func TestRecordDecodingErrorsAreReturned(t *testing.T) {
+	good, err := nodeProps(sampleNode())
+	require.NoError(t, err)
+	row := func(id string, n any) *neo4j.Record {
+		return &neo4j.Record{Keys: []string{"id", "n"}, Values: []any{id, n}}
+	}
+	byID, err := nodesFromRecords([]*neo4j.Record{row("mechanism:un-asg-reprisals", dbtype.Node{Props: asStored(good)}), row("nhri:none", nil)})
+	require.NoError(t, err)
+	assert.Contains(t, byID, "mechanism:un-asg-reprisals")
+	assert.NotContains(t, byID, "nhri:none", "a null node is an ID that names none")
+
+	damaged := asStored(good)
+	damaged[propCitations] = "[{"
+	for name, rec := range map[string]*neo4j.Record{
+		"damaged node":       row("mechanism:un-asg-reprisals", dbtype.Node{ElementId: "4:x:3", Props: damaged}),
+		"not a node":         row("mechanism:un-asg-reprisals", "a string"),
+		"no column":          {Keys: []string{"id"}, Values: []any{"x"}},
+		"version not an int": row("mechanism:un-asg-reprisals", dbtype.Node{Props: withProp(good, propVersion, "2")}),
+		"version zero":       row("mechanism:un-asg-reprisals", dbtype.Node{Props: withProp(good, propVersion, int64(0))}),
+	} {
+		_, err := nodesFromRecords([]*neo4j.Record{rec})
+		assert.Error(t, err, name)
+	}
+
+	count := func(what, key string, n any) *neo4j.Record {
+		return &neo4j.Record{Keys: []string{"what", "key", "count"}, Values: []any{what, key, n}}
+	}
+	st, err := statsFromRecords([]*neo4j.Record{count("node", "NHRI", int64(3)), count("edge", "CONCERNS", int64(0))})
+	require.NoError(t, err)
+	assert.Equal(t, map[kg.Kind]int{kg.KindNHRI: 3}, st.Nodes)
+	for name, rec := range map[string]*neo4j.Record{
+		"count not an integer": count("node", "NHRI", "3"),
+		"key missing":          {Keys: []string{"what", "count"}, Values: []any{"node", int64(1)}},
+		"unknown kind":         count("node", "Spaceship", int64(1)),
+	} {
+		_, err := statsFromRecords([]*neo4j.Record{rec})
+		assert.Error(t, err, name)
+	}
+
+	nb := &neo4j.Record{Keys: []string{"id", "type", "from", "m"}, Values: []any{"action:x", "INFORMS_ON", "action:x", dbtype.Node{Props: asStored(good)}}}
+	_, err = neighborFromRecord(nb)
+	assert.Error(t, err, "a neighbour row without its relationship's end")
+}
+
+func withProp(props map[string]any, key string, v any) map[string]any {
+	m := asStored(props)
+	m[key] = v
+	return m
 }
 
 func TestRankOfMatchesOrdering(t *testing.T) {

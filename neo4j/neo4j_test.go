@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/kg"
@@ -39,6 +41,36 @@ func TestNeo4j(t *testing.T) {
 	cfg := testConfig(t)
 	t.Run("Conformance", func(t *testing.T) { conformance(t, cfg) })
 	t.Run("OpenIsIdempotent", testOpenIsIdempotent)
+	t.Run("NodesWithoutVersion", testNodesWithoutVersion)
+}
+
+// A database written before nodes had versions holds none: its nodes read
+// as version 1, and the next change makes them version 2.
+func testNodesWithoutVersion(t *testing.T) {
+	s := openWiped(t)
+	ctx := context.Background()
+	n := kg.Node{ID: "action:x", Kind: kg.KindAction, Name: "X", Citations: []kg.Citation{{Document: "d", Section: "s", Quote: "q"}}}
+	_, err := s.Apply(ctx, kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{n}})
+	require.NoError(t, err)
+	n.Description = "Described."
+	res, err := s.Apply(ctx, kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{n}})
+	require.NoError(t, err)
+	require.Equal(t, int64(2), res.Versions[n.ID])
+	_, err = neo4j.ExecuteQuery(ctx, s.driver, "MATCH (n:Entity {id: $id}) REMOVE n._version", map[string]any{"id": n.ID},
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(testConfig(t).Database))
+	require.NoError(t, err, "remove the version, as an older database has none")
+
+	got, err := s.Nodes(ctx, []string{n.ID})
+	require.NoError(t, err)
+	require.NotNil(t, got[0])
+	assert.Equal(t, int64(1), got[0].Version)
+	n.Name = "X, renamed"
+	res, err = s.Apply(ctx, kg.ChangeSet{Actor: "test", Expect: []kg.Expectation{{ID: n.ID, Version: 1}}, PutNodes: []kg.Node{n}})
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), res.Versions[n.ID])
+	got, err = s.Nodes(ctx, []string{n.ID})
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), got[0].Version)
 }
 
 func conformance(t *testing.T, cfg Config) {

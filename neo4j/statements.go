@@ -34,6 +34,10 @@ const (
 
 	propCitations = "_citations"
 	propSearch    = "_search"
+	// propVersion is the node's version (kg.Node.Version) once it is
+	// above 1; a node without one (at version 1, or written before
+	// versions existed) reads as version 1.
+	propVersion = "_version"
 )
 
 // Fixed entity properties; every other property without a leading "_" is a
@@ -92,9 +96,10 @@ CALL () {
 CALL () {
   UNWIND $deleting AS id
   MATCH (n:Entity {id: id})-[r]-(:Entity) USING INDEX SEEK n:Entity(id)
-  RETURN collect(DISTINCT {type: type(r), from: startNode(r).id, to: endNode(r).id, citations: r._citations}) AS touching
+  RETURN collect(DISTINCT {type: type(r), from: startNode(r).id, to: endNode(r).id, citations: r._citations}) AS touching,
+    collect(DISTINCT startNode(r)) AS sources
 }
-RETURN nodes, edges, touching`}
+RETURN nodes, edges, touching, sources`}
 
 	// stmtLock serialises writers: the write lock on this node is held
 	// until the transaction ends. It returns the last audit sequence number.

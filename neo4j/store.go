@@ -110,7 +110,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if err := s.Ping(cctx); err != nil {
 		driver.Close(context.Background())
-		return nil, fmt.Errorf("neo4j at %s, database %q: %w", where, cfg.Database, errors.Unwrap(err))
+		return nil, fmt.Errorf("neo4j at %s, database %q: %w", where, cfg.Database, err)
 	}
 	for _, st := range schemaStatements {
 		if _, err := s.write(cctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -238,13 +238,15 @@ func (s *Store) execute(ctx context.Context, mode neo4j.AccessMode, work neo4j.M
 		v, err = sess.ExecuteWrite(bounded, inBounds)
 	}
 	if err != nil && ctx.Err() == nil && bounded.Err() != nil {
-		return nil, fmt.Errorf("%w: no answer within %v: %v", errUnavailable(), s.callTimeout, err)
+		return nil, fmt.Errorf("%w: no answer within %v: %w", errUnavailable(), s.callTimeout, err)
 	}
 	return v, classify(ctx, err)
 }
 
-// classify maps driver errors to domain codes, keeping the cause for logs
-// and the context's error for errors.Is.
+// classify maps driver errors to domain codes. The result wraps both the
+// domain error (its code, for clients) and the driver's error (for logs,
+// and for callers that errors.As a *neo4j.Neo4jError or another driver
+// type), and the context's error when the caller's context ended.
 func classify(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -254,21 +256,21 @@ func classify(ctx context.Context, err error) error {
 	case errors.As(err, &domain):
 		return err
 	case ctx.Err() != nil:
-		return fmt.Errorf("%w: %w (%v)", kg.Errorf(kg.CodeUnavailable, "the request was cancelled or timed out before the database answered"), ctx.Err(), err)
+		return fmt.Errorf("%w: %w (%w)", kg.Errorf(kg.CodeUnavailable, "the request was cancelled or timed out before the database answered"), ctx.Err(), err)
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		// A deadline of the driver's own (connection acquisition, a
 		// back-off cut short), not the caller's.
-		return fmt.Errorf("%w: %v", errUnavailable(), err)
+		return fmt.Errorf("%w: %w", errUnavailable(), err)
 	case isUnavailable(err):
-		return fmt.Errorf("%w: %v", errUnavailable(), err)
+		return fmt.Errorf("%w: %w", errUnavailable(), err)
 	}
 	var nerr *neo4j.Neo4jError
 	if errors.As(err, &nerr) && (strings.Contains(nerr.Msg, "No space left on device") || strings.Contains(nerr.Msg, "Read-only file system")) {
 		// The server's own disk refused the commit (its Java I/O message).
-		return fmt.Errorf("%w: %v", kg.Errorf(kg.CodeUnavailable, "the store cannot write: disk full or read-only"), err)
+		return fmt.Errorf("%w: %w", kg.Errorf(kg.CodeUnavailable, "the store cannot write: disk full or read-only"), err)
 	}
 	if errors.As(err, &nerr) && nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed" {
-		return fmt.Errorf("%w: %v", kg.Errorf(kg.CodeConflict, "the change conflicts with another one; try again"), err)
+		return fmt.Errorf("%w: %w", kg.Errorf(kg.CodeConflict, "the change conflicts with another one; try again"), err)
 	}
 	return fmt.Errorf("neo4j: %w", err)
 }
@@ -342,10 +344,27 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	byID, err := nodesFromRecords(v.([]*neo4j.Record))
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: nodes: %w", err)
+	}
+	for i, id := range ids {
+		out[i] = byID[id].Clone()
+	}
+	return out, nil
+}
+
+// nodesFromRecords reads the rows of stmtNodes: a null node is an ID that
+// names none; a value that is not a node, or a node that cannot be read,
+// is an error, never an absent node.
+func nodesFromRecords(recs []*neo4j.Record) (map[string]*kg.Node, error) {
 	byID := map[string]*kg.Node{}
-	for _, rec := range v.([]*neo4j.Record) {
+	for _, rec := range recs {
 		n, isNull, err := neo4j.GetRecordValue[dbtype.Node](rec, "n")
-		if err != nil || isNull {
+		if err != nil {
+			return nil, err
+		}
+		if isNull {
 			continue
 		}
 		kn, err := nodeFromDB(n)
@@ -354,10 +373,7 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]*kg.Node, error) {
 		}
 		byID[kn.ID] = kn
 	}
-	for i, id := range ids {
-		out[i] = byID[id].Clone()
-	}
-	return out, nil
+	return byID, nil
 }
 
 func uniq(ids []string) []string {
@@ -409,11 +425,11 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery)
 	for _, rec := range v.([]*neo4j.Record) {
 		id, _, err := neo4j.GetRecordValue[string](rec, "id")
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("neo4j: neighbors: %w", err)
 		}
 		nb, err := neighborFromRecord(rec)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("neo4j: neighbors of %s: %w", id, err)
 		}
 		byID[id] = append(byID[id], nb)
 	}
@@ -454,7 +470,11 @@ func neighborFromRecord(rec *neo4j.Record) (kg.Neighbor, error) {
 	}
 	edge := map[string]any{}
 	for _, k := range []string{"type", "from", "to", "citations"} {
-		edge[k], _ = rec.Get(k)
+		v, ok := rec.Get(k)
+		if !ok {
+			return kg.Neighbor{}, fmt.Errorf("the row has no %s", k)
+		}
+		edge[k] = v
 	}
 	e, err := edgeFromMap(edge)
 	if err != nil {
@@ -497,25 +517,25 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	}
 	recs := v.([]*neo4j.Record)
 	if len(recs) != 1 {
-		return nil, fmt.Errorf("find: expected one row, got %d", len(recs))
+		return nil, fmt.Errorf("neo4j: find: expected one row, got %d", len(recs))
 	}
 	total, _, err := neo4j.GetRecordValue[int64](recs[0], "total")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("neo4j: find: %w", err)
 	}
 	raw, _, err := neo4j.GetRecordValue[[]any](recs[0], "page")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("neo4j: find: %w", err)
 	}
 	page := &kg.Page{TotalCount: int(total), HasPreviousPage: q.After != ""}
 	for _, r := range raw {
 		dn, ok := r.(dbtype.Node)
 		if !ok {
-			return nil, fmt.Errorf("find: page holds %T, not a node", r)
+			return nil, fmt.Errorf("neo4j: find: page holds %T, not a node", r)
 		}
 		n, err := nodeFromDB(dn)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("neo4j: find: %w", err)
 		}
 		page.Nodes = append(page.Nodes, n)
 	}
@@ -545,11 +565,11 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error
 	for _, rec := range v.([]*neo4j.Record) {
 		dn, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "n")
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("neo4j: search: %w", err)
 		}
 		n, err := nodeFromDB(dn)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("neo4j: search: %w", err)
 		}
 		nodes = append(nodes, n)
 	}
@@ -568,11 +588,11 @@ func (s *Store) History(ctx context.Context, id string) ([]kg.AuditEntry, error)
 	for _, rec := range v.([]*neo4j.Record) {
 		a, _, err := neo4j.GetRecordValue[dbtype.Node](rec, "a")
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("neo4j: history of %s: %w", id, err)
 		}
 		e, err := auditFromDB(a)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("neo4j: history of %s: %w", id, err)
 		}
 		out = append(out, e)
 	}
@@ -587,21 +607,37 @@ func (s *Store) Stats(ctx context.Context) (*kg.Stats, error) {
 	if err != nil {
 		return nil, err
 	}
+	st, err := statsFromRecords(v.([]*neo4j.Record))
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: stats: %w", err)
+	}
+	return st, nil
+}
+
+// statsFromRecords reads the rows of stmtStats.
+func statsFromRecords(recs []*neo4j.Record) (*kg.Stats, error) {
 	st := &kg.Stats{Nodes: map[kg.Kind]int{}, Edges: map[kg.RelType]int{}}
-	for _, rec := range v.([]*neo4j.Record) {
-		what, _, _ := neo4j.GetRecordValue[string](rec, "what")
-		key, _, _ := neo4j.GetRecordValue[string](rec, "key")
+	for _, rec := range recs {
+		what, _, err := neo4j.GetRecordValue[string](rec, "what")
+		if err != nil {
+			return nil, err
+		}
+		key, _, err := neo4j.GetRecordValue[string](rec, "key")
+		if err != nil {
+			return nil, err
+		}
 		count, _, err := neo4j.GetRecordValue[int64](rec, "count")
 		if err != nil {
 			return nil, err
 		}
-		if count == 0 {
-			continue
-		}
-		if what == "node" {
+		switch {
+		case count == 0:
+		case what == "node" && kg.Kind(key).Valid():
 			st.Nodes[kg.Kind(key)] = int(count)
-		} else {
+		case what == "edge" && kg.RelType(key).Valid():
 			st.Edges[kg.RelType(key)] = int(count)
+		default:
+			return nil, fmt.Errorf("a row counts %q %q", what, key)
 		}
 	}
 	return st, nil

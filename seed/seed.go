@@ -253,6 +253,11 @@ func Apply(ctx context.Context, s kg.Store) (*kg.ApplyResult, error) {
 // keeps (an import of GANHRI's chart, an editor). The seed creates an NHRI
 // it holds only if the store has never had it, and otherwise leaves it,
 // and the edges of one that was deleted, as they are.
+//
+// A node that records of the threat log refer to (an NHRI that incidents
+// concern, a channel a response activated) is never deleted: a dataset
+// that no longer holds one is refused with kg.CodeConflict, naming the
+// node, and nothing of it is written.
 func ApplyDataset(ctx context.Context, s kg.Store, ds *Dataset) (*kg.ApplyResult, error) {
 	cs := ds.ChangeSet()
 	var err error

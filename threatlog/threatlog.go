@@ -290,8 +290,38 @@ func (l *Log) Incident(ctx context.Context, id string) (*kg.Node, error) {
 	return nodes[0], nil
 }
 
-// Update changes an incident in one audited change set.
+// maxAttempts bounds the read-modify-write of an incident: how many times
+// Update and Respond read it again and retry when another write changed it
+// between their read and their write.
+const maxAttempts = 5
+
+// retry runs a read-modify-write until it is written without a conflict,
+// at most maxAttempts times; then it answers CONFLICT.
+func retry(ctx context.Context, id, what string, write func() (*kg.Node, error)) (*kg.Node, error) {
+	for attempt := 1; ; attempt++ {
+		n, err := write()
+		if kg.ErrorCode(err) != kg.CodeConflict {
+			return n, err
+		}
+		if attempt == maxAttempts {
+			return nil, fmt.Errorf("%w (%w)", kg.Errorf(kg.CodeConflict,
+				"incident %s changed %d times while %s was being written; read it again and retry", id, attempt, what), err)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("%s of %s: %w", what, id, err)
+		}
+	}
+}
+
+// Update changes an incident in one audited change set. It reads the
+// incident, changes it and writes it expecting the version it read; when
+// another write changed the incident in between, it starts again from a
+// new read (see maxAttempts), so that no change is lost.
 func (l *Log) Update(ctx context.Context, actor string, u Update) (*kg.Node, error) {
+	return retry(ctx, u.ID, "the update", func() (*kg.Node, error) { return l.update(ctx, actor, u) })
+}
+
+func (l *Log) update(ctx context.Context, actor string, u Update) (*kg.Node, error) {
 	n, err := l.Incident(ctx, u.ID)
 	if err != nil {
 		return nil, err
@@ -328,7 +358,8 @@ func (l *Log) Update(ctx context.Context, actor string, u Update) (*kg.Node, err
 		}
 		n.Props[PropStatus] = string(*u.Status)
 	}
-	cs := kg.ChangeSet{Actor: actor, Reason: "update threat", PutNodes: []kg.Node{*n}}
+	cs := kg.ChangeSet{Actor: actor, Reason: "update threat", PutNodes: []kg.Node{*n},
+		Expect: []kg.Expectation{{ID: n.ID, Version: n.Version}}}
 	if u.Threats != nil || u.Perpetrators != nil {
 		cur, err := l.Store.Neighbors(ctx, []string{n.ID}, kg.NeighborQuery{
 			Direction: kg.Outgoing, Types: []kg.RelType{kg.RelOfType, kg.RelAttributedTo},
@@ -364,15 +395,24 @@ func (l *Log) Update(ctx context.Context, actor string, u Update) (*kg.Node, err
 			return nil, err
 		}
 	}
-	if _, err := l.Store.Apply(ctx, cs); err != nil {
+	res, err := l.Store.Apply(ctx, cs)
+	if err != nil {
 		return nil, err
 	}
+	n.Version = res.Versions[n.ID]
 	return n, nil
 }
 
 // Respond records a channel activated for an incident; an open incident
-// becomes RESPONDING in the same change set.
+// becomes RESPONDING in the same change set. The response is written
+// expecting the version of the incident it read, and read again and
+// retried when another write changed the incident in between (see
+// maxAttempts).
 func (l *Log) Respond(ctx context.Context, actor string, in ResponseInput) (*kg.Node, error) {
+	return retry(ctx, in.Incident, "the response", func() (*kg.Node, error) { return l.respond(ctx, actor, in) })
+}
+
+func (l *Log) respond(ctx context.Context, actor string, in ResponseInput) (*kg.Node, error) {
 	inc, err := l.Incident(ctx, in.Incident)
 	if err != nil {
 		return nil, err
@@ -400,13 +440,15 @@ func (l *Log) Respond(ctx context.Context, actor string, in ResponseInput) (*kg.
 	cs := kg.ChangeSet{Actor: actor, Reason: "record response", PutNodes: []kg.Node{r}, PutEdges: []kg.Edge{
 		{Type: kg.RelRespondsTo, From: id, To: inc.ID},
 		{Type: kg.RelActivated, From: id, To: in.Channel},
-	}}
+	}, Expect: []kg.Expectation{{ID: inc.ID, Version: inc.Version}, {ID: id, Version: 0}}}
 	if inc.Props.String(PropStatus) == string(StatusOpen) {
 		inc.Props[PropStatus] = string(StatusResponding)
 		cs.PutNodes = append(cs.PutNodes, *inc)
 	}
-	if _, err := l.Store.Apply(ctx, cs); err != nil {
+	res, err := l.Store.Apply(ctx, cs)
+	if err != nil {
 		return nil, err
 	}
+	r.Version = res.Versions[id]
 	return &r, nil
 }

@@ -29,7 +29,7 @@ func fixture(t *testing.T, backend storetest.Backend) (*threatlog.Log, kg.Store)
 }
 
 // loadFixture writes the fixture's nodes into s.
-func loadFixture(t *testing.T, s kg.Store) {
+func loadFixture(t testing.TB, s kg.Store) {
 	t.Helper()
 	node := func(id string, k kg.Kind, props kg.Props) kg.Node {
 		return kg.Node{ID: id, Kind: k, Name: id, Props: props, Citations: cit}

@@ -12,7 +12,8 @@
 //
 // The suite builds a small fixture graph of its own through Apply and checks
 // reads (Nodes, Neighbors, Find, Search), writes (Apply: counts, validation,
-// atomicity, idempotence, auditing), History, the audit log read by sequence
+// atomicity, idempotence, auditing, node versions and preconditions, alone
+// and under concurrent writers), History, the audit log read by sequence
 // (Changes, LastSeq), Stats, context cancellation, concurrent use,
 // durability across a reopen, and loading the seed dataset.
 // A behaviour that is not checked here is not promised by kg.Store.
@@ -61,6 +62,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Context", s.testContext)
 	t.Run("Concurrency", s.testConcurrency)
 	t.Run("Durability", s.testDurability)
+	t.Run("Versions", s.testVersions)
+	t.Run("Expect", s.testExpect)
+	t.Run("ConcurrentExpect", s.testConcurrentExpect)
 	t.Run("Sensitive", s.testSensitive)
 	t.Run("Seed", s.testSeed)
 }

@@ -2,7 +2,11 @@ package kgtest
 
 import (
 	"context"
+	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/kg"
 )
@@ -10,8 +14,9 @@ import (
 // testSensitive checks what the store promises about sensitive kinds
 // (incidents, responses, keys): they need no citations; search never
 // returns them; walks that ask only for public kinds never reach them;
-// walks from them, and filters on their edges, do; and deleting a public
-// node removes the sensitive edges that touch it, with a trace.
+// walks from them, and filters on their edges, do; deleting a node that
+// a sensitive record refers to is refused with CONFLICT, never cascaded;
+// and deleting the records with it removes their edges, with a trace.
 func (s *suite) testSensitive(t *testing.T) {
 	s.parallel(t)
 	ctx := context.Background()
@@ -83,20 +88,60 @@ func (s *suite) testSensitive(t *testing.T) {
 		t.Errorf("Find over a sensitive edge: got %d (%v), want the incident", page.TotalCount, ids(page.Nodes))
 	}
 
-	res, err := st.Apply(ctx, kg.ChangeSet{Actor: "editor", Reason: "remove", DeleteNodes: []string{nhri}})
-	if err != nil {
-		t.Fatal(err)
+	// The incident's NHRI, and the channel the response activated, stay.
+	before := takeState(t, st)
+	incidentHistory, err := st.History(ctx, incident)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		del     []string
+		refused string
+	}{
+		{[]string{nhri}, nhri},
+		{[]string{unsr}, unsr},
+		{[]string{apf, nhri}, nhri},
+		// The response refers to the incident.
+		{[]string{incident, nhri}, incident},
+	} {
+		_, err := st.Apply(ctx, kg.ChangeSet{Actor: "editor", Reason: "remove", DeleteNodes: tc.del})
+		require.Equal(t, kg.CodeConflict, kg.ErrorCode(err), "deleting %v: %v", tc.del, err)
+		msg := kg.ClientMessage(err)
+		assert.Contains(t, msg, tc.refused, "the refusal names the node")
+		if tc.refused != incident {
+			assert.NotContains(t, msg, incident, "the refusal names no record of the threat log")
+		}
+		assert.NotContains(t, msg, response)
+		assert.NotContains(t, msg, "Reprisals")
 	}
-	if res.Deleted < 3 {
-		t.Errorf("deleting a node must delete the sensitive edge touching it too; deleted %d", res.Deleted)
+	assertSameState(t, before, takeState(t, st), "a refused deletion changes nothing")
+	got, err := st.Nodes(ctx, []string{nhri, incident, response})
+	require.NoError(t, err)
+	for i, n := range got {
+		assert.NotNil(t, n, "node %d is still there", i)
 	}
 	h, err := st.History(ctx, incident)
-	if err != nil {
-		t.Fatal(err)
+	require.NoError(t, err)
+	assert.Equal(t, seqsOf(incidentHistory), seqsOf(h), "the incident's history is unchanged")
+	concerns, err := st.Neighbors(ctx, []string{incident}, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelConcerns}})
+	require.NoError(t, err)
+	assert.Equal(t, []hop{{kg.RelConcerns, nhri}}, hops(concerns[0]), "the incident still concerns its NHRI")
+
+	// Deleted with the records that refer to it, a node goes, and so do
+	// their edges, with a trace.
+	res, err := st.Apply(ctx, kg.ChangeSet{Actor: "editor", Reason: "remove", DeleteNodes: []string{response, incident, nhri}})
+	require.NoError(t, err)
+	if res.Deleted < 7 {
+		t.Errorf("deleting the nodes must delete their 4 edges too; deleted %d", res.Deleted)
 	}
+	h, err = st.History(ctx, incident)
+	require.NoError(t, err)
 	last := h[len(h)-1]
-	if last.Op != kg.OpDelete || last.Edge == nil || last.Edge.Type != kg.RelConcerns {
-		t.Errorf("the deleted incident edge leaves a trace in the incident's history; last entry %+v", last)
+	if last.Op != kg.OpDelete || last.Edge != nil {
+		t.Errorf("the deleted incident leaves a trace in its history; last entry %+v", last)
+	}
+	if !slices.ContainsFunc(h, func(e kg.AuditEntry) bool {
+		return e.Op == kg.OpDelete && e.Edge != nil && e.Edge.Type == kg.RelConcerns
+	}) {
+		t.Errorf("the deleted incident edge leaves a trace in the incident's history; got %+v", h)
 	}
 }
 
