@@ -15,7 +15,7 @@ import (
 )
 
 func (r *mutationResolver) ImportNHRIs(ctx context.Context, csv string, source string, asOf kg.Date) (*model.ImportReport, error) {
-	rep, err := directory.Import(ctx, r.Store, strings.NewReader(csv), source, asOf, auth.FromContext(ctx).Actor())
+	rep, err := (&directory.Directory{Store: r.Store}).Import(ctx, strings.NewReader(csv), source, asOf, auth.FromContext(ctx).Actor())
 	if err != nil {
 		return nil, err
 	}
