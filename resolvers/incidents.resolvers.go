@@ -86,11 +86,7 @@ func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *
 	if after != nil {
 		cursor = *after
 	}
-	q, err := r.log.Query(ctx, f, n, cursor)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.Store.Find(ctx, q)
+	p, err := r.log.List(ctx, f, n, cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +209,7 @@ func (r *threatIncidentResolver) Responses(ctx context.Context, obj *model.Threa
 }
 
 func (r *threatIncidentResolver) History(ctx context.Context, obj *model.ThreatIncident) ([]*model.AuditEntry, error) {
-	entries, err := r.Store.History(ctx, obj.ID)
+	entries, err := r.log.History(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}
