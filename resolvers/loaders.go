@@ -105,8 +105,8 @@ type loadersKey struct{}
 
 // withLoaders is an executable schema whose every operation gets loaders of
 // its own: gqlgen calls Exec once per operation, inside every extension,
-// and the handler it returns for each answer (one for a query or a
-// mutation, one per event for a subscription).
+// then the handler it returns for each answer (one for a query or a
+// mutation, one per event of a subscription), which resolves the fields.
 type withLoaders struct {
 	graphql.ExecutableSchema
 	store reader
@@ -118,7 +118,7 @@ func (s withLoaders) Exec(ctx context.Context) graphql.ResponseHandler {
 	op := graphql.GetOperationContext(ctx).Operation
 	subscription := op != nil && op.Operation == ast.Subscription
 	l := newLoaders(s.store, s.wait, !subscription)
-	next := s.ExecutableSchema.Exec(context.WithValue(ctx, loadersKey{}, l))
+	next := s.ExecutableSchema.Exec(ctx)
 	return func(ctx context.Context) *graphql.Response {
 		return next(context.WithValue(ctx, loadersKey{}, l))
 	}
