@@ -92,6 +92,9 @@ const (
 
 // New returns the API's HTTP handler.
 func New(o Options) http.Handler {
+	if o.Store == nil {
+		panic("httpapi: Options.Store is required")
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -137,6 +140,9 @@ func GraphQL(o Options) http.Handler {
 }
 
 func graphQL(o Options, m *metrics, rl *rateLimiter) http.Handler {
+	if o.Schema == nil || o.Keys == nil {
+		panic("httpapi: Options.Schema and Options.Keys are required")
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}

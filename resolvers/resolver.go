@@ -20,7 +20,8 @@ import (
 
 // Graph is what the resolvers read of the knowledge graph itself.
 type Graph interface {
-	reader
+	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)
+	kg.NeighborReader
 	kg.Finder
 	Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error)
 	Stats(ctx context.Context) (*kg.Stats, error)
@@ -64,8 +65,9 @@ type Advisor interface {
 }
 
 // Services are what the resolvers call. Incidents, responses, API keys and
-// imports are written, listed and counted through their services; the
-// store serves the knowledge graph and the relationships fields follow.
+// imports are written, listed, counted and told through their services;
+// the Store serves the rest of the knowledge graph, and the relationships
+// of every node through the operation's loaders.
 type Services struct {
 	Store     Graph
 	Keys      Keys
