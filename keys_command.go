@@ -48,7 +48,7 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, out
 		return err
 	}
 	defer store.Close()
-	keys := &auth.Keys{Store: store}
+	keys := &auth.Keys{Store: store, Now: time.Now}
 	actor := "command line (" + currentUser() + ")"
 
 	switch cmd {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"marrakechgraph/directory"
 	"marrakechgraph/kg"
@@ -57,7 +58,7 @@ func runNHRIs(ctx context.Context, args []string, getenv func(string) string, ou
 	if _, err := seed.Apply(ctx, store); err != nil {
 		return err
 	}
-	rep, err := directory.Import(ctx, store, f, *source, kg.Date(*asOf), "command line ("+currentUser()+")")
+	rep, err := (&directory.Directory{Store: store, Now: time.Now}).Import(ctx, f, *source, kg.Date(*asOf), "command line ("+currentUser()+")")
 	if err != nil {
 		return fmt.Errorf("nhris import: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -71,7 +72,8 @@ func readmeExamplesRun(t *testing.T, backend storetest.Backend) []readmeAnswer {
 	_, token, err := (&auth.Keys{Store: s}).Create(context.Background(), auth.RoleAdmin, "readme", "test")
 	require.NoError(t, err)
 	calls := &callLog{Store: s}
-	h := httpapi.GraphQL(httpapi.Options{Store: calls, Logger: slog.New(slog.DiscardHandler)})
+	// The API as the server composes it.
+	h := compose(calls, time.Now, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})
 
 	var answers []readmeAnswer
 	for i, q := range examples {

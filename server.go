@@ -16,12 +16,17 @@ import (
 	"syscall"
 	"time"
 
+	"marrakechgraph/advisor"
+	"marrakechgraph/auth"
+	"marrakechgraph/directory"
 	"marrakechgraph/embedded"
 	"marrakechgraph/graphiql"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
 	"marrakechgraph/neo4j"
+	"marrakechgraph/resolvers"
 	"marrakechgraph/seed"
+	"marrakechgraph/threatlog"
 )
 
 func main() {
@@ -89,8 +94,8 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler: httpapi.New(httpapi.Options{
-			Store: store, Logger: log, CORSOrigins: cfg.CORSOrigins, Root: graphiql.Handler(graphiql.Options{}), Limits: cfg.Limits, RateLimits: cfg.RateLimits,
+		Handler: compose(store, time.Now, httpapi.Options{
+			Logger: log, CORSOrigins: cfg.CORSOrigins, Root: graphiql.Handler(graphiql.Options{}), Limits: cfg.Limits, RateLimits: cfg.RateLimits,
 			RequestTimeout: cfg.RequestTimeout, MaxResponseBytes: cfg.MaxResponseBytes,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -116,6 +121,25 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// compose builds the API over a store: the services, each once and on the
+// one clock, then the resolvers over them, then the HTTP handler, which also
+// takes the API keys (to check them) and the store (to export the graph and
+// tell readiness). o holds the HTTP settings.
+func compose(store kg.Store, clock func() time.Time, o httpapi.Options) http.Handler {
+	keys := &auth.Keys{Store: store, Now: clock}
+	feed := &threatlog.Feed{Store: store, Logger: o.Logger}
+	o.Schema = resolvers.New(resolvers.Services{
+		Store:     store,
+		Keys:      keys,
+		ThreatLog: &threatlog.Log{Store: store, Feed: feed, Now: clock},
+		Feed:      feed,
+		Directory: &directory.Directory{Store: store, Now: clock},
+		Advisor:   &advisor.Advisor{Store: store},
+	}, resolvers.DefaultLoaderWait)
+	o.Keys, o.Store = keys, store
+	return httpapi.New(o)
 }
 
 // openStore opens the configured backend.

@@ -4,8 +4,8 @@
 // the citations behind them; and which cannot act, and why.
 //
 // Advise is pure: it works on data gathered beforehand (Gather reads it from
-// any kg.Store), so it behaves the same on every backend and is tested
-// with tables of situations.
+// any kg.Store; Advisor.Plan does both), so it behaves the same on every
+// backend and is tested with tables of situations.
 //
 // Each channel is decided by small rules, one concern each, applied in
 // this order (rules.go; one table test each in rules_test.go). The first

@@ -14,9 +14,31 @@ type Where struct {
 	Country string
 }
 
+// Reader is what the advisor reads of a kg.Store.
+type Reader interface {
+	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)
+	Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery) ([][]kg.Neighbor, error)
+	kg.Finder
+}
+
+// Advisor drafts activation plans from what a store records.
+type Advisor struct {
+	Store Reader
+}
+
+// Plan drafts the activation plan for a situation: what Gather reads,
+// ranked by Advise.
+func (a *Advisor) Plan(ctx context.Context, where Where, sit Situation) (*Plan, error) {
+	in, err := Gather(ctx, a.Store, where, sit)
+	if err != nil {
+		return nil, err
+	}
+	return Advise(in)
+}
+
 // Gather reads from a store what Advise needs for a situation, in a
 // handful of batched calls.
-func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input, error) {
+func Gather(ctx context.Context, s Reader, where Where, sit Situation) (Input, error) {
 	in := Input{Situation: sit, Recorded: map[string]int{}}
 	var ids []string
 	if where.NHRI != "" {
@@ -160,7 +182,7 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 }
 
 // countryNHRIs reads the NHRIs recorded in a country and their networks.
-func countryNHRIs(ctx context.Context, s kg.Store, countryID string) ([]CountryNHRI, error) {
+func countryNHRIs(ctx context.Context, s kg.NeighborReader, countryID string) ([]CountryNHRI, error) {
 	located, err := s.Neighbors(ctx, []string{countryID}, kg.NeighborQuery{
 		Direction: kg.Incoming, Types: []kg.RelType{kg.RelLocatedIn}, Kinds: []kg.Kind{kg.KindNHRI},
 	})

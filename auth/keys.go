@@ -42,10 +42,18 @@ type KeyInfo struct {
 	RevokedAt *time.Time
 }
 
+// Store is what API keys need of a kg.Store.
+type Store interface {
+	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)
+	kg.Finder
+	Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, error)
+}
+
 // Keys creates, verifies and revokes API keys in a store.
 type Keys struct {
-	Store kg.Store
-	Now   func() time.Time
+	Store Store
+	// Now stamps creations and revocations; nil means time.Now.
+	Now func() time.Time
 }
 
 func (k *Keys) now() time.Time {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/cost"
 	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
@@ -43,8 +44,8 @@ func post(t *testing.T, h http.Handler, q string) answer {
 // every answer says what it cost, and an operation over a limit is refused
 // with its figures before anything runs.
 func TestTheAPIReportsAndEnforcesTheLimits(t *testing.T) {
-	h := httpapi.GraphQL(httpapi.Options{Store: embeddedtest.Seeded(t), Logger: slog.New(slog.DiscardHandler),
-		Limits: cost.Limits{MaxCost: 600, MaxDepth: 5, MaxFields: 20}})
+	h := httpapi.GraphQL(apitest.Options(embeddedtest.Seeded(t), httpapi.Options{Logger: slog.New(slog.DiscardHandler),
+		Limits: cost.Limits{MaxCost: 600, MaxDepth: 5, MaxFields: 20}}))
 
 	ok := post(t, h, `{ countries { id name } }`)
 	require.Empty(t, ok.Errors)
@@ -87,8 +88,8 @@ func (s swollenStore) Neighbors(ctx context.Context, ids []string, q kg.Neighbor
 // sizes, the answer stops growing at the cost limit while it runs.
 func TestAnswersStopAtTheLimit(t *testing.T) {
 	const limit = 6000
-	h := httpapi.GraphQL(httpapi.Options{Store: swollenStore{embeddedtest.Seeded(t)}, Logger: slog.New(slog.DiscardHandler),
-		Limits: cost.Limits{MaxCost: limit}})
+	h := httpapi.GraphQL(apitest.Options(swollenStore{embeddedtest.Seeded(t)}, httpapi.Options{Logger: slog.New(slog.DiscardHandler),
+		Limits: cost.Limits{MaxCost: limit}}))
 	q := `{ countries { id relationships { type } } }`
 	a := post(t, h, q)
 	require.NotNil(t, a.Extensions.Cost)
@@ -97,7 +98,7 @@ func TestAnswersStopAtTheLimit(t *testing.T) {
 	assert.Equal(t, cost.Code, a.Errors[0].Extensions["code"])
 	assert.Contains(t, a.Errors[0].Message, "grew past")
 
-	roomy := httpapi.GraphQL(httpapi.Options{Store: swollenStore{embeddedtest.Seeded(t)}, Logger: slog.New(slog.DiscardHandler)})
+	roomy := httpapi.GraphQL(apitest.Options(swollenStore{embeddedtest.Seeded(t)}, httpapi.Options{Logger: slog.New(slog.DiscardHandler)}))
 	full := post(t, roomy, q)
 	require.Empty(t, full.Errors, "under the default limit the same query runs whole")
 }

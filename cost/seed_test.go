@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
@@ -27,7 +28,7 @@ import (
 func TestSizesHoldForTheSeed(t *testing.T) {
 	s := schema(t)
 	store := embeddedtest.Seeded(t)
-	c := client.New(httpapi.GraphQL(httpapi.Options{Store: store, Logger: slog.New(slog.DiscardHandler)}))
+	c := client.New(httpapi.GraphQL(apitest.Options(store, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})))
 	longest := map[string]int{}
 
 	var root strings.Builder
@@ -168,7 +169,7 @@ func assumedSize(f *ast.FieldDefinition) int {
 // the deprecated elements and the lists that the answer leaves null.
 func TestIntrospectionIsCountedExactly(t *testing.T) {
 	s := schema(t)
-	c := client.New(httpapi.GraphQL(httpapi.Options{Store: embeddedtest.Seeded(t), Logger: slog.New(slog.DiscardHandler)}))
+	c := client.New(httpapi.GraphQL(apitest.Options(embeddedtest.Seeded(t), httpapi.Options{Logger: slog.New(slog.DiscardHandler)})))
 	var answer map[string]any
 	require.NoError(t, c.Post(introspection.Query, &answer))
 	fields := countFields(answer)

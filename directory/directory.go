@@ -66,11 +66,33 @@ type Report struct {
 	IDs []string
 }
 
+// Store is what the directory needs of a kg.Store: the NHRIs and countries
+// it holds, and atomic writes.
+type Store interface {
+	kg.Finder
+	Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, error)
+}
+
+// Directory is the NHRI directory over a store.
+type Directory struct {
+	Store Store
+	// Now tells the date an import is checked against; nil means time.Now.
+	Now func() time.Time
+}
+
+func (d *Directory) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
 // Import reads the chart and applies it as one change set: if any row is
 // wrong, nothing is written and every wrong row is reported. NHRIs not in
 // the file are left as they are. Each NHRI cites the chart, its date and
 // its own row.
-func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg.Date, actor string) (*Report, error) {
+func (d *Directory) Import(ctx context.Context, r io.Reader, source string, asOf kg.Date, actor string) (*Report, error) {
+	s := d.Store
 	source = strings.TrimSpace(source)
 	if source == "" || len(source) > maxCellLength {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "source: name the chart the file comes from (1 to %d characters)", maxCellLength)
@@ -81,7 +103,7 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 	if _, err := kg.ParseDate(string(asOf)); err != nil {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "asOf: %s", kg.ClientMessage(err))
 	}
-	if asOf.Time().After(time.Now().Add(24 * time.Hour)) {
+	if asOf.Time().After(d.now().Add(24 * time.Hour)) {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "asOf: %s is in the future", asOf)
 	}
 	rows, header, err := readCSV(r)
@@ -278,7 +300,7 @@ func readCSV(r io.Reader) ([][]string, map[string]int, error) {
 // nhris are the NHRIs a store already holds, by country code.
 type nhris map[string][]*kg.Node
 
-func nhriIndex(ctx context.Context, s kg.Store) (nhris, error) {
+func nhriIndex(ctx context.Context, s kg.Finder) (nhris, error) {
 	nodes, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID})
 	if err != nil {
 		return nil, err
@@ -317,7 +339,7 @@ func (k nhris) match(code, acronym, institution string) string {
 // countries finds countries by ISO code or by name.
 type countries map[string]*kg.Node
 
-func countryIndex(ctx context.Context, s kg.Store) (countries, error) {
+func countryIndex(ctx context.Context, s kg.Finder) (countries, error) {
 	nodes, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: kg.KindCountry, OrderBy: kg.OrderByID})
 	if err != nil {
 		return nil, err

@@ -5,11 +5,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/directory"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/kg"
 	"marrakechgraph/storetest"
 )
@@ -20,11 +22,12 @@ func TestImport(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
 		ctx := context.Background()
 		s := backend.Seeded(t)
+		dir := &directory.Directory{Store: s}
 		csv := "\ufeffregion,country,institution,acronym,status,year,network\n" +
 			"Africa,KE,Kenya National Commission on Human Rights,KNCHR,A,2019,NANHRI\n" +
 			"Europe,Türkiye,Human Rights and Equality Institution of Türkiye,HREIT,B,2024,\n" +
 			"Americas,Guatemala,Procurador de los Derechos Humanos,,A,2021,RINDHCA\n"
-		rep, err := directory.Import(ctx, s, strings.NewReader(csv), chart, "2026-06-30", "editor")
+		rep, err := dir.Import(ctx, strings.NewReader(csv), chart, "2026-06-30", "editor")
 		require.NoError(t, err)
 		require.Empty(t, rep.Errors)
 		assert.Equal(t, 3, rep.Rows)
@@ -53,7 +56,7 @@ func TestImport(t *testing.T) {
 		assert.ElementsMatch(t, []string{"LOCATED_IN country:ke", "MEMBER_OF network:nanhri"}, links)
 		assert.Len(t, ns[1], 1, "no network column, no network link")
 
-		again, err := directory.Import(ctx, s, strings.NewReader(csv), chart, "2026-06-30", "editor")
+		again, err := dir.Import(ctx, strings.NewReader(csv), chart, "2026-06-30", "editor")
 		require.NoError(t, err)
 		assert.Zero(t, again.Created+again.Updated, "importing the same chart twice changes nothing")
 	})
@@ -63,6 +66,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
 		ctx := context.Background()
 		s := backend.Seeded(t)
+		dir := &directory.Directory{Store: s}
 		csv := "region,country,institution,status,year\n" +
 			"Africa,KE,Kenya National Commission on Human Rights,A,2019\n" +
 			"Atlantis,XX,Nowhere Commission,C,1850\n" +
@@ -70,7 +74,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 			"Africa,Kenya,Kenya National Commission on Human Rights,A,2019\n"
 		before, err := s.Stats(ctx)
 		require.NoError(t, err)
-		rep, err := directory.Import(ctx, s, strings.NewReader(csv), chart, "2026-06-30", "editor")
+		rep, err := dir.Import(ctx, strings.NewReader(csv), chart, "2026-06-30", "editor")
 		require.NoError(t, err)
 		var got []string
 		for _, e := range rep.Errors {
@@ -89,14 +93,29 @@ func TestImportIsAllOrNothing(t *testing.T) {
 			"header only":    "region,country,institution,status\n",
 			"broken quoting": "region,country,institution,status\n\"Africa,KE,K,A\n",
 		} {
-			_, err := directory.Import(ctx, s, strings.NewReader(bad), chart, "2026-06-30", "editor")
+			_, err := dir.Import(ctx, strings.NewReader(bad), chart, "2026-06-30", "editor")
 			assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), name)
 		}
-		_, err = directory.Import(ctx, s, strings.NewReader(csv), "", "2026-06-30", "editor")
+		_, err = dir.Import(ctx, strings.NewReader(csv), "", "2026-06-30", "editor")
 		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "a source is required")
-		_, err = directory.Import(ctx, s, strings.NewReader(csv), chart, "2099-01-01", "editor")
+		_, err = dir.Import(ctx, strings.NewReader(csv), chart, "2099-01-01", "editor")
 		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "asOf in the future")
 	})
+}
+
+// An import is dated by its chart, and a chart cannot come from a day
+// after the directory's clock.
+func TestImportChecksAsOfByItsClock(t *testing.T) {
+	ctx := context.Background()
+	noon := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	dir := &directory.Directory{Store: embeddedtest.Seeded(t), Now: func() time.Time { return noon }}
+	csv := "region,country,institution,status\nAfrica,KE,Kenya National Commission on Human Rights,A\n"
+	_, err := dir.Import(ctx, strings.NewReader(csv), chart, "2026-06-30", "editor")
+	assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "a chart dated after the clock's today")
+	rep, err := dir.Import(ctx, strings.NewReader(csv), chart, "2026-01-01", "editor")
+	require.NoError(t, err)
+	assert.Empty(t, rep.Errors)
+	assert.Len(t, rep.IDs, 1, "imported")
 }
 
 // An NHRI already recorded under another ID (from a regional network's
@@ -106,6 +125,7 @@ func TestImportMatchesRecordedNHRIs(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
 		ctx := context.Background()
 		s := backend.Seeded(t)
+		dir := &directory.Directory{Store: s}
 		cite := []kg.Citation{{Document: "Asia Pacific Forum, news (https://asiapacificforum.net/news/x), as of 2026-11-26", Section: "News", Quote: "the Australian Human Rights Commission (AHRC)"}}
 		_, err := s.Apply(ctx, kg.ChangeSet{Actor: "seed", Reason: "test",
 			PutNodes: []kg.Node{
@@ -121,7 +141,7 @@ func TestImportMatchesRecordedNHRIs(t *testing.T) {
 			"Asia-Pacific,AU,Australian Human Rights Commission,,A,2023\n" + // same name, no acronym
 			"Europe,GB,Equality and Human Rights Commission,EHRC,A,2022\n" + // same name, an acronym
 			"Europe,GB,Northern Ireland Human Rights Commission,NIHRC,A,2023\n" // not recorded: a new NHRI
-		rep, err := directory.Import(ctx, s, strings.NewReader(csv), chart, "2026-06-30", "editor")
+		rep, err := dir.Import(ctx, strings.NewReader(csv), chart, "2026-06-30", "editor")
 		require.NoError(t, err)
 		require.Empty(t, rep.Errors)
 		assert.Equal(t, []string{"nhri:au-ahrc", "nhri:gb-equality-and-human-rights-commission", "nhri:gb-nihrc"}, rep.IDs)

@@ -21,6 +21,7 @@ func TestImportRefusesFormulas(t *testing.T) {
 
 func importRefusesFormulas(t *testing.T, s kg.Store) {
 	ctx := context.Background()
+	dir := &directory.Directory{Store: s}
 	before, err := s.Stats(ctx)
 	require.NoError(t, err)
 	csv := "region,country,institution,acronym,status,year,network\n" +
@@ -31,7 +32,7 @@ func importRefusesFormulas(t *testing.T, s kg.Store) {
 		"Africa,KE,Commission,-2+3,A,2019,\n" +
 		"Africa,KE,\"  =1+1\",Y,A,2019,\n" +
 		"Africa,KE,Kenya National Commission on Human Rights,KNCHR,A,2019,NANHRI\n"
-	rep, err := directory.Import(ctx, s, strings.NewReader(csv), "GANHRI chart", "2026-06-30", "editor")
+	rep, err := dir.Import(ctx, strings.NewReader(csv), "GANHRI chart", "2026-06-30", "editor")
 	require.NoError(t, err)
 	var rows []int
 	for _, e := range rep.Errors {
@@ -44,6 +45,6 @@ func importRefusesFormulas(t *testing.T, s kg.Store) {
 	require.NoError(t, err)
 	assert.Equal(t, before, after, "nothing written")
 
-	_, err = directory.Import(ctx, s, strings.NewReader("region,country,institution,status\nAfrica,KE,Commission,A\n"), "=evil()", "2026-06-30", "editor")
+	_, err = dir.Import(ctx, strings.NewReader("region,country,institution,status\nAfrica,KE,Commission,A\n"), "=evil()", "2026-06-30", "editor")
 	assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err))
 }

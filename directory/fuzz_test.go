@@ -64,12 +64,13 @@ func FuzzImport(f *testing.F) {
 
 	ctx := context.Background()
 	s := embeddedtest.Seeded(f)
+	dir := &directory.Directory{Store: s}
 	f.Fuzz(func(t *testing.T, csv []byte, source, asOf string) {
 		before, err := s.Stats(ctx)
 		if err != nil {
 			t.Fatalf("stats: %v", err)
 		}
-		rep, err := directory.Import(ctx, s, strings.NewReader(string(csv)), source, kg.Date(asOf), "editor")
+		rep, err := dir.Import(ctx, strings.NewReader(string(csv)), source, kg.Date(asOf), "editor")
 		if err != nil {
 			if rep != nil {
 				t.Fatalf("a report with the error %v", err)

@@ -13,7 +13,7 @@ import (
 // without an Authorization header, the key's principal with a valid
 // "Bearer <token>". Any other Authorization gets 401 at once: a client that
 // sent a key must not be served as public by mistake.
-func authenticate(keys *auth.Keys, log *slog.Logger, next http.Handler) http.Handler {
+func authenticate(keys Keys, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		header := r.Header.Get("Authorization")
 		if header == "" {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/auth"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/neo4j"
@@ -87,7 +88,7 @@ func BenchmarkBackends(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			h := httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)})
+			h := httpapi.New(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler)}))
 			for _, op := range ops {
 				body, err := json.Marshal(map[string]string{"query": op.query})
 				if err != nil {

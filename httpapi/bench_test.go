@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 )
@@ -15,7 +16,7 @@ import (
 // handler (transport, query cache, loaders, embedded store).
 func benchmarkQuery(b *testing.B, query string) {
 	s := embeddedtest.Seeded(b)
-	h := httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)})
+	h := httpapi.New(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler)}))
 	body := `{"query":` + jsonString(query) + `}`
 	b.ReportAllocs()
 	b.ResetTimer()

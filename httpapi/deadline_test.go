@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/cost"
 	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
@@ -45,7 +46,7 @@ func postTo(t *testing.T, h http.Handler, q string) (*httptest.ResponseRecorder,
 // TestRequestsHaveADeadline: a store that never answers holds a request
 // no longer than the request timeout, which then answers UNAVAILABLE.
 func TestRequestsHaveADeadline(t *testing.T) {
-	h := httpapi.GraphQL(httpapi.Options{Store: slowStore{embeddedtest.Seeded(t)}, Logger: slog.New(slog.DiscardHandler), RequestTimeout: 300 * time.Millisecond})
+	h := httpapi.GraphQL(apitest.Options(slowStore{embeddedtest.Seeded(t)}, httpapi.Options{Logger: slog.New(slog.DiscardHandler), RequestTimeout: 300 * time.Millisecond}))
 	done := make(chan gqlAnswer, 1)
 	go func() {
 		_, a := postTo(t, h, `{ objectives { id actions { id } } }`)
@@ -94,7 +95,7 @@ func (s *sleepyStore) startedAfter(t time.Time) int {
 // operation starts no further store read.
 func TestWorkStopsWhenTheClientLeaves(t *testing.T) {
 	s := &sleepyStore{Store: embeddedtest.Seeded(t)}
-	srv := httptest.NewServer(httpapi.GraphQL(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler), Limits: cost.Limits{MaxCost: cost.Saturated, MaxDepth: 100}}))
+	srv := httptest.NewServer(httpapi.GraphQL(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler), Limits: cost.Limits{MaxCost: cost.Saturated, MaxDepth: 100}})))
 	defer srv.Close()
 	// Each level waits for the one above: a long chain of reads.
 	q := "id"
@@ -119,14 +120,14 @@ func TestWorkStopsWhenTheClientLeaves(t *testing.T) {
 // error, and an answer's errors are capped.
 func TestAnswersAreBounded(t *testing.T) {
 	s := embeddedtest.Seeded(t)
-	small := httpapi.GraphQL(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler), MaxResponseBytes: 2000})
+	small := httpapi.GraphQL(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler), MaxResponseBytes: 2000}))
 	rec, a := postTo(t, small, `{ countries { id name } }`)
 	assert.Less(t, rec.Body.Len(), 2000)
 	require.Len(t, a.Errors, 1)
 	assert.Equal(t, cost.Code, a.Errors[0].Extensions["code"])
 	assert.Contains(t, a.Errors[0].Message, "larger than 2000 bytes")
 
-	failing := httpapi.GraphQL(httpapi.Options{Store: failingNodes{s}, Logger: slog.New(slog.DiscardHandler)})
+	failing := httpapi.GraphQL(apitest.Options(failingNodes{s}, httpapi.Options{Logger: slog.New(slog.DiscardHandler)}))
 	var b strings.Builder
 	b.WriteString("{")
 	for i := 0; i < 120; i++ {

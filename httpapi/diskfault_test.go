@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/auth"
 	"marrakechgraph/embedded"
 	"marrakechgraph/embedded/testdisk"
@@ -41,7 +42,7 @@ func TestDiskFullOverHTTP(t *testing.T) {
 	require.NoError(t, err)
 
 	var logs bytes.Buffer
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: st, Logger: slog.New(slog.NewTextHandler(&logs, nil))}))
+	srv := httptest.NewServer(httpapi.New(apitest.Options(st, httpapi.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})))
 	defer srv.Close()
 
 	ready := func() (int, map[string]string) {

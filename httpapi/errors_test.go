@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
@@ -50,7 +51,7 @@ const secret = "SUMMARY-OF-A-THREAT-7c1f"
 // is logged as an internal error.
 func TestClientMistakesAreCodedAndNeverLogged(t *testing.T) {
 	logs := &lockedBuffer{}
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: embeddedtest.Seeded(t), Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}))
+	srv := httptest.NewServer(httpapi.New(apitest.Options(embeddedtest.Seeded(t), httpapi.Options{Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})))
 	defer srv.Close()
 	long := strings.Repeat("x", 900_000)
 	cases := []struct {
@@ -133,7 +134,7 @@ func (s slowStore) Neighbors(ctx context.Context, ids []string, q kg.NeighborQue
 // internal error behind.
 func TestCancelledRequestsAreNotBugs(t *testing.T) {
 	logs := &lockedBuffer{}
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: slowStore{embeddedtest.Seeded(t)}, Logger: slog.New(slog.NewJSONHandler(logs, nil))}))
+	srv := httptest.NewServer(httpapi.New(apitest.Options(slowStore{embeddedtest.Seeded(t)}, httpapi.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})))
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()

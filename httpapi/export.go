@@ -32,7 +32,7 @@ type exportedGraph struct {
 
 // publicGraph reads every public node and every relationship between public
 // nodes, in a stable order; incidents, responses and keys are never part of it.
-func publicGraph(ctx context.Context, s kg.Store) (*exportedGraph, error) {
+func publicGraph(ctx context.Context, s Store) (*exportedGraph, error) {
 	g := &exportedGraph{Nodes: []exportedNode{}, Relationships: []kg.Edge{}}
 	var ids []string
 	for _, k := range kg.PublicKinds() {
@@ -68,7 +68,7 @@ func publicGraph(ctx context.Context, s kg.Store) (*exportedGraph, error) {
 // exportHandler serves the public knowledge graph as files: graph.json
 // (everything), nodes.csv and relationships.csv (one citation per line,
 // joined), for dashboards and analysts who want the data whole.
-func exportHandler(s kg.Store, log *slog.Logger) http.Handler {
+func exportHandler(s Store, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, "/export/")
 		if name != "graph.json" && name != "nodes.csv" && name != "relationships.csv" {

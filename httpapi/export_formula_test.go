@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
@@ -30,7 +31,7 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 	}
 	_, err := s.Apply(context.Background(), cs)
 	require.NoError(t, err)
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(httpapi.New(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})))
 	defer srv.Close()
 
 	res, err := http.Get(srv.URL + "/export/nodes.csv")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/introspection"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/cost"
 	"marrakechgraph/cost/costtest"
 	"marrakechgraph/embedded/embeddedtest"
@@ -80,7 +81,7 @@ func FuzzQuery(f *testing.F) {
 		`{"t": "rights", "k": ["NHRI", "MECHANISM"], "n": 5}`, ``, "", uint8(2))
 	f.Add(`query A { __typename } query B { __typename }`, `[]`, `null`, strings.Repeat("x", 2000), uint8(0))
 
-	h := httpapi.GraphQL(httpapi.Options{Store: embeddedtest.Seeded(f), Logger: slog.New(slog.DiscardHandler)})
+	h := httpapi.GraphQL(apitest.Options(embeddedtest.Seeded(f), httpapi.Options{Logger: slog.New(slog.DiscardHandler)}))
 	limits := cost.Limits{}.WithDefaults()
 
 	f.Fuzz(func(t *testing.T, query, variables, extensions, operationName string, mode uint8) {

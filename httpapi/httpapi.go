@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -27,15 +28,31 @@ import (
 
 	"marrakechgraph/auth"
 	"marrakechgraph/cost"
-	"marrakechgraph/graph"
 	"marrakechgraph/kg"
-	"marrakechgraph/resolvers"
 )
+
+// Keys checks the API keys requests carry (auth.Keys).
+type Keys interface {
+	Verify(ctx context.Context, token string) (auth.Principal, error)
+	Recheck(ctx context.Context, p auth.Principal) error
+}
+
+// Store is what the HTTP API reads of the store itself: the public graph
+// it exports, and whether the store can serve.
+type Store interface {
+	kg.Finder
+	kg.NeighborReader
+	Ping(ctx context.Context) error
+}
 
 // Options configure the HTTP API.
 type Options struct {
-	// Store serves every read and write.
-	Store kg.Store
+	// Schema runs GraphQL operations: the resolvers over the services.
+	Schema graphql.ExecutableSchema
+	// Keys checks the API keys of requests and of subscriptions.
+	Keys Keys
+	// Store serves the exports and tells readiness.
+	Store Store
 	// Logger receives request logs and internal errors.
 	Logger *slog.Logger
 	// CORSOrigins are the origins allowed to call the API from a browser,
@@ -57,9 +74,6 @@ type Options struct {
 	// MaxResponseBytes bounds an answer of /query; 0 means
 	// DefaultMaxResponseBytes.
 	MaxResponseBytes int
-	// LoaderWait is how long per-request loaders gather keys before a
-	// store call; 0 means resolvers.DefaultLoaderWait.
-	LoaderWait time.Duration
 }
 
 // Limits of the GraphQL endpoint.
@@ -78,17 +92,19 @@ const (
 
 // New returns the API's HTTP handler.
 func New(o Options) http.Handler {
+	if o.Store == nil {
+		panic("httpapi: Options.Store is required")
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
 	m := newMetrics()
-	keys := &auth.Keys{Store: o.Store}
 	mux := http.NewServeMux()
 	rl := newRateLimiter(o.RateLimits, m)
-	mux.Handle("/query", graphQL(o, m, keys, rl))
+	mux.Handle("/query", graphQL(o, m, rl))
 	// Metrics show when and how much the API is used, threat log included:
 	// they are for operators, with an admin key (a Prometheus bearer token).
-	mux.Handle("GET /metrics", authenticate(keys, o.Logger, requirePermission(auth.ManageKeys, m.handler())))
+	mux.Handle("GET /metrics", authenticate(o.Keys, o.Logger, requirePermission(auth.ManageKeys, m.handler())))
 	mux.Handle("GET /export/", rl.beforeAuth(exportWeight, rl.afterAuth(exportWeight, withDeadline(o.RequestTimeout, exportHandler(o.Store, o.Logger)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -120,18 +136,20 @@ func New(o Options) http.Handler {
 // GraphQL returns the GraphQL endpoint alone.
 func GraphQL(o Options) http.Handler {
 	m := newMetrics()
-	return graphQL(o, m, &auth.Keys{Store: o.Store}, newRateLimiter(o.RateLimits, m))
+	return graphQL(o, m, newRateLimiter(o.RateLimits, m))
 }
 
-func graphQL(o Options, m *metrics, keys *auth.Keys, rl *rateLimiter) http.Handler {
+func graphQL(o Options, m *metrics, rl *rateLimiter) http.Handler {
+	if o.Schema == nil || o.Keys == nil {
+		panic("httpapi: Options.Schema and Options.Keys are required")
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	schema := graph.NewExecutableSchema(resolvers.New(o.Store, nil))
-	srv := handler.New(schema)
+	srv := handler.New(o.Schema)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
-		InitFunc:              websocketInit(keys),
+		InitFunc:              websocketInit(o.Keys),
 		// The origin rule was applied before the upgrade (refuseWebsocketsFrom).
 		Implementation: sessionWebsockets{transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{InsecureSkipVerify: true}}},
 	})
@@ -142,15 +160,14 @@ func graphQL(o Options, m *metrics, keys *auth.Keys, rl *rateLimiter) http.Handl
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: perPrincipal[string]{lru.New[string](persistedQueryCacheSz)}})
 	srv.Use(&cost.Extension{Limits: o.Limits})
-	srv.Use(recheckKeys{keys})
-	srv.Use(resolvers.LoaderExtension{Store: o.Store, Wait: o.LoaderWait})
+	srv.Use(recheckKeys{o.Keys})
 	srv.Use(metricsExtension{m})
-	srv.SetErrorPresenter(presentError(o.Logger, enumNames(schema.Schema())))
+	srv.SetErrorPresenter(presentError(o.Logger, enumNames(o.Schema.Schema())))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
 	})
-	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(withDeadline(o.RequestTimeout, rl.beforeAuth(1, authenticate(keys, o.Logger, rl.afterAuth(1, withWebsocketSessions(negotiate(o.MaxResponseBytes, srv)))))), maxBodyBytes)))
+	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(withDeadline(o.RequestTimeout, rl.beforeAuth(1, authenticate(o.Keys, o.Logger, rl.afterAuth(1, withWebsocketSessions(negotiate(o.MaxResponseBytes, srv)))))), maxBodyBytes)))
 }
 
 // noStore keeps answers out of browser and shared caches: they may hold

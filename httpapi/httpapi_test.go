@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/auth"
 	"marrakechgraph/cost"
 	"marrakechgraph/embedded/embeddedtest"
@@ -63,9 +64,9 @@ func serve(t *testing.T, s kg.Store, origins ...string) (*httptest.Server, *ping
 	t.Helper()
 	ps := &pingStore{Store: s}
 	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "root page") })
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{
-		Store: ps, Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins, Root: root, Limits: cost.Limits{MaxCost: 20_000},
-	}))
+	srv := httptest.NewServer(httpapi.New(apitest.Options(ps, httpapi.Options{
+		Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins, Root: root, Limits: cost.Limits{MaxCost: 20_000},
+	})))
 	t.Cleanup(srv.Close)
 	return srv, ps
 }

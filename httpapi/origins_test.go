@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
 )
@@ -20,7 +21,7 @@ import (
 // originServer serves the API with these CORS origins.
 func originServer(t *testing.T, origins ...string) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: embeddedtest.Seeded(t), Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins}))
+	srv := httptest.NewServer(httpapi.New(apitest.Options(embeddedtest.Seeded(t), httpapi.Options{Logger: slog.New(slog.DiscardHandler), CORSOrigins: origins})))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/auth"
 	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
@@ -71,7 +72,7 @@ func TestRateLimits(t *testing.T) {
 	_, admin, err := keys.Create(context.Background(), auth.RoleAdmin, "metrics", "test")
 	require.NoError(t, err)
 	// Public: 1 request/s, a burst of 10; keyed: 3/s, a burst of 30.
-	h := httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler), RateLimits: httpapi.RateLimits{Public: 1, Keyed: 3}})
+	h := httpapi.New(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler), RateLimits: httpapi.RateLimits{Public: 1, Keyed: 3}}))
 
 	assert.Equal(t, 10, burst(t, h, "192.0.2.1:4000", "", 100), "public budget")
 	assert.Equal(t, 10, burst(t, h, "192.0.2.2:4000", "", 100), "another address has its own budget")
@@ -108,6 +109,6 @@ func TestRateLimits(t *testing.T) {
 // TestNoRateLimitsByDefault: the handler limits nothing unless told to
 // (the server's configuration sets the limits).
 func TestNoRateLimitsByDefault(t *testing.T) {
-	h := httpapi.GraphQL(httpapi.Options{Store: embeddedtest.Seeded(t), Logger: slog.New(slog.DiscardHandler)})
+	h := httpapi.GraphQL(apitest.Options(embeddedtest.Seeded(t), httpapi.Options{Logger: slog.New(slog.DiscardHandler)}))
 	assert.Equal(t, 300, burst(t, h, "192.0.2.1:4000", "", 300))
 }

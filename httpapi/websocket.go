@@ -35,7 +35,7 @@ const (
 // websocketInit authenticates a subscription connection from the
 // connection_init payload: {"Authorization": "Bearer <token>"}. Without it
 // the connection is public; a wrong key closes it with 4401 Unauthorized.
-func websocketInit(keys *auth.Keys) transport.WebsocketInitFunc {
+func websocketInit(keys Keys) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		header := payload.Authorization()
 		if header == "" {
@@ -133,7 +133,7 @@ func (i sessionWebsockets) Accept(w http.ResponseWriter, r *http.Request, o tran
 // error a subscription that stopped because its key was revoked. Either
 // way the client gets an error message for the operation, then the
 // connection closes with 4403 Forbidden.
-type recheckKeys struct{ keys *auth.Keys }
+type recheckKeys struct{ keys Keys }
 
 var (
 	_ graphql.HandlerExtension     = recheckKeys{}

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/auth"
 	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
@@ -41,7 +42,7 @@ const wsThreatSub = `subscription { threatReported { id summary } }`
 func wsProtoServer(t *testing.T) (*httptest.Server, *auth.Keys) {
 	t.Helper()
 	s := embeddedtest.Seeded(t)
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(httpapi.New(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})))
 	t.Cleanup(srv.Close)
 	return srv, &auth.Keys{Store: s}
 }
@@ -465,7 +466,7 @@ func (s *unavailableStore) Nodes(ctx context.Context, ids []string) ([]*kg.Node,
 // with 1013, after which a client may try again later.
 func TestWebsocketKeyUncheckableCloses1013(t *testing.T) {
 	s := &unavailableStore{Store: embeddedtest.Seeded(t)}
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(httpapi.New(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})))
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

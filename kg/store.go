@@ -260,9 +260,14 @@ type Stats struct {
 	Edges map[RelType]int
 }
 
+// Finder is the part of a Store that FindAll needs.
+type Finder interface {
+	Find(ctx context.Context, q FindQuery) (*Page, error)
+}
+
 // FindAll returns every node a query matches, walking its pages of
 // MaxPageSize; q.First and q.After are ignored.
-func FindAll(ctx context.Context, s Store, q FindQuery) ([]*Node, error) {
+func FindAll(ctx context.Context, s Finder, q FindQuery) ([]*Node, error) {
 	q.First, q.After = MaxPageSize, ""
 	var out []*Node
 	for {

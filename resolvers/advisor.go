@@ -9,11 +9,7 @@ import (
 
 // plan drafts an activation plan and converts it for the schema.
 func (r *Resolver) plan(ctx context.Context, where advisor.Where, sit advisor.Situation) (*model.ActivationPlan, error) {
-	in, err := advisor.Gather(ctx, r.Store, where, sit)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := advisor.Advise(in)
+	plan, err := r.advisor.Plan(ctx, where, sit)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/apitest"
 	"marrakechgraph/cost"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
@@ -59,7 +60,7 @@ func (c *countingStore) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Nod
 }
 
 func newHandler(s kg.Store) http.Handler {
-	return httpapi.GraphQL(httpapi.Options{Store: s, Logger: slog.New(slog.DiscardHandler)})
+	return httpapi.GraphQL(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler)}))
 }
 
 func newClient(t *testing.T, s kg.Store) *client.Client {
@@ -437,8 +438,8 @@ func TestStoreCallsBoundedByDepth(t *testing.T) {
 		// of scheduling on a loaded machine or under the race detector. The
 		// query's worst case (every list at its @listSize) is far over the
 		// default cost limit; this test is about batching, not limits.
-		h := httpapi.GraphQL(httpapi.Options{Store: cs, Logger: slog.New(slog.DiscardHandler), LoaderWait: 50 * time.Millisecond,
-			Limits: cost.Limits{MaxCost: 10_000_000}})
+		h := httpapi.GraphQL(apitest.OptionsWithLoaderWait(cs, httpapi.Options{Logger: slog.New(slog.DiscardHandler),
+			Limits: cost.Limits{MaxCost: 10_000_000}}, 50*time.Millisecond))
 
 		// Depth 5 below the root list: objectives → actions → partners →
 		// relationships → node, plus commitment and objective per action.

@@ -8,14 +8,13 @@ package resolvers
 import (
 	"context"
 	"marrakechgraph/auth"
-	"marrakechgraph/directory"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
 	"strings"
 )
 
 func (r *mutationResolver) ImportNHRIs(ctx context.Context, csv string, source string, asOf kg.Date) (*model.ImportReport, error) {
-	rep, err := directory.Import(ctx, r.Store, strings.NewReader(csv), source, asOf, auth.FromContext(ctx).Actor())
+	rep, err := r.directory.Import(ctx, strings.NewReader(csv), source, asOf, auth.FromContext(ctx).Actor())
 	if err != nil {
 		return nil, err
 	}

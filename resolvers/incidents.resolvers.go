@@ -18,7 +18,7 @@ import (
 )
 
 func (r *mutationResolver) ReportThreat(ctx context.Context, input model.ReportThreatInput) (*model.ThreatIncident, error) {
-	n, err := r.log.Report(ctx, auth.FromContext(ctx).Actor(), threatlog.Report{
+	n, err := r.threatLog.Report(ctx, auth.FromContext(ctx).Actor(), threatlog.Report{
 		NHRI: input.Nhri, OccurredOn: input.OccurredOn, Threats: input.Threats, Perpetrators: input.Perpetrators,
 		Targets: targets(input.Targets), ReprisalForUNCooperation: input.ReprisalForUNCooperation,
 		ConsentToShare: input.ConsentToShare, Summary: input.Summary,
@@ -41,7 +41,7 @@ func (r *mutationResolver) UpdateThreat(ctx context.Context, input model.UpdateT
 		s := threatlog.Status(*input.Status)
 		u.Status = &s
 	}
-	n, err := r.log.Update(ctx, auth.FromContext(ctx).Actor(), u)
+	n, err := r.threatLog.Update(ctx, auth.FromContext(ctx).Actor(), u)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (r *mutationResolver) RecordResponse(ctx context.Context, input model.Recor
 	if input.Outcome != nil {
 		in.Outcome = *input.Outcome
 	}
-	n, err := r.log.Respond(ctx, auth.FromContext(ctx).Actor(), in)
+	n, err := r.threatLog.Respond(ctx, auth.FromContext(ctx).Actor(), in)
 	if err != nil {
 		return nil, err
 	}
@@ -86,11 +86,7 @@ func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *
 	if after != nil {
 		cursor = *after
 	}
-	q, err := r.log.Query(ctx, f, n, cursor)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.Store.Find(ctx, q)
+	p, err := r.threatLog.List(ctx, f, n, cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +102,7 @@ func (r *queryResolver) ThreatStats(ctx context.Context, groupBy []model.StatDim
 	for i, d := range groupBy {
 		dims[i] = threatlog.Dimension(d)
 	}
-	rows, err := r.log.Stats(ctx, dims)
+	rows, err := r.threatLog.Stats(ctx, dims)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +209,7 @@ func (r *threatIncidentResolver) Responses(ctx context.Context, obj *model.Threa
 }
 
 func (r *threatIncidentResolver) History(ctx context.Context, obj *model.ThreatIncident) ([]*model.AuditEntry, error) {
-	entries, err := r.Store.History(ctx, obj.ID)
+	entries, err := r.threatLog.History(ctx, obj.ID)
 	if err != nil {
 		return nil, err
 	}

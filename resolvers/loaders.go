@@ -18,11 +18,17 @@ import (
 // store. Sibling resolvers run concurrently and reach their loaders within it.
 const DefaultLoaderWait = 2 * time.Millisecond
 
+// reader is what the loaders read of the store.
+type reader interface {
+	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)
+	kg.NeighborReader
+}
+
 // loaders batch the store reads of one GraphQL operation, so that the
 // operation costs a number of store calls bounded by its depth, not by the
 // number of results.
 type loaders struct {
-	store    kg.Store
+	store    reader
 	opts     []dataloadgen.Option
 	nodes    *dataloadgen.Loader[string, *kg.Node]
 	channels *dataloadgen.Loader[string, []kg.SupportChannel]
@@ -33,7 +39,7 @@ type loaders struct {
 
 // newLoaders makes the loaders of one operation. A subscription's loaders
 // keep no cache: each event must see the graph as it is then.
-func newLoaders(store kg.Store, wait time.Duration, cache bool) *loaders {
+func newLoaders(store reader, wait time.Duration, cache bool) *loaders {
 	if wait <= 0 {
 		wait = DefaultLoaderWait
 	}
@@ -97,30 +103,25 @@ func neighborKey(q kg.NeighborQuery) string {
 
 type loadersKey struct{}
 
-// LoaderExtension gives every GraphQL operation, whatever its transport,
-// its own set of loaders.
-type LoaderExtension struct {
-	Store kg.Store
-	// Wait is how long loaders gather keys; DefaultLoaderWait when zero.
-	Wait time.Duration
+// withLoaders is an executable schema whose every operation gets loaders of
+// its own: gqlgen calls Exec once per operation, inside every extension,
+// then the handler it returns for each answer (one for a query or a
+// mutation, one per event of a subscription), which resolves the fields.
+type withLoaders struct {
+	graphql.ExecutableSchema
+	store reader
+	wait  time.Duration
 }
 
-var (
-	_ graphql.HandlerExtension     = LoaderExtension{}
-	_ graphql.OperationInterceptor = LoaderExtension{}
-)
-
-// ExtensionName names the extension for gqlgen.
-func (LoaderExtension) ExtensionName() string { return "Loaders" }
-
-// Validate accepts any schema.
-func (LoaderExtension) Validate(graphql.ExecutableSchema) error { return nil }
-
-// InterceptOperation attaches fresh loaders to the operation's context.
-func (e LoaderExtension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+// Exec makes the operation's loaders and gives them to each of its answers.
+func (s withLoaders) Exec(ctx context.Context) graphql.ResponseHandler {
 	op := graphql.GetOperationContext(ctx).Operation
 	subscription := op != nil && op.Operation == ast.Subscription
-	return next(context.WithValue(ctx, loadersKey{}, newLoaders(e.Store, e.Wait, !subscription)))
+	l := newLoaders(s.store, s.wait, !subscription)
+	next := s.ExecutableSchema.Exec(ctx)
+	return func(ctx context.Context) *graphql.Response {
+		return next(context.WithValue(ctx, loadersKey{}, l))
+	}
 }
 
 // loadersFor returns the operation's loaders; outside an operation (which

@@ -4,36 +4,98 @@ package resolvers
 
 import (
 	"context"
+	"io"
+	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
+	"marrakechgraph/advisor"
 	"marrakechgraph/auth"
+	"marrakechgraph/directory"
 	"marrakechgraph/graph"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
 	"marrakechgraph/threatlog"
 )
 
-// Resolver is the root of the resolver tree.
-type Resolver struct {
-	Store kg.Store
-	keys  *auth.Keys
-	log   *threatlog.Log
-	feed  *threatlog.Feed
+// Graph is what the resolvers read of the knowledge graph itself.
+type Graph interface {
+	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)
+	kg.NeighborReader
+	kg.Finder
+	Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error)
+	Stats(ctx context.Context) (*kg.Stats, error)
+	History(ctx context.Context, id string) ([]kg.AuditEntry, error)
 }
 
-// New returns the executable schema's configuration over a store. The feed
-// carries reported incidents and key changes to subscribers; nil makes one
-// of its own, which tails the store's audit log so that subscribers hear of
-// changes made through every process sharing the store.
-func New(store kg.Store, feed *threatlog.Feed) graph.Config {
-	if feed == nil {
-		feed = &threatlog.Feed{Store: store}
-	}
+// Keys creates, lists and revokes API keys, and checks again the key of a
+// running subscription (auth.Keys).
+type Keys interface {
+	Create(ctx context.Context, role auth.Role, name, actor string) (auth.KeyInfo, string, error)
+	Revoke(ctx context.Context, id, actor string) (auth.KeyInfo, error)
+	List(ctx context.Context) ([]auth.KeyInfo, error)
+	Recheck(ctx context.Context, p auth.Principal) error
+}
+
+// ThreatLog is Head Office's record of incidents and responses
+// (threatlog.Log).
+type ThreatLog interface {
+	Report(ctx context.Context, actor string, r threatlog.Report) (*kg.Node, error)
+	Update(ctx context.Context, actor string, u threatlog.Update) (*kg.Node, error)
+	Respond(ctx context.Context, actor string, in threatlog.ResponseInput) (*kg.Node, error)
+	List(ctx context.Context, f threatlog.Filter, first int, after string) (*kg.Page, error)
+	Stats(ctx context.Context, groupBy []threatlog.Dimension) ([]threatlog.StatRow, error)
+	History(ctx context.Context, id string) ([]kg.AuditEntry, error)
+}
+
+// Feed tells subscribers of incidents as they are reported and of keys as
+// they change (threatlog.Feed).
+type Feed interface {
+	Subscribe(ctx context.Context) (<-chan threatlog.Event, error)
+}
+
+// Directory imports GANHRI's chart of NHRIs (directory.Directory).
+type Directory interface {
+	Import(ctx context.Context, r io.Reader, source string, asOf kg.Date, actor string) (*directory.Report, error)
+}
+
+// Advisor drafts activation plans (advisor.Advisor).
+type Advisor interface {
+	Plan(ctx context.Context, where advisor.Where, sit advisor.Situation) (*advisor.Plan, error)
+}
+
+// Services are what the resolvers call. Incidents, responses, API keys and
+// imports are written, listed, counted and told through their services;
+// the Store serves the rest of the knowledge graph, and the relationships
+// of every node through the operation's loaders.
+type Services struct {
+	Store     Graph
+	Keys      Keys
+	ThreatLog ThreatLog
+	Feed      Feed
+	Directory Directory
+	Advisor   Advisor
+}
+
+// Resolver is the root of the resolver tree.
+type Resolver struct {
+	Store     Graph
+	keys      Keys
+	threatLog ThreatLog
+	feed      Feed
+	directory Directory
+	advisor   Advisor
+}
+
+// New returns the executable schema over the services. Each operation it
+// runs, whatever its transport, gets its own loaders, which gather keys
+// for loaderWait (DefaultLoaderWait when 0) before a store call.
+func New(s Services, loaderWait time.Duration) graphql.ExecutableSchema {
 	cfg := graph.Config{Resolvers: &Resolver{
-		Store: store, keys: &auth.Keys{Store: store}, feed: feed,
-		log: &threatlog.Log{Store: store, Feed: feed},
+		Store: s.Store, keys: s.Keys, threatLog: s.ThreatLog, feed: s.Feed, directory: s.Directory, advisor: s.Advisor,
 	}}
 	cfg.Directives.Requires = requires
-	return cfg
+	return withLoaders{ExecutableSchema: graph.NewExecutableSchema(cfg), store: s.Store, wait: loaderWait}
 }
 
 // Page sizes of lists and connections.

@@ -9,7 +9,6 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"marrakechgraph/graph"
 	"marrakechgraph/resolvers"
 )
 
@@ -57,7 +56,7 @@ type NHRIEdge { cursor: String! node: NHRI! }
 `
 
 func served() *ast.Schema {
-	return graph.NewExecutableSchema(resolvers.New(nil, nil)).Schema()
+	return resolvers.New(resolvers.Services{}, 0).Schema()
 }
 
 func TestSchemaHoldsTheContract(t *testing.T) {

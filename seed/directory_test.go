@@ -551,7 +551,7 @@ func TestChartIDsMatchDirectoryImport(t *testing.T) {
 
 	before, err := s.Find(ctx, kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID, First: kg.MaxPageSize})
 	require.NoError(t, err)
-	rep, err := directory.Import(ctx, s, strings.NewReader(strings.Join(rows, "\n")),
+	rep, err := (&directory.Directory{Store: s}).Import(ctx, strings.NewReader(strings.Join(rows, "\n")),
 		"ID scheme test (https://www.ohchr.org/test)", kg.Date(asOf), "test")
 	require.NoError(t, err)
 	require.Empty(t, rep.Errors)

@@ -38,6 +38,12 @@ type Event struct {
 	KeyChanged string
 }
 
+// AuditLog is the part of a kg.Store the feed tails.
+type AuditLog interface {
+	Changes(ctx context.Context, after uint64, limit int) ([]kg.AuditEntry, error)
+	LastSeq(ctx context.Context) (uint64, error)
+}
+
 // Feed tells subscribers of incidents as they are reported, and of API keys
 // as they change, whichever process sharing the store made the change.
 //
@@ -50,7 +56,7 @@ type Event struct {
 // A Feed without a Store only carries what is published in this process.
 type Feed struct {
 	// Store is the store whose audit log the feed tails.
-	Store kg.Store
+	Store AuditLog
 	// Interval between two polls of the audit log; 0 means
 	// DefaultPollInterval.
 	Interval time.Duration

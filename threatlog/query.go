@@ -20,8 +20,19 @@ type Filter struct {
 	ReprisalForUNCooperation *bool
 }
 
-// Query returns the store query for a page of incidents, newest report first.
-func (l *Log) Query(ctx context.Context, f Filter, first int, after string) (kg.FindQuery, error) {
+// List returns a page of the incidents that match the filter, newest report
+// first: first of them (1 to kg.MaxPageSize) after the cursor after ("" for
+// the first page).
+func (l *Log) List(ctx context.Context, f Filter, first int, after string) (*kg.Page, error) {
+	q, err := l.query(ctx, f, first, after)
+	if err != nil {
+		return nil, err
+	}
+	return l.Store.Find(ctx, q)
+}
+
+// query returns the store query for a page of incidents.
+func (l *Log) query(ctx context.Context, f Filter, first int, after string) (kg.FindQuery, error) {
 	q := kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: PropReportedAt, Desc: true, First: first, After: after}
 	if f.NHRI != "" {
 		q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelConcerns}, Direction: kg.Outgoing, IDs: []string{f.NHRI}})
@@ -189,7 +200,7 @@ func threatID(r StatRow) string {
 
 // regions gives each NHRI its GANHRI region: the one the chart gives it
 // (its region property), else its country's.
-func regions(ctx context.Context, s kg.Store, nhris []*kg.Node) (map[string]string, error) {
+func regions(ctx context.Context, s kg.NeighborReader, nhris []*kg.Node) (map[string]string, error) {
 	out := map[string]string{}
 	var rest []string
 	seen := map[string]bool{}

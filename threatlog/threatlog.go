@@ -89,13 +89,24 @@ type ResponseInput struct {
 	Outcome     string
 }
 
+// Store is what the threat log needs of a kg.Store.
+type Store interface {
+	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)
+	Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery) ([][]kg.Neighbor, error)
+	kg.Finder
+	Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, error)
+	History(ctx context.Context, id string) ([]kg.AuditEntry, error)
+}
+
 // Log is the threat log over a store.
 type Log struct {
-	Store kg.Store
+	Store Store
 	// Feed, when set, is told at once of every incident reported through
 	// this Log.
 	Feed *Feed
-	Now  func() time.Time
+	// Now stamps reports and responses and tells dates in the future; nil
+	// means time.Now.
+	Now func() time.Time
 }
 
 func (l *Log) now() time.Time {
@@ -288,6 +299,15 @@ func (l *Log) Incident(ctx context.Context, id string) (*kg.Node, error) {
 		return nil, kg.Errorf(kg.CodeNotFound, "no incident has the ID %q", id)
 	}
 	return nodes[0], nil
+}
+
+// History returns the audit entries of an incident, oldest first: who
+// reported and changed it, when, and what it was before and after.
+func (l *Log) History(ctx context.Context, id string) ([]kg.AuditEntry, error) {
+	if kind, _ := kg.KindOfID(id); kind != kg.KindThreatIncident {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "%q is not the ID of an incident", id)
+	}
+	return l.Store.History(ctx, id)
 }
 
 // maxAttempts bounds the read-modify-write of an incident: how many times

@@ -92,8 +92,10 @@ func TestReportUpdateRespondAndHistory(t *testing.T) {
 		require.Len(t, ns[0], 1)
 		assert.Equal(t, "threat-type:reprisals", ns[0][0].Node.ID)
 
-		h, err := s.History(ctx, inc.ID)
+		h, err := l.History(ctx, inc.ID)
 		require.NoError(t, err)
+		_, err = l.History(ctx, "nhri:ke")
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "the threat log tells the history of incidents only")
 		var ops []string
 		for _, e := range h {
 			ops = append(ops, e.Actor+" "+string(e.Op))
@@ -140,10 +142,10 @@ func TestReportRefusesBadInput(t *testing.T) {
 	})
 }
 
-func TestQueryAndStats(t *testing.T) {
+func TestListAndStats(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
 		ctx := context.Background()
-		l, s := fixture(t, backend)
+		l, _ := fixture(t, backend)
 		report := func(nhri, threat, day string, reprisal bool) {
 			_, err := l.Report(ctx, "desk", threatlog.Report{NHRI: nhri, OccurredOn: date(day), Threats: []string{threat},
 				Targets: []threatlog.Target{threatlog.TargetInstitution}, ReprisalForUNCooperation: reprisal, Summary: "s"})
@@ -155,9 +157,7 @@ func TestQueryAndStats(t *testing.T) {
 		report("nhri:mx", "threat-type:smear-campaigns", "2026-02-03", false)
 
 		count := func(f threatlog.Filter) int {
-			q, err := l.Query(ctx, f, 10, "")
-			require.NoError(t, err)
-			p, err := s.Find(ctx, q)
+			p, err := l.List(ctx, f, 10, "")
 			require.NoError(t, err)
 			return p.TotalCount
 		}
@@ -172,9 +172,7 @@ func TestQueryAndStats(t *testing.T) {
 		assert.Equal(t, 2, count(threatlog.Filter{Year: 2026}))
 		assert.Equal(t, 1, count(threatlog.Filter{ReprisalForUNCooperation: &yes}))
 
-		q, err := l.Query(ctx, threatlog.Filter{}, 10, "")
-		require.NoError(t, err)
-		p, err := s.Find(ctx, q)
+		p, err := l.List(ctx, threatlog.Filter{}, 10, "")
 		require.NoError(t, err)
 		assert.Equal(t, "2026-02-03", p.Nodes[0].Props.String(threatlog.PropOccurredOn), "newest report first")
 
