@@ -49,7 +49,6 @@ import (
 	"slices"
 	"strings"
 
-	"marrakechgraph/directory"
 	"marrakechgraph/kg"
 )
 
@@ -98,26 +97,6 @@ const (
 	ServesCSO            = "CSO"
 )
 
-// Eligibility property keys on channel nodes, and on threat types.
-const (
-	PropActsIn          = "actsIn"          // one of the Acts* values
-	PropServes          = "serves"          // []string of Serves*
-	PropTriggers        = "triggers"        // []string of Trigger
-	PropRemedies        = "remedies"        // []string of Remedy
-	PropRequiresConsent = "requiresConsent" // bool; absent when not recorded
-	PropHowToActivate   = "howToActivate"   // string
-	PropContactPage     = "contactPage"     // string (URL)
-	PropRaises          = "raises"          // on ThreatType: []string of Trigger
-	// PropUnconfirmed, on an organisation or treaty: the ISO 3166-1 codes
-	// of the States whose membership the recorded lists do not settle
-	// either way. For them, a missing membership is not read as "not a
-	// member".
-	PropUnconfirmed = "unconfirmed"
-	// PropFormerMembers, on an organisation: the ISO 3166-1 codes of the
-	// States that have left it. They are not members; the advisor says so.
-	PropFormerMembers = "formerMembers"
-)
-
 // Where a channel acts.
 const (
 	// ActsGlobal: in every country.
@@ -132,23 +111,16 @@ const (
 	// organisations it stays OUTSIDE_OF (the EU's missions act in
 	// non-EU countries).
 	ActsOutside = "OUTSIDE"
-	// ActsRegion: for the NHRIs of the region (PropRegion) of a regional
+	// ActsRegion: for the NHRIs of the region (kg.PropRegion) of a regional
 	// network; a recorded membership (MEMBER_OF) strengthens it, the
 	// absence of one does not exclude it.
 	ActsRegion = "REGION"
 )
 
-// PropCategory is a mechanism's category; CategoryGANHRI marks GANHRI's
-// own channels.
-const (
-	PropCategory   = "category"
-	CategoryGANHRI = "GANHRI"
-)
+// CategoryGANHRI is the category (kg.PropCategory) of GANHRI's own channels.
+const CategoryGANHRI = "GANHRI"
 
-// PropRegion is the region of a regional network, and of a country.
-const PropRegion = "region"
-
-// Reaches lists every value of PropActsIn.
+// Reaches lists every value of kg.PropActsIn.
 var Reaches = []string{ActsGlobal, ActsCovered, ActsMembers, ActsOutside, ActsRegion}
 
 // Remedies a channel can offer, with the words reasons use for them.
@@ -374,7 +346,7 @@ func activeTriggers(in Input) []Trigger {
 		set[TriggerUrgent] = true
 	}
 	for _, t := range in.Threats {
-		for _, r := range t.Props.Strings(PropRaises) {
+		for _, r := range t.Props.Strings(kg.PropRaises) {
 			if _, ok := Triggers[Trigger(r)]; ok {
 				set[Trigger(r)] = true
 			}
@@ -451,7 +423,7 @@ func rank(recs []Recommendation) {
 // for a channel that offers no review.
 func reviewRisk(n *kg.Node) string {
 	var risks []string
-	for _, r := range n.Props.Strings(PropRemedies) {
+	for _, r := range n.Props.Strings(kg.PropRemedies) {
 		if risk, ok := reviews[r]; ok {
 			risks = append(risks, risk)
 		}
@@ -460,14 +432,14 @@ func reviewRisk(n *kg.Node) string {
 }
 
 // unconfirmed tells whether the recorded lists leave the country's
-// membership of org open (PropUnconfirmed).
+// membership of org open (kg.PropUnconfirmed).
 func (in Input) unconfirmed(org *kg.Node) bool {
-	return slices.Contains(org.Props.Strings(PropUnconfirmed), in.Country.Props.String("code"))
+	return slices.Contains(org.Props.Strings(kg.PropUnconfirmed), in.Country.Props.String(kg.PropCode))
 }
 
-// formerMember tells whether the country has left org (PropFormerMembers).
+// formerMember tells whether the country has left org (kg.PropFormerMembers).
 func (in Input) formerMember(org *kg.Node) bool {
-	return slices.Contains(org.Props.Strings(PropFormerMembers), in.Country.Props.String("code"))
+	return slices.Contains(org.Props.Strings(kg.PropFormerMembers), in.Country.Props.String(kg.PropCode))
 }
 
 func dedupe(cs []kg.Citation) []kg.Citation {
@@ -500,9 +472,9 @@ func (in Input) hasMemberNHRI() bool {
 		return true
 	}
 	if in.NHRI != nil {
-		return in.NHRI.Props.String(directory.PropStatus) != "" || slices.ContainsFunc(in.Memberships, func(m Membership) bool { return m.ByNHRI })
+		return in.NHRI.Props.String(kg.PropAccreditationStatus) != "" || slices.ContainsFunc(in.Memberships, func(m Membership) bool { return m.ByNHRI })
 	}
 	return slices.ContainsFunc(in.CountryNHRIs, func(c CountryNHRI) bool {
-		return c.NHRI.Props.String(directory.PropStatus) != "" || len(c.Networks) > 0
+		return c.NHRI.Props.String(kg.PropAccreditationStatus) != "" || len(c.Networks) > 0
 	})
 }

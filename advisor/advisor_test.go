@@ -37,9 +37,9 @@ func network(id, name, actsIn string, serves, triggers, remedies []string, conse
 func channel(id, name, actsIn string, serves, triggers, remedies []string, consent bool, covers ...*kg.Node) advisor.Channel {
 	return advisor.Channel{
 		Node: node(id, kg.KindMechanism, name, kg.Props{
-			advisor.PropActsIn: actsIn, advisor.PropServes: serves, advisor.PropTriggers: triggers,
-			advisor.PropRemedies: remedies, advisor.PropRequiresConsent: consent,
-			advisor.PropHowToActivate: "Write to the secretariat.", advisor.PropContactPage: "https://example.org/" + id,
+			kg.PropActsIn: actsIn, kg.PropServes: serves, kg.PropTriggers: triggers,
+			kg.PropRemedies: remedies, kg.PropRequiresConsent: consent,
+			kg.PropHowToActivate: "Write to the secretariat.", kg.PropContactPage: "https://example.org/" + id,
 		}),
 		Covers: covers, CoverCitations: cite,
 	}
@@ -88,10 +88,10 @@ var (
 		{Node: node("mechanism:unfpa", kg.KindMechanism, "UNFPA", nil)},
 	}
 	threats = map[string]*kg.Node{
-		"arrest": node("threat-type:arbitrary-arrest-detention", kg.KindThreatType, "Arbitrary arrest and detention", kg.Props{advisor.PropRaises: []string{"URGENT_RISK"}}),
-		"budget": node("threat-type:budget-cuts", kg.KindThreatType, "Budget cuts", kg.Props{advisor.PropRaises: []string{"FUNDING_NEED", "THREAT_TO_INDEPENDENCE"}}),
+		"arrest": node("threat-type:arbitrary-arrest-detention", kg.KindThreatType, "Arbitrary arrest and detention", kg.Props{kg.PropRaises: []string{"URGENT_RISK"}}),
+		"budget": node("threat-type:budget-cuts", kg.KindThreatType, "Budget cuts", kg.Props{kg.PropRaises: []string{"FUNDING_NEED", "THREAT_TO_INDEPENDENCE"}}),
 		"independence": node("threat-type:legal-restrictions-on-independence", kg.KindThreatType, "Legal restrictions on independence",
-			kg.Props{advisor.PropRaises: []string{"THREAT_TO_INDEPENDENCE", "THREAT_TO_LEGAL_BASIS"}}),
+			kg.Props{kg.PropRaises: []string{"THREAT_TO_INDEPENDENCE", "THREAT_TO_LEGAL_BASIS"}}),
 		"smear": node("threat-type:smear-campaigns", kg.KindThreatType, "Smear campaigns", nil),
 	}
 	// Every organisation has members recorded, except where a test says.
@@ -103,7 +103,7 @@ func country(code, name string, of ...*kg.Node) (*kg.Node, []advisor.Membership)
 	for _, o := range of {
 		ms = append(ms, advisor.Membership{Of: o, Citations: []kg.Citation{{Document: "official list", Section: o.Name, Quote: name}}})
 	}
-	return node("country:"+strings.ToLower(code), kg.KindCountry, name, kg.Props{"code": code, kg.PropNHRIAccreditation: "A"}), ms
+	return node("country:"+strings.ToLower(code), kg.KindCountry, name, kg.Props{kg.PropCode: code, kg.PropNHRIAccreditation: "A"}), ms
 }
 
 type outcome struct {
@@ -247,7 +247,7 @@ func TestAdvise(t *testing.T) {
 				assert.NotEmpty(t, r.Reasons)
 				assert.NotEmpty(t, r.Citations)
 				assert.NotEmpty(t, r.HowToActivate)
-				assert.NotContains(t, r.Channel.Props.Strings(advisor.PropRemedies), "ACCREDITATION_REVIEW", "a review is never a remedy")
+				assert.NotContains(t, r.Channel.Props.Strings(kg.PropRemedies), "ACCREDITATION_REVIEW", "a review is never a remedy")
 				if i == 0 {
 					assert.Equal(t, 1, r.Rank)
 					continue
@@ -375,8 +375,8 @@ func TestActsOutside(t *testing.T) {
 // TestUnconfirmedMembership: where the recorded lists leave a State's
 // membership open, a missing membership is not read as "not a member".
 func TestUnconfirmedMembership(t *testing.T) {
-	partial := node(charter.ID, charter.Kind, charter.Name, kg.Props{advisor.PropUnconfirmed: []string{"CV", "MA"}})
-	oasOpen := node(oas.ID, oas.Kind, oas.Name, kg.Props{advisor.PropUnconfirmed: []string{"NI"}})
+	partial := node(charter.ID, charter.Kind, charter.Name, kg.Props{kg.PropUnconfirmed: []string{"CV", "MA"}})
+	oasOpen := node(oas.ID, oas.Kind, oas.Name, kg.Props{kg.PropUnconfirmed: []string{"NI"}})
 	var channels []advisor.Channel
 	for _, c := range catalogue {
 		switch c.Node.ID {
@@ -387,7 +387,7 @@ func TestUnconfirmedMembership(t *testing.T) {
 		case "mechanism:coe-self":
 			n := *c.Node
 			n.Props = n.Props.Clone()
-			n.Props[advisor.PropUnconfirmed] = []string{"XK"}
+			n.Props[kg.PropUnconfirmed] = []string{"XK"}
 			c.Node = &n
 		}
 		channels = append(channels, c)
@@ -482,7 +482,7 @@ func TestActsForMembers(t *testing.T) {
 // NHRI recorded says so first, and shows the accreditation otherwise.
 func TestPlanNotesNoAccreditedNHRI(t *testing.T) {
 	sit := advisor.Situation{Threats: []string{"threat-type:smear-campaigns"}}
-	tonga := node("country:to", kg.KindCountry, "Tonga", kg.Props{"code": "TO"})
+	tonga := node("country:to", kg.KindCountry, "Tonga", kg.Props{kg.PropCode: "TO"})
 	plan, err := advisor.Advise(advisor.Input{Country: tonga, Channels: catalogue, Recorded: recorded, Situation: sit})
 	require.NoError(t, err)
 	assert.Nil(t, plan.Accreditation)

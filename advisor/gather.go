@@ -101,7 +101,7 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 	var channels []*kg.Node
 	for _, k := range []kg.Kind{kg.KindMechanism, kg.KindNetwork} {
 		found, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: k, OrderBy: kg.OrderByID,
-			Props: []kg.PropFilter{{Key: PropActsIn, Values: reaches}}})
+			Props: []kg.PropFilter{{Key: kg.PropActsIn, Values: reaches}}})
 		if err != nil {
 			return in, err
 		}
@@ -140,7 +140,7 @@ func Gather(ctx context.Context, s kg.Store, where Where, sit Situation) (Input,
 			}
 		}
 		in.Channels = append(in.Channels, ch)
-		if c.Props.String(PropActsIn) == ActsMembers && !seen[c.ID] {
+		if c.Props.String(kg.PropActsIn) == ActsMembers && !seen[c.ID] {
 			seen[c.ID] = true
 			orgs = append(orgs, c.ID)
 		}

@@ -62,7 +62,7 @@ var rules = []rule{
 // assess decides one channel: ok is false when it has no eligibility data.
 func assess(f facts, ch Channel) (*Recommendation, *Exclusion, bool) {
 	n := ch.Node
-	if n.Props.String(PropActsIn) == "" {
+	if n.Props.String(kg.PropActsIn) == "" {
 		return nil, nil, false
 	}
 	rec := &Recommendation{Channel: n, Score: weightEligible, Citations: slices.Clone(n.Citations)}
@@ -89,7 +89,7 @@ func assess(f facts, ch Channel) (*Recommendation, *Exclusion, bool) {
 // regional networks, and GANHRI's own channels (missions, peer support,
 // hosting).
 func presupposesMemberNHRI(n *kg.Node) bool {
-	return n.Kind == kg.KindNetwork || n.Props.String(PropCategory) == CategoryGANHRI
+	return n.Kind == kg.KindNetwork || n.Props.String(kg.PropCategory) == CategoryGANHRI
 }
 
 // needsMemberNHRI: where no accredited NHRI is recorded for the country,
@@ -103,9 +103,9 @@ func needsMemberNHRI(f facts, ch Channel) verdict {
 	return excluded("Not applicable: it presupposes an NHRI that is a member of GANHRI, and no accredited NHRI is recorded for %s.", f.in.Country.Name)
 }
 
-// actsWhere: a channel acts only where its reach (PropActsIn) takes it.
+// actsWhere: a channel acts only where its reach (kg.PropActsIn) takes it.
 func actsWhere(f facts, ch Channel) verdict {
-	switch actsIn := ch.Node.Props.String(PropActsIn); actsIn {
+	switch actsIn := ch.Node.Props.String(kg.PropActsIn); actsIn {
 	case ActsGlobal:
 		return verdict{Reasons: []string{"Acts in every country."}}
 	case ActsCovered:
@@ -254,7 +254,7 @@ const weightRecordedMember = 0.5
 // applicable.
 func actsInRegion(f facts, ch Channel) verdict {
 	n := ch.Node
-	region := n.Props.String(PropRegion)
+	region := n.Props.String(kg.PropRegion)
 	if v, ok := recordedMember(f, n); ok {
 		return v
 	}
@@ -262,7 +262,7 @@ func actsInRegion(f facts, ch Channel) verdict {
 		return excluded("Not applicable: %s belongs to another regional network, %s.", who, other.Name)
 	}
 	country := f.in.Country.Name
-	switch here := f.in.Country.Props.String(PropRegion); {
+	switch here := f.in.Country.Props.String(kg.PropRegion); {
 	case region == "":
 		return excluded("Cannot be assessed: the region of %s is not recorded.", n.Name)
 	case here == "":
@@ -285,7 +285,7 @@ func recordedMember(f facts, n *kg.Node) (verdict, bool) {
 	v := verdict{Score: weightRegionalMatch + weightRecordedMember}
 	if m, ok := f.member[n.ID]; ok && m.ByNHRI && f.in.NHRI != nil {
 		v.Citations = m.Citations
-		v.Reasons = []string{fmt.Sprintf("The regional network of %s, and %s is a recorded member.", n.Props.String(PropRegion), f.in.NHRI.Name)}
+		v.Reasons = []string{fmt.Sprintf("The regional network of %s, and %s is a recorded member.", n.Props.String(kg.PropRegion), f.in.NHRI.Name)}
 		return v, true
 	}
 	if f.in.NHRI != nil {
@@ -313,7 +313,7 @@ func recordedMember(f facts, n *kg.Node) (verdict, bool) {
 // member of, with whom it names.
 func (f facts) otherNetwork(n *kg.Node) (string, *kg.Node) {
 	regional := func(nw *kg.Node) bool {
-		return nw.ID != n.ID && nw.Kind == kg.KindNetwork && nw.Props.String(PropActsIn) == ActsRegion
+		return nw.ID != n.ID && nw.Kind == kg.KindNetwork && nw.Props.String(kg.PropActsIn) == ActsRegion
 	}
 	if f.in.NHRI != nil {
 		for _, m := range f.in.Memberships {
@@ -372,7 +372,7 @@ var targetWords = map[Target]string{
 // servesTargets: a channel must serve at least one of those the threat
 // targets; each one it serves adds to its score.
 func servesTargets(f facts, ch Channel) verdict {
-	serves := ch.Node.Props.Strings(PropServes)
+	serves := ch.Node.Props.Strings(kg.PropServes)
 	var served, unserved []string
 	for _, t := range f.in.Situation.Targets {
 		if slices.Contains(serves, string(t)) {
@@ -392,7 +392,7 @@ func servesTargets(f facts, ch Channel) verdict {
 func actsOn(f facts, ch Channel) verdict {
 	var v verdict
 	var matched, acts []string
-	for _, t := range ch.Node.Props.Strings(PropTriggers) {
+	for _, t := range ch.Node.Props.Strings(kg.PropTriggers) {
 		acts = append(acts, Triggers[Trigger(t)])
 		if !slices.Contains(f.active, Trigger(t)) {
 			continue
@@ -421,7 +421,7 @@ func triggerWeight(t Trigger) float64 {
 // channel with an urgent remedy scores more.
 func canOffer(f facts, ch Channel) verdict {
 	var v verdict
-	remedies := ch.Node.Props.Strings(PropRemedies)
+	remedies := ch.Node.Props.Strings(kg.PropRemedies)
 	if f.in.Situation.Urgent {
 		var urgent []string
 		for _, r := range remedies {
@@ -449,13 +449,13 @@ func canOffer(f facts, ch Channel) verdict {
 // consentOf is whether a channel needs the victims' informed consent, and
 // the citations that say so (those recorded for requiresConsent).
 func consentOf(n *kg.Node) (Consent, []kg.Citation) {
-	needs, ok := n.Props.Bool(PropRequiresConsent)
+	needs, ok := n.Props.Bool(kg.PropRequiresConsent)
 	if !ok {
 		return ConsentNotRecorded, nil
 	}
 	var cites []kg.Citation
 	for _, c := range n.Citations {
-		if strings.Contains(c.Section, PropRequiresConsent) {
+		if strings.Contains(c.Section, kg.PropRequiresConsent) {
 			cites = append(cites, c)
 		}
 	}
@@ -502,12 +502,12 @@ func specificity(f facts, ch Channel) (Specificity, string) {
 	switch {
 	case member && m.ByNHRI && f.in.NHRI != nil:
 		return SpecificNHRI, fmt.Sprintf("Specific to %s: it acts for its own members, and %s is one.", f.in.NHRI.Name, f.in.NHRI.Name)
-	case member && n.Props.String(PropActsIn) == ActsMembers:
+	case member && n.Props.String(kg.PropActsIn) == ActsMembers:
 		return SpecificRegion, fmt.Sprintf("Specific to the region: %s is one of its member States.", f.in.Country.Name)
-	case n.Props.String(PropActsIn) == ActsRegion:
+	case n.Props.String(kg.PropActsIn) == ActsRegion:
 		// The rules admitted it, so the country is in the network's region.
-		return SpecificRegion, fmt.Sprintf("Specific to the region: it is the regional network of %s, where %s is.", n.Props.String(PropRegion), f.in.Country.Name)
-	case n.Props.String(PropActsIn) == ActsCovered:
+		return SpecificRegion, fmt.Sprintf("Specific to the region: it is the regional network of %s, where %s is.", n.Props.String(kg.PropRegion), f.in.Country.Name)
+	case n.Props.String(kg.PropActsIn) == ActsCovered:
 		for _, cc := range ch.CoversCountries {
 			if cc.Country.ID == f.in.Country.ID {
 				return SpecificRegion, fmt.Sprintf("Specific to the region: it still acts in %s.", f.in.Country.Name)
@@ -520,7 +520,7 @@ func specificity(f facts, ch Channel) (Specificity, string) {
 		}
 	}
 	var kinds []string
-	for _, t := range n.Props.Strings(PropTriggers) {
+	for _, t := range n.Props.Strings(kg.PropTriggers) {
 		if Trigger(t) != TriggerAnyThreat && slices.Contains(f.active, Trigger(t)) {
 			kinds = append(kinds, Triggers[Trigger(t)])
 		}
@@ -534,8 +534,8 @@ func specificity(f facts, ch Channel) (Specificity, string) {
 // howToActivate is the recorded procedure and contact page, or a pointer
 // to Head Office when none is recorded.
 func howToActivate(n *kg.Node) string {
-	how := strings.TrimSpace(n.Props.String(PropHowToActivate))
-	if page := n.Props.String(PropContactPage); page != "" {
+	how := strings.TrimSpace(n.Props.String(kg.PropHowToActivate))
+	if page := n.Props.String(kg.PropContactPage); page != "" {
 		how = strings.TrimSpace(how + " " + page)
 	}
 	if how == "" {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"marrakechgraph/directory"
 	"marrakechgraph/kg"
 )
 
@@ -18,7 +17,7 @@ var (
 	charterN = &kg.Node{ID: "instrument:charter", Kind: kg.KindInstrument, Name: "African Charter"}
 	oasN     = &kg.Node{ID: "mechanism:oas", Kind: kg.KindMechanism, Name: "OAS"}
 	euN      = &kg.Node{ID: "mechanism:eu", Kind: kg.KindMechanism, Name: "European Union"}
-	kenya    = &kg.Node{ID: "country:ke", Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE"}}
+	kenya    = &kg.Node{ID: "country:ke", Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{kg.PropCode: "KE"}}
 	knchr    = &kg.Node{ID: "nhri:ke-knchr", Kind: kg.KindNHRI, Name: "KNCHR"}
 )
 
@@ -34,25 +33,25 @@ func kenyaFacts(sit Situation, recorded map[string]int, ms ...Membership) facts 
 }
 
 func TestRuleActsWhere(t *testing.T) {
-	open := &kg.Node{ID: charterN.ID, Kind: charterN.Kind, Name: charterN.Name, Props: kg.Props{PropUnconfirmed: []string{"KE"}}}
-	network := &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI", Props: kg.Props{PropActsIn: ActsMembers}}
-	org := &kg.Node{ID: "mechanism:au", Kind: kg.KindMechanism, Name: "African Union", Props: kg.Props{PropActsIn: ActsMembers}}
-	openOrg := &kg.Node{ID: org.ID, Kind: org.Kind, Name: org.Name, Props: kg.Props{PropActsIn: ActsMembers, PropUnconfirmed: []string{"KE"}}}
+	open := &kg.Node{ID: charterN.ID, Kind: charterN.Kind, Name: charterN.Name, Props: kg.Props{kg.PropUnconfirmed: []string{"KE"}}}
+	network := &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI", Props: kg.Props{kg.PropActsIn: ActsMembers}}
+	org := &kg.Node{ID: "mechanism:au", Kind: kg.KindMechanism, Name: "African Union", Props: kg.Props{kg.PropActsIn: ActsMembers}}
+	openOrg := &kg.Node{ID: org.ID, Kind: org.Kind, Name: org.Name, Props: kg.Props{kg.PropActsIn: ActsMembers, kg.PropUnconfirmed: []string{"KE"}}}
 	rec := map[string]int{charterN.ID: 54, oasN.ID: 35, euN.ID: 27, network.ID: 30, org.ID: 55}
 	covered := func(covers ...*kg.Node) Channel {
-		c := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsCovered})
+		c := ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsCovered})
 		c.Covers, c.CoverCitations = covers, ruleCite
 		return c
 	}
 	outside := func(of ...*kg.Node) Channel {
-		c := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsOutside})
+		c := ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsOutside})
 		c.OutsideOf, c.OutsideCitations = of, ruleCite
 		return c
 	}
 	inCharter := Membership{Of: charterN, Citations: memCite}
 	// Kenya has left the organisation; a channel may still act there.
-	left := &kg.Node{ID: org.ID, Kind: org.Kind, Name: org.Name, Props: kg.Props{PropActsIn: ActsMembers, PropFormerMembers: []string{"KE"}}}
-	leftCharter := &kg.Node{ID: charterN.ID, Kind: charterN.Kind, Name: charterN.Name, Props: kg.Props{PropFormerMembers: []string{"KE"}}}
+	left := &kg.Node{ID: org.ID, Kind: org.Kind, Name: org.Name, Props: kg.Props{kg.PropActsIn: ActsMembers, kg.PropFormerMembers: []string{"KE"}}}
+	leftCharter := &kg.Node{ID: charterN.ID, Kind: charterN.Kind, Name: charterN.Name, Props: kg.Props{kg.PropFormerMembers: []string{"KE"}}}
 	stillActs := covered(leftCharter)
 	stillActs.CoversCountries = []CountryCover{{Country: kenya, Citations: memCite}}
 	elsewhere := covered(leftCharter)
@@ -69,7 +68,7 @@ func TestRuleActsWhere(t *testing.T) {
 		score    float64
 		cites    []kg.Citation
 	}{
-		{name: "global acts everywhere", ch: ch(kg.KindMechanism, kg.Props{PropActsIn: ActsGlobal}), reason: "Acts in every country."},
+		{name: "global acts everywhere", ch: ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsGlobal}), reason: "Acts in every country."},
 		{name: "covered: the country is a party", ch: covered(oasN, charterN), members: []Membership{inCharter},
 			reason: "Can act in Kenya, a member State or State party of African Charter.", score: weightRegionalMatch,
 			cites: append(append([]kg.Citation{}, memCite...), ruleCite...)},
@@ -116,11 +115,11 @@ func TestRuleActsWhere(t *testing.T) {
 			exclude: "Acts only outside the member States of European Union; Kenya is one."},
 		{name: "outside: EU members not recorded", ch: outside(euN), recorded: map[string]int{},
 			exclude: "Cannot be assessed: the recorded lists do not settle whether Kenya is a member State of European Union; check before relying on this."},
-		{name: "outside: EU membership left open", ch: outside(&kg.Node{ID: euN.ID, Name: euN.Name, Props: kg.Props{PropUnconfirmed: []string{"KE"}}}),
+		{name: "outside: EU membership left open", ch: outside(&kg.Node{ID: euN.ID, Name: euN.Name, Props: kg.Props{kg.PropUnconfirmed: []string{"KE"}}}),
 			exclude: "Cannot be assessed: the recorded lists do not settle whether Kenya is a member State of European Union; check before relying on this."},
 		{name: "outside: of nothing", ch: outside(),
 			exclude: "Cannot be assessed: where it can act is not recorded."},
-		{name: "unknown reach", ch: ch(kg.KindMechanism, kg.Props{PropActsIn: "MOON"}),
+		{name: "unknown reach", ch: ch(kg.KindMechanism, kg.Props{kg.PropActsIn: "MOON"}),
 			exclude: `Its reach "MOON" is not one the advisor knows.`},
 	}
 	for _, c := range cases {
@@ -159,7 +158,7 @@ func TestRuleServesTargets(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v := servesTargets(kenyaFacts(Situation{Targets: c.targets}, nil), ch(kg.KindMechanism, kg.Props{PropServes: c.serves}))
+			v := servesTargets(kenyaFacts(Situation{Targets: c.targets}, nil), ch(kg.KindMechanism, kg.Props{kg.PropServes: c.serves}))
 			assert.Equal(t, c.exclude, v.Exclude)
 			assert.Equal(t, c.score, v.Score)
 			if c.exclude == "" {
@@ -170,7 +169,7 @@ func TestRuleServesTargets(t *testing.T) {
 }
 
 func TestRuleActsOn(t *testing.T) {
-	budget := &kg.Node{ID: "threat-type:budget-cuts", Kind: kg.KindThreatType, Props: kg.Props{PropRaises: []string{"FUNDING_NEED", "NOT_A_TRIGGER"}}}
+	budget := &kg.Node{ID: "threat-type:budget-cuts", Kind: kg.KindThreatType, Props: kg.Props{kg.PropRaises: []string{"FUNDING_NEED", "NOT_A_TRIGGER"}}}
 	cases := []struct {
 		name     string
 		triggers []string
@@ -195,7 +194,7 @@ func TestRuleActsOn(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFacts(Input{Country: kenya, Threats: c.threats, Situation: c.sit})
-			v := actsOn(f, ch(kg.KindMechanism, kg.Props{PropTriggers: c.triggers}))
+			v := actsOn(f, ch(kg.KindMechanism, kg.Props{kg.PropTriggers: c.triggers}))
 			assert.Equal(t, c.exclude, v.Exclude)
 			assert.Equal(t, c.score, v.Score)
 			if c.exclude == "" {
@@ -225,7 +224,7 @@ func TestRuleCanOffer(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v := canOffer(kenyaFacts(Situation{Urgent: c.urgent}, nil), ch(kg.KindMechanism, kg.Props{PropRemedies: c.remedies}))
+			v := canOffer(kenyaFacts(Situation{Urgent: c.urgent}, nil), ch(kg.KindMechanism, kg.Props{kg.PropRemedies: c.remedies}))
 			assert.Empty(t, v.Exclude, "what a channel can do never excludes it")
 			assert.Equal(t, c.reasons, v.Reasons)
 			assert.Equal(t, c.score, v.Score)
@@ -246,12 +245,12 @@ func TestRuleConsent(t *testing.T) {
 		reasons []string
 		cited   bool
 	}{
-		{"required, refused: not applicable", kg.Props{PropRequiresConsent: true}, &no,
+		{"required, refused: not applicable", kg.Props{kg.PropRequiresConsent: true}, &no,
 			"Needs the victims' informed consent, which they have refused: their case cannot be submitted to it.", nil, false},
-		{"required, given", kg.Props{PropRequiresConsent: true}, &yes, "", []string{"Needs the victims' informed consent, which they have given."}, true},
-		{"required, not asked", kg.Props{PropRequiresConsent: true}, nil, "", []string{"Needs the victims' informed consent before a case is submitted: " + obtain}, true},
-		{"not required", kg.Props{PropRequiresConsent: false}, &yes, "", []string{"Does not need the victims' informed consent."}, true},
-		{"not required, refused", kg.Props{PropRequiresConsent: false}, &no, "",
+		{"required, given", kg.Props{kg.PropRequiresConsent: true}, &yes, "", []string{"Needs the victims' informed consent, which they have given."}, true},
+		{"required, not asked", kg.Props{kg.PropRequiresConsent: true}, nil, "", []string{"Needs the victims' informed consent before a case is submitted: " + obtain}, true},
+		{"not required", kg.Props{kg.PropRequiresConsent: false}, &yes, "", []string{"Does not need the victims' informed consent."}, true},
+		{"not required, refused", kg.Props{kg.PropRequiresConsent: false}, &no, "",
 			[]string{"Does not need the victims' consent, which they have refused: share nothing that identifies them."}, true},
 		{"not recorded is not 'not required'", kg.Props{}, nil, "", []string{"Whether it needs the victims' informed consent is not recorded: " + obtain}, false},
 		{"not recorded, refused", kg.Props{}, &no, "",
@@ -283,8 +282,8 @@ func TestConsentOf(t *testing.T) {
 		want  Consent
 		cites []kg.Citation
 	}{
-		{"required", kg.Props{PropRequiresConsent: true}, ConsentRequired, []kg.Citation{cite}},
-		{"not required", kg.Props{PropRequiresConsent: false}, ConsentNotRequired, []kg.Citation{cite}},
+		{"required", kg.Props{kg.PropRequiresConsent: true}, ConsentRequired, []kg.Citation{cite}},
+		{"not required", kg.Props{kg.PropRequiresConsent: false}, ConsentNotRequired, []kg.Citation{cite}},
 		{"not recorded", kg.Props{}, ConsentNotRecorded, nil},
 	}
 	for _, c := range cases {
@@ -297,12 +296,12 @@ func TestConsentOf(t *testing.T) {
 }
 
 func TestSpecificity(t *testing.T) {
-	network := &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI", Props: kg.Props{PropActsIn: ActsMembers, PropTriggers: []string{"ANY_THREAT"}}}
-	org := &kg.Node{ID: "mechanism:au", Kind: kg.KindMechanism, Name: "African Union", Props: kg.Props{PropActsIn: ActsMembers, PropTriggers: []string{"ANY_THREAT"}}}
-	covered := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsCovered, PropTriggers: []string{"ANY_THREAT"}})
+	network := &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI", Props: kg.Props{kg.PropActsIn: ActsMembers, kg.PropTriggers: []string{"ANY_THREAT"}}}
+	org := &kg.Node{ID: "mechanism:au", Kind: kg.KindMechanism, Name: "African Union", Props: kg.Props{kg.PropActsIn: ActsMembers, kg.PropTriggers: []string{"ANY_THREAT"}}}
+	covered := ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsCovered, kg.PropTriggers: []string{"ANY_THREAT"}})
 	covered.Covers = []*kg.Node{charterN}
-	urgent := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsGlobal, PropTriggers: []string{"ANY_THREAT", "URGENT_RISK", "FUNDING_NEED"}})
-	general := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsGlobal, PropTriggers: []string{"ANY_THREAT", "FUNDING_NEED"}})
+	urgent := ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsGlobal, kg.PropTriggers: []string{"ANY_THREAT", "URGENT_RISK", "FUNDING_NEED"}})
+	general := ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsGlobal, kg.PropTriggers: []string{"ANY_THREAT", "FUNDING_NEED"}})
 	cases := []struct {
 		name   string
 		ch     Channel
@@ -316,7 +315,7 @@ func TestSpecificity(t *testing.T) {
 		{"acts in its member States", Channel{Node: org}, nil, []Membership{{Of: org}}, SpecificRegion,
 			"Specific to the region: Kenya is one of its member States."},
 		{"the regional network of the region", Channel{Node: &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI",
-			Props: kg.Props{PropActsIn: ActsRegion, PropRegion: "Africa", PropTriggers: []string{"ANY_THREAT"}}}}, nil, nil, SpecificRegion,
+			Props: kg.Props{kg.PropActsIn: ActsRegion, kg.PropRegion: "Africa", kg.PropTriggers: []string{"ANY_THREAT"}}}}, nil, nil, SpecificRegion,
 			"Specific to the region: it is the regional network of Africa, where Kenya is."},
 		{"acts through a regional treaty", covered, nil, []Membership{{Of: charterN}}, SpecificRegion,
 			"Specific to the region: it acts through African Charter, of which Kenya is a member State or State party."},
@@ -360,8 +359,8 @@ func TestRank(t *testing.T) {
 }
 
 func TestReviewRisk(t *testing.T) {
-	assert.Contains(t, reviewRisk(&kg.Node{Props: kg.Props{PropRemedies: []string{"ACCREDITATION_REVIEW"}}}), "suspension of its status")
-	assert.Empty(t, reviewRisk(&kg.Node{Props: kg.Props{PropRemedies: []string{"ADVOCACY", "PUBLIC_STATEMENT"}}}))
+	assert.Contains(t, reviewRisk(&kg.Node{Props: kg.Props{kg.PropRemedies: []string{"ACCREDITATION_REVIEW"}}}), "suspension of its status")
+	assert.Empty(t, reviewRisk(&kg.Node{Props: kg.Props{kg.PropRemedies: []string{"ADVOCACY", "PUBLIC_STATEMENT"}}}))
 }
 
 func TestHowToActivate(t *testing.T) {
@@ -370,8 +369,8 @@ func TestHowToActivate(t *testing.T) {
 		props kg.Props
 		want  string
 	}{
-		{"procedure and page", kg.Props{PropHowToActivate: " Write to the secretariat. ", PropContactPage: "https://example.org"}, "Write to the secretariat. https://example.org"},
-		{"page only", kg.Props{PropContactPage: "https://example.org"}, "https://example.org"},
+		{"procedure and page", kg.Props{kg.PropHowToActivate: " Write to the secretariat. ", kg.PropContactPage: "https://example.org"}, "Write to the secretariat. https://example.org"},
+		{"page only", kg.Props{kg.PropContactPage: "https://example.org"}, "https://example.org"},
 		{"nothing recorded", kg.Props{}, "No procedure is recorded; contact GANHRI Head Office."},
 	}
 	for _, c := range cases {
@@ -385,8 +384,8 @@ func TestHowToActivate(t *testing.T) {
 // wins, and a recommendation sums what every rule gave.
 func TestAssessComposesRules(t *testing.T) {
 	props := func(serves, triggers string) kg.Props {
-		return kg.Props{PropActsIn: ActsCovered, PropServes: []string{serves}, PropTriggers: []string{triggers},
-			PropRemedies: []string{"URGENT_APPEAL"}, PropRequiresConsent: true}
+		return kg.Props{kg.PropActsIn: ActsCovered, kg.PropServes: []string{serves}, kg.PropTriggers: []string{triggers},
+			kg.PropRemedies: []string{"URGENT_APPEAL"}, kg.PropRequiresConsent: true}
 	}
 	in := Membership{Of: charterN, Citations: memCite}
 	sit := Situation{Targets: []Target{TargetMembersOrStaff}, Urgent: true}
@@ -437,12 +436,12 @@ func TestAssessComposesRules(t *testing.T) {
 
 func TestRuleActsInRegion(t *testing.T) {
 	regional := func(id, name, region string) *kg.Node {
-		return &kg.Node{ID: id, Kind: kg.KindNetwork, Name: name, Props: kg.Props{PropActsIn: ActsRegion, PropRegion: region}}
+		return &kg.Node{ID: id, Kind: kg.KindNetwork, Name: name, Props: kg.Props{kg.PropActsIn: ActsRegion, kg.PropRegion: region}}
 	}
 	nanhri := regional("network:nanhri", "NANHRI", "Africa")
 	ennhri := regional("network:ennhri", "ENNHRI", "Europe")
-	africa := &kg.Node{ID: kenya.ID, Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE", PropRegion: "Africa"}}
-	noRegion := &kg.Node{ID: kenya.ID, Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE"}}
+	africa := &kg.Node{ID: kenya.ID, Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{kg.PropCode: "KE", kg.PropRegion: "Africa"}}
+	noRegion := &kg.Node{ID: kenya.ID, Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{kg.PropCode: "KE"}}
 	other := &kg.Node{ID: "nhri:ke-y", Kind: kg.KindNHRI, Name: "Y"}
 	cases := []struct {
 		name    string
@@ -501,11 +500,11 @@ func TestRuleActsInRegion(t *testing.T) {
 }
 
 func TestRuleNeedsMemberNHRI(t *testing.T) {
-	accredited := &kg.Node{ID: "country:ke", Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE", kg.PropNHRIAccreditation: "A"}}
-	tonga := &kg.Node{ID: "country:to", Kind: kg.KindCountry, Name: "Tonga", Props: kg.Props{"code": "TO"}}
+	accredited := &kg.Node{ID: "country:ke", Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{kg.PropCode: "KE", kg.PropNHRIAccreditation: "A"}}
+	tonga := &kg.Node{ID: "country:to", Kind: kg.KindCountry, Name: "Tonga", Props: kg.Props{kg.PropCode: "TO"}}
 	network := &kg.Node{ID: "network:apf", Kind: kg.KindNetwork, Name: "APF"}
-	hosting := &kg.Node{ID: "mechanism:nhri-hosting", Kind: kg.KindMechanism, Name: "Hosting", Props: kg.Props{PropCategory: CategoryGANHRI}}
-	un := &kg.Node{ID: "mechanism:un-sr-hrds", Kind: kg.KindMechanism, Name: "SR", Props: kg.Props{PropCategory: "UN"}}
+	hosting := &kg.Node{ID: "mechanism:nhri-hosting", Kind: kg.KindMechanism, Name: "Hosting", Props: kg.Props{kg.PropCategory: CategoryGANHRI}}
+	un := &kg.Node{ID: "mechanism:un-sr-hrds", Kind: kg.KindMechanism, Name: "SR", Props: kg.Props{kg.PropCategory: "UN"}}
 	nhri := &kg.Node{ID: "nhri:to-x", Kind: kg.KindNHRI, Name: "X"}
 	const notApplicable = "Not applicable: it presupposes an NHRI that is a member of GANHRI, and no accredited NHRI is recorded for Tonga."
 	cases := []struct {
@@ -527,9 +526,9 @@ func TestRuleNeedsMemberNHRI(t *testing.T) {
 		{name: "no accreditation, an NHRI of the country is a recorded network member", country: tonga, ch: network,
 			inCtry: []CountryNHRI{{NHRI: nhri, Networks: []*kg.Node{network}}}},
 		{name: "no accreditation for the country, but the NHRI's status is in the directory", country: tonga, ch: network,
-			nhri: &kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{directory.PropStatus: "B"}}},
+			nhri: &kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{kg.PropAccreditationStatus: "B"}}},
 		{name: "no accreditation for the country, an NHRI of it has a status in the directory", country: tonga, ch: network,
-			inCtry: []CountryNHRI{{NHRI: &kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{directory.PropStatus: "A"}}}}},
+			inCtry: []CountryNHRI{{NHRI: &kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{kg.PropAccreditationStatus: "A"}}}}},
 		{name: "no accreditation, the NHRI named has no status and no network", country: tonga, ch: hosting, nhri: nhri, exclude: notApplicable},
 		{name: "no accreditation, an NHRI of the country in no network", country: tonga, ch: network,
 			inCtry: []CountryNHRI{{NHRI: nhri}}, exclude: notApplicable},

@@ -30,14 +30,7 @@ var Columns = []string{"region", "country", "institution", "acronym", "status", 
 
 var required = []string{"region", "country", "institution", "status"}
 
-// NHRI properties written by the import.
 const (
-	PropCountry   = "country"
-	PropRegion    = "region"
-	PropStatus    = "accreditationStatus"
-	PropYear      = "accreditationYear"
-	PropAsOf      = "asOf"
-	PropSource    = "source"
 	maxRows       = 2000
 	maxCellLength = 300
 	// excerptLength bounds what a message quotes of a cell.
@@ -154,16 +147,16 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 		if len(rep.Errors) > before {
 			continue
 		}
-		code := country.Props.String("code")
+		code := country.Props.String(kg.PropCode)
 		id := known.match(code, cell("acronym"), cell("institution"))
 		if prev, dup := seen[id]; dup {
 			fail("institution", "same institution as line %d", prev)
 			continue
 		}
 		seen[id] = line
-		props := kg.Props{PropCountry: code, PropRegion: region, PropStatus: status, PropAsOf: string(asOf), PropSource: source}
+		props := kg.Props{kg.PropCountry: code, kg.PropRegion: region, kg.PropAccreditationStatus: status, kg.PropAsOf: string(asOf), kg.PropSource: source}
 		if year != 0 {
-			props[PropYear] = year
+			props[kg.PropAccreditationYear] = year
 		}
 		// The row is quoted by the cells checked above: those of the
 		// header's columns, trimmed, in file order.
@@ -285,7 +278,7 @@ func nhriIndex(ctx context.Context, s kg.Store) (nhris, error) {
 	}
 	idx := nhris{}
 	for _, n := range nodes {
-		code := strings.ToUpper(n.Props.String(PropCountry))
+		code := strings.ToUpper(n.Props.String(kg.PropCountry))
 		idx[code] = append(idx[code], n)
 	}
 	return idx, nil
@@ -324,7 +317,7 @@ func countryIndex(ctx context.Context, s kg.Store) (countries, error) {
 	}
 	idx := countries{}
 	for _, n := range nodes {
-		idx[strings.ToUpper(n.Props.String("code"))] = n
+		idx[strings.ToUpper(n.Props.String(kg.PropCode))] = n
 		idx[fold(n.Name)] = n
 	}
 	return idx, nil

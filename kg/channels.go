@@ -51,10 +51,6 @@ const (
 // NHRIs as human rights defenders (when under threat)".
 const ObjectiveUnderThreat = "objective:2"
 
-// PropCategory is the property that holds a mechanism's category (UN,
-// REGIONAL, FUND, NGO, GANHRI, NATIONAL).
-const PropCategory = "category"
-
 // CommitmentRelTypes are the relationships by which an action serves a
 // commitment: IMPLEMENTS (Objective 1, listed under the commitment) and
 // ADVANCES (Objectives 2 and 3, cited to the GAP's words).

@@ -90,22 +90,22 @@ func toEntity(n *kg.Node) model.Entity {
 func toNetwork(n *kg.Node) *model.Network {
 	return &model.Network{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
-		Scope: model.NetworkScope(n.Props.String("scope")), Region: optString(n.Props.String("region")),
+		Scope: model.NetworkScope(n.Props.String(kg.PropScope)), Region: optString(n.Props.String(kg.PropRegion)),
 	}
 }
 
 func toNHRI(n *kg.Node) *model.Nhri {
 	m := &model.Nhri{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
-		AccreditationYear: optInt(n.Props, "accreditationYear"),
-		Region:            optString(n.Props.String("region")),
-		Source:            optString(n.Props.String("source")),
+		AccreditationYear: optInt(n.Props, kg.PropAccreditationYear),
+		Region:            optString(n.Props.String(kg.PropRegion)),
+		Source:            optString(n.Props.String(kg.PropSource)),
 	}
-	if d := n.Props.String("asOf"); d != "" {
+	if d := n.Props.String(kg.PropAsOf); d != "" {
 		date := kg.Date(d)
 		m.AsOf = &date
 	}
-	if s := n.Props.String("accreditationStatus"); s != "" {
+	if s := n.Props.String(kg.PropAccreditationStatus); s != "" {
 		st := model.AccreditationStatus(s)
 		m.AccreditationStatus = &st
 	}
@@ -115,28 +115,28 @@ func toNHRI(n *kg.Node) *model.Nhri {
 func toMechanism(n *kg.Node) *model.Mechanism {
 	return &model.Mechanism{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
-		Category: model.MechanismCategory(n.Props.String("category")), Region: optString(n.Props.String("region")),
+		Category: model.MechanismCategory(n.Props.String(kg.PropCategory)), Region: optString(n.Props.String(kg.PropRegion)),
 	}
 }
 
 func toInstrument(n *kg.Node) *model.Instrument {
 	return &model.Instrument{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
-		Type: model.InstrumentType(n.Props.String("type")), Symbol: optString(n.Props.String("symbol")), Year: optInt(n.Props, "year"),
+		Type: model.InstrumentType(n.Props.String(kg.PropType)), Symbol: optString(n.Props.String(kg.PropSymbol)), Year: optInt(n.Props, kg.PropYear),
 	}
 }
 
 func toCommitment(n *kg.Node) *model.Commitment {
 	return &model.Commitment{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
-		Pillar: model.Pillar(n.Props.String("pillar")), Number: intOf(n.Props, kg.PropSeq),
+		Pillar: model.Pillar(n.Props.String(kg.PropPillar)), Number: intOf(n.Props, kg.PropSeq),
 	}
 }
 
 func toObjective(n *kg.Node) *model.Objective {
 	return &model.Objective{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
-		Number: intOf(n.Props, "number"),
+		Number: intOf(n.Props, kg.PropNumber),
 	}
 }
 
@@ -158,7 +158,7 @@ func toThreatType(n *kg.Node) *model.ThreatType {
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
 		Against: []model.ThreatSubject{},
 	}
-	for _, s := range n.Props.Strings("against") {
+	for _, s := range n.Props.Strings(kg.PropAgainst) {
 		m.Against = append(m.Against, model.ThreatSubject(s))
 	}
 	return m
@@ -167,28 +167,28 @@ func toThreatType(n *kg.Node) *model.ThreatType {
 func toPerpetratorType(n *kg.Node) *model.PerpetratorType {
 	return &model.PerpetratorType{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
-		Sector: model.Sector(n.Props.String("sector")),
+		Sector: model.Sector(n.Props.String(kg.PropSector)),
 	}
 }
 
 func toSDGTarget(n *kg.Node) *model.SDGTarget {
 	return &model.SDGTarget{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
-		Code: n.Props.String("code"), Level: model.SDGLevel(n.Props.String("type")),
+		Code: n.Props.String(kg.PropCode), Level: model.SDGLevel(n.Props.String(kg.PropType)),
 	}
 }
 
 func toStrategicGoal(n *kg.Node) *model.StrategicGoal {
 	return &model.StrategicGoal{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
-		Code: n.Props.String("code"), Text: n.Props.String(kg.PropText),
+		Code: n.Props.String(kg.PropCode), Text: n.Props.String(kg.PropText),
 	}
 }
 
 func toCountry(n *kg.Node) *model.Country {
 	return &model.Country{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
-		Code: n.Props.String("code"), Region: n.Props.String("region"),
+		Code: n.Props.String(kg.PropCode), Region: n.Props.String(kg.PropRegion),
 		NhriAccreditation: toAccreditation(*n),
 	}
 }
@@ -218,7 +218,7 @@ var surveyRegions = []struct{ key, region string }{
 func toSurvey(n *kg.Node) *model.Survey {
 	m := &model.Survey{
 		ID: n.ID, Name: n.Name, Acronym: optString(n.Acronym), Description: optString(n.Description), Citations: citations(n.Citations),
-		Period: optString(n.Props.String("period")), Respondents: optInt(n.Props, "respondents"),
+		Period: optString(n.Props.String(kg.PropPeriod)), Respondents: optInt(n.Props, kg.PropRespondents),
 		RespondentsByRegion: []*model.RegionCount{},
 	}
 	for _, r := range surveyRegions {

@@ -3,7 +3,6 @@ package resolvers
 import (
 	"context"
 
-	"marrakechgraph/advisor"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
 )
@@ -15,7 +14,7 @@ func (r *Resolver) eligibility(ctx context.Context, id string) (*model.Eligibili
 	if err != nil || n == nil {
 		return nil, err
 	}
-	actsIn := n.Props.String(advisor.PropActsIn)
+	actsIn := n.Props.String(kg.PropActsIn)
 	if actsIn == "" {
 		return nil, nil
 	}
@@ -30,19 +29,19 @@ func (r *Resolver) eligibility(ctx context.Context, id string) (*model.Eligibili
 	e := &model.Eligibility{
 		ActsIn: model.Reach(actsIn), Covers: convertAll(covers, toEntity), OutsideOf: convertAll(outside, toEntity),
 		Serves: []model.Beneficiary{}, Triggers: []model.Trigger{}, Remedies: []model.Remedy{},
-		HowToActivate: optString(n.Props.String(advisor.PropHowToActivate)),
-		ContactPage:   optString(n.Props.String(advisor.PropContactPage)),
+		HowToActivate: optString(n.Props.String(kg.PropHowToActivate)),
+		ContactPage:   optString(n.Props.String(kg.PropContactPage)),
 	}
-	for _, s := range n.Props.Strings(advisor.PropServes) {
+	for _, s := range n.Props.Strings(kg.PropServes) {
 		e.Serves = append(e.Serves, model.Beneficiary(s))
 	}
-	for _, t := range n.Props.Strings(advisor.PropTriggers) {
+	for _, t := range n.Props.Strings(kg.PropTriggers) {
 		e.Triggers = append(e.Triggers, model.Trigger(t))
 	}
-	for _, m := range n.Props.Strings(advisor.PropRemedies) {
+	for _, m := range n.Props.Strings(kg.PropRemedies) {
 		e.Remedies = append(e.Remedies, model.Remedy(m))
 	}
-	if c, ok := n.Props.Bool(advisor.PropRequiresConsent); ok {
+	if c, ok := n.Props.Bool(kg.PropRequiresConsent); ok {
 		e.RequiresConsent = &c
 	}
 	return e, nil

@@ -200,14 +200,14 @@ func (r *perpetratorTypeResolver) ThreatTypes(ctx context.Context, obj *model.Pe
 }
 
 func (r *queryResolver) Objectives(ctx context.Context) ([]*model.Objective, error) {
-	ns, err := r.listOf(ctx, kg.KindObjective, "number")
+	ns, err := r.listOf(ctx, kg.KindObjective, kg.PropNumber)
 	return convertAll(ns, toObjective), err
 }
 
 func (r *queryResolver) Commitments(ctx context.Context, pillar *model.Pillar) ([]*model.Commitment, error) {
 	var filters []kg.PropFilter
 	if pillar != nil {
-		filters = append(filters, kg.PropFilter{Key: "pillar", Values: []any{string(*pillar)}})
+		filters = append(filters, kg.PropFilter{Key: kg.PropPillar, Values: []any{string(*pillar)}})
 	}
 	ns, err := r.listOf(ctx, kg.KindCommitment, kg.PropSeq, filters...)
 	return convertAll(ns, toCommitment), err
@@ -232,7 +232,7 @@ func (r *queryResolver) Actions(ctx context.Context, first *int, after *string, 
 func (r *queryResolver) Networks(ctx context.Context, scope *model.NetworkScope) ([]*model.Network, error) {
 	var filters []kg.PropFilter
 	if scope != nil {
-		filters = append(filters, kg.PropFilter{Key: "scope", Values: []any{string(*scope)}})
+		filters = append(filters, kg.PropFilter{Key: kg.PropScope, Values: []any{string(*scope)}})
 	}
 	ns, err := r.listOf(ctx, kg.KindNetwork, kg.OrderByName, filters...)
 	return convertAll(ns, toNetwork), err
@@ -273,7 +273,7 @@ func (r *queryResolver) Nhris(ctx context.Context, first *int, after *string, fi
 func (r *queryResolver) Instruments(ctx context.Context, typeArg *model.InstrumentType) ([]*model.Instrument, error) {
 	var filters []kg.PropFilter
 	if typeArg != nil {
-		filters = append(filters, kg.PropFilter{Key: "type", Values: []any{string(*typeArg)}})
+		filters = append(filters, kg.PropFilter{Key: kg.PropType, Values: []any{string(*typeArg)}})
 	}
 	ns, err := r.listOf(ctx, kg.KindInstrument, kg.OrderByName, filters...)
 	return convertAll(ns, toInstrument), err
@@ -305,19 +305,19 @@ func (r *queryResolver) ThreatTypes(ctx context.Context, against *model.ThreatSu
 func (r *queryResolver) PerpetratorTypes(ctx context.Context, sector *model.Sector) ([]*model.PerpetratorType, error) {
 	var filters []kg.PropFilter
 	if sector != nil {
-		filters = append(filters, kg.PropFilter{Key: "sector", Values: []any{string(*sector)}})
+		filters = append(filters, kg.PropFilter{Key: kg.PropSector, Values: []any{string(*sector)}})
 	}
 	ns, err := r.listOf(ctx, kg.KindPerpetratorType, kg.OrderByName, filters...)
 	return convertAll(ns, toPerpetratorType), err
 }
 
 func (r *queryResolver) SdgTargets(ctx context.Context) ([]*model.SDGTarget, error) {
-	ns, err := r.listOf(ctx, kg.KindSDGTarget, "code")
+	ns, err := r.listOf(ctx, kg.KindSDGTarget, kg.PropCode)
 	return convertAll(ns, toSDGTarget), err
 }
 
 func (r *queryResolver) StrategicGoals(ctx context.Context) ([]*model.StrategicGoal, error) {
-	ns, err := r.listOf(ctx, kg.KindStrategicGoal, "code")
+	ns, err := r.listOf(ctx, kg.KindStrategicGoal, kg.PropCode)
 	return convertAll(ns, toStrategicGoal), err
 }
 

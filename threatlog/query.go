@@ -29,7 +29,7 @@ func (l *Log) Query(ctx context.Context, f Filter, first int, after string) (kg.
 	if f.Country != "" || f.Region != "" {
 		nq := kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID}
 		if f.Country != "" {
-			nq.Props = append(nq.Props, kg.PropFilter{Key: "country", Values: []any{strings.ToUpper(f.Country)}})
+			nq.Props = append(nq.Props, kg.PropFilter{Key: kg.PropCountry, Values: []any{strings.ToUpper(f.Country)}})
 		}
 		nhris, err := kg.FindAll(ctx, l.Store, nq)
 		if err != nil {
@@ -56,7 +56,7 @@ func (l *Log) Query(ctx context.Context, f Filter, first int, after string) (kg.
 		q.Props = append(q.Props, kg.PropFilter{Key: PropStatus, Values: []any{string(f.Status)}})
 	}
 	if f.Year != 0 {
-		q.Props = append(q.Props, kg.PropFilter{Key: PropYear, Values: []any{int64(f.Year)}})
+		q.Props = append(q.Props, kg.PropFilter{Key: kg.PropYear, Values: []any{int64(f.Year)}})
 	}
 	if f.ReprisalForUNCooperation != nil {
 		q.Props = append(q.Props, kg.PropFilter{Key: PropReprisal, Values: []any{*f.ReprisalForUNCooperation}})
@@ -136,7 +136,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error)
 			k.region = region[nhris[i][0].Node.ID]
 		}
 		if by[ByYear] {
-			y, _ := inc.Props.Int(PropYear)
+			y, _ := inc.Props.Int(kg.PropYear)
 			k.year = int(y)
 		}
 		var types []*kg.Node
@@ -198,7 +198,7 @@ func regions(ctx context.Context, s kg.Store, nhris []*kg.Node) (map[string]stri
 			continue
 		}
 		seen[n.ID] = true
-		if r := n.Props.String("region"); r != "" {
+		if r := n.Props.String(kg.PropRegion); r != "" {
 			out[n.ID] = r
 		} else {
 			rest = append(rest, n.ID)
@@ -213,7 +213,7 @@ func regions(ctx context.Context, s kg.Store, nhris []*kg.Node) (map[string]stri
 	}
 	for i, id := range rest {
 		if len(located[i]) > 0 {
-			out[id] = located[i][0].Node.Props.String("region")
+			out[id] = located[i][0].Node.Props.String(kg.PropRegion)
 		}
 	}
 	return out, nil
