@@ -7,8 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"marrakechgraph/advisor"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
+	"marrakechgraph/threatlog"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -29,25 +31,11 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	Action() ActionResolver
-	Commitment() CommitmentResolver
-	Country() CountryResolver
-	Instrument() InstrumentResolver
-	Mechanism() MechanismResolver
 	Mutation() MutationResolver
 	NHRI() NHRIResolver
-	Network() NetworkResolver
-	Objective() ObjectiveResolver
-	PerpetratorType() PerpetratorTypeResolver
 	Query() QueryResolver
-	Response() ResponseResolver
-	RiskGroup() RiskGroupResolver
-	SDGTarget() SDGTargetResolver
-	StrategicGoal() StrategicGoalResolver
 	Subscription() SubscriptionResolver
-	Survey() SurveyResolver
 	ThreatIncident() ThreatIncidentResolver
-	ThreatType() ThreatTypeResolver
 }
 
 type DirectiveRoot struct {
@@ -82,7 +70,7 @@ type ComplexityRoot struct {
 		Number        func(childComplexity int) int
 		Objective     func(childComplexity int) int
 		Partners      func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		RiskGroups    func(childComplexity int) int
 		Serves        func(childComplexity int) int
 		Text          func(childComplexity int) int
@@ -102,8 +90,8 @@ type ComplexityRoot struct {
 	ActivationPlan struct {
 		Considerations    func(childComplexity int) int
 		Country           func(childComplexity int) int
-		Nhri              func(childComplexity int) int
-		NhriAccreditation func(childComplexity int) int
+		NHRI              func(childComplexity int) int
+		NHRIAccreditation func(childComplexity int) int
 		NotApplicable     func(childComplexity int) int
 		Notes             func(childComplexity int) int
 		Recommendations   func(childComplexity int) int
@@ -142,7 +130,7 @@ type ComplexityRoot struct {
 		Name            func(childComplexity int) int
 		Number          func(childComplexity int) int
 		Pillar          func(childComplexity int) int
-		Relationships   func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships   func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		SupportChannels func(childComplexity int) int
 	}
 
@@ -166,11 +154,11 @@ type ComplexityRoot struct {
 		Description       func(childComplexity int) int
 		ID                func(childComplexity int) int
 		MemberOf          func(childComplexity int) int
+		NHRIAccreditation func(childComplexity int) int
+		NHRIs             func(childComplexity int) int
 		Name              func(childComplexity int) int
-		NhriAccreditation func(childComplexity int) int
-		Nhris             func(childComplexity int) int
 		Region            func(childComplexity int) int
-		Relationships     func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships     func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	CreatedAPIKey struct {
@@ -226,7 +214,7 @@ type ComplexityRoot struct {
 		IssuedBy      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		PromotedBy    func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		Symbol        func(childComplexity int) int
 		Type          func(childComplexity int) int
 		Year          func(childComplexity int) int
@@ -244,7 +232,7 @@ type ComplexityRoot struct {
 		PartOf        func(childComplexity int) int
 		Parts         func(childComplexity int) int
 		Region        func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	MechanismConnection struct {
@@ -279,7 +267,7 @@ type ComplexityRoot struct {
 		Name                func(childComplexity int) int
 		Networks            func(childComplexity int) int
 		Region              func(childComplexity int) int
-		Relationships       func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships       func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		Source              func(childComplexity int) int
 		ThreatIncidents     func(childComplexity int) int
 	}
@@ -307,7 +295,7 @@ type ComplexityRoot struct {
 		PartOf        func(childComplexity int) int
 		Parts         func(childComplexity int) int
 		Region        func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		Scope         func(childComplexity int) int
 	}
 
@@ -319,7 +307,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Number        func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	PageInfo struct {
@@ -335,7 +323,7 @@ type ComplexityRoot struct {
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		Sector        func(childComplexity int) int
 		ThreatTypes   func(childComplexity int) int
 	}
@@ -344,25 +332,25 @@ type ComplexityRoot struct {
 		APIKeys          func(childComplexity int) int
 		Actions          func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
 		ActivationPlan   func(childComplexity int, situation model.SituationInput) int
-		Commitments      func(childComplexity int, pillar *model.Pillar) int
+		Commitments      func(childComplexity int, pillar *string) int
 		Countries        func(childComplexity int) int
 		GraphStats       func(childComplexity int) int
 		History          func(childComplexity int, id string) int
-		Instruments      func(childComplexity int, typeArg *model.InstrumentType) int
+		Instruments      func(childComplexity int, typeArg *string) int
 		Mechanisms       func(childComplexity int, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) int
-		Networks         func(childComplexity int, scope *model.NetworkScope) int
+		Networks         func(childComplexity int, scope *string) int
 		Nhris            func(childComplexity int, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) int
 		Node             func(childComplexity int, id string) int
 		Objectives       func(childComplexity int) int
-		PerpetratorTypes func(childComplexity int, sector *model.Sector) int
+		PerpetratorTypes func(childComplexity int, sector *string) int
 		RiskGroups       func(childComplexity int) int
 		SdgTargets       func(childComplexity int) int
-		Search           func(childComplexity int, text string, first *int, kinds []model.EntityKind) int
+		Search           func(childComplexity int, text string, first *int, kinds []kg.Kind) int
 		StrategicGoals   func(childComplexity int) int
 		Surveys          func(childComplexity int) int
 		ThreatIncidents  func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter) int
 		ThreatStats      func(childComplexity int, groupBy []model.StatDimension) int
-		ThreatTypes      func(childComplexity int, against *model.ThreatSubject) int
+		ThreatTypes      func(childComplexity int, against *string) int
 		Viewer           func(childComplexity int) int
 	}
 
@@ -407,7 +395,7 @@ type ComplexityRoot struct {
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	SDGTarget struct {
@@ -418,7 +406,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Level         func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		ServedBy      func(childComplexity int) int
 	}
 
@@ -437,7 +425,7 @@ type ComplexityRoot struct {
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		ServedBy      func(childComplexity int) int
 		Text          func(childComplexity int) int
 	}
@@ -461,7 +449,7 @@ type ComplexityRoot struct {
 		ID                  func(childComplexity int) int
 		Name                func(childComplexity int) int
 		Period              func(childComplexity int) int
-		Relationships       func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships       func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		Respondents         func(childComplexity int) int
 		RespondentsByRegion func(childComplexity int) int
 	}
@@ -471,7 +459,7 @@ type ComplexityRoot struct {
 		ConsentToShare           func(childComplexity int) int
 		History                  func(childComplexity int) int
 		ID                       func(childComplexity int) int
-		Nhri                     func(childComplexity int) int
+		NHRI                     func(childComplexity int) int
 		OccurredOn               func(childComplexity int) int
 		Perpetrators             func(childComplexity int) int
 		ReportedAt               func(childComplexity int) int
@@ -504,7 +492,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Perpetrators  func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	Viewer struct {
@@ -519,144 +507,48 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type ActionResolver interface {
-	Relationships(ctx context.Context, obj *model.Action, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	Objective(ctx context.Context, obj *model.Action) (*model.Objective, error)
-	Commitment(ctx context.Context, obj *model.Action) (*model.Commitment, error)
-	Partners(ctx context.Context, obj *model.Action) ([]model.Entity, error)
-	RiskGroups(ctx context.Context, obj *model.Action) ([]*model.RiskGroup, error)
-	Instruments(ctx context.Context, obj *model.Action) ([]*model.Instrument, error)
-	Serves(ctx context.Context, obj *model.Action) ([]model.Entity, error)
-	Addresses(ctx context.Context, obj *model.Action) ([]*model.ThreatType, error)
-}
-type CommitmentResolver interface {
-	Relationships(ctx context.Context, obj *model.Commitment, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	Actions(ctx context.Context, obj *model.Commitment) ([]*model.Action, error)
-	AdvancedBy(ctx context.Context, obj *model.Commitment) ([]*model.Action, error)
-	SupportChannels(ctx context.Context, obj *model.Commitment) ([]*model.SupportChannel, error)
-}
-type CountryResolver interface {
-	Relationships(ctx context.Context, obj *model.Country, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	Nhris(ctx context.Context, obj *model.Country) ([]*model.Nhri, error)
-
-	MemberOf(ctx context.Context, obj *model.Country) ([]model.Entity, error)
-}
-type InstrumentResolver interface {
-	Relationships(ctx context.Context, obj *model.Instrument, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	IssuedBy(ctx context.Context, obj *model.Instrument) ([]model.Entity, error)
-	PromotedBy(ctx context.Context, obj *model.Instrument) ([]*model.Action, error)
-}
-type MechanismResolver interface {
-	Relationships(ctx context.Context, obj *model.Mechanism, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	PartOf(ctx context.Context, obj *model.Mechanism) ([]*model.Mechanism, error)
-	Parts(ctx context.Context, obj *model.Mechanism) ([]*model.Mechanism, error)
-	Actions(ctx context.Context, obj *model.Mechanism) ([]*model.Action, error)
-	Eligibility(ctx context.Context, obj *model.Mechanism) (*model.Eligibility, error)
-}
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, name string, role model.Role) (*model.CreatedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string) (*model.APIKey, error)
 	ImportNHRIs(ctx context.Context, csv string, source string, asOf kg.Date) (*model.ImportReport, error)
-	ReportThreat(ctx context.Context, input model.ReportThreatInput) (*model.ThreatIncident, error)
-	UpdateThreat(ctx context.Context, input model.UpdateThreatInput) (*model.ThreatIncident, error)
-	RecordResponse(ctx context.Context, input model.RecordResponseInput) (*model.Response, error)
+	ReportThreat(ctx context.Context, input model.ReportThreatInput) (*threatlog.Incident, error)
+	UpdateThreat(ctx context.Context, input model.UpdateThreatInput) (*threatlog.Incident, error)
+	RecordResponse(ctx context.Context, input model.RecordResponseInput) (*threatlog.Response, error)
 }
 type NHRIResolver interface {
-	Relationships(ctx context.Context, obj *model.Nhri, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-	Country(ctx context.Context, obj *model.Nhri) (*model.Country, error)
-
-	Networks(ctx context.Context, obj *model.Nhri) ([]*model.Network, error)
-
-	ThreatIncidents(ctx context.Context, obj *model.Nhri) ([]*model.ThreatIncident, error)
-}
-type NetworkResolver interface {
-	Relationships(ctx context.Context, obj *model.Network, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	PartOf(ctx context.Context, obj *model.Network) ([]*model.Network, error)
-	Parts(ctx context.Context, obj *model.Network) ([]*model.Network, error)
-	Members(ctx context.Context, obj *model.Network) ([]*model.Nhri, error)
-	Actions(ctx context.Context, obj *model.Network) ([]*model.Action, error)
-	Eligibility(ctx context.Context, obj *model.Network) (*model.Eligibility, error)
-}
-type ObjectiveResolver interface {
-	Relationships(ctx context.Context, obj *model.Objective, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	Actions(ctx context.Context, obj *model.Objective) ([]*model.Action, error)
-}
-type PerpetratorTypeResolver interface {
-	Relationships(ctx context.Context, obj *model.PerpetratorType, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	ThreatTypes(ctx context.Context, obj *model.PerpetratorType) ([]*model.ThreatType, error)
+	ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*threatlog.Incident, error)
 }
 type QueryResolver interface {
-	Node(ctx context.Context, id string) (model.Node, error)
-	Search(ctx context.Context, text string, first *int, kinds []model.EntityKind) ([]model.Node, error)
+	Node(ctx context.Context, id string) (kg.Identified, error)
+	Search(ctx context.Context, text string, first *int, kinds []kg.Kind) ([]kg.Identified, error)
 	GraphStats(ctx context.Context) (*model.GraphStats, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	APIKeys(ctx context.Context) ([]*model.APIKey, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
-	ActivationPlan(ctx context.Context, situation model.SituationInput) (*model.ActivationPlan, error)
+	ActivationPlan(ctx context.Context, situation model.SituationInput) (*advisor.Plan, error)
 	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*model.ThreatIncidentConnection, error)
 	ThreatStats(ctx context.Context, groupBy []model.StatDimension) ([]*model.StatRow, error)
-	Objectives(ctx context.Context) ([]*model.Objective, error)
-	Commitments(ctx context.Context, pillar *model.Pillar) ([]*model.Commitment, error)
+	Objectives(ctx context.Context) ([]*kg.Objective, error)
+	Commitments(ctx context.Context, pillar *string) ([]*kg.Commitment, error)
 	Actions(ctx context.Context, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*model.ActionConnection, error)
-	Networks(ctx context.Context, scope *model.NetworkScope) ([]*model.Network, error)
+	Networks(ctx context.Context, scope *string) ([]*kg.Network, error)
 	Mechanisms(ctx context.Context, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) (*model.MechanismConnection, error)
 	Nhris(ctx context.Context, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) (*model.NHRIConnection, error)
-	Instruments(ctx context.Context, typeArg *model.InstrumentType) ([]*model.Instrument, error)
-	RiskGroups(ctx context.Context) ([]*model.RiskGroup, error)
-	ThreatTypes(ctx context.Context, against *model.ThreatSubject) ([]*model.ThreatType, error)
-	PerpetratorTypes(ctx context.Context, sector *model.Sector) ([]*model.PerpetratorType, error)
-	SdgTargets(ctx context.Context) ([]*model.SDGTarget, error)
-	StrategicGoals(ctx context.Context) ([]*model.StrategicGoal, error)
-	Countries(ctx context.Context) ([]*model.Country, error)
-	Surveys(ctx context.Context) ([]*model.Survey, error)
-}
-type ResponseResolver interface {
-	Incident(ctx context.Context, obj *model.Response) (*model.ThreatIncident, error)
-	Channel(ctx context.Context, obj *model.Response) (model.Entity, error)
-}
-type RiskGroupResolver interface {
-	Relationships(ctx context.Context, obj *model.RiskGroup, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-	Actions(ctx context.Context, obj *model.RiskGroup) ([]*model.Action, error)
-}
-type SDGTargetResolver interface {
-	Relationships(ctx context.Context, obj *model.SDGTarget, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	ServedBy(ctx context.Context, obj *model.SDGTarget) ([]model.Entity, error)
-}
-type StrategicGoalResolver interface {
-	Relationships(ctx context.Context, obj *model.StrategicGoal, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	ServedBy(ctx context.Context, obj *model.StrategicGoal) ([]model.Entity, error)
+	Instruments(ctx context.Context, typeArg *string) ([]*kg.Instrument, error)
+	RiskGroups(ctx context.Context) ([]*kg.RiskGroup, error)
+	ThreatTypes(ctx context.Context, against *string) ([]*kg.ThreatType, error)
+	PerpetratorTypes(ctx context.Context, sector *string) ([]*kg.PerpetratorType, error)
+	SdgTargets(ctx context.Context) ([]*kg.SDGTarget, error)
+	StrategicGoals(ctx context.Context) ([]*kg.StrategicGoal, error)
+	Countries(ctx context.Context) ([]*kg.Country, error)
+	Surveys(ctx context.Context) ([]*kg.Survey, error)
 }
 type SubscriptionResolver interface {
-	ThreatReported(ctx context.Context) (<-chan *model.ThreatIncident, error)
-}
-type SurveyResolver interface {
-	Relationships(ctx context.Context, obj *model.Survey, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
+	ThreatReported(ctx context.Context) (<-chan *threatlog.Incident, error)
 }
 type ThreatIncidentResolver interface {
-	Nhri(ctx context.Context, obj *model.ThreatIncident) (*model.Nhri, error)
-
-	Threats(ctx context.Context, obj *model.ThreatIncident) ([]*model.ThreatType, error)
-	Perpetrators(ctx context.Context, obj *model.ThreatIncident) ([]*model.PerpetratorType, error)
-
-	Responses(ctx context.Context, obj *model.ThreatIncident) ([]*model.Response, error)
-	History(ctx context.Context, obj *model.ThreatIncident) ([]*model.AuditEntry, error)
-	ActivationPlan(ctx context.Context, obj *model.ThreatIncident, urgent *bool) (*model.ActivationPlan, error)
-}
-type ThreatTypeResolver interface {
-	Relationships(ctx context.Context, obj *model.ThreatType, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	Perpetrators(ctx context.Context, obj *model.ThreatType) ([]*model.PerpetratorType, error)
-	Actions(ctx context.Context, obj *model.ThreatType) ([]*model.Action, error)
+	History(ctx context.Context, obj *threatlog.Incident) ([]*model.AuditEntry, error)
+	ActivationPlan(ctx context.Context, obj *threatlog.Incident, urgent *bool) (*advisor.Plan, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -809,7 +701,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Action.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Action.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "Action.riskGroups":
 		if e.ComplexityRoot.Action.RiskGroups == nil {
 			break
@@ -874,17 +766,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActivationPlan.Country(childComplexity), true
 	case "ActivationPlan.nhri":
-		if e.ComplexityRoot.ActivationPlan.Nhri == nil {
+		if e.ComplexityRoot.ActivationPlan.NHRI == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ActivationPlan.Nhri(childComplexity), true
+		return e.ComplexityRoot.ActivationPlan.NHRI(childComplexity), true
 	case "ActivationPlan.nhriAccreditation":
-		if e.ComplexityRoot.ActivationPlan.NhriAccreditation == nil {
+		if e.ComplexityRoot.ActivationPlan.NHRIAccreditation == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ActivationPlan.NhriAccreditation(childComplexity), true
+		return e.ComplexityRoot.ActivationPlan.NHRIAccreditation(childComplexity), true
 	case "ActivationPlan.notApplicable":
 		if e.ComplexityRoot.ActivationPlan.NotApplicable == nil {
 			break
@@ -1055,7 +947,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Commitment.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Commitment.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "Commitment.supportChannels":
 		if e.ComplexityRoot.Commitment.SupportChannels == nil {
 			break
@@ -1143,24 +1035,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.MemberOf(childComplexity), true
+	case "Country.nhriAccreditation":
+		if e.ComplexityRoot.Country.NHRIAccreditation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.NHRIAccreditation(childComplexity), true
+	case "Country.nhris":
+		if e.ComplexityRoot.Country.NHRIs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.NHRIs(childComplexity), true
 	case "Country.name":
 		if e.ComplexityRoot.Country.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Country.Name(childComplexity), true
-	case "Country.nhriAccreditation":
-		if e.ComplexityRoot.Country.NhriAccreditation == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Country.NhriAccreditation(childComplexity), true
-	case "Country.nhris":
-		if e.ComplexityRoot.Country.Nhris == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Country.Nhris(childComplexity), true
 	case "Country.region":
 		if e.ComplexityRoot.Country.Region == nil {
 			break
@@ -1177,7 +1069,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Country.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
 	case "CreatedAPIKey.key":
 		if e.ComplexityRoot.CreatedAPIKey.Key == nil {
@@ -1399,7 +1291,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Instrument.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "Instrument.symbol":
 		if e.ComplexityRoot.Instrument.Symbol == nil {
 			break
@@ -1495,7 +1387,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mechanism.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Mechanism.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
 	case "MechanismConnection.edges":
 		if e.ComplexityRoot.MechanismConnection.Edges == nil {
@@ -1672,7 +1564,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.NHRI.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.NHRI.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "NHRI.source":
 		if e.ComplexityRoot.NHRI.Source == nil {
 			break
@@ -1794,7 +1686,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Network.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Network.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "Network.scope":
 		if e.ComplexityRoot.Network.Scope == nil {
 			break
@@ -1854,7 +1746,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Objective.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Objective.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1921,7 +1813,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.PerpetratorType.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.PerpetratorType.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "PerpetratorType.sector":
 		if e.ComplexityRoot.PerpetratorType.Sector == nil {
 			break
@@ -1973,7 +1865,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Commitments(childComplexity, args["pillar"].(*model.Pillar)), true
+		return e.ComplexityRoot.Query.Commitments(childComplexity, args["pillar"].(*string)), true
 	case "Query.countries":
 		if e.ComplexityRoot.Query.Countries == nil {
 			break
@@ -2007,7 +1899,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Instruments(childComplexity, args["type"].(*model.InstrumentType)), true
+		return e.ComplexityRoot.Query.Instruments(childComplexity, args["type"].(*string)), true
 
 	case "Query.mechanisms":
 		if e.ComplexityRoot.Query.Mechanisms == nil {
@@ -2030,7 +1922,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Networks(childComplexity, args["scope"].(*model.NetworkScope)), true
+		return e.ComplexityRoot.Query.Networks(childComplexity, args["scope"].(*string)), true
 	case "Query.nhris":
 		if e.ComplexityRoot.Query.Nhris == nil {
 			break
@@ -2069,7 +1961,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PerpetratorTypes(childComplexity, args["sector"].(*model.Sector)), true
+		return e.ComplexityRoot.Query.PerpetratorTypes(childComplexity, args["sector"].(*string)), true
 	case "Query.riskGroups":
 		if e.ComplexityRoot.Query.RiskGroups == nil {
 			break
@@ -2092,7 +1984,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int), args["kinds"].([]model.EntityKind)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int), args["kinds"].([]kg.Kind)), true
 	case "Query.strategicGoals":
 		if e.ComplexityRoot.Query.StrategicGoals == nil {
 			break
@@ -2137,7 +2029,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThreatTypes(childComplexity, args["against"].(*model.ThreatSubject)), true
+		return e.ComplexityRoot.Query.ThreatTypes(childComplexity, args["against"].(*string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2327,7 +2219,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.RiskGroup.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.RiskGroup.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
 	case "SDGTarget.acronym":
 		if e.ComplexityRoot.SDGTarget.Acronym == nil {
@@ -2381,7 +2273,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SDGTarget.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.SDGTarget.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "SDGTarget.servedBy":
 		if e.ComplexityRoot.SDGTarget.ServedBy == nil {
 			break
@@ -2466,7 +2358,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.StrategicGoal.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.StrategicGoal.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "StrategicGoal.servedBy":
 		if e.ComplexityRoot.StrategicGoal.ServedBy == nil {
 			break
@@ -2564,7 +2456,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Survey.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Survey.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "Survey.respondents":
 		if e.ComplexityRoot.Survey.Respondents == nil {
 			break
@@ -2608,11 +2500,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThreatIncident.ID(childComplexity), true
 	case "ThreatIncident.nhri":
-		if e.ComplexityRoot.ThreatIncident.Nhri == nil {
+		if e.ComplexityRoot.ThreatIncident.NHRI == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ThreatIncident.Nhri(childComplexity), true
+		return e.ComplexityRoot.ThreatIncident.NHRI(childComplexity), true
 	case "ThreatIncident.occurredOn":
 		if e.ComplexityRoot.ThreatIncident.OccurredOn == nil {
 			break
@@ -2764,7 +2656,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.ThreatType.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.ThreatType.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
 	case "Viewer.authenticated":
 		if e.ComplexityRoot.Viewer.Authenticated == nil {
@@ -3315,17 +3207,17 @@ type Eligibility {
 
 extend type Mechanism {
   "When, where and for whom it can act; null when not recorded (it then takes no part in activation plans)."
-  eligibility: Eligibility @goField(forceResolver: true)
+  eligibility: Eligibility
 }
 
 extend type Network {
   "When, where and for whom it can act; null when not recorded (it then takes no part in activation plans)."
-  eligibility: Eligibility @goField(forceResolver: true)
+  eligibility: Eligibility
 }
 
 extend type Country {
   "The organisations it is a member or participating State of, and the treaties it is party to, as recorded."
-  memberOf: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  memberOf: [Entity!]! @listSize(assumedSize: 10)
 }
 `, BuiltIn: false},
 	{Name: "../schema/incidents.graphqls", Input: `"A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + `."
@@ -3358,7 +3250,7 @@ type ThreatIncident implements Node {
   "Identifier, ` + "`" + `incident:<12 hex digits>` + "`" + `."
   id: ID!
   "The institution threatened."
-  nhri: NHRI! @goField(forceResolver: true)
+  nhri: NHRI!
   "What happened, in Head Office's words."
   summary: String!
   "When it happened, if known."
@@ -3368,9 +3260,9 @@ type ThreatIncident implements Node {
   "Who reported it."
   reportedBy: String!
   "The kinds of threat."
-  threats: [ThreatType!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  threats: [ThreatType!]! @listSize(assumedSize: 40)
   "The kinds of actor behind it, if known."
-  perpetrators: [PerpetratorType!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  perpetrators: [PerpetratorType!]! @listSize(assumedSize: 20)
   "Who it is directed against."
   targets: [ThreatTarget!]!
   "Whether it is a reprisal for cooperation with the UN."
@@ -3380,7 +3272,7 @@ type ThreatIncident implements Node {
   "Where it stands."
   status: IncidentStatus!
   "The responses recorded, oldest first."
-  responses: [Response!]! @listSize(assumedSize: 100) @goField(forceResolver: true)
+  responses: [Response!]! @listSize(assumedSize: 100)
   "Every change to the incident and its links, oldest first: who, when, before and after."
   history: [AuditEntry!]! @listSize(assumedSize: 500) @goField(forceResolver: true)
   """
@@ -3396,9 +3288,9 @@ type Response implements Node {
   "Identifier, ` + "`" + `response:<12 hex digits>` + "`" + `."
   id: ID!
   "The incident it answers."
-  incident: ThreatIncident! @goField(forceResolver: true)
+  incident: ThreatIncident!
   "The network, mechanism or NHRI activated."
-  channel: Entity! @goField(forceResolver: true)
+  channel: Entity!
   "When the channel was activated."
   activatedOn: Date!
   "Who recorded the activation."
@@ -3897,11 +3789,11 @@ type Objective implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 40)
   "Number of the objective in the plan (1, 2 or 3)."
   number: Int!
   "The actions proposed under this objective, in the plan's order."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -3924,19 +3816,19 @@ type Commitment implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
   "Pillar of the Marrakech Declaration the area belongs to."
   pillar: Pillar!
   "Position of the area in the Declaration (1 to 7)."
   number: Int!
   "The actions of the plan that implement this area (Objective 1, listed under it), in the plan's order."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
   """
   The actions of Objectives 2 and 3 that advance this area, in the plan's order:
   their own words do what the area's words say (relationship ADVANCES, cited to
   both passages).
   """
-  advancedBy: [Action!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  advancedBy: [Action!]! @listSize(assumedSize: 10)
   """
   How this commitment maps to support channels: every network, mechanism or
   partner that the actions implementing or advancing it collaborate with,
@@ -3944,7 +3836,7 @@ type Commitment implements Entity & Node {
   it, grouped by role: the channels that act come first, then processes, then
   beneficiaries; within a role, channels reached by more actions come first.
   """
-  supportChannels: [SupportChannel!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  supportChannels: [SupportChannel!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -3965,28 +3857,28 @@ type Action implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30)
   "Position of the action in the plan (1 = first)."
   number: Int!
   "The action's full text, verbatim from the plan."
   text: String!
   "The objective the action is proposed under."
-  objective: Objective! @goField(forceResolver: true)
+  objective: Objective!
   "The Marrakech commitment the action implements (Objective 1 actions only)."
-  commitment: Commitment @goField(forceResolver: true)
+  commitment: Commitment
   """
   Every network, mechanism or partner the action names: those it is carried out
   with, engages, reports to, informs on or strengthens.
   """
-  partners: [Entity!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  partners: [Entity!]! @listSize(assumedSize: 20)
   "The groups at risk the action focuses on."
-  riskGroups: [RiskGroup!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  riskGroups: [RiskGroup!]! @listSize(assumedSize: 10)
   "The instruments the action promotes or implements."
-  instruments: [Instrument!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  instruments: [Instrument!]! @listSize(assumedSize: 10)
   "The SDG targets and Strategic Plan goals the action serves."
-  serves: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  serves: [Entity!]! @listSize(assumedSize: 10)
   "The threats the action documents, reports or counters."
-  addresses: [ThreatType!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  addresses: [ThreatType!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -4008,19 +3900,19 @@ type Network implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 150) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 150)
   "Whether this is the global alliance, a regional network or a GANHRI body."
   scope: NetworkScope!
   "Region of a regional network."
   region: String
   "The network or body this one is part of."
-  partOf: [Network!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  partOf: [Network!]! @listSize(assumedSize: 10)
   "The networks and bodies that are part of this one."
-  parts: [Network!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  parts: [Network!]! @listSize(assumedSize: 20)
   "NHRIs that are members of this network."
-  members: [NHRI!]! @listSize(assumedSize: 150) @goField(forceResolver: true)
+  members: [NHRI!]! @listSize(assumedSize: 150)
   "Actions of the plan that reach this network as a support channel."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -4042,17 +3934,17 @@ type Mechanism implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120)
   "What sort of channel it is."
   category: MechanismCategory!
   "Region of a regional channel."
   region: String
   "The larger body this one is part of (for example the IACHR for its Special Rapporteur)."
-  partOf: [Mechanism!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  partOf: [Mechanism!]! @listSize(assumedSize: 10)
   "Bodies that are part of this one."
-  parts: [Mechanism!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  parts: [Mechanism!]! @listSize(assumedSize: 20)
   "Actions of the plan that collaborate with, engage, report to, inform on or strengthen this channel."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -4073,15 +3965,15 @@ type NHRI implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
   "The country of the institution."
-  country: Country! @goField(forceResolver: true)
+  country: Country!
   "Accreditation status under the Paris Principles, when known."
   accreditationStatus: AccreditationStatus
   "Year of the last accreditation review, when known."
   accreditationYear: Int
   "Regional and global networks the institution belongs to."
-  networks: [Network!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  networks: [Network!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -4102,7 +3994,7 @@ type Instrument implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120)
   "What sort of instrument it is."
   type: InstrumentType!
   "Official document symbol, such as ` + "`" + `A/RES/53/144` + "`" + `."
@@ -4110,9 +4002,9 @@ type Instrument implements Entity & Node {
   "Year of adoption or publication."
   year: Int
   "Bodies or States that adopted or issued it."
-  issuedBy: [Entity!]! @listSize(assumedSize: 5) @goField(forceResolver: true)
+  issuedBy: [Entity!]! @listSize(assumedSize: 5)
   "Actions of the plan that promote or implement it."
-  promotedBy: [Action!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  promotedBy: [Action!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -4133,9 +4025,9 @@ type RiskGroup implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30)
   "Actions of the plan that focus on this group."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -4156,13 +4048,13 @@ type ThreatType implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
   "Whom the plan reports this threat against."
   against: [ThreatSubject!]!
   "The kinds of actor the plan names behind this threat."
-  perpetrators: [PerpetratorType!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  perpetrators: [PerpetratorType!]! @listSize(assumedSize: 20)
   "Actions of the plan that document, report or counter this threat."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -4183,11 +4075,11 @@ type PerpetratorType implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
   "State or non-State actor."
   sector: Sector!
   "Threats the plan attributes to this kind of actor."
-  threatTypes: [ThreatType!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  threatTypes: [ThreatType!]! @listSize(assumedSize: 20)
 }
 
 """
@@ -4208,13 +4100,13 @@ type SDGTarget implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
   "Code of the target or indicator, such as ` + "`" + `16.10.1` + "`" + `."
   code: String!
   "Whether this is a target or an indicator."
   level: SDGLevel!
   "Actions and instruments that serve it."
-  servedBy: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  servedBy: [Entity!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -4235,13 +4127,13 @@ type StrategicGoal implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
   "Code of the goal, such as ` + "`" + `1.5` + "`" + `."
   code: String!
   "The goal's text, verbatim."
   text: String!
   "Actions and instruments that serve it."
-  servedBy: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  servedBy: [Entity!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -4262,13 +4154,13 @@ type Country implements Node & Entity {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
   "ISO 3166-1 alpha-2 code, such as ` + "`" + `KE` + "`" + `."
   code: String!
   "Region of the world."
   region: String!
   "NHRIs of this country."
-  nhris: [NHRI!]! @listSize(assumedSize: 5) @goField(forceResolver: true)
+  nhris: [NHRI!]! @listSize(assumedSize: 5)
   """
   The GANHRI accreditation status of the country's NHRI as the UN SDG Global
   Database records it (indicator 16.a.1), with its reference year and citation.
@@ -4314,7 +4206,7 @@ type Survey implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 60) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 60)
   "When it was held."
   period: String
   "How many institutions took part."
@@ -5535,16 +5427,16 @@ func (ec *executionContext) field_Action_relationships_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5557,16 +5449,16 @@ func (ec *executionContext) field_Commitment_relationships_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5579,16 +5471,16 @@ func (ec *executionContext) field_Country_relationships_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5601,16 +5493,16 @@ func (ec *executionContext) field_Instrument_relationships_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5623,16 +5515,16 @@ func (ec *executionContext) field_Mechanism_relationships_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5753,16 +5645,16 @@ func (ec *executionContext) field_NHRI_relationships_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5775,16 +5667,16 @@ func (ec *executionContext) field_Network_relationships_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5797,16 +5689,16 @@ func (ec *executionContext) field_Objective_relationships_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5819,16 +5711,16 @@ func (ec *executionContext) field_PerpetratorType_relationships_args(ctx context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5907,8 +5799,8 @@ func (ec *executionContext) field_Query_commitments_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "pillar",
-		func(ctx context.Context, v any) (*model.Pillar, error) {
-			return ec.unmarshalOPillar2ᚖmarrakechgraphᚋgraphᚋmodelᚐPillar(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOPillar2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5935,8 +5827,8 @@ func (ec *executionContext) field_Query_instruments_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
-		func(ctx context.Context, v any) (*model.InstrumentType, error) {
-			return ec.unmarshalOInstrumentType2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOInstrumentType2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5987,8 +5879,8 @@ func (ec *executionContext) field_Query_networks_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
-		func(ctx context.Context, v any) (*model.NetworkScope, error) {
-			return ec.unmarshalONetworkScope2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalONetworkScope2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6053,8 +5945,8 @@ func (ec *executionContext) field_Query_perpetratorTypes_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
-		func(ctx context.Context, v any) (*model.Sector, error) {
-			return ec.unmarshalOSector2ᚖmarrakechgraphᚋgraphᚋmodelᚐSector(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOSector2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6083,8 +5975,8 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	}
 	args["first"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
-		func(ctx context.Context, v any) ([]model.EntityKind, error) {
-			return ec.unmarshalOEntityKind2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.Kind, error) {
+			return ec.unmarshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6141,8 +6033,8 @@ func (ec *executionContext) field_Query_threatTypes_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "against",
-		func(ctx context.Context, v any) (*model.ThreatSubject, error) {
-			return ec.unmarshalOThreatSubject2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOThreatSubject2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6155,16 +6047,16 @@ func (ec *executionContext) field_RiskGroup_relationships_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6177,16 +6069,16 @@ func (ec *executionContext) field_SDGTarget_relationships_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6199,16 +6091,16 @@ func (ec *executionContext) field_StrategicGoal_relationships_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6221,16 +6113,16 @@ func (ec *executionContext) field_Survey_relationships_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6257,16 +6149,16 @@ func (ec *executionContext) field_ThreatType_relationships_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6487,7 +6379,7 @@ func (ec *executionContext) fieldContext_APIKey_revokedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
 }
 
-func (ec *executionContext) _Accreditation_status(ctx context.Context, field graphql.CollectedField, obj *model.Accreditation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accreditation_status(ctx context.Context, field graphql.CollectedField, obj *kg.Accreditation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6499,8 +6391,8 @@ func (ec *executionContext) _Accreditation_status(ctx context.Context, field gra
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.AccreditationStatus) graphql.Marshaler {
-			return ec.marshalNAccreditationStatus2marrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAccreditationStatus2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6510,7 +6402,7 @@ func (ec *executionContext) fieldContext_Accreditation_status(_ context.Context,
 	return graphql.NewScalarFieldContext("Accreditation", field, false, false, "AccreditationStatus")
 }
 
-func (ec *executionContext) _Accreditation_referenceYear(ctx context.Context, field graphql.CollectedField, obj *model.Accreditation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accreditation_referenceYear(ctx context.Context, field graphql.CollectedField, obj *kg.Accreditation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6533,7 +6425,7 @@ func (ec *executionContext) fieldContext_Accreditation_referenceYear(_ context.C
 	return graphql.NewScalarFieldContext("Accreditation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Accreditation_citations(ctx context.Context, field graphql.CollectedField, obj *model.Accreditation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accreditation_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Accreditation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6545,8 +6437,8 @@ func (ec *executionContext) _Accreditation_citations(ctx context.Context, field 
 			return obj.Citations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6565,7 +6457,7 @@ func (ec *executionContext) fieldContext_Accreditation_citations(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_id(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_id(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6574,7 +6466,7 @@ func (ec *executionContext) _Action_id(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Action_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6585,10 +6477,10 @@ func (ec *executionContext) _Action_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Action_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Action_name(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_name(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6597,7 +6489,7 @@ func (ec *executionContext) _Action_name(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Action_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6608,10 +6500,10 @@ func (ec *executionContext) _Action_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Action_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "String")
 }
 
-func (ec *executionContext) _Action_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6620,7 +6512,7 @@ func (ec *executionContext) _Action_acronym(ctx context.Context, field graphql.C
 			return ec.fieldContext_Action_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6631,10 +6523,10 @@ func (ec *executionContext) _Action_acronym(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Action_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "String")
 }
 
-func (ec *executionContext) _Action_description(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_description(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6643,7 +6535,7 @@ func (ec *executionContext) _Action_description(ctx context.Context, field graph
 			return ec.fieldContext_Action_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6654,10 +6546,10 @@ func (ec *executionContext) _Action_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Action_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "String")
 }
 
-func (ec *executionContext) _Action_citations(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6666,11 +6558,11 @@ func (ec *executionContext) _Action_citations(ctx context.Context, field graphql
 			return ec.fieldContext_Action_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6680,7 +6572,7 @@ func (ec *executionContext) fieldContext_Action_citations(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Action",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -6689,7 +6581,7 @@ func (ec *executionContext) fieldContext_Action_citations(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6699,11 +6591,11 @@ func (ec *executionContext) _Action_relationships(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Action().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6714,7 +6606,7 @@ func (ec *executionContext) fieldContext_Action_relationships(ctx context.Contex
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -6733,7 +6625,7 @@ func (ec *executionContext) fieldContext_Action_relationships(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_number(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_number(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6742,7 +6634,7 @@ func (ec *executionContext) _Action_number(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Action_number(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
+			return obj.Number(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -6753,10 +6645,10 @@ func (ec *executionContext) _Action_number(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Action_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Action_text(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_text(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6765,7 +6657,7 @@ func (ec *executionContext) _Action_text(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Action_text(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
+			return obj.Text(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6776,10 +6668,10 @@ func (ec *executionContext) _Action_text(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Action_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "String")
 }
 
-func (ec *executionContext) _Action_objective(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_objective(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6788,11 +6680,11 @@ func (ec *executionContext) _Action_objective(ctx context.Context, field graphql
 			return ec.fieldContext_Action_objective(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Objective(ctx, obj)
+			return obj.Objective(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Objective) graphql.Marshaler {
-			return ec.marshalNObjective2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjective(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2marrakechgraphᚋkgᚐObjective(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6803,7 +6695,7 @@ func (ec *executionContext) fieldContext_Action_objective(_ context.Context, fie
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Objective(ctx, field)
 		},
@@ -6811,7 +6703,7 @@ func (ec *executionContext) fieldContext_Action_objective(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_commitment(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_commitment(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6820,11 +6712,11 @@ func (ec *executionContext) _Action_commitment(ctx context.Context, field graphq
 			return ec.fieldContext_Action_commitment(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Commitment(ctx, obj)
+			return obj.Commitment(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Commitment) graphql.Marshaler {
-			return ec.marshalOCommitment2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Commitment) graphql.Marshaler {
+			return ec.marshalOCommitment2ᚖmarrakechgraphᚋkgᚐCommitment(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6835,7 +6727,7 @@ func (ec *executionContext) fieldContext_Action_commitment(_ context.Context, fi
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Commitment(ctx, field)
 		},
@@ -6843,7 +6735,7 @@ func (ec *executionContext) fieldContext_Action_commitment(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_partners(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_partners(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6852,11 +6744,11 @@ func (ec *executionContext) _Action_partners(ctx context.Context, field graphql.
 			return ec.fieldContext_Action_partners(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Partners(ctx, obj)
+			return obj.Partners(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6867,7 +6759,7 @@ func (ec *executionContext) fieldContext_Action_partners(_ context.Context, fiel
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -6875,7 +6767,7 @@ func (ec *executionContext) fieldContext_Action_partners(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_riskGroups(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_riskGroups(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6884,11 +6776,11 @@ func (ec *executionContext) _Action_riskGroups(ctx context.Context, field graphq
 			return ec.fieldContext_Action_riskGroups(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().RiskGroups(ctx, obj)
+			return obj.RiskGroups(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RiskGroup) graphql.Marshaler {
-			return ec.marshalNRiskGroup2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.RiskGroup) graphql.Marshaler {
+			return ec.marshalNRiskGroup2ᚕmarrakechgraphᚋkgᚐRiskGroupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6899,7 +6791,7 @@ func (ec *executionContext) fieldContext_Action_riskGroups(_ context.Context, fi
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RiskGroup(ctx, field)
 		},
@@ -6907,7 +6799,7 @@ func (ec *executionContext) fieldContext_Action_riskGroups(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_instruments(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_instruments(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6916,11 +6808,11 @@ func (ec *executionContext) _Action_instruments(ctx context.Context, field graph
 			return ec.fieldContext_Action_instruments(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Instruments(ctx, obj)
+			return obj.Instruments(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Instrument) graphql.Marshaler {
-			return ec.marshalNInstrument2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚕmarrakechgraphᚋkgᚐInstrumentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6931,7 +6823,7 @@ func (ec *executionContext) fieldContext_Action_instruments(_ context.Context, f
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Instrument(ctx, field)
 		},
@@ -6939,7 +6831,7 @@ func (ec *executionContext) fieldContext_Action_instruments(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_serves(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_serves(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6948,11 +6840,11 @@ func (ec *executionContext) _Action_serves(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Action_serves(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Serves(ctx, obj)
+			return obj.Serves(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6963,7 +6855,7 @@ func (ec *executionContext) fieldContext_Action_serves(_ context.Context, field 
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -6971,7 +6863,7 @@ func (ec *executionContext) fieldContext_Action_serves(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_addresses(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_addresses(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6980,11 +6872,11 @@ func (ec *executionContext) _Action_addresses(ctx context.Context, field graphql
 			return ec.fieldContext_Action_addresses(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Addresses(ctx, obj)
+			return obj.Addresses(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
-			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚕmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6995,7 +6887,7 @@ func (ec *executionContext) fieldContext_Action_addresses(_ context.Context, fie
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatType(ctx, field)
 		},
@@ -7070,8 +6962,8 @@ func (ec *executionContext) _ActionConnection_pageInfo(ctx context.Context, fiel
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7125,8 +7017,8 @@ func (ec *executionContext) _ActionEdge_node(ctx context.Context, field graphql.
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚖmarrakechgraphᚋgraphᚋmodelᚐAction(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚖmarrakechgraphᚋkgᚐAction(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7145,7 +7037,7 @@ func (ec *executionContext) fieldContext_ActionEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_country(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_country(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7157,8 +7049,8 @@ func (ec *executionContext) _ActivationPlan_country(ctx context.Context, field g
 			return obj.Country, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Country) graphql.Marshaler {
+			return ec.marshalNCountry2marrakechgraphᚋkgᚐCountry(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7177,7 +7069,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_country(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_nhri(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_nhri(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7186,11 +7078,11 @@ func (ec *executionContext) _ActivationPlan_nhri(ctx context.Context, field grap
 			return ec.fieldContext_ActivationPlan_nhri(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Nhri, nil
+			return obj.NHRI, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
-			return ec.marshalONHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.NHRI) graphql.Marshaler {
+			return ec.marshalONHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7209,7 +7101,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_nhri(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_nhriAccreditation(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_nhriAccreditation(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7218,11 +7110,11 @@ func (ec *executionContext) _ActivationPlan_nhriAccreditation(ctx context.Contex
 			return ec.fieldContext_ActivationPlan_nhriAccreditation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.NhriAccreditation, nil
+			return obj.NHRIAccreditation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Accreditation) graphql.Marshaler {
-			return ec.marshalOAccreditation2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Accreditation) graphql.Marshaler {
+			return ec.marshalOAccreditation2ᚖmarrakechgraphᚋkgᚐAccreditation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7241,7 +7133,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_nhriAccreditation(_ cont
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_notes(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_notes(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7264,7 +7156,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_notes(_ context.Context,
 	return graphql.NewScalarFieldContext("ActivationPlan", field, false, false, "String")
 }
 
-func (ec *executionContext) _ActivationPlan_recommendations(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_recommendations(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7276,8 +7168,8 @@ func (ec *executionContext) _ActivationPlan_recommendations(ctx context.Context,
 			return obj.Recommendations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Recommendation) graphql.Marshaler {
-			return ec.marshalNRecommendation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []advisor.Recommendation) graphql.Marshaler {
+			return ec.marshalNRecommendation2ᚕmarrakechgraphᚋadvisorᚐRecommendationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7296,7 +7188,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_recommendations(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_considerations(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_considerations(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7308,8 +7200,8 @@ func (ec *executionContext) _ActivationPlan_considerations(ctx context.Context, 
 			return obj.Considerations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Consideration) graphql.Marshaler {
-			return ec.marshalNConsideration2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐConsiderationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []advisor.Consideration) graphql.Marshaler {
+			return ec.marshalNConsideration2ᚕmarrakechgraphᚋadvisorᚐConsiderationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7328,7 +7220,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_considerations(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_notApplicable(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_notApplicable(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7340,8 +7232,8 @@ func (ec *executionContext) _ActivationPlan_notApplicable(ctx context.Context, f
 			return obj.NotApplicable, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Exclusion) graphql.Marshaler {
-			return ec.marshalNExclusion2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐExclusionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []advisor.Exclusion) graphql.Marshaler {
+			return ec.marshalNExclusion2ᚕmarrakechgraphᚋadvisorᚐExclusionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7565,8 +7457,8 @@ func (ec *executionContext) _AuditedRelationship_type(ctx context.Context, field
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
-			return ec.marshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.RelType) graphql.Marshaler {
+			return ec.marshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7622,7 +7514,7 @@ func (ec *executionContext) fieldContext_AuditedRelationship_to(_ context.Contex
 	return graphql.NewScalarFieldContext("AuditedRelationship", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Citation_document(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Citation_document(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7645,7 +7537,7 @@ func (ec *executionContext) fieldContext_Citation_document(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Citation_section(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Citation_section(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7668,7 +7560,7 @@ func (ec *executionContext) fieldContext_Citation_section(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Citation_quote(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Citation_quote(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7691,7 +7583,7 @@ func (ec *executionContext) fieldContext_Citation_quote(_ context.Context, field
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7700,7 +7592,7 @@ func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Commitment_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7711,10 +7603,10 @@ func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Commitment_name(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_name(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7723,7 +7615,7 @@ func (ec *executionContext) _Commitment_name(ctx context.Context, field graphql.
 			return ec.fieldContext_Commitment_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7734,10 +7626,10 @@ func (ec *executionContext) _Commitment_name(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "String")
 }
 
-func (ec *executionContext) _Commitment_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7746,7 +7638,7 @@ func (ec *executionContext) _Commitment_acronym(ctx context.Context, field graph
 			return ec.fieldContext_Commitment_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7757,10 +7649,10 @@ func (ec *executionContext) _Commitment_acronym(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "String")
 }
 
-func (ec *executionContext) _Commitment_description(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_description(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7769,7 +7661,7 @@ func (ec *executionContext) _Commitment_description(ctx context.Context, field g
 			return ec.fieldContext_Commitment_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7780,10 +7672,10 @@ func (ec *executionContext) _Commitment_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "String")
 }
 
-func (ec *executionContext) _Commitment_citations(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7792,11 +7684,11 @@ func (ec *executionContext) _Commitment_citations(ctx context.Context, field gra
 			return ec.fieldContext_Commitment_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7806,7 +7698,7 @@ func (ec *executionContext) fieldContext_Commitment_citations(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -7815,7 +7707,7 @@ func (ec *executionContext) fieldContext_Commitment_citations(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Commitment_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7825,11 +7717,11 @@ func (ec *executionContext) _Commitment_relationships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Commitment().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7840,7 +7732,7 @@ func (ec *executionContext) fieldContext_Commitment_relationships(ctx context.Co
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -7859,7 +7751,7 @@ func (ec *executionContext) fieldContext_Commitment_relationships(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _Commitment_pillar(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_pillar(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7868,21 +7760,21 @@ func (ec *executionContext) _Commitment_pillar(ctx context.Context, field graphq
 			return ec.fieldContext_Commitment_pillar(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Pillar, nil
+			return obj.Pillar(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Pillar) graphql.Marshaler {
-			return ec.marshalNPillar2marrakechgraphᚋgraphᚋmodelᚐPillar(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNPillar2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_pillar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Pillar")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "Pillar")
 }
 
-func (ec *executionContext) _Commitment_number(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_number(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7891,7 +7783,7 @@ func (ec *executionContext) _Commitment_number(ctx context.Context, field graphq
 			return ec.fieldContext_Commitment_number(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
+			return obj.Number(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -7902,10 +7794,10 @@ func (ec *executionContext) _Commitment_number(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Commitment_actions(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7914,11 +7806,11 @@ func (ec *executionContext) _Commitment_actions(ctx context.Context, field graph
 			return ec.fieldContext_Commitment_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7929,7 +7821,7 @@ func (ec *executionContext) fieldContext_Commitment_actions(_ context.Context, f
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -7937,7 +7829,7 @@ func (ec *executionContext) fieldContext_Commitment_actions(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Commitment_advancedBy(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_advancedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7946,11 +7838,11 @@ func (ec *executionContext) _Commitment_advancedBy(ctx context.Context, field gr
 			return ec.fieldContext_Commitment_advancedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().AdvancedBy(ctx, obj)
+			return obj.AdvancedBy(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7961,7 +7853,7 @@ func (ec *executionContext) fieldContext_Commitment_advancedBy(_ context.Context
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -7969,7 +7861,7 @@ func (ec *executionContext) fieldContext_Commitment_advancedBy(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Commitment_supportChannels(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_supportChannels(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7978,11 +7870,11 @@ func (ec *executionContext) _Commitment_supportChannels(ctx context.Context, fie
 			return ec.fieldContext_Commitment_supportChannels(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().SupportChannels(ctx, obj)
+			return obj.SupportChannels(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SupportChannel) graphql.Marshaler {
-			return ec.marshalNSupportChannel2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.SupportChannel) graphql.Marshaler {
+			return ec.marshalNSupportChannel2ᚕmarrakechgraphᚋkgᚐSupportChannelᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7993,7 +7885,7 @@ func (ec *executionContext) fieldContext_Commitment_supportChannels(_ context.Co
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SupportChannel(ctx, field)
 		},
@@ -8001,7 +7893,7 @@ func (ec *executionContext) fieldContext_Commitment_supportChannels(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _Consideration_channel(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Consideration_channel(ctx context.Context, field graphql.CollectedField, obj *advisor.Consideration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8013,8 +7905,8 @@ func (ec *executionContext) _Consideration_channel(ctx context.Context, field gr
 			return obj.Channel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8033,7 +7925,7 @@ func (ec *executionContext) fieldContext_Consideration_channel(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Consideration_risk(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Consideration_risk(ctx context.Context, field graphql.CollectedField, obj *advisor.Consideration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8056,7 +7948,7 @@ func (ec *executionContext) fieldContext_Consideration_risk(_ context.Context, f
 	return graphql.NewScalarFieldContext("Consideration", field, false, false, "String")
 }
 
-func (ec *executionContext) _Consideration_reasons(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Consideration_reasons(ctx context.Context, field graphql.CollectedField, obj *advisor.Consideration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8079,7 +7971,7 @@ func (ec *executionContext) fieldContext_Consideration_reasons(_ context.Context
 	return graphql.NewScalarFieldContext("Consideration", field, false, false, "String")
 }
 
-func (ec *executionContext) _Consideration_citations(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Consideration_citations(ctx context.Context, field graphql.CollectedField, obj *advisor.Consideration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8091,8 +7983,8 @@ func (ec *executionContext) _Consideration_citations(ctx context.Context, field 
 			return obj.Citations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8111,7 +8003,7 @@ func (ec *executionContext) fieldContext_Consideration_citations(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Consideration_howToActivate(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Consideration_howToActivate(ctx context.Context, field graphql.CollectedField, obj *advisor.Consideration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8180,7 +8072,7 @@ func (ec *executionContext) fieldContext_Count_count(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Count", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8189,7 +8081,7 @@ func (ec *executionContext) _Country_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Country_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8200,10 +8092,10 @@ func (ec *executionContext) _Country_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Country_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8212,7 +8104,7 @@ func (ec *executionContext) _Country_name(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Country_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8223,10 +8115,10 @@ func (ec *executionContext) _Country_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Country_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
 }
 
-func (ec *executionContext) _Country_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8235,7 +8127,7 @@ func (ec *executionContext) _Country_acronym(ctx context.Context, field graphql.
 			return ec.fieldContext_Country_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8246,10 +8138,10 @@ func (ec *executionContext) _Country_acronym(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Country_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
 }
 
-func (ec *executionContext) _Country_description(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_description(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8258,7 +8150,7 @@ func (ec *executionContext) _Country_description(ctx context.Context, field grap
 			return ec.fieldContext_Country_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8269,10 +8161,10 @@ func (ec *executionContext) _Country_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Country_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
 }
 
-func (ec *executionContext) _Country_citations(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8281,11 +8173,11 @@ func (ec *executionContext) _Country_citations(ctx context.Context, field graphq
 			return ec.fieldContext_Country_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8295,7 +8187,7 @@ func (ec *executionContext) fieldContext_Country_citations(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Country",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -8304,7 +8196,7 @@ func (ec *executionContext) fieldContext_Country_citations(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Country_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8314,11 +8206,11 @@ func (ec *executionContext) _Country_relationships(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8329,7 +8221,7 @@ func (ec *executionContext) fieldContext_Country_relationships(ctx context.Conte
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -8348,7 +8240,7 @@ func (ec *executionContext) fieldContext_Country_relationships(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Country_code(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_code(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8357,7 +8249,7 @@ func (ec *executionContext) _Country_code(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Country_code(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
+			return obj.Code(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8368,10 +8260,10 @@ func (ec *executionContext) _Country_code(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Country_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
 }
 
-func (ec *executionContext) _Country_region(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_region(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8380,7 +8272,7 @@ func (ec *executionContext) _Country_region(ctx context.Context, field graphql.C
 			return ec.fieldContext_Country_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return obj.Region(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8391,10 +8283,10 @@ func (ec *executionContext) _Country_region(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Country_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
 }
 
-func (ec *executionContext) _Country_nhris(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_nhris(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8403,11 +8295,11 @@ func (ec *executionContext) _Country_nhris(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Country_nhris(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Country().Nhris(ctx, obj)
+			return obj.NHRIs(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Nhri) graphql.Marshaler {
-			return ec.marshalNNHRI2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNhriᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.NHRI) graphql.Marshaler {
+			return ec.marshalNNHRI2ᚕmarrakechgraphᚋkgᚐNHRIᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8418,7 +8310,7 @@ func (ec *executionContext) fieldContext_Country_nhris(_ context.Context, field 
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NHRI(ctx, field)
 		},
@@ -8426,7 +8318,7 @@ func (ec *executionContext) fieldContext_Country_nhris(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Country_nhriAccreditation(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_nhriAccreditation(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8435,11 +8327,11 @@ func (ec *executionContext) _Country_nhriAccreditation(ctx context.Context, fiel
 			return ec.fieldContext_Country_nhriAccreditation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.NhriAccreditation, nil
+			return obj.NHRIAccreditation(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Accreditation) graphql.Marshaler {
-			return ec.marshalOAccreditation2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Accreditation) graphql.Marshaler {
+			return ec.marshalOAccreditation2ᚖmarrakechgraphᚋkgᚐAccreditation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8449,7 +8341,7 @@ func (ec *executionContext) fieldContext_Country_nhriAccreditation(_ context.Con
 	fc = &graphql.FieldContext{
 		Object:     "Country",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Accreditation(ctx, field)
@@ -8458,7 +8350,7 @@ func (ec *executionContext) fieldContext_Country_nhriAccreditation(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Country_memberOf(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_memberOf(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8467,11 +8359,11 @@ func (ec *executionContext) _Country_memberOf(ctx context.Context, field graphql
 			return ec.fieldContext_Country_memberOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Country().MemberOf(ctx, obj)
+			return obj.MemberOf(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8482,7 +8374,7 @@ func (ec *executionContext) fieldContext_Country_memberOf(_ context.Context, fie
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -8545,7 +8437,7 @@ func (ec *executionContext) fieldContext_CreatedAPIKey_token(_ context.Context, 
 	return graphql.NewScalarFieldContext("CreatedAPIKey", field, false, false, "String")
 }
 
-func (ec *executionContext) _Eligibility_actsIn(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_actsIn(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8554,21 +8446,21 @@ func (ec *executionContext) _Eligibility_actsIn(ctx context.Context, field graph
 			return ec.fieldContext_Eligibility_actsIn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ActsIn, nil
+			return obj.ActsIn(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Reach) graphql.Marshaler {
-			return ec.marshalNReach2marrakechgraphᚋgraphᚋmodelᚐReach(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNReach2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_actsIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Reach")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "Reach")
 }
 
-func (ec *executionContext) _Eligibility_covers(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_covers(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8577,11 +8469,11 @@ func (ec *executionContext) _Eligibility_covers(ctx context.Context, field graph
 			return ec.fieldContext_Eligibility_covers(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Covers, nil
+			return obj.Covers(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8591,7 +8483,7 @@ func (ec *executionContext) fieldContext_Eligibility_covers(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "Eligibility",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
@@ -8600,7 +8492,7 @@ func (ec *executionContext) fieldContext_Eligibility_covers(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Eligibility_outsideOf(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_outsideOf(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8609,11 +8501,11 @@ func (ec *executionContext) _Eligibility_outsideOf(ctx context.Context, field gr
 			return ec.fieldContext_Eligibility_outsideOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OutsideOf, nil
+			return obj.OutsideOf(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8623,7 +8515,7 @@ func (ec *executionContext) fieldContext_Eligibility_outsideOf(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "Eligibility",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
@@ -8632,7 +8524,7 @@ func (ec *executionContext) fieldContext_Eligibility_outsideOf(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Eligibility_serves(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_serves(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8641,21 +8533,21 @@ func (ec *executionContext) _Eligibility_serves(ctx context.Context, field graph
 			return ec.fieldContext_Eligibility_serves(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Serves, nil
+			return obj.Serves(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Beneficiary) graphql.Marshaler {
-			return ec.marshalNBeneficiary2ᚕmarrakechgraphᚋgraphᚋmodelᚐBeneficiaryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNBeneficiary2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_serves(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Beneficiary")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "Beneficiary")
 }
 
-func (ec *executionContext) _Eligibility_triggers(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_triggers(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8664,21 +8556,21 @@ func (ec *executionContext) _Eligibility_triggers(ctx context.Context, field gra
 			return ec.fieldContext_Eligibility_triggers(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Triggers, nil
+			return obj.Triggers(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Trigger) graphql.Marshaler {
-			return ec.marshalNTrigger2ᚕmarrakechgraphᚋgraphᚋmodelᚐTriggerᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNTrigger2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_triggers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Trigger")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "Trigger")
 }
 
-func (ec *executionContext) _Eligibility_remedies(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_remedies(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8687,21 +8579,21 @@ func (ec *executionContext) _Eligibility_remedies(ctx context.Context, field gra
 			return ec.fieldContext_Eligibility_remedies(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Remedies, nil
+			return obj.Remedies(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Remedy) graphql.Marshaler {
-			return ec.marshalNRemedy2ᚕmarrakechgraphᚋgraphᚋmodelᚐRemedyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNRemedy2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_remedies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Remedy")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "Remedy")
 }
 
-func (ec *executionContext) _Eligibility_requiresConsent(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_requiresConsent(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8710,7 +8602,7 @@ func (ec *executionContext) _Eligibility_requiresConsent(ctx context.Context, fi
 			return ec.fieldContext_Eligibility_requiresConsent(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RequiresConsent, nil
+			return obj.RequiresConsent(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -8721,10 +8613,10 @@ func (ec *executionContext) _Eligibility_requiresConsent(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_requiresConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _Eligibility_howToActivate(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_howToActivate(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8733,7 +8625,7 @@ func (ec *executionContext) _Eligibility_howToActivate(ctx context.Context, fiel
 			return ec.fieldContext_Eligibility_howToActivate(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.HowToActivate, nil
+			return obj.HowToActivate(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8744,10 +8636,10 @@ func (ec *executionContext) _Eligibility_howToActivate(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_howToActivate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "String")
 }
 
-func (ec *executionContext) _Eligibility_contactPage(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_contactPage(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8756,7 +8648,7 @@ func (ec *executionContext) _Eligibility_contactPage(ctx context.Context, field 
 			return ec.fieldContext_Eligibility_contactPage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ContactPage, nil
+			return obj.ContactPage(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8767,10 +8659,10 @@ func (ec *executionContext) _Eligibility_contactPage(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_contactPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "String")
 }
 
-func (ec *executionContext) _Exclusion_channel(ctx context.Context, field graphql.CollectedField, obj *model.Exclusion) (ret graphql.Marshaler) {
+func (ec *executionContext) _Exclusion_channel(ctx context.Context, field graphql.CollectedField, obj *advisor.Exclusion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8782,8 +8674,8 @@ func (ec *executionContext) _Exclusion_channel(ctx context.Context, field graphq
 			return obj.Channel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8802,7 +8694,7 @@ func (ec *executionContext) fieldContext_Exclusion_channel(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Exclusion_reason(ctx context.Context, field graphql.CollectedField, obj *model.Exclusion) (ret graphql.Marshaler) {
+func (ec *executionContext) _Exclusion_reason(ctx context.Context, field graphql.CollectedField, obj *advisor.Exclusion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9174,7 +9066,7 @@ func (ec *executionContext) fieldContext_ImportRowError_message(_ context.Contex
 	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "String")
 }
 
-func (ec *executionContext) _Instrument_id(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_id(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9183,7 +9075,7 @@ func (ec *executionContext) _Instrument_id(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Instrument_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9194,10 +9086,10 @@ func (ec *executionContext) _Instrument_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Instrument_name(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_name(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9206,7 +9098,7 @@ func (ec *executionContext) _Instrument_name(ctx context.Context, field graphql.
 			return ec.fieldContext_Instrument_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9217,10 +9109,10 @@ func (ec *executionContext) _Instrument_name(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "String")
 }
 
-func (ec *executionContext) _Instrument_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9229,7 +9121,7 @@ func (ec *executionContext) _Instrument_acronym(ctx context.Context, field graph
 			return ec.fieldContext_Instrument_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9240,10 +9132,10 @@ func (ec *executionContext) _Instrument_acronym(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "String")
 }
 
-func (ec *executionContext) _Instrument_description(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_description(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9252,7 +9144,7 @@ func (ec *executionContext) _Instrument_description(ctx context.Context, field g
 			return ec.fieldContext_Instrument_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9263,10 +9155,10 @@ func (ec *executionContext) _Instrument_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "String")
 }
 
-func (ec *executionContext) _Instrument_citations(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9275,11 +9167,11 @@ func (ec *executionContext) _Instrument_citations(ctx context.Context, field gra
 			return ec.fieldContext_Instrument_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9289,7 +9181,7 @@ func (ec *executionContext) fieldContext_Instrument_citations(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "Instrument",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -9298,7 +9190,7 @@ func (ec *executionContext) fieldContext_Instrument_citations(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Instrument_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9308,11 +9200,11 @@ func (ec *executionContext) _Instrument_relationships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9323,7 +9215,7 @@ func (ec *executionContext) fieldContext_Instrument_relationships(ctx context.Co
 		Object:     "Instrument",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -9342,7 +9234,7 @@ func (ec *executionContext) fieldContext_Instrument_relationships(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _Instrument_type(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_type(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9351,21 +9243,21 @@ func (ec *executionContext) _Instrument_type(ctx context.Context, field graphql.
 			return ec.fieldContext_Instrument_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
+			return obj.Type(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.InstrumentType) graphql.Marshaler {
-			return ec.marshalNInstrumentType2marrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNInstrumentType2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "InstrumentType")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "InstrumentType")
 }
 
-func (ec *executionContext) _Instrument_symbol(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_symbol(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9374,7 +9266,7 @@ func (ec *executionContext) _Instrument_symbol(ctx context.Context, field graphq
 			return ec.fieldContext_Instrument_symbol(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Symbol, nil
+			return obj.Symbol(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9385,10 +9277,10 @@ func (ec *executionContext) _Instrument_symbol(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_symbol(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "String")
 }
 
-func (ec *executionContext) _Instrument_year(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_year(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9397,7 +9289,7 @@ func (ec *executionContext) _Instrument_year(ctx context.Context, field graphql.
 			return ec.fieldContext_Instrument_year(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
+			return obj.Year(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -9408,10 +9300,10 @@ func (ec *executionContext) _Instrument_year(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Instrument_issuedBy(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_issuedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9420,11 +9312,11 @@ func (ec *executionContext) _Instrument_issuedBy(ctx context.Context, field grap
 			return ec.fieldContext_Instrument_issuedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Instrument().IssuedBy(ctx, obj)
+			return obj.IssuedBy(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9435,7 +9327,7 @@ func (ec *executionContext) fieldContext_Instrument_issuedBy(_ context.Context, 
 		Object:     "Instrument",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -9443,7 +9335,7 @@ func (ec *executionContext) fieldContext_Instrument_issuedBy(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Instrument_promotedBy(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_promotedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9452,11 +9344,11 @@ func (ec *executionContext) _Instrument_promotedBy(ctx context.Context, field gr
 			return ec.fieldContext_Instrument_promotedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Instrument().PromotedBy(ctx, obj)
+			return obj.PromotedBy(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9467,7 +9359,7 @@ func (ec *executionContext) fieldContext_Instrument_promotedBy(_ context.Context
 		Object:     "Instrument",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -9475,7 +9367,7 @@ func (ec *executionContext) fieldContext_Instrument_promotedBy(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_id(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_id(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9484,7 +9376,7 @@ func (ec *executionContext) _Mechanism_id(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Mechanism_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9495,10 +9387,10 @@ func (ec *executionContext) _Mechanism_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Mechanism_name(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_name(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9507,7 +9399,7 @@ func (ec *executionContext) _Mechanism_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_Mechanism_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9518,10 +9410,10 @@ func (ec *executionContext) _Mechanism_name(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "String")
 }
 
-func (ec *executionContext) _Mechanism_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9530,7 +9422,7 @@ func (ec *executionContext) _Mechanism_acronym(ctx context.Context, field graphq
 			return ec.fieldContext_Mechanism_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9541,10 +9433,10 @@ func (ec *executionContext) _Mechanism_acronym(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "String")
 }
 
-func (ec *executionContext) _Mechanism_description(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_description(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9553,7 +9445,7 @@ func (ec *executionContext) _Mechanism_description(ctx context.Context, field gr
 			return ec.fieldContext_Mechanism_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9564,10 +9456,10 @@ func (ec *executionContext) _Mechanism_description(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "String")
 }
 
-func (ec *executionContext) _Mechanism_citations(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9576,11 +9468,11 @@ func (ec *executionContext) _Mechanism_citations(ctx context.Context, field grap
 			return ec.fieldContext_Mechanism_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9590,7 +9482,7 @@ func (ec *executionContext) fieldContext_Mechanism_citations(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "Mechanism",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -9599,7 +9491,7 @@ func (ec *executionContext) fieldContext_Mechanism_citations(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9609,11 +9501,11 @@ func (ec *executionContext) _Mechanism_relationships(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mechanism().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9624,7 +9516,7 @@ func (ec *executionContext) fieldContext_Mechanism_relationships(ctx context.Con
 		Object:     "Mechanism",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -9643,7 +9535,7 @@ func (ec *executionContext) fieldContext_Mechanism_relationships(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_category(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_category(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9652,21 +9544,21 @@ func (ec *executionContext) _Mechanism_category(ctx context.Context, field graph
 			return ec.fieldContext_Mechanism_category(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Category, nil
+			return obj.Category(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.MechanismCategory) graphql.Marshaler {
-			return ec.marshalNMechanismCategory2marrakechgraphᚋgraphᚋmodelᚐMechanismCategory(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNMechanismCategory2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "MechanismCategory")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "MechanismCategory")
 }
 
-func (ec *executionContext) _Mechanism_region(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_region(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9675,7 +9567,7 @@ func (ec *executionContext) _Mechanism_region(ctx context.Context, field graphql
 			return ec.fieldContext_Mechanism_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return obj.Region(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9686,10 +9578,10 @@ func (ec *executionContext) _Mechanism_region(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "String")
 }
 
-func (ec *executionContext) _Mechanism_partOf(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_partOf(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9698,11 +9590,11 @@ func (ec *executionContext) _Mechanism_partOf(ctx context.Context, field graphql
 			return ec.fieldContext_Mechanism_partOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Mechanism().PartOf(ctx, obj)
+			return obj.PartOf(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Mechanism) graphql.Marshaler {
-			return ec.marshalNMechanism2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Mechanism) graphql.Marshaler {
+			return ec.marshalNMechanism2ᚕmarrakechgraphᚋkgᚐMechanismᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9713,7 +9605,7 @@ func (ec *executionContext) fieldContext_Mechanism_partOf(_ context.Context, fie
 		Object:     "Mechanism",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Mechanism(ctx, field)
 		},
@@ -9721,7 +9613,7 @@ func (ec *executionContext) fieldContext_Mechanism_partOf(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_parts(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_parts(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9730,11 +9622,11 @@ func (ec *executionContext) _Mechanism_parts(ctx context.Context, field graphql.
 			return ec.fieldContext_Mechanism_parts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Mechanism().Parts(ctx, obj)
+			return obj.Parts(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Mechanism) graphql.Marshaler {
-			return ec.marshalNMechanism2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Mechanism) graphql.Marshaler {
+			return ec.marshalNMechanism2ᚕmarrakechgraphᚋkgᚐMechanismᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9745,7 +9637,7 @@ func (ec *executionContext) fieldContext_Mechanism_parts(_ context.Context, fiel
 		Object:     "Mechanism",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Mechanism(ctx, field)
 		},
@@ -9753,7 +9645,7 @@ func (ec *executionContext) fieldContext_Mechanism_parts(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_actions(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9762,11 +9654,11 @@ func (ec *executionContext) _Mechanism_actions(ctx context.Context, field graphq
 			return ec.fieldContext_Mechanism_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Mechanism().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9777,7 +9669,7 @@ func (ec *executionContext) fieldContext_Mechanism_actions(_ context.Context, fi
 		Object:     "Mechanism",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -9785,7 +9677,7 @@ func (ec *executionContext) fieldContext_Mechanism_actions(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_eligibility(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_eligibility(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9794,11 +9686,11 @@ func (ec *executionContext) _Mechanism_eligibility(ctx context.Context, field gr
 			return ec.fieldContext_Mechanism_eligibility(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Mechanism().Eligibility(ctx, obj)
+			return obj.Eligibility(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Eligibility) graphql.Marshaler {
-			return ec.marshalOEligibility2ᚖmarrakechgraphᚋgraphᚋmodelᚐEligibility(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Eligibility) graphql.Marshaler {
+			return ec.marshalOEligibility2ᚖmarrakechgraphᚋkgᚐEligibility(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9809,7 +9701,7 @@ func (ec *executionContext) fieldContext_Mechanism_eligibility(_ context.Context
 		Object:     "Mechanism",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Eligibility(ctx, field)
 		},
@@ -9884,8 +9776,8 @@ func (ec *executionContext) _MechanismConnection_pageInfo(ctx context.Context, f
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9939,8 +9831,8 @@ func (ec *executionContext) _MechanismEdge_node(ctx context.Context, field graph
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Mechanism) graphql.Marshaler {
-			return ec.marshalNMechanism2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanism(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Mechanism) graphql.Marshaler {
+			return ec.marshalNMechanism2ᚖmarrakechgraphᚋkgᚐMechanism(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10163,11 +10055,11 @@ func (ec *executionContext) _Mutation_reportThreat(ctx context.Context, field gr
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
 				if err != nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -10176,8 +10068,8 @@ func (ec *executionContext) _Mutation_reportThreat(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10225,11 +10117,11 @@ func (ec *executionContext) _Mutation_updateThreat(ctx context.Context, field gr
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
 				if err != nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -10238,8 +10130,8 @@ func (ec *executionContext) _Mutation_updateThreat(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10287,11 +10179,11 @@ func (ec *executionContext) _Mutation_recordResponse(ctx context.Context, field 
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
 				if err != nil {
-					var zeroVal *model.Response
+					var zeroVal *threatlog.Response
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.Response
+					var zeroVal *threatlog.Response
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -10300,8 +10192,8 @@ func (ec *executionContext) _Mutation_recordResponse(ctx context.Context, field 
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Response) graphql.Marshaler {
-			return ec.marshalNResponse2ᚖmarrakechgraphᚋgraphᚋmodelᚐResponse(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Response) graphql.Marshaler {
+			return ec.marshalNResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10331,7 +10223,7 @@ func (ec *executionContext) fieldContext_Mutation_recordResponse(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRI_id(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_id(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10340,7 +10232,7 @@ func (ec *executionContext) _NHRI_id(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_NHRI_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10351,10 +10243,10 @@ func (ec *executionContext) _NHRI_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "ID")
 }
 
-func (ec *executionContext) _NHRI_name(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_name(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10363,7 +10255,7 @@ func (ec *executionContext) _NHRI_name(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_NHRI_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10374,10 +10266,10 @@ func (ec *executionContext) _NHRI_name(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
 }
 
-func (ec *executionContext) _NHRI_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10386,7 +10278,7 @@ func (ec *executionContext) _NHRI_acronym(ctx context.Context, field graphql.Col
 			return ec.fieldContext_NHRI_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10397,10 +10289,10 @@ func (ec *executionContext) _NHRI_acronym(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
 }
 
-func (ec *executionContext) _NHRI_description(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_description(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10409,7 +10301,7 @@ func (ec *executionContext) _NHRI_description(ctx context.Context, field graphql
 			return ec.fieldContext_NHRI_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10420,10 +10312,10 @@ func (ec *executionContext) _NHRI_description(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
 }
 
-func (ec *executionContext) _NHRI_citations(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_citations(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10432,11 +10324,11 @@ func (ec *executionContext) _NHRI_citations(ctx context.Context, field graphql.C
 			return ec.fieldContext_NHRI_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10446,7 +10338,7 @@ func (ec *executionContext) fieldContext_NHRI_citations(_ context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "NHRI",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -10455,7 +10347,7 @@ func (ec *executionContext) fieldContext_NHRI_citations(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRI_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10465,11 +10357,11 @@ func (ec *executionContext) _NHRI_relationships(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.NHRI().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10480,7 +10372,7 @@ func (ec *executionContext) fieldContext_NHRI_relationships(ctx context.Context,
 		Object:     "NHRI",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -10499,7 +10391,7 @@ func (ec *executionContext) fieldContext_NHRI_relationships(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRI_country(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_country(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10508,11 +10400,11 @@ func (ec *executionContext) _NHRI_country(ctx context.Context, field graphql.Col
 			return ec.fieldContext_NHRI_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NHRI().Country(ctx, obj)
+			return obj.Country(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Country) graphql.Marshaler {
+			return ec.marshalNCountry2marrakechgraphᚋkgᚐCountry(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10523,7 +10415,7 @@ func (ec *executionContext) fieldContext_NHRI_country(_ context.Context, field g
 		Object:     "NHRI",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -10531,7 +10423,7 @@ func (ec *executionContext) fieldContext_NHRI_country(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRI_accreditationStatus(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_accreditationStatus(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10540,21 +10432,21 @@ func (ec *executionContext) _NHRI_accreditationStatus(ctx context.Context, field
 			return ec.fieldContext_NHRI_accreditationStatus(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AccreditationStatus, nil
+			return obj.AccreditationStatus(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AccreditationStatus) graphql.Marshaler {
-			return ec.marshalOAccreditationStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOAccreditationStatus2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_accreditationStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "AccreditationStatus")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "AccreditationStatus")
 }
 
-func (ec *executionContext) _NHRI_accreditationYear(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_accreditationYear(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10563,7 +10455,7 @@ func (ec *executionContext) _NHRI_accreditationYear(ctx context.Context, field g
 			return ec.fieldContext_NHRI_accreditationYear(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AccreditationYear, nil
+			return obj.AccreditationYear(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -10574,10 +10466,10 @@ func (ec *executionContext) _NHRI_accreditationYear(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_accreditationYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "Int")
 }
 
-func (ec *executionContext) _NHRI_networks(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_networks(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10586,11 +10478,11 @@ func (ec *executionContext) _NHRI_networks(ctx context.Context, field graphql.Co
 			return ec.fieldContext_NHRI_networks(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NHRI().Networks(ctx, obj)
+			return obj.Networks(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Network) graphql.Marshaler {
-			return ec.marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚕmarrakechgraphᚋkgᚐNetworkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10601,7 +10493,7 @@ func (ec *executionContext) fieldContext_NHRI_networks(_ context.Context, field 
 		Object:     "NHRI",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Network(ctx, field)
 		},
@@ -10609,7 +10501,7 @@ func (ec *executionContext) fieldContext_NHRI_networks(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10618,7 +10510,7 @@ func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_NHRI_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return obj.Region(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10629,10 +10521,10 @@ func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
 }
 
-func (ec *executionContext) _NHRI_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_asOf(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10641,7 +10533,7 @@ func (ec *executionContext) _NHRI_asOf(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_NHRI_asOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AsOf, nil
+			return obj.AsOf(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
@@ -10652,10 +10544,10 @@ func (ec *executionContext) _NHRI_asOf(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "Date")
 }
 
-func (ec *executionContext) _NHRI_source(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_source(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10664,7 +10556,7 @@ func (ec *executionContext) _NHRI_source(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_NHRI_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.Source(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10675,10 +10567,10 @@ func (ec *executionContext) _NHRI_source(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
 }
 
-func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10695,11 +10587,11 @@ func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field gra
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
 				if err != nil {
-					var zeroVal []*model.ThreatIncident
+					var zeroVal []*threatlog.Incident
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal []*model.ThreatIncident
+					var zeroVal []*threatlog.Incident
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, obj, directive0, permission)
@@ -10708,8 +10600,8 @@ func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field gra
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10795,8 +10687,8 @@ func (ec *executionContext) _NHRIConnection_pageInfo(ctx context.Context, field 
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10850,8 +10742,8 @@ func (ec *executionContext) _NHRIEdge_node(ctx context.Context, field graphql.Co
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
-			return ec.marshalNNHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.NHRI) graphql.Marshaler {
+			return ec.marshalNNHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10870,7 +10762,7 @@ func (ec *executionContext) fieldContext_NHRIEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_id(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_id(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10879,7 +10771,7 @@ func (ec *executionContext) _Network_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Network_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10890,10 +10782,10 @@ func (ec *executionContext) _Network_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Network_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Network_name(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_name(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10902,7 +10794,7 @@ func (ec *executionContext) _Network_name(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Network_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10913,10 +10805,10 @@ func (ec *executionContext) _Network_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Network_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "String")
 }
 
-func (ec *executionContext) _Network_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10925,7 +10817,7 @@ func (ec *executionContext) _Network_acronym(ctx context.Context, field graphql.
 			return ec.fieldContext_Network_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10936,10 +10828,10 @@ func (ec *executionContext) _Network_acronym(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Network_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "String")
 }
 
-func (ec *executionContext) _Network_description(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_description(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10948,7 +10840,7 @@ func (ec *executionContext) _Network_description(ctx context.Context, field grap
 			return ec.fieldContext_Network_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10959,10 +10851,10 @@ func (ec *executionContext) _Network_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Network_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "String")
 }
 
-func (ec *executionContext) _Network_citations(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10971,11 +10863,11 @@ func (ec *executionContext) _Network_citations(ctx context.Context, field graphq
 			return ec.fieldContext_Network_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10985,7 +10877,7 @@ func (ec *executionContext) fieldContext_Network_citations(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Network",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -10994,7 +10886,7 @@ func (ec *executionContext) fieldContext_Network_citations(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11004,11 +10896,11 @@ func (ec *executionContext) _Network_relationships(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Network().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11019,7 +10911,7 @@ func (ec *executionContext) fieldContext_Network_relationships(ctx context.Conte
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -11038,7 +10930,7 @@ func (ec *executionContext) fieldContext_Network_relationships(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_scope(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_scope(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11047,21 +10939,21 @@ func (ec *executionContext) _Network_scope(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Network_scope(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Scope, nil
+			return obj.Scope(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NetworkScope) graphql.Marshaler {
-			return ec.marshalNNetworkScope2marrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNNetworkScope2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Network_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "NetworkScope")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "NetworkScope")
 }
 
-func (ec *executionContext) _Network_region(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_region(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11070,7 +10962,7 @@ func (ec *executionContext) _Network_region(ctx context.Context, field graphql.C
 			return ec.fieldContext_Network_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return obj.Region(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11081,10 +10973,10 @@ func (ec *executionContext) _Network_region(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Network_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "String")
 }
 
-func (ec *executionContext) _Network_partOf(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_partOf(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11093,11 +10985,11 @@ func (ec *executionContext) _Network_partOf(ctx context.Context, field graphql.C
 			return ec.fieldContext_Network_partOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Network().PartOf(ctx, obj)
+			return obj.PartOf(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Network) graphql.Marshaler {
-			return ec.marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚕmarrakechgraphᚋkgᚐNetworkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11108,7 +11000,7 @@ func (ec *executionContext) fieldContext_Network_partOf(_ context.Context, field
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Network(ctx, field)
 		},
@@ -11116,7 +11008,7 @@ func (ec *executionContext) fieldContext_Network_partOf(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_parts(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_parts(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11125,11 +11017,11 @@ func (ec *executionContext) _Network_parts(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Network_parts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Network().Parts(ctx, obj)
+			return obj.Parts(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Network) graphql.Marshaler {
-			return ec.marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚕmarrakechgraphᚋkgᚐNetworkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11140,7 +11032,7 @@ func (ec *executionContext) fieldContext_Network_parts(_ context.Context, field 
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Network(ctx, field)
 		},
@@ -11148,7 +11040,7 @@ func (ec *executionContext) fieldContext_Network_parts(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_members(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_members(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11157,11 +11049,11 @@ func (ec *executionContext) _Network_members(ctx context.Context, field graphql.
 			return ec.fieldContext_Network_members(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Network().Members(ctx, obj)
+			return obj.Members(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Nhri) graphql.Marshaler {
-			return ec.marshalNNHRI2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNhriᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.NHRI) graphql.Marshaler {
+			return ec.marshalNNHRI2ᚕmarrakechgraphᚋkgᚐNHRIᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11172,7 +11064,7 @@ func (ec *executionContext) fieldContext_Network_members(_ context.Context, fiel
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NHRI(ctx, field)
 		},
@@ -11180,7 +11072,7 @@ func (ec *executionContext) fieldContext_Network_members(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_actions(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11189,11 +11081,11 @@ func (ec *executionContext) _Network_actions(ctx context.Context, field graphql.
 			return ec.fieldContext_Network_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Network().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11204,7 +11096,7 @@ func (ec *executionContext) fieldContext_Network_actions(_ context.Context, fiel
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -11212,7 +11104,7 @@ func (ec *executionContext) fieldContext_Network_actions(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_eligibility(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_eligibility(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11221,11 +11113,11 @@ func (ec *executionContext) _Network_eligibility(ctx context.Context, field grap
 			return ec.fieldContext_Network_eligibility(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Network().Eligibility(ctx, obj)
+			return obj.Eligibility(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Eligibility) graphql.Marshaler {
-			return ec.marshalOEligibility2ᚖmarrakechgraphᚋgraphᚋmodelᚐEligibility(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Eligibility) graphql.Marshaler {
+			return ec.marshalOEligibility2ᚖmarrakechgraphᚋkgᚐEligibility(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11236,7 +11128,7 @@ func (ec *executionContext) fieldContext_Network_eligibility(_ context.Context, 
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Eligibility(ctx, field)
 		},
@@ -11244,7 +11136,7 @@ func (ec *executionContext) fieldContext_Network_eligibility(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11253,7 +11145,7 @@ func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Objective_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11264,10 +11156,10 @@ func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Objective_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Objective_name(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_name(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11276,7 +11168,7 @@ func (ec *executionContext) _Objective_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_Objective_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11287,10 +11179,10 @@ func (ec *executionContext) _Objective_name(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Objective_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "String")
 }
 
-func (ec *executionContext) _Objective_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11299,7 +11191,7 @@ func (ec *executionContext) _Objective_acronym(ctx context.Context, field graphq
 			return ec.fieldContext_Objective_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11310,10 +11202,10 @@ func (ec *executionContext) _Objective_acronym(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Objective_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "String")
 }
 
-func (ec *executionContext) _Objective_description(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_description(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11322,7 +11214,7 @@ func (ec *executionContext) _Objective_description(ctx context.Context, field gr
 			return ec.fieldContext_Objective_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11333,10 +11225,10 @@ func (ec *executionContext) _Objective_description(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Objective_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "String")
 }
 
-func (ec *executionContext) _Objective_citations(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11345,11 +11237,11 @@ func (ec *executionContext) _Objective_citations(ctx context.Context, field grap
 			return ec.fieldContext_Objective_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11359,7 +11251,7 @@ func (ec *executionContext) fieldContext_Objective_citations(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -11368,7 +11260,7 @@ func (ec *executionContext) fieldContext_Objective_citations(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Objective_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11378,11 +11270,11 @@ func (ec *executionContext) _Objective_relationships(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Objective().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11393,7 +11285,7 @@ func (ec *executionContext) fieldContext_Objective_relationships(ctx context.Con
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -11412,7 +11304,7 @@ func (ec *executionContext) fieldContext_Objective_relationships(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Objective_number(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_number(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11421,7 +11313,7 @@ func (ec *executionContext) _Objective_number(ctx context.Context, field graphql
 			return ec.fieldContext_Objective_number(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
+			return obj.Number(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -11432,10 +11324,10 @@ func (ec *executionContext) _Objective_number(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Objective_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Objective_actions(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11444,11 +11336,11 @@ func (ec *executionContext) _Objective_actions(ctx context.Context, field graphq
 			return ec.fieldContext_Objective_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Objective().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11459,7 +11351,7 @@ func (ec *executionContext) fieldContext_Objective_actions(_ context.Context, fi
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -11467,7 +11359,7 @@ func (ec *executionContext) fieldContext_Objective_actions(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *kg.Page) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11490,7 +11382,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *kg.Page) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11513,7 +11405,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *kg.Page) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11522,7 +11414,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 			return ec.fieldContext_PageInfo_startCursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
+			return obj.StartCursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11533,10 +11425,10 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
-func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *kg.Page) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11545,7 +11437,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 			return ec.fieldContext_PageInfo_endCursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
+			return obj.EndCursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11556,10 +11448,10 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
-func (ec *executionContext) _PerpetratorType_id(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_id(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11568,7 +11460,7 @@ func (ec *executionContext) _PerpetratorType_id(ctx context.Context, field graph
 			return ec.fieldContext_PerpetratorType_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11579,10 +11471,10 @@ func (ec *executionContext) _PerpetratorType_id(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PerpetratorType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PerpetratorType", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("PerpetratorType", field, true, false, "ID")
 }
 
-func (ec *executionContext) _PerpetratorType_name(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_name(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11591,7 +11483,7 @@ func (ec *executionContext) _PerpetratorType_name(ctx context.Context, field gra
 			return ec.fieldContext_PerpetratorType_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11602,10 +11494,10 @@ func (ec *executionContext) _PerpetratorType_name(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PerpetratorType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PerpetratorType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PerpetratorType", field, true, false, "String")
 }
 
-func (ec *executionContext) _PerpetratorType_acronym(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11614,7 +11506,7 @@ func (ec *executionContext) _PerpetratorType_acronym(ctx context.Context, field 
 			return ec.fieldContext_PerpetratorType_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11625,10 +11517,10 @@ func (ec *executionContext) _PerpetratorType_acronym(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PerpetratorType_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PerpetratorType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PerpetratorType", field, true, false, "String")
 }
 
-func (ec *executionContext) _PerpetratorType_description(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_description(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11637,7 +11529,7 @@ func (ec *executionContext) _PerpetratorType_description(ctx context.Context, fi
 			return ec.fieldContext_PerpetratorType_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11648,10 +11540,10 @@ func (ec *executionContext) _PerpetratorType_description(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_PerpetratorType_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PerpetratorType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PerpetratorType", field, true, false, "String")
 }
 
-func (ec *executionContext) _PerpetratorType_citations(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_citations(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11660,11 +11552,11 @@ func (ec *executionContext) _PerpetratorType_citations(ctx context.Context, fiel
 			return ec.fieldContext_PerpetratorType_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11674,7 +11566,7 @@ func (ec *executionContext) fieldContext_PerpetratorType_citations(_ context.Con
 	fc = &graphql.FieldContext{
 		Object:     "PerpetratorType",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -11683,7 +11575,7 @@ func (ec *executionContext) fieldContext_PerpetratorType_citations(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _PerpetratorType_relationships(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11693,11 +11585,11 @@ func (ec *executionContext) _PerpetratorType_relationships(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.PerpetratorType().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11708,7 +11600,7 @@ func (ec *executionContext) fieldContext_PerpetratorType_relationships(ctx conte
 		Object:     "PerpetratorType",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -11727,7 +11619,7 @@ func (ec *executionContext) fieldContext_PerpetratorType_relationships(ctx conte
 	return fc, nil
 }
 
-func (ec *executionContext) _PerpetratorType_sector(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_sector(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11736,21 +11628,21 @@ func (ec *executionContext) _PerpetratorType_sector(ctx context.Context, field g
 			return ec.fieldContext_PerpetratorType_sector(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Sector, nil
+			return obj.Sector(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Sector) graphql.Marshaler {
-			return ec.marshalNSector2marrakechgraphᚋgraphᚋmodelᚐSector(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNSector2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_PerpetratorType_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PerpetratorType", field, false, false, "Sector")
+	return graphql.NewScalarFieldContext("PerpetratorType", field, true, false, "Sector")
 }
 
-func (ec *executionContext) _PerpetratorType_threatTypes(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_threatTypes(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11759,11 +11651,11 @@ func (ec *executionContext) _PerpetratorType_threatTypes(ctx context.Context, fi
 			return ec.fieldContext_PerpetratorType_threatTypes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PerpetratorType().ThreatTypes(ctx, obj)
+			return obj.ThreatTypes(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
-			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚕmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11774,7 +11666,7 @@ func (ec *executionContext) fieldContext_PerpetratorType_threatTypes(_ context.C
 		Object:     "PerpetratorType",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatType(ctx, field)
 		},
@@ -11795,8 +11687,8 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalONode2marrakechgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Identified) graphql.Marshaler {
+			return ec.marshalONode2marrakechgraphᚋkgᚐIdentified(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11836,11 +11728,11 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int), fc.Args["kinds"].([]model.EntityKind))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int), fc.Args["kinds"].([]kg.Kind))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕmarrakechgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identified) graphql.Marshaler {
+			return ec.marshalNNode2ᚕmarrakechgraphᚋkgᚐIdentifiedᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12059,8 +11951,8 @@ func (ec *executionContext) _Query_activationPlan(ctx context.Context, field gra
 			return ec.Resolvers.Query().ActivationPlan(ctx, fc.Args["situation"].(model.SituationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ActivationPlan) graphql.Marshaler {
-			return ec.marshalNActivationPlan2ᚖmarrakechgraphᚋgraphᚋmodelᚐActivationPlan(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *advisor.Plan) graphql.Marshaler {
+			return ec.marshalNActivationPlan2ᚖmarrakechgraphᚋadvisorᚐPlan(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12226,8 +12118,8 @@ func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Objectives(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Objective) graphql.Marshaler {
-			return ec.marshalNObjective2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚕᚖmarrakechgraphᚋkgᚐObjectiveᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12256,11 +12148,11 @@ func (ec *executionContext) _Query_commitments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Commitments(ctx, fc.Args["pillar"].(*model.Pillar))
+			return ec.Resolvers.Query().Commitments(ctx, fc.Args["pillar"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Commitment) graphql.Marshaler {
-			return ec.marshalNCommitment2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Commitment) graphql.Marshaler {
+			return ec.marshalNCommitment2ᚕᚖmarrakechgraphᚋkgᚐCommitmentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12344,11 +12236,11 @@ func (ec *executionContext) _Query_networks(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Networks(ctx, fc.Args["scope"].(*model.NetworkScope))
+			return ec.Resolvers.Query().Networks(ctx, fc.Args["scope"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Network) graphql.Marshaler {
-			return ec.marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚕᚖmarrakechgraphᚋkgᚐNetworkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12476,11 +12368,11 @@ func (ec *executionContext) _Query_instruments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Instruments(ctx, fc.Args["type"].(*model.InstrumentType))
+			return ec.Resolvers.Query().Instruments(ctx, fc.Args["type"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Instrument) graphql.Marshaler {
-			return ec.marshalNInstrument2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚕᚖmarrakechgraphᚋkgᚐInstrumentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12522,8 +12414,8 @@ func (ec *executionContext) _Query_riskGroups(ctx context.Context, field graphql
 			return ec.Resolvers.Query().RiskGroups(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RiskGroup) graphql.Marshaler {
-			return ec.marshalNRiskGroup2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.RiskGroup) graphql.Marshaler {
+			return ec.marshalNRiskGroup2ᚕᚖmarrakechgraphᚋkgᚐRiskGroupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12552,11 +12444,11 @@ func (ec *executionContext) _Query_threatTypes(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThreatTypes(ctx, fc.Args["against"].(*model.ThreatSubject))
+			return ec.Resolvers.Query().ThreatTypes(ctx, fc.Args["against"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
-			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12596,11 +12488,11 @@ func (ec *executionContext) _Query_perpetratorTypes(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PerpetratorTypes(ctx, fc.Args["sector"].(*model.Sector))
+			return ec.Resolvers.Query().PerpetratorTypes(ctx, fc.Args["sector"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PerpetratorType) graphql.Marshaler {
-			return ec.marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PerpetratorType) graphql.Marshaler {
+			return ec.marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋkgᚐPerpetratorTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12642,8 +12534,8 @@ func (ec *executionContext) _Query_sdgTargets(ctx context.Context, field graphql
 			return ec.Resolvers.Query().SdgTargets(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SDGTarget) graphql.Marshaler {
-			return ec.marshalNSDGTarget2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.SDGTarget) graphql.Marshaler {
+			return ec.marshalNSDGTarget2ᚕᚖmarrakechgraphᚋkgᚐSDGTargetᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12674,8 +12566,8 @@ func (ec *executionContext) _Query_strategicGoals(ctx context.Context, field gra
 			return ec.Resolvers.Query().StrategicGoals(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.StrategicGoal) graphql.Marshaler {
-			return ec.marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.StrategicGoal) graphql.Marshaler {
+			return ec.marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋkgᚐStrategicGoalᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12706,8 +12598,8 @@ func (ec *executionContext) _Query_countries(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().Countries(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚕᚖmarrakechgraphᚋkgᚐCountryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12738,8 +12630,8 @@ func (ec *executionContext) _Query_surveys(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Surveys(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Survey) graphql.Marshaler {
-			return ec.marshalNSurvey2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Survey) graphql.Marshaler {
+			return ec.marshalNSurvey2ᚕᚖmarrakechgraphᚋkgᚐSurveyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12834,7 +12726,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Recommendation_rank(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_rank(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12857,7 +12749,7 @@ func (ec *executionContext) fieldContext_Recommendation_rank(_ context.Context, 
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Recommendation_channel(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_channel(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12869,8 +12761,8 @@ func (ec *executionContext) _Recommendation_channel(ctx context.Context, field g
 			return obj.Channel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12889,7 +12781,7 @@ func (ec *executionContext) fieldContext_Recommendation_channel(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Recommendation_score(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_score(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12912,7 +12804,7 @@ func (ec *executionContext) fieldContext_Recommendation_score(_ context.Context,
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Recommendation_specificity(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_specificity(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12924,8 +12816,8 @@ func (ec *executionContext) _Recommendation_specificity(ctx context.Context, fie
 			return obj.Specificity, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Specificity) graphql.Marshaler {
-			return ec.marshalNSpecificity2marrakechgraphᚋgraphᚋmodelᚐSpecificity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v advisor.Specificity) graphql.Marshaler {
+			return ec.marshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12935,7 +12827,7 @@ func (ec *executionContext) fieldContext_Recommendation_specificity(_ context.Co
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Specificity")
 }
 
-func (ec *executionContext) _Recommendation_reasons(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_reasons(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12958,7 +12850,7 @@ func (ec *executionContext) fieldContext_Recommendation_reasons(_ context.Contex
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Recommendation_citations(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_citations(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12970,8 +12862,8 @@ func (ec *executionContext) _Recommendation_citations(ctx context.Context, field
 			return obj.Citations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12990,7 +12882,7 @@ func (ec *executionContext) fieldContext_Recommendation_citations(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Recommendation_howToActivate(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_howToActivate(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13013,7 +12905,7 @@ func (ec *executionContext) fieldContext_Recommendation_howToActivate(_ context.
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Recommendation_requiresConsent(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_requiresConsent(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13025,8 +12917,8 @@ func (ec *executionContext) _Recommendation_requiresConsent(ctx context.Context,
 			return obj.RequiresConsent, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ConsentRequirement) graphql.Marshaler {
-			return ec.marshalNConsentRequirement2marrakechgraphᚋgraphᚋmodelᚐConsentRequirement(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v advisor.Consent) graphql.Marshaler {
+			return ec.marshalNConsentRequirement2marrakechgraphᚋadvisorᚐConsent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13036,7 +12928,7 @@ func (ec *executionContext) fieldContext_Recommendation_requiresConsent(_ contex
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "ConsentRequirement")
 }
 
-func (ec *executionContext) _Recommendation_consentCitations(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_consentCitations(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13048,8 +12940,8 @@ func (ec *executionContext) _Recommendation_consentCitations(ctx context.Context
 			return obj.ConsentCitations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13068,7 +12960,7 @@ func (ec *executionContext) fieldContext_Recommendation_consentCitations(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _RegionCount_region(ctx context.Context, field graphql.CollectedField, obj *model.RegionCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegionCount_region(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13091,7 +12983,7 @@ func (ec *executionContext) fieldContext_RegionCount_region(_ context.Context, f
 	return graphql.NewScalarFieldContext("RegionCount", field, false, false, "String")
 }
 
-func (ec *executionContext) _RegionCount_count(ctx context.Context, field graphql.CollectedField, obj *model.RegionCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegionCount_count(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13114,7 +13006,7 @@ func (ec *executionContext) fieldContext_RegionCount_count(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RegionCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Relationship_type(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_type(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13126,8 +13018,8 @@ func (ec *executionContext) _Relationship_type(ctx context.Context, field graphq
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
-			return ec.marshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.RelType) graphql.Marshaler {
+			return ec.marshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13137,7 +13029,7 @@ func (ec *executionContext) fieldContext_Relationship_type(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "RelationType")
 }
 
-func (ec *executionContext) _Relationship_direction(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_direction(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13149,8 +13041,8 @@ func (ec *executionContext) _Relationship_direction(ctx context.Context, field g
 			return obj.Direction, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Direction) graphql.Marshaler {
-			return ec.marshalNDirection2marrakechgraphᚋgraphᚋmodelᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Direction) graphql.Marshaler {
+			return ec.marshalNDirection2marrakechgraphᚋkgᚐDirection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13160,7 +13052,7 @@ func (ec *executionContext) fieldContext_Relationship_direction(_ context.Contex
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Direction")
 }
 
-func (ec *executionContext) _Relationship_node(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_node(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13172,8 +13064,8 @@ func (ec *executionContext) _Relationship_node(ctx context.Context, field graphq
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13192,7 +13084,7 @@ func (ec *executionContext) fieldContext_Relationship_node(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Relationship_citations(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13204,8 +13096,8 @@ func (ec *executionContext) _Relationship_citations(ctx context.Context, field g
 			return obj.Citations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13224,7 +13116,7 @@ func (ec *executionContext) fieldContext_Relationship_citations(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Response_id(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_id(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13233,7 +13125,7 @@ func (ec *executionContext) _Response_id(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Response_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13244,10 +13136,10 @@ func (ec *executionContext) _Response_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Response_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Response_incident(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_incident(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13256,11 +13148,11 @@ func (ec *executionContext) _Response_incident(ctx context.Context, field graphq
 			return ec.fieldContext_Response_incident(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Response().Incident(ctx, obj)
+			return obj.Incident(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2marrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13271,7 +13163,7 @@ func (ec *executionContext) fieldContext_Response_incident(_ context.Context, fi
 		Object:     "Response",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatIncident(ctx, field)
 		},
@@ -13279,7 +13171,7 @@ func (ec *executionContext) fieldContext_Response_incident(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Response_channel(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_channel(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13288,11 +13180,11 @@ func (ec *executionContext) _Response_channel(ctx context.Context, field graphql
 			return ec.fieldContext_Response_channel(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Response().Channel(ctx, obj)
+			return obj.Channel(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13303,7 +13195,7 @@ func (ec *executionContext) fieldContext_Response_channel(_ context.Context, fie
 		Object:     "Response",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -13311,7 +13203,7 @@ func (ec *executionContext) fieldContext_Response_channel(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Response_activatedOn(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_activatedOn(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13320,7 +13212,7 @@ func (ec *executionContext) _Response_activatedOn(ctx context.Context, field gra
 			return ec.fieldContext_Response_activatedOn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ActivatedOn, nil
+			return obj.ActivatedOn(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v kg.Date) graphql.Marshaler {
@@ -13331,10 +13223,10 @@ func (ec *executionContext) _Response_activatedOn(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Response_activatedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "Date")
 }
 
-func (ec *executionContext) _Response_activatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_activatedBy(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13343,7 +13235,7 @@ func (ec *executionContext) _Response_activatedBy(ctx context.Context, field gra
 			return ec.fieldContext_Response_activatedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ActivatedBy, nil
+			return obj.ActivatedBy(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13354,10 +13246,10 @@ func (ec *executionContext) _Response_activatedBy(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Response_activatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "String")
 }
 
-func (ec *executionContext) _Response_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_outcome(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13366,7 +13258,7 @@ func (ec *executionContext) _Response_outcome(ctx context.Context, field graphql
 			return ec.fieldContext_Response_outcome(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Outcome, nil
+			return obj.Outcome(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13377,10 +13269,10 @@ func (ec *executionContext) _Response_outcome(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Response_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "String")
 }
 
-func (ec *executionContext) _Response_recordedAt(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_recordedAt(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13389,7 +13281,7 @@ func (ec *executionContext) _Response_recordedAt(ctx context.Context, field grap
 			return ec.fieldContext_Response_recordedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RecordedAt, nil
+			return obj.RecordedAt(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13400,10 +13292,10 @@ func (ec *executionContext) _Response_recordedAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Response_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "String")
 }
 
-func (ec *executionContext) _RiskGroup_id(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_id(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13412,7 +13304,7 @@ func (ec *executionContext) _RiskGroup_id(ctx context.Context, field graphql.Col
 			return ec.fieldContext_RiskGroup_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13423,10 +13315,10 @@ func (ec *executionContext) _RiskGroup_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_RiskGroup_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RiskGroup", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("RiskGroup", field, true, false, "ID")
 }
 
-func (ec *executionContext) _RiskGroup_name(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_name(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13435,7 +13327,7 @@ func (ec *executionContext) _RiskGroup_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_RiskGroup_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13446,10 +13338,10 @@ func (ec *executionContext) _RiskGroup_name(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_RiskGroup_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RiskGroup", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RiskGroup", field, true, false, "String")
 }
 
-func (ec *executionContext) _RiskGroup_acronym(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13458,7 +13350,7 @@ func (ec *executionContext) _RiskGroup_acronym(ctx context.Context, field graphq
 			return ec.fieldContext_RiskGroup_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13469,10 +13361,10 @@ func (ec *executionContext) _RiskGroup_acronym(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_RiskGroup_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RiskGroup", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RiskGroup", field, true, false, "String")
 }
 
-func (ec *executionContext) _RiskGroup_description(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_description(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13481,7 +13373,7 @@ func (ec *executionContext) _RiskGroup_description(ctx context.Context, field gr
 			return ec.fieldContext_RiskGroup_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13492,10 +13384,10 @@ func (ec *executionContext) _RiskGroup_description(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RiskGroup_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RiskGroup", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RiskGroup", field, true, false, "String")
 }
 
-func (ec *executionContext) _RiskGroup_citations(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_citations(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13504,11 +13396,11 @@ func (ec *executionContext) _RiskGroup_citations(ctx context.Context, field grap
 			return ec.fieldContext_RiskGroup_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13518,7 +13410,7 @@ func (ec *executionContext) fieldContext_RiskGroup_citations(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "RiskGroup",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -13527,7 +13419,7 @@ func (ec *executionContext) fieldContext_RiskGroup_citations(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _RiskGroup_relationships(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13537,11 +13429,11 @@ func (ec *executionContext) _RiskGroup_relationships(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.RiskGroup().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13552,7 +13444,7 @@ func (ec *executionContext) fieldContext_RiskGroup_relationships(ctx context.Con
 		Object:     "RiskGroup",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -13571,7 +13463,7 @@ func (ec *executionContext) fieldContext_RiskGroup_relationships(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _RiskGroup_actions(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_actions(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13580,11 +13472,11 @@ func (ec *executionContext) _RiskGroup_actions(ctx context.Context, field graphq
 			return ec.fieldContext_RiskGroup_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.RiskGroup().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13595,7 +13487,7 @@ func (ec *executionContext) fieldContext_RiskGroup_actions(_ context.Context, fi
 		Object:     "RiskGroup",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -13603,7 +13495,7 @@ func (ec *executionContext) fieldContext_RiskGroup_actions(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _SDGTarget_id(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_id(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13612,7 +13504,7 @@ func (ec *executionContext) _SDGTarget_id(ctx context.Context, field graphql.Col
 			return ec.fieldContext_SDGTarget_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13623,10 +13515,10 @@ func (ec *executionContext) _SDGTarget_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "ID")
 }
 
-func (ec *executionContext) _SDGTarget_name(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_name(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13635,7 +13527,7 @@ func (ec *executionContext) _SDGTarget_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_SDGTarget_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13646,10 +13538,10 @@ func (ec *executionContext) _SDGTarget_name(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "String")
 }
 
-func (ec *executionContext) _SDGTarget_acronym(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13658,7 +13550,7 @@ func (ec *executionContext) _SDGTarget_acronym(ctx context.Context, field graphq
 			return ec.fieldContext_SDGTarget_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13669,10 +13561,10 @@ func (ec *executionContext) _SDGTarget_acronym(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "String")
 }
 
-func (ec *executionContext) _SDGTarget_description(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_description(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13681,7 +13573,7 @@ func (ec *executionContext) _SDGTarget_description(ctx context.Context, field gr
 			return ec.fieldContext_SDGTarget_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13692,10 +13584,10 @@ func (ec *executionContext) _SDGTarget_description(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "String")
 }
 
-func (ec *executionContext) _SDGTarget_citations(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_citations(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13704,11 +13596,11 @@ func (ec *executionContext) _SDGTarget_citations(ctx context.Context, field grap
 			return ec.fieldContext_SDGTarget_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13718,7 +13610,7 @@ func (ec *executionContext) fieldContext_SDGTarget_citations(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "SDGTarget",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -13727,7 +13619,7 @@ func (ec *executionContext) fieldContext_SDGTarget_citations(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _SDGTarget_relationships(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13737,11 +13629,11 @@ func (ec *executionContext) _SDGTarget_relationships(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SDGTarget().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13752,7 +13644,7 @@ func (ec *executionContext) fieldContext_SDGTarget_relationships(ctx context.Con
 		Object:     "SDGTarget",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -13771,7 +13663,7 @@ func (ec *executionContext) fieldContext_SDGTarget_relationships(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SDGTarget_code(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_code(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13780,7 +13672,7 @@ func (ec *executionContext) _SDGTarget_code(ctx context.Context, field graphql.C
 			return ec.fieldContext_SDGTarget_code(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
+			return obj.Code(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13791,10 +13683,10 @@ func (ec *executionContext) _SDGTarget_code(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "String")
 }
 
-func (ec *executionContext) _SDGTarget_level(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_level(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13803,21 +13695,21 @@ func (ec *executionContext) _SDGTarget_level(ctx context.Context, field graphql.
 			return ec.fieldContext_SDGTarget_level(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Level, nil
+			return obj.Level(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.SDGLevel) graphql.Marshaler {
-			return ec.marshalNSDGLevel2marrakechgraphᚋgraphᚋmodelᚐSDGLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNSDGLevel2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "SDGLevel")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "SDGLevel")
 }
 
-func (ec *executionContext) _SDGTarget_servedBy(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_servedBy(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13826,11 +13718,11 @@ func (ec *executionContext) _SDGTarget_servedBy(ctx context.Context, field graph
 			return ec.fieldContext_SDGTarget_servedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SDGTarget().ServedBy(ctx, obj)
+			return obj.ServedBy(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13841,7 +13733,7 @@ func (ec *executionContext) fieldContext_SDGTarget_servedBy(_ context.Context, f
 		Object:     "SDGTarget",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -13884,8 +13776,8 @@ func (ec *executionContext) _StatRow_threatType(ctx context.Context, field graph
 			return obj.ThreatType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatType) graphql.Marshaler {
-			return ec.marshalOThreatType2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.ThreatType) graphql.Marshaler {
+			return ec.marshalOThreatType2ᚖmarrakechgraphᚋkgᚐThreatType(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13973,7 +13865,7 @@ func (ec *executionContext) fieldContext_StatRow_reprisals(_ context.Context, fi
 	return graphql.NewScalarFieldContext("StatRow", field, false, false, "Int")
 }
 
-func (ec *executionContext) _StrategicGoal_id(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_id(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13982,7 +13874,7 @@ func (ec *executionContext) _StrategicGoal_id(ctx context.Context, field graphql
 			return ec.fieldContext_StrategicGoal_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13993,10 +13885,10 @@ func (ec *executionContext) _StrategicGoal_id(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "ID")
 }
 
-func (ec *executionContext) _StrategicGoal_name(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_name(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14005,7 +13897,7 @@ func (ec *executionContext) _StrategicGoal_name(ctx context.Context, field graph
 			return ec.fieldContext_StrategicGoal_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14016,10 +13908,10 @@ func (ec *executionContext) _StrategicGoal_name(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "String")
 }
 
-func (ec *executionContext) _StrategicGoal_acronym(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14028,7 +13920,7 @@ func (ec *executionContext) _StrategicGoal_acronym(ctx context.Context, field gr
 			return ec.fieldContext_StrategicGoal_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14039,10 +13931,10 @@ func (ec *executionContext) _StrategicGoal_acronym(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "String")
 }
 
-func (ec *executionContext) _StrategicGoal_description(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_description(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14051,7 +13943,7 @@ func (ec *executionContext) _StrategicGoal_description(ctx context.Context, fiel
 			return ec.fieldContext_StrategicGoal_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14062,10 +13954,10 @@ func (ec *executionContext) _StrategicGoal_description(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "String")
 }
 
-func (ec *executionContext) _StrategicGoal_citations(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_citations(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14074,11 +13966,11 @@ func (ec *executionContext) _StrategicGoal_citations(ctx context.Context, field 
 			return ec.fieldContext_StrategicGoal_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14088,7 +13980,7 @@ func (ec *executionContext) fieldContext_StrategicGoal_citations(_ context.Conte
 	fc = &graphql.FieldContext{
 		Object:     "StrategicGoal",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -14097,7 +13989,7 @@ func (ec *executionContext) fieldContext_StrategicGoal_citations(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _StrategicGoal_relationships(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14107,11 +13999,11 @@ func (ec *executionContext) _StrategicGoal_relationships(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.StrategicGoal().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14122,7 +14014,7 @@ func (ec *executionContext) fieldContext_StrategicGoal_relationships(ctx context
 		Object:     "StrategicGoal",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -14141,7 +14033,7 @@ func (ec *executionContext) fieldContext_StrategicGoal_relationships(ctx context
 	return fc, nil
 }
 
-func (ec *executionContext) _StrategicGoal_code(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_code(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14150,7 +14042,7 @@ func (ec *executionContext) _StrategicGoal_code(ctx context.Context, field graph
 			return ec.fieldContext_StrategicGoal_code(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
+			return obj.Code(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14161,10 +14053,10 @@ func (ec *executionContext) _StrategicGoal_code(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "String")
 }
 
-func (ec *executionContext) _StrategicGoal_text(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_text(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14173,7 +14065,7 @@ func (ec *executionContext) _StrategicGoal_text(ctx context.Context, field graph
 			return ec.fieldContext_StrategicGoal_text(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
+			return obj.Text(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14184,10 +14076,10 @@ func (ec *executionContext) _StrategicGoal_text(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "String")
 }
 
-func (ec *executionContext) _StrategicGoal_servedBy(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_servedBy(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14196,11 +14088,11 @@ func (ec *executionContext) _StrategicGoal_servedBy(ctx context.Context, field g
 			return ec.fieldContext_StrategicGoal_servedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.StrategicGoal().ServedBy(ctx, obj)
+			return obj.ServedBy(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14211,7 +14103,7 @@ func (ec *executionContext) fieldContext_StrategicGoal_servedBy(_ context.Contex
 		Object:     "StrategicGoal",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -14236,11 +14128,11 @@ func (ec *executionContext) _Subscription_threatReported(ctx context.Context, fi
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
 				if err != nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -14249,8 +14141,8 @@ func (ec *executionContext) _Subscription_threatReported(ctx context.Context, fi
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14269,7 +14161,7 @@ func (ec *executionContext) fieldContext_Subscription_threatReported(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportChannel_channel(ctx context.Context, field graphql.CollectedField, obj *model.SupportChannel) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportChannel_channel(ctx context.Context, field graphql.CollectedField, obj *kg.SupportChannel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14281,8 +14173,8 @@ func (ec *executionContext) _SupportChannel_channel(ctx context.Context, field g
 			return obj.Channel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14301,7 +14193,7 @@ func (ec *executionContext) fieldContext_SupportChannel_channel(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportChannel_via(ctx context.Context, field graphql.CollectedField, obj *model.SupportChannel) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportChannel_via(ctx context.Context, field graphql.CollectedField, obj *kg.SupportChannel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14313,8 +14205,8 @@ func (ec *executionContext) _SupportChannel_via(ctx context.Context, field graph
 			return obj.Via, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14333,7 +14225,7 @@ func (ec *executionContext) fieldContext_SupportChannel_via(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportChannel_relations(ctx context.Context, field graphql.CollectedField, obj *model.SupportChannel) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportChannel_relations(ctx context.Context, field graphql.CollectedField, obj *kg.SupportChannel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14345,8 +14237,8 @@ func (ec *executionContext) _SupportChannel_relations(ctx context.Context, field
 			return obj.Relations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.RelationType) graphql.Marshaler {
-			return ec.marshalNRelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.RelType) graphql.Marshaler {
+			return ec.marshalNRelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14356,7 +14248,7 @@ func (ec *executionContext) fieldContext_SupportChannel_relations(_ context.Cont
 	return graphql.NewScalarFieldContext("SupportChannel", field, false, false, "RelationType")
 }
 
-func (ec *executionContext) _SupportChannel_citations(ctx context.Context, field graphql.CollectedField, obj *model.SupportChannel) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportChannel_citations(ctx context.Context, field graphql.CollectedField, obj *kg.SupportChannel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14368,8 +14260,8 @@ func (ec *executionContext) _SupportChannel_citations(ctx context.Context, field
 			return obj.Citations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14388,7 +14280,7 @@ func (ec *executionContext) fieldContext_SupportChannel_citations(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportChannel_role(ctx context.Context, field graphql.CollectedField, obj *model.SupportChannel) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportChannel_role(ctx context.Context, field graphql.CollectedField, obj *kg.SupportChannel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14400,8 +14292,8 @@ func (ec *executionContext) _SupportChannel_role(ctx context.Context, field grap
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ChannelRole) graphql.Marshaler {
-			return ec.marshalNChannelRole2marrakechgraphᚋgraphᚋmodelᚐChannelRole(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.ChannelRole) graphql.Marshaler {
+			return ec.marshalNChannelRole2marrakechgraphᚋkgᚐChannelRole(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14411,7 +14303,7 @@ func (ec *executionContext) fieldContext_SupportChannel_role(_ context.Context, 
 	return graphql.NewScalarFieldContext("SupportChannel", field, false, false, "ChannelRole")
 }
 
-func (ec *executionContext) _Survey_id(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_id(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14420,7 +14312,7 @@ func (ec *executionContext) _Survey_id(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Survey_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14431,10 +14323,10 @@ func (ec *executionContext) _Survey_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Survey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Survey_name(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_name(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14443,7 +14335,7 @@ func (ec *executionContext) _Survey_name(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Survey_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14454,10 +14346,10 @@ func (ec *executionContext) _Survey_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Survey_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "String")
 }
 
-func (ec *executionContext) _Survey_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14466,7 +14358,7 @@ func (ec *executionContext) _Survey_acronym(ctx context.Context, field graphql.C
 			return ec.fieldContext_Survey_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14477,10 +14369,10 @@ func (ec *executionContext) _Survey_acronym(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Survey_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "String")
 }
 
-func (ec *executionContext) _Survey_description(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_description(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14489,7 +14381,7 @@ func (ec *executionContext) _Survey_description(ctx context.Context, field graph
 			return ec.fieldContext_Survey_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14500,10 +14392,10 @@ func (ec *executionContext) _Survey_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Survey_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "String")
 }
 
-func (ec *executionContext) _Survey_citations(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14512,11 +14404,11 @@ func (ec *executionContext) _Survey_citations(ctx context.Context, field graphql
 			return ec.fieldContext_Survey_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14526,7 +14418,7 @@ func (ec *executionContext) fieldContext_Survey_citations(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Survey",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -14535,7 +14427,7 @@ func (ec *executionContext) fieldContext_Survey_citations(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Survey_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14545,11 +14437,11 @@ func (ec *executionContext) _Survey_relationships(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Survey().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14560,7 +14452,7 @@ func (ec *executionContext) fieldContext_Survey_relationships(ctx context.Contex
 		Object:     "Survey",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -14579,7 +14471,7 @@ func (ec *executionContext) fieldContext_Survey_relationships(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Survey_period(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_period(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14588,7 +14480,7 @@ func (ec *executionContext) _Survey_period(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Survey_period(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Period, nil
+			return obj.Period(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14599,10 +14491,10 @@ func (ec *executionContext) _Survey_period(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Survey_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "String")
 }
 
-func (ec *executionContext) _Survey_respondents(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_respondents(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14611,7 +14503,7 @@ func (ec *executionContext) _Survey_respondents(ctx context.Context, field graph
 			return ec.fieldContext_Survey_respondents(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Respondents, nil
+			return obj.Respondents(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -14622,10 +14514,10 @@ func (ec *executionContext) _Survey_respondents(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Survey_respondents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Survey_respondentsByRegion(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_respondentsByRegion(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14634,11 +14526,11 @@ func (ec *executionContext) _Survey_respondentsByRegion(ctx context.Context, fie
 			return ec.fieldContext_Survey_respondentsByRegion(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RespondentsByRegion, nil
+			return obj.RespondentsByRegion(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RegionCount) graphql.Marshaler {
-			return ec.marshalNRegionCount2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRegionCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.RegionCount) graphql.Marshaler {
+			return ec.marshalNRegionCount2ᚕmarrakechgraphᚋkgᚐRegionCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14648,7 +14540,7 @@ func (ec *executionContext) fieldContext_Survey_respondentsByRegion(_ context.Co
 	fc = &graphql.FieldContext{
 		Object:     "Survey",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RegionCount(ctx, field)
@@ -14657,7 +14549,7 @@ func (ec *executionContext) fieldContext_Survey_respondentsByRegion(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_id(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_id(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14666,7 +14558,7 @@ func (ec *executionContext) _ThreatIncident_id(ctx context.Context, field graphq
 			return ec.fieldContext_ThreatIncident_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14677,10 +14569,10 @@ func (ec *executionContext) _ThreatIncident_id(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "ID")
 }
 
-func (ec *executionContext) _ThreatIncident_nhri(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_nhri(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14689,11 +14581,11 @@ func (ec *executionContext) _ThreatIncident_nhri(ctx context.Context, field grap
 			return ec.fieldContext_ThreatIncident_nhri(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatIncident().Nhri(ctx, obj)
+			return obj.NHRI(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
-			return ec.marshalNNHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.NHRI) graphql.Marshaler {
+			return ec.marshalNNHRI2marrakechgraphᚋkgᚐNHRI(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14704,7 +14596,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_nhri(_ context.Context, 
 		Object:     "ThreatIncident",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NHRI(ctx, field)
 		},
@@ -14712,7 +14604,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_nhri(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_summary(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_summary(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14721,7 +14613,7 @@ func (ec *executionContext) _ThreatIncident_summary(ctx context.Context, field g
 			return ec.fieldContext_ThreatIncident_summary(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Summary, nil
+			return obj.Summary(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14732,10 +14624,10 @@ func (ec *executionContext) _ThreatIncident_summary(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatIncident_occurredOn(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_occurredOn(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14744,7 +14636,7 @@ func (ec *executionContext) _ThreatIncident_occurredOn(ctx context.Context, fiel
 			return ec.fieldContext_ThreatIncident_occurredOn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OccurredOn, nil
+			return obj.OccurredOn(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
@@ -14755,10 +14647,10 @@ func (ec *executionContext) _ThreatIncident_occurredOn(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_occurredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "Date")
 }
 
-func (ec *executionContext) _ThreatIncident_reportedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_reportedAt(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14767,7 +14659,7 @@ func (ec *executionContext) _ThreatIncident_reportedAt(ctx context.Context, fiel
 			return ec.fieldContext_ThreatIncident_reportedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ReportedAt, nil
+			return obj.ReportedAt(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14778,10 +14670,10 @@ func (ec *executionContext) _ThreatIncident_reportedAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatIncident_reportedBy(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_reportedBy(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14790,7 +14682,7 @@ func (ec *executionContext) _ThreatIncident_reportedBy(ctx context.Context, fiel
 			return ec.fieldContext_ThreatIncident_reportedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ReportedBy, nil
+			return obj.ReportedBy(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14801,10 +14693,10 @@ func (ec *executionContext) _ThreatIncident_reportedBy(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_reportedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatIncident_threats(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_threats(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14813,11 +14705,11 @@ func (ec *executionContext) _ThreatIncident_threats(ctx context.Context, field g
 			return ec.fieldContext_ThreatIncident_threats(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatIncident().Threats(ctx, obj)
+			return obj.Threats(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
-			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚕmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14828,7 +14720,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_threats(_ context.Contex
 		Object:     "ThreatIncident",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatType(ctx, field)
 		},
@@ -14836,7 +14728,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_threats(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_perpetrators(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_perpetrators(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14845,11 +14737,11 @@ func (ec *executionContext) _ThreatIncident_perpetrators(ctx context.Context, fi
 			return ec.fieldContext_ThreatIncident_perpetrators(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatIncident().Perpetrators(ctx, obj)
+			return obj.Perpetrators(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PerpetratorType) graphql.Marshaler {
-			return ec.marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.PerpetratorType) graphql.Marshaler {
+			return ec.marshalNPerpetratorType2ᚕmarrakechgraphᚋkgᚐPerpetratorTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14860,7 +14752,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_perpetrators(_ context.C
 		Object:     "ThreatIncident",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PerpetratorType(ctx, field)
 		},
@@ -14868,7 +14760,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_perpetrators(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_targets(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_targets(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14877,21 +14769,21 @@ func (ec *executionContext) _ThreatIncident_targets(ctx context.Context, field g
 			return ec.fieldContext_ThreatIncident_targets(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Targets, nil
+			return obj.Targets(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreatTarget) graphql.Marshaler {
-			return ec.marshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []threatlog.Target) graphql.Marshaler {
+			return ec.marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "ThreatTarget")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "ThreatTarget")
 }
 
-func (ec *executionContext) _ThreatIncident_reprisalForUNCooperation(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_reprisalForUNCooperation(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14900,7 +14792,7 @@ func (ec *executionContext) _ThreatIncident_reprisalForUNCooperation(ctx context
 			return ec.fieldContext_ThreatIncident_reprisalForUNCooperation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ReprisalForUNCooperation, nil
+			return obj.ReprisalForUNCooperation(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -14911,10 +14803,10 @@ func (ec *executionContext) _ThreatIncident_reprisalForUNCooperation(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_reprisalForUNCooperation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _ThreatIncident_consentToShare(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_consentToShare(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14923,7 +14815,7 @@ func (ec *executionContext) _ThreatIncident_consentToShare(ctx context.Context, 
 			return ec.fieldContext_ThreatIncident_consentToShare(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ConsentToShare, nil
+			return obj.ConsentToShare(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -14934,10 +14826,10 @@ func (ec *executionContext) _ThreatIncident_consentToShare(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_consentToShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _ThreatIncident_status(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_status(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14946,21 +14838,21 @@ func (ec *executionContext) _ThreatIncident_status(ctx context.Context, field gr
 			return ec.fieldContext_ThreatIncident_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
+			return obj.Status(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.IncidentStatus) graphql.Marshaler {
-			return ec.marshalNIncidentStatus2marrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v threatlog.Status) graphql.Marshaler {
+			return ec.marshalNIncidentStatus2marrakechgraphᚋthreatlogᚐStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "IncidentStatus")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "IncidentStatus")
 }
 
-func (ec *executionContext) _ThreatIncident_responses(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_responses(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14969,11 +14861,11 @@ func (ec *executionContext) _ThreatIncident_responses(ctx context.Context, field
 			return ec.fieldContext_ThreatIncident_responses(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatIncident().Responses(ctx, obj)
+			return obj.Responses(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Response) graphql.Marshaler {
-			return ec.marshalNResponse2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐResponseᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []threatlog.Response) graphql.Marshaler {
+			return ec.marshalNResponse2ᚕmarrakechgraphᚋthreatlogᚐResponseᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14984,7 +14876,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_responses(_ context.Cont
 		Object:     "ThreatIncident",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Response(ctx, field)
 		},
@@ -14992,7 +14884,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_responses(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_history(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_history(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15024,7 +14916,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_history(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_activationPlan(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_activationPlan(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15037,8 +14929,8 @@ func (ec *executionContext) _ThreatIncident_activationPlan(ctx context.Context, 
 			return ec.Resolvers.ThreatIncident().ActivationPlan(ctx, obj, fc.Args["urgent"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ActivationPlan) graphql.Marshaler {
-			return ec.marshalNActivationPlan2ᚖmarrakechgraphᚋgraphᚋmodelᚐActivationPlan(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *advisor.Plan) graphql.Marshaler {
+			return ec.marshalNActivationPlan2ᚖmarrakechgraphᚋadvisorᚐPlan(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15135,8 +15027,8 @@ func (ec *executionContext) _ThreatIncidentConnection_pageInfo(ctx context.Conte
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15190,8 +15082,8 @@ func (ec *executionContext) _ThreatIncidentEdge_node(ctx context.Context, field 
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15210,7 +15102,7 @@ func (ec *executionContext) fieldContext_ThreatIncidentEdge_node(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatType_id(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_id(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15219,7 +15111,7 @@ func (ec *executionContext) _ThreatType_id(ctx context.Context, field graphql.Co
 			return ec.fieldContext_ThreatType_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -15230,10 +15122,10 @@ func (ec *executionContext) _ThreatType_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_ThreatType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatType", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("ThreatType", field, true, false, "ID")
 }
 
-func (ec *executionContext) _ThreatType_name(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_name(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15242,7 +15134,7 @@ func (ec *executionContext) _ThreatType_name(ctx context.Context, field graphql.
 			return ec.fieldContext_ThreatType_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -15253,10 +15145,10 @@ func (ec *executionContext) _ThreatType_name(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_ThreatType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatType", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatType_acronym(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15265,7 +15157,7 @@ func (ec *executionContext) _ThreatType_acronym(ctx context.Context, field graph
 			return ec.fieldContext_ThreatType_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -15276,10 +15168,10 @@ func (ec *executionContext) _ThreatType_acronym(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ThreatType_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatType", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatType_description(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_description(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15288,7 +15180,7 @@ func (ec *executionContext) _ThreatType_description(ctx context.Context, field g
 			return ec.fieldContext_ThreatType_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -15299,10 +15191,10 @@ func (ec *executionContext) _ThreatType_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ThreatType_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatType", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatType_citations(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_citations(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15311,11 +15203,11 @@ func (ec *executionContext) _ThreatType_citations(ctx context.Context, field gra
 			return ec.fieldContext_ThreatType_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15325,7 +15217,7 @@ func (ec *executionContext) fieldContext_ThreatType_citations(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "ThreatType",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -15334,7 +15226,7 @@ func (ec *executionContext) fieldContext_ThreatType_citations(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatType_relationships(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15344,11 +15236,11 @@ func (ec *executionContext) _ThreatType_relationships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ThreatType().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15359,7 +15251,7 @@ func (ec *executionContext) fieldContext_ThreatType_relationships(ctx context.Co
 		Object:     "ThreatType",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -15378,7 +15270,7 @@ func (ec *executionContext) fieldContext_ThreatType_relationships(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatType_against(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_against(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15387,21 +15279,21 @@ func (ec *executionContext) _ThreatType_against(ctx context.Context, field graph
 			return ec.fieldContext_ThreatType_against(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Against, nil
+			return obj.Against(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreatSubject) graphql.Marshaler {
-			return ec.marshalNThreatSubject2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatSubjectᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNThreatSubject2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ThreatType_against(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatType", field, false, false, "ThreatSubject")
+	return graphql.NewScalarFieldContext("ThreatType", field, true, false, "ThreatSubject")
 }
 
-func (ec *executionContext) _ThreatType_perpetrators(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_perpetrators(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15410,11 +15302,11 @@ func (ec *executionContext) _ThreatType_perpetrators(ctx context.Context, field 
 			return ec.fieldContext_ThreatType_perpetrators(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatType().Perpetrators(ctx, obj)
+			return obj.Perpetrators(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PerpetratorType) graphql.Marshaler {
-			return ec.marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.PerpetratorType) graphql.Marshaler {
+			return ec.marshalNPerpetratorType2ᚕmarrakechgraphᚋkgᚐPerpetratorTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15425,7 +15317,7 @@ func (ec *executionContext) fieldContext_ThreatType_perpetrators(_ context.Conte
 		Object:     "ThreatType",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PerpetratorType(ctx, field)
 		},
@@ -15433,7 +15325,7 @@ func (ec *executionContext) fieldContext_ThreatType_perpetrators(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatType_actions(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_actions(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15442,11 +15334,11 @@ func (ec *executionContext) _ThreatType_actions(ctx context.Context, field graph
 			return ec.fieldContext_ThreatType_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatType().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15457,7 +15349,7 @@ func (ec *executionContext) fieldContext_ThreatType_actions(_ context.Context, f
 		Object:     "ThreatType",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -16664,7 +16556,7 @@ func (ec *executionContext) unmarshalInputActionFilter(ctx context.Context, obj 
 			it.Commitment = data
 		case "pillar":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pillar"))
-			data, err := ec.unmarshalOPillar2ᚖmarrakechgraphᚋgraphᚋmodelᚐPillar(ctx, v)
+			data, err := ec.unmarshalOPillar2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16780,7 +16672,7 @@ func (ec *executionContext) unmarshalInputMechanismFilter(ctx context.Context, o
 		switch k {
 		case "category":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
-			data, err := ec.unmarshalOMechanismCategory2ᚕmarrakechgraphᚋgraphᚋmodelᚐMechanismCategoryᚄ(ctx, v)
+			data, err := ec.unmarshalOMechanismCategory2ᚕstringᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16910,7 +16802,7 @@ func (ec *executionContext) unmarshalInputNHRIFilter(ctx context.Context, obj an
 			it.Region = data
 		case "accreditationStatus":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationStatus"))
-			data, err := ec.unmarshalOAccreditationStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx, v)
+			data, err := ec.unmarshalOAccreditationStatus2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17103,7 +16995,7 @@ func (ec *executionContext) unmarshalInputReportThreatInput(ctx context.Context,
 			it.Threats = data
 		case "targets":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
-			data, err := ec.unmarshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, v)
+			data, err := ec.unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17194,7 +17086,7 @@ func (ec *executionContext) unmarshalInputSituationInput(ctx context.Context, ob
 			it.Threats = data
 		case "targets":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
-			data, err := ec.unmarshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, v)
+			data, err := ec.unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17285,7 +17177,7 @@ func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Conte
 			it.Threat = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx, v)
+			data, err := ec.unmarshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlogᚐStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17376,7 +17268,7 @@ func (ec *executionContext) unmarshalInputUpdateThreatInput(ctx context.Context,
 			it.Perpetrators = data
 		case "targets":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
-			data, err := ec.unmarshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, v)
+			data, err := ec.unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17397,7 +17289,7 @@ func (ec *executionContext) unmarshalInputUpdateThreatInput(ctx context.Context,
 			it.ConsentToShare = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx, v)
+			data, err := ec.unmarshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlogᚐStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17423,104 +17315,104 @@ func UnmarshalUpdateThreatInput(ctx context.Context, raw any) (model.UpdateThrea
 
 // region    ************************** interface.gotpl ***************************
 
-func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, obj model.Entity) graphql.Marshaler {
+func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, obj kg.Entity) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.ThreatType:
+	case kg.ThreatType:
 		return ec._ThreatType(ctx, sel, &obj)
-	case *model.ThreatType:
+	case *kg.ThreatType:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ThreatType(ctx, sel, obj)
-	case model.Survey:
+	case kg.Survey:
 		return ec._Survey(ctx, sel, &obj)
-	case *model.Survey:
+	case *kg.Survey:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Survey(ctx, sel, obj)
-	case model.StrategicGoal:
+	case kg.StrategicGoal:
 		return ec._StrategicGoal(ctx, sel, &obj)
-	case *model.StrategicGoal:
+	case *kg.StrategicGoal:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._StrategicGoal(ctx, sel, obj)
-	case model.SDGTarget:
+	case kg.SDGTarget:
 		return ec._SDGTarget(ctx, sel, &obj)
-	case *model.SDGTarget:
+	case *kg.SDGTarget:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._SDGTarget(ctx, sel, obj)
-	case model.RiskGroup:
+	case kg.RiskGroup:
 		return ec._RiskGroup(ctx, sel, &obj)
-	case *model.RiskGroup:
+	case *kg.RiskGroup:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._RiskGroup(ctx, sel, obj)
-	case model.PerpetratorType:
+	case kg.PerpetratorType:
 		return ec._PerpetratorType(ctx, sel, &obj)
-	case *model.PerpetratorType:
+	case *kg.PerpetratorType:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._PerpetratorType(ctx, sel, obj)
-	case model.Objective:
+	case kg.Objective:
 		return ec._Objective(ctx, sel, &obj)
-	case *model.Objective:
+	case *kg.Objective:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Objective(ctx, sel, obj)
-	case model.Network:
+	case kg.Network:
 		return ec._Network(ctx, sel, &obj)
-	case *model.Network:
+	case *kg.Network:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Network(ctx, sel, obj)
-	case model.Nhri:
+	case kg.NHRI:
 		return ec._NHRI(ctx, sel, &obj)
-	case *model.Nhri:
+	case *kg.NHRI:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NHRI(ctx, sel, obj)
-	case model.Mechanism:
+	case kg.Mechanism:
 		return ec._Mechanism(ctx, sel, &obj)
-	case *model.Mechanism:
+	case *kg.Mechanism:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Mechanism(ctx, sel, obj)
-	case model.Instrument:
+	case kg.Instrument:
 		return ec._Instrument(ctx, sel, &obj)
-	case *model.Instrument:
+	case *kg.Instrument:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Instrument(ctx, sel, obj)
-	case model.Country:
+	case kg.Country:
 		return ec._Country(ctx, sel, &obj)
-	case *model.Country:
+	case *kg.Country:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Country(ctx, sel, obj)
-	case model.Commitment:
+	case kg.Commitment:
 		return ec._Commitment(ctx, sel, &obj)
-	case *model.Commitment:
+	case *kg.Commitment:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Commitment(ctx, sel, obj)
-	case model.Action:
+	case kg.Action:
 		return ec._Action(ctx, sel, &obj)
-	case *model.Action:
+	case *kg.Action:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -17534,123 +17426,123 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 	}
 }
 
-func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj kg.Identified) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.ThreatType:
+	case kg.ThreatType:
 		return ec._ThreatType(ctx, sel, &obj)
-	case *model.ThreatType:
+	case *kg.ThreatType:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ThreatType(ctx, sel, obj)
-	case model.Survey:
+	case kg.Survey:
 		return ec._Survey(ctx, sel, &obj)
-	case *model.Survey:
+	case *kg.Survey:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Survey(ctx, sel, obj)
-	case model.StrategicGoal:
+	case kg.StrategicGoal:
 		return ec._StrategicGoal(ctx, sel, &obj)
-	case *model.StrategicGoal:
+	case *kg.StrategicGoal:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._StrategicGoal(ctx, sel, obj)
-	case model.SDGTarget:
+	case kg.SDGTarget:
 		return ec._SDGTarget(ctx, sel, &obj)
-	case *model.SDGTarget:
+	case *kg.SDGTarget:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._SDGTarget(ctx, sel, obj)
-	case model.RiskGroup:
+	case kg.RiskGroup:
 		return ec._RiskGroup(ctx, sel, &obj)
-	case *model.RiskGroup:
+	case *kg.RiskGroup:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._RiskGroup(ctx, sel, obj)
-	case model.PerpetratorType:
+	case kg.PerpetratorType:
 		return ec._PerpetratorType(ctx, sel, &obj)
-	case *model.PerpetratorType:
+	case *kg.PerpetratorType:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._PerpetratorType(ctx, sel, obj)
-	case model.Objective:
+	case kg.Objective:
 		return ec._Objective(ctx, sel, &obj)
-	case *model.Objective:
+	case *kg.Objective:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Objective(ctx, sel, obj)
-	case model.Network:
+	case kg.Network:
 		return ec._Network(ctx, sel, &obj)
-	case *model.Network:
+	case *kg.Network:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Network(ctx, sel, obj)
-	case model.Nhri:
+	case kg.NHRI:
 		return ec._NHRI(ctx, sel, &obj)
-	case *model.Nhri:
+	case *kg.NHRI:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NHRI(ctx, sel, obj)
-	case model.Mechanism:
+	case kg.Mechanism:
 		return ec._Mechanism(ctx, sel, &obj)
-	case *model.Mechanism:
+	case *kg.Mechanism:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Mechanism(ctx, sel, obj)
-	case model.Instrument:
+	case kg.Instrument:
 		return ec._Instrument(ctx, sel, &obj)
-	case *model.Instrument:
+	case *kg.Instrument:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Instrument(ctx, sel, obj)
-	case model.Country:
+	case kg.Country:
 		return ec._Country(ctx, sel, &obj)
-	case *model.Country:
+	case *kg.Country:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Country(ctx, sel, obj)
-	case model.Commitment:
+	case kg.Commitment:
 		return ec._Commitment(ctx, sel, &obj)
-	case *model.Commitment:
+	case *kg.Commitment:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Commitment(ctx, sel, obj)
-	case model.Action:
+	case kg.Action:
 		return ec._Action(ctx, sel, &obj)
-	case *model.Action:
+	case *kg.Action:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Action(ctx, sel, obj)
-	case model.ThreatIncident:
+	case threatlog.Incident:
 		return ec._ThreatIncident(ctx, sel, &obj)
-	case *model.ThreatIncident:
+	case *threatlog.Incident:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ThreatIncident(ctx, sel, obj)
-	case model.Response:
+	case threatlog.Response:
 		return ec._Response(ctx, sel, &obj)
-	case *model.Response:
+	case *threatlog.Response:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Response(ctx, sel, obj)
-	case model.Entity:
+	case kg.Entity:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -17735,7 +17627,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 
 var accreditationImplementors = []string{"Accreditation"}
 
-func (ec *executionContext) _Accreditation(ctx context.Context, sel ast.SelectionSet, obj *model.Accreditation) graphql.Marshaler {
+func (ec *executionContext) _Accreditation(ctx context.Context, sel ast.SelectionSet, obj *kg.Accreditation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accreditationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17778,7 +17670,7 @@ func (ec *executionContext) _Accreditation(ctx context.Context, sel ast.Selectio
 
 var actionImplementors = []string{"Action", "Entity", "Node"}
 
-func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, obj *model.Action) graphql.Marshaler {
+func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, obj *kg.Action) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, actionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17970,7 +17862,7 @@ func (ec *executionContext) _ActionEdge(ctx context.Context, sel ast.SelectionSe
 
 var activationPlanImplementors = []string{"ActivationPlan"}
 
-func (ec *executionContext) _ActivationPlan(ctx context.Context, sel ast.SelectionSet, obj *model.ActivationPlan) graphql.Marshaler {
+func (ec *executionContext) _ActivationPlan(ctx context.Context, sel ast.SelectionSet, obj *advisor.Plan) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activationPlanImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18144,7 +18036,7 @@ func (ec *executionContext) _AuditedRelationship(ctx context.Context, sel ast.Se
 
 var citationImplementors = []string{"Citation"}
 
-func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet, obj *model.Citation) graphql.Marshaler {
+func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet, obj *kg.Citation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, citationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18187,7 +18079,7 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 
 var commitmentImplementors = []string{"Commitment", "Entity", "Node"}
 
-func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSet, obj *model.Commitment) graphql.Marshaler {
+func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSet, obj *kg.Commitment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, commitmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18274,7 +18166,7 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 
 var considerationImplementors = []string{"Consideration"}
 
-func (ec *executionContext) _Consideration(ctx context.Context, sel ast.SelectionSet, obj *model.Consideration) graphql.Marshaler {
+func (ec *executionContext) _Consideration(ctx context.Context, sel ast.SelectionSet, obj *advisor.Consideration) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, considerationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18365,7 +18257,7 @@ func (ec *executionContext) _Count(ctx context.Context, sel ast.SelectionSet, ob
 
 var countryImplementors = []string{"Country", "Node", "Entity"}
 
-func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *model.Country) graphql.Marshaler {
+func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *kg.Country) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18489,7 +18381,7 @@ func (ec *executionContext) _CreatedAPIKey(ctx context.Context, sel ast.Selectio
 
 var eligibilityImplementors = []string{"Eligibility"}
 
-func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionSet, obj *model.Eligibility) graphql.Marshaler {
+func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionSet, obj *kg.Eligibility) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eligibilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18501,47 +18393,49 @@ func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionS
 		case "actsIn":
 			out.Values[i] = ec._Eligibility_actsIn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "covers":
-			out.Values[i] = ec._Eligibility_covers(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Eligibility_covers(ctx, field, obj)
+				})
 		case "outsideOf":
-			out.Values[i] = ec._Eligibility_outsideOf(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Eligibility_outsideOf(ctx, field, obj)
+				})
 		case "serves":
 			out.Values[i] = ec._Eligibility_serves(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "triggers":
 			out.Values[i] = ec._Eligibility_triggers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "remedies":
 			out.Values[i] = ec._Eligibility_remedies(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requiresConsent":
 			out.Values[i] = ec._Eligibility_requiresConsent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "howToActivate":
 			out.Values[i] = ec._Eligibility_howToActivate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "contactPage":
 			out.Values[i] = ec._Eligibility_contactPage(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18562,7 +18456,7 @@ func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionS
 
 var exclusionImplementors = []string{"Exclusion"}
 
-func (ec *executionContext) _Exclusion(ctx context.Context, sel ast.SelectionSet, obj *model.Exclusion) graphql.Marshaler {
+func (ec *executionContext) _Exclusion(ctx context.Context, sel ast.SelectionSet, obj *advisor.Exclusion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, exclusionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18754,7 +18648,7 @@ func (ec *executionContext) _ImportRowError(ctx context.Context, sel ast.Selecti
 
 var instrumentImplementors = []string{"Instrument", "Entity", "Node"}
 
-func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSet, obj *model.Instrument) graphql.Marshaler {
+func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSet, obj *kg.Instrument) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, instrumentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18840,7 +18734,7 @@ func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSe
 
 var mechanismImplementors = []string{"Mechanism", "Entity", "Node"}
 
-func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet, obj *model.Mechanism) graphql.Marshaler {
+func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet, obj *kg.Mechanism) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mechanismImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18909,11 +18803,10 @@ func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet
 					return ec._Mechanism_actions(ctx, field, obj)
 				})
 		case "eligibility":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Mechanism_eligibility(ctx, field, obj)
-				})
+			out.Values[i] = ec._Mechanism_eligibility(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19092,7 +18985,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 var nHRIImplementors = []string{"NHRI", "Entity", "Node"}
 
-func (ec *executionContext) _NHRI(ctx context.Context, sel ast.SelectionSet, obj *model.Nhri) graphql.Marshaler {
+func (ec *executionContext) _NHRI(ctx context.Context, sel ast.SelectionSet, obj *kg.NHRI) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nHRIImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19275,7 +19168,7 @@ func (ec *executionContext) _NHRIEdge(ctx context.Context, sel ast.SelectionSet,
 
 var networkImplementors = []string{"Network", "Entity", "Node"}
 
-func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, obj *model.Network) graphql.Marshaler {
+func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, obj *kg.Network) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, networkImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19350,11 +19243,10 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Network_actions(ctx, field, obj)
 				})
 		case "eligibility":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Network_eligibility(ctx, field, obj)
-				})
+			out.Values[i] = ec._Network_eligibility(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19374,7 +19266,7 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 
 var objectiveImplementors = []string{"Objective", "Entity", "Node"}
 
-func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet, obj *model.Objective) graphql.Marshaler {
+func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet, obj *kg.Objective) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19444,7 +19336,7 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 
 var pageInfoImplementors = []string{"PageInfo"}
 
-func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *kg.Page) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19492,7 +19384,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 var perpetratorTypeImplementors = []string{"PerpetratorType", "Entity", "Node"}
 
-func (ec *executionContext) _PerpetratorType(ctx context.Context, sel ast.SelectionSet, obj *model.PerpetratorType) graphql.Marshaler {
+func (ec *executionContext) _PerpetratorType(ctx context.Context, sel ast.SelectionSet, obj *kg.PerpetratorType) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, perpetratorTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19750,7 +19642,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var recommendationImplementors = []string{"Recommendation"}
 
-func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *model.Recommendation) graphql.Marshaler {
+func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *advisor.Recommendation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19823,7 +19715,7 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 
 var regionCountImplementors = []string{"RegionCount"}
 
-func (ec *executionContext) _RegionCount(ctx context.Context, sel ast.SelectionSet, obj *model.RegionCount) graphql.Marshaler {
+func (ec *executionContext) _RegionCount(ctx context.Context, sel ast.SelectionSet, obj *kg.RegionCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19861,7 +19753,7 @@ func (ec *executionContext) _RegionCount(ctx context.Context, sel ast.SelectionS
 
 var relationshipImplementors = []string{"Relationship"}
 
-func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *model.Relationship) graphql.Marshaler {
+func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *kg.Relationship) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19909,7 +19801,7 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 
 var responseImplementors = []string{"Response", "Node"}
 
-func (ec *executionContext) _Response(ctx context.Context, sel ast.SelectionSet, obj *model.Response) graphql.Marshaler {
+func (ec *executionContext) _Response(ctx context.Context, sel ast.SelectionSet, obj *threatlog.Response) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, responseImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19974,7 +19866,7 @@ func (ec *executionContext) _Response(ctx context.Context, sel ast.SelectionSet,
 
 var riskGroupImplementors = []string{"RiskGroup", "Entity", "Node"}
 
-func (ec *executionContext) _RiskGroup(ctx context.Context, sel ast.SelectionSet, obj *model.RiskGroup) graphql.Marshaler {
+func (ec *executionContext) _RiskGroup(ctx context.Context, sel ast.SelectionSet, obj *kg.RiskGroup) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, riskGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20039,7 +19931,7 @@ func (ec *executionContext) _RiskGroup(ctx context.Context, sel ast.SelectionSet
 
 var sDGTargetImplementors = []string{"SDGTarget", "Entity", "Node"}
 
-func (ec *executionContext) _SDGTarget(ctx context.Context, sel ast.SelectionSet, obj *model.SDGTarget) graphql.Marshaler {
+func (ec *executionContext) _SDGTarget(ctx context.Context, sel ast.SelectionSet, obj *kg.SDGTarget) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sDGTargetImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20167,7 +20059,7 @@ func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, 
 
 var strategicGoalImplementors = []string{"StrategicGoal", "Entity", "Node"}
 
-func (ec *executionContext) _StrategicGoal(ctx context.Context, sel ast.SelectionSet, obj *model.StrategicGoal) graphql.Marshaler {
+func (ec *executionContext) _StrategicGoal(ctx context.Context, sel ast.SelectionSet, obj *kg.StrategicGoal) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, strategicGoalImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20262,7 +20154,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 
 var supportChannelImplementors = []string{"SupportChannel"}
 
-func (ec *executionContext) _SupportChannel(ctx context.Context, sel ast.SelectionSet, obj *model.SupportChannel) graphql.Marshaler {
+func (ec *executionContext) _SupportChannel(ctx context.Context, sel ast.SelectionSet, obj *kg.SupportChannel) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, supportChannelImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20315,7 +20207,7 @@ func (ec *executionContext) _SupportChannel(ctx context.Context, sel ast.Selecti
 
 var surveyImplementors = []string{"Survey", "Entity", "Node"}
 
-func (ec *executionContext) _Survey(ctx context.Context, sel ast.SelectionSet, obj *model.Survey) graphql.Marshaler {
+func (ec *executionContext) _Survey(ctx context.Context, sel ast.SelectionSet, obj *kg.Survey) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20389,7 +20281,7 @@ func (ec *executionContext) _Survey(ctx context.Context, sel ast.SelectionSet, o
 
 var threatIncidentImplementors = []string{"ThreatIncident", "Node"}
 
-func (ec *executionContext) _ThreatIncident(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatIncident) graphql.Marshaler {
+func (ec *executionContext) _ThreatIncident(ctx context.Context, sel ast.SelectionSet, obj *threatlog.Incident) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, threatIncidentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20579,7 +20471,7 @@ func (ec *executionContext) _ThreatIncidentEdge(ctx context.Context, sel ast.Sel
 
 var threatTypeImplementors = []string{"ThreatType", "Entity", "Node"}
 
-func (ec *executionContext) _ThreatType(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatType) graphql.Marshaler {
+func (ec *executionContext) _ThreatType(ctx context.Context, sel ast.SelectionSet, obj *kg.ThreatType) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, threatTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21087,21 +20979,29 @@ func (ec *executionContext) marshalNAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐA
 	return ec._APIKey(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNAccreditationStatus2marrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx context.Context, v any) (model.AccreditationStatus, error) {
-	var res model.AccreditationStatus
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNAccreditationStatus2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAccreditationStatus2marrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx context.Context, sel ast.SelectionSet, v model.AccreditationStatus) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNAccreditationStatus2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AccreditationStatus!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Action) graphql.Marshaler {
+func (ec *executionContext) marshalNAction2marrakechgraphᚋkgᚐAction(ctx context.Context, sel ast.SelectionSet, v kg.Action) graphql.Marshaler {
+	return ec._Action(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Action) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAction2ᚖmarrakechgraphᚋgraphᚋmodelᚐAction(ctx, sel, v[i])
+		return ec.marshalNAction2marrakechgraphᚋkgᚐAction(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21113,7 +21013,7 @@ func (ec *executionContext) marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNAction2ᚖmarrakechgraphᚋgraphᚋmodelᚐAction(ctx context.Context, sel ast.SelectionSet, v *model.Action) graphql.Marshaler {
+func (ec *executionContext) marshalNAction2ᚖmarrakechgraphᚋkgᚐAction(ctx context.Context, sel ast.SelectionSet, v *kg.Action) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Action!")
 		return graphql.Null
@@ -21163,7 +21063,7 @@ func (ec *executionContext) marshalNActionOrderField2marrakechgraphᚋgraphᚋmo
 	return v
 }
 
-func (ec *executionContext) marshalNActivationPlan2ᚖmarrakechgraphᚋgraphᚋmodelᚐActivationPlan(ctx context.Context, sel ast.SelectionSet, v *model.ActivationPlan) graphql.Marshaler {
+func (ec *executionContext) marshalNActivationPlan2ᚖmarrakechgraphᚋadvisorᚐPlan(ctx context.Context, sel ast.SelectionSet, v *advisor.Plan) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActivationPlan!")
 		return graphql.Null
@@ -21205,23 +21105,27 @@ func (ec *executionContext) marshalNAuditOp2marrakechgraphᚋgraphᚋmodelᚐAud
 	return v
 }
 
-func (ec *executionContext) unmarshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx context.Context, v any) (model.Beneficiary, error) {
-	var res model.Beneficiary
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNBeneficiary2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx context.Context, sel ast.SelectionSet, v model.Beneficiary) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNBeneficiary2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Beneficiary!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNBeneficiary2ᚕmarrakechgraphᚋgraphᚋmodelᚐBeneficiaryᚄ(ctx context.Context, v any) ([]model.Beneficiary, error) {
+func (ec *executionContext) unmarshalNBeneficiary2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.Beneficiary, len(vSlice))
+	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNBeneficiary2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21229,11 +21133,11 @@ func (ec *executionContext) unmarshalNBeneficiary2ᚕmarrakechgraphᚋgraphᚋmo
 	return res, nil
 }
 
-func (ec *executionContext) marshalNBeneficiary2ᚕmarrakechgraphᚋgraphᚋmodelᚐBeneficiaryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Beneficiary) graphql.Marshaler {
+func (ec *executionContext) marshalNBeneficiary2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx, sel, v[i])
+		return ec.marshalNBeneficiary2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21259,21 +21163,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) unmarshalNChannelRole2marrakechgraphᚋgraphᚋmodelᚐChannelRole(ctx context.Context, v any) (model.ChannelRole, error) {
-	var res model.ChannelRole
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNChannelRole2marrakechgraphᚋkgᚐChannelRole(ctx context.Context, v any) (kg.ChannelRole, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.ChannelRole(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNChannelRole2marrakechgraphᚋgraphᚋmodelᚐChannelRole(ctx context.Context, sel ast.SelectionSet, v model.ChannelRole) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNChannelRole2marrakechgraphᚋkgᚐChannelRole(ctx context.Context, sel ast.SelectionSet, v kg.ChannelRole) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChannelRole!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
+func (ec *executionContext) marshalNCitation2marrakechgraphᚋkgᚐCitation(ctx context.Context, sel ast.SelectionSet, v kg.Citation) graphql.Marshaler {
+	return ec._Citation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCitation2ᚖmarrakechgraphᚋgraphᚋmodelᚐCitation(ctx, sel, v[i])
+		return ec.marshalNCitation2marrakechgraphᚋkgᚐCitation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21285,19 +21198,11 @@ func (ec *executionContext) marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNCitation2ᚖmarrakechgraphᚋgraphᚋmodelᚐCitation(ctx context.Context, sel ast.SelectionSet, v *model.Citation) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Citation!")
-		return graphql.Null
-	}
-	return ec._Citation(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNCommitment2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Commitment) graphql.Marshaler {
+func (ec *executionContext) marshalNCommitment2ᚕᚖmarrakechgraphᚋkgᚐCommitmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Commitment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCommitment2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitment(ctx, sel, v[i])
+		return ec.marshalNCommitment2ᚖmarrakechgraphᚋkgᚐCommitment(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21309,7 +21214,7 @@ func (ec *executionContext) marshalNCommitment2ᚕᚖmarrakechgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNCommitment2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitment(ctx context.Context, sel ast.SelectionSet, v *model.Commitment) graphql.Marshaler {
+func (ec *executionContext) marshalNCommitment2ᚖmarrakechgraphᚋkgᚐCommitment(ctx context.Context, sel ast.SelectionSet, v *kg.Commitment) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Commitment!")
 		return graphql.Null
@@ -21317,21 +21222,30 @@ func (ec *executionContext) marshalNCommitment2ᚖmarrakechgraphᚋgraphᚋmodel
 	return ec._Commitment(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNConsentRequirement2marrakechgraphᚋgraphᚋmodelᚐConsentRequirement(ctx context.Context, v any) (model.ConsentRequirement, error) {
-	var res model.ConsentRequirement
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNConsentRequirement2marrakechgraphᚋadvisorᚐConsent(ctx context.Context, v any) (advisor.Consent, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := advisor.Consent(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNConsentRequirement2marrakechgraphᚋgraphᚋmodelᚐConsentRequirement(ctx context.Context, sel ast.SelectionSet, v model.ConsentRequirement) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNConsentRequirement2marrakechgraphᚋadvisorᚐConsent(ctx context.Context, sel ast.SelectionSet, v advisor.Consent) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ConsentRequirement!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNConsideration2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐConsiderationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Consideration) graphql.Marshaler {
+func (ec *executionContext) marshalNConsideration2marrakechgraphᚋadvisorᚐConsideration(ctx context.Context, sel ast.SelectionSet, v advisor.Consideration) graphql.Marshaler {
+	return ec._Consideration(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConsideration2ᚕmarrakechgraphᚋadvisorᚐConsiderationᚄ(ctx context.Context, sel ast.SelectionSet, v []advisor.Consideration) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConsideration2ᚖmarrakechgraphᚋgraphᚋmodelᚐConsideration(ctx, sel, v[i])
+		return ec.marshalNConsideration2marrakechgraphᚋadvisorᚐConsideration(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21341,14 +21255,6 @@ func (ec *executionContext) marshalNConsideration2ᚕᚖmarrakechgraphᚋgraph�
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNConsideration2ᚖmarrakechgraphᚋgraphᚋmodelᚐConsideration(ctx context.Context, sel ast.SelectionSet, v *model.Consideration) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Consideration!")
-		return graphql.Null
-	}
-	return ec._Consideration(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCount2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Count) graphql.Marshaler {
@@ -21375,11 +21281,15 @@ func (ec *executionContext) marshalNCount2ᚖmarrakechgraphᚋgraphᚋmodelᚐCo
 	return ec._Count(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCountry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Country) graphql.Marshaler {
+func (ec *executionContext) marshalNCountry2marrakechgraphᚋkgᚐCountry(ctx context.Context, sel ast.SelectionSet, v kg.Country) graphql.Marshaler {
+	return ec._Country(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCountry2ᚕᚖmarrakechgraphᚋkgᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Country) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCountry2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountry(ctx, sel, v[i])
+		return ec.marshalNCountry2ᚖmarrakechgraphᚋkgᚐCountry(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21391,7 +21301,7 @@ func (ec *executionContext) marshalNCountry2ᚕᚖmarrakechgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNCountry2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {
+func (ec *executionContext) marshalNCountry2ᚖmarrakechgraphᚋkgᚐCountry(ctx context.Context, sel ast.SelectionSet, v *kg.Country) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Country!")
 		return graphql.Null
@@ -21417,17 +21327,22 @@ func (ec *executionContext) marshalNDate2marrakechgraphᚋkgᚐDate(ctx context.
 	return v
 }
 
-func (ec *executionContext) unmarshalNDirection2marrakechgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (model.Direction, error) {
-	var res model.Direction
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNDirection2marrakechgraphᚋkgᚐDirection(ctx context.Context, v any) (kg.Direction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Direction(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDirection2marrakechgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v model.Direction) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNDirection2marrakechgraphᚋkgᚐDirection(ctx context.Context, sel ast.SelectionSet, v kg.Direction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Direction!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
+func (ec *executionContext) marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx context.Context, sel ast.SelectionSet, v kg.Entity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Entity!")
 		return graphql.Null
@@ -21435,11 +21350,11 @@ func (ec *executionContext) marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEnti
 	return ec._Entity(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+func (ec *executionContext) marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, sel, v[i])
+		return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21451,21 +21366,65 @@ func (ec *executionContext) marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐE
 	return ret
 }
 
-func (ec *executionContext) unmarshalNEntityKind2marrakechgraphᚋgraphᚋmodelᚐEntityKind(ctx context.Context, v any) (model.EntityKind, error) {
-	var res model.EntityKind
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNEntityKind2marrakechgraphᚋkgᚐKind(ctx context.Context, v any) (kg.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNEntityKind2marrakechgraphᚋkgᚐKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNEntityKind2marrakechgraphᚋgraphᚋmodelᚐEntityKind(ctx context.Context, sel ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNEntityKind2marrakechgraphᚋkgᚐKind(ctx context.Context, sel ast.SelectionSet, v kg.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNEntityKind2marrakechgraphᚋkgᚐKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "EntityKind!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNExclusion2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐExclusionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Exclusion) graphql.Marshaler {
+var (
+	unmarshalNEntityKind2marrakechgraphᚋkgᚐKind = map[string]kg.Kind{
+		"NETWORK":          kg.KindNetwork,
+		"NHRI":             kg.KindNHRI,
+		"MECHANISM":        kg.KindMechanism,
+		"INSTRUMENT":       kg.KindInstrument,
+		"COMMITMENT":       kg.KindCommitment,
+		"OBJECTIVE":        kg.KindObjective,
+		"ACTION":           kg.KindAction,
+		"RISK_GROUP":       kg.KindRiskGroup,
+		"THREAT_TYPE":      kg.KindThreatType,
+		"PERPETRATOR_TYPE": kg.KindPerpetratorType,
+		"SDG_TARGET":       kg.KindSDGTarget,
+		"STRATEGIC_GOAL":   kg.KindStrategicGoal,
+		"COUNTRY":          kg.KindCountry,
+		"SURVEY":           kg.KindSurvey,
+	}
+	marshalNEntityKind2marrakechgraphᚋkgᚐKind = map[kg.Kind]string{
+		kg.KindNetwork:         "NETWORK",
+		kg.KindNHRI:            "NHRI",
+		kg.KindMechanism:       "MECHANISM",
+		kg.KindInstrument:      "INSTRUMENT",
+		kg.KindCommitment:      "COMMITMENT",
+		kg.KindObjective:       "OBJECTIVE",
+		kg.KindAction:          "ACTION",
+		kg.KindRiskGroup:       "RISK_GROUP",
+		kg.KindThreatType:      "THREAT_TYPE",
+		kg.KindPerpetratorType: "PERPETRATOR_TYPE",
+		kg.KindSDGTarget:       "SDG_TARGET",
+		kg.KindStrategicGoal:   "STRATEGIC_GOAL",
+		kg.KindCountry:         "COUNTRY",
+		kg.KindSurvey:          "SURVEY",
+	}
+)
+
+func (ec *executionContext) marshalNExclusion2marrakechgraphᚋadvisorᚐExclusion(ctx context.Context, sel ast.SelectionSet, v advisor.Exclusion) graphql.Marshaler {
+	return ec._Exclusion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExclusion2ᚕmarrakechgraphᚋadvisorᚐExclusionᚄ(ctx context.Context, sel ast.SelectionSet, v []advisor.Exclusion) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNExclusion2ᚖmarrakechgraphᚋgraphᚋmodelᚐExclusion(ctx, sel, v[i])
+		return ec.marshalNExclusion2marrakechgraphᚋadvisorᚐExclusion(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21475,14 +21434,6 @@ func (ec *executionContext) marshalNExclusion2ᚕᚖmarrakechgraphᚋgraphᚋmod
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNExclusion2ᚖmarrakechgraphᚋgraphᚋmodelᚐExclusion(ctx context.Context, sel ast.SelectionSet, v *model.Exclusion) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Exclusion!")
-		return graphql.Null
-	}
-	return ec._Exclusion(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -21582,21 +21533,30 @@ func (ec *executionContext) marshalNImportRowError2ᚖmarrakechgraphᚋgraphᚋm
 	return ec._ImportRowError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNIncidentStatus2marrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, v any) (model.IncidentStatus, error) {
-	var res model.IncidentStatus
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNIncidentStatus2marrakechgraphᚋthreatlogᚐStatus(ctx context.Context, v any) (threatlog.Status, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := threatlog.Status(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNIncidentStatus2marrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, sel ast.SelectionSet, v model.IncidentStatus) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNIncidentStatus2marrakechgraphᚋthreatlogᚐStatus(ctx context.Context, sel ast.SelectionSet, v threatlog.Status) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "IncidentStatus!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNInstrument2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Instrument) graphql.Marshaler {
+func (ec *executionContext) marshalNInstrument2marrakechgraphᚋkgᚐInstrument(ctx context.Context, sel ast.SelectionSet, v kg.Instrument) graphql.Marshaler {
+	return ec._Instrument(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInstrument2ᚕmarrakechgraphᚋkgᚐInstrumentᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Instrument) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNInstrument2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrument(ctx, sel, v[i])
+		return ec.marshalNInstrument2marrakechgraphᚋkgᚐInstrument(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21608,7 +21568,23 @@ func (ec *executionContext) marshalNInstrument2ᚕᚖmarrakechgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNInstrument2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrument(ctx context.Context, sel ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
+func (ec *executionContext) marshalNInstrument2ᚕᚖmarrakechgraphᚋkgᚐInstrumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Instrument) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInstrument2ᚖmarrakechgraphᚋkgᚐInstrument(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInstrument2ᚖmarrakechgraphᚋkgᚐInstrument(ctx context.Context, sel ast.SelectionSet, v *kg.Instrument) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Instrument!")
 		return graphql.Null
@@ -21616,14 +21592,18 @@ func (ec *executionContext) marshalNInstrument2ᚖmarrakechgraphᚋgraphᚋmodel
 	return ec._Instrument(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNInstrumentType2marrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx context.Context, v any) (model.InstrumentType, error) {
-	var res model.InstrumentType
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNInstrumentType2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNInstrumentType2marrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx context.Context, sel ast.SelectionSet, v model.InstrumentType) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNInstrumentType2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "InstrumentType!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -21640,11 +21620,15 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) marshalNMechanism2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Mechanism) graphql.Marshaler {
+func (ec *executionContext) marshalNMechanism2marrakechgraphᚋkgᚐMechanism(ctx context.Context, sel ast.SelectionSet, v kg.Mechanism) graphql.Marshaler {
+	return ec._Mechanism(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMechanism2ᚕmarrakechgraphᚋkgᚐMechanismᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Mechanism) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMechanism2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanism(ctx, sel, v[i])
+		return ec.marshalNMechanism2marrakechgraphᚋkgᚐMechanism(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21656,7 +21640,7 @@ func (ec *executionContext) marshalNMechanism2ᚕᚖmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNMechanism2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanism(ctx context.Context, sel ast.SelectionSet, v *model.Mechanism) graphql.Marshaler {
+func (ec *executionContext) marshalNMechanism2ᚖmarrakechgraphᚋkgᚐMechanism(ctx context.Context, sel ast.SelectionSet, v *kg.Mechanism) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Mechanism!")
 		return graphql.Null
@@ -21664,14 +21648,18 @@ func (ec *executionContext) marshalNMechanism2ᚖmarrakechgraphᚋgraphᚋmodel�
 	return ec._Mechanism(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNMechanismCategory2marrakechgraphᚋgraphᚋmodelᚐMechanismCategory(ctx context.Context, v any) (model.MechanismCategory, error) {
-	var res model.MechanismCategory
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNMechanismCategory2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNMechanismCategory2marrakechgraphᚋgraphᚋmodelᚐMechanismCategory(ctx context.Context, sel ast.SelectionSet, v model.MechanismCategory) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNMechanismCategory2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MechanismCategory!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNMechanismConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismConnection(ctx context.Context, sel ast.SelectionSet, v *model.MechanismConnection) graphql.Marshaler {
@@ -21716,11 +21704,15 @@ func (ec *executionContext) marshalNMechanismOrderField2marrakechgraphᚋgraph�
 	return v
 }
 
-func (ec *executionContext) marshalNNHRI2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNhriᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Nhri) graphql.Marshaler {
+func (ec *executionContext) marshalNNHRI2marrakechgraphᚋkgᚐNHRI(ctx context.Context, sel ast.SelectionSet, v kg.NHRI) graphql.Marshaler {
+	return ec._NHRI(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNHRI2ᚕmarrakechgraphᚋkgᚐNHRIᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.NHRI) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx, sel, v[i])
+		return ec.marshalNNHRI2marrakechgraphᚋkgᚐNHRI(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21732,7 +21724,7 @@ func (ec *executionContext) marshalNNHRI2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalNNHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx context.Context, sel ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
+func (ec *executionContext) marshalNNHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx context.Context, sel ast.SelectionSet, v *kg.NHRI) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NHRI!")
 		return graphql.Null
@@ -21782,11 +21774,15 @@ func (ec *executionContext) marshalNNHRIOrderField2marrakechgraphᚋgraphᚋmode
 	return v
 }
 
-func (ec *executionContext) marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Network) graphql.Marshaler {
+func (ec *executionContext) marshalNNetwork2marrakechgraphᚋkgᚐNetwork(ctx context.Context, sel ast.SelectionSet, v kg.Network) graphql.Marshaler {
+	return ec._Network(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNetwork2ᚕmarrakechgraphᚋkgᚐNetworkᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Network) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNetwork2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetwork(ctx, sel, v[i])
+		return ec.marshalNNetwork2marrakechgraphᚋkgᚐNetwork(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21798,7 +21794,23 @@ func (ec *executionContext) marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNNetwork2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *model.Network) graphql.Marshaler {
+func (ec *executionContext) marshalNNetwork2ᚕᚖmarrakechgraphᚋkgᚐNetworkᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Network) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetwork2ᚖmarrakechgraphᚋkgᚐNetwork(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetwork2ᚖmarrakechgraphᚋkgᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *kg.Network) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Network!")
 		return graphql.Null
@@ -21806,17 +21818,21 @@ func (ec *executionContext) marshalNNetwork2ᚖmarrakechgraphᚋgraphᚋmodelᚐ
 	return ec._Network(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNNetworkScope2marrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx context.Context, v any) (model.NetworkScope, error) {
-	var res model.NetworkScope
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNNetworkScope2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNNetworkScope2marrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx context.Context, sel ast.SelectionSet, v model.NetworkScope) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNNetworkScope2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NetworkScope!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNNode2marrakechgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalNNode2marrakechgraphᚋkgᚐIdentified(ctx context.Context, sel ast.SelectionSet, v kg.Identified) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
 		return graphql.Null
@@ -21824,11 +21840,11 @@ func (ec *executionContext) marshalNNode2marrakechgraphᚋgraphᚋmodelᚐNode(c
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNode2ᚕmarrakechgraphᚋgraphᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalNNode2ᚕmarrakechgraphᚋkgᚐIdentifiedᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Identified) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNode2marrakechgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+		return ec.marshalNNode2marrakechgraphᚋkgᚐIdentified(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21840,11 +21856,15 @@ func (ec *executionContext) marshalNNode2ᚕmarrakechgraphᚋgraphᚋmodelᚐNod
 	return ret
 }
 
-func (ec *executionContext) marshalNObjective2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Objective) graphql.Marshaler {
+func (ec *executionContext) marshalNObjective2marrakechgraphᚋkgᚐObjective(ctx context.Context, sel ast.SelectionSet, v kg.Objective) graphql.Marshaler {
+	return ec._Objective(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObjective2ᚕᚖmarrakechgraphᚋkgᚐObjectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Objective) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNObjective2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjective(ctx, sel, v[i])
+		return ec.marshalNObjective2ᚖmarrakechgraphᚋkgᚐObjective(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21856,7 +21876,7 @@ func (ec *executionContext) marshalNObjective2ᚕᚖmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNObjective2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjective(ctx context.Context, sel ast.SelectionSet, v *model.Objective) graphql.Marshaler {
+func (ec *executionContext) marshalNObjective2ᚖmarrakechgraphᚋkgᚐObjective(ctx context.Context, sel ast.SelectionSet, v *kg.Objective) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Objective!")
 		return graphql.Null
@@ -21874,7 +21894,7 @@ func (ec *executionContext) marshalNOrderDirection2marrakechgraphᚋgraphᚋmode
 	return v
 }
 
-func (ec *executionContext) marshalNPageInfo2ᚖmarrakechgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx context.Context, sel ast.SelectionSet, v *kg.Page) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
@@ -21922,11 +21942,15 @@ func (ec *executionContext) marshalNPermission2ᚕmarrakechgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PerpetratorType) graphql.Marshaler {
+func (ec *executionContext) marshalNPerpetratorType2marrakechgraphᚋkgᚐPerpetratorType(ctx context.Context, sel ast.SelectionSet, v kg.PerpetratorType) graphql.Marshaler {
+	return ec._PerpetratorType(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPerpetratorType2ᚕmarrakechgraphᚋkgᚐPerpetratorTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.PerpetratorType) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPerpetratorType2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorType(ctx, sel, v[i])
+		return ec.marshalNPerpetratorType2marrakechgraphᚋkgᚐPerpetratorType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21938,7 +21962,23 @@ func (ec *executionContext) marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋgraph
 	return ret
 }
 
-func (ec *executionContext) marshalNPerpetratorType2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorType(ctx context.Context, sel ast.SelectionSet, v *model.PerpetratorType) graphql.Marshaler {
+func (ec *executionContext) marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋkgᚐPerpetratorTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PerpetratorType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerpetratorType2ᚖmarrakechgraphᚋkgᚐPerpetratorType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPerpetratorType2ᚖmarrakechgraphᚋkgᚐPerpetratorType(ctx context.Context, sel ast.SelectionSet, v *kg.PerpetratorType) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PerpetratorType!")
 		return graphql.Null
@@ -21946,31 +21986,43 @@ func (ec *executionContext) marshalNPerpetratorType2ᚖmarrakechgraphᚋgraphᚋ
 	return ec._PerpetratorType(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPillar2marrakechgraphᚋgraphᚋmodelᚐPillar(ctx context.Context, v any) (model.Pillar, error) {
-	var res model.Pillar
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNPillar2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPillar2marrakechgraphᚋgraphᚋmodelᚐPillar(ctx context.Context, sel ast.SelectionSet, v model.Pillar) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNPillar2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Pillar!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNReach2marrakechgraphᚋgraphᚋmodelᚐReach(ctx context.Context, v any) (model.Reach, error) {
-	var res model.Reach
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNReach2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNReach2marrakechgraphᚋgraphᚋmodelᚐReach(ctx context.Context, sel ast.SelectionSet, v model.Reach) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNReach2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Reach!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNRecommendation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Recommendation) graphql.Marshaler {
+func (ec *executionContext) marshalNRecommendation2marrakechgraphᚋadvisorᚐRecommendation(ctx context.Context, sel ast.SelectionSet, v advisor.Recommendation) graphql.Marshaler {
+	return ec._Recommendation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRecommendation2ᚕmarrakechgraphᚋadvisorᚐRecommendationᚄ(ctx context.Context, sel ast.SelectionSet, v []advisor.Recommendation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRecommendation2ᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendation(ctx, sel, v[i])
+		return ec.marshalNRecommendation2marrakechgraphᚋadvisorᚐRecommendation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21980,14 +22032,6 @@ func (ec *executionContext) marshalNRecommendation2ᚕᚖmarrakechgraphᚋgraph�
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNRecommendation2ᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendation(ctx context.Context, sel ast.SelectionSet, v *model.Recommendation) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Recommendation!")
-		return graphql.Null
-	}
-	return ec._Recommendation(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRecordResponseInput2marrakechgraphᚋgraphᚋmodelᚐRecordResponseInput(ctx context.Context, v any) (model.RecordResponseInput, error) {
@@ -21995,11 +22039,15 @@ func (ec *executionContext) unmarshalNRecordResponseInput2marrakechgraphᚋgraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRegionCount2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRegionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RegionCount) graphql.Marshaler {
+func (ec *executionContext) marshalNRegionCount2marrakechgraphᚋkgᚐRegionCount(ctx context.Context, sel ast.SelectionSet, v kg.RegionCount) graphql.Marshaler {
+	return ec._RegionCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRegionCount2ᚕmarrakechgraphᚋkgᚐRegionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.RegionCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRegionCount2ᚖmarrakechgraphᚋgraphᚋmodelᚐRegionCount(ctx, sel, v[i])
+		return ec.marshalNRegionCount2marrakechgraphᚋkgᚐRegionCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22011,31 +22059,28 @@ func (ec *executionContext) marshalNRegionCount2ᚕᚖmarrakechgraphᚋgraphᚋm
 	return ret
 }
 
-func (ec *executionContext) marshalNRegionCount2ᚖmarrakechgraphᚋgraphᚋmodelᚐRegionCount(ctx context.Context, sel ast.SelectionSet, v *model.RegionCount) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RegionCount!")
-		return graphql.Null
-	}
-	return ec._RegionCount(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, v any) (model.RelationType, error) {
-	var res model.RelationType
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx context.Context, v any) (kg.RelType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.RelType(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v model.RelationType) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx context.Context, sel ast.SelectionSet, v kg.RelType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RelationType!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNRelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
+func (ec *executionContext) unmarshalNRelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx context.Context, v any) ([]kg.RelType, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.RelationType, len(vSlice))
+	res := make([]kg.RelType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22043,11 +22088,11 @@ func (ec *executionContext) unmarshalNRelationType2ᚕmarrakechgraphᚋgraphᚋm
 	return res, nil
 }
 
-func (ec *executionContext) marshalNRelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationType) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.RelType) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
+		return ec.marshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22059,11 +22104,15 @@ func (ec *executionContext) marshalNRelationType2ᚕmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationship2marrakechgraphᚋkgᚐRelationship(ctx context.Context, sel ast.SelectionSet, v kg.Relationship) graphql.Marshaler {
+	return ec._Relationship(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationship2ᚖmarrakechgraphᚋgraphᚋmodelᚐRelationship(ctx, sel, v[i])
+		return ec.marshalNRelationship2marrakechgraphᚋkgᚐRelationship(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22075,31 +22124,27 @@ func (ec *executionContext) marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationship2ᚖmarrakechgraphᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Relationship!")
-		return graphql.Null
-	}
-	return ec._Relationship(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx context.Context, v any) (model.Remedy, error) {
-	var res model.Remedy
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNRemedy2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx context.Context, sel ast.SelectionSet, v model.Remedy) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNRemedy2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Remedy!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNRemedy2ᚕmarrakechgraphᚋgraphᚋmodelᚐRemedyᚄ(ctx context.Context, v any) ([]model.Remedy, error) {
+func (ec *executionContext) unmarshalNRemedy2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.Remedy, len(vSlice))
+	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRemedy2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22107,11 +22152,11 @@ func (ec *executionContext) unmarshalNRemedy2ᚕmarrakechgraphᚋgraphᚋmodel�
 	return res, nil
 }
 
-func (ec *executionContext) marshalNRemedy2ᚕmarrakechgraphᚋgraphᚋmodelᚐRemedyᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Remedy) graphql.Marshaler {
+func (ec *executionContext) marshalNRemedy2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx, sel, v[i])
+		return ec.marshalNRemedy2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22128,11 +22173,15 @@ func (ec *executionContext) unmarshalNReportThreatInput2marrakechgraphᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNResponse2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Response) graphql.Marshaler {
+func (ec *executionContext) marshalNResponse2marrakechgraphᚋthreatlogᚐResponse(ctx context.Context, sel ast.SelectionSet, v threatlog.Response) graphql.Marshaler {
+	return ec._Response(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNResponse2ᚕmarrakechgraphᚋthreatlogᚐResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []threatlog.Response) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNResponse2ᚖmarrakechgraphᚋgraphᚋmodelᚐResponse(ctx, sel, v[i])
+		return ec.marshalNResponse2marrakechgraphᚋthreatlogᚐResponse(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22144,7 +22193,7 @@ func (ec *executionContext) marshalNResponse2ᚕᚖmarrakechgraphᚋgraphᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNResponse2ᚖmarrakechgraphᚋgraphᚋmodelᚐResponse(ctx context.Context, sel ast.SelectionSet, v *model.Response) graphql.Marshaler {
+func (ec *executionContext) marshalNResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx context.Context, sel ast.SelectionSet, v *threatlog.Response) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Response!")
 		return graphql.Null
@@ -22152,11 +22201,15 @@ func (ec *executionContext) marshalNResponse2ᚖmarrakechgraphᚋgraphᚋmodel�
 	return ec._Response(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRiskGroup2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RiskGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNRiskGroup2marrakechgraphᚋkgᚐRiskGroup(ctx context.Context, sel ast.SelectionSet, v kg.RiskGroup) graphql.Marshaler {
+	return ec._RiskGroup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRiskGroup2ᚕmarrakechgraphᚋkgᚐRiskGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.RiskGroup) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRiskGroup2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroup(ctx, sel, v[i])
+		return ec.marshalNRiskGroup2marrakechgraphᚋkgᚐRiskGroup(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22168,7 +22221,23 @@ func (ec *executionContext) marshalNRiskGroup2ᚕᚖmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNRiskGroup2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroup(ctx context.Context, sel ast.SelectionSet, v *model.RiskGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNRiskGroup2ᚕᚖmarrakechgraphᚋkgᚐRiskGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.RiskGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRiskGroup2ᚖmarrakechgraphᚋkgᚐRiskGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRiskGroup2ᚖmarrakechgraphᚋkgᚐRiskGroup(ctx context.Context, sel ast.SelectionSet, v *kg.RiskGroup) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RiskGroup!")
 		return graphql.Null
@@ -22186,21 +22255,25 @@ func (ec *executionContext) marshalNRole2marrakechgraphᚋgraphᚋmodelᚐRole(c
 	return v
 }
 
-func (ec *executionContext) unmarshalNSDGLevel2marrakechgraphᚋgraphᚋmodelᚐSDGLevel(ctx context.Context, v any) (model.SDGLevel, error) {
-	var res model.SDGLevel
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNSDGLevel2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSDGLevel2marrakechgraphᚋgraphᚋmodelᚐSDGLevel(ctx context.Context, sel ast.SelectionSet, v model.SDGLevel) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNSDGLevel2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SDGLevel!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNSDGTarget2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SDGTarget) graphql.Marshaler {
+func (ec *executionContext) marshalNSDGTarget2ᚕᚖmarrakechgraphᚋkgᚐSDGTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.SDGTarget) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSDGTarget2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTarget(ctx, sel, v[i])
+		return ec.marshalNSDGTarget2ᚖmarrakechgraphᚋkgᚐSDGTarget(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22212,7 +22285,7 @@ func (ec *executionContext) marshalNSDGTarget2ᚕᚖmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNSDGTarget2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTarget(ctx context.Context, sel ast.SelectionSet, v *model.SDGTarget) graphql.Marshaler {
+func (ec *executionContext) marshalNSDGTarget2ᚖmarrakechgraphᚋkgᚐSDGTarget(ctx context.Context, sel ast.SelectionSet, v *kg.SDGTarget) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SDGTarget!")
 		return graphql.Null
@@ -22220,14 +22293,18 @@ func (ec *executionContext) marshalNSDGTarget2ᚖmarrakechgraphᚋgraphᚋmodel�
 	return ec._SDGTarget(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSector2marrakechgraphᚋgraphᚋmodelᚐSector(ctx context.Context, v any) (model.Sector, error) {
-	var res model.Sector
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNSector2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSector2marrakechgraphᚋgraphᚋmodelᚐSector(ctx context.Context, sel ast.SelectionSet, v model.Sector) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNSector2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Sector!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNSituationInput2marrakechgraphᚋgraphᚋmodelᚐSituationInput(ctx context.Context, v any) (model.SituationInput, error) {
@@ -22235,15 +22312,35 @@ func (ec *executionContext) unmarshalNSituationInput2marrakechgraphᚋgraphᚋmo
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNSpecificity2marrakechgraphᚋgraphᚋmodelᚐSpecificity(ctx context.Context, v any) (model.Specificity, error) {
-	var res model.Specificity
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity(ctx context.Context, v any) (advisor.Specificity, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSpecificity2marrakechgraphᚋgraphᚋmodelᚐSpecificity(ctx context.Context, sel ast.SelectionSet, v model.Specificity) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity(ctx context.Context, sel ast.SelectionSet, v advisor.Specificity) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Specificity!")
+	}
+	return res
 }
+
+var (
+	unmarshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity = map[string]advisor.Specificity{
+		"NHRI":    advisor.SpecificNHRI,
+		"REGION":  advisor.SpecificRegion,
+		"THREAT":  advisor.SpecificThreat,
+		"GENERAL": advisor.SpecificGeneral,
+	}
+	marshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity = map[advisor.Specificity]string{
+		advisor.SpecificNHRI:    "NHRI",
+		advisor.SpecificRegion:  "REGION",
+		advisor.SpecificThreat:  "THREAT",
+		advisor.SpecificGeneral: "GENERAL",
+	}
+)
 
 func (ec *executionContext) unmarshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx context.Context, v any) (model.StatDimension, error) {
 	var res model.StatDimension
@@ -22309,11 +22406,11 @@ func (ec *executionContext) marshalNStatRow2ᚖmarrakechgraphᚋgraphᚋmodelᚐ
 	return ec._StatRow(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StrategicGoal) graphql.Marshaler {
+func (ec *executionContext) marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋkgᚐStrategicGoalᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.StrategicGoal) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStrategicGoal2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoal(ctx, sel, v[i])
+		return ec.marshalNStrategicGoal2ᚖmarrakechgraphᚋkgᚐStrategicGoal(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22325,7 +22422,7 @@ func (ec *executionContext) marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNStrategicGoal2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoal(ctx context.Context, sel ast.SelectionSet, v *model.StrategicGoal) graphql.Marshaler {
+func (ec *executionContext) marshalNStrategicGoal2ᚖmarrakechgraphᚋkgᚐStrategicGoal(ctx context.Context, sel ast.SelectionSet, v *kg.StrategicGoal) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StrategicGoal!")
 		return graphql.Null
@@ -22376,11 +22473,15 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) marshalNSupportChannel2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SupportChannel) graphql.Marshaler {
+func (ec *executionContext) marshalNSupportChannel2marrakechgraphᚋkgᚐSupportChannel(ctx context.Context, sel ast.SelectionSet, v kg.SupportChannel) graphql.Marshaler {
+	return ec._SupportChannel(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSupportChannel2ᚕmarrakechgraphᚋkgᚐSupportChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.SupportChannel) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSupportChannel2ᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannel(ctx, sel, v[i])
+		return ec.marshalNSupportChannel2marrakechgraphᚋkgᚐSupportChannel(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22392,19 +22493,11 @@ func (ec *executionContext) marshalNSupportChannel2ᚕᚖmarrakechgraphᚋgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNSupportChannel2ᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannel(ctx context.Context, sel ast.SelectionSet, v *model.SupportChannel) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SupportChannel!")
-		return graphql.Null
-	}
-	return ec._SupportChannel(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNSurvey2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Survey) graphql.Marshaler {
+func (ec *executionContext) marshalNSurvey2ᚕᚖmarrakechgraphᚋkgᚐSurveyᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Survey) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSurvey2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurvey(ctx, sel, v[i])
+		return ec.marshalNSurvey2ᚖmarrakechgraphᚋkgᚐSurvey(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22416,7 +22509,7 @@ func (ec *executionContext) marshalNSurvey2ᚕᚖmarrakechgraphᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNSurvey2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurvey(ctx context.Context, sel ast.SelectionSet, v *model.Survey) graphql.Marshaler {
+func (ec *executionContext) marshalNSurvey2ᚖmarrakechgraphᚋkgᚐSurvey(ctx context.Context, sel ast.SelectionSet, v *kg.Survey) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Survey!")
 		return graphql.Null
@@ -22424,11 +22517,15 @@ func (ec *executionContext) marshalNSurvey2ᚖmarrakechgraphᚋgraphᚋmodelᚐS
 	return ec._Survey(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNThreatIncident2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThreatIncident) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatIncident2marrakechgraphᚋthreatlogᚐIncident(ctx context.Context, sel ast.SelectionSet, v threatlog.Incident) graphql.Marshaler {
+	return ec._ThreatIncident(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, sel, v[i])
+		return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22440,7 +22537,7 @@ func (ec *executionContext) marshalNThreatIncident2ᚕᚖmarrakechgraphᚋgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx context.Context, sel ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx context.Context, sel ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThreatIncident!")
 		return graphql.Null
@@ -22480,23 +22577,27 @@ func (ec *executionContext) marshalNThreatIncidentEdge2ᚖmarrakechgraphᚋgraph
 	return ec._ThreatIncidentEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNThreatSubject2marrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx context.Context, v any) (model.ThreatSubject, error) {
-	var res model.ThreatSubject
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNThreatSubject2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNThreatSubject2marrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx context.Context, sel ast.SelectionSet, v model.ThreatSubject) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNThreatSubject2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ThreatSubject!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNThreatSubject2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatSubjectᚄ(ctx context.Context, v any) ([]model.ThreatSubject, error) {
+func (ec *executionContext) unmarshalNThreatSubject2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.ThreatSubject, len(vSlice))
+	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNThreatSubject2marrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNThreatSubject2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22504,11 +22605,11 @@ func (ec *executionContext) unmarshalNThreatSubject2ᚕmarrakechgraphᚋgraphᚋ
 	return res, nil
 }
 
-func (ec *executionContext) marshalNThreatSubject2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatSubjectᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreatSubject) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatSubject2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThreatSubject2marrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx, sel, v[i])
+		return ec.marshalNThreatSubject2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22520,23 +22621,28 @@ func (ec *executionContext) marshalNThreatSubject2ᚕmarrakechgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx context.Context, v any) (model.ThreatTarget, error) {
-	var res model.ThreatTarget
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (kg.ThreatTarget, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.ThreatTarget(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v model.ThreatTarget) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v kg.ThreatTarget) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ThreatTarget!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, v any) ([]model.ThreatTarget, error) {
+func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.ThreatTarget, len(vSlice))
+	res := make([]kg.ThreatTarget, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22544,11 +22650,11 @@ func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋm
 	return res, nil
 }
 
-func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreatTarget) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, sel, v[i])
+		return ec.marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22560,11 +22666,15 @@ func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatType2marrakechgraphᚋkgᚐThreatType(ctx context.Context, sel ast.SelectionSet, v kg.ThreatType) graphql.Marshaler {
+	return ec._ThreatType(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThreatType2ᚕmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatType) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThreatType2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatType(ctx, sel, v[i])
+		return ec.marshalNThreatType2marrakechgraphᚋkgᚐThreatType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22576,7 +22686,23 @@ func (ec *executionContext) marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNThreatType2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatType(ctx context.Context, sel ast.SelectionSet, v *model.ThreatType) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatType2ᚕᚖmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.ThreatType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatType2ᚖmarrakechgraphᚋkgᚐThreatType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThreatType2ᚖmarrakechgraphᚋkgᚐThreatType(ctx context.Context, sel ast.SelectionSet, v *kg.ThreatType) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThreatType!")
 		return graphql.Null
@@ -22584,23 +22710,27 @@ func (ec *executionContext) marshalNThreatType2ᚖmarrakechgraphᚋgraphᚋmodel
 	return ec._ThreatType(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx context.Context, v any) (model.Trigger, error) {
-	var res model.Trigger
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNTrigger2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx context.Context, sel ast.SelectionSet, v model.Trigger) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNTrigger2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Trigger!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNTrigger2ᚕmarrakechgraphᚋgraphᚋmodelᚐTriggerᚄ(ctx context.Context, v any) ([]model.Trigger, error) {
+func (ec *executionContext) unmarshalNTrigger2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.Trigger, len(vSlice))
+	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNTrigger2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22608,11 +22738,11 @@ func (ec *executionContext) unmarshalNTrigger2ᚕmarrakechgraphᚋgraphᚋmodel�
 	return res, nil
 }
 
-func (ec *executionContext) marshalNTrigger2ᚕmarrakechgraphᚋgraphᚋmodelᚐTriggerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Trigger) graphql.Marshaler {
+func (ec *executionContext) marshalNTrigger2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx, sel, v[i])
+		return ec.marshalNTrigger2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22779,27 +22909,29 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
-func (ec *executionContext) marshalOAccreditation2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditation(ctx context.Context, sel ast.SelectionSet, v *model.Accreditation) graphql.Marshaler {
+func (ec *executionContext) marshalOAccreditation2ᚖmarrakechgraphᚋkgᚐAccreditation(ctx context.Context, sel ast.SelectionSet, v *kg.Accreditation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Accreditation(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOAccreditationStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx context.Context, v any) (*model.AccreditationStatus, error) {
+func (ec *executionContext) unmarshalOAccreditationStatus2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.AccreditationStatus)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOAccreditationStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx context.Context, sel ast.SelectionSet, v *model.AccreditationStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOAccreditationStatus2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx context.Context, v any) (*model.ActionFilter, error) {
@@ -22855,7 +22987,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitment(ctx context.Context, sel ast.SelectionSet, v *model.Commitment) graphql.Marshaler {
+func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋkgᚐCommitment(ctx context.Context, sel ast.SelectionSet, v *kg.Commitment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -22878,39 +23010,42 @@ func (ec *executionContext) marshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx conte
 	return v
 }
 
-func (ec *executionContext) unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
+func (ec *executionContext) unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx context.Context, v any) (*kg.Direction, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Direction)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Direction(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v *model.Direction) graphql.Marshaler {
+func (ec *executionContext) marshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx context.Context, sel ast.SelectionSet, v *kg.Direction) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
-func (ec *executionContext) marshalOEligibility2ᚖmarrakechgraphᚋgraphᚋmodelᚐEligibility(ctx context.Context, sel ast.SelectionSet, v *model.Eligibility) graphql.Marshaler {
+func (ec *executionContext) marshalOEligibility2ᚖmarrakechgraphᚋkgᚐEligibility(ctx context.Context, sel ast.SelectionSet, v *kg.Eligibility) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Eligibility(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOEntityKind2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx context.Context, v any) ([]model.EntityKind, error) {
+func (ec *executionContext) unmarshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(ctx context.Context, v any) ([]kg.Kind, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.EntityKind, len(vSlice))
+	res := make([]kg.Kind, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNEntityKind2marrakechgraphᚋgraphᚋmodelᚐEntityKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNEntityKind2marrakechgraphᚋkgᚐKind(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22918,14 +23053,14 @@ func (ec *executionContext) unmarshalOEntityKind2ᚕmarrakechgraphᚋgraphᚋmod
 	return res, nil
 }
 
-func (ec *executionContext) marshalOEntityKind2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EntityKind) graphql.Marshaler {
+func (ec *executionContext) marshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Kind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEntityKind2marrakechgraphᚋgraphᚋmodelᚐEntityKind(ctx, sel, v[i])
+		return ec.marshalNEntityKind2marrakechgraphᚋkgᚐKind(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22990,36 +23125,41 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) unmarshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, v any) (*model.IncidentStatus, error) {
+func (ec *executionContext) unmarshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlogᚐStatus(ctx context.Context, v any) (*threatlog.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.IncidentStatus)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := threatlog.Status(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, sel ast.SelectionSet, v *model.IncidentStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlogᚐStatus(ctx context.Context, sel ast.SelectionSet, v *threatlog.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
-func (ec *executionContext) unmarshalOInstrumentType2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx context.Context, v any) (*model.InstrumentType, error) {
+func (ec *executionContext) unmarshalOInstrumentType2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.InstrumentType)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOInstrumentType2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx context.Context, sel ast.SelectionSet, v *model.InstrumentType) graphql.Marshaler {
+func (ec *executionContext) marshalOInstrumentType2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -23040,16 +23180,16 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) unmarshalOMechanismCategory2ᚕmarrakechgraphᚋgraphᚋmodelᚐMechanismCategoryᚄ(ctx context.Context, v any) ([]model.MechanismCategory, error) {
+func (ec *executionContext) unmarshalOMechanismCategory2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.MechanismCategory, len(vSlice))
+	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNMechanismCategory2marrakechgraphᚋgraphᚋmodelᚐMechanismCategory(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNMechanismCategory2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -23057,14 +23197,14 @@ func (ec *executionContext) unmarshalOMechanismCategory2ᚕmarrakechgraphᚋgrap
 	return res, nil
 }
 
-func (ec *executionContext) marshalOMechanismCategory2ᚕmarrakechgraphᚋgraphᚋmodelᚐMechanismCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MechanismCategory) graphql.Marshaler {
+func (ec *executionContext) marshalOMechanismCategory2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMechanismCategory2marrakechgraphᚋgraphᚋmodelᚐMechanismCategory(ctx, sel, v[i])
+		return ec.marshalNMechanismCategory2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23092,7 +23232,7 @@ func (ec *executionContext) unmarshalOMechanismOrder2ᚖmarrakechgraphᚋgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalONHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx context.Context, sel ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
+func (ec *executionContext) marshalONHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx context.Context, sel ast.SelectionSet, v *kg.NHRI) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -23115,55 +23255,59 @@ func (ec *executionContext) unmarshalONHRIOrder2ᚖmarrakechgraphᚋgraphᚋmode
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalONetworkScope2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx context.Context, v any) (*model.NetworkScope, error) {
+func (ec *executionContext) unmarshalONetworkScope2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.NetworkScope)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalONetworkScope2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx context.Context, sel ast.SelectionSet, v *model.NetworkScope) graphql.Marshaler {
+func (ec *executionContext) marshalONetworkScope2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) marshalONode2marrakechgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalONode2marrakechgraphᚋkgᚐIdentified(ctx context.Context, sel ast.SelectionSet, v kg.Identified) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOPillar2ᚖmarrakechgraphᚋgraphᚋmodelᚐPillar(ctx context.Context, v any) (*model.Pillar, error) {
+func (ec *executionContext) unmarshalOPillar2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Pillar)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPillar2ᚖmarrakechgraphᚋgraphᚋmodelᚐPillar(ctx context.Context, sel ast.SelectionSet, v *model.Pillar) graphql.Marshaler {
+func (ec *executionContext) marshalOPillar2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
+func (ec *executionContext) unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx context.Context, v any) ([]kg.RelType, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.RelationType, len(vSlice))
+	res := make([]kg.RelType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -23171,14 +23315,14 @@ func (ec *executionContext) unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋm
 	return res, nil
 }
 
-func (ec *executionContext) marshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationType) graphql.Marshaler {
+func (ec *executionContext) marshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.RelType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
+		return ec.marshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23206,20 +23350,22 @@ func (ec *executionContext) marshalORole2ᚖmarrakechgraphᚋgraphᚋmodelᚐRol
 	return v
 }
 
-func (ec *executionContext) unmarshalOSector2ᚖmarrakechgraphᚋgraphᚋmodelᚐSector(ctx context.Context, v any) (*model.Sector, error) {
+func (ec *executionContext) unmarshalOSector2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Sector)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSector2ᚖmarrakechgraphᚋgraphᚋmodelᚐSector(ctx context.Context, sel ast.SelectionSet, v *model.Sector) graphql.Marshaler {
+func (ec *executionContext) marshalOSector2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -23283,32 +23429,34 @@ func (ec *executionContext) unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOThreatSubject2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx context.Context, v any) (*model.ThreatSubject, error) {
+func (ec *executionContext) unmarshalOThreatSubject2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.ThreatSubject)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOThreatSubject2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx context.Context, sel ast.SelectionSet, v *model.ThreatSubject) graphql.Marshaler {
+func (ec *executionContext) marshalOThreatSubject2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, v any) ([]model.ThreatTarget, error) {
+func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.ThreatTarget, len(vSlice))
+	res := make([]kg.ThreatTarget, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -23316,14 +23464,14 @@ func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋm
 	return res, nil
 }
 
-func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreatTarget) graphql.Marshaler {
+func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, sel, v[i])
+		return ec.marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23335,7 +23483,7 @@ func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalOThreatType2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatType(ctx context.Context, sel ast.SelectionSet, v *model.ThreatType) graphql.Marshaler {
+func (ec *executionContext) marshalOThreatType2ᚖmarrakechgraphᚋkgᚐThreatType(ctx context.Context, sel ast.SelectionSet, v *kg.ThreatType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

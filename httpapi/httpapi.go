@@ -144,6 +144,7 @@ func graphQL(o Options, m *metrics, keys *auth.Keys, rl *rateLimiter) http.Handl
 	srv.Use(&cost.Extension{Limits: o.Limits})
 	srv.Use(recheckKeys{keys})
 	srv.Use(resolvers.LoaderExtension{Store: o.Store, Wait: o.LoaderWait})
+	srv.Use(&resolvers.ExactEnums{})
 	srv.Use(metricsExtension{m})
 	srv.SetErrorPresenter(presentError(o.Logger, enumNames(schema.Schema())))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {

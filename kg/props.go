@@ -205,6 +205,28 @@ func (p Props) Bool(key string) (bool, bool) { b, ok := p[key].(bool); return b,
 // Strings returns a list property.
 func (p Props) Strings(key string) []string { s, _ := p[key].([]string); return slices.Clone(s) }
 
+// optString returns a string property, or nil when it is not set.
+func (p Props) optString(key string) *string {
+	s := p.String(key)
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// optInt returns an integer property, or nil when it is not set.
+func (p Props) optInt(key string) *int {
+	i, ok := p.Int(key)
+	if !ok {
+		return nil
+	}
+	v := int(i)
+	return &v
+}
+
+// intOf returns an integer property, or 0.
+func (p Props) intOf(key string) int { i, _ := p.Int(key); return int(i) }
+
 // Clone returns a deep copy.
 func (p Props) Clone() Props {
 	if p == nil {

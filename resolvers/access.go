@@ -41,12 +41,20 @@ func auditEntries(es []kg.AuditEntry) []*model.AuditEntry {
 			// sequence: gaps in that would show how much else was written
 			// meanwhile, incidents included.
 			Seq: strconv.Itoa(i + 1), At: e.At.UTC().Format(time.RFC3339Nano), Actor: e.Actor, Reason: e.Reason,
-			Op: model.AuditOp(e.Op), Before: optString(e.Before), After: optString(e.After),
+			Op: model.AuditOp(e.Op), Before: optional(e.Before), After: optional(e.After),
 		}
 		if e.Edge != nil {
-			m.Relationship = &model.AuditedRelationship{Type: model.RelationType(e.Edge.Type), From: e.Edge.From, To: e.Edge.To}
+			m.Relationship = &model.AuditedRelationship{Type: e.Edge.Type, From: e.Edge.From, To: e.Edge.To}
 		}
 		out[i] = m
 	}
 	return out
+}
+
+// optional is nil for an empty string.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

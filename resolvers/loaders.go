@@ -65,6 +65,18 @@ func fanOut(err error, n int) []error {
 	return []error{err}
 }
 
+// NeighborsOf loads the neighbours of one node, batched with the operation's
+// other reads of the same shape: the typed views read through it (kg.Graph).
+func (l *loaders) NeighborsOf(ctx context.Context, id string, q kg.NeighborQuery) ([]kg.Neighbor, error) {
+	return l.neighborLoader(q).Load(ctx, id)
+}
+
+// SupportChannelsOf loads the support channels of one commitment, batched
+// with the operation's other commitments.
+func (l *loaders) SupportChannelsOf(ctx context.Context, commitmentID string) ([]kg.SupportChannel, error) {
+	return l.channels.Load(ctx, commitmentID)
+}
+
 // neighborLoader returns the loader for one shape of neighbour query.
 func (l *loaders) neighborLoader(q kg.NeighborQuery) *dataloadgen.Loader[string, []kg.Neighbor] {
 	key := neighborKey(q)
@@ -95,8 +107,6 @@ func neighborKey(q kg.NeighborQuery) string {
 	return string(q.Direction) + "|" + strings.Join(types, ",") + "|" + strings.Join(kinds, ",")
 }
 
-type loadersKey struct{}
-
 // LoaderExtension gives every GraphQL operation, whatever its transport,
 // its own set of loaders.
 type LoaderExtension struct {
@@ -116,17 +126,18 @@ func (LoaderExtension) ExtensionName() string { return "Loaders" }
 // Validate accepts any schema.
 func (LoaderExtension) Validate(graphql.ExecutableSchema) error { return nil }
 
-// InterceptOperation attaches fresh loaders to the operation's context.
+// InterceptOperation attaches fresh loaders to the operation's context, as
+// the graph its views read through.
 func (e LoaderExtension) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	op := graphql.GetOperationContext(ctx).Operation
 	subscription := op != nil && op.Operation == ast.Subscription
-	return next(context.WithValue(ctx, loadersKey{}, newLoaders(e.Store, e.Wait, !subscription)))
+	return next(kg.WithGraph(ctx, newLoaders(e.Store, e.Wait, !subscription)))
 }
 
 // loadersFor returns the operation's loaders; outside an operation (which
 // the handler never allows) it makes unshared ones.
 func (r *Resolver) loadersFor(ctx context.Context) *loaders {
-	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+	if l, ok := kg.GraphFrom(ctx).(*loaders); ok {
 		return l
 	}
 	return newLoaders(r.Store, 0, true)

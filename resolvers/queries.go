@@ -35,7 +35,7 @@ func (r *Resolver) actionQuery(ctx context.Context, first *int, after *string, f
 			q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing, IDs: []string{*f.Commitment}})
 		}
 		if f.Pillar != nil {
-			cs, err := r.listOf(ctx, kg.KindCommitment, kg.OrderByID, kg.PropFilter{Key: kg.PropPillar, Values: []any{string(*f.Pillar)}})
+			cs, err := kg.FindAll(ctx, r.Store, kg.FindQuery{Kind: kg.KindCommitment, OrderBy: kg.OrderByID, Props: propIs(kg.PropPillar, f.Pillar)})
 			if err != nil {
 				return q, err
 			}
@@ -80,7 +80,7 @@ func (r *Resolver) mechanismQuery(ctx context.Context, first *int, after *string
 		if len(f.Category) > 0 {
 			vals := make([]any, len(f.Category))
 			for i, c := range f.Category {
-				vals[i] = string(c)
+				vals[i] = c
 			}
 			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropCategory, Values: vals})
 		}
@@ -135,7 +135,7 @@ func (r *Resolver) nhriQuery(ctx context.Context, first *int, after *string, f *
 			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropRegion, Values: []any{region}})
 		}
 		if f.AccreditationStatus != nil {
-			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropAccreditationStatus, Values: []any{string(*f.AccreditationStatus)}})
+			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropAccreditationStatus, Values: []any{*f.AccreditationStatus}})
 		}
 		if f.Network != nil {
 			if err := r.checkRef(ctx, "filter.network", *f.Network, kg.KindNetwork); err != nil {
