@@ -147,7 +147,7 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 		if len(rep.Errors) > before {
 			continue
 		}
-		code := country.Props.String(kg.PropCode)
+		code := country.Code()
 		id := known.match(code, cell("acronym"), cell("institution"))
 		if prev, dup := seen[id]; dup {
 			fail("institution", "same institution as line %d", prev)
@@ -169,7 +169,7 @@ func Import(ctx context.Context, s kg.Store, r io.Reader, source string, asOf kg
 		quote := strings.Join(cells, " | ")
 		cite := []kg.Citation{{Document: document, Section: region, Quote: quote}}
 		cs.PutNodes = append(cs.PutNodes, kg.Node{ID: id, Kind: kg.KindNHRI, Name: cell("institution"), Acronym: cell("acronym"), Props: props, Citations: cite})
-		cs.PutEdges = append(cs.PutEdges, kg.Edge{Type: kg.RelLocatedIn, From: id, To: country.ID, Citations: cite})
+		cs.PutEdges = append(cs.PutEdges, kg.Edge{Type: kg.RelLocatedIn, From: id, To: country.ID(), Citations: cite})
 		if network != "" {
 			cs.PutEdges = append(cs.PutEdges, kg.Edge{Type: kg.RelMemberOf, From: id, To: network, Citations: cite})
 		}
@@ -277,9 +277,9 @@ func nhriIndex(ctx context.Context, s kg.Store) (nhris, error) {
 		return nil, err
 	}
 	idx := nhris{}
-	for _, n := range nodes {
-		code := strings.ToUpper(n.Props.String(kg.PropCountry))
-		idx[code] = append(idx[code], n)
+	for _, n := range kg.Views[kg.NHRI](nodes) {
+		code := strings.ToUpper(n.CountryCode())
+		idx[code] = append(idx[code], n.Node())
 	}
 	return idx, nil
 }
@@ -308,7 +308,7 @@ func (k nhris) match(code, acronym, institution string) string {
 }
 
 // countries finds countries by ISO code or by name.
-type countries map[string]*kg.Node
+type countries map[string]*kg.Country
 
 func countryIndex(ctx context.Context, s kg.Store) (countries, error) {
 	nodes, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: kg.KindCountry, OrderBy: kg.OrderByID})
@@ -316,16 +316,16 @@ func countryIndex(ctx context.Context, s kg.Store) (countries, error) {
 		return nil, err
 	}
 	idx := countries{}
-	for _, n := range nodes {
-		idx[strings.ToUpper(n.Props.String(kg.PropCode))] = n
-		idx[fold(n.Name)] = n
+	for _, c := range kg.Views[kg.Country](nodes) {
+		idx[strings.ToUpper(c.Code())] = &c
+		idx[fold(c.Name())] = &c
 	}
 	return idx, nil
 }
 
 func fold(s string) string { return "name:" + slug(s) }
 
-func (c countries) find(s string) *kg.Node {
+func (c countries) find(s string) *kg.Country {
 	if s == "" {
 		return nil
 	}

@@ -14,7 +14,6 @@ import (
 	"marrakechgraph/kg"
 	"marrakechgraph/threatlog"
 	"slices"
-	"strings"
 )
 
 func (r *mutationResolver) ReportThreat(ctx context.Context, input model.ReportThreatInput) (*threatlog.Incident, error) {
@@ -57,14 +56,12 @@ func (r *nHRIResolver) ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*th
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(ns, func(a, b *kg.Node) int {
-		return strings.Compare(b.Props.String(threatlog.PropReportedAt), a.Props.String(threatlog.PropReportedAt))
-	})
-	out := make([]*threatlog.Incident, len(ns))
+	incidents := make([]threatlog.Incident, len(ns))
 	for i, n := range ns {
-		out[i], _ = incident(n, nil)
+		incidents[i] = threatlog.IncidentOf(n)
 	}
-	return out, nil
+	slices.SortFunc(incidents, threatlog.NewestFirst)
+	return refs(incidents), nil
 }
 
 func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*model.ThreatIncidentConnection, error) {

@@ -136,8 +136,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error)
 			k.region = region[nhris[i][0].Node.ID]
 		}
 		if by[ByYear] {
-			y, _ := inc.Props.Int(kg.PropYear)
-			k.year = int(y)
+			k.year = IncidentOf(inc).Year()
 		}
 		var types []*kg.Node
 		if by[ByThreatType] {
@@ -147,7 +146,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error)
 		} else {
 			types = []*kg.Node{nil}
 		}
-		reprisal, _ := inc.Props.Bool(PropReprisal)
+		reprisal := IncidentOf(inc).ReprisalForUNCooperation()
 		for _, t := range types {
 			kk := k
 			if t != nil {
@@ -198,8 +197,8 @@ func regions(ctx context.Context, s kg.Store, nhris []*kg.Node) (map[string]stri
 			continue
 		}
 		seen[n.ID] = true
-		if r := n.Props.String(kg.PropRegion); r != "" {
-			out[n.ID] = r
+		if nhri, _ := kg.ViewAs[kg.NHRI](n); nhri.Region() != nil {
+			out[n.ID] = *nhri.Region()
 		} else {
 			rest = append(rest, n.ID)
 		}
@@ -213,7 +212,8 @@ func regions(ctx context.Context, s kg.Store, nhris []*kg.Node) (map[string]stri
 	}
 	for i, id := range rest {
 		if len(located[i]) > 0 {
-			out[id] = located[i][0].Node.Props.String(kg.PropRegion)
+			country, _ := kg.ViewAs[kg.Country](located[i][0].Node)
+			out[id] = country.Region()
 		}
 	}
 	return out, nil

@@ -40,7 +40,7 @@ func (i Incident) OccurredOn() *kg.Date {
 }
 
 // ReportedAt is when it was reported (RFC 3339).
-func (i Incident) ReportedAt() string { return rfc3339(i.n.Props.String(PropReportedAt)) }
+func (i Incident) ReportedAt() string { return rfc3339(i.reported()) }
 
 // ReportedBy is who reported it.
 func (i Incident) ReportedBy() string { return i.n.Props.String(PropReportedBy) }
@@ -61,6 +61,9 @@ func (i Incident) ReprisalForUNCooperation() bool { b, _ := i.n.Props.Bool(PropR
 
 // ConsentToShare is whether the victims consent to it being shared.
 func (i Incident) ConsentToShare() bool { b, _ := i.n.Props.Bool(PropConsent); return b }
+
+// Year is the year it occurred, or, undated, was reported.
+func (i Incident) Year() int { y, _ := i.n.Props.Int(kg.PropYear); return int(y) }
 
 // Status is where it stands.
 func (i Incident) Status() Status { return Status(i.n.Props.String(PropStatus)) }
@@ -101,11 +104,16 @@ func (i Incident) Responses(ctx context.Context) ([]Response, error) {
 	for j, n := range ns {
 		out[j] = Response{n}
 	}
-	slices.SortFunc(out, func(a, b Response) int {
-		return strings.Compare(a.n.Props.String(PropRecordedAt), b.n.Props.String(PropRecordedAt))
-	})
+	slices.SortFunc(out, func(a, b Response) int { return strings.Compare(a.recorded(), b.recorded()) })
 	return out, nil
 }
+
+// NewestFirst orders incidents by report, the newest first.
+func NewestFirst(a, b Incident) int { return strings.Compare(b.reported(), a.reported()) }
+
+// reported is when the incident was reported, as stored (StampLayout,
+// which sorts as text).
+func (i Incident) reported() string { return i.n.Props.String(PropReportedAt) }
 
 // Response is the typed view of a response to an incident, bound to the
 // GraphQL type Response.
@@ -136,7 +144,10 @@ func (r Response) Outcome() *string {
 }
 
 // RecordedAt is when it was recorded (RFC 3339).
-func (r Response) RecordedAt() string { return rfc3339(r.n.Props.String(PropRecordedAt)) }
+func (r Response) RecordedAt() string { return rfc3339(r.recorded()) }
+
+// recorded is when the response was recorded, as stored (StampLayout).
+func (r Response) recorded() string { return r.n.Props.String(PropRecordedAt) }
 
 // Incident is the incident it answers.
 func (r Response) Incident(ctx context.Context) (Incident, error) {
