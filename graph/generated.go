@@ -14772,7 +14772,7 @@ func (ec *executionContext) _ThreatIncident_targets(ctx context.Context, field g
 			return obj.Targets(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []threatlog.Target) graphql.Marshaler {
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
 			return ec.marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx, selections, v)
 		},
 		true,
@@ -22636,10 +22636,10 @@ func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTar
 	return res
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]threatlog.Target, error) {
+func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]threatlog.Target, len(vSlice))
+	res := make([]kg.ThreatTarget, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
@@ -22650,7 +22650,7 @@ func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThre
 	return res, nil
 }
 
-func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []threatlog.Target) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

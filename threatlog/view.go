@@ -46,11 +46,11 @@ func (i Incident) ReportedAt() string { return rfc3339(i.reported()) }
 func (i Incident) ReportedBy() string { return i.n.Props.String(PropReportedBy) }
 
 // Targets are whom it is directed against.
-func (i Incident) Targets() []Target {
+func (i Incident) Targets() []kg.ThreatTarget {
 	ts := i.n.Props.Strings(PropTargets)
-	out := make([]Target, len(ts))
+	out := make([]kg.ThreatTarget, len(ts))
 	for j, t := range ts {
-		out[j] = Target(t)
+		out[j] = kg.ThreatTarget(t)
 	}
 	return out
 }
