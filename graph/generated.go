@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"marrakechgraph/advisor"
+	"marrakechgraph/auth"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
 	"marrakechgraph/threatlog"
@@ -44,11 +45,11 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	APIKey struct {
-		CreatedAt func(childComplexity int) int
+		Created   func(childComplexity int) int
 		CreatedBy func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Name      func(childComplexity int) int
-		RevokedAt func(childComplexity int) int
+		Revoked   func(childComplexity int) int
 		Role      func(childComplexity int) int
 	}
 
@@ -247,7 +248,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateAPIKey   func(childComplexity int, name string, role model.Role) int
+		CreateAPIKey   func(childComplexity int, name string, role auth.Role) int
 		ImportNHRIs    func(childComplexity int, csv string, source string, asOf kg.Date) int
 		RecordResponse func(childComplexity int, input model.RecordResponseInput) int
 		ReportThreat   func(childComplexity int, input model.ReportThreatInput) int
@@ -508,8 +509,8 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type MutationResolver interface {
-	CreateAPIKey(ctx context.Context, name string, role model.Role) (*model.CreatedAPIKey, error)
-	RevokeAPIKey(ctx context.Context, id string) (*model.APIKey, error)
+	CreateAPIKey(ctx context.Context, name string, role auth.Role) (*model.CreatedAPIKey, error)
+	RevokeAPIKey(ctx context.Context, id string) (*auth.KeyInfo, error)
 	ImportNHRIs(ctx context.Context, csv string, source string, asOf kg.Date) (*model.ImportReport, error)
 	ReportThreat(ctx context.Context, input model.ReportThreatInput) (*threatlog.Incident, error)
 	UpdateThreat(ctx context.Context, input model.UpdateThreatInput) (*threatlog.Incident, error)
@@ -523,7 +524,7 @@ type QueryResolver interface {
 	Search(ctx context.Context, text string, first *int, kinds []kg.Kind) ([]kg.Identified, error)
 	GraphStats(ctx context.Context) (*model.GraphStats, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
-	APIKeys(ctx context.Context) ([]*model.APIKey, error)
+	APIKeys(ctx context.Context) ([]*auth.KeyInfo, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
 	ActivationPlan(ctx context.Context, situation model.SituationInput) (*advisor.Plan, error)
 	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*model.ThreatIncidentConnection, error)
@@ -570,11 +571,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	switch typeName + "." + field {
 
 	case "APIKey.createdAt":
-		if e.ComplexityRoot.APIKey.CreatedAt == nil {
+		if e.ComplexityRoot.APIKey.Created == nil {
 			break
 		}
 
-		return e.ComplexityRoot.APIKey.CreatedAt(childComplexity), true
+		return e.ComplexityRoot.APIKey.Created(childComplexity), true
 	case "APIKey.createdBy":
 		if e.ComplexityRoot.APIKey.CreatedBy == nil {
 			break
@@ -594,11 +595,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.APIKey.Name(childComplexity), true
 	case "APIKey.revokedAt":
-		if e.ComplexityRoot.APIKey.RevokedAt == nil {
+		if e.ComplexityRoot.APIKey.Revoked == nil {
 			break
 		}
 
-		return e.ComplexityRoot.APIKey.RevokedAt(childComplexity), true
+		return e.ComplexityRoot.APIKey.Revoked(childComplexity), true
 	case "APIKey.role":
 		if e.ComplexityRoot.APIKey.Role == nil {
 			break
@@ -1431,7 +1432,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["name"].(string), args["role"].(model.Role)), true
+		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["name"].(string), args["role"].(auth.Role)), true
 	case "Mutation.importNHRIs":
 		if e.ComplexityRoot.Mutation.ImportNHRIs == nil {
 			break
@@ -5545,8 +5546,8 @@ func (ec *executionContext) field_Mutation_createAPIKey_args(ctx context.Context
 	}
 	args["name"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "role",
-		func(ctx context.Context, v any) (model.Role, error) {
-			return ec.unmarshalNRole2marrakechgraphᚋgraphᚋmodelᚐRole(ctx, v)
+		func(ctx context.Context, v any) (auth.Role, error) {
+			return ec.unmarshalNRole2marrakechgraphᚋauthᚐRole(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6241,7 +6242,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _APIKey_id(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_id(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6264,7 +6265,7 @@ func (ec *executionContext) fieldContext_APIKey_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "ID")
 }
 
-func (ec *executionContext) _APIKey_name(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_name(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6287,7 +6288,7 @@ func (ec *executionContext) fieldContext_APIKey_name(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
 }
 
-func (ec *executionContext) _APIKey_role(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_role(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6299,8 +6300,8 @@ func (ec *executionContext) _APIKey_role(ctx context.Context, field graphql.Coll
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
-			return ec.marshalNRole2marrakechgraphᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v auth.Role) graphql.Marshaler {
+			return ec.marshalNRole2marrakechgraphᚋauthᚐRole(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6310,7 +6311,7 @@ func (ec *executionContext) fieldContext_APIKey_role(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Role")
 }
 
-func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6319,7 +6320,7 @@ func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql
 			return ec.fieldContext_APIKey_createdAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
+			return obj.Created(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6330,10 +6331,10 @@ func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_APIKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
 }
 
-func (ec *executionContext) _APIKey_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_createdBy(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6356,7 +6357,7 @@ func (ec *executionContext) fieldContext_APIKey_createdBy(_ context.Context, fie
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
 }
 
-func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6365,7 +6366,7 @@ func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql
 			return ec.fieldContext_APIKey_revokedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RevokedAt, nil
+			return obj.Revoked(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6376,7 +6377,7 @@ func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_APIKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
 }
 
 func (ec *executionContext) _Accreditation_status(ctx context.Context, field graphql.CollectedField, obj *kg.Accreditation) (ret graphql.Marshaler) {
@@ -8394,8 +8395,8 @@ func (ec *executionContext) _CreatedAPIKey_key(ctx context.Context, field graphq
 			return obj.Key, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKey(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
+			return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9861,7 +9862,7 @@ func (ec *executionContext) _Mutation_createAPIKey(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAPIKey(ctx, fc.Args["name"].(string), fc.Args["role"].(model.Role))
+			return ec.Resolvers.Mutation().CreateAPIKey(ctx, fc.Args["name"].(string), fc.Args["role"].(auth.Role))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9931,11 +9932,11 @@ func (ec *executionContext) _Mutation_revokeAPIKey(ctx context.Context, field gr
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "MANAGE_KEYS")
 				if err != nil {
-					var zeroVal *model.APIKey
+					var zeroVal *auth.KeyInfo
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.APIKey
+					var zeroVal *auth.KeyInfo
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -9944,8 +9945,8 @@ func (ec *executionContext) _Mutation_revokeAPIKey(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKey(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
+			return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11843,11 +11844,11 @@ func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.Co
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "MANAGE_KEYS")
 				if err != nil {
-					var zeroVal []*model.APIKey
+					var zeroVal []*auth.KeyInfo
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal []*model.APIKey
+					var zeroVal []*auth.KeyInfo
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -11856,8 +11857,8 @@ func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.Co
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKeyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*auth.KeyInfo) graphql.Marshaler {
+			return ec.marshalNAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15392,8 +15393,8 @@ func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.Coll
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Role) graphql.Marshaler {
-			return ec.marshalORole2ᚖmarrakechgraphᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.Role) graphql.Marshaler {
+			return ec.marshalORole2ᚖmarrakechgraphᚋauthᚐRole(ctx, selections, v)
 		},
 		true,
 		false,
@@ -17547,9 +17548,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Entity(ctx, sel, obj)
-	case model.APIKey:
+	case auth.KeyInfo:
 		return ec._APIKey(ctx, sel, &obj)
-	case *model.APIKey:
+	case *auth.KeyInfo:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -17569,7 +17570,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 var aPIKeyImplementors = []string{"APIKey", "Node"}
 
-func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *model.APIKey) graphql.Marshaler {
+func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *auth.KeyInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20955,11 +20956,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAPIKey2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.APIKey) graphql.Marshaler {
+func (ec *executionContext) marshalNAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*auth.KeyInfo) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKey(ctx, sel, v[i])
+		return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20971,7 +20972,7 @@ func (ec *executionContext) marshalNAPIKey2ᚕᚖmarrakechgraphᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKey(ctx context.Context, sel ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
+func (ec *executionContext) marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx context.Context, sel ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "APIKey!")
 		return graphql.Null
@@ -22245,15 +22246,35 @@ func (ec *executionContext) marshalNRiskGroup2ᚖmarrakechgraphᚋkgᚐRiskGroup
 	return ec._RiskGroup(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRole2marrakechgraphᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
-	var res model.Role
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNRole2marrakechgraphᚋauthᚐRole(ctx context.Context, v any) (auth.Role, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRole2marrakechgraphᚋauthᚐRole[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRole2marrakechgraphᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNRole2marrakechgraphᚋauthᚐRole(ctx context.Context, sel ast.SelectionSet, v auth.Role) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRole2marrakechgraphᚋauthᚐRole[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
+	}
+	return res
 }
+
+var (
+	unmarshalNRole2marrakechgraphᚋauthᚐRole = map[string]auth.Role{
+		"ANALYST":    auth.RoleAnalyst,
+		"EDITOR":     auth.RoleEditor,
+		"HEADOFFICE": auth.RoleHeadOffice,
+		"ADMIN":      auth.RoleAdmin,
+	}
+	marshalNRole2marrakechgraphᚋauthᚐRole = map[auth.Role]string{
+		auth.RoleAnalyst:    "ANALYST",
+		auth.RoleEditor:     "EDITOR",
+		auth.RoleHeadOffice: "HEADOFFICE",
+		auth.RoleAdmin:      "ADMIN",
+	}
+)
 
 func (ec *executionContext) unmarshalNSDGLevel2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
@@ -23334,21 +23355,39 @@ func (ec *executionContext) marshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTyp
 	return ret
 }
 
-func (ec *executionContext) unmarshalORole2ᚖmarrakechgraphᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (*model.Role, error) {
+func (ec *executionContext) unmarshalORole2ᚖmarrakechgraphᚋauthᚐRole(ctx context.Context, v any) (*auth.Role, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Role)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalORole2ᚖmarrakechgraphᚋauthᚐRole[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalORole2ᚖmarrakechgraphᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v *model.Role) graphql.Marshaler {
+func (ec *executionContext) marshalORole2ᚖmarrakechgraphᚋauthᚐRole(ctx context.Context, sel ast.SelectionSet, v *auth.Role) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalORole2ᚖmarrakechgraphᚋauthᚐRole[*v])
+	return res
 }
+
+var (
+	unmarshalORole2ᚖmarrakechgraphᚋauthᚐRole = map[string]auth.Role{
+		"ANALYST":    auth.RoleAnalyst,
+		"EDITOR":     auth.RoleEditor,
+		"HEADOFFICE": auth.RoleHeadOffice,
+		"ADMIN":      auth.RoleAdmin,
+	}
+	marshalORole2ᚖmarrakechgraphᚋauthᚐRole = map[auth.Role]string{
+		auth.RoleAnalyst:    "ANALYST",
+		auth.RoleEditor:     "EDITOR",
+		auth.RoleHeadOffice: "HEADOFFICE",
+		auth.RoleAdmin:      "ADMIN",
+	}
+)
 
 func (ec *executionContext) unmarshalOSector2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {

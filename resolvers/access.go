@@ -3,7 +3,6 @@ package resolvers
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -19,18 +18,6 @@ func requires(ctx context.Context, _ any, next graphql.Resolver, permission mode
 		return nil, err
 	}
 	return next(ctx)
-}
-
-func toAPIKey(k auth.KeyInfo) *model.APIKey {
-	m := &model.APIKey{
-		ID: k.ID, Name: k.Name, Role: model.Role(strings.ToUpper(string(k.Role))),
-		CreatedAt: k.CreatedAt.Format(time.RFC3339), CreatedBy: k.CreatedBy,
-	}
-	if k.RevokedAt != nil {
-		s := k.RevokedAt.Format(time.RFC3339)
-		m.RevokedAt = &s
-	}
-	return m
 }
 
 func auditEntries(es []kg.AuditEntry) []*model.AuditEntry {

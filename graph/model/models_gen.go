@@ -6,28 +6,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"marrakechgraph/auth"
 	"marrakechgraph/kg"
 	"marrakechgraph/threatlog"
 	"strconv"
 )
-
-// An API key, without its secret.
-type APIKey struct {
-	// Identifier, `apikey:<12 hex digits>`.
-	ID string `json:"id"`
-	// Whom or what the key is for.
-	Name string `json:"name"`
-	// What the key allows.
-	Role Role `json:"role"`
-	// When it was created (RFC 3339).
-	CreatedAt string `json:"createdAt"`
-	// Who created it.
-	CreatedBy string `json:"createdBy"`
-	// When it was revoked (RFC 3339); null while it works.
-	RevokedAt *string `json:"revokedAt,omitempty"`
-}
-
-func (APIKey) IsNode() {}
 
 // A page of actions.
 type ActionConnection struct {
@@ -112,7 +95,7 @@ type Count struct {
 // A new API key and its token, shown this once: only a hash is stored.
 type CreatedAPIKey struct {
 	// The key.
-	Key *APIKey `json:"key"`
+	Key *auth.KeyInfo `json:"key"`
 	// The token to send as `Authorization: Bearer <token>`.
 	Token string `json:"token"`
 }
@@ -371,7 +354,7 @@ type Viewer struct {
 	// Whether the request carried a valid API key.
 	Authenticated bool `json:"authenticated"`
 	// Role of the key; null for a public caller.
-	Role *Role `json:"role,omitempty"`
+	Role *auth.Role `json:"role,omitempty"`
 	// Name of the key; null for a public caller.
 	Name *string `json:"name,omitempty"`
 	// What the caller may do.
@@ -745,70 +728,6 @@ func (e *Permission) UnmarshalJSON(b []byte) error {
 }
 
 func (e Permission) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-// The role of an API key. A caller without a key is public.
-type Role string
-
-const (
-	// Reads the knowledge graph and its history.
-	RoleAnalyst Role = "ANALYST"
-	// Changes the knowledge graph and imports data.
-	RoleEditor Role = "EDITOR"
-	// Works with the threat log: reports, responses, statistics, alerts.
-	RoleHeadoffice Role = "HEADOFFICE"
-	// Manages API keys; may do everything.
-	RoleAdmin Role = "ADMIN"
-)
-
-var AllRole = []Role{
-	RoleAnalyst,
-	RoleEditor,
-	RoleHeadoffice,
-	RoleAdmin,
-}
-
-func (e Role) IsValid() bool {
-	switch e {
-	case RoleAnalyst, RoleEditor, RoleHeadoffice, RoleAdmin:
-		return true
-	}
-	return false
-}
-
-func (e Role) String() string {
-	return string(e)
-}
-
-func (e *Role) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = Role(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid Role", str)
-	}
-	return nil
-}
-
-func (e Role) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *Role) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e Role) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
