@@ -49,7 +49,6 @@ import (
 	"slices"
 	"strings"
 
-	"marrakechgraph/directory"
 	"marrakechgraph/kg"
 )
 
@@ -98,26 +97,6 @@ const (
 	ServesCSO            = "CSO"
 )
 
-// Eligibility property keys on channel nodes, and on threat types.
-const (
-	PropActsIn          = "actsIn"          // one of the Acts* values
-	PropServes          = "serves"          // []string of Serves*
-	PropTriggers        = "triggers"        // []string of Trigger
-	PropRemedies        = "remedies"        // []string of Remedy
-	PropRequiresConsent = "requiresConsent" // bool; absent when not recorded
-	PropHowToActivate   = "howToActivate"   // string
-	PropContactPage     = "contactPage"     // string (URL)
-	PropRaises          = "raises"          // on ThreatType: []string of Trigger
-	// PropUnconfirmed, on an organisation or treaty: the ISO 3166-1 codes
-	// of the States whose membership the recorded lists do not settle
-	// either way. For them, a missing membership is not read as "not a
-	// member".
-	PropUnconfirmed = "unconfirmed"
-	// PropFormerMembers, on an organisation: the ISO 3166-1 codes of the
-	// States that have left it. They are not members; the advisor says so.
-	PropFormerMembers = "formerMembers"
-)
-
 // Where a channel acts.
 const (
 	// ActsGlobal: in every country.
@@ -132,23 +111,16 @@ const (
 	// organisations it stays OUTSIDE_OF (the EU's missions act in
 	// non-EU countries).
 	ActsOutside = "OUTSIDE"
-	// ActsRegion: for the NHRIs of the region (PropRegion) of a regional
+	// ActsRegion: for the NHRIs of the region (kg.PropRegion) of a regional
 	// network; a recorded membership (MEMBER_OF) strengthens it, the
 	// absence of one does not exclude it.
 	ActsRegion = "REGION"
 )
 
-// PropCategory is a mechanism's category; CategoryGANHRI marks GANHRI's
-// own channels.
-const (
-	PropCategory   = "category"
-	CategoryGANHRI = "GANHRI"
-)
+// CategoryGANHRI is the category (kg.PropCategory) of GANHRI's own channels.
+const CategoryGANHRI = "GANHRI"
 
-// PropRegion is the region of a regional network, and of a country.
-const PropRegion = "region"
-
-// Reaches lists every value of PropActsIn.
+// Reaches lists every value of kg.PropActsIn.
 var Reaches = []string{ActsGlobal, ActsCovered, ActsMembers, ActsOutside, ActsRegion}
 
 // Remedies a channel can offer, with the words reasons use for them.
@@ -207,14 +179,6 @@ const (
 	SpecificNHRI
 )
 
-// Specificities names each specificity as the schema does.
-var Specificities = map[Specificity]string{
-	SpecificGeneral: "GENERAL",
-	SpecificThreat:  "THREAT",
-	SpecificRegion:  "REGION",
-	SpecificNHRI:    "NHRI",
-}
-
 // Situation is what Head Office knows of a threat.
 type Situation struct {
 	Threats                  []string
@@ -226,7 +190,12 @@ type Situation struct {
 
 // Channel is a support channel with its eligibility and what it covers.
 type Channel struct {
-	Node *kg.Node
+	// View is the mechanism or network, as a plan shows it: its COVERS and
+	// OUTSIDE_OF relationships, read for the plan, are part of it.
+	View kg.Channel
+	// Eligibility is what the channel records of where, for whom and on
+	// what it acts; nil when nothing is recorded.
+	Eligibility *kg.Eligibility
 	// Covers are the organisations and treaties whose member States or
 	// States parties the channel can act in (when it acts in COVERED).
 	Covers []*kg.Node
@@ -242,6 +211,34 @@ type Channel struct {
 	// OutsideCitations back the OUTSIDE_OF edges.
 	OutsideCitations []kg.Citation
 }
+
+// NewChannel returns a mechanism or network as a channel, with what it
+// covers and stays outside of from reach, its COVERS and OUTSIDE_OF
+// neighbours; ok is false for a node of another kind.
+func NewChannel(n *kg.Node, reach []kg.Neighbor) (ch Channel, ok bool) {
+	view, ok := kg.ChannelOf(n, reach)
+	if !ok {
+		return ch, false
+	}
+	ch = Channel{View: view, Eligibility: view.Eligibility()}
+	for _, nb := range reach {
+		switch {
+		case nb.Edge.Type == kg.RelOutsideOf:
+			ch.OutsideOf = append(ch.OutsideOf, nb.Node)
+			ch.OutsideCitations = append(ch.OutsideCitations, nb.Edge.Citations...)
+		case nb.Edge.Type != kg.RelCovers:
+		case nb.Node.Kind == kg.KindCountry:
+			ch.CoversCountries = append(ch.CoversCountries, CountryCover{Country: nb.Node, Citations: nb.Edge.Citations})
+		default:
+			ch.Covers = append(ch.Covers, nb.Node)
+			ch.CoverCitations = append(ch.CoverCitations, nb.Edge.Citations...)
+		}
+	}
+	return ch, true
+}
+
+// node is the channel's node.
+func (c Channel) node() *kg.Node { return c.View.Node() }
 
 // CountryCover is a country a channel acts in on its own.
 type CountryCover struct {
@@ -261,19 +258,20 @@ type Membership struct {
 // CountryNHRI is an NHRI recorded in the country of a situation that names
 // no NHRI, with the networks it is a member of.
 type CountryNHRI struct {
-	NHRI     *kg.Node
+	NHRI     kg.NHRI
 	Networks []*kg.Node
 }
 
 // Input is everything Advise needs.
 type Input struct {
-	Country *kg.Node
-	NHRI    *kg.Node
+	Country kg.Country
+	// NHRI is nil when the situation names none.
+	NHRI *kg.NHRI
 	// CountryNHRIs are the NHRIs recorded in the country, when the
 	// situation names none.
 	CountryNHRIs []CountryNHRI
 	Memberships  []Membership
-	Threats      []*kg.Node
+	Threats      []kg.ThreatType
 	Channels     []Channel
 	Situation    Situation
 	// Recorded counts, for each organisation or treaty a channel covers
@@ -285,7 +283,7 @@ type Input struct {
 // Recommendation is a channel that can act, with why.
 type Recommendation struct {
 	Rank          int
-	Channel       *kg.Node
+	Channel       kg.Entity
 	Score         float64
 	Reasons       []string
 	Citations     []kg.Citation
@@ -301,7 +299,7 @@ type Recommendation struct {
 // Consideration is a channel that reviews the NHRI itself: Head Office
 // weighs it, with its risk; it is never a remedy.
 type Consideration struct {
-	Channel       *kg.Node
+	Channel       kg.Entity
 	Risk          string
 	Reasons       []string
 	Citations     []kg.Citation
@@ -310,17 +308,17 @@ type Consideration struct {
 
 // Exclusion is a channel that cannot act, with why.
 type Exclusion struct {
-	Channel *kg.Node
+	Channel kg.Entity
 	Reason  string
 }
 
 // Plan is an activation plan.
 type Plan struct {
-	Country *kg.Node
-	NHRI    *kg.Node
-	// Accreditation is the country's recorded NHRI accreditation, nil when
-	// none is recorded.
-	Accreditation *kg.Accreditation
+	Country kg.Country
+	NHRI    *kg.NHRI
+	// NHRIAccreditation is the country's recorded NHRI accreditation, nil
+	// when none is recorded.
+	NHRIAccreditation *kg.Accreditation
 	// Notes are what Head Office must read before the recommendations.
 	Notes           []string
 	Recommendations []Recommendation
@@ -374,7 +372,7 @@ func activeTriggers(in Input) []Trigger {
 		set[TriggerUrgent] = true
 	}
 	for _, t := range in.Threats {
-		for _, r := range t.Props.Strings(PropRaises) {
+		for _, r := range t.Raises() {
 			if _, ok := Triggers[Trigger(r)]; ok {
 				set[Trigger(r)] = true
 			}
@@ -391,7 +389,7 @@ func activeTriggers(in Input) []Trigger {
 // Advise ranks the channels for a situation. Channels without eligibility
 // data are left out of both lists.
 func Advise(in Input) (*Plan, error) {
-	if in.Country == nil {
+	if in.Country == (kg.Country{}) {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "an activation plan needs a country or an NHRI")
 	}
 	if len(in.Situation.Targets) == 0 {
@@ -399,9 +397,7 @@ func Advise(in Input) (*Plan, error) {
 	}
 	f := newFacts(in)
 	plan := &Plan{Country: in.Country, NHRI: in.NHRI}
-	if a, ok := kg.CountryAccreditation(*in.Country); ok {
-		plan.Accreditation = &a
-	} else {
+	if plan.NHRIAccreditation = in.Country.NHRIAccreditation(); plan.NHRIAccreditation == nil {
 		plan.Notes = append(plan.Notes, noAccreditedNHRI(in.Country, f.memberNHRI))
 	}
 	for _, ch := range in.Channels {
@@ -411,9 +407,9 @@ func Advise(in Input) (*Plan, error) {
 			continue
 		case excl != nil:
 			plan.NotApplicable = append(plan.NotApplicable, *excl)
-		case reviewRisk(ch.Node) != "":
+		case reviewRisk(ch) != "":
 			plan.Considerations = append(plan.Considerations, Consideration{
-				Channel: rec.Channel, Risk: reviewRisk(ch.Node), Reasons: rec.Reasons,
+				Channel: rec.Channel, Risk: reviewRisk(ch), Reasons: rec.Reasons,
 				Citations: rec.Citations, HowToActivate: rec.HowToActivate,
 			})
 		default:
@@ -421,7 +417,7 @@ func Advise(in Input) (*Plan, error) {
 		}
 	}
 	rank(plan.Recommendations)
-	slices.SortStableFunc(plan.NotApplicable, func(a, b Exclusion) int { return strings.Compare(a.Channel.Name, b.Channel.Name) })
+	slices.SortStableFunc(plan.NotApplicable, func(a, b Exclusion) int { return strings.Compare(a.Channel.Name(), b.Channel.Name()) })
 	return plan, nil
 }
 
@@ -449,9 +445,9 @@ func rank(recs []Recommendation) {
 
 // reviewRisk is the risk of a channel that reviews the NHRI itself, or ""
 // for a channel that offers no review.
-func reviewRisk(n *kg.Node) string {
+func reviewRisk(ch Channel) string {
 	var risks []string
-	for _, r := range n.Props.Strings(PropRemedies) {
+	for _, r := range ch.Eligibility.Remedies() {
 		if risk, ok := reviews[r]; ok {
 			risks = append(risks, risk)
 		}
@@ -460,14 +456,16 @@ func reviewRisk(n *kg.Node) string {
 }
 
 // unconfirmed tells whether the recorded lists leave the country's
-// membership of org open (PropUnconfirmed).
+// membership of org open (kg.PropUnconfirmed).
 func (in Input) unconfirmed(org *kg.Node) bool {
-	return slices.Contains(org.Props.Strings(PropUnconfirmed), in.Country.Props.String("code"))
+	o, ok := kg.View(org).(kg.Organisation)
+	return ok && slices.Contains(o.Unconfirmed(), in.Country.Code())
 }
 
-// formerMember tells whether the country has left org (PropFormerMembers).
+// formerMember tells whether the country has left org (kg.PropFormerMembers).
 func (in Input) formerMember(org *kg.Node) bool {
-	return slices.Contains(org.Props.Strings(PropFormerMembers), in.Country.Props.String("code"))
+	o, ok := kg.View(org).(kg.Organisation)
+	return ok && slices.Contains(o.FormerMembers(), in.Country.Code())
 }
 
 func dedupe(cs []kg.Citation) []kg.Citation {
@@ -482,11 +480,11 @@ func dedupe(cs []kg.Citation) []kg.Citation {
 
 // noAccreditedNHRI is the note of a plan for a country with no accredited
 // NHRI recorded.
-func noAccreditedNHRI(country *kg.Node, memberNHRI bool) string {
-	note := "No accredited NHRI is recorded for " + country.Name + ": the UN SDG Global Database (indicator 16.a.1) lists no GANHRI A or B status for it. " +
+func noAccreditedNHRI(country kg.Country, memberNHRI bool) string {
+	note := "No accredited NHRI is recorded for " + country.Name() + ": the UN SDG Global Database (indicator 16.a.1) lists no GANHRI A or B status for it. " +
 		"That does not say no institution exists; check with GANHRI Head Office."
 	if memberNHRI {
-		return note + " The NHRI directory records an accredited NHRI of " + country.Name + ", or one that is a member of a network, so channels for member NHRIs are kept."
+		return note + " The NHRI directory records an accredited NHRI of " + country.Name() + ", or one that is a member of a network, so channels for member NHRIs are kept."
 	}
 	return note + " Channels that presuppose a member NHRI of GANHRI are not applicable."
 }
@@ -496,13 +494,13 @@ func noAccreditedNHRI(country *kg.Node, memberNHRI bool) string {
 // country) has an accreditation status in the NHRI directory or is a
 // recorded member of a network.
 func (in Input) hasMemberNHRI() bool {
-	if _, ok := kg.CountryAccreditation(*in.Country); ok {
+	if in.Country.NHRIAccreditation() != nil {
 		return true
 	}
 	if in.NHRI != nil {
-		return in.NHRI.Props.String(directory.PropStatus) != "" || slices.ContainsFunc(in.Memberships, func(m Membership) bool { return m.ByNHRI })
+		return in.NHRI.AccreditationStatus() != nil || slices.ContainsFunc(in.Memberships, func(m Membership) bool { return m.ByNHRI })
 	}
 	return slices.ContainsFunc(in.CountryNHRIs, func(c CountryNHRI) bool {
-		return c.NHRI.Props.String(directory.PropStatus) != "" || len(c.Networks) > 0
+		return c.NHRI.AccreditationStatus() != nil || len(c.Networks) > 0
 	})
 }

@@ -28,22 +28,39 @@ var (
 
 // network builds a network channel.
 func network(id, name, actsIn string, serves, triggers, remedies []string, consent bool) advisor.Channel {
-	c := channel(id, name, actsIn, serves, triggers, remedies, consent)
-	c.Node.Kind = kg.KindNetwork
-	return c
+	return asChannel(eligible(kg.KindNetwork, id, name, actsIn, serves, triggers, remedies, consent))
 }
 
 // channel builds a channel as the seed records one.
 func channel(id, name, actsIn string, serves, triggers, remedies []string, consent bool, covers ...*kg.Node) advisor.Channel {
-	return advisor.Channel{
-		Node: node(id, kg.KindMechanism, name, kg.Props{
-			advisor.PropActsIn: actsIn, advisor.PropServes: serves, advisor.PropTriggers: triggers,
-			advisor.PropRemedies: remedies, advisor.PropRequiresConsent: consent,
-			advisor.PropHowToActivate: "Write to the secretariat.", advisor.PropContactPage: "https://example.org/" + id,
-		}),
-		Covers: covers, CoverCitations: cite,
-	}
+	c := asChannel(eligible(kg.KindMechanism, id, name, actsIn, serves, triggers, remedies, consent))
+	c.Covers, c.CoverCitations = covers, cite
+	return c
 }
+
+// eligible builds the node of a channel with its eligibility.
+func eligible(kind kg.Kind, id, name, actsIn string, serves, triggers, remedies []string, consent bool) *kg.Node {
+	return node(id, kind, name, kg.Props{
+		kg.PropActsIn: actsIn, kg.PropServes: serves, kg.PropTriggers: triggers,
+		kg.PropRemedies: remedies, kg.PropRequiresConsent: consent,
+		kg.PropHowToActivate: "Write to the secretariat.", kg.PropContactPage: "https://example.org/" + id,
+	})
+}
+
+// asChannel is a mechanism or network node as a channel.
+func asChannel(n *kg.Node) advisor.Channel {
+	c, _ := advisor.NewChannel(n, nil)
+	return c
+}
+
+// view is the view of a node of T's kind.
+func view[T kg.Entity](n *kg.Node) T {
+	v, _ := kg.ViewAs[T](n)
+	return v
+}
+
+// threat is the view of one of the threats.
+func threat(key string) kg.ThreatType { return view[kg.ThreatType](threats[key]) }
 
 // outside builds a channel that acts outside the member States of org.
 func outside(id, name string, org *kg.Node) advisor.Channel {
@@ -85,25 +102,25 @@ var (
 		// The EU's missions, acting outside the EU's member States.
 		outside("mechanism:eu-delegations", "EU Delegations", eu),
 		// A channel without eligibility data takes no part.
-		{Node: node("mechanism:unfpa", kg.KindMechanism, "UNFPA", nil)},
+		asChannel(node("mechanism:unfpa", kg.KindMechanism, "UNFPA", nil)),
 	}
 	threats = map[string]*kg.Node{
-		"arrest": node("threat-type:arbitrary-arrest-detention", kg.KindThreatType, "Arbitrary arrest and detention", kg.Props{advisor.PropRaises: []string{"URGENT_RISK"}}),
-		"budget": node("threat-type:budget-cuts", kg.KindThreatType, "Budget cuts", kg.Props{advisor.PropRaises: []string{"FUNDING_NEED", "THREAT_TO_INDEPENDENCE"}}),
+		"arrest": node("threat-type:arbitrary-arrest-detention", kg.KindThreatType, "Arbitrary arrest and detention", kg.Props{kg.PropRaises: []string{"URGENT_RISK"}}),
+		"budget": node("threat-type:budget-cuts", kg.KindThreatType, "Budget cuts", kg.Props{kg.PropRaises: []string{"FUNDING_NEED", "THREAT_TO_INDEPENDENCE"}}),
 		"independence": node("threat-type:legal-restrictions-on-independence", kg.KindThreatType, "Legal restrictions on independence",
-			kg.Props{advisor.PropRaises: []string{"THREAT_TO_INDEPENDENCE", "THREAT_TO_LEGAL_BASIS"}}),
+			kg.Props{kg.PropRaises: []string{"THREAT_TO_INDEPENDENCE", "THREAT_TO_LEGAL_BASIS"}}),
 		"smear": node("threat-type:smear-campaigns", kg.KindThreatType, "Smear campaigns", nil),
 	}
 	// Every organisation has members recorded, except where a test says.
 	recorded = map[string]int{coe.ID: 46, osce.ID: 57, oas.ID: 34, eu.ID: 27, charter.ID: 54, "mechanism:coe-self": 46, "network:ennhri": 40}
 )
 
-func country(code, name string, of ...*kg.Node) (*kg.Node, []advisor.Membership) {
+func country(code, name string, of ...*kg.Node) (kg.Country, []advisor.Membership) {
 	var ms []advisor.Membership
 	for _, o := range of {
 		ms = append(ms, advisor.Membership{Of: o, Citations: []kg.Citation{{Document: "official list", Section: o.Name, Quote: name}}})
 	}
-	return node("country:"+strings.ToLower(code), kg.KindCountry, name, kg.Props{"code": code, kg.PropNHRIAccreditation: "A"}), ms
+	return view[kg.Country](node("country:"+strings.ToLower(code), kg.KindCountry, name, kg.Props{kg.PropCode: code, kg.PropNHRIAccreditation: "A"})), ms
 }
 
 type outcome struct {
@@ -236,18 +253,18 @@ func TestAdvise(t *testing.T) {
 				in.Recorded[k] = v
 			}
 			for _, th := range tc.threats {
-				in.Threats = append(in.Threats, threats[th])
+				in.Threats = append(in.Threats, threat(th))
 			}
 			plan, err := advisor.Advise(in)
 			require.NoError(t, err)
 
 			rank := map[string]int{}
 			for i, r := range plan.Recommendations {
-				rank[r.Channel.ID] = r.Rank
+				rank[r.Channel.ID()] = r.Rank
 				assert.NotEmpty(t, r.Reasons)
 				assert.NotEmpty(t, r.Citations)
 				assert.NotEmpty(t, r.HowToActivate)
-				assert.NotContains(t, r.Channel.Props.Strings(advisor.PropRemedies), "ACCREDITATION_REVIEW", "a review is never a remedy")
+				assert.NotContains(t, r.Channel.(kg.Channel).Eligibility().Remedies(), "ACCREDITATION_REVIEW", "a review is never a remedy")
 				if i == 0 {
 					assert.Equal(t, 1, r.Rank)
 					continue
@@ -265,19 +282,19 @@ func TestAdvise(t *testing.T) {
 			}
 			considered := map[string]bool{}
 			for _, c := range plan.Considerations {
-				considered[c.Channel.ID] = true
+				considered[c.Channel.ID()] = true
 				assert.NotEmpty(t, c.Risk)
 				assert.NotEmpty(t, c.Citations)
-				assert.NotContains(t, rank, c.Channel.ID, "a consideration is never a recommendation")
+				assert.NotContains(t, rank, c.Channel.ID(), "a consideration is never a recommendation")
 			}
 			for _, id := range tc.want.considered {
 				assert.True(t, considered[id], "%s reported as a consideration", id)
 			}
 			reasons := map[string]string{}
 			for _, e := range plan.NotApplicable {
-				reasons[e.Channel.ID] = e.Reason
-				_, also := rank[e.Channel.ID]
-				assert.False(t, also, "%s is both recommended and excluded", e.Channel.ID)
+				reasons[e.Channel.ID()] = e.Reason
+				_, also := rank[e.Channel.ID()]
+				assert.False(t, also, "%s is both recommended and excluded", e.Channel.ID())
 			}
 			assert.NotContains(t, rank, "mechanism:unfpa", "no eligibility data, no part in the plan")
 			assert.NotContains(t, reasons, "mechanism:unfpa")
@@ -286,7 +303,7 @@ func TestAdvise(t *testing.T) {
 			}
 			if tc.want.top != "" {
 				require.NotEmpty(t, plan.Recommendations)
-				assert.Equal(t, tc.want.top, plan.Recommendations[0].Channel.ID)
+				assert.Equal(t, tc.want.top, plan.Recommendations[0].Channel.ID())
 			}
 			for id, words := range tc.want.excluded {
 				assert.Contains(t, reasons[id], words, "reason for excluding %s", id)
@@ -296,7 +313,7 @@ func TestAdvise(t *testing.T) {
 					assert.Less(t, rank[p[0]], r2, "%s before %s", p[0], p[1])
 				}
 			}
-			t.Logf("%s: %s", c.Name, summary(plan))
+			t.Logf("%s: %s", c.Name(), summary(plan))
 		})
 	}
 }
@@ -304,7 +321,7 @@ func TestAdvise(t *testing.T) {
 func summary(p *advisor.Plan) string {
 	var parts []string
 	for _, r := range p.Recommendations {
-		parts = append(parts, r.Channel.ID)
+		parts = append(parts, r.Channel.ID())
 	}
 	return strings.Join(parts, " > ")
 }
@@ -314,12 +331,12 @@ func TestAdviseExplains(t *testing.T) {
 	plan, err := advisor.Advise(advisor.Input{
 		Country: c, Memberships: ms, Channels: catalogue, Recorded: recorded,
 		Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetMembersOrStaff}, ReprisalForUNCooperation: true, Urgent: true},
-		Threats:   []*kg.Node{threats["arrest"]},
+		Threats:   []kg.ThreatType{threat("arrest")},
 	})
 	require.NoError(t, err)
 	var achpr *advisor.Recommendation
 	for i := range plan.Recommendations {
-		if plan.Recommendations[i].Channel.ID == "mechanism:achpr" {
+		if plan.Recommendations[i].Channel.ID() == "mechanism:achpr" {
 			achpr = &plan.Recommendations[i]
 		}
 	}
@@ -346,13 +363,13 @@ func TestActsOutside(t *testing.T) {
 	}
 	find := func(p *advisor.Plan) (string, bool) {
 		for _, r := range p.Recommendations {
-			if r.Channel.ID == "mechanism:eu-delegations" {
+			if r.Channel.ID() == "mechanism:eu-delegations" {
 				assert.Contains(t, r.Citations, cite[0], "the OUTSIDE_OF edge is cited")
 				return strings.Join(r.Reasons, " "), true
 			}
 		}
 		for _, e := range p.NotApplicable {
-			if e.Channel.ID == "mechanism:eu-delegations" {
+			if e.Channel.ID() == "mechanism:eu-delegations" {
 				return e.Reason, false
 			}
 		}
@@ -375,31 +392,31 @@ func TestActsOutside(t *testing.T) {
 // TestUnconfirmedMembership: where the recorded lists leave a State's
 // membership open, a missing membership is not read as "not a member".
 func TestUnconfirmedMembership(t *testing.T) {
-	partial := node(charter.ID, charter.Kind, charter.Name, kg.Props{advisor.PropUnconfirmed: []string{"CV", "MA"}})
-	oasOpen := node(oas.ID, oas.Kind, oas.Name, kg.Props{advisor.PropUnconfirmed: []string{"NI"}})
+	partial := node(charter.ID, charter.Kind, charter.Name, kg.Props{kg.PropUnconfirmed: []string{"CV", "MA"}})
+	oasOpen := node(oas.ID, oas.Kind, oas.Name, kg.Props{kg.PropUnconfirmed: []string{"NI"}})
 	var channels []advisor.Channel
 	for _, c := range catalogue {
-		switch c.Node.ID {
+		switch c.View.ID() {
 		case "mechanism:achpr":
 			c.Covers = []*kg.Node{partial}
 		case "mechanism:iachr":
 			c.Covers = []*kg.Node{oasOpen}
 		case "mechanism:coe-self":
-			n := *c.Node
+			n := *c.View.Node()
 			n.Props = n.Props.Clone()
-			n.Props[advisor.PropUnconfirmed] = []string{"XK"}
-			c.Node = &n
+			n.Props[kg.PropUnconfirmed] = []string{"XK"}
+			c = asChannel(&n)
 		}
 		channels = append(channels, c)
 	}
 	excluded := func(code, name string) map[string]string {
 		c, ms := country(code, name)
 		p, err := advisor.Advise(advisor.Input{Country: c, Memberships: ms, Channels: channels, Recorded: recorded,
-			Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []*kg.Node{threats["independence"]}})
+			Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []kg.ThreatType{threat("independence")}})
 		require.NoError(t, err)
 		out := map[string]string{}
 		for _, e := range p.NotApplicable {
-			out[e.Channel.ID] = e.Reason
+			out[e.Channel.ID()] = e.Reason
 		}
 		return out
 	}
@@ -426,31 +443,31 @@ func TestAdviseNeedsAPlace(t *testing.T) {
 func TestActsForMembers(t *testing.T) {
 	byID := map[string]advisor.Channel{}
 	for _, c := range catalogue {
-		byID[c.Node.ID] = c
+		byID[c.View.ID()] = c
 	}
 	self := byID["mechanism:coe-self"]
 	turkiye, ms := country("TR", "Türkiye", osce)
-	ms = append(ms, advisor.Membership{Of: self.Node, Citations: cite})
+	ms = append(ms, advisor.Membership{Of: self.View.Node(), Citations: cite})
 	nhri := node("nhri:tr-hreit", kg.KindNHRI, "Human Rights and Equality Institution of Türkiye", nil)
-	ennhri := byID["network:ennhri"].Node
+	ennhri := byID["network:ennhri"].View.Node()
 	ms = append(ms, advisor.Membership{Of: ennhri, Citations: cite, ByNHRI: true})
-	plan, err := advisor.Advise(advisor.Input{Country: turkiye, NHRI: nhri, Memberships: ms, Channels: catalogue, Recorded: recorded,
-		Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []*kg.Node{threats["independence"]}})
+	plan, err := advisor.Advise(advisor.Input{Country: turkiye, NHRI: nhriOf(nhri), Memberships: ms, Channels: catalogue, Recorded: recorded,
+		Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []kg.ThreatType{threat("independence")}})
 	require.NoError(t, err)
 	reasons := map[string]string{}
 	for _, r := range plan.Recommendations {
-		reasons[r.Channel.ID] = strings.Join(r.Reasons, " ")
+		reasons[r.Channel.ID()] = strings.Join(r.Reasons, " ")
 	}
 	assert.Contains(t, reasons["mechanism:coe-self"], "Acts in its member States; Türkiye is one.")
 	assert.Contains(t, reasons["network:ennhri"], "Acts for its members; Human Rights and Equality Institution of Türkiye is one.")
 
 	belarus, ms := country("BY", "Belarus", osce)
 	plan, err = advisor.Advise(advisor.Input{Country: belarus, Memberships: ms, Channels: catalogue, Recorded: recorded,
-		Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []*kg.Node{threats["independence"]}})
+		Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []kg.ThreatType{threat("independence")}})
 	require.NoError(t, err)
 	excluded := map[string]string{}
 	for _, e := range plan.NotApplicable {
-		excluded[e.Channel.ID] = e.Reason
+		excluded[e.Channel.ID()] = e.Reason
 	}
 	assert.Equal(t, "Cannot act in Belarus: Belarus is not a member State of Council of Europe.", excluded["mechanism:coe-self"])
 	assert.Equal(t, "Acts only for its member NHRIs: name the NHRI to check whether it is one.", excluded["network:ennhri"])
@@ -458,22 +475,22 @@ func TestActsForMembers(t *testing.T) {
 	// A network's recorded members may be incomplete: an NHRI not among
 	// them is not ruled out.
 	other := node("nhri:by-x", kg.KindNHRI, "Example institution of Belarus", nil)
-	plan, err = advisor.Advise(advisor.Input{Country: belarus, NHRI: other, Memberships: ms, Channels: catalogue, Recorded: recorded,
-		Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []*kg.Node{threats["independence"]}})
+	plan, err = advisor.Advise(advisor.Input{Country: belarus, NHRI: nhriOf(other), Memberships: ms, Channels: catalogue, Recorded: recorded,
+		Situation: advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []kg.ThreatType{threat("independence")}})
 	require.NoError(t, err)
 	for _, e := range plan.NotApplicable {
-		excluded[e.Channel.ID] = e.Reason
+		excluded[e.Channel.ID()] = e.Reason
 	}
 	assert.Equal(t, "Cannot be assessed: Example institution of Belarus is not among the member NHRIs of ENNHRI recorded so far (40, from the network's own pages, which may be incomplete); check whether it is a member before relying on this.", excluded["network:ennhri"])
 
 	// A situation that names only the country points to the country's
 	// recorded NHRIs that are members.
 	plan, err = advisor.Advise(advisor.Input{Country: turkiye, Memberships: ms, Channels: catalogue, Recorded: recorded,
-		CountryNHRIs: []advisor.CountryNHRI{{NHRI: nhri, Networks: []*kg.Node{ennhri}}, {NHRI: node("nhri:tr-other", kg.KindNHRI, "Other", nil)}},
-		Situation:    advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []*kg.Node{threats["independence"]}})
+		CountryNHRIs: []advisor.CountryNHRI{{NHRI: view[kg.NHRI](nhri), Networks: []*kg.Node{ennhri}}, {NHRI: view[kg.NHRI](node("nhri:tr-other", kg.KindNHRI, "Other", nil))}},
+		Situation:    advisor.Situation{Targets: []advisor.Target{advisor.TargetInstitution}}, Threats: []kg.ThreatType{threat("independence")}})
 	require.NoError(t, err)
 	for _, e := range plan.NotApplicable {
-		excluded[e.Channel.ID] = e.Reason
+		excluded[e.Channel.ID()] = e.Reason
 	}
 	assert.Equal(t, "Acts only for its member NHRIs: Human Rights and Equality Institution of Türkiye (nhri:tr-hreit), recorded in Türkiye, is one; name the NHRI in the situation to include this channel.", excluded["network:ennhri"])
 }
@@ -482,23 +499,29 @@ func TestActsForMembers(t *testing.T) {
 // NHRI recorded says so first, and shows the accreditation otherwise.
 func TestPlanNotesNoAccreditedNHRI(t *testing.T) {
 	sit := advisor.Situation{Threats: []string{"threat-type:smear-campaigns"}}
-	tonga := node("country:to", kg.KindCountry, "Tonga", kg.Props{"code": "TO"})
-	plan, err := advisor.Advise(advisor.Input{Country: tonga, Channels: catalogue, Recorded: recorded, Situation: sit})
+	tonga := node("country:to", kg.KindCountry, "Tonga", kg.Props{kg.PropCode: "TO"})
+	plan, err := advisor.Advise(advisor.Input{Country: view[kg.Country](tonga), Channels: catalogue, Recorded: recorded, Situation: sit})
 	require.NoError(t, err)
-	assert.Nil(t, plan.Accreditation)
+	assert.Nil(t, plan.NHRIAccreditation)
 	require.Len(t, plan.Notes, 1)
 	assert.True(t, strings.HasPrefix(plan.Notes[0], "No accredited NHRI is recorded for Tonga"))
 	assert.Contains(t, plan.Notes[0], "Channels that presuppose a member NHRI of GANHRI are not applicable.")
 	for _, r := range plan.Recommendations {
-		assert.NotEqual(t, kg.KindNetwork, r.Channel.Kind, "%s presupposes a member NHRI", r.Channel.ID)
-		assert.NotEqual(t, "mechanism:nhri-hosting", r.Channel.ID)
+		assert.NotEqual(t, kg.KindNetwork, r.Channel.Node().Kind, "%s presupposes a member NHRI", r.Channel.ID())
+		assert.NotEqual(t, "mechanism:nhri-hosting", r.Channel.ID())
 	}
 
 	kenya, ms := country("KE", "Kenya", charter)
-	kenya.Props[kg.PropNHRIAccreditationReferenceYear] = int64(2019)
+	kenya.Node().Props[kg.PropNHRIAccreditationReferenceYear] = int64(2019)
 	plan, err = advisor.Advise(advisor.Input{Country: kenya, Memberships: ms, Channels: catalogue, Recorded: recorded, Situation: sit})
 	require.NoError(t, err)
 	assert.Empty(t, plan.Notes)
-	require.NotNil(t, plan.Accreditation)
-	assert.Equal(t, kg.Accreditation{Status: "A", ReferenceYear: 2019}, *plan.Accreditation)
+	require.NotNil(t, plan.NHRIAccreditation)
+	assert.Equal(t, kg.Accreditation{Status: "A", ReferenceYear: 2019}, *plan.NHRIAccreditation)
+}
+
+// nhriOf is the view of an NHRI node.
+func nhriOf(n *kg.Node) *kg.NHRI {
+	v := view[kg.NHRI](n)
+	return &v
 }

@@ -58,44 +58,49 @@ func Gather(ctx context.Context, s Reader, where Where, sit Situation) (Input, e
 	}
 	i := 0
 	if where.NHRI != "" {
-		if nodes[i] == nil || nodes[i].Kind != kg.KindNHRI {
+		nhri, ok := viewOf[kg.NHRI](nodes[i])
+		if !ok {
 			return in, kg.Errorf(kg.CodeBadUserInput, "situation.nhri: %q is not the ID of an NHRI", where.NHRI)
 		}
-		in.NHRI = nodes[i]
+		in.NHRI = &nhri
 		i++
 	}
+	var country *kg.Country
 	if code != "" {
-		if nodes[i] == nil || nodes[i].Kind != kg.KindCountry {
+		c, ok := viewOf[kg.Country](nodes[i])
+		if !ok {
 			return in, kg.Errorf(kg.CodeBadUserInput, "situation.country: %q is not the ISO 3166-1 alpha-2 code of a UN member or observer State", where.Country)
 		}
-		in.Country = nodes[i]
+		country = &c
 		i++
 	}
 	for j, n := range nodes[i:] {
-		if n == nil || n.Kind != kg.KindThreatType {
+		t, ok := viewOf[kg.ThreatType](n)
+		if !ok {
 			return in, kg.Errorf(kg.CodeBadUserInput, "situation.threats: %q is not the ID of a ThreatType", sit.Threats[j])
 		}
-		in.Threats = append(in.Threats, n)
+		in.Threats = append(in.Threats, t)
 	}
 
 	if in.NHRI != nil {
-		located, err := s.Neighbors(ctx, []string{in.NHRI.ID}, kg.NeighborQuery{
+		located, err := s.Neighbors(ctx, []string{in.NHRI.ID()}, kg.NeighborQuery{
 			Direction: kg.Outgoing, Types: []kg.RelType{kg.RelLocatedIn}, Kinds: []kg.Kind{kg.KindCountry},
 		})
 		if err != nil {
 			return in, err
 		}
-		if len(located[0]) == 0 {
-			return in, kg.Errorf(kg.CodeBadUserInput, "situation.nhri: the country of %s is not recorded; give situation.country", in.NHRI.ID)
+		c, ok := viewOf[kg.Country](firstNode(located[0]))
+		if !ok {
+			return in, kg.Errorf(kg.CodeBadUserInput, "situation.nhri: the country of %s is not recorded; give situation.country", in.NHRI.ID())
 		}
-		c := located[0][0].Node
-		if in.Country != nil && in.Country.ID != c.ID {
-			return in, kg.Errorf(kg.CodeBadUserInput, "situation: %s is the NHRI of %s, not of %s", in.NHRI.ID, c.Name, in.Country.Name)
+		if country != nil && country.ID() != c.ID() {
+			return in, kg.Errorf(kg.CodeBadUserInput, "situation: %s is the NHRI of %s, not of %s", in.NHRI.ID(), c.Name(), country.Name())
 		}
-		in.Country = c
+		country = &c
 	}
+	in.Country = *country
 
-	member, err := s.Neighbors(ctx, []string{in.Country.ID}, kg.NeighborQuery{
+	member, err := s.Neighbors(ctx, []string{in.Country.ID()}, kg.NeighborQuery{
 		Direction: kg.Outgoing, Types: []kg.RelType{kg.RelMemberStateOf, kg.RelPartyTo},
 	})
 	if err != nil {
@@ -105,14 +110,14 @@ func Gather(ctx context.Context, s Reader, where Where, sit Situation) (Input, e
 		in.Memberships = append(in.Memberships, Membership{Of: nb.Node, Citations: nb.Edge.Citations})
 	}
 	if in.NHRI != nil {
-		networks, err := s.Neighbors(ctx, []string{in.NHRI.ID}, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelMemberOf}})
+		networks, err := s.Neighbors(ctx, []string{in.NHRI.ID()}, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelMemberOf}})
 		if err != nil {
 			return in, err
 		}
 		for _, nb := range networks[0] {
 			in.Memberships = append(in.Memberships, Membership{Of: nb.Node, Citations: nb.Edge.Citations, ByNHRI: true})
 		}
-	} else if in.CountryNHRIs, err = countryNHRIs(ctx, s, in.Country.ID); err != nil {
+	} else if in.CountryNHRIs, err = countryNHRIs(ctx, s, in.Country.ID()); err != nil {
 		return in, err
 	}
 
@@ -123,7 +128,7 @@ func Gather(ctx context.Context, s Reader, where Where, sit Situation) (Input, e
 	var channels []*kg.Node
 	for _, k := range []kg.Kind{kg.KindMechanism, kg.KindNetwork} {
 		found, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: k, OrderBy: kg.OrderByID,
-			Props: []kg.PropFilter{{Key: PropActsIn, Values: reaches}}})
+			Props: []kg.PropFilter{{Key: kg.PropActsIn, Values: reaches}}})
 		if err != nil {
 			return in, err
 		}
@@ -143,26 +148,16 @@ func Gather(ctx context.Context, s Reader, where Where, sit Situation) (Input, e
 	var orgs []string
 	seen := map[string]bool{}
 	for j, c := range channels {
-		ch := Channel{Node: c}
+		ch, _ := NewChannel(c, reach[j])
 		for _, nb := range reach[j] {
-			switch {
-			case nb.Edge.Type == kg.RelOutsideOf:
-				ch.OutsideOf = append(ch.OutsideOf, nb.Node)
-				ch.OutsideCitations = append(ch.OutsideCitations, nb.Edge.Citations...)
-			case nb.Node.Kind == kg.KindCountry:
-				ch.CoversCountries = append(ch.CoversCountries, CountryCover{Country: nb.Node, Citations: nb.Edge.Citations})
-				continue
-			default:
-				ch.Covers = append(ch.Covers, nb.Node)
-				ch.CoverCitations = append(ch.CoverCitations, nb.Edge.Citations...)
-			}
-			if !seen[nb.Node.ID] {
+			// A country covered on its own needs no membership list.
+			if nb.Node.Kind != kg.KindCountry && !seen[nb.Node.ID] {
 				seen[nb.Node.ID] = true
 				orgs = append(orgs, nb.Node.ID)
 			}
 		}
 		in.Channels = append(in.Channels, ch)
-		if c.Props.String(PropActsIn) == ActsMembers && !seen[c.ID] {
+		if ch.Eligibility.ActsIn() == ActsMembers && !seen[c.ID] {
 			seen[c.ID] = true
 			orgs = append(orgs, c.ID)
 		}
@@ -199,10 +194,26 @@ func countryNHRIs(ctx context.Context, s kg.NeighborReader, countryID string) ([
 	}
 	out := make([]CountryNHRI, len(ids))
 	for i, nb := range located[0] {
-		out[i].NHRI = nb.Node
+		out[i].NHRI, _ = viewOf[kg.NHRI](nb.Node)
 		for _, m := range networks[i] {
 			out[i].Networks = append(out[i].Networks, m.Node)
 		}
 	}
 	return out, nil
+}
+
+// viewOf is the view of n as T, and whether n is one; n may be nil.
+func viewOf[T kg.Entity](n *kg.Node) (T, bool) {
+	if n == nil {
+		var zero T
+		return zero, false
+	}
+	return kg.ViewAs[T](n)
+}
+
+func firstNode(ns []kg.Neighbor) *kg.Node {
+	if len(ns) == 0 {
+		return nil
+	}
+	return ns[0].Node
 }

@@ -61,25 +61,24 @@ var rules = []rule{
 
 // assess decides one channel: ok is false when it has no eligibility data.
 func assess(f facts, ch Channel) (*Recommendation, *Exclusion, bool) {
-	n := ch.Node
-	if n.Props.String(PropActsIn) == "" {
+	if ch.Eligibility == nil {
 		return nil, nil, false
 	}
-	rec := &Recommendation{Channel: n, Score: weightEligible, Citations: slices.Clone(n.Citations)}
+	rec := &Recommendation{Channel: ch.View, Score: weightEligible, Citations: slices.Clone(ch.node().Citations)}
 	for _, r := range rules {
 		v := r.decide(f, ch)
 		if v.Exclude != "" {
-			return nil, &Exclusion{Channel: n, Reason: v.Exclude}, true
+			return nil, &Exclusion{Channel: ch.View, Reason: v.Exclude}, true
 		}
 		rec.Score += v.Score
 		rec.Reasons = append(rec.Reasons, v.Reasons...)
 		rec.Citations = append(rec.Citations, v.Citations...)
 	}
-	rec.RequiresConsent, rec.ConsentCitations = consentOf(n)
+	rec.RequiresConsent, rec.ConsentCitations = consentOf(ch)
 	var why string
 	rec.Specificity, why = specificity(f, ch)
 	rec.Reasons = append(rec.Reasons, why)
-	rec.HowToActivate = howToActivate(n)
+	rec.HowToActivate = howToActivate(ch.Eligibility)
 	rec.Citations = dedupe(rec.Citations)
 	return rec, nil, true
 }
@@ -88,8 +87,14 @@ func assess(f facts, ch Channel) (*Recommendation, *Exclusion, bool) {
 // is a member of GANHRI and its networks: GANHRI and its bodies, the
 // regional networks, and GANHRI's own channels (missions, peer support,
 // hosting).
-func presupposesMemberNHRI(n *kg.Node) bool {
-	return n.Kind == kg.KindNetwork || n.Props.String(PropCategory) == CategoryGANHRI
+func presupposesMemberNHRI(ch Channel) bool {
+	switch v := ch.View.(type) {
+	case kg.Network:
+		return true
+	case kg.Mechanism:
+		return v.Category() == CategoryGANHRI
+	}
+	return false
 }
 
 // needsMemberNHRI: where no accredited NHRI is recorded for the country,
@@ -97,15 +102,15 @@ func presupposesMemberNHRI(n *kg.Node) bool {
 // a network member, a channel that presupposes a member NHRI is not
 // applicable.
 func needsMemberNHRI(f facts, ch Channel) verdict {
-	if f.memberNHRI || !presupposesMemberNHRI(ch.Node) {
+	if f.memberNHRI || !presupposesMemberNHRI(ch) {
 		return verdict{}
 	}
-	return excluded("Not applicable: it presupposes an NHRI that is a member of GANHRI, and no accredited NHRI is recorded for %s.", f.in.Country.Name)
+	return excluded("Not applicable: it presupposes an NHRI that is a member of GANHRI, and no accredited NHRI is recorded for %s.", f.in.Country.Name())
 }
 
-// actsWhere: a channel acts only where its reach (PropActsIn) takes it.
+// actsWhere: a channel acts only where its reach (kg.PropActsIn) takes it.
 func actsWhere(f facts, ch Channel) verdict {
-	switch actsIn := ch.Node.Props.String(PropActsIn); actsIn {
+	switch actsIn := ch.Eligibility.ActsIn(); actsIn {
 	case ActsGlobal:
 		return verdict{Reasons: []string{"Acts in every country."}}
 	case ActsCovered:
@@ -124,9 +129,9 @@ func actsWhere(f facts, ch Channel) verdict {
 // actsCovered: a channel that COVERS organisations and treaties acts in
 // their member States and States parties.
 func actsCovered(f facts, ch Channel) verdict {
-	country := f.in.Country.Name
+	country := f.in.Country.Name()
 	for _, cc := range ch.CoversCountries {
-		if cc.Country.ID == f.in.Country.ID {
+		if cc.Country.ID == f.in.Country.ID() {
 			return verdict{
 				Reasons:   []string{fmt.Sprintf("Still acts in %s, though %s is not a member State or State party of %s: the cited decisions show it acting there.", country, country, names(ch.Covers))},
 				Citations: cc.Citations,
@@ -155,7 +160,7 @@ func actsCovered(f facts, ch Channel) verdict {
 // a member of none of the organisations it covers: it cannot, or the
 // recorded lists cannot tell.
 func notCovered(f facts, ch Channel) verdict {
-	country := f.in.Country.Name
+	country := f.in.Country.Name()
 	var known, unknown, unsettled, left []*kg.Node
 	for _, c := range ch.Covers {
 		switch {
@@ -185,7 +190,7 @@ func notCovered(f facts, ch Channel) verdict {
 // actsForMembers: an organisation acts in its own member States, a network
 // for its own member NHRIs.
 func actsForMembers(f facts, ch Channel) verdict {
-	n := ch.Node
+	n := ch.node()
 	m, ok := f.member[n.ID]
 	switch {
 	case !ok && n.Kind == kg.KindNetwork:
@@ -195,9 +200,9 @@ func actsForMembers(f facts, ch Channel) verdict {
 	}
 	v := verdict{Citations: m.Citations, Score: weightRegionalMatch}
 	if f.in.NHRI != nil && m.ByNHRI {
-		v.Reasons = []string{fmt.Sprintf("Acts for its members; %s is one.", f.in.NHRI.Name)}
+		v.Reasons = []string{fmt.Sprintf("Acts for its members; %s is one.", f.in.NHRI.Name())}
 	} else {
-		v.Reasons = []string{fmt.Sprintf("Acts in its member States; %s is one.", f.in.Country.Name)}
+		v.Reasons = []string{fmt.Sprintf("Acts in its member States; %s is one.", f.in.Country.Name())}
 	}
 	return v
 }
@@ -205,7 +210,7 @@ func actsForMembers(f facts, ch Channel) verdict {
 // notMemberState says why an organisation does not act in a country whose
 // membership is not recorded.
 func notMemberState(f facts, n *kg.Node) verdict {
-	country := f.in.Country.Name
+	country := f.in.Country.Name()
 	switch {
 	case f.in.formerMember(n):
 		return excluded("Cannot act in %s: %s has left %s.", country, country, n.Name)
@@ -226,7 +231,7 @@ func notNetworkMember(f facts, n *kg.Node) verdict {
 		var members []string
 		for _, m := range f.in.CountryNHRIs {
 			if slices.ContainsFunc(m.Networks, func(nw *kg.Node) bool { return nw.ID == n.ID }) {
-				members = append(members, fmt.Sprintf("%s (%s)", m.NHRI.Name, m.NHRI.ID))
+				members = append(members, fmt.Sprintf("%s (%s)", m.NHRI.Name(), m.NHRI.ID()))
 			}
 		}
 		if len(members) == 0 {
@@ -236,11 +241,11 @@ func notNetworkMember(f facts, n *kg.Node) verdict {
 		if len(members) == 1 {
 			verb = "is one"
 		}
-		return excluded("Acts only for its member NHRIs: %s, recorded in %s, %s; name the NHRI in the situation to include this channel.", joinWords(members), f.in.Country.Name, verb)
+		return excluded("Acts only for its member NHRIs: %s, recorded in %s, %s; name the NHRI in the situation to include this channel.", joinWords(members), f.in.Country.Name(), verb)
 	case f.in.Recorded[n.ID] == 0:
-		return excluded("Cannot be assessed: the member NHRIs of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, f.in.NHRI.Name)
+		return excluded("Cannot be assessed: the member NHRIs of %s are not recorded yet; check whether %s is one before relying on this.", n.Name, f.in.NHRI.Name())
 	}
-	return excluded("Cannot be assessed: %s is not among the member NHRIs of %s recorded so far (%d, from the network's own pages, which may be incomplete); check whether it is a member before relying on this.", f.in.NHRI.Name, n.Name, f.in.Recorded[n.ID])
+	return excluded("Cannot be assessed: %s is not among the member NHRIs of %s recorded so far (%d, from the network's own pages, which may be incomplete); check whether it is a member before relying on this.", f.in.NHRI.Name(), n.Name, f.in.Recorded[n.ID])
 }
 
 // weightRecordedMember is what a recorded membership of the regional
@@ -253,16 +258,16 @@ const weightRecordedMember = 0.5
 // exclude it. An NHRI belongs to one regional network: the others are not
 // applicable.
 func actsInRegion(f facts, ch Channel) verdict {
-	n := ch.Node
-	region := n.Props.String(PropRegion)
-	if v, ok := recordedMember(f, n); ok {
+	n := ch.node()
+	region := ch.region()
+	if v, ok := recordedMember(f, ch); ok {
 		return v
 	}
 	if who, other := f.otherNetwork(n); other != nil {
 		return excluded("Not applicable: %s belongs to another regional network, %s.", who, other.Name)
 	}
-	country := f.in.Country.Name
-	switch here := f.in.Country.Props.String(PropRegion); {
+	country := f.in.Country.Name()
+	switch here := f.in.Country.Region(); {
 	case region == "":
 		return excluded("Cannot be assessed: the region of %s is not recorded.", n.Name)
 	case here == "":
@@ -272,7 +277,7 @@ func actsInRegion(f facts, ch Channel) verdict {
 	}
 	who := "the NHRIs of " + country
 	if f.in.NHRI != nil {
-		who = f.in.NHRI.Name
+		who = f.in.NHRI.Name()
 	}
 	return verdict{Score: weightRegionalMatch, Reasons: []string{fmt.Sprintf(
 		"The regional network of %s, where %s is: GANHRI answers NHRIs under threat in collaboration with the regional networks. No membership of %s is recorded (the network's own pages may be incomplete).",
@@ -281,11 +286,12 @@ func actsInRegion(f facts, ch Channel) verdict {
 
 // recordedMember: the situation's NHRI, or an NHRI recorded in the country
 // when the situation names none, is a recorded member of the network.
-func recordedMember(f facts, n *kg.Node) (verdict, bool) {
+func recordedMember(f facts, ch Channel) (verdict, bool) {
+	n := ch.node()
 	v := verdict{Score: weightRegionalMatch + weightRecordedMember}
 	if m, ok := f.member[n.ID]; ok && m.ByNHRI && f.in.NHRI != nil {
 		v.Citations = m.Citations
-		v.Reasons = []string{fmt.Sprintf("The regional network of %s, and %s is a recorded member.", n.Props.String(PropRegion), f.in.NHRI.Name)}
+		v.Reasons = []string{fmt.Sprintf("The regional network of %s, and %s is a recorded member.", ch.region(), f.in.NHRI.Name())}
 		return v, true
 	}
 	if f.in.NHRI != nil {
@@ -294,7 +300,7 @@ func recordedMember(f facts, n *kg.Node) (verdict, bool) {
 	var members []string
 	for _, c := range f.in.CountryNHRIs {
 		if slices.ContainsFunc(c.Networks, func(nw *kg.Node) bool { return nw.ID == n.ID }) {
-			members = append(members, fmt.Sprintf("%s (%s)", c.NHRI.Name, c.NHRI.ID))
+			members = append(members, fmt.Sprintf("%s (%s)", c.NHRI.Name(), c.NHRI.ID()))
 		}
 	}
 	if len(members) == 0 {
@@ -304,7 +310,7 @@ func recordedMember(f facts, n *kg.Node) (verdict, bool) {
 	if len(members) == 1 {
 		verb = "is a recorded member"
 	}
-	v.Reasons = []string{fmt.Sprintf("The regional network of the NHRIs of %s: %s %s.", f.in.Country.Name, joinWords(members), verb)}
+	v.Reasons = []string{fmt.Sprintf("The regional network of the NHRIs of %s: %s %s.", f.in.Country.Name(), joinWords(members), verb)}
 	return v, true
 }
 
@@ -313,12 +319,17 @@ func recordedMember(f facts, n *kg.Node) (verdict, bool) {
 // member of, with whom it names.
 func (f facts) otherNetwork(n *kg.Node) (string, *kg.Node) {
 	regional := func(nw *kg.Node) bool {
-		return nw.ID != n.ID && nw.Kind == kg.KindNetwork && nw.Props.String(PropActsIn) == ActsRegion
+		v, ok := kg.View(nw).(kg.Network)
+		if !ok || nw.ID == n.ID {
+			return false
+		}
+		e := v.Eligibility()
+		return e != nil && e.ActsIn() == ActsRegion
 	}
 	if f.in.NHRI != nil {
 		for _, m := range f.in.Memberships {
 			if m.ByNHRI && regional(m.Of) {
-				return f.in.NHRI.Name, m.Of
+				return f.in.NHRI.Name(), m.Of
 			}
 		}
 		return "", nil
@@ -334,13 +345,13 @@ func (f facts) otherNetwork(n *kg.Node) (string, *kg.Node) {
 	if other == nil {
 		return "", nil
 	}
-	return "every NHRI recorded in " + f.in.Country.Name, other
+	return "every NHRI recorded in " + f.in.Country.Name(), other
 }
 
 // actsOutside: a channel that stays OUTSIDE_OF organisations acts only in
 // countries that are member States of none of them.
 func actsOutside(f facts, ch Channel) verdict {
-	country := f.in.Country.Name
+	country := f.in.Country.Name()
 	var within, unknown []*kg.Node
 	for _, o := range ch.OutsideOf {
 		if _, ok := f.member[o.ID]; ok {
@@ -372,7 +383,7 @@ var targetWords = map[Target]string{
 // servesTargets: a channel must serve at least one of those the threat
 // targets; each one it serves adds to its score.
 func servesTargets(f facts, ch Channel) verdict {
-	serves := ch.Node.Props.Strings(PropServes)
+	serves := ch.Eligibility.Serves()
 	var served, unserved []string
 	for _, t := range f.in.Situation.Targets {
 		if slices.Contains(serves, string(t)) {
@@ -392,7 +403,7 @@ func servesTargets(f facts, ch Channel) verdict {
 func actsOn(f facts, ch Channel) verdict {
 	var v verdict
 	var matched, acts []string
-	for _, t := range ch.Node.Props.Strings(PropTriggers) {
+	for _, t := range ch.Eligibility.Triggers() {
 		acts = append(acts, Triggers[Trigger(t)])
 		if !slices.Contains(f.active, Trigger(t)) {
 			continue
@@ -421,7 +432,7 @@ func triggerWeight(t Trigger) float64 {
 // channel with an urgent remedy scores more.
 func canOffer(f facts, ch Channel) verdict {
 	var v verdict
-	remedies := ch.Node.Props.Strings(PropRemedies)
+	remedies := ch.Eligibility.Remedies()
 	if f.in.Situation.Urgent {
 		var urgent []string
 		for _, r := range remedies {
@@ -448,18 +459,18 @@ func canOffer(f facts, ch Channel) verdict {
 
 // consentOf is whether a channel needs the victims' informed consent, and
 // the citations that say so (those recorded for requiresConsent).
-func consentOf(n *kg.Node) (Consent, []kg.Citation) {
-	needs, ok := n.Props.Bool(PropRequiresConsent)
-	if !ok {
+func consentOf(ch Channel) (Consent, []kg.Citation) {
+	needs := ch.Eligibility.RequiresConsent()
+	if needs == nil {
 		return ConsentNotRecorded, nil
 	}
 	var cites []kg.Citation
-	for _, c := range n.Citations {
-		if strings.Contains(c.Section, PropRequiresConsent) {
+	for _, c := range ch.node().Citations {
+		if strings.Contains(c.Section, kg.PropRequiresConsent) {
 			cites = append(cites, c)
 		}
 	}
-	if needs {
+	if *needs {
 		return ConsentRequired, cites
 	}
 	return ConsentNotRequired, cites
@@ -474,7 +485,7 @@ const obtainConsent = "obtain the victims' informed consent before sharing any d
 func consent(f facts, ch Channel) verdict {
 	given := f.in.Situation.ConsentToShare
 	refused := given != nil && !*given
-	need, cites := consentOf(ch.Node)
+	need, cites := consentOf(ch)
 	switch {
 	case need == ConsentRequired && refused:
 		return excluded("Needs the victims' informed consent, which they have refused: their case cannot be submitted to it.")
@@ -497,30 +508,31 @@ func consent(f facts, ch Channel) verdict {
 // specificity is how closely a recommended channel fits the situation,
 // with the reason that says why it ranks before equally scored channels.
 func specificity(f facts, ch Channel) (Specificity, string) {
-	n := ch.Node
+	n := ch.node()
+	actsIn := ch.Eligibility.ActsIn()
 	m, member := f.member[n.ID]
 	switch {
 	case member && m.ByNHRI && f.in.NHRI != nil:
-		return SpecificNHRI, fmt.Sprintf("Specific to %s: it acts for its own members, and %s is one.", f.in.NHRI.Name, f.in.NHRI.Name)
-	case member && n.Props.String(PropActsIn) == ActsMembers:
-		return SpecificRegion, fmt.Sprintf("Specific to the region: %s is one of its member States.", f.in.Country.Name)
-	case n.Props.String(PropActsIn) == ActsRegion:
+		return SpecificNHRI, fmt.Sprintf("Specific to %s: it acts for its own members, and %s is one.", f.in.NHRI.Name(), f.in.NHRI.Name())
+	case member && actsIn == ActsMembers:
+		return SpecificRegion, fmt.Sprintf("Specific to the region: %s is one of its member States.", f.in.Country.Name())
+	case actsIn == ActsRegion:
 		// The rules admitted it, so the country is in the network's region.
-		return SpecificRegion, fmt.Sprintf("Specific to the region: it is the regional network of %s, where %s is.", n.Props.String(PropRegion), f.in.Country.Name)
-	case n.Props.String(PropActsIn) == ActsCovered:
+		return SpecificRegion, fmt.Sprintf("Specific to the region: it is the regional network of %s, where %s is.", ch.region(), f.in.Country.Name())
+	case actsIn == ActsCovered:
 		for _, cc := range ch.CoversCountries {
-			if cc.Country.ID == f.in.Country.ID {
-				return SpecificRegion, fmt.Sprintf("Specific to the region: it still acts in %s.", f.in.Country.Name)
+			if cc.Country.ID == f.in.Country.ID() {
+				return SpecificRegion, fmt.Sprintf("Specific to the region: it still acts in %s.", f.in.Country.Name())
 			}
 		}
 		for _, c := range ch.Covers {
 			if _, ok := f.member[c.ID]; ok {
-				return SpecificRegion, fmt.Sprintf("Specific to the region: it acts through %s, of which %s is a member State or State party.", c.Name, f.in.Country.Name)
+				return SpecificRegion, fmt.Sprintf("Specific to the region: it acts through %s, of which %s is a member State or State party.", c.Name, f.in.Country.Name())
 			}
 		}
 	}
 	var kinds []string
-	for _, t := range n.Props.Strings(PropTriggers) {
+	for _, t := range ch.Eligibility.Triggers() {
 		if Trigger(t) != TriggerAnyThreat && slices.Contains(f.active, Trigger(t)) {
 			kinds = append(kinds, Triggers[Trigger(t)])
 		}
@@ -533,13 +545,31 @@ func specificity(f facts, ch Channel) (Specificity, string) {
 
 // howToActivate is the recorded procedure and contact page, or a pointer
 // to Head Office when none is recorded.
-func howToActivate(n *kg.Node) string {
-	how := strings.TrimSpace(n.Props.String(PropHowToActivate))
-	if page := n.Props.String(PropContactPage); page != "" {
-		how = strings.TrimSpace(how + " " + page)
+func howToActivate(e *kg.Eligibility) string {
+	var how string
+	if h := e.HowToActivate(); h != nil {
+		how = strings.TrimSpace(*h)
+	}
+	if page := e.ContactPage(); page != nil {
+		how = strings.TrimSpace(how + " " + *page)
 	}
 	if how == "" {
 		return "No procedure is recorded; contact GANHRI Head Office."
 	}
 	return how
+}
+
+// region is the region of a regional channel, or "".
+func (c Channel) region() string {
+	var r *string
+	switch v := c.View.(type) {
+	case kg.Network:
+		r = v.Region()
+	case kg.Mechanism:
+		r = v.Region()
+	}
+	if r == nil {
+		return ""
+	}
+	return *r
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"marrakechgraph/directory"
 	"marrakechgraph/kg"
 )
 
@@ -18,13 +17,40 @@ var (
 	charterN = &kg.Node{ID: "instrument:charter", Kind: kg.KindInstrument, Name: "African Charter"}
 	oasN     = &kg.Node{ID: "mechanism:oas", Kind: kg.KindMechanism, Name: "OAS"}
 	euN      = &kg.Node{ID: "mechanism:eu", Kind: kg.KindMechanism, Name: "European Union"}
-	kenya    = &kg.Node{ID: "country:ke", Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE"}}
+	kenyaN   = &kg.Node{ID: "country:ke", Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{kg.PropCode: "KE"}}
+	kenya    = view[kg.Country](kenyaN)
 	knchr    = &kg.Node{ID: "nhri:ke-knchr", Kind: kg.KindNHRI, Name: "KNCHR"}
 )
 
-// ch builds a channel with the given eligibility properties.
+// ch builds a channel with the given eligibility properties; it acts
+// GLOBAL unless they say otherwise.
 func ch(kind kg.Kind, props kg.Props) Channel {
-	return Channel{Node: &kg.Node{ID: "mechanism:x", Kind: kind, Name: "X", Props: props, Citations: ruleCite}}
+	p := kg.Props{kg.PropActsIn: ActsGlobal}
+	for k, v := range props {
+		p[k] = v
+	}
+	return chOf(&kg.Node{ID: "mechanism:x", Kind: kind, Name: "X", Props: p, Citations: ruleCite})
+}
+
+// chOf is a mechanism or network node as a channel.
+func chOf(n *kg.Node) Channel {
+	c, _ := NewChannel(n, nil)
+	return c
+}
+
+// view is the view of a node of T's kind.
+func view[T kg.Entity](n *kg.Node) T {
+	v, _ := kg.ViewAs[T](n)
+	return v
+}
+
+// nhriOf is the view of an NHRI node, or nil.
+func nhriOf(n *kg.Node) *kg.NHRI {
+	if n == nil {
+		return nil
+	}
+	v := view[kg.NHRI](n)
+	return &v
 }
 
 // kenyaFacts are the facts of a situation in Kenya, with the given
@@ -34,27 +60,27 @@ func kenyaFacts(sit Situation, recorded map[string]int, ms ...Membership) facts 
 }
 
 func TestRuleActsWhere(t *testing.T) {
-	open := &kg.Node{ID: charterN.ID, Kind: charterN.Kind, Name: charterN.Name, Props: kg.Props{PropUnconfirmed: []string{"KE"}}}
-	network := &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI", Props: kg.Props{PropActsIn: ActsMembers}}
-	org := &kg.Node{ID: "mechanism:au", Kind: kg.KindMechanism, Name: "African Union", Props: kg.Props{PropActsIn: ActsMembers}}
-	openOrg := &kg.Node{ID: org.ID, Kind: org.Kind, Name: org.Name, Props: kg.Props{PropActsIn: ActsMembers, PropUnconfirmed: []string{"KE"}}}
+	open := &kg.Node{ID: charterN.ID, Kind: charterN.Kind, Name: charterN.Name, Props: kg.Props{kg.PropUnconfirmed: []string{"KE"}}}
+	network := &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI", Props: kg.Props{kg.PropActsIn: ActsMembers}}
+	org := &kg.Node{ID: "mechanism:au", Kind: kg.KindMechanism, Name: "African Union", Props: kg.Props{kg.PropActsIn: ActsMembers}}
+	openOrg := &kg.Node{ID: org.ID, Kind: org.Kind, Name: org.Name, Props: kg.Props{kg.PropActsIn: ActsMembers, kg.PropUnconfirmed: []string{"KE"}}}
 	rec := map[string]int{charterN.ID: 54, oasN.ID: 35, euN.ID: 27, network.ID: 30, org.ID: 55}
 	covered := func(covers ...*kg.Node) Channel {
-		c := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsCovered})
+		c := ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsCovered})
 		c.Covers, c.CoverCitations = covers, ruleCite
 		return c
 	}
 	outside := func(of ...*kg.Node) Channel {
-		c := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsOutside})
+		c := ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsOutside})
 		c.OutsideOf, c.OutsideCitations = of, ruleCite
 		return c
 	}
 	inCharter := Membership{Of: charterN, Citations: memCite}
 	// Kenya has left the organisation; a channel may still act there.
-	left := &kg.Node{ID: org.ID, Kind: org.Kind, Name: org.Name, Props: kg.Props{PropActsIn: ActsMembers, PropFormerMembers: []string{"KE"}}}
-	leftCharter := &kg.Node{ID: charterN.ID, Kind: charterN.Kind, Name: charterN.Name, Props: kg.Props{PropFormerMembers: []string{"KE"}}}
+	left := &kg.Node{ID: org.ID, Kind: org.Kind, Name: org.Name, Props: kg.Props{kg.PropActsIn: ActsMembers, kg.PropFormerMembers: []string{"KE"}}}
+	leftCharter := &kg.Node{ID: charterN.ID, Kind: charterN.Kind, Name: charterN.Name, Props: kg.Props{kg.PropFormerMembers: []string{"KE"}}}
 	stillActs := covered(leftCharter)
-	stillActs.CoversCountries = []CountryCover{{Country: kenya, Citations: memCite}}
+	stillActs.CoversCountries = []CountryCover{{Country: kenyaN, Citations: memCite}}
 	elsewhere := covered(leftCharter)
 	elsewhere.CoversCountries = []CountryCover{{Country: &kg.Node{ID: "country:ni", Kind: kg.KindCountry, Name: "Nicaragua"}, Citations: memCite}}
 	cases := []struct {
@@ -69,7 +95,7 @@ func TestRuleActsWhere(t *testing.T) {
 		score    float64
 		cites    []kg.Citation
 	}{
-		{name: "global acts everywhere", ch: ch(kg.KindMechanism, kg.Props{PropActsIn: ActsGlobal}), reason: "Acts in every country."},
+		{name: "global acts everywhere", ch: ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsGlobal}), reason: "Acts in every country."},
 		{name: "covered: the country is a party", ch: covered(oasN, charterN), members: []Membership{inCharter},
 			reason: "Can act in Kenya, a member State or State party of African Charter.", score: weightRegionalMatch,
 			cites: append(append([]kg.Citation{}, memCite...), ruleCite...)},
@@ -84,31 +110,31 @@ func TestRuleActsWhere(t *testing.T) {
 			score:  weightRegionalMatch, cites: memCite},
 		{name: "covered: the country left, nothing shows the channel acting there", ch: elsewhere,
 			exclude: "Cannot act in Kenya: Kenya has left African Charter, and no decision of the channel's own is recorded that shows it still acting there."},
-		{name: "members: the country left", ch: Channel{Node: left},
+		{name: "members: the country left", ch: chOf(left),
 			exclude: "Cannot act in Kenya: Kenya has left African Union."},
 		{name: "covered: covers nothing", ch: covered(),
 			exclude: "Cannot be assessed: where it can act is not recorded."},
-		{name: "members: a member State", ch: Channel{Node: org}, members: []Membership{{Of: org, Citations: memCite}},
+		{name: "members: a member State", ch: chOf(org), members: []Membership{{Of: org, Citations: memCite}},
 			reason: "Acts in its member States; Kenya is one.", score: weightRegionalMatch, cites: memCite},
-		{name: "members: not a member State", ch: Channel{Node: org},
+		{name: "members: not a member State", ch: chOf(org),
 			exclude: "Cannot act in Kenya: Kenya is not a member State of African Union."},
-		{name: "members: no member States recorded", ch: Channel{Node: org}, recorded: map[string]int{},
+		{name: "members: no member States recorded", ch: chOf(org), recorded: map[string]int{},
 			exclude: "Cannot be assessed: the member States of African Union are not recorded yet; check whether Kenya is one before relying on this."},
-		{name: "members: membership left open", ch: Channel{Node: openOrg},
+		{name: "members: membership left open", ch: chOf(openOrg),
 			exclude: "Cannot be assessed: the recorded lists do not settle whether Kenya is a member State of African Union; check before relying on this."},
-		{name: "network: the NHRI is a member", ch: Channel{Node: network}, nhri: knchr, members: []Membership{{Of: network, Citations: memCite, ByNHRI: true}},
+		{name: "network: the NHRI is a member", ch: chOf(network), nhri: knchr, members: []Membership{{Of: network, Citations: memCite, ByNHRI: true}},
 			reason: "Acts for its members; KNCHR is one.", score: weightRegionalMatch, cites: memCite},
-		{name: "network: the NHRI is not among recorded members", ch: Channel{Node: network}, nhri: knchr,
+		{name: "network: the NHRI is not among recorded members", ch: chOf(network), nhri: knchr,
 			exclude: "Cannot be assessed: KNCHR is not among the member NHRIs of NANHRI recorded so far (30, from the network's own pages, which may be incomplete); check whether it is a member before relying on this."},
-		{name: "network: no members recorded", ch: Channel{Node: network}, nhri: knchr, recorded: map[string]int{},
+		{name: "network: no members recorded", ch: chOf(network), nhri: knchr, recorded: map[string]int{},
 			exclude: "Cannot be assessed: the member NHRIs of NANHRI are not recorded yet; check whether KNCHR is one before relying on this."},
-		{name: "network: no NHRI named, none recorded as member", ch: Channel{Node: network},
+		{name: "network: no NHRI named, none recorded as member", ch: chOf(network),
 			exclude: "Acts only for its member NHRIs: name the NHRI to check whether it is one."},
-		{name: "network: no NHRI named, one recorded as member", ch: Channel{Node: network},
-			country: []CountryNHRI{{NHRI: knchr, Networks: []*kg.Node{network}}},
+		{name: "network: no NHRI named, one recorded as member", ch: chOf(network),
+			country: []CountryNHRI{{NHRI: view[kg.NHRI](knchr), Networks: []*kg.Node{network}}},
 			exclude: "Acts only for its member NHRIs: KNCHR (nhri:ke-knchr), recorded in Kenya, is one; name the NHRI in the situation to include this channel."},
-		{name: "network: no NHRI named, two recorded as members", ch: Channel{Node: network},
-			country: []CountryNHRI{{NHRI: knchr, Networks: []*kg.Node{network}}, {NHRI: &kg.Node{ID: "nhri:ke-y", Name: "Y"}, Networks: []*kg.Node{network}}},
+		{name: "network: no NHRI named, two recorded as members", ch: chOf(network),
+			country: []CountryNHRI{{NHRI: view[kg.NHRI](knchr), Networks: []*kg.Node{network}}, {NHRI: view[kg.NHRI](&kg.Node{ID: "nhri:ke-y", Kind: kg.KindNHRI, Name: "Y"}), Networks: []*kg.Node{network}}},
 			exclude: "Acts only for its member NHRIs: KNCHR (nhri:ke-knchr) and Y (nhri:ke-y), recorded in Kenya, are members; name the NHRI in the situation to include this channel."},
 		{name: "outside: not a member of the EU", ch: outside(euN),
 			reason: "Acts only outside the member States of European Union, and Kenya is not one.", cites: ruleCite},
@@ -116,11 +142,11 @@ func TestRuleActsWhere(t *testing.T) {
 			exclude: "Acts only outside the member States of European Union; Kenya is one."},
 		{name: "outside: EU members not recorded", ch: outside(euN), recorded: map[string]int{},
 			exclude: "Cannot be assessed: the recorded lists do not settle whether Kenya is a member State of European Union; check before relying on this."},
-		{name: "outside: EU membership left open", ch: outside(&kg.Node{ID: euN.ID, Name: euN.Name, Props: kg.Props{PropUnconfirmed: []string{"KE"}}}),
+		{name: "outside: EU membership left open", ch: outside(&kg.Node{ID: euN.ID, Kind: kg.KindMechanism, Name: euN.Name, Props: kg.Props{kg.PropUnconfirmed: []string{"KE"}}}),
 			exclude: "Cannot be assessed: the recorded lists do not settle whether Kenya is a member State of European Union; check before relying on this."},
 		{name: "outside: of nothing", ch: outside(),
 			exclude: "Cannot be assessed: where it can act is not recorded."},
-		{name: "unknown reach", ch: ch(kg.KindMechanism, kg.Props{PropActsIn: "MOON"}),
+		{name: "unknown reach", ch: ch(kg.KindMechanism, kg.Props{kg.PropActsIn: "MOON"}),
 			exclude: `Its reach "MOON" is not one the advisor knows.`},
 	}
 	for _, c := range cases {
@@ -129,7 +155,7 @@ func TestRuleActsWhere(t *testing.T) {
 			if c.recorded != nil {
 				r = c.recorded
 			}
-			f := newFacts(Input{Country: kenya, NHRI: c.nhri, CountryNHRIs: c.country, Memberships: c.members, Recorded: r})
+			f := newFacts(Input{Country: kenya, NHRI: nhriOf(c.nhri), CountryNHRIs: c.country, Memberships: c.members, Recorded: r})
 			v := actsWhere(f, c.ch)
 			assert.Equal(t, c.exclude, v.Exclude)
 			if c.exclude == "" {
@@ -159,7 +185,7 @@ func TestRuleServesTargets(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v := servesTargets(kenyaFacts(Situation{Targets: c.targets}, nil), ch(kg.KindMechanism, kg.Props{PropServes: c.serves}))
+			v := servesTargets(kenyaFacts(Situation{Targets: c.targets}, nil), ch(kg.KindMechanism, kg.Props{kg.PropServes: c.serves}))
 			assert.Equal(t, c.exclude, v.Exclude)
 			assert.Equal(t, c.score, v.Score)
 			if c.exclude == "" {
@@ -170,12 +196,12 @@ func TestRuleServesTargets(t *testing.T) {
 }
 
 func TestRuleActsOn(t *testing.T) {
-	budget := &kg.Node{ID: "threat-type:budget-cuts", Kind: kg.KindThreatType, Props: kg.Props{PropRaises: []string{"FUNDING_NEED", "NOT_A_TRIGGER"}}}
+	budget := &kg.Node{ID: "threat-type:budget-cuts", Kind: kg.KindThreatType, Props: kg.Props{kg.PropRaises: []string{"FUNDING_NEED", "NOT_A_TRIGGER"}}}
 	cases := []struct {
 		name     string
 		triggers []string
 		sit      Situation
-		threats  []*kg.Node
+		threats  []kg.ThreatType
 		reason   string
 		exclude  string
 		score    float64
@@ -187,7 +213,7 @@ func TestRuleActsOn(t *testing.T) {
 			"", "Acts on reprisals for cooperation with the UN, which this situation does not involve.", 0},
 		{"urgent and catch-all", []string{"URGENT_RISK", "ANY_THREAT"}, Situation{Urgent: true}, nil,
 			"Acts on urgent risks of irreparable harm and threats and attacks of any kind.", "", weightTrigger + weightAnyThreat},
-		{"a threat type raises its triggers", []string{"FUNDING_NEED"}, Situation{}, []*kg.Node{budget},
+		{"a threat type raises its triggers", []string{"FUNDING_NEED"}, Situation{}, []kg.ThreatType{view[kg.ThreatType](budget)},
 			"Acts on funding needs.", "", weightTrigger},
 		{"specific triggers not raised", []string{"FUNDING_NEED", "THREAT_TO_INDEPENDENCE"}, Situation{Urgent: true}, nil,
 			"", "Acts on funding needs and threats to an NHRI's independence, which this situation does not involve.", 0},
@@ -195,7 +221,7 @@ func TestRuleActsOn(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFacts(Input{Country: kenya, Threats: c.threats, Situation: c.sit})
-			v := actsOn(f, ch(kg.KindMechanism, kg.Props{PropTriggers: c.triggers}))
+			v := actsOn(f, ch(kg.KindMechanism, kg.Props{kg.PropTriggers: c.triggers}))
 			assert.Equal(t, c.exclude, v.Exclude)
 			assert.Equal(t, c.score, v.Score)
 			if c.exclude == "" {
@@ -225,7 +251,7 @@ func TestRuleCanOffer(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v := canOffer(kenyaFacts(Situation{Urgent: c.urgent}, nil), ch(kg.KindMechanism, kg.Props{PropRemedies: c.remedies}))
+			v := canOffer(kenyaFacts(Situation{Urgent: c.urgent}, nil), ch(kg.KindMechanism, kg.Props{kg.PropRemedies: c.remedies}))
 			assert.Empty(t, v.Exclude, "what a channel can do never excludes it")
 			assert.Equal(t, c.reasons, v.Reasons)
 			assert.Equal(t, c.score, v.Score)
@@ -246,12 +272,12 @@ func TestRuleConsent(t *testing.T) {
 		reasons []string
 		cited   bool
 	}{
-		{"required, refused: not applicable", kg.Props{PropRequiresConsent: true}, &no,
+		{"required, refused: not applicable", kg.Props{kg.PropRequiresConsent: true}, &no,
 			"Needs the victims' informed consent, which they have refused: their case cannot be submitted to it.", nil, false},
-		{"required, given", kg.Props{PropRequiresConsent: true}, &yes, "", []string{"Needs the victims' informed consent, which they have given."}, true},
-		{"required, not asked", kg.Props{PropRequiresConsent: true}, nil, "", []string{"Needs the victims' informed consent before a case is submitted: " + obtain}, true},
-		{"not required", kg.Props{PropRequiresConsent: false}, &yes, "", []string{"Does not need the victims' informed consent."}, true},
-		{"not required, refused", kg.Props{PropRequiresConsent: false}, &no, "",
+		{"required, given", kg.Props{kg.PropRequiresConsent: true}, &yes, "", []string{"Needs the victims' informed consent, which they have given."}, true},
+		{"required, not asked", kg.Props{kg.PropRequiresConsent: true}, nil, "", []string{"Needs the victims' informed consent before a case is submitted: " + obtain}, true},
+		{"not required", kg.Props{kg.PropRequiresConsent: false}, &yes, "", []string{"Does not need the victims' informed consent."}, true},
+		{"not required, refused", kg.Props{kg.PropRequiresConsent: false}, &no, "",
 			[]string{"Does not need the victims' consent, which they have refused: share nothing that identifies them."}, true},
 		{"not recorded is not 'not required'", kg.Props{}, nil, "", []string{"Whether it needs the victims' informed consent is not recorded: " + obtain}, false},
 		{"not recorded, refused", kg.Props{}, &no, "",
@@ -261,7 +287,7 @@ func TestRuleConsent(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			channel := ch(kg.KindMechanism, c.props)
-			channel.Node.Citations = []kg.Citation{other, consentCite}
+			channel.node().Citations = []kg.Citation{other, consentCite}
 			v := consent(kenyaFacts(Situation{ConsentToShare: c.given}, nil), channel)
 			assert.Equal(t, c.exclude, v.Exclude)
 			assert.Equal(t, c.reasons, v.Reasons)
@@ -283,13 +309,15 @@ func TestConsentOf(t *testing.T) {
 		want  Consent
 		cites []kg.Citation
 	}{
-		{"required", kg.Props{PropRequiresConsent: true}, ConsentRequired, []kg.Citation{cite}},
-		{"not required", kg.Props{PropRequiresConsent: false}, ConsentNotRequired, []kg.Citation{cite}},
+		{"required", kg.Props{kg.PropRequiresConsent: true}, ConsentRequired, []kg.Citation{cite}},
+		{"not required", kg.Props{kg.PropRequiresConsent: false}, ConsentNotRequired, []kg.Citation{cite}},
 		{"not recorded", kg.Props{}, ConsentNotRecorded, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, cites := consentOf(&kg.Node{Props: c.props, Citations: []kg.Citation{ruleCite[0], cite}})
+			channel := ch(kg.KindMechanism, c.props)
+			channel.node().Citations = []kg.Citation{ruleCite[0], cite}
+			got, cites := consentOf(channel)
 			assert.Equal(t, c.want, got)
 			assert.Equal(t, c.cites, cites)
 		})
@@ -297,12 +325,12 @@ func TestConsentOf(t *testing.T) {
 }
 
 func TestSpecificity(t *testing.T) {
-	network := &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI", Props: kg.Props{PropActsIn: ActsMembers, PropTriggers: []string{"ANY_THREAT"}}}
-	org := &kg.Node{ID: "mechanism:au", Kind: kg.KindMechanism, Name: "African Union", Props: kg.Props{PropActsIn: ActsMembers, PropTriggers: []string{"ANY_THREAT"}}}
-	covered := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsCovered, PropTriggers: []string{"ANY_THREAT"}})
+	network := &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI", Props: kg.Props{kg.PropActsIn: ActsMembers, kg.PropTriggers: []string{"ANY_THREAT"}}}
+	org := &kg.Node{ID: "mechanism:au", Kind: kg.KindMechanism, Name: "African Union", Props: kg.Props{kg.PropActsIn: ActsMembers, kg.PropTriggers: []string{"ANY_THREAT"}}}
+	covered := ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsCovered, kg.PropTriggers: []string{"ANY_THREAT"}})
 	covered.Covers = []*kg.Node{charterN}
-	urgent := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsGlobal, PropTriggers: []string{"ANY_THREAT", "URGENT_RISK", "FUNDING_NEED"}})
-	general := ch(kg.KindMechanism, kg.Props{PropActsIn: ActsGlobal, PropTriggers: []string{"ANY_THREAT", "FUNDING_NEED"}})
+	urgent := ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsGlobal, kg.PropTriggers: []string{"ANY_THREAT", "URGENT_RISK", "FUNDING_NEED"}})
+	general := ch(kg.KindMechanism, kg.Props{kg.PropActsIn: ActsGlobal, kg.PropTriggers: []string{"ANY_THREAT", "FUNDING_NEED"}})
 	cases := []struct {
 		name   string
 		ch     Channel
@@ -311,12 +339,12 @@ func TestSpecificity(t *testing.T) {
 		want   Specificity
 		reason string
 	}{
-		{"acts for this NHRI", Channel{Node: network}, knchr, []Membership{{Of: network, ByNHRI: true}}, SpecificNHRI,
+		{"acts for this NHRI", chOf(network), knchr, []Membership{{Of: network, ByNHRI: true}}, SpecificNHRI,
 			"Specific to KNCHR: it acts for its own members, and KNCHR is one."},
-		{"acts in its member States", Channel{Node: org}, nil, []Membership{{Of: org}}, SpecificRegion,
+		{"acts in its member States", chOf(org), nil, []Membership{{Of: org}}, SpecificRegion,
 			"Specific to the region: Kenya is one of its member States."},
-		{"the regional network of the region", Channel{Node: &kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI",
-			Props: kg.Props{PropActsIn: ActsRegion, PropRegion: "Africa", PropTriggers: []string{"ANY_THREAT"}}}}, nil, nil, SpecificRegion,
+		{"the regional network of the region", chOf(&kg.Node{ID: "network:nanhri", Kind: kg.KindNetwork, Name: "NANHRI",
+			Props: kg.Props{kg.PropActsIn: ActsRegion, kg.PropRegion: "Africa", kg.PropTriggers: []string{"ANY_THREAT"}}}), nil, nil, SpecificRegion,
 			"Specific to the region: it is the regional network of Africa, where Kenya is."},
 		{"acts through a regional treaty", covered, nil, []Membership{{Of: charterN}}, SpecificRegion,
 			"Specific to the region: it acts through African Charter, of which Kenya is a member State or State party."},
@@ -327,7 +355,7 @@ func TestSpecificity(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			f := newFacts(Input{Country: kenya, NHRI: c.nhri, Memberships: c.ms, Situation: Situation{Urgent: true}})
+			f := newFacts(Input{Country: kenya, NHRI: nhriOf(c.nhri), Memberships: c.ms, Situation: Situation{Urgent: true}})
 			got, reason := specificity(f, c.ch)
 			assert.Equal(t, c.want, got)
 			assert.Equal(t, c.reason, reason)
@@ -337,7 +365,7 @@ func TestSpecificity(t *testing.T) {
 
 func TestRank(t *testing.T) {
 	rec := func(name string, score float64, s Specificity) Recommendation {
-		return Recommendation{Channel: &kg.Node{Name: name}, Score: score, Specificity: s}
+		return Recommendation{Channel: view[kg.Mechanism](&kg.Node{Kind: kg.KindMechanism, Name: name}), Score: score, Specificity: s}
 	}
 	recs := []Recommendation{
 		rec("A general", 2, SpecificGeneral),
@@ -351,7 +379,7 @@ func TestRank(t *testing.T) {
 	var got []string
 	var ranks []int
 	for _, r := range recs {
-		got = append(got, r.Channel.Name)
+		got = append(got, r.Channel.Name())
 		ranks = append(ranks, r.Rank)
 	}
 	assert.Equal(t, []string{"D network", "F region", "B threat", "C best score", "A general", "E general too"}, got,
@@ -360,8 +388,8 @@ func TestRank(t *testing.T) {
 }
 
 func TestReviewRisk(t *testing.T) {
-	assert.Contains(t, reviewRisk(&kg.Node{Props: kg.Props{PropRemedies: []string{"ACCREDITATION_REVIEW"}}}), "suspension of its status")
-	assert.Empty(t, reviewRisk(&kg.Node{Props: kg.Props{PropRemedies: []string{"ADVOCACY", "PUBLIC_STATEMENT"}}}))
+	assert.Contains(t, reviewRisk(ch(kg.KindMechanism, kg.Props{kg.PropRemedies: []string{"ACCREDITATION_REVIEW"}})), "suspension of its status")
+	assert.Empty(t, reviewRisk(ch(kg.KindMechanism, kg.Props{kg.PropRemedies: []string{"ADVOCACY", "PUBLIC_STATEMENT"}})))
 }
 
 func TestHowToActivate(t *testing.T) {
@@ -370,13 +398,13 @@ func TestHowToActivate(t *testing.T) {
 		props kg.Props
 		want  string
 	}{
-		{"procedure and page", kg.Props{PropHowToActivate: " Write to the secretariat. ", PropContactPage: "https://example.org"}, "Write to the secretariat. https://example.org"},
-		{"page only", kg.Props{PropContactPage: "https://example.org"}, "https://example.org"},
+		{"procedure and page", kg.Props{kg.PropHowToActivate: " Write to the secretariat. ", kg.PropContactPage: "https://example.org"}, "Write to the secretariat. https://example.org"},
+		{"page only", kg.Props{kg.PropContactPage: "https://example.org"}, "https://example.org"},
 		{"nothing recorded", kg.Props{}, "No procedure is recorded; contact GANHRI Head Office."},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			assert.Equal(t, c.want, howToActivate(&kg.Node{Props: c.props}))
+			assert.Equal(t, c.want, howToActivate(ch(kg.KindMechanism, c.props).Eligibility))
 		})
 	}
 }
@@ -385,8 +413,8 @@ func TestHowToActivate(t *testing.T) {
 // wins, and a recommendation sums what every rule gave.
 func TestAssessComposesRules(t *testing.T) {
 	props := func(serves, triggers string) kg.Props {
-		return kg.Props{PropActsIn: ActsCovered, PropServes: []string{serves}, PropTriggers: []string{triggers},
-			PropRemedies: []string{"URGENT_APPEAL"}, PropRequiresConsent: true}
+		return kg.Props{kg.PropActsIn: ActsCovered, kg.PropServes: []string{serves}, kg.PropTriggers: []string{triggers},
+			kg.PropRemedies: []string{"URGENT_APPEAL"}, kg.PropRequiresConsent: true}
 	}
 	in := Membership{Of: charterN, Citations: memCite}
 	sit := Situation{Targets: []Target{TargetMembersOrStaff}, Urgent: true}
@@ -431,18 +459,18 @@ func TestAssessComposesRules(t *testing.T) {
 			assert.Equal(t, "No procedure is recorded; contact GANHRI Head Office.", rec.HowToActivate)
 		})
 	}
-	_, _, ok := assess(kenyaFacts(sit, nil), ch(kg.KindMechanism, kg.Props{}))
+	_, _, ok := assess(kenyaFacts(sit, nil), chOf(&kg.Node{ID: "mechanism:x", Kind: kg.KindMechanism, Name: "X", Citations: ruleCite}))
 	assert.False(t, ok, "a channel without eligibility data takes no part")
 }
 
 func TestRuleActsInRegion(t *testing.T) {
 	regional := func(id, name, region string) *kg.Node {
-		return &kg.Node{ID: id, Kind: kg.KindNetwork, Name: name, Props: kg.Props{PropActsIn: ActsRegion, PropRegion: region}}
+		return &kg.Node{ID: id, Kind: kg.KindNetwork, Name: name, Props: kg.Props{kg.PropActsIn: ActsRegion, kg.PropRegion: region}}
 	}
 	nanhri := regional("network:nanhri", "NANHRI", "Africa")
 	ennhri := regional("network:ennhri", "ENNHRI", "Europe")
-	africa := &kg.Node{ID: kenya.ID, Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE", PropRegion: "Africa"}}
-	noRegion := &kg.Node{ID: kenya.ID, Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE"}}
+	africa := &kg.Node{ID: kenya.ID(), Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{kg.PropCode: "KE", kg.PropRegion: "Africa"}}
+	noRegion := &kg.Node{ID: kenya.ID(), Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{kg.PropCode: "KE"}}
 	other := &kg.Node{ID: "nhri:ke-y", Kind: kg.KindNHRI, Name: "Y"}
 	cases := []struct {
 		name    string
@@ -470,11 +498,11 @@ func TestRuleActsInRegion(t *testing.T) {
 		{name: "no NHRI named, region matches", ch: nanhri,
 			reason: "The regional network of Africa, where Kenya is: GANHRI answers NHRIs under threat in collaboration with the regional networks. No membership of the NHRIs of Kenya is recorded (the network's own pages may be incomplete).",
 			score:  weightRegionalMatch},
-		{name: "no NHRI named, one of the country's NHRIs a member", ch: nanhri, inCtry: []CountryNHRI{{NHRI: knchr, Networks: []*kg.Node{nanhri}}, {NHRI: other}},
+		{name: "no NHRI named, one of the country's NHRIs a member", ch: nanhri, inCtry: []CountryNHRI{{NHRI: view[kg.NHRI](knchr), Networks: []*kg.Node{nanhri}}, {NHRI: view[kg.NHRI](other)}},
 			reason: "The regional network of the NHRIs of Kenya: KNCHR (nhri:ke-knchr) is a recorded member.", score: weightRegionalMatch + weightRecordedMember},
-		{name: "no NHRI named, every NHRI of the country in another network", ch: nanhri, inCtry: []CountryNHRI{{NHRI: knchr, Networks: []*kg.Node{ennhri}}},
+		{name: "no NHRI named, every NHRI of the country in another network", ch: nanhri, inCtry: []CountryNHRI{{NHRI: view[kg.NHRI](knchr), Networks: []*kg.Node{ennhri}}},
 			exclude: "Not applicable: every NHRI recorded in Kenya belongs to another regional network, ENNHRI."},
-		{name: "no NHRI named, one NHRI of the country in no network", ch: nanhri, inCtry: []CountryNHRI{{NHRI: knchr, Networks: []*kg.Node{ennhri}}, {NHRI: other}},
+		{name: "no NHRI named, one NHRI of the country in no network", ch: nanhri, inCtry: []CountryNHRI{{NHRI: view[kg.NHRI](knchr), Networks: []*kg.Node{ennhri}}, {NHRI: view[kg.NHRI](other)}},
 			reason: "The regional network of Africa, where Kenya is: GANHRI answers NHRIs under threat in collaboration with the regional networks. No membership of the NHRIs of Kenya is recorded (the network's own pages may be incomplete).",
 			score:  weightRegionalMatch},
 		{name: "the country's region not recorded", ch: nanhri, country: noRegion, nhri: knchr,
@@ -488,8 +516,8 @@ func TestRuleActsInRegion(t *testing.T) {
 			if c.country != nil {
 				country = c.country
 			}
-			f := newFacts(Input{Country: country, NHRI: c.nhri, CountryNHRIs: c.inCtry, Memberships: c.members})
-			v := actsWhere(f, Channel{Node: c.ch})
+			f := newFacts(Input{Country: view[kg.Country](country), NHRI: nhriOf(c.nhri), CountryNHRIs: c.inCtry, Memberships: c.members})
+			v := actsWhere(f, chOf(c.ch))
 			assert.Equal(t, c.exclude, v.Exclude)
 			if c.exclude == "" {
 				assert.Equal(t, []string{c.reason}, v.Reasons)
@@ -501,11 +529,11 @@ func TestRuleActsInRegion(t *testing.T) {
 }
 
 func TestRuleNeedsMemberNHRI(t *testing.T) {
-	accredited := &kg.Node{ID: "country:ke", Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{"code": "KE", kg.PropNHRIAccreditation: "A"}}
-	tonga := &kg.Node{ID: "country:to", Kind: kg.KindCountry, Name: "Tonga", Props: kg.Props{"code": "TO"}}
+	accredited := &kg.Node{ID: "country:ke", Kind: kg.KindCountry, Name: "Kenya", Props: kg.Props{kg.PropCode: "KE", kg.PropNHRIAccreditation: "A"}}
+	tonga := &kg.Node{ID: "country:to", Kind: kg.KindCountry, Name: "Tonga", Props: kg.Props{kg.PropCode: "TO"}}
 	network := &kg.Node{ID: "network:apf", Kind: kg.KindNetwork, Name: "APF"}
-	hosting := &kg.Node{ID: "mechanism:nhri-hosting", Kind: kg.KindMechanism, Name: "Hosting", Props: kg.Props{PropCategory: CategoryGANHRI}}
-	un := &kg.Node{ID: "mechanism:un-sr-hrds", Kind: kg.KindMechanism, Name: "SR", Props: kg.Props{PropCategory: "UN"}}
+	hosting := &kg.Node{ID: "mechanism:nhri-hosting", Kind: kg.KindMechanism, Name: "Hosting", Props: kg.Props{kg.PropCategory: CategoryGANHRI}}
+	un := &kg.Node{ID: "mechanism:un-sr-hrds", Kind: kg.KindMechanism, Name: "SR", Props: kg.Props{kg.PropCategory: "UN"}}
 	nhri := &kg.Node{ID: "nhri:to-x", Kind: kg.KindNHRI, Name: "X"}
 	const notApplicable = "Not applicable: it presupposes an NHRI that is a member of GANHRI, and no accredited NHRI is recorded for Tonga."
 	cases := []struct {
@@ -525,19 +553,19 @@ func TestRuleNeedsMemberNHRI(t *testing.T) {
 		{name: "no accreditation, but the NHRI is a recorded network member", country: tonga, ch: hosting, nhri: nhri,
 			members: []Membership{{Of: network, ByNHRI: true}}},
 		{name: "no accreditation, an NHRI of the country is a recorded network member", country: tonga, ch: network,
-			inCtry: []CountryNHRI{{NHRI: nhri, Networks: []*kg.Node{network}}}},
+			inCtry: []CountryNHRI{{NHRI: view[kg.NHRI](nhri), Networks: []*kg.Node{network}}}},
 		{name: "no accreditation for the country, but the NHRI's status is in the directory", country: tonga, ch: network,
-			nhri: &kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{directory.PropStatus: "B"}}},
+			nhri: &kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{kg.PropAccreditationStatus: "B"}}},
 		{name: "no accreditation for the country, an NHRI of it has a status in the directory", country: tonga, ch: network,
-			inCtry: []CountryNHRI{{NHRI: &kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{directory.PropStatus: "A"}}}}},
+			inCtry: []CountryNHRI{{NHRI: view[kg.NHRI](&kg.Node{ID: nhri.ID, Kind: kg.KindNHRI, Name: "X", Props: kg.Props{kg.PropAccreditationStatus: "A"}})}}},
 		{name: "no accreditation, the NHRI named has no status and no network", country: tonga, ch: hosting, nhri: nhri, exclude: notApplicable},
 		{name: "no accreditation, an NHRI of the country in no network", country: tonga, ch: network,
-			inCtry: []CountryNHRI{{NHRI: nhri}}, exclude: notApplicable},
+			inCtry: []CountryNHRI{{NHRI: view[kg.NHRI](nhri)}}, exclude: notApplicable},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			f := newFacts(Input{Country: c.country, NHRI: c.nhri, Memberships: c.members, CountryNHRIs: c.inCtry})
-			v := needsMemberNHRI(f, Channel{Node: c.ch})
+			f := newFacts(Input{Country: view[kg.Country](c.country), NHRI: nhriOf(c.nhri), Memberships: c.members, CountryNHRIs: c.inCtry})
+			v := needsMemberNHRI(f, chOf(c.ch))
 			assert.Equal(t, c.exclude, v.Exclude)
 			assert.Zero(t, v.Score)
 			assert.Empty(t, v.Reasons)

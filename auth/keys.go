@@ -32,7 +32,8 @@ const (
 	propRevokedAt = "revokedAt"
 )
 
-// KeyInfo describes a key, without its secret.
+// KeyInfo describes a key, without its secret: the typed view of an API
+// key, bound to the GraphQL type APIKey.
 type KeyInfo struct {
 	ID        string
 	Name      string
@@ -47,6 +48,21 @@ type Store interface {
 	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)
 	kg.Finder
 	Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, error)
+}
+
+// IsNode marks a key as a GraphQL Node (kg.Identified).
+func (KeyInfo) IsNode() {}
+
+// Created is when the key was created (RFC 3339).
+func (k KeyInfo) Created() string { return k.CreatedAt.Format(time.RFC3339) }
+
+// Revoked is when the key was revoked (RFC 3339), or nil while it works.
+func (k KeyInfo) Revoked() *string {
+	if k.RevokedAt == nil {
+		return nil
+	}
+	s := k.RevokedAt.Format(time.RFC3339)
+	return &s
 }
 
 // Keys creates, verifies and revokes API keys in a store.

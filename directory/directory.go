@@ -30,14 +30,7 @@ var Columns = []string{"region", "country", "institution", "acronym", "status", 
 
 var required = []string{"region", "country", "institution", "status"}
 
-// NHRI properties written by the import.
 const (
-	PropCountry   = "country"
-	PropRegion    = "region"
-	PropStatus    = "accreditationStatus"
-	PropYear      = "accreditationYear"
-	PropAsOf      = "asOf"
-	PropSource    = "source"
 	maxRows       = 2000
 	maxCellLength = 300
 	// excerptLength bounds what a message quotes of a cell.
@@ -176,16 +169,16 @@ func (d *Directory) Import(ctx context.Context, r io.Reader, source string, asOf
 		if len(rep.Errors) > before {
 			continue
 		}
-		code := country.Props.String("code")
+		code := country.Code()
 		id := known.match(code, cell("acronym"), cell("institution"))
 		if prev, dup := seen[id]; dup {
 			fail("institution", "same institution as line %d", prev)
 			continue
 		}
 		seen[id] = line
-		props := kg.Props{PropCountry: code, PropRegion: region, PropStatus: status, PropAsOf: string(asOf), PropSource: source}
+		props := kg.Props{kg.PropCountry: code, kg.PropRegion: region, kg.PropAccreditationStatus: status, kg.PropAsOf: string(asOf), kg.PropSource: source}
 		if year != 0 {
-			props[PropYear] = year
+			props[kg.PropAccreditationYear] = year
 		}
 		// The row is quoted by the cells checked above: those of the
 		// header's columns, trimmed, in file order.
@@ -198,7 +191,7 @@ func (d *Directory) Import(ctx context.Context, r io.Reader, source string, asOf
 		quote := strings.Join(cells, " | ")
 		cite := []kg.Citation{{Document: document, Section: region, Quote: quote}}
 		cs.PutNodes = append(cs.PutNodes, kg.Node{ID: id, Kind: kg.KindNHRI, Name: cell("institution"), Acronym: cell("acronym"), Props: props, Citations: cite})
-		cs.PutEdges = append(cs.PutEdges, kg.Edge{Type: kg.RelLocatedIn, From: id, To: country.ID, Citations: cite})
+		cs.PutEdges = append(cs.PutEdges, kg.Edge{Type: kg.RelLocatedIn, From: id, To: country.ID(), Citations: cite})
 		if network != "" {
 			cs.PutEdges = append(cs.PutEdges, kg.Edge{Type: kg.RelMemberOf, From: id, To: network, Citations: cite})
 		}
@@ -306,9 +299,9 @@ func nhriIndex(ctx context.Context, s kg.Finder) (nhris, error) {
 		return nil, err
 	}
 	idx := nhris{}
-	for _, n := range nodes {
-		code := strings.ToUpper(n.Props.String(PropCountry))
-		idx[code] = append(idx[code], n)
+	for _, n := range kg.Views[kg.NHRI](nodes) {
+		code := strings.ToUpper(n.CountryCode())
+		idx[code] = append(idx[code], n.Node())
 	}
 	return idx, nil
 }
@@ -337,7 +330,7 @@ func (k nhris) match(code, acronym, institution string) string {
 }
 
 // countries finds countries by ISO code or by name.
-type countries map[string]*kg.Node
+type countries map[string]*kg.Country
 
 func countryIndex(ctx context.Context, s kg.Finder) (countries, error) {
 	nodes, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: kg.KindCountry, OrderBy: kg.OrderByID})
@@ -345,16 +338,16 @@ func countryIndex(ctx context.Context, s kg.Finder) (countries, error) {
 		return nil, err
 	}
 	idx := countries{}
-	for _, n := range nodes {
-		idx[strings.ToUpper(n.Props.String("code"))] = n
-		idx[fold(n.Name)] = n
+	for _, c := range kg.Views[kg.Country](nodes) {
+		idx[strings.ToUpper(c.Code())] = &c
+		idx[fold(c.Name())] = &c
 	}
 	return idx, nil
 }
 
 func fold(s string) string { return "name:" + slug(s) }
 
-func (c countries) find(s string) *kg.Node {
+func (c countries) find(s string) *kg.Country {
 	if s == "" {
 		return nil
 	}

@@ -40,11 +40,11 @@ func TestImport(t *testing.T) {
 		require.NotNil(t, ke)
 		assert.Equal(t, "Kenya National Commission on Human Rights", ke.Name)
 		assert.Equal(t, "KNCHR", ke.Acronym)
-		assert.Equal(t, kg.Props{"country": "KE", "region": "Africa", "accreditationStatus": "A", "accreditationYear": int64(2019),
-			"asOf": "2026-06-30", "source": chart}, ke.Props)
+		assert.Equal(t, kg.Props{kg.PropCountry: "KE", kg.PropRegion: "Africa", kg.PropAccreditationStatus: "A", kg.PropAccreditationYear: int64(2019),
+			kg.PropAsOf: "2026-06-30", kg.PropSource: chart}, ke.Props)
 		assert.Equal(t, chart+", as of 2026-06-30", ke.Citations[0].Document)
 		assert.Equal(t, "Africa | KE | Kenya National Commission on Human Rights | KNCHR | A | 2019 | NANHRI", ke.Citations[0].Quote)
-		_, hasYear := nodes[2].Props.Int("accreditationYear")
+		_, hasYear := nodes[2].Props.Int(kg.PropAccreditationYear)
 		assert.True(t, hasYear)
 
 		ns, err := s.Neighbors(ctx, rep.IDs, kg.NeighborQuery{Direction: kg.Outgoing})
@@ -129,9 +129,9 @@ func TestImportMatchesRecordedNHRIs(t *testing.T) {
 		cite := []kg.Citation{{Document: "Asia Pacific Forum, news (https://asiapacificforum.net/news/x), as of 2026-11-26", Section: "News", Quote: "the Australian Human Rights Commission (AHRC)"}}
 		_, err := s.Apply(ctx, kg.ChangeSet{Actor: "seed", Reason: "test",
 			PutNodes: []kg.Node{
-				{ID: "nhri:au-ahrc", Kind: kg.KindNHRI, Name: "Australian Human Rights Commission", Acronym: "AHRC", Props: kg.Props{"country": "AU"}, Citations: cite},
-				{ID: "nhri:gb-equality-and-human-rights-commission", Kind: kg.KindNHRI, Name: "Equality and Human Rights Commission", Props: kg.Props{"country": "GB"}, Citations: cite},
-				{ID: "nhri:gb-scottish-human-rights-commission", Kind: kg.KindNHRI, Name: "Scottish Human Rights Commission", Props: kg.Props{"country": "GB"}, Citations: cite},
+				{ID: "nhri:au-ahrc", Kind: kg.KindNHRI, Name: "Australian Human Rights Commission", Acronym: "AHRC", Props: kg.Props{kg.PropCountry: "AU"}, Citations: cite},
+				{ID: "nhri:gb-equality-and-human-rights-commission", Kind: kg.KindNHRI, Name: "Equality and Human Rights Commission", Props: kg.Props{kg.PropCountry: "GB"}, Citations: cite},
+				{ID: "nhri:gb-scottish-human-rights-commission", Kind: kg.KindNHRI, Name: "Scottish Human Rights Commission", Props: kg.Props{kg.PropCountry: "GB"}, Citations: cite},
 			},
 			PutEdges: []kg.Edge{{Type: kg.RelMemberOf, From: "nhri:au-ahrc", To: "network:apf", Citations: cite}},
 		})
@@ -151,7 +151,7 @@ func TestImportMatchesRecordedNHRIs(t *testing.T) {
 
 		nodes, err := s.Nodes(ctx, []string{"nhri:au-ahrc"})
 		require.NoError(t, err)
-		assert.Equal(t, "A", nodes[0].Props.String("accreditationStatus"), "the chart's facts replace the earlier ones")
+		assert.Equal(t, "A", nodes[0].Props.String(kg.PropAccreditationStatus), "the chart's facts replace the earlier ones")
 		out, err := s.Neighbors(ctx, []string{"nhri:au-ahrc"}, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelMemberOf}})
 		require.NoError(t, err)
 		assert.Len(t, out[0], 1, "the network membership recorded from the network's page stays")

@@ -7,8 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"marrakechgraph/advisor"
+	"marrakechgraph/auth"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
+	"marrakechgraph/threatlog"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -29,25 +32,11 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	Action() ActionResolver
-	Commitment() CommitmentResolver
-	Country() CountryResolver
-	Instrument() InstrumentResolver
-	Mechanism() MechanismResolver
 	Mutation() MutationResolver
 	NHRI() NHRIResolver
-	Network() NetworkResolver
-	Objective() ObjectiveResolver
-	PerpetratorType() PerpetratorTypeResolver
 	Query() QueryResolver
-	Response() ResponseResolver
-	RiskGroup() RiskGroupResolver
-	SDGTarget() SDGTargetResolver
-	StrategicGoal() StrategicGoalResolver
 	Subscription() SubscriptionResolver
-	Survey() SurveyResolver
 	ThreatIncident() ThreatIncidentResolver
-	ThreatType() ThreatTypeResolver
 }
 
 type DirectiveRoot struct {
@@ -56,11 +45,11 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	APIKey struct {
-		CreatedAt func(childComplexity int) int
+		Created   func(childComplexity int) int
 		CreatedBy func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Name      func(childComplexity int) int
-		RevokedAt func(childComplexity int) int
+		Revoked   func(childComplexity int) int
 		Role      func(childComplexity int) int
 	}
 
@@ -82,7 +71,7 @@ type ComplexityRoot struct {
 		Number        func(childComplexity int) int
 		Objective     func(childComplexity int) int
 		Partners      func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		RiskGroups    func(childComplexity int) int
 		Serves        func(childComplexity int) int
 		Text          func(childComplexity int) int
@@ -102,8 +91,8 @@ type ComplexityRoot struct {
 	ActivationPlan struct {
 		Considerations    func(childComplexity int) int
 		Country           func(childComplexity int) int
-		Nhri              func(childComplexity int) int
-		NhriAccreditation func(childComplexity int) int
+		NHRI              func(childComplexity int) int
+		NHRIAccreditation func(childComplexity int) int
 		NotApplicable     func(childComplexity int) int
 		Notes             func(childComplexity int) int
 		Recommendations   func(childComplexity int) int
@@ -142,7 +131,7 @@ type ComplexityRoot struct {
 		Name            func(childComplexity int) int
 		Number          func(childComplexity int) int
 		Pillar          func(childComplexity int) int
-		Relationships   func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships   func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		SupportChannels func(childComplexity int) int
 	}
 
@@ -166,11 +155,11 @@ type ComplexityRoot struct {
 		Description       func(childComplexity int) int
 		ID                func(childComplexity int) int
 		MemberOf          func(childComplexity int) int
+		NHRIAccreditation func(childComplexity int) int
+		NHRIs             func(childComplexity int) int
 		Name              func(childComplexity int) int
-		NhriAccreditation func(childComplexity int) int
-		Nhris             func(childComplexity int) int
 		Region            func(childComplexity int) int
-		Relationships     func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships     func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	CreatedAPIKey struct {
@@ -226,7 +215,7 @@ type ComplexityRoot struct {
 		IssuedBy      func(childComplexity int) int
 		Name          func(childComplexity int) int
 		PromotedBy    func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		Symbol        func(childComplexity int) int
 		Type          func(childComplexity int) int
 		Year          func(childComplexity int) int
@@ -244,7 +233,7 @@ type ComplexityRoot struct {
 		PartOf        func(childComplexity int) int
 		Parts         func(childComplexity int) int
 		Region        func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	MechanismConnection struct {
@@ -259,7 +248,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateAPIKey   func(childComplexity int, name string, role model.Role) int
+		CreateAPIKey   func(childComplexity int, name string, role auth.Role) int
 		ImportNHRIs    func(childComplexity int, csv string, source string, asOf kg.Date) int
 		RecordResponse func(childComplexity int, input model.RecordResponseInput) int
 		ReportThreat   func(childComplexity int, input model.ReportThreatInput) int
@@ -279,7 +268,7 @@ type ComplexityRoot struct {
 		Name                func(childComplexity int) int
 		Networks            func(childComplexity int) int
 		Region              func(childComplexity int) int
-		Relationships       func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships       func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		Source              func(childComplexity int) int
 		ThreatIncidents     func(childComplexity int) int
 	}
@@ -307,7 +296,7 @@ type ComplexityRoot struct {
 		PartOf        func(childComplexity int) int
 		Parts         func(childComplexity int) int
 		Region        func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		Scope         func(childComplexity int) int
 	}
 
@@ -319,7 +308,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Number        func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	PageInfo struct {
@@ -335,7 +324,7 @@ type ComplexityRoot struct {
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		Sector        func(childComplexity int) int
 		ThreatTypes   func(childComplexity int) int
 	}
@@ -344,25 +333,25 @@ type ComplexityRoot struct {
 		APIKeys          func(childComplexity int) int
 		Actions          func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
 		ActivationPlan   func(childComplexity int, situation model.SituationInput) int
-		Commitments      func(childComplexity int, pillar *model.Pillar) int
+		Commitments      func(childComplexity int, pillar *string) int
 		Countries        func(childComplexity int) int
 		GraphStats       func(childComplexity int) int
 		History          func(childComplexity int, id string) int
-		Instruments      func(childComplexity int, typeArg *model.InstrumentType) int
+		Instruments      func(childComplexity int, typeArg *string) int
 		Mechanisms       func(childComplexity int, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) int
-		Networks         func(childComplexity int, scope *model.NetworkScope) int
+		Networks         func(childComplexity int, scope *string) int
 		Nhris            func(childComplexity int, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) int
 		Node             func(childComplexity int, id string) int
 		Objectives       func(childComplexity int) int
-		PerpetratorTypes func(childComplexity int, sector *model.Sector) int
+		PerpetratorTypes func(childComplexity int, sector *string) int
 		RiskGroups       func(childComplexity int) int
 		SdgTargets       func(childComplexity int) int
-		Search           func(childComplexity int, text string, first *int, kinds []model.EntityKind) int
+		Search           func(childComplexity int, text string, first *int, kinds []kg.Kind) int
 		StrategicGoals   func(childComplexity int) int
 		Surveys          func(childComplexity int) int
 		ThreatIncidents  func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter) int
 		ThreatStats      func(childComplexity int, groupBy []model.StatDimension) int
-		ThreatTypes      func(childComplexity int, against *model.ThreatSubject) int
+		ThreatTypes      func(childComplexity int, against *string) int
 		Viewer           func(childComplexity int) int
 	}
 
@@ -407,7 +396,7 @@ type ComplexityRoot struct {
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	SDGTarget struct {
@@ -418,7 +407,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Level         func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		ServedBy      func(childComplexity int) int
 	}
 
@@ -437,7 +426,7 @@ type ComplexityRoot struct {
 		Description   func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		ServedBy      func(childComplexity int) int
 		Text          func(childComplexity int) int
 	}
@@ -461,7 +450,7 @@ type ComplexityRoot struct {
 		ID                  func(childComplexity int) int
 		Name                func(childComplexity int) int
 		Period              func(childComplexity int) int
-		Relationships       func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships       func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		Respondents         func(childComplexity int) int
 		RespondentsByRegion func(childComplexity int) int
 	}
@@ -471,7 +460,7 @@ type ComplexityRoot struct {
 		ConsentToShare           func(childComplexity int) int
 		History                  func(childComplexity int) int
 		ID                       func(childComplexity int) int
-		Nhri                     func(childComplexity int) int
+		NHRI                     func(childComplexity int) int
 		OccurredOn               func(childComplexity int) int
 		Perpetrators             func(childComplexity int) int
 		ReportedAt               func(childComplexity int) int
@@ -504,7 +493,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Perpetrators  func(childComplexity int) int
-		Relationships func(childComplexity int, direction *model.Direction, types []model.RelationType) int
+		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	Viewer struct {
@@ -519,144 +508,48 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type ActionResolver interface {
-	Relationships(ctx context.Context, obj *model.Action, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	Objective(ctx context.Context, obj *model.Action) (*model.Objective, error)
-	Commitment(ctx context.Context, obj *model.Action) (*model.Commitment, error)
-	Partners(ctx context.Context, obj *model.Action) ([]model.Entity, error)
-	RiskGroups(ctx context.Context, obj *model.Action) ([]*model.RiskGroup, error)
-	Instruments(ctx context.Context, obj *model.Action) ([]*model.Instrument, error)
-	Serves(ctx context.Context, obj *model.Action) ([]model.Entity, error)
-	Addresses(ctx context.Context, obj *model.Action) ([]*model.ThreatType, error)
-}
-type CommitmentResolver interface {
-	Relationships(ctx context.Context, obj *model.Commitment, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	Actions(ctx context.Context, obj *model.Commitment) ([]*model.Action, error)
-	AdvancedBy(ctx context.Context, obj *model.Commitment) ([]*model.Action, error)
-	SupportChannels(ctx context.Context, obj *model.Commitment) ([]*model.SupportChannel, error)
-}
-type CountryResolver interface {
-	Relationships(ctx context.Context, obj *model.Country, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	Nhris(ctx context.Context, obj *model.Country) ([]*model.Nhri, error)
-
-	MemberOf(ctx context.Context, obj *model.Country) ([]model.Entity, error)
-}
-type InstrumentResolver interface {
-	Relationships(ctx context.Context, obj *model.Instrument, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	IssuedBy(ctx context.Context, obj *model.Instrument) ([]model.Entity, error)
-	PromotedBy(ctx context.Context, obj *model.Instrument) ([]*model.Action, error)
-}
-type MechanismResolver interface {
-	Relationships(ctx context.Context, obj *model.Mechanism, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	PartOf(ctx context.Context, obj *model.Mechanism) ([]*model.Mechanism, error)
-	Parts(ctx context.Context, obj *model.Mechanism) ([]*model.Mechanism, error)
-	Actions(ctx context.Context, obj *model.Mechanism) ([]*model.Action, error)
-	Eligibility(ctx context.Context, obj *model.Mechanism) (*model.Eligibility, error)
-}
 type MutationResolver interface {
-	CreateAPIKey(ctx context.Context, name string, role model.Role) (*model.CreatedAPIKey, error)
-	RevokeAPIKey(ctx context.Context, id string) (*model.APIKey, error)
+	CreateAPIKey(ctx context.Context, name string, role auth.Role) (*model.CreatedAPIKey, error)
+	RevokeAPIKey(ctx context.Context, id string) (*auth.KeyInfo, error)
 	ImportNHRIs(ctx context.Context, csv string, source string, asOf kg.Date) (*model.ImportReport, error)
-	ReportThreat(ctx context.Context, input model.ReportThreatInput) (*model.ThreatIncident, error)
-	UpdateThreat(ctx context.Context, input model.UpdateThreatInput) (*model.ThreatIncident, error)
-	RecordResponse(ctx context.Context, input model.RecordResponseInput) (*model.Response, error)
+	ReportThreat(ctx context.Context, input model.ReportThreatInput) (*threatlog.Incident, error)
+	UpdateThreat(ctx context.Context, input model.UpdateThreatInput) (*threatlog.Incident, error)
+	RecordResponse(ctx context.Context, input model.RecordResponseInput) (*threatlog.Response, error)
 }
 type NHRIResolver interface {
-	Relationships(ctx context.Context, obj *model.Nhri, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-	Country(ctx context.Context, obj *model.Nhri) (*model.Country, error)
-
-	Networks(ctx context.Context, obj *model.Nhri) ([]*model.Network, error)
-
-	ThreatIncidents(ctx context.Context, obj *model.Nhri) ([]*model.ThreatIncident, error)
-}
-type NetworkResolver interface {
-	Relationships(ctx context.Context, obj *model.Network, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	PartOf(ctx context.Context, obj *model.Network) ([]*model.Network, error)
-	Parts(ctx context.Context, obj *model.Network) ([]*model.Network, error)
-	Members(ctx context.Context, obj *model.Network) ([]*model.Nhri, error)
-	Actions(ctx context.Context, obj *model.Network) ([]*model.Action, error)
-	Eligibility(ctx context.Context, obj *model.Network) (*model.Eligibility, error)
-}
-type ObjectiveResolver interface {
-	Relationships(ctx context.Context, obj *model.Objective, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	Actions(ctx context.Context, obj *model.Objective) ([]*model.Action, error)
-}
-type PerpetratorTypeResolver interface {
-	Relationships(ctx context.Context, obj *model.PerpetratorType, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	ThreatTypes(ctx context.Context, obj *model.PerpetratorType) ([]*model.ThreatType, error)
+	ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*threatlog.Incident, error)
 }
 type QueryResolver interface {
-	Node(ctx context.Context, id string) (model.Node, error)
-	Search(ctx context.Context, text string, first *int, kinds []model.EntityKind) ([]model.Node, error)
+	Node(ctx context.Context, id string) (kg.Identified, error)
+	Search(ctx context.Context, text string, first *int, kinds []kg.Kind) ([]kg.Identified, error)
 	GraphStats(ctx context.Context) (*model.GraphStats, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
-	APIKeys(ctx context.Context) ([]*model.APIKey, error)
+	APIKeys(ctx context.Context) ([]*auth.KeyInfo, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
-	ActivationPlan(ctx context.Context, situation model.SituationInput) (*model.ActivationPlan, error)
+	ActivationPlan(ctx context.Context, situation model.SituationInput) (*advisor.Plan, error)
 	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*model.ThreatIncidentConnection, error)
 	ThreatStats(ctx context.Context, groupBy []model.StatDimension) ([]*model.StatRow, error)
-	Objectives(ctx context.Context) ([]*model.Objective, error)
-	Commitments(ctx context.Context, pillar *model.Pillar) ([]*model.Commitment, error)
+	Objectives(ctx context.Context) ([]*kg.Objective, error)
+	Commitments(ctx context.Context, pillar *string) ([]*kg.Commitment, error)
 	Actions(ctx context.Context, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*model.ActionConnection, error)
-	Networks(ctx context.Context, scope *model.NetworkScope) ([]*model.Network, error)
+	Networks(ctx context.Context, scope *string) ([]*kg.Network, error)
 	Mechanisms(ctx context.Context, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) (*model.MechanismConnection, error)
 	Nhris(ctx context.Context, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) (*model.NHRIConnection, error)
-	Instruments(ctx context.Context, typeArg *model.InstrumentType) ([]*model.Instrument, error)
-	RiskGroups(ctx context.Context) ([]*model.RiskGroup, error)
-	ThreatTypes(ctx context.Context, against *model.ThreatSubject) ([]*model.ThreatType, error)
-	PerpetratorTypes(ctx context.Context, sector *model.Sector) ([]*model.PerpetratorType, error)
-	SdgTargets(ctx context.Context) ([]*model.SDGTarget, error)
-	StrategicGoals(ctx context.Context) ([]*model.StrategicGoal, error)
-	Countries(ctx context.Context) ([]*model.Country, error)
-	Surveys(ctx context.Context) ([]*model.Survey, error)
-}
-type ResponseResolver interface {
-	Incident(ctx context.Context, obj *model.Response) (*model.ThreatIncident, error)
-	Channel(ctx context.Context, obj *model.Response) (model.Entity, error)
-}
-type RiskGroupResolver interface {
-	Relationships(ctx context.Context, obj *model.RiskGroup, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-	Actions(ctx context.Context, obj *model.RiskGroup) ([]*model.Action, error)
-}
-type SDGTargetResolver interface {
-	Relationships(ctx context.Context, obj *model.SDGTarget, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	ServedBy(ctx context.Context, obj *model.SDGTarget) ([]model.Entity, error)
-}
-type StrategicGoalResolver interface {
-	Relationships(ctx context.Context, obj *model.StrategicGoal, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	ServedBy(ctx context.Context, obj *model.StrategicGoal) ([]model.Entity, error)
+	Instruments(ctx context.Context, typeArg *string) ([]*kg.Instrument, error)
+	RiskGroups(ctx context.Context) ([]*kg.RiskGroup, error)
+	ThreatTypes(ctx context.Context, against *string) ([]*kg.ThreatType, error)
+	PerpetratorTypes(ctx context.Context, sector *string) ([]*kg.PerpetratorType, error)
+	SdgTargets(ctx context.Context) ([]*kg.SDGTarget, error)
+	StrategicGoals(ctx context.Context) ([]*kg.StrategicGoal, error)
+	Countries(ctx context.Context) ([]*kg.Country, error)
+	Surveys(ctx context.Context) ([]*kg.Survey, error)
 }
 type SubscriptionResolver interface {
-	ThreatReported(ctx context.Context) (<-chan *model.ThreatIncident, error)
-}
-type SurveyResolver interface {
-	Relationships(ctx context.Context, obj *model.Survey, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
+	ThreatReported(ctx context.Context) (<-chan *threatlog.Incident, error)
 }
 type ThreatIncidentResolver interface {
-	Nhri(ctx context.Context, obj *model.ThreatIncident) (*model.Nhri, error)
-
-	Threats(ctx context.Context, obj *model.ThreatIncident) ([]*model.ThreatType, error)
-	Perpetrators(ctx context.Context, obj *model.ThreatIncident) ([]*model.PerpetratorType, error)
-
-	Responses(ctx context.Context, obj *model.ThreatIncident) ([]*model.Response, error)
-	History(ctx context.Context, obj *model.ThreatIncident) ([]*model.AuditEntry, error)
-	ActivationPlan(ctx context.Context, obj *model.ThreatIncident, urgent *bool) (*model.ActivationPlan, error)
-}
-type ThreatTypeResolver interface {
-	Relationships(ctx context.Context, obj *model.ThreatType, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error)
-
-	Perpetrators(ctx context.Context, obj *model.ThreatType) ([]*model.PerpetratorType, error)
-	Actions(ctx context.Context, obj *model.ThreatType) ([]*model.Action, error)
+	History(ctx context.Context, obj *threatlog.Incident) ([]*model.AuditEntry, error)
+	ActivationPlan(ctx context.Context, obj *threatlog.Incident, urgent *bool) (*advisor.Plan, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -678,11 +571,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	switch typeName + "." + field {
 
 	case "APIKey.createdAt":
-		if e.ComplexityRoot.APIKey.CreatedAt == nil {
+		if e.ComplexityRoot.APIKey.Created == nil {
 			break
 		}
 
-		return e.ComplexityRoot.APIKey.CreatedAt(childComplexity), true
+		return e.ComplexityRoot.APIKey.Created(childComplexity), true
 	case "APIKey.createdBy":
 		if e.ComplexityRoot.APIKey.CreatedBy == nil {
 			break
@@ -702,11 +595,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.APIKey.Name(childComplexity), true
 	case "APIKey.revokedAt":
-		if e.ComplexityRoot.APIKey.RevokedAt == nil {
+		if e.ComplexityRoot.APIKey.Revoked == nil {
 			break
 		}
 
-		return e.ComplexityRoot.APIKey.RevokedAt(childComplexity), true
+		return e.ComplexityRoot.APIKey.Revoked(childComplexity), true
 	case "APIKey.role":
 		if e.ComplexityRoot.APIKey.Role == nil {
 			break
@@ -809,7 +702,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Action.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Action.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "Action.riskGroups":
 		if e.ComplexityRoot.Action.RiskGroups == nil {
 			break
@@ -874,17 +767,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActivationPlan.Country(childComplexity), true
 	case "ActivationPlan.nhri":
-		if e.ComplexityRoot.ActivationPlan.Nhri == nil {
+		if e.ComplexityRoot.ActivationPlan.NHRI == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ActivationPlan.Nhri(childComplexity), true
+		return e.ComplexityRoot.ActivationPlan.NHRI(childComplexity), true
 	case "ActivationPlan.nhriAccreditation":
-		if e.ComplexityRoot.ActivationPlan.NhriAccreditation == nil {
+		if e.ComplexityRoot.ActivationPlan.NHRIAccreditation == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ActivationPlan.NhriAccreditation(childComplexity), true
+		return e.ComplexityRoot.ActivationPlan.NHRIAccreditation(childComplexity), true
 	case "ActivationPlan.notApplicable":
 		if e.ComplexityRoot.ActivationPlan.NotApplicable == nil {
 			break
@@ -1055,7 +948,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Commitment.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Commitment.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "Commitment.supportChannels":
 		if e.ComplexityRoot.Commitment.SupportChannels == nil {
 			break
@@ -1143,24 +1036,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.MemberOf(childComplexity), true
+	case "Country.nhriAccreditation":
+		if e.ComplexityRoot.Country.NHRIAccreditation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.NHRIAccreditation(childComplexity), true
+	case "Country.nhris":
+		if e.ComplexityRoot.Country.NHRIs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.NHRIs(childComplexity), true
 	case "Country.name":
 		if e.ComplexityRoot.Country.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Country.Name(childComplexity), true
-	case "Country.nhriAccreditation":
-		if e.ComplexityRoot.Country.NhriAccreditation == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Country.NhriAccreditation(childComplexity), true
-	case "Country.nhris":
-		if e.ComplexityRoot.Country.Nhris == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Country.Nhris(childComplexity), true
 	case "Country.region":
 		if e.ComplexityRoot.Country.Region == nil {
 			break
@@ -1177,7 +1070,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Country.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
 	case "CreatedAPIKey.key":
 		if e.ComplexityRoot.CreatedAPIKey.Key == nil {
@@ -1399,7 +1292,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Instrument.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Instrument.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "Instrument.symbol":
 		if e.ComplexityRoot.Instrument.Symbol == nil {
 			break
@@ -1495,7 +1388,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mechanism.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Mechanism.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
 	case "MechanismConnection.edges":
 		if e.ComplexityRoot.MechanismConnection.Edges == nil {
@@ -1539,7 +1432,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["name"].(string), args["role"].(model.Role)), true
+		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["name"].(string), args["role"].(auth.Role)), true
 	case "Mutation.importNHRIs":
 		if e.ComplexityRoot.Mutation.ImportNHRIs == nil {
 			break
@@ -1672,7 +1565,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.NHRI.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.NHRI.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "NHRI.source":
 		if e.ComplexityRoot.NHRI.Source == nil {
 			break
@@ -1794,7 +1687,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Network.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Network.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "Network.scope":
 		if e.ComplexityRoot.Network.Scope == nil {
 			break
@@ -1854,7 +1747,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Objective.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Objective.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1921,7 +1814,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.PerpetratorType.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.PerpetratorType.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "PerpetratorType.sector":
 		if e.ComplexityRoot.PerpetratorType.Sector == nil {
 			break
@@ -1973,7 +1866,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Commitments(childComplexity, args["pillar"].(*model.Pillar)), true
+		return e.ComplexityRoot.Query.Commitments(childComplexity, args["pillar"].(*string)), true
 	case "Query.countries":
 		if e.ComplexityRoot.Query.Countries == nil {
 			break
@@ -2007,7 +1900,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Instruments(childComplexity, args["type"].(*model.InstrumentType)), true
+		return e.ComplexityRoot.Query.Instruments(childComplexity, args["type"].(*string)), true
 
 	case "Query.mechanisms":
 		if e.ComplexityRoot.Query.Mechanisms == nil {
@@ -2030,7 +1923,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Networks(childComplexity, args["scope"].(*model.NetworkScope)), true
+		return e.ComplexityRoot.Query.Networks(childComplexity, args["scope"].(*string)), true
 	case "Query.nhris":
 		if e.ComplexityRoot.Query.Nhris == nil {
 			break
@@ -2069,7 +1962,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PerpetratorTypes(childComplexity, args["sector"].(*model.Sector)), true
+		return e.ComplexityRoot.Query.PerpetratorTypes(childComplexity, args["sector"].(*string)), true
 	case "Query.riskGroups":
 		if e.ComplexityRoot.Query.RiskGroups == nil {
 			break
@@ -2092,7 +1985,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int), args["kinds"].([]model.EntityKind)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int), args["kinds"].([]kg.Kind)), true
 	case "Query.strategicGoals":
 		if e.ComplexityRoot.Query.StrategicGoals == nil {
 			break
@@ -2137,7 +2030,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThreatTypes(childComplexity, args["against"].(*model.ThreatSubject)), true
+		return e.ComplexityRoot.Query.ThreatTypes(childComplexity, args["against"].(*string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2327,7 +2220,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.RiskGroup.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.RiskGroup.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
 	case "SDGTarget.acronym":
 		if e.ComplexityRoot.SDGTarget.Acronym == nil {
@@ -2381,7 +2274,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SDGTarget.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.SDGTarget.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "SDGTarget.servedBy":
 		if e.ComplexityRoot.SDGTarget.ServedBy == nil {
 			break
@@ -2466,7 +2359,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.StrategicGoal.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.StrategicGoal.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "StrategicGoal.servedBy":
 		if e.ComplexityRoot.StrategicGoal.ServedBy == nil {
 			break
@@ -2564,7 +2457,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Survey.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.Survey.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 	case "Survey.respondents":
 		if e.ComplexityRoot.Survey.Respondents == nil {
 			break
@@ -2608,11 +2501,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThreatIncident.ID(childComplexity), true
 	case "ThreatIncident.nhri":
-		if e.ComplexityRoot.ThreatIncident.Nhri == nil {
+		if e.ComplexityRoot.ThreatIncident.NHRI == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ThreatIncident.Nhri(childComplexity), true
+		return e.ComplexityRoot.ThreatIncident.NHRI(childComplexity), true
 	case "ThreatIncident.occurredOn":
 		if e.ComplexityRoot.ThreatIncident.OccurredOn == nil {
 			break
@@ -2764,7 +2657,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.ThreatType.Relationships(childComplexity, args["direction"].(*model.Direction), args["types"].([]model.RelationType)), true
+		return e.ComplexityRoot.ThreatType.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
 	case "Viewer.authenticated":
 		if e.ComplexityRoot.Viewer.Authenticated == nil {
@@ -3315,17 +3208,17 @@ type Eligibility {
 
 extend type Mechanism {
   "When, where and for whom it can act; null when not recorded (it then takes no part in activation plans)."
-  eligibility: Eligibility @goField(forceResolver: true)
+  eligibility: Eligibility
 }
 
 extend type Network {
   "When, where and for whom it can act; null when not recorded (it then takes no part in activation plans)."
-  eligibility: Eligibility @goField(forceResolver: true)
+  eligibility: Eligibility
 }
 
 extend type Country {
   "The organisations it is a member or participating State of, and the treaties it is party to, as recorded."
-  memberOf: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  memberOf: [Entity!]! @listSize(assumedSize: 10)
 }
 `, BuiltIn: false},
 	{Name: "../schema/incidents.graphqls", Input: `"A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + `."
@@ -3358,7 +3251,7 @@ type ThreatIncident implements Node {
   "Identifier, ` + "`" + `incident:<12 hex digits>` + "`" + `."
   id: ID!
   "The institution threatened."
-  nhri: NHRI! @goField(forceResolver: true)
+  nhri: NHRI!
   "What happened, in Head Office's words."
   summary: String!
   "When it happened, if known."
@@ -3368,9 +3261,9 @@ type ThreatIncident implements Node {
   "Who reported it."
   reportedBy: String!
   "The kinds of threat."
-  threats: [ThreatType!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  threats: [ThreatType!]! @listSize(assumedSize: 40)
   "The kinds of actor behind it, if known."
-  perpetrators: [PerpetratorType!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  perpetrators: [PerpetratorType!]! @listSize(assumedSize: 20)
   "Who it is directed against."
   targets: [ThreatTarget!]!
   "Whether it is a reprisal for cooperation with the UN."
@@ -3380,7 +3273,7 @@ type ThreatIncident implements Node {
   "Where it stands."
   status: IncidentStatus!
   "The responses recorded, oldest first."
-  responses: [Response!]! @listSize(assumedSize: 100) @goField(forceResolver: true)
+  responses: [Response!]! @listSize(assumedSize: 100)
   "Every change to the incident and its links, oldest first: who, when, before and after."
   history: [AuditEntry!]! @listSize(assumedSize: 500) @goField(forceResolver: true)
   """
@@ -3396,9 +3289,9 @@ type Response implements Node {
   "Identifier, ` + "`" + `response:<12 hex digits>` + "`" + `."
   id: ID!
   "The incident it answers."
-  incident: ThreatIncident! @goField(forceResolver: true)
+  incident: ThreatIncident!
   "The network, mechanism or NHRI activated."
-  channel: Entity! @goField(forceResolver: true)
+  channel: Entity!
   "When the channel was activated."
   activatedOn: Date!
   "Who recorded the activation."
@@ -3908,11 +3801,11 @@ type Objective implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 40)
   "Number of the objective in the plan (1, 2 or 3)."
   number: Int!
   "The actions proposed under this objective, in the plan's order."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -3935,19 +3828,19 @@ type Commitment implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
   "Pillar of the Marrakech Declaration the area belongs to."
   pillar: Pillar!
   "Position of the area in the Declaration (1 to 7)."
   number: Int!
   "The actions of the plan that implement this area (Objective 1, listed under it), in the plan's order."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
   """
   The actions of Objectives 2 and 3 that advance this area, in the plan's order:
   their own words do what the area's words say (relationship ADVANCES, cited to
   both passages).
   """
-  advancedBy: [Action!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  advancedBy: [Action!]! @listSize(assumedSize: 10)
   """
   How this commitment maps to support channels: every network, mechanism or
   partner that the actions implementing or advancing it collaborate with,
@@ -3955,7 +3848,7 @@ type Commitment implements Entity & Node {
   it, grouped by role: the channels that act come first, then processes, then
   beneficiaries; within a role, channels reached by more actions come first.
   """
-  supportChannels: [SupportChannel!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  supportChannels: [SupportChannel!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -3976,28 +3869,28 @@ type Action implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30)
   "Position of the action in the plan (1 = first)."
   number: Int!
   "The action's full text, verbatim from the plan."
   text: String!
   "The objective the action is proposed under."
-  objective: Objective! @goField(forceResolver: true)
+  objective: Objective!
   "The Marrakech commitment the action implements (Objective 1 actions only)."
-  commitment: Commitment @goField(forceResolver: true)
+  commitment: Commitment
   """
   Every network, mechanism or partner the action names: those it is carried out
   with, engages, reports to, informs on or strengthens.
   """
-  partners: [Entity!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  partners: [Entity!]! @listSize(assumedSize: 20)
   "The groups at risk the action focuses on."
-  riskGroups: [RiskGroup!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  riskGroups: [RiskGroup!]! @listSize(assumedSize: 10)
   "The instruments the action promotes or implements."
-  instruments: [Instrument!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  instruments: [Instrument!]! @listSize(assumedSize: 10)
   "The SDG targets and Strategic Plan goals the action serves."
-  serves: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  serves: [Entity!]! @listSize(assumedSize: 10)
   "The threats the action documents, reports or counters."
-  addresses: [ThreatType!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  addresses: [ThreatType!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -4019,19 +3912,19 @@ type Network implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 150) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 150)
   "Whether this is the global alliance, a regional network or a GANHRI body."
   scope: NetworkScope!
   "Region of a regional network."
   region: String
   "The network or body this one is part of."
-  partOf: [Network!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  partOf: [Network!]! @listSize(assumedSize: 10)
   "The networks and bodies that are part of this one."
-  parts: [Network!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  parts: [Network!]! @listSize(assumedSize: 20)
   "NHRIs that are members of this network."
-  members: [NHRI!]! @listSize(assumedSize: 150) @goField(forceResolver: true)
+  members: [NHRI!]! @listSize(assumedSize: 150)
   "Actions of the plan that reach this network as a support channel."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -4053,17 +3946,17 @@ type Mechanism implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120)
   "What sort of channel it is."
   category: MechanismCategory!
   "Region of a regional channel."
   region: String
   "The larger body this one is part of (for example the IACHR for its Special Rapporteur)."
-  partOf: [Mechanism!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  partOf: [Mechanism!]! @listSize(assumedSize: 10)
   "Bodies that are part of this one."
-  parts: [Mechanism!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  parts: [Mechanism!]! @listSize(assumedSize: 20)
   "Actions of the plan that collaborate with, engage, report to, inform on or strengthen this channel."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -4084,15 +3977,15 @@ type NHRI implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
   "The country of the institution."
-  country: Country! @goField(forceResolver: true)
+  country: Country!
   "Accreditation status under the Paris Principles, when known."
   accreditationStatus: AccreditationStatus
   "Year of the last accreditation review, when known."
   accreditationYear: Int
   "Regional and global networks the institution belongs to."
-  networks: [Network!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  networks: [Network!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -4113,7 +4006,7 @@ type Instrument implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120)
   "What sort of instrument it is."
   type: InstrumentType!
   "Official document symbol, such as ` + "`" + `A/RES/53/144` + "`" + `."
@@ -4121,9 +4014,9 @@ type Instrument implements Entity & Node {
   "Year of adoption or publication."
   year: Int
   "Bodies or States that adopted or issued it."
-  issuedBy: [Entity!]! @listSize(assumedSize: 5) @goField(forceResolver: true)
+  issuedBy: [Entity!]! @listSize(assumedSize: 5)
   "Actions of the plan that promote or implement it."
-  promotedBy: [Action!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  promotedBy: [Action!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -4144,9 +4037,9 @@ type RiskGroup implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30)
   "Actions of the plan that focus on this group."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -4167,13 +4060,13 @@ type ThreatType implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
   "Whom the plan reports this threat against."
   against: [ThreatSubject!]!
   "The kinds of actor the plan names behind this threat."
-  perpetrators: [PerpetratorType!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  perpetrators: [PerpetratorType!]! @listSize(assumedSize: 20)
   "Actions of the plan that document, report or counter this threat."
-  actions: [Action!]! @listSize(assumedSize: 40) @goField(forceResolver: true)
+  actions: [Action!]! @listSize(assumedSize: 40)
 }
 
 """
@@ -4194,11 +4087,11 @@ type PerpetratorType implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
   "State or non-State actor."
   sector: Sector!
   "Threats the plan attributes to this kind of actor."
-  threatTypes: [ThreatType!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  threatTypes: [ThreatType!]! @listSize(assumedSize: 20)
 }
 
 """
@@ -4219,13 +4112,13 @@ type SDGTarget implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
   "Code of the target or indicator, such as ` + "`" + `16.10.1` + "`" + `."
   code: String!
   "Whether this is a target or an indicator."
   level: SDGLevel!
   "Actions and instruments that serve it."
-  servedBy: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  servedBy: [Entity!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -4246,13 +4139,13 @@ type StrategicGoal implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
   "Code of the goal, such as ` + "`" + `1.5` + "`" + `."
   code: String!
   "The goal's text, verbatim."
   text: String!
   "Actions and instruments that serve it."
-  servedBy: [Entity!]! @listSize(assumedSize: 10) @goField(forceResolver: true)
+  servedBy: [Entity!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -4273,13 +4166,13 @@ type Country implements Node & Entity {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
   "ISO 3166-1 alpha-2 code, such as ` + "`" + `KE` + "`" + `."
   code: String!
   "Region of the world."
   region: String!
   "NHRIs of this country."
-  nhris: [NHRI!]! @listSize(assumedSize: 5) @goField(forceResolver: true)
+  nhris: [NHRI!]! @listSize(assumedSize: 5)
   """
   The GANHRI accreditation status of the country's NHRI as the UN SDG Global
   Database records it (indicator 16.a.1), with its reference year and citation.
@@ -4325,7 +4218,7 @@ type Survey implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 60) @goField(forceResolver: true)
+  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 60)
   "When it was held."
   period: String
   "How many institutions took part."
@@ -5546,16 +5439,16 @@ func (ec *executionContext) field_Action_relationships_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5568,16 +5461,16 @@ func (ec *executionContext) field_Commitment_relationships_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5590,16 +5483,16 @@ func (ec *executionContext) field_Country_relationships_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5612,16 +5505,16 @@ func (ec *executionContext) field_Instrument_relationships_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5634,16 +5527,16 @@ func (ec *executionContext) field_Mechanism_relationships_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5664,8 +5557,8 @@ func (ec *executionContext) field_Mutation_createAPIKey_args(ctx context.Context
 	}
 	args["name"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "role",
-		func(ctx context.Context, v any) (model.Role, error) {
-			return ec.unmarshalNRole2marrakechgraphᚋgraphᚋmodelᚐRole(ctx, v)
+		func(ctx context.Context, v any) (auth.Role, error) {
+			return ec.unmarshalNRole2marrakechgraphᚋauthᚐRole(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5764,16 +5657,16 @@ func (ec *executionContext) field_NHRI_relationships_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5786,16 +5679,16 @@ func (ec *executionContext) field_Network_relationships_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5808,16 +5701,16 @@ func (ec *executionContext) field_Objective_relationships_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5830,16 +5723,16 @@ func (ec *executionContext) field_PerpetratorType_relationships_args(ctx context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5918,8 +5811,8 @@ func (ec *executionContext) field_Query_commitments_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "pillar",
-		func(ctx context.Context, v any) (*model.Pillar, error) {
-			return ec.unmarshalOPillar2ᚖmarrakechgraphᚋgraphᚋmodelᚐPillar(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOPillar2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5946,8 +5839,8 @@ func (ec *executionContext) field_Query_instruments_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
-		func(ctx context.Context, v any) (*model.InstrumentType, error) {
-			return ec.unmarshalOInstrumentType2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOInstrumentType2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5998,8 +5891,8 @@ func (ec *executionContext) field_Query_networks_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
-		func(ctx context.Context, v any) (*model.NetworkScope, error) {
-			return ec.unmarshalONetworkScope2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalONetworkScope2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6064,8 +5957,8 @@ func (ec *executionContext) field_Query_perpetratorTypes_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
-		func(ctx context.Context, v any) (*model.Sector, error) {
-			return ec.unmarshalOSector2ᚖmarrakechgraphᚋgraphᚋmodelᚐSector(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOSector2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6094,8 +5987,8 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	}
 	args["first"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
-		func(ctx context.Context, v any) ([]model.EntityKind, error) {
-			return ec.unmarshalOEntityKind2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.Kind, error) {
+			return ec.unmarshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6152,8 +6045,8 @@ func (ec *executionContext) field_Query_threatTypes_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "against",
-		func(ctx context.Context, v any) (*model.ThreatSubject, error) {
-			return ec.unmarshalOThreatSubject2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOThreatSubject2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6166,16 +6059,16 @@ func (ec *executionContext) field_RiskGroup_relationships_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6188,16 +6081,16 @@ func (ec *executionContext) field_SDGTarget_relationships_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6210,16 +6103,16 @@ func (ec *executionContext) field_StrategicGoal_relationships_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6232,16 +6125,16 @@ func (ec *executionContext) field_Survey_relationships_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6268,16 +6161,16 @@ func (ec *executionContext) field_ThreatType_relationships_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
-		func(ctx context.Context, v any) (*model.Direction, error) {
-			return ec.unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx, v)
+		func(ctx context.Context, v any) (*kg.Direction, error) {
+			return ec.unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["direction"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]model.RelationType, error) {
-			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]kg.RelType, error) {
+			return ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6360,7 +6253,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _APIKey_id(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_id(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6383,7 +6276,7 @@ func (ec *executionContext) fieldContext_APIKey_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "ID")
 }
 
-func (ec *executionContext) _APIKey_name(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_name(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6406,7 +6299,7 @@ func (ec *executionContext) fieldContext_APIKey_name(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
 }
 
-func (ec *executionContext) _APIKey_role(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_role(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6418,8 +6311,8 @@ func (ec *executionContext) _APIKey_role(ctx context.Context, field graphql.Coll
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
-			return ec.marshalNRole2marrakechgraphᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v auth.Role) graphql.Marshaler {
+			return ec.marshalNRole2marrakechgraphᚋauthᚐRole(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6429,7 +6322,7 @@ func (ec *executionContext) fieldContext_APIKey_role(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Role")
 }
 
-func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6438,7 +6331,7 @@ func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql
 			return ec.fieldContext_APIKey_createdAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
+			return obj.Created(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6449,10 +6342,10 @@ func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_APIKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
 }
 
-func (ec *executionContext) _APIKey_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_createdBy(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6475,7 +6368,7 @@ func (ec *executionContext) fieldContext_APIKey_createdBy(_ context.Context, fie
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
 }
 
-func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6484,7 +6377,7 @@ func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql
 			return ec.fieldContext_APIKey_revokedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RevokedAt, nil
+			return obj.Revoked(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6495,10 +6388,10 @@ func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_APIKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
 }
 
-func (ec *executionContext) _Accreditation_status(ctx context.Context, field graphql.CollectedField, obj *model.Accreditation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accreditation_status(ctx context.Context, field graphql.CollectedField, obj *kg.Accreditation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6510,8 +6403,8 @@ func (ec *executionContext) _Accreditation_status(ctx context.Context, field gra
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.AccreditationStatus) graphql.Marshaler {
-			return ec.marshalNAccreditationStatus2marrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNAccreditationStatus2string(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6521,7 +6414,7 @@ func (ec *executionContext) fieldContext_Accreditation_status(_ context.Context,
 	return graphql.NewScalarFieldContext("Accreditation", field, false, false, "AccreditationStatus")
 }
 
-func (ec *executionContext) _Accreditation_referenceYear(ctx context.Context, field graphql.CollectedField, obj *model.Accreditation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accreditation_referenceYear(ctx context.Context, field graphql.CollectedField, obj *kg.Accreditation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6544,7 +6437,7 @@ func (ec *executionContext) fieldContext_Accreditation_referenceYear(_ context.C
 	return graphql.NewScalarFieldContext("Accreditation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Accreditation_citations(ctx context.Context, field graphql.CollectedField, obj *model.Accreditation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Accreditation_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Accreditation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6556,8 +6449,8 @@ func (ec *executionContext) _Accreditation_citations(ctx context.Context, field 
 			return obj.Citations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6576,7 +6469,7 @@ func (ec *executionContext) fieldContext_Accreditation_citations(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_id(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_id(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6585,7 +6478,7 @@ func (ec *executionContext) _Action_id(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Action_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6596,10 +6489,10 @@ func (ec *executionContext) _Action_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Action_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Action_name(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_name(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6608,7 +6501,7 @@ func (ec *executionContext) _Action_name(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Action_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6619,10 +6512,10 @@ func (ec *executionContext) _Action_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Action_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "String")
 }
 
-func (ec *executionContext) _Action_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6631,7 +6524,7 @@ func (ec *executionContext) _Action_acronym(ctx context.Context, field graphql.C
 			return ec.fieldContext_Action_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6642,10 +6535,10 @@ func (ec *executionContext) _Action_acronym(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Action_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "String")
 }
 
-func (ec *executionContext) _Action_description(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_description(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6654,7 +6547,7 @@ func (ec *executionContext) _Action_description(ctx context.Context, field graph
 			return ec.fieldContext_Action_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6665,10 +6558,10 @@ func (ec *executionContext) _Action_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Action_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "String")
 }
 
-func (ec *executionContext) _Action_citations(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6677,11 +6570,11 @@ func (ec *executionContext) _Action_citations(ctx context.Context, field graphql
 			return ec.fieldContext_Action_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6691,7 +6584,7 @@ func (ec *executionContext) fieldContext_Action_citations(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Action",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -6700,7 +6593,7 @@ func (ec *executionContext) fieldContext_Action_citations(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6710,11 +6603,11 @@ func (ec *executionContext) _Action_relationships(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Action().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6725,7 +6618,7 @@ func (ec *executionContext) fieldContext_Action_relationships(ctx context.Contex
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -6744,7 +6637,7 @@ func (ec *executionContext) fieldContext_Action_relationships(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_number(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_number(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6753,7 +6646,7 @@ func (ec *executionContext) _Action_number(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Action_number(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
+			return obj.Number(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -6764,10 +6657,10 @@ func (ec *executionContext) _Action_number(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Action_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Action_text(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_text(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6776,7 +6669,7 @@ func (ec *executionContext) _Action_text(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Action_text(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
+			return obj.Text(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6787,10 +6680,10 @@ func (ec *executionContext) _Action_text(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Action_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "String")
 }
 
-func (ec *executionContext) _Action_objective(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_objective(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6799,11 +6692,11 @@ func (ec *executionContext) _Action_objective(ctx context.Context, field graphql
 			return ec.fieldContext_Action_objective(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Objective(ctx, obj)
+			return obj.Objective(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Objective) graphql.Marshaler {
-			return ec.marshalNObjective2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjective(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2marrakechgraphᚋkgᚐObjective(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6814,7 +6707,7 @@ func (ec *executionContext) fieldContext_Action_objective(_ context.Context, fie
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Objective(ctx, field)
 		},
@@ -6822,7 +6715,7 @@ func (ec *executionContext) fieldContext_Action_objective(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_commitment(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_commitment(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6831,11 +6724,11 @@ func (ec *executionContext) _Action_commitment(ctx context.Context, field graphq
 			return ec.fieldContext_Action_commitment(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Commitment(ctx, obj)
+			return obj.Commitment(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Commitment) graphql.Marshaler {
-			return ec.marshalOCommitment2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Commitment) graphql.Marshaler {
+			return ec.marshalOCommitment2ᚖmarrakechgraphᚋkgᚐCommitment(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6846,7 +6739,7 @@ func (ec *executionContext) fieldContext_Action_commitment(_ context.Context, fi
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Commitment(ctx, field)
 		},
@@ -6854,7 +6747,7 @@ func (ec *executionContext) fieldContext_Action_commitment(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_partners(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_partners(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6863,11 +6756,11 @@ func (ec *executionContext) _Action_partners(ctx context.Context, field graphql.
 			return ec.fieldContext_Action_partners(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Partners(ctx, obj)
+			return obj.Partners(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6878,7 +6771,7 @@ func (ec *executionContext) fieldContext_Action_partners(_ context.Context, fiel
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -6886,7 +6779,7 @@ func (ec *executionContext) fieldContext_Action_partners(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_riskGroups(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_riskGroups(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6895,11 +6788,11 @@ func (ec *executionContext) _Action_riskGroups(ctx context.Context, field graphq
 			return ec.fieldContext_Action_riskGroups(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().RiskGroups(ctx, obj)
+			return obj.RiskGroups(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RiskGroup) graphql.Marshaler {
-			return ec.marshalNRiskGroup2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.RiskGroup) graphql.Marshaler {
+			return ec.marshalNRiskGroup2ᚕmarrakechgraphᚋkgᚐRiskGroupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6910,7 +6803,7 @@ func (ec *executionContext) fieldContext_Action_riskGroups(_ context.Context, fi
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RiskGroup(ctx, field)
 		},
@@ -6918,7 +6811,7 @@ func (ec *executionContext) fieldContext_Action_riskGroups(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_instruments(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_instruments(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6927,11 +6820,11 @@ func (ec *executionContext) _Action_instruments(ctx context.Context, field graph
 			return ec.fieldContext_Action_instruments(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Instruments(ctx, obj)
+			return obj.Instruments(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Instrument) graphql.Marshaler {
-			return ec.marshalNInstrument2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚕmarrakechgraphᚋkgᚐInstrumentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6942,7 +6835,7 @@ func (ec *executionContext) fieldContext_Action_instruments(_ context.Context, f
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Instrument(ctx, field)
 		},
@@ -6950,7 +6843,7 @@ func (ec *executionContext) fieldContext_Action_instruments(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_serves(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_serves(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6959,11 +6852,11 @@ func (ec *executionContext) _Action_serves(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Action_serves(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Serves(ctx, obj)
+			return obj.Serves(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6974,7 +6867,7 @@ func (ec *executionContext) fieldContext_Action_serves(_ context.Context, field 
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -6982,7 +6875,7 @@ func (ec *executionContext) fieldContext_Action_serves(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Action_addresses(ctx context.Context, field graphql.CollectedField, obj *model.Action) (ret graphql.Marshaler) {
+func (ec *executionContext) _Action_addresses(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6991,11 +6884,11 @@ func (ec *executionContext) _Action_addresses(ctx context.Context, field graphql
 			return ec.fieldContext_Action_addresses(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Addresses(ctx, obj)
+			return obj.Addresses(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
-			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚕmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7006,7 +6899,7 @@ func (ec *executionContext) fieldContext_Action_addresses(_ context.Context, fie
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatType(ctx, field)
 		},
@@ -7081,8 +6974,8 @@ func (ec *executionContext) _ActionConnection_pageInfo(ctx context.Context, fiel
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7136,8 +7029,8 @@ func (ec *executionContext) _ActionEdge_node(ctx context.Context, field graphql.
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚖmarrakechgraphᚋgraphᚋmodelᚐAction(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚖmarrakechgraphᚋkgᚐAction(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7156,7 +7049,7 @@ func (ec *executionContext) fieldContext_ActionEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_country(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_country(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7168,8 +7061,8 @@ func (ec *executionContext) _ActivationPlan_country(ctx context.Context, field g
 			return obj.Country, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Country) graphql.Marshaler {
+			return ec.marshalNCountry2marrakechgraphᚋkgᚐCountry(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7188,7 +7081,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_country(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_nhri(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_nhri(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7197,11 +7090,11 @@ func (ec *executionContext) _ActivationPlan_nhri(ctx context.Context, field grap
 			return ec.fieldContext_ActivationPlan_nhri(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Nhri, nil
+			return obj.NHRI, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
-			return ec.marshalONHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.NHRI) graphql.Marshaler {
+			return ec.marshalONHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7220,7 +7113,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_nhri(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_nhriAccreditation(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_nhriAccreditation(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7229,11 +7122,11 @@ func (ec *executionContext) _ActivationPlan_nhriAccreditation(ctx context.Contex
 			return ec.fieldContext_ActivationPlan_nhriAccreditation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.NhriAccreditation, nil
+			return obj.NHRIAccreditation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Accreditation) graphql.Marshaler {
-			return ec.marshalOAccreditation2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Accreditation) graphql.Marshaler {
+			return ec.marshalOAccreditation2ᚖmarrakechgraphᚋkgᚐAccreditation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7252,7 +7145,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_nhriAccreditation(_ cont
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_notes(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_notes(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7275,7 +7168,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_notes(_ context.Context,
 	return graphql.NewScalarFieldContext("ActivationPlan", field, false, false, "String")
 }
 
-func (ec *executionContext) _ActivationPlan_recommendations(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_recommendations(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7287,8 +7180,8 @@ func (ec *executionContext) _ActivationPlan_recommendations(ctx context.Context,
 			return obj.Recommendations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Recommendation) graphql.Marshaler {
-			return ec.marshalNRecommendation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []advisor.Recommendation) graphql.Marshaler {
+			return ec.marshalNRecommendation2ᚕmarrakechgraphᚋadvisorᚐRecommendationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7307,7 +7200,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_recommendations(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_considerations(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_considerations(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7319,8 +7212,8 @@ func (ec *executionContext) _ActivationPlan_considerations(ctx context.Context, 
 			return obj.Considerations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Consideration) graphql.Marshaler {
-			return ec.marshalNConsideration2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐConsiderationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []advisor.Consideration) graphql.Marshaler {
+			return ec.marshalNConsideration2ᚕmarrakechgraphᚋadvisorᚐConsiderationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7339,7 +7232,7 @@ func (ec *executionContext) fieldContext_ActivationPlan_considerations(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _ActivationPlan_notApplicable(ctx context.Context, field graphql.CollectedField, obj *model.ActivationPlan) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActivationPlan_notApplicable(ctx context.Context, field graphql.CollectedField, obj *advisor.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7351,8 +7244,8 @@ func (ec *executionContext) _ActivationPlan_notApplicable(ctx context.Context, f
 			return obj.NotApplicable, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Exclusion) graphql.Marshaler {
-			return ec.marshalNExclusion2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐExclusionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []advisor.Exclusion) graphql.Marshaler {
+			return ec.marshalNExclusion2ᚕmarrakechgraphᚋadvisorᚐExclusionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7576,8 +7469,8 @@ func (ec *executionContext) _AuditedRelationship_type(ctx context.Context, field
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
-			return ec.marshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.RelType) graphql.Marshaler {
+			return ec.marshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7633,7 +7526,7 @@ func (ec *executionContext) fieldContext_AuditedRelationship_to(_ context.Contex
 	return graphql.NewScalarFieldContext("AuditedRelationship", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Citation_document(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Citation_document(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7656,7 +7549,7 @@ func (ec *executionContext) fieldContext_Citation_document(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Citation_section(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Citation_section(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7679,7 +7572,7 @@ func (ec *executionContext) fieldContext_Citation_section(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Citation_quote(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Citation_quote(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7702,7 +7595,7 @@ func (ec *executionContext) fieldContext_Citation_quote(_ context.Context, field
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7711,7 +7604,7 @@ func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Commitment_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7722,10 +7615,10 @@ func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Commitment_name(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_name(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7734,7 +7627,7 @@ func (ec *executionContext) _Commitment_name(ctx context.Context, field graphql.
 			return ec.fieldContext_Commitment_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7745,10 +7638,10 @@ func (ec *executionContext) _Commitment_name(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "String")
 }
 
-func (ec *executionContext) _Commitment_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7757,7 +7650,7 @@ func (ec *executionContext) _Commitment_acronym(ctx context.Context, field graph
 			return ec.fieldContext_Commitment_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7768,10 +7661,10 @@ func (ec *executionContext) _Commitment_acronym(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "String")
 }
 
-func (ec *executionContext) _Commitment_description(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_description(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7780,7 +7673,7 @@ func (ec *executionContext) _Commitment_description(ctx context.Context, field g
 			return ec.fieldContext_Commitment_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7791,10 +7684,10 @@ func (ec *executionContext) _Commitment_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "String")
 }
 
-func (ec *executionContext) _Commitment_citations(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7803,11 +7696,11 @@ func (ec *executionContext) _Commitment_citations(ctx context.Context, field gra
 			return ec.fieldContext_Commitment_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7817,7 +7710,7 @@ func (ec *executionContext) fieldContext_Commitment_citations(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -7826,7 +7719,7 @@ func (ec *executionContext) fieldContext_Commitment_citations(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Commitment_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7836,11 +7729,11 @@ func (ec *executionContext) _Commitment_relationships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Commitment().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7851,7 +7744,7 @@ func (ec *executionContext) fieldContext_Commitment_relationships(ctx context.Co
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -7870,7 +7763,7 @@ func (ec *executionContext) fieldContext_Commitment_relationships(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _Commitment_pillar(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_pillar(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7879,21 +7772,21 @@ func (ec *executionContext) _Commitment_pillar(ctx context.Context, field graphq
 			return ec.fieldContext_Commitment_pillar(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Pillar, nil
+			return obj.Pillar(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Pillar) graphql.Marshaler {
-			return ec.marshalNPillar2marrakechgraphᚋgraphᚋmodelᚐPillar(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNPillar2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_pillar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Pillar")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "Pillar")
 }
 
-func (ec *executionContext) _Commitment_number(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_number(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7902,7 +7795,7 @@ func (ec *executionContext) _Commitment_number(ctx context.Context, field graphq
 			return ec.fieldContext_Commitment_number(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
+			return obj.Number(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -7913,10 +7806,10 @@ func (ec *executionContext) _Commitment_number(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Commitment_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Commitment", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Commitment_actions(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7925,11 +7818,11 @@ func (ec *executionContext) _Commitment_actions(ctx context.Context, field graph
 			return ec.fieldContext_Commitment_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7940,7 +7833,7 @@ func (ec *executionContext) fieldContext_Commitment_actions(_ context.Context, f
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -7948,7 +7841,7 @@ func (ec *executionContext) fieldContext_Commitment_actions(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Commitment_advancedBy(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_advancedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7957,11 +7850,11 @@ func (ec *executionContext) _Commitment_advancedBy(ctx context.Context, field gr
 			return ec.fieldContext_Commitment_advancedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().AdvancedBy(ctx, obj)
+			return obj.AdvancedBy(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7972,7 +7865,7 @@ func (ec *executionContext) fieldContext_Commitment_advancedBy(_ context.Context
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -7980,7 +7873,7 @@ func (ec *executionContext) fieldContext_Commitment_advancedBy(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Commitment_supportChannels(ctx context.Context, field graphql.CollectedField, obj *model.Commitment) (ret graphql.Marshaler) {
+func (ec *executionContext) _Commitment_supportChannels(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7989,11 +7882,11 @@ func (ec *executionContext) _Commitment_supportChannels(ctx context.Context, fie
 			return ec.fieldContext_Commitment_supportChannels(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().SupportChannels(ctx, obj)
+			return obj.SupportChannels(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SupportChannel) graphql.Marshaler {
-			return ec.marshalNSupportChannel2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.SupportChannel) graphql.Marshaler {
+			return ec.marshalNSupportChannel2ᚕmarrakechgraphᚋkgᚐSupportChannelᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8004,7 +7897,7 @@ func (ec *executionContext) fieldContext_Commitment_supportChannels(_ context.Co
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SupportChannel(ctx, field)
 		},
@@ -8012,7 +7905,7 @@ func (ec *executionContext) fieldContext_Commitment_supportChannels(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _Consideration_channel(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Consideration_channel(ctx context.Context, field graphql.CollectedField, obj *advisor.Consideration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8024,8 +7917,8 @@ func (ec *executionContext) _Consideration_channel(ctx context.Context, field gr
 			return obj.Channel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8044,7 +7937,7 @@ func (ec *executionContext) fieldContext_Consideration_channel(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Consideration_risk(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Consideration_risk(ctx context.Context, field graphql.CollectedField, obj *advisor.Consideration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8067,7 +7960,7 @@ func (ec *executionContext) fieldContext_Consideration_risk(_ context.Context, f
 	return graphql.NewScalarFieldContext("Consideration", field, false, false, "String")
 }
 
-func (ec *executionContext) _Consideration_reasons(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Consideration_reasons(ctx context.Context, field graphql.CollectedField, obj *advisor.Consideration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8090,7 +7983,7 @@ func (ec *executionContext) fieldContext_Consideration_reasons(_ context.Context
 	return graphql.NewScalarFieldContext("Consideration", field, false, false, "String")
 }
 
-func (ec *executionContext) _Consideration_citations(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Consideration_citations(ctx context.Context, field graphql.CollectedField, obj *advisor.Consideration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8102,8 +7995,8 @@ func (ec *executionContext) _Consideration_citations(ctx context.Context, field 
 			return obj.Citations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8122,7 +8015,7 @@ func (ec *executionContext) fieldContext_Consideration_citations(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Consideration_howToActivate(ctx context.Context, field graphql.CollectedField, obj *model.Consideration) (ret graphql.Marshaler) {
+func (ec *executionContext) _Consideration_howToActivate(ctx context.Context, field graphql.CollectedField, obj *advisor.Consideration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8191,7 +8084,7 @@ func (ec *executionContext) fieldContext_Count_count(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Count", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8200,7 +8093,7 @@ func (ec *executionContext) _Country_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Country_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8211,10 +8104,10 @@ func (ec *executionContext) _Country_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Country_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8223,7 +8116,7 @@ func (ec *executionContext) _Country_name(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Country_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8234,10 +8127,10 @@ func (ec *executionContext) _Country_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Country_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
 }
 
-func (ec *executionContext) _Country_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8246,7 +8139,7 @@ func (ec *executionContext) _Country_acronym(ctx context.Context, field graphql.
 			return ec.fieldContext_Country_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8257,10 +8150,10 @@ func (ec *executionContext) _Country_acronym(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Country_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
 }
 
-func (ec *executionContext) _Country_description(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_description(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8269,7 +8162,7 @@ func (ec *executionContext) _Country_description(ctx context.Context, field grap
 			return ec.fieldContext_Country_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8280,10 +8173,10 @@ func (ec *executionContext) _Country_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Country_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
 }
 
-func (ec *executionContext) _Country_citations(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8292,11 +8185,11 @@ func (ec *executionContext) _Country_citations(ctx context.Context, field graphq
 			return ec.fieldContext_Country_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8306,7 +8199,7 @@ func (ec *executionContext) fieldContext_Country_citations(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Country",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -8315,7 +8208,7 @@ func (ec *executionContext) fieldContext_Country_citations(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Country_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8325,11 +8218,11 @@ func (ec *executionContext) _Country_relationships(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8340,7 +8233,7 @@ func (ec *executionContext) fieldContext_Country_relationships(ctx context.Conte
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -8359,7 +8252,7 @@ func (ec *executionContext) fieldContext_Country_relationships(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Country_code(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_code(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8368,7 +8261,7 @@ func (ec *executionContext) _Country_code(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Country_code(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
+			return obj.Code(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8379,10 +8272,10 @@ func (ec *executionContext) _Country_code(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Country_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
 }
 
-func (ec *executionContext) _Country_region(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_region(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8391,7 +8284,7 @@ func (ec *executionContext) _Country_region(ctx context.Context, field graphql.C
 			return ec.fieldContext_Country_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return obj.Region(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8402,10 +8295,10 @@ func (ec *executionContext) _Country_region(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Country_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
 }
 
-func (ec *executionContext) _Country_nhris(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_nhris(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8414,11 +8307,11 @@ func (ec *executionContext) _Country_nhris(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Country_nhris(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Country().Nhris(ctx, obj)
+			return obj.NHRIs(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Nhri) graphql.Marshaler {
-			return ec.marshalNNHRI2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNhriᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.NHRI) graphql.Marshaler {
+			return ec.marshalNNHRI2ᚕmarrakechgraphᚋkgᚐNHRIᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8429,7 +8322,7 @@ func (ec *executionContext) fieldContext_Country_nhris(_ context.Context, field 
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NHRI(ctx, field)
 		},
@@ -8437,7 +8330,7 @@ func (ec *executionContext) fieldContext_Country_nhris(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Country_nhriAccreditation(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_nhriAccreditation(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8446,11 +8339,11 @@ func (ec *executionContext) _Country_nhriAccreditation(ctx context.Context, fiel
 			return ec.fieldContext_Country_nhriAccreditation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.NhriAccreditation, nil
+			return obj.NHRIAccreditation(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Accreditation) graphql.Marshaler {
-			return ec.marshalOAccreditation2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Accreditation) graphql.Marshaler {
+			return ec.marshalOAccreditation2ᚖmarrakechgraphᚋkgᚐAccreditation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8460,7 +8353,7 @@ func (ec *executionContext) fieldContext_Country_nhriAccreditation(_ context.Con
 	fc = &graphql.FieldContext{
 		Object:     "Country",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Accreditation(ctx, field)
@@ -8469,7 +8362,7 @@ func (ec *executionContext) fieldContext_Country_nhriAccreditation(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Country_memberOf(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+func (ec *executionContext) _Country_memberOf(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8478,11 +8371,11 @@ func (ec *executionContext) _Country_memberOf(ctx context.Context, field graphql
 			return ec.fieldContext_Country_memberOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Country().MemberOf(ctx, obj)
+			return obj.MemberOf(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8493,7 +8386,7 @@ func (ec *executionContext) fieldContext_Country_memberOf(_ context.Context, fie
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -8513,8 +8406,8 @@ func (ec *executionContext) _CreatedAPIKey_key(ctx context.Context, field graphq
 			return obj.Key, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKey(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
+			return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8556,7 +8449,7 @@ func (ec *executionContext) fieldContext_CreatedAPIKey_token(_ context.Context, 
 	return graphql.NewScalarFieldContext("CreatedAPIKey", field, false, false, "String")
 }
 
-func (ec *executionContext) _Eligibility_actsIn(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_actsIn(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8565,21 +8458,21 @@ func (ec *executionContext) _Eligibility_actsIn(ctx context.Context, field graph
 			return ec.fieldContext_Eligibility_actsIn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ActsIn, nil
+			return obj.ActsIn(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Reach) graphql.Marshaler {
-			return ec.marshalNReach2marrakechgraphᚋgraphᚋmodelᚐReach(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNReach2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_actsIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Reach")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "Reach")
 }
 
-func (ec *executionContext) _Eligibility_covers(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_covers(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8588,11 +8481,11 @@ func (ec *executionContext) _Eligibility_covers(ctx context.Context, field graph
 			return ec.fieldContext_Eligibility_covers(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Covers, nil
+			return obj.Covers(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8602,7 +8495,7 @@ func (ec *executionContext) fieldContext_Eligibility_covers(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "Eligibility",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
@@ -8611,7 +8504,7 @@ func (ec *executionContext) fieldContext_Eligibility_covers(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Eligibility_outsideOf(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_outsideOf(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8620,11 +8513,11 @@ func (ec *executionContext) _Eligibility_outsideOf(ctx context.Context, field gr
 			return ec.fieldContext_Eligibility_outsideOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OutsideOf, nil
+			return obj.OutsideOf(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8634,7 +8527,7 @@ func (ec *executionContext) fieldContext_Eligibility_outsideOf(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "Eligibility",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
@@ -8643,7 +8536,7 @@ func (ec *executionContext) fieldContext_Eligibility_outsideOf(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Eligibility_serves(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_serves(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8652,21 +8545,21 @@ func (ec *executionContext) _Eligibility_serves(ctx context.Context, field graph
 			return ec.fieldContext_Eligibility_serves(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Serves, nil
+			return obj.Serves(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Beneficiary) graphql.Marshaler {
-			return ec.marshalNBeneficiary2ᚕmarrakechgraphᚋgraphᚋmodelᚐBeneficiaryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNBeneficiary2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_serves(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Beneficiary")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "Beneficiary")
 }
 
-func (ec *executionContext) _Eligibility_triggers(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_triggers(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8675,21 +8568,21 @@ func (ec *executionContext) _Eligibility_triggers(ctx context.Context, field gra
 			return ec.fieldContext_Eligibility_triggers(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Triggers, nil
+			return obj.Triggers(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Trigger) graphql.Marshaler {
-			return ec.marshalNTrigger2ᚕmarrakechgraphᚋgraphᚋmodelᚐTriggerᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNTrigger2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_triggers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Trigger")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "Trigger")
 }
 
-func (ec *executionContext) _Eligibility_remedies(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_remedies(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8698,21 +8591,21 @@ func (ec *executionContext) _Eligibility_remedies(ctx context.Context, field gra
 			return ec.fieldContext_Eligibility_remedies(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Remedies, nil
+			return obj.Remedies(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Remedy) graphql.Marshaler {
-			return ec.marshalNRemedy2ᚕmarrakechgraphᚋgraphᚋmodelᚐRemedyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNRemedy2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_remedies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Remedy")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "Remedy")
 }
 
-func (ec *executionContext) _Eligibility_requiresConsent(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_requiresConsent(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8721,7 +8614,7 @@ func (ec *executionContext) _Eligibility_requiresConsent(ctx context.Context, fi
 			return ec.fieldContext_Eligibility_requiresConsent(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RequiresConsent, nil
+			return obj.RequiresConsent(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
@@ -8732,10 +8625,10 @@ func (ec *executionContext) _Eligibility_requiresConsent(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_requiresConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _Eligibility_howToActivate(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_howToActivate(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8744,7 +8637,7 @@ func (ec *executionContext) _Eligibility_howToActivate(ctx context.Context, fiel
 			return ec.fieldContext_Eligibility_howToActivate(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.HowToActivate, nil
+			return obj.HowToActivate(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8755,10 +8648,10 @@ func (ec *executionContext) _Eligibility_howToActivate(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_howToActivate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "String")
 }
 
-func (ec *executionContext) _Eligibility_contactPage(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
+func (ec *executionContext) _Eligibility_contactPage(ctx context.Context, field graphql.CollectedField, obj *kg.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8767,7 +8660,7 @@ func (ec *executionContext) _Eligibility_contactPage(ctx context.Context, field 
 			return ec.fieldContext_Eligibility_contactPage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ContactPage, nil
+			return obj.ContactPage(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8778,10 +8671,10 @@ func (ec *executionContext) _Eligibility_contactPage(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_contactPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Eligibility", field, true, false, "String")
 }
 
-func (ec *executionContext) _Exclusion_channel(ctx context.Context, field graphql.CollectedField, obj *model.Exclusion) (ret graphql.Marshaler) {
+func (ec *executionContext) _Exclusion_channel(ctx context.Context, field graphql.CollectedField, obj *advisor.Exclusion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8793,8 +8686,8 @@ func (ec *executionContext) _Exclusion_channel(ctx context.Context, field graphq
 			return obj.Channel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8813,7 +8706,7 @@ func (ec *executionContext) fieldContext_Exclusion_channel(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Exclusion_reason(ctx context.Context, field graphql.CollectedField, obj *model.Exclusion) (ret graphql.Marshaler) {
+func (ec *executionContext) _Exclusion_reason(ctx context.Context, field graphql.CollectedField, obj *advisor.Exclusion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9185,7 +9078,7 @@ func (ec *executionContext) fieldContext_ImportRowError_message(_ context.Contex
 	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "String")
 }
 
-func (ec *executionContext) _Instrument_id(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_id(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9194,7 +9087,7 @@ func (ec *executionContext) _Instrument_id(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Instrument_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9205,10 +9098,10 @@ func (ec *executionContext) _Instrument_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Instrument_name(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_name(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9217,7 +9110,7 @@ func (ec *executionContext) _Instrument_name(ctx context.Context, field graphql.
 			return ec.fieldContext_Instrument_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9228,10 +9121,10 @@ func (ec *executionContext) _Instrument_name(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "String")
 }
 
-func (ec *executionContext) _Instrument_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9240,7 +9133,7 @@ func (ec *executionContext) _Instrument_acronym(ctx context.Context, field graph
 			return ec.fieldContext_Instrument_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9251,10 +9144,10 @@ func (ec *executionContext) _Instrument_acronym(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "String")
 }
 
-func (ec *executionContext) _Instrument_description(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_description(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9263,7 +9156,7 @@ func (ec *executionContext) _Instrument_description(ctx context.Context, field g
 			return ec.fieldContext_Instrument_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9274,10 +9167,10 @@ func (ec *executionContext) _Instrument_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "String")
 }
 
-func (ec *executionContext) _Instrument_citations(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9286,11 +9179,11 @@ func (ec *executionContext) _Instrument_citations(ctx context.Context, field gra
 			return ec.fieldContext_Instrument_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9300,7 +9193,7 @@ func (ec *executionContext) fieldContext_Instrument_citations(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "Instrument",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -9309,7 +9202,7 @@ func (ec *executionContext) fieldContext_Instrument_citations(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Instrument_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9319,11 +9212,11 @@ func (ec *executionContext) _Instrument_relationships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Instrument().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9334,7 +9227,7 @@ func (ec *executionContext) fieldContext_Instrument_relationships(ctx context.Co
 		Object:     "Instrument",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -9353,7 +9246,7 @@ func (ec *executionContext) fieldContext_Instrument_relationships(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _Instrument_type(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_type(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9362,21 +9255,21 @@ func (ec *executionContext) _Instrument_type(ctx context.Context, field graphql.
 			return ec.fieldContext_Instrument_type(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
+			return obj.Type(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.InstrumentType) graphql.Marshaler {
-			return ec.marshalNInstrumentType2marrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNInstrumentType2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "InstrumentType")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "InstrumentType")
 }
 
-func (ec *executionContext) _Instrument_symbol(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_symbol(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9385,7 +9278,7 @@ func (ec *executionContext) _Instrument_symbol(ctx context.Context, field graphq
 			return ec.fieldContext_Instrument_symbol(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Symbol, nil
+			return obj.Symbol(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9396,10 +9289,10 @@ func (ec *executionContext) _Instrument_symbol(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_symbol(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "String")
 }
 
-func (ec *executionContext) _Instrument_year(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_year(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9408,7 +9301,7 @@ func (ec *executionContext) _Instrument_year(ctx context.Context, field graphql.
 			return ec.fieldContext_Instrument_year(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
+			return obj.Year(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -9419,10 +9312,10 @@ func (ec *executionContext) _Instrument_year(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Instrument_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Instrument", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Instrument", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Instrument_issuedBy(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_issuedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9431,11 +9324,11 @@ func (ec *executionContext) _Instrument_issuedBy(ctx context.Context, field grap
 			return ec.fieldContext_Instrument_issuedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Instrument().IssuedBy(ctx, obj)
+			return obj.IssuedBy(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9446,7 +9339,7 @@ func (ec *executionContext) fieldContext_Instrument_issuedBy(_ context.Context, 
 		Object:     "Instrument",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -9454,7 +9347,7 @@ func (ec *executionContext) fieldContext_Instrument_issuedBy(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Instrument_promotedBy(ctx context.Context, field graphql.CollectedField, obj *model.Instrument) (ret graphql.Marshaler) {
+func (ec *executionContext) _Instrument_promotedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Instrument) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9463,11 +9356,11 @@ func (ec *executionContext) _Instrument_promotedBy(ctx context.Context, field gr
 			return ec.fieldContext_Instrument_promotedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Instrument().PromotedBy(ctx, obj)
+			return obj.PromotedBy(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9478,7 +9371,7 @@ func (ec *executionContext) fieldContext_Instrument_promotedBy(_ context.Context
 		Object:     "Instrument",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -9486,7 +9379,7 @@ func (ec *executionContext) fieldContext_Instrument_promotedBy(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_id(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_id(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9495,7 +9388,7 @@ func (ec *executionContext) _Mechanism_id(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Mechanism_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9506,10 +9399,10 @@ func (ec *executionContext) _Mechanism_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Mechanism_name(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_name(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9518,7 +9411,7 @@ func (ec *executionContext) _Mechanism_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_Mechanism_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9529,10 +9422,10 @@ func (ec *executionContext) _Mechanism_name(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "String")
 }
 
-func (ec *executionContext) _Mechanism_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9541,7 +9434,7 @@ func (ec *executionContext) _Mechanism_acronym(ctx context.Context, field graphq
 			return ec.fieldContext_Mechanism_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9552,10 +9445,10 @@ func (ec *executionContext) _Mechanism_acronym(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "String")
 }
 
-func (ec *executionContext) _Mechanism_description(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_description(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9564,7 +9457,7 @@ func (ec *executionContext) _Mechanism_description(ctx context.Context, field gr
 			return ec.fieldContext_Mechanism_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9575,10 +9468,10 @@ func (ec *executionContext) _Mechanism_description(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "String")
 }
 
-func (ec *executionContext) _Mechanism_citations(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9587,11 +9480,11 @@ func (ec *executionContext) _Mechanism_citations(ctx context.Context, field grap
 			return ec.fieldContext_Mechanism_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9601,7 +9494,7 @@ func (ec *executionContext) fieldContext_Mechanism_citations(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "Mechanism",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -9610,7 +9503,7 @@ func (ec *executionContext) fieldContext_Mechanism_citations(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9620,11 +9513,11 @@ func (ec *executionContext) _Mechanism_relationships(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mechanism().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9635,7 +9528,7 @@ func (ec *executionContext) fieldContext_Mechanism_relationships(ctx context.Con
 		Object:     "Mechanism",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -9654,7 +9547,7 @@ func (ec *executionContext) fieldContext_Mechanism_relationships(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_category(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_category(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9663,21 +9556,21 @@ func (ec *executionContext) _Mechanism_category(ctx context.Context, field graph
 			return ec.fieldContext_Mechanism_category(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Category, nil
+			return obj.Category(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.MechanismCategory) graphql.Marshaler {
-			return ec.marshalNMechanismCategory2marrakechgraphᚋgraphᚋmodelᚐMechanismCategory(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNMechanismCategory2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "MechanismCategory")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "MechanismCategory")
 }
 
-func (ec *executionContext) _Mechanism_region(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_region(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9686,7 +9579,7 @@ func (ec *executionContext) _Mechanism_region(ctx context.Context, field graphql
 			return ec.fieldContext_Mechanism_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return obj.Region(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9697,10 +9590,10 @@ func (ec *executionContext) _Mechanism_region(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "String")
 }
 
-func (ec *executionContext) _Mechanism_partOf(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_partOf(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9709,11 +9602,11 @@ func (ec *executionContext) _Mechanism_partOf(ctx context.Context, field graphql
 			return ec.fieldContext_Mechanism_partOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Mechanism().PartOf(ctx, obj)
+			return obj.PartOf(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Mechanism) graphql.Marshaler {
-			return ec.marshalNMechanism2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Mechanism) graphql.Marshaler {
+			return ec.marshalNMechanism2ᚕmarrakechgraphᚋkgᚐMechanismᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9724,7 +9617,7 @@ func (ec *executionContext) fieldContext_Mechanism_partOf(_ context.Context, fie
 		Object:     "Mechanism",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Mechanism(ctx, field)
 		},
@@ -9732,7 +9625,7 @@ func (ec *executionContext) fieldContext_Mechanism_partOf(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_parts(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_parts(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9741,11 +9634,11 @@ func (ec *executionContext) _Mechanism_parts(ctx context.Context, field graphql.
 			return ec.fieldContext_Mechanism_parts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Mechanism().Parts(ctx, obj)
+			return obj.Parts(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Mechanism) graphql.Marshaler {
-			return ec.marshalNMechanism2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Mechanism) graphql.Marshaler {
+			return ec.marshalNMechanism2ᚕmarrakechgraphᚋkgᚐMechanismᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9756,7 +9649,7 @@ func (ec *executionContext) fieldContext_Mechanism_parts(_ context.Context, fiel
 		Object:     "Mechanism",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Mechanism(ctx, field)
 		},
@@ -9764,7 +9657,7 @@ func (ec *executionContext) fieldContext_Mechanism_parts(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_actions(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9773,11 +9666,11 @@ func (ec *executionContext) _Mechanism_actions(ctx context.Context, field graphq
 			return ec.fieldContext_Mechanism_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Mechanism().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9788,7 +9681,7 @@ func (ec *executionContext) fieldContext_Mechanism_actions(_ context.Context, fi
 		Object:     "Mechanism",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -9796,7 +9689,7 @@ func (ec *executionContext) fieldContext_Mechanism_actions(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Mechanism_eligibility(ctx context.Context, field graphql.CollectedField, obj *model.Mechanism) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mechanism_eligibility(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9805,11 +9698,11 @@ func (ec *executionContext) _Mechanism_eligibility(ctx context.Context, field gr
 			return ec.fieldContext_Mechanism_eligibility(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Mechanism().Eligibility(ctx, obj)
+			return obj.Eligibility(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Eligibility) graphql.Marshaler {
-			return ec.marshalOEligibility2ᚖmarrakechgraphᚋgraphᚋmodelᚐEligibility(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Eligibility) graphql.Marshaler {
+			return ec.marshalOEligibility2ᚖmarrakechgraphᚋkgᚐEligibility(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9820,7 +9713,7 @@ func (ec *executionContext) fieldContext_Mechanism_eligibility(_ context.Context
 		Object:     "Mechanism",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Eligibility(ctx, field)
 		},
@@ -9895,8 +9788,8 @@ func (ec *executionContext) _MechanismConnection_pageInfo(ctx context.Context, f
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9950,8 +9843,8 @@ func (ec *executionContext) _MechanismEdge_node(ctx context.Context, field graph
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Mechanism) graphql.Marshaler {
-			return ec.marshalNMechanism2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanism(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Mechanism) graphql.Marshaler {
+			return ec.marshalNMechanism2ᚖmarrakechgraphᚋkgᚐMechanism(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9980,7 +9873,7 @@ func (ec *executionContext) _Mutation_createAPIKey(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateAPIKey(ctx, fc.Args["name"].(string), fc.Args["role"].(model.Role))
+			return ec.Resolvers.Mutation().CreateAPIKey(ctx, fc.Args["name"].(string), fc.Args["role"].(auth.Role))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10050,11 +9943,11 @@ func (ec *executionContext) _Mutation_revokeAPIKey(ctx context.Context, field gr
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "MANAGE_KEYS")
 				if err != nil {
-					var zeroVal *model.APIKey
+					var zeroVal *auth.KeyInfo
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.APIKey
+					var zeroVal *auth.KeyInfo
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -10063,8 +9956,8 @@ func (ec *executionContext) _Mutation_revokeAPIKey(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKey(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
+			return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10174,11 +10067,11 @@ func (ec *executionContext) _Mutation_reportThreat(ctx context.Context, field gr
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
 				if err != nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -10187,8 +10080,8 @@ func (ec *executionContext) _Mutation_reportThreat(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10236,11 +10129,11 @@ func (ec *executionContext) _Mutation_updateThreat(ctx context.Context, field gr
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
 				if err != nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -10249,8 +10142,8 @@ func (ec *executionContext) _Mutation_updateThreat(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10298,11 +10191,11 @@ func (ec *executionContext) _Mutation_recordResponse(ctx context.Context, field 
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
 				if err != nil {
-					var zeroVal *model.Response
+					var zeroVal *threatlog.Response
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.Response
+					var zeroVal *threatlog.Response
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -10311,8 +10204,8 @@ func (ec *executionContext) _Mutation_recordResponse(ctx context.Context, field 
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Response) graphql.Marshaler {
-			return ec.marshalNResponse2ᚖmarrakechgraphᚋgraphᚋmodelᚐResponse(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Response) graphql.Marshaler {
+			return ec.marshalNResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10342,7 +10235,7 @@ func (ec *executionContext) fieldContext_Mutation_recordResponse(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRI_id(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_id(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10351,7 +10244,7 @@ func (ec *executionContext) _NHRI_id(ctx context.Context, field graphql.Collecte
 			return ec.fieldContext_NHRI_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10362,10 +10255,10 @@ func (ec *executionContext) _NHRI_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "ID")
 }
 
-func (ec *executionContext) _NHRI_name(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_name(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10374,7 +10267,7 @@ func (ec *executionContext) _NHRI_name(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_NHRI_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10385,10 +10278,10 @@ func (ec *executionContext) _NHRI_name(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
 }
 
-func (ec *executionContext) _NHRI_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10397,7 +10290,7 @@ func (ec *executionContext) _NHRI_acronym(ctx context.Context, field graphql.Col
 			return ec.fieldContext_NHRI_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10408,10 +10301,10 @@ func (ec *executionContext) _NHRI_acronym(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
 }
 
-func (ec *executionContext) _NHRI_description(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_description(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10420,7 +10313,7 @@ func (ec *executionContext) _NHRI_description(ctx context.Context, field graphql
 			return ec.fieldContext_NHRI_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10431,10 +10324,10 @@ func (ec *executionContext) _NHRI_description(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
 }
 
-func (ec *executionContext) _NHRI_citations(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_citations(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10443,11 +10336,11 @@ func (ec *executionContext) _NHRI_citations(ctx context.Context, field graphql.C
 			return ec.fieldContext_NHRI_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10457,7 +10350,7 @@ func (ec *executionContext) fieldContext_NHRI_citations(_ context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "NHRI",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -10466,7 +10359,7 @@ func (ec *executionContext) fieldContext_NHRI_citations(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRI_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10476,11 +10369,11 @@ func (ec *executionContext) _NHRI_relationships(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.NHRI().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10491,7 +10384,7 @@ func (ec *executionContext) fieldContext_NHRI_relationships(ctx context.Context,
 		Object:     "NHRI",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -10510,7 +10403,7 @@ func (ec *executionContext) fieldContext_NHRI_relationships(ctx context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRI_country(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_country(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10519,11 +10412,11 @@ func (ec *executionContext) _NHRI_country(ctx context.Context, field graphql.Col
 			return ec.fieldContext_NHRI_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NHRI().Country(ctx, obj)
+			return obj.Country(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Country) graphql.Marshaler {
+			return ec.marshalNCountry2marrakechgraphᚋkgᚐCountry(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10534,7 +10427,7 @@ func (ec *executionContext) fieldContext_NHRI_country(_ context.Context, field g
 		Object:     "NHRI",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -10542,7 +10435,7 @@ func (ec *executionContext) fieldContext_NHRI_country(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRI_accreditationStatus(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_accreditationStatus(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10551,21 +10444,21 @@ func (ec *executionContext) _NHRI_accreditationStatus(ctx context.Context, field
 			return ec.fieldContext_NHRI_accreditationStatus(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AccreditationStatus, nil
+			return obj.AccreditationStatus(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AccreditationStatus) graphql.Marshaler {
-			return ec.marshalOAccreditationStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOAccreditationStatus2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_accreditationStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "AccreditationStatus")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "AccreditationStatus")
 }
 
-func (ec *executionContext) _NHRI_accreditationYear(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_accreditationYear(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10574,7 +10467,7 @@ func (ec *executionContext) _NHRI_accreditationYear(ctx context.Context, field g
 			return ec.fieldContext_NHRI_accreditationYear(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AccreditationYear, nil
+			return obj.AccreditationYear(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -10585,10 +10478,10 @@ func (ec *executionContext) _NHRI_accreditationYear(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_accreditationYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "Int")
 }
 
-func (ec *executionContext) _NHRI_networks(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_networks(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10597,11 +10490,11 @@ func (ec *executionContext) _NHRI_networks(ctx context.Context, field graphql.Co
 			return ec.fieldContext_NHRI_networks(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NHRI().Networks(ctx, obj)
+			return obj.Networks(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Network) graphql.Marshaler {
-			return ec.marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚕmarrakechgraphᚋkgᚐNetworkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10612,7 +10505,7 @@ func (ec *executionContext) fieldContext_NHRI_networks(_ context.Context, field 
 		Object:     "NHRI",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Network(ctx, field)
 		},
@@ -10620,7 +10513,7 @@ func (ec *executionContext) fieldContext_NHRI_networks(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10629,7 +10522,7 @@ func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_NHRI_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return obj.Region(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10640,10 +10533,10 @@ func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
 }
 
-func (ec *executionContext) _NHRI_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_asOf(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10652,7 +10545,7 @@ func (ec *executionContext) _NHRI_asOf(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_NHRI_asOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AsOf, nil
+			return obj.AsOf(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
@@ -10663,10 +10556,10 @@ func (ec *executionContext) _NHRI_asOf(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "Date")
 }
 
-func (ec *executionContext) _NHRI_source(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_source(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10675,7 +10568,7 @@ func (ec *executionContext) _NHRI_source(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_NHRI_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			return obj.Source(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10686,10 +10579,10 @@ func (ec *executionContext) _NHRI_source(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, false, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
 }
 
-func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field graphql.CollectedField, obj *model.Nhri) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10706,11 +10599,11 @@ func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field gra
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
 				if err != nil {
-					var zeroVal []*model.ThreatIncident
+					var zeroVal []*threatlog.Incident
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal []*model.ThreatIncident
+					var zeroVal []*threatlog.Incident
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, obj, directive0, permission)
@@ -10719,8 +10612,8 @@ func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field gra
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10806,8 +10699,8 @@ func (ec *executionContext) _NHRIConnection_pageInfo(ctx context.Context, field 
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10861,8 +10754,8 @@ func (ec *executionContext) _NHRIEdge_node(ctx context.Context, field graphql.Co
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
-			return ec.marshalNNHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.NHRI) graphql.Marshaler {
+			return ec.marshalNNHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10881,7 +10774,7 @@ func (ec *executionContext) fieldContext_NHRIEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_id(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_id(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10890,7 +10783,7 @@ func (ec *executionContext) _Network_id(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Network_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10901,10 +10794,10 @@ func (ec *executionContext) _Network_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Network_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Network_name(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_name(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10913,7 +10806,7 @@ func (ec *executionContext) _Network_name(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Network_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10924,10 +10817,10 @@ func (ec *executionContext) _Network_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Network_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "String")
 }
 
-func (ec *executionContext) _Network_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10936,7 +10829,7 @@ func (ec *executionContext) _Network_acronym(ctx context.Context, field graphql.
 			return ec.fieldContext_Network_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10947,10 +10840,10 @@ func (ec *executionContext) _Network_acronym(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Network_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "String")
 }
 
-func (ec *executionContext) _Network_description(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_description(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10959,7 +10852,7 @@ func (ec *executionContext) _Network_description(ctx context.Context, field grap
 			return ec.fieldContext_Network_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10970,10 +10863,10 @@ func (ec *executionContext) _Network_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Network_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "String")
 }
 
-func (ec *executionContext) _Network_citations(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10982,11 +10875,11 @@ func (ec *executionContext) _Network_citations(ctx context.Context, field graphq
 			return ec.fieldContext_Network_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10996,7 +10889,7 @@ func (ec *executionContext) fieldContext_Network_citations(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Network",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -11005,7 +10898,7 @@ func (ec *executionContext) fieldContext_Network_citations(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11015,11 +10908,11 @@ func (ec *executionContext) _Network_relationships(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Network().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11030,7 +10923,7 @@ func (ec *executionContext) fieldContext_Network_relationships(ctx context.Conte
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -11049,7 +10942,7 @@ func (ec *executionContext) fieldContext_Network_relationships(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_scope(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_scope(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11058,21 +10951,21 @@ func (ec *executionContext) _Network_scope(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Network_scope(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Scope, nil
+			return obj.Scope(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.NetworkScope) graphql.Marshaler {
-			return ec.marshalNNetworkScope2marrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNNetworkScope2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Network_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "NetworkScope")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "NetworkScope")
 }
 
-func (ec *executionContext) _Network_region(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_region(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11081,7 +10974,7 @@ func (ec *executionContext) _Network_region(ctx context.Context, field graphql.C
 			return ec.fieldContext_Network_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return obj.Region(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11092,10 +10985,10 @@ func (ec *executionContext) _Network_region(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Network_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "String")
 }
 
-func (ec *executionContext) _Network_partOf(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_partOf(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11104,11 +10997,11 @@ func (ec *executionContext) _Network_partOf(ctx context.Context, field graphql.C
 			return ec.fieldContext_Network_partOf(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Network().PartOf(ctx, obj)
+			return obj.PartOf(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Network) graphql.Marshaler {
-			return ec.marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚕmarrakechgraphᚋkgᚐNetworkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11119,7 +11012,7 @@ func (ec *executionContext) fieldContext_Network_partOf(_ context.Context, field
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Network(ctx, field)
 		},
@@ -11127,7 +11020,7 @@ func (ec *executionContext) fieldContext_Network_partOf(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_parts(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_parts(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11136,11 +11029,11 @@ func (ec *executionContext) _Network_parts(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Network_parts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Network().Parts(ctx, obj)
+			return obj.Parts(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Network) graphql.Marshaler {
-			return ec.marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚕmarrakechgraphᚋkgᚐNetworkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11151,7 +11044,7 @@ func (ec *executionContext) fieldContext_Network_parts(_ context.Context, field 
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Network(ctx, field)
 		},
@@ -11159,7 +11052,7 @@ func (ec *executionContext) fieldContext_Network_parts(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_members(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_members(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11168,11 +11061,11 @@ func (ec *executionContext) _Network_members(ctx context.Context, field graphql.
 			return ec.fieldContext_Network_members(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Network().Members(ctx, obj)
+			return obj.Members(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Nhri) graphql.Marshaler {
-			return ec.marshalNNHRI2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNhriᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.NHRI) graphql.Marshaler {
+			return ec.marshalNNHRI2ᚕmarrakechgraphᚋkgᚐNHRIᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11183,7 +11076,7 @@ func (ec *executionContext) fieldContext_Network_members(_ context.Context, fiel
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NHRI(ctx, field)
 		},
@@ -11191,7 +11084,7 @@ func (ec *executionContext) fieldContext_Network_members(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_actions(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11200,11 +11093,11 @@ func (ec *executionContext) _Network_actions(ctx context.Context, field graphql.
 			return ec.fieldContext_Network_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Network().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11215,7 +11108,7 @@ func (ec *executionContext) fieldContext_Network_actions(_ context.Context, fiel
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -11223,7 +11116,7 @@ func (ec *executionContext) fieldContext_Network_actions(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Network_eligibility(ctx context.Context, field graphql.CollectedField, obj *model.Network) (ret graphql.Marshaler) {
+func (ec *executionContext) _Network_eligibility(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11232,11 +11125,11 @@ func (ec *executionContext) _Network_eligibility(ctx context.Context, field grap
 			return ec.fieldContext_Network_eligibility(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Network().Eligibility(ctx, obj)
+			return obj.Eligibility(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Eligibility) graphql.Marshaler {
-			return ec.marshalOEligibility2ᚖmarrakechgraphᚋgraphᚋmodelᚐEligibility(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Eligibility) graphql.Marshaler {
+			return ec.marshalOEligibility2ᚖmarrakechgraphᚋkgᚐEligibility(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11247,7 +11140,7 @@ func (ec *executionContext) fieldContext_Network_eligibility(_ context.Context, 
 		Object:     "Network",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Eligibility(ctx, field)
 		},
@@ -11255,7 +11148,7 @@ func (ec *executionContext) fieldContext_Network_eligibility(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11264,7 +11157,7 @@ func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Objective_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11275,10 +11168,10 @@ func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Objective_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Objective_name(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_name(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11287,7 +11180,7 @@ func (ec *executionContext) _Objective_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_Objective_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11298,10 +11191,10 @@ func (ec *executionContext) _Objective_name(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Objective_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "String")
 }
 
-func (ec *executionContext) _Objective_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11310,7 +11203,7 @@ func (ec *executionContext) _Objective_acronym(ctx context.Context, field graphq
 			return ec.fieldContext_Objective_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11321,10 +11214,10 @@ func (ec *executionContext) _Objective_acronym(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Objective_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "String")
 }
 
-func (ec *executionContext) _Objective_description(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_description(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11333,7 +11226,7 @@ func (ec *executionContext) _Objective_description(ctx context.Context, field gr
 			return ec.fieldContext_Objective_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11344,10 +11237,10 @@ func (ec *executionContext) _Objective_description(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Objective_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "String")
 }
 
-func (ec *executionContext) _Objective_citations(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11356,11 +11249,11 @@ func (ec *executionContext) _Objective_citations(ctx context.Context, field grap
 			return ec.fieldContext_Objective_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11370,7 +11263,7 @@ func (ec *executionContext) fieldContext_Objective_citations(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -11379,7 +11272,7 @@ func (ec *executionContext) fieldContext_Objective_citations(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Objective_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11389,11 +11282,11 @@ func (ec *executionContext) _Objective_relationships(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Objective().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11404,7 +11297,7 @@ func (ec *executionContext) fieldContext_Objective_relationships(ctx context.Con
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -11423,7 +11316,7 @@ func (ec *executionContext) fieldContext_Objective_relationships(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Objective_number(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_number(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11432,7 +11325,7 @@ func (ec *executionContext) _Objective_number(ctx context.Context, field graphql
 			return ec.fieldContext_Objective_number(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Number, nil
+			return obj.Number(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -11443,10 +11336,10 @@ func (ec *executionContext) _Objective_number(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Objective_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Objective", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Objective", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Objective_actions(ctx context.Context, field graphql.CollectedField, obj *model.Objective) (ret graphql.Marshaler) {
+func (ec *executionContext) _Objective_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11455,11 +11348,11 @@ func (ec *executionContext) _Objective_actions(ctx context.Context, field graphq
 			return ec.fieldContext_Objective_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Objective().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11470,7 +11363,7 @@ func (ec *executionContext) fieldContext_Objective_actions(_ context.Context, fi
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -11478,7 +11371,7 @@ func (ec *executionContext) fieldContext_Objective_actions(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *kg.Page) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11501,7 +11394,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *kg.Page) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11524,7 +11417,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Cont
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *kg.Page) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11533,7 +11426,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 			return ec.fieldContext_PageInfo_startCursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
+			return obj.StartCursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11544,10 +11437,10 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
-func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *kg.Page) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11556,7 +11449,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 			return ec.fieldContext_PageInfo_endCursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
+			return obj.EndCursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11567,10 +11460,10 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PageInfo", field, true, false, "String")
 }
 
-func (ec *executionContext) _PerpetratorType_id(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_id(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11579,7 +11472,7 @@ func (ec *executionContext) _PerpetratorType_id(ctx context.Context, field graph
 			return ec.fieldContext_PerpetratorType_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11590,10 +11483,10 @@ func (ec *executionContext) _PerpetratorType_id(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PerpetratorType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PerpetratorType", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("PerpetratorType", field, true, false, "ID")
 }
 
-func (ec *executionContext) _PerpetratorType_name(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_name(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11602,7 +11495,7 @@ func (ec *executionContext) _PerpetratorType_name(ctx context.Context, field gra
 			return ec.fieldContext_PerpetratorType_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11613,10 +11506,10 @@ func (ec *executionContext) _PerpetratorType_name(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PerpetratorType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PerpetratorType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PerpetratorType", field, true, false, "String")
 }
 
-func (ec *executionContext) _PerpetratorType_acronym(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11625,7 +11518,7 @@ func (ec *executionContext) _PerpetratorType_acronym(ctx context.Context, field 
 			return ec.fieldContext_PerpetratorType_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11636,10 +11529,10 @@ func (ec *executionContext) _PerpetratorType_acronym(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_PerpetratorType_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PerpetratorType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PerpetratorType", field, true, false, "String")
 }
 
-func (ec *executionContext) _PerpetratorType_description(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_description(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11648,7 +11541,7 @@ func (ec *executionContext) _PerpetratorType_description(ctx context.Context, fi
 			return ec.fieldContext_PerpetratorType_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11659,10 +11552,10 @@ func (ec *executionContext) _PerpetratorType_description(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_PerpetratorType_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PerpetratorType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PerpetratorType", field, true, false, "String")
 }
 
-func (ec *executionContext) _PerpetratorType_citations(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_citations(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11671,11 +11564,11 @@ func (ec *executionContext) _PerpetratorType_citations(ctx context.Context, fiel
 			return ec.fieldContext_PerpetratorType_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11685,7 +11578,7 @@ func (ec *executionContext) fieldContext_PerpetratorType_citations(_ context.Con
 	fc = &graphql.FieldContext{
 		Object:     "PerpetratorType",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -11694,7 +11587,7 @@ func (ec *executionContext) fieldContext_PerpetratorType_citations(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _PerpetratorType_relationships(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11704,11 +11597,11 @@ func (ec *executionContext) _PerpetratorType_relationships(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.PerpetratorType().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11719,7 +11612,7 @@ func (ec *executionContext) fieldContext_PerpetratorType_relationships(ctx conte
 		Object:     "PerpetratorType",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -11738,7 +11631,7 @@ func (ec *executionContext) fieldContext_PerpetratorType_relationships(ctx conte
 	return fc, nil
 }
 
-func (ec *executionContext) _PerpetratorType_sector(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_sector(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11747,21 +11640,21 @@ func (ec *executionContext) _PerpetratorType_sector(ctx context.Context, field g
 			return ec.fieldContext_PerpetratorType_sector(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Sector, nil
+			return obj.Sector(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Sector) graphql.Marshaler {
-			return ec.marshalNSector2marrakechgraphᚋgraphᚋmodelᚐSector(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNSector2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_PerpetratorType_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PerpetratorType", field, false, false, "Sector")
+	return graphql.NewScalarFieldContext("PerpetratorType", field, true, false, "Sector")
 }
 
-func (ec *executionContext) _PerpetratorType_threatTypes(ctx context.Context, field graphql.CollectedField, obj *model.PerpetratorType) (ret graphql.Marshaler) {
+func (ec *executionContext) _PerpetratorType_threatTypes(ctx context.Context, field graphql.CollectedField, obj *kg.PerpetratorType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11770,11 +11663,11 @@ func (ec *executionContext) _PerpetratorType_threatTypes(ctx context.Context, fi
 			return ec.fieldContext_PerpetratorType_threatTypes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PerpetratorType().ThreatTypes(ctx, obj)
+			return obj.ThreatTypes(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
-			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚕmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11785,7 +11678,7 @@ func (ec *executionContext) fieldContext_PerpetratorType_threatTypes(_ context.C
 		Object:     "PerpetratorType",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatType(ctx, field)
 		},
@@ -11806,8 +11699,8 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-			return ec.marshalONode2marrakechgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Identified) graphql.Marshaler {
+			return ec.marshalONode2marrakechgraphᚋkgᚐIdentified(ctx, selections, v)
 		},
 		true,
 		false,
@@ -11847,11 +11740,11 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int), fc.Args["kinds"].([]model.EntityKind))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["text"].(string), fc.Args["first"].(*int), fc.Args["kinds"].([]kg.Kind))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕmarrakechgraphᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identified) graphql.Marshaler {
+			return ec.marshalNNode2ᚕmarrakechgraphᚋkgᚐIdentifiedᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11962,11 +11855,11 @@ func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.Co
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "MANAGE_KEYS")
 				if err != nil {
-					var zeroVal []*model.APIKey
+					var zeroVal []*auth.KeyInfo
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal []*model.APIKey
+					var zeroVal []*auth.KeyInfo
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -11975,8 +11868,8 @@ func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.Co
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKeyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*auth.KeyInfo) graphql.Marshaler {
+			return ec.marshalNAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12070,8 +11963,8 @@ func (ec *executionContext) _Query_activationPlan(ctx context.Context, field gra
 			return ec.Resolvers.Query().ActivationPlan(ctx, fc.Args["situation"].(model.SituationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ActivationPlan) graphql.Marshaler {
-			return ec.marshalNActivationPlan2ᚖmarrakechgraphᚋgraphᚋmodelᚐActivationPlan(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *advisor.Plan) graphql.Marshaler {
+			return ec.marshalNActivationPlan2ᚖmarrakechgraphᚋadvisorᚐPlan(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12237,8 +12130,8 @@ func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Objectives(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Objective) graphql.Marshaler {
-			return ec.marshalNObjective2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚕᚖmarrakechgraphᚋkgᚐObjectiveᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12267,11 +12160,11 @@ func (ec *executionContext) _Query_commitments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Commitments(ctx, fc.Args["pillar"].(*model.Pillar))
+			return ec.Resolvers.Query().Commitments(ctx, fc.Args["pillar"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Commitment) graphql.Marshaler {
-			return ec.marshalNCommitment2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Commitment) graphql.Marshaler {
+			return ec.marshalNCommitment2ᚕᚖmarrakechgraphᚋkgᚐCommitmentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12355,11 +12248,11 @@ func (ec *executionContext) _Query_networks(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Networks(ctx, fc.Args["scope"].(*model.NetworkScope))
+			return ec.Resolvers.Query().Networks(ctx, fc.Args["scope"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Network) graphql.Marshaler {
-			return ec.marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚕᚖmarrakechgraphᚋkgᚐNetworkᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12487,11 +12380,11 @@ func (ec *executionContext) _Query_instruments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Instruments(ctx, fc.Args["type"].(*model.InstrumentType))
+			return ec.Resolvers.Query().Instruments(ctx, fc.Args["type"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Instrument) graphql.Marshaler {
-			return ec.marshalNInstrument2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚕᚖmarrakechgraphᚋkgᚐInstrumentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12533,8 +12426,8 @@ func (ec *executionContext) _Query_riskGroups(ctx context.Context, field graphql
 			return ec.Resolvers.Query().RiskGroups(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RiskGroup) graphql.Marshaler {
-			return ec.marshalNRiskGroup2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.RiskGroup) graphql.Marshaler {
+			return ec.marshalNRiskGroup2ᚕᚖmarrakechgraphᚋkgᚐRiskGroupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12563,11 +12456,11 @@ func (ec *executionContext) _Query_threatTypes(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThreatTypes(ctx, fc.Args["against"].(*model.ThreatSubject))
+			return ec.Resolvers.Query().ThreatTypes(ctx, fc.Args["against"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
-			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12607,11 +12500,11 @@ func (ec *executionContext) _Query_perpetratorTypes(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PerpetratorTypes(ctx, fc.Args["sector"].(*model.Sector))
+			return ec.Resolvers.Query().PerpetratorTypes(ctx, fc.Args["sector"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PerpetratorType) graphql.Marshaler {
-			return ec.marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PerpetratorType) graphql.Marshaler {
+			return ec.marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋkgᚐPerpetratorTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12653,8 +12546,8 @@ func (ec *executionContext) _Query_sdgTargets(ctx context.Context, field graphql
 			return ec.Resolvers.Query().SdgTargets(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SDGTarget) graphql.Marshaler {
-			return ec.marshalNSDGTarget2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.SDGTarget) graphql.Marshaler {
+			return ec.marshalNSDGTarget2ᚕᚖmarrakechgraphᚋkgᚐSDGTargetᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12685,8 +12578,8 @@ func (ec *executionContext) _Query_strategicGoals(ctx context.Context, field gra
 			return ec.Resolvers.Query().StrategicGoals(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.StrategicGoal) graphql.Marshaler {
-			return ec.marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.StrategicGoal) graphql.Marshaler {
+			return ec.marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋkgᚐStrategicGoalᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12717,8 +12610,8 @@ func (ec *executionContext) _Query_countries(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().Countries(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚕᚖmarrakechgraphᚋkgᚐCountryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12749,8 +12642,8 @@ func (ec *executionContext) _Query_surveys(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Surveys(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Survey) graphql.Marshaler {
-			return ec.marshalNSurvey2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Survey) graphql.Marshaler {
+			return ec.marshalNSurvey2ᚕᚖmarrakechgraphᚋkgᚐSurveyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12845,7 +12738,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Recommendation_rank(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_rank(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12868,7 +12761,7 @@ func (ec *executionContext) fieldContext_Recommendation_rank(_ context.Context, 
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Recommendation_channel(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_channel(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12880,8 +12773,8 @@ func (ec *executionContext) _Recommendation_channel(ctx context.Context, field g
 			return obj.Channel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12900,7 +12793,7 @@ func (ec *executionContext) fieldContext_Recommendation_channel(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Recommendation_score(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_score(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12923,7 +12816,7 @@ func (ec *executionContext) fieldContext_Recommendation_score(_ context.Context,
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Recommendation_specificity(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_specificity(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12935,8 +12828,8 @@ func (ec *executionContext) _Recommendation_specificity(ctx context.Context, fie
 			return obj.Specificity, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Specificity) graphql.Marshaler {
-			return ec.marshalNSpecificity2marrakechgraphᚋgraphᚋmodelᚐSpecificity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v advisor.Specificity) graphql.Marshaler {
+			return ec.marshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12946,7 +12839,7 @@ func (ec *executionContext) fieldContext_Recommendation_specificity(_ context.Co
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "Specificity")
 }
 
-func (ec *executionContext) _Recommendation_reasons(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_reasons(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12969,7 +12862,7 @@ func (ec *executionContext) fieldContext_Recommendation_reasons(_ context.Contex
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Recommendation_citations(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_citations(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12981,8 +12874,8 @@ func (ec *executionContext) _Recommendation_citations(ctx context.Context, field
 			return obj.Citations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13001,7 +12894,7 @@ func (ec *executionContext) fieldContext_Recommendation_citations(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Recommendation_howToActivate(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_howToActivate(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13024,7 +12917,7 @@ func (ec *executionContext) fieldContext_Recommendation_howToActivate(_ context.
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Recommendation_requiresConsent(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_requiresConsent(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13036,8 +12929,8 @@ func (ec *executionContext) _Recommendation_requiresConsent(ctx context.Context,
 			return obj.RequiresConsent, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ConsentRequirement) graphql.Marshaler {
-			return ec.marshalNConsentRequirement2marrakechgraphᚋgraphᚋmodelᚐConsentRequirement(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v advisor.Consent) graphql.Marshaler {
+			return ec.marshalNConsentRequirement2marrakechgraphᚋadvisorᚐConsent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13047,7 +12940,7 @@ func (ec *executionContext) fieldContext_Recommendation_requiresConsent(_ contex
 	return graphql.NewScalarFieldContext("Recommendation", field, false, false, "ConsentRequirement")
 }
 
-func (ec *executionContext) _Recommendation_consentCitations(ctx context.Context, field graphql.CollectedField, obj *model.Recommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Recommendation_consentCitations(ctx context.Context, field graphql.CollectedField, obj *advisor.Recommendation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13059,8 +12952,8 @@ func (ec *executionContext) _Recommendation_consentCitations(ctx context.Context
 			return obj.ConsentCitations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13079,7 +12972,7 @@ func (ec *executionContext) fieldContext_Recommendation_consentCitations(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _RegionCount_region(ctx context.Context, field graphql.CollectedField, obj *model.RegionCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegionCount_region(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13102,7 +12995,7 @@ func (ec *executionContext) fieldContext_RegionCount_region(_ context.Context, f
 	return graphql.NewScalarFieldContext("RegionCount", field, false, false, "String")
 }
 
-func (ec *executionContext) _RegionCount_count(ctx context.Context, field graphql.CollectedField, obj *model.RegionCount) (ret graphql.Marshaler) {
+func (ec *executionContext) _RegionCount_count(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13125,7 +13018,7 @@ func (ec *executionContext) fieldContext_RegionCount_count(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RegionCount", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Relationship_type(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_type(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13137,8 +13030,8 @@ func (ec *executionContext) _Relationship_type(ctx context.Context, field graphq
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.RelationType) graphql.Marshaler {
-			return ec.marshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.RelType) graphql.Marshaler {
+			return ec.marshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13148,7 +13041,7 @@ func (ec *executionContext) fieldContext_Relationship_type(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "RelationType")
 }
 
-func (ec *executionContext) _Relationship_direction(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_direction(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13160,8 +13053,8 @@ func (ec *executionContext) _Relationship_direction(ctx context.Context, field g
 			return obj.Direction, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Direction) graphql.Marshaler {
-			return ec.marshalNDirection2marrakechgraphᚋgraphᚋmodelᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Direction) graphql.Marshaler {
+			return ec.marshalNDirection2marrakechgraphᚋkgᚐDirection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13171,7 +13064,7 @@ func (ec *executionContext) fieldContext_Relationship_direction(_ context.Contex
 	return graphql.NewScalarFieldContext("Relationship", field, false, false, "Direction")
 }
 
-func (ec *executionContext) _Relationship_node(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_node(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13183,8 +13076,8 @@ func (ec *executionContext) _Relationship_node(ctx context.Context, field graphq
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13203,7 +13096,7 @@ func (ec *executionContext) fieldContext_Relationship_node(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Relationship_citations(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+func (ec *executionContext) _Relationship_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13215,8 +13108,8 @@ func (ec *executionContext) _Relationship_citations(ctx context.Context, field g
 			return obj.Citations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13235,7 +13128,7 @@ func (ec *executionContext) fieldContext_Relationship_citations(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Response_id(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_id(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13244,7 +13137,7 @@ func (ec *executionContext) _Response_id(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Response_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13255,10 +13148,10 @@ func (ec *executionContext) _Response_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Response_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Response_incident(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_incident(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13267,11 +13160,11 @@ func (ec *executionContext) _Response_incident(ctx context.Context, field graphq
 			return ec.fieldContext_Response_incident(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Response().Incident(ctx, obj)
+			return obj.Incident(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2marrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13282,7 +13175,7 @@ func (ec *executionContext) fieldContext_Response_incident(_ context.Context, fi
 		Object:     "Response",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatIncident(ctx, field)
 		},
@@ -13290,7 +13183,7 @@ func (ec *executionContext) fieldContext_Response_incident(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Response_channel(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_channel(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13299,11 +13192,11 @@ func (ec *executionContext) _Response_channel(ctx context.Context, field graphql
 			return ec.fieldContext_Response_channel(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Response().Channel(ctx, obj)
+			return obj.Channel(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13314,7 +13207,7 @@ func (ec *executionContext) fieldContext_Response_channel(_ context.Context, fie
 		Object:     "Response",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -13322,7 +13215,7 @@ func (ec *executionContext) fieldContext_Response_channel(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Response_activatedOn(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_activatedOn(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13331,7 +13224,7 @@ func (ec *executionContext) _Response_activatedOn(ctx context.Context, field gra
 			return ec.fieldContext_Response_activatedOn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ActivatedOn, nil
+			return obj.ActivatedOn(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v kg.Date) graphql.Marshaler {
@@ -13342,10 +13235,10 @@ func (ec *executionContext) _Response_activatedOn(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Response_activatedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "Date")
 }
 
-func (ec *executionContext) _Response_activatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_activatedBy(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13354,7 +13247,7 @@ func (ec *executionContext) _Response_activatedBy(ctx context.Context, field gra
 			return ec.fieldContext_Response_activatedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ActivatedBy, nil
+			return obj.ActivatedBy(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13365,10 +13258,10 @@ func (ec *executionContext) _Response_activatedBy(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Response_activatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "String")
 }
 
-func (ec *executionContext) _Response_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_outcome(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13377,7 +13270,7 @@ func (ec *executionContext) _Response_outcome(ctx context.Context, field graphql
 			return ec.fieldContext_Response_outcome(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Outcome, nil
+			return obj.Outcome(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13388,10 +13281,10 @@ func (ec *executionContext) _Response_outcome(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Response_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "String")
 }
 
-func (ec *executionContext) _Response_recordedAt(ctx context.Context, field graphql.CollectedField, obj *model.Response) (ret graphql.Marshaler) {
+func (ec *executionContext) _Response_recordedAt(ctx context.Context, field graphql.CollectedField, obj *threatlog.Response) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13400,7 +13293,7 @@ func (ec *executionContext) _Response_recordedAt(ctx context.Context, field grap
 			return ec.fieldContext_Response_recordedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RecordedAt, nil
+			return obj.RecordedAt(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13411,10 +13304,10 @@ func (ec *executionContext) _Response_recordedAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Response_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "String")
 }
 
-func (ec *executionContext) _RiskGroup_id(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_id(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13423,7 +13316,7 @@ func (ec *executionContext) _RiskGroup_id(ctx context.Context, field graphql.Col
 			return ec.fieldContext_RiskGroup_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13434,10 +13327,10 @@ func (ec *executionContext) _RiskGroup_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_RiskGroup_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RiskGroup", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("RiskGroup", field, true, false, "ID")
 }
 
-func (ec *executionContext) _RiskGroup_name(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_name(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13446,7 +13339,7 @@ func (ec *executionContext) _RiskGroup_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_RiskGroup_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13457,10 +13350,10 @@ func (ec *executionContext) _RiskGroup_name(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_RiskGroup_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RiskGroup", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RiskGroup", field, true, false, "String")
 }
 
-func (ec *executionContext) _RiskGroup_acronym(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13469,7 +13362,7 @@ func (ec *executionContext) _RiskGroup_acronym(ctx context.Context, field graphq
 			return ec.fieldContext_RiskGroup_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13480,10 +13373,10 @@ func (ec *executionContext) _RiskGroup_acronym(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_RiskGroup_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RiskGroup", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RiskGroup", field, true, false, "String")
 }
 
-func (ec *executionContext) _RiskGroup_description(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_description(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13492,7 +13385,7 @@ func (ec *executionContext) _RiskGroup_description(ctx context.Context, field gr
 			return ec.fieldContext_RiskGroup_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13503,10 +13396,10 @@ func (ec *executionContext) _RiskGroup_description(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_RiskGroup_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RiskGroup", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RiskGroup", field, true, false, "String")
 }
 
-func (ec *executionContext) _RiskGroup_citations(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_citations(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13515,11 +13408,11 @@ func (ec *executionContext) _RiskGroup_citations(ctx context.Context, field grap
 			return ec.fieldContext_RiskGroup_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13529,7 +13422,7 @@ func (ec *executionContext) fieldContext_RiskGroup_citations(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "RiskGroup",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -13538,7 +13431,7 @@ func (ec *executionContext) fieldContext_RiskGroup_citations(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _RiskGroup_relationships(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13548,11 +13441,11 @@ func (ec *executionContext) _RiskGroup_relationships(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.RiskGroup().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13563,7 +13456,7 @@ func (ec *executionContext) fieldContext_RiskGroup_relationships(ctx context.Con
 		Object:     "RiskGroup",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -13582,7 +13475,7 @@ func (ec *executionContext) fieldContext_RiskGroup_relationships(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _RiskGroup_actions(ctx context.Context, field graphql.CollectedField, obj *model.RiskGroup) (ret graphql.Marshaler) {
+func (ec *executionContext) _RiskGroup_actions(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13591,11 +13484,11 @@ func (ec *executionContext) _RiskGroup_actions(ctx context.Context, field graphq
 			return ec.fieldContext_RiskGroup_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.RiskGroup().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13606,7 +13499,7 @@ func (ec *executionContext) fieldContext_RiskGroup_actions(_ context.Context, fi
 		Object:     "RiskGroup",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -13614,7 +13507,7 @@ func (ec *executionContext) fieldContext_RiskGroup_actions(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _SDGTarget_id(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_id(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13623,7 +13516,7 @@ func (ec *executionContext) _SDGTarget_id(ctx context.Context, field graphql.Col
 			return ec.fieldContext_SDGTarget_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13634,10 +13527,10 @@ func (ec *executionContext) _SDGTarget_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "ID")
 }
 
-func (ec *executionContext) _SDGTarget_name(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_name(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13646,7 +13539,7 @@ func (ec *executionContext) _SDGTarget_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_SDGTarget_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13657,10 +13550,10 @@ func (ec *executionContext) _SDGTarget_name(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "String")
 }
 
-func (ec *executionContext) _SDGTarget_acronym(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13669,7 +13562,7 @@ func (ec *executionContext) _SDGTarget_acronym(ctx context.Context, field graphq
 			return ec.fieldContext_SDGTarget_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13680,10 +13573,10 @@ func (ec *executionContext) _SDGTarget_acronym(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "String")
 }
 
-func (ec *executionContext) _SDGTarget_description(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_description(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13692,7 +13585,7 @@ func (ec *executionContext) _SDGTarget_description(ctx context.Context, field gr
 			return ec.fieldContext_SDGTarget_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13703,10 +13596,10 @@ func (ec *executionContext) _SDGTarget_description(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "String")
 }
 
-func (ec *executionContext) _SDGTarget_citations(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_citations(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13715,11 +13608,11 @@ func (ec *executionContext) _SDGTarget_citations(ctx context.Context, field grap
 			return ec.fieldContext_SDGTarget_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13729,7 +13622,7 @@ func (ec *executionContext) fieldContext_SDGTarget_citations(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "SDGTarget",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -13738,7 +13631,7 @@ func (ec *executionContext) fieldContext_SDGTarget_citations(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _SDGTarget_relationships(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13748,11 +13641,11 @@ func (ec *executionContext) _SDGTarget_relationships(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SDGTarget().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13763,7 +13656,7 @@ func (ec *executionContext) fieldContext_SDGTarget_relationships(ctx context.Con
 		Object:     "SDGTarget",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -13782,7 +13675,7 @@ func (ec *executionContext) fieldContext_SDGTarget_relationships(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SDGTarget_code(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_code(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13791,7 +13684,7 @@ func (ec *executionContext) _SDGTarget_code(ctx context.Context, field graphql.C
 			return ec.fieldContext_SDGTarget_code(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
+			return obj.Code(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13802,10 +13695,10 @@ func (ec *executionContext) _SDGTarget_code(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "String")
 }
 
-func (ec *executionContext) _SDGTarget_level(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_level(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13814,21 +13707,21 @@ func (ec *executionContext) _SDGTarget_level(ctx context.Context, field graphql.
 			return ec.fieldContext_SDGTarget_level(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Level, nil
+			return obj.Level(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.SDGLevel) graphql.Marshaler {
-			return ec.marshalNSDGLevel2marrakechgraphᚋgraphᚋmodelᚐSDGLevel(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNSDGLevel2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_SDGTarget_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SDGTarget", field, false, false, "SDGLevel")
+	return graphql.NewScalarFieldContext("SDGTarget", field, true, false, "SDGLevel")
 }
 
-func (ec *executionContext) _SDGTarget_servedBy(ctx context.Context, field graphql.CollectedField, obj *model.SDGTarget) (ret graphql.Marshaler) {
+func (ec *executionContext) _SDGTarget_servedBy(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13837,11 +13730,11 @@ func (ec *executionContext) _SDGTarget_servedBy(ctx context.Context, field graph
 			return ec.fieldContext_SDGTarget_servedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SDGTarget().ServedBy(ctx, obj)
+			return obj.ServedBy(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13852,7 +13745,7 @@ func (ec *executionContext) fieldContext_SDGTarget_servedBy(_ context.Context, f
 		Object:     "SDGTarget",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -13895,8 +13788,8 @@ func (ec *executionContext) _StatRow_threatType(ctx context.Context, field graph
 			return obj.ThreatType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatType) graphql.Marshaler {
-			return ec.marshalOThreatType2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.ThreatType) graphql.Marshaler {
+			return ec.marshalOThreatType2ᚖmarrakechgraphᚋkgᚐThreatType(ctx, selections, v)
 		},
 		true,
 		false,
@@ -13984,7 +13877,7 @@ func (ec *executionContext) fieldContext_StatRow_reprisals(_ context.Context, fi
 	return graphql.NewScalarFieldContext("StatRow", field, false, false, "Int")
 }
 
-func (ec *executionContext) _StrategicGoal_id(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_id(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13993,7 +13886,7 @@ func (ec *executionContext) _StrategicGoal_id(ctx context.Context, field graphql
 			return ec.fieldContext_StrategicGoal_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14004,10 +13897,10 @@ func (ec *executionContext) _StrategicGoal_id(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "ID")
 }
 
-func (ec *executionContext) _StrategicGoal_name(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_name(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14016,7 +13909,7 @@ func (ec *executionContext) _StrategicGoal_name(ctx context.Context, field graph
 			return ec.fieldContext_StrategicGoal_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14027,10 +13920,10 @@ func (ec *executionContext) _StrategicGoal_name(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "String")
 }
 
-func (ec *executionContext) _StrategicGoal_acronym(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14039,7 +13932,7 @@ func (ec *executionContext) _StrategicGoal_acronym(ctx context.Context, field gr
 			return ec.fieldContext_StrategicGoal_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14050,10 +13943,10 @@ func (ec *executionContext) _StrategicGoal_acronym(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "String")
 }
 
-func (ec *executionContext) _StrategicGoal_description(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_description(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14062,7 +13955,7 @@ func (ec *executionContext) _StrategicGoal_description(ctx context.Context, fiel
 			return ec.fieldContext_StrategicGoal_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14073,10 +13966,10 @@ func (ec *executionContext) _StrategicGoal_description(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "String")
 }
 
-func (ec *executionContext) _StrategicGoal_citations(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_citations(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14085,11 +13978,11 @@ func (ec *executionContext) _StrategicGoal_citations(ctx context.Context, field 
 			return ec.fieldContext_StrategicGoal_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14099,7 +13992,7 @@ func (ec *executionContext) fieldContext_StrategicGoal_citations(_ context.Conte
 	fc = &graphql.FieldContext{
 		Object:     "StrategicGoal",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -14108,7 +14001,7 @@ func (ec *executionContext) fieldContext_StrategicGoal_citations(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _StrategicGoal_relationships(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14118,11 +14011,11 @@ func (ec *executionContext) _StrategicGoal_relationships(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.StrategicGoal().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14133,7 +14026,7 @@ func (ec *executionContext) fieldContext_StrategicGoal_relationships(ctx context
 		Object:     "StrategicGoal",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -14152,7 +14045,7 @@ func (ec *executionContext) fieldContext_StrategicGoal_relationships(ctx context
 	return fc, nil
 }
 
-func (ec *executionContext) _StrategicGoal_code(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_code(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14161,7 +14054,7 @@ func (ec *executionContext) _StrategicGoal_code(ctx context.Context, field graph
 			return ec.fieldContext_StrategicGoal_code(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
+			return obj.Code(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14172,10 +14065,10 @@ func (ec *executionContext) _StrategicGoal_code(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "String")
 }
 
-func (ec *executionContext) _StrategicGoal_text(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_text(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14184,7 +14077,7 @@ func (ec *executionContext) _StrategicGoal_text(ctx context.Context, field graph
 			return ec.fieldContext_StrategicGoal_text(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
+			return obj.Text(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14195,10 +14088,10 @@ func (ec *executionContext) _StrategicGoal_text(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StrategicGoal_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StrategicGoal", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StrategicGoal", field, true, false, "String")
 }
 
-func (ec *executionContext) _StrategicGoal_servedBy(ctx context.Context, field graphql.CollectedField, obj *model.StrategicGoal) (ret graphql.Marshaler) {
+func (ec *executionContext) _StrategicGoal_servedBy(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14207,11 +14100,11 @@ func (ec *executionContext) _StrategicGoal_servedBy(ctx context.Context, field g
 			return ec.fieldContext_StrategicGoal_servedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.StrategicGoal().ServedBy(ctx, obj)
+			return obj.ServedBy(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14222,7 +14115,7 @@ func (ec *executionContext) fieldContext_StrategicGoal_servedBy(_ context.Contex
 		Object:     "StrategicGoal",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -14247,11 +14140,11 @@ func (ec *executionContext) _Subscription_threatReported(ctx context.Context, fi
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
 				if err != nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.ThreatIncident
+					var zeroVal *threatlog.Incident
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -14260,8 +14153,8 @@ func (ec *executionContext) _Subscription_threatReported(ctx context.Context, fi
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14280,7 +14173,7 @@ func (ec *executionContext) fieldContext_Subscription_threatReported(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportChannel_channel(ctx context.Context, field graphql.CollectedField, obj *model.SupportChannel) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportChannel_channel(ctx context.Context, field graphql.CollectedField, obj *kg.SupportChannel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14292,8 +14185,8 @@ func (ec *executionContext) _SupportChannel_channel(ctx context.Context, field g
 			return obj.Channel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14312,7 +14205,7 @@ func (ec *executionContext) fieldContext_SupportChannel_channel(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportChannel_via(ctx context.Context, field graphql.CollectedField, obj *model.SupportChannel) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportChannel_via(ctx context.Context, field graphql.CollectedField, obj *kg.SupportChannel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14324,8 +14217,8 @@ func (ec *executionContext) _SupportChannel_via(ctx context.Context, field graph
 			return obj.Via, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14344,7 +14237,7 @@ func (ec *executionContext) fieldContext_SupportChannel_via(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportChannel_relations(ctx context.Context, field graphql.CollectedField, obj *model.SupportChannel) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportChannel_relations(ctx context.Context, field graphql.CollectedField, obj *kg.SupportChannel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14356,8 +14249,8 @@ func (ec *executionContext) _SupportChannel_relations(ctx context.Context, field
 			return obj.Relations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.RelationType) graphql.Marshaler {
-			return ec.marshalNRelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.RelType) graphql.Marshaler {
+			return ec.marshalNRelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14367,7 +14260,7 @@ func (ec *executionContext) fieldContext_SupportChannel_relations(_ context.Cont
 	return graphql.NewScalarFieldContext("SupportChannel", field, false, false, "RelationType")
 }
 
-func (ec *executionContext) _SupportChannel_citations(ctx context.Context, field graphql.CollectedField, obj *model.SupportChannel) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportChannel_citations(ctx context.Context, field graphql.CollectedField, obj *kg.SupportChannel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14379,8 +14272,8 @@ func (ec *executionContext) _SupportChannel_citations(ctx context.Context, field
 			return obj.Citations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14399,7 +14292,7 @@ func (ec *executionContext) fieldContext_SupportChannel_citations(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _SupportChannel_role(ctx context.Context, field graphql.CollectedField, obj *model.SupportChannel) (ret graphql.Marshaler) {
+func (ec *executionContext) _SupportChannel_role(ctx context.Context, field graphql.CollectedField, obj *kg.SupportChannel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14411,8 +14304,8 @@ func (ec *executionContext) _SupportChannel_role(ctx context.Context, field grap
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ChannelRole) graphql.Marshaler {
-			return ec.marshalNChannelRole2marrakechgraphᚋgraphᚋmodelᚐChannelRole(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.ChannelRole) graphql.Marshaler {
+			return ec.marshalNChannelRole2marrakechgraphᚋkgᚐChannelRole(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14422,7 +14315,7 @@ func (ec *executionContext) fieldContext_SupportChannel_role(_ context.Context, 
 	return graphql.NewScalarFieldContext("SupportChannel", field, false, false, "ChannelRole")
 }
 
-func (ec *executionContext) _Survey_id(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_id(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14431,7 +14324,7 @@ func (ec *executionContext) _Survey_id(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Survey_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14442,10 +14335,10 @@ func (ec *executionContext) _Survey_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Survey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "ID")
 }
 
-func (ec *executionContext) _Survey_name(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_name(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14454,7 +14347,7 @@ func (ec *executionContext) _Survey_name(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Survey_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14465,10 +14358,10 @@ func (ec *executionContext) _Survey_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Survey_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "String")
 }
 
-func (ec *executionContext) _Survey_acronym(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14477,7 +14370,7 @@ func (ec *executionContext) _Survey_acronym(ctx context.Context, field graphql.C
 			return ec.fieldContext_Survey_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14488,10 +14381,10 @@ func (ec *executionContext) _Survey_acronym(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Survey_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "String")
 }
 
-func (ec *executionContext) _Survey_description(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_description(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14500,7 +14393,7 @@ func (ec *executionContext) _Survey_description(ctx context.Context, field graph
 			return ec.fieldContext_Survey_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14511,10 +14404,10 @@ func (ec *executionContext) _Survey_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Survey_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "String")
 }
 
-func (ec *executionContext) _Survey_citations(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_citations(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14523,11 +14416,11 @@ func (ec *executionContext) _Survey_citations(ctx context.Context, field graphql
 			return ec.fieldContext_Survey_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14537,7 +14430,7 @@ func (ec *executionContext) fieldContext_Survey_citations(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "Survey",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -14546,7 +14439,7 @@ func (ec *executionContext) fieldContext_Survey_citations(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Survey_relationships(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14556,11 +14449,11 @@ func (ec *executionContext) _Survey_relationships(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Survey().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14571,7 +14464,7 @@ func (ec *executionContext) fieldContext_Survey_relationships(ctx context.Contex
 		Object:     "Survey",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -14590,7 +14483,7 @@ func (ec *executionContext) fieldContext_Survey_relationships(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Survey_period(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_period(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14599,7 +14492,7 @@ func (ec *executionContext) _Survey_period(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Survey_period(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Period, nil
+			return obj.Period(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -14610,10 +14503,10 @@ func (ec *executionContext) _Survey_period(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Survey_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "String")
 }
 
-func (ec *executionContext) _Survey_respondents(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_respondents(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14622,7 +14515,7 @@ func (ec *executionContext) _Survey_respondents(ctx context.Context, field graph
 			return ec.fieldContext_Survey_respondents(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Respondents, nil
+			return obj.Respondents(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -14633,10 +14526,10 @@ func (ec *executionContext) _Survey_respondents(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Survey_respondents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Survey", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Survey", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Survey_respondentsByRegion(ctx context.Context, field graphql.CollectedField, obj *model.Survey) (ret graphql.Marshaler) {
+func (ec *executionContext) _Survey_respondentsByRegion(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14645,11 +14538,11 @@ func (ec *executionContext) _Survey_respondentsByRegion(ctx context.Context, fie
 			return ec.fieldContext_Survey_respondentsByRegion(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RespondentsByRegion, nil
+			return obj.RespondentsByRegion(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RegionCount) graphql.Marshaler {
-			return ec.marshalNRegionCount2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRegionCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.RegionCount) graphql.Marshaler {
+			return ec.marshalNRegionCount2ᚕmarrakechgraphᚋkgᚐRegionCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14659,7 +14552,7 @@ func (ec *executionContext) fieldContext_Survey_respondentsByRegion(_ context.Co
 	fc = &graphql.FieldContext{
 		Object:     "Survey",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RegionCount(ctx, field)
@@ -14668,7 +14561,7 @@ func (ec *executionContext) fieldContext_Survey_respondentsByRegion(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_id(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_id(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14677,7 +14570,7 @@ func (ec *executionContext) _ThreatIncident_id(ctx context.Context, field graphq
 			return ec.fieldContext_ThreatIncident_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14688,10 +14581,10 @@ func (ec *executionContext) _ThreatIncident_id(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "ID")
 }
 
-func (ec *executionContext) _ThreatIncident_nhri(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_nhri(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14700,11 +14593,11 @@ func (ec *executionContext) _ThreatIncident_nhri(ctx context.Context, field grap
 			return ec.fieldContext_ThreatIncident_nhri(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatIncident().Nhri(ctx, obj)
+			return obj.NHRI(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
-			return ec.marshalNNHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.NHRI) graphql.Marshaler {
+			return ec.marshalNNHRI2marrakechgraphᚋkgᚐNHRI(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14715,7 +14608,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_nhri(_ context.Context, 
 		Object:     "ThreatIncident",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NHRI(ctx, field)
 		},
@@ -14723,7 +14616,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_nhri(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_summary(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_summary(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14732,7 +14625,7 @@ func (ec *executionContext) _ThreatIncident_summary(ctx context.Context, field g
 			return ec.fieldContext_ThreatIncident_summary(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Summary, nil
+			return obj.Summary(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14743,10 +14636,10 @@ func (ec *executionContext) _ThreatIncident_summary(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatIncident_occurredOn(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_occurredOn(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14755,7 +14648,7 @@ func (ec *executionContext) _ThreatIncident_occurredOn(ctx context.Context, fiel
 			return ec.fieldContext_ThreatIncident_occurredOn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OccurredOn, nil
+			return obj.OccurredOn(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
@@ -14766,10 +14659,10 @@ func (ec *executionContext) _ThreatIncident_occurredOn(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_occurredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "Date")
 }
 
-func (ec *executionContext) _ThreatIncident_reportedAt(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_reportedAt(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14778,7 +14671,7 @@ func (ec *executionContext) _ThreatIncident_reportedAt(ctx context.Context, fiel
 			return ec.fieldContext_ThreatIncident_reportedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ReportedAt, nil
+			return obj.ReportedAt(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14789,10 +14682,10 @@ func (ec *executionContext) _ThreatIncident_reportedAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatIncident_reportedBy(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_reportedBy(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14801,7 +14694,7 @@ func (ec *executionContext) _ThreatIncident_reportedBy(ctx context.Context, fiel
 			return ec.fieldContext_ThreatIncident_reportedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ReportedBy, nil
+			return obj.ReportedBy(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14812,10 +14705,10 @@ func (ec *executionContext) _ThreatIncident_reportedBy(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_reportedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatIncident_threats(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_threats(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14824,11 +14717,11 @@ func (ec *executionContext) _ThreatIncident_threats(ctx context.Context, field g
 			return ec.fieldContext_ThreatIncident_threats(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatIncident().Threats(ctx, obj)
+			return obj.Threats(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
-			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚕmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14839,7 +14732,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_threats(_ context.Contex
 		Object:     "ThreatIncident",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatType(ctx, field)
 		},
@@ -14847,7 +14740,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_threats(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_perpetrators(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_perpetrators(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14856,11 +14749,11 @@ func (ec *executionContext) _ThreatIncident_perpetrators(ctx context.Context, fi
 			return ec.fieldContext_ThreatIncident_perpetrators(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatIncident().Perpetrators(ctx, obj)
+			return obj.Perpetrators(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PerpetratorType) graphql.Marshaler {
-			return ec.marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.PerpetratorType) graphql.Marshaler {
+			return ec.marshalNPerpetratorType2ᚕmarrakechgraphᚋkgᚐPerpetratorTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14871,7 +14764,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_perpetrators(_ context.C
 		Object:     "ThreatIncident",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PerpetratorType(ctx, field)
 		},
@@ -14879,7 +14772,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_perpetrators(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_targets(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_targets(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14888,21 +14781,21 @@ func (ec *executionContext) _ThreatIncident_targets(ctx context.Context, field g
 			return ec.fieldContext_ThreatIncident_targets(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Targets, nil
+			return obj.Targets(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreatTarget) graphql.Marshaler {
-			return ec.marshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
+			return ec.marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "ThreatTarget")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "ThreatTarget")
 }
 
-func (ec *executionContext) _ThreatIncident_reprisalForUNCooperation(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_reprisalForUNCooperation(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14911,7 +14804,7 @@ func (ec *executionContext) _ThreatIncident_reprisalForUNCooperation(ctx context
 			return ec.fieldContext_ThreatIncident_reprisalForUNCooperation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ReprisalForUNCooperation, nil
+			return obj.ReprisalForUNCooperation(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -14922,10 +14815,10 @@ func (ec *executionContext) _ThreatIncident_reprisalForUNCooperation(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_reprisalForUNCooperation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _ThreatIncident_consentToShare(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_consentToShare(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14934,7 +14827,7 @@ func (ec *executionContext) _ThreatIncident_consentToShare(ctx context.Context, 
 			return ec.fieldContext_ThreatIncident_consentToShare(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ConsentToShare, nil
+			return obj.ConsentToShare(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -14945,10 +14838,10 @@ func (ec *executionContext) _ThreatIncident_consentToShare(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_consentToShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _ThreatIncident_status(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_status(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14957,21 +14850,21 @@ func (ec *executionContext) _ThreatIncident_status(ctx context.Context, field gr
 			return ec.fieldContext_ThreatIncident_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
+			return obj.Status(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.IncidentStatus) graphql.Marshaler {
-			return ec.marshalNIncidentStatus2marrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v threatlog.Status) graphql.Marshaler {
+			return ec.marshalNIncidentStatus2marrakechgraphᚋthreatlogᚐStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, false, false, "IncidentStatus")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "IncidentStatus")
 }
 
-func (ec *executionContext) _ThreatIncident_responses(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_responses(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14980,11 +14873,11 @@ func (ec *executionContext) _ThreatIncident_responses(ctx context.Context, field
 			return ec.fieldContext_ThreatIncident_responses(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatIncident().Responses(ctx, obj)
+			return obj.Responses(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Response) graphql.Marshaler {
-			return ec.marshalNResponse2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐResponseᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []threatlog.Response) graphql.Marshaler {
+			return ec.marshalNResponse2ᚕmarrakechgraphᚋthreatlogᚐResponseᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14995,7 +14888,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_responses(_ context.Cont
 		Object:     "ThreatIncident",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Response(ctx, field)
 		},
@@ -15003,7 +14896,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_responses(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_history(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_history(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15035,7 +14928,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_history(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncident_activationPlan(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncident) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncident_activationPlan(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15048,8 +14941,8 @@ func (ec *executionContext) _ThreatIncident_activationPlan(ctx context.Context, 
 			return ec.Resolvers.ThreatIncident().ActivationPlan(ctx, obj, fc.Args["urgent"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ActivationPlan) graphql.Marshaler {
-			return ec.marshalNActivationPlan2ᚖmarrakechgraphᚋgraphᚋmodelᚐActivationPlan(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *advisor.Plan) graphql.Marshaler {
+			return ec.marshalNActivationPlan2ᚖmarrakechgraphᚋadvisorᚐPlan(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15146,8 +15039,8 @@ func (ec *executionContext) _ThreatIncidentConnection_pageInfo(ctx context.Conte
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15201,8 +15094,8 @@ func (ec *executionContext) _ThreatIncidentEdge_node(ctx context.Context, field 
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15221,7 +15114,7 @@ func (ec *executionContext) fieldContext_ThreatIncidentEdge_node(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatType_id(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_id(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15230,7 +15123,7 @@ func (ec *executionContext) _ThreatType_id(ctx context.Context, field graphql.Co
 			return ec.fieldContext_ThreatType_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
+			return obj.ID(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -15241,10 +15134,10 @@ func (ec *executionContext) _ThreatType_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_ThreatType_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatType", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("ThreatType", field, true, false, "ID")
 }
 
-func (ec *executionContext) _ThreatType_name(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_name(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15253,7 +15146,7 @@ func (ec *executionContext) _ThreatType_name(ctx context.Context, field graphql.
 			return ec.fieldContext_ThreatType_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -15264,10 +15157,10 @@ func (ec *executionContext) _ThreatType_name(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_ThreatType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatType", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatType_acronym(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15276,7 +15169,7 @@ func (ec *executionContext) _ThreatType_acronym(ctx context.Context, field graph
 			return ec.fieldContext_ThreatType_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym, nil
+			return obj.Acronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -15287,10 +15180,10 @@ func (ec *executionContext) _ThreatType_acronym(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ThreatType_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatType", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatType_description(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_description(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15299,7 +15192,7 @@ func (ec *executionContext) _ThreatType_description(ctx context.Context, field g
 			return ec.fieldContext_ThreatType_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return obj.Description(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -15310,10 +15203,10 @@ func (ec *executionContext) _ThreatType_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ThreatType_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatType", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ThreatType", field, true, false, "String")
 }
 
-func (ec *executionContext) _ThreatType_citations(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_citations(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15322,11 +15215,11 @@ func (ec *executionContext) _ThreatType_citations(ctx context.Context, field gra
 			return ec.fieldContext_ThreatType_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
+			return obj.Citations(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15336,7 +15229,7 @@ func (ec *executionContext) fieldContext_ThreatType_citations(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "ThreatType",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
@@ -15345,7 +15238,7 @@ func (ec *executionContext) fieldContext_ThreatType_citations(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatType_relationships(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15355,11 +15248,11 @@ func (ec *executionContext) _ThreatType_relationships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ThreatType().Relationships(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["types"].([]model.RelationType))
+			return obj.Relationships(ctx, fc.Args["direction"].(*kg.Direction), fc.Args["types"].([]kg.RelType))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15370,7 +15263,7 @@ func (ec *executionContext) fieldContext_ThreatType_relationships(ctx context.Co
 		Object:     "ThreatType",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relationship(ctx, field)
 		},
@@ -15389,7 +15282,7 @@ func (ec *executionContext) fieldContext_ThreatType_relationships(ctx context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatType_against(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_against(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15398,21 +15291,21 @@ func (ec *executionContext) _ThreatType_against(ctx context.Context, field graph
 			return ec.fieldContext_ThreatType_against(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Against, nil
+			return obj.Against(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.ThreatSubject) graphql.Marshaler {
-			return ec.marshalNThreatSubject2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatSubjectᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNThreatSubject2ᚕstringᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ThreatType_against(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatType", field, false, false, "ThreatSubject")
+	return graphql.NewScalarFieldContext("ThreatType", field, true, false, "ThreatSubject")
 }
 
-func (ec *executionContext) _ThreatType_perpetrators(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_perpetrators(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15421,11 +15314,11 @@ func (ec *executionContext) _ThreatType_perpetrators(ctx context.Context, field 
 			return ec.fieldContext_ThreatType_perpetrators(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatType().Perpetrators(ctx, obj)
+			return obj.Perpetrators(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PerpetratorType) graphql.Marshaler {
-			return ec.marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.PerpetratorType) graphql.Marshaler {
+			return ec.marshalNPerpetratorType2ᚕmarrakechgraphᚋkgᚐPerpetratorTypeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15436,7 +15329,7 @@ func (ec *executionContext) fieldContext_ThreatType_perpetrators(_ context.Conte
 		Object:     "ThreatType",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PerpetratorType(ctx, field)
 		},
@@ -15444,7 +15337,7 @@ func (ec *executionContext) fieldContext_ThreatType_perpetrators(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatType_actions(ctx context.Context, field graphql.CollectedField, obj *model.ThreatType) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatType_actions(ctx context.Context, field graphql.CollectedField, obj *kg.ThreatType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15453,11 +15346,11 @@ func (ec *executionContext) _ThreatType_actions(ctx context.Context, field graph
 			return ec.fieldContext_ThreatType_actions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ThreatType().Actions(ctx, obj)
+			return obj.Actions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15468,7 +15361,7 @@ func (ec *executionContext) fieldContext_ThreatType_actions(_ context.Context, f
 		Object:     "ThreatType",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
@@ -15511,8 +15404,8 @@ func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.Coll
 			return obj.Role, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Role) graphql.Marshaler {
-			return ec.marshalORole2ᚖmarrakechgraphᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.Role) graphql.Marshaler {
+			return ec.marshalORole2ᚖmarrakechgraphᚋauthᚐRole(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16675,7 +16568,7 @@ func (ec *executionContext) unmarshalInputActionFilter(ctx context.Context, obj 
 			it.Commitment = data
 		case "pillar":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pillar"))
-			data, err := ec.unmarshalOPillar2ᚖmarrakechgraphᚋgraphᚋmodelᚐPillar(ctx, v)
+			data, err := ec.unmarshalOPillar2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16791,7 +16684,7 @@ func (ec *executionContext) unmarshalInputMechanismFilter(ctx context.Context, o
 		switch k {
 		case "category":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
-			data, err := ec.unmarshalOMechanismCategory2ᚕmarrakechgraphᚋgraphᚋmodelᚐMechanismCategoryᚄ(ctx, v)
+			data, err := ec.unmarshalOMechanismCategory2ᚕstringᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16921,7 +16814,7 @@ func (ec *executionContext) unmarshalInputNHRIFilter(ctx context.Context, obj an
 			it.Region = data
 		case "accreditationStatus":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationStatus"))
-			data, err := ec.unmarshalOAccreditationStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx, v)
+			data, err := ec.unmarshalOAccreditationStatus2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17114,7 +17007,7 @@ func (ec *executionContext) unmarshalInputReportThreatInput(ctx context.Context,
 			it.Threats = data
 		case "targets":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
-			data, err := ec.unmarshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, v)
+			data, err := ec.unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17205,7 +17098,7 @@ func (ec *executionContext) unmarshalInputSituationInput(ctx context.Context, ob
 			it.Threats = data
 		case "targets":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
-			data, err := ec.unmarshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, v)
+			data, err := ec.unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17296,7 +17189,7 @@ func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Conte
 			it.Threat = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx, v)
+			data, err := ec.unmarshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlogᚐStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17387,7 +17280,7 @@ func (ec *executionContext) unmarshalInputUpdateThreatInput(ctx context.Context,
 			it.Perpetrators = data
 		case "targets":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
-			data, err := ec.unmarshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx, v)
+			data, err := ec.unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17408,7 +17301,7 @@ func (ec *executionContext) unmarshalInputUpdateThreatInput(ctx context.Context,
 			it.ConsentToShare = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx, v)
+			data, err := ec.unmarshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlogᚐStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17434,104 +17327,104 @@ func UnmarshalUpdateThreatInput(ctx context.Context, raw any) (model.UpdateThrea
 
 // region    ************************** interface.gotpl ***************************
 
-func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, obj model.Entity) graphql.Marshaler {
+func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, obj kg.Entity) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.ThreatType:
+	case kg.ThreatType:
 		return ec._ThreatType(ctx, sel, &obj)
-	case *model.ThreatType:
+	case *kg.ThreatType:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ThreatType(ctx, sel, obj)
-	case model.Survey:
+	case kg.Survey:
 		return ec._Survey(ctx, sel, &obj)
-	case *model.Survey:
+	case *kg.Survey:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Survey(ctx, sel, obj)
-	case model.StrategicGoal:
+	case kg.StrategicGoal:
 		return ec._StrategicGoal(ctx, sel, &obj)
-	case *model.StrategicGoal:
+	case *kg.StrategicGoal:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._StrategicGoal(ctx, sel, obj)
-	case model.SDGTarget:
+	case kg.SDGTarget:
 		return ec._SDGTarget(ctx, sel, &obj)
-	case *model.SDGTarget:
+	case *kg.SDGTarget:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._SDGTarget(ctx, sel, obj)
-	case model.RiskGroup:
+	case kg.RiskGroup:
 		return ec._RiskGroup(ctx, sel, &obj)
-	case *model.RiskGroup:
+	case *kg.RiskGroup:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._RiskGroup(ctx, sel, obj)
-	case model.PerpetratorType:
+	case kg.PerpetratorType:
 		return ec._PerpetratorType(ctx, sel, &obj)
-	case *model.PerpetratorType:
+	case *kg.PerpetratorType:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._PerpetratorType(ctx, sel, obj)
-	case model.Objective:
+	case kg.Objective:
 		return ec._Objective(ctx, sel, &obj)
-	case *model.Objective:
+	case *kg.Objective:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Objective(ctx, sel, obj)
-	case model.Network:
+	case kg.Network:
 		return ec._Network(ctx, sel, &obj)
-	case *model.Network:
+	case *kg.Network:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Network(ctx, sel, obj)
-	case model.Nhri:
+	case kg.NHRI:
 		return ec._NHRI(ctx, sel, &obj)
-	case *model.Nhri:
+	case *kg.NHRI:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NHRI(ctx, sel, obj)
-	case model.Mechanism:
+	case kg.Mechanism:
 		return ec._Mechanism(ctx, sel, &obj)
-	case *model.Mechanism:
+	case *kg.Mechanism:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Mechanism(ctx, sel, obj)
-	case model.Instrument:
+	case kg.Instrument:
 		return ec._Instrument(ctx, sel, &obj)
-	case *model.Instrument:
+	case *kg.Instrument:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Instrument(ctx, sel, obj)
-	case model.Country:
+	case kg.Country:
 		return ec._Country(ctx, sel, &obj)
-	case *model.Country:
+	case *kg.Country:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Country(ctx, sel, obj)
-	case model.Commitment:
+	case kg.Commitment:
 		return ec._Commitment(ctx, sel, &obj)
-	case *model.Commitment:
+	case *kg.Commitment:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Commitment(ctx, sel, obj)
-	case model.Action:
+	case kg.Action:
 		return ec._Action(ctx, sel, &obj)
-	case *model.Action:
+	case *kg.Action:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -17545,130 +17438,130 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 	}
 }
 
-func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj kg.Identified) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.ThreatType:
+	case kg.ThreatType:
 		return ec._ThreatType(ctx, sel, &obj)
-	case *model.ThreatType:
+	case *kg.ThreatType:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ThreatType(ctx, sel, obj)
-	case model.Survey:
+	case kg.Survey:
 		return ec._Survey(ctx, sel, &obj)
-	case *model.Survey:
+	case *kg.Survey:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Survey(ctx, sel, obj)
-	case model.StrategicGoal:
+	case kg.StrategicGoal:
 		return ec._StrategicGoal(ctx, sel, &obj)
-	case *model.StrategicGoal:
+	case *kg.StrategicGoal:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._StrategicGoal(ctx, sel, obj)
-	case model.SDGTarget:
+	case kg.SDGTarget:
 		return ec._SDGTarget(ctx, sel, &obj)
-	case *model.SDGTarget:
+	case *kg.SDGTarget:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._SDGTarget(ctx, sel, obj)
-	case model.RiskGroup:
+	case kg.RiskGroup:
 		return ec._RiskGroup(ctx, sel, &obj)
-	case *model.RiskGroup:
+	case *kg.RiskGroup:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._RiskGroup(ctx, sel, obj)
-	case model.PerpetratorType:
+	case kg.PerpetratorType:
 		return ec._PerpetratorType(ctx, sel, &obj)
-	case *model.PerpetratorType:
+	case *kg.PerpetratorType:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._PerpetratorType(ctx, sel, obj)
-	case model.Objective:
+	case kg.Objective:
 		return ec._Objective(ctx, sel, &obj)
-	case *model.Objective:
+	case *kg.Objective:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Objective(ctx, sel, obj)
-	case model.Network:
+	case kg.Network:
 		return ec._Network(ctx, sel, &obj)
-	case *model.Network:
+	case *kg.Network:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Network(ctx, sel, obj)
-	case model.Nhri:
+	case kg.NHRI:
 		return ec._NHRI(ctx, sel, &obj)
-	case *model.Nhri:
+	case *kg.NHRI:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._NHRI(ctx, sel, obj)
-	case model.Mechanism:
+	case kg.Mechanism:
 		return ec._Mechanism(ctx, sel, &obj)
-	case *model.Mechanism:
+	case *kg.Mechanism:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Mechanism(ctx, sel, obj)
-	case model.Instrument:
+	case kg.Instrument:
 		return ec._Instrument(ctx, sel, &obj)
-	case *model.Instrument:
+	case *kg.Instrument:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Instrument(ctx, sel, obj)
-	case model.Country:
+	case kg.Country:
 		return ec._Country(ctx, sel, &obj)
-	case *model.Country:
+	case *kg.Country:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Country(ctx, sel, obj)
-	case model.Commitment:
+	case kg.Commitment:
 		return ec._Commitment(ctx, sel, &obj)
-	case *model.Commitment:
+	case *kg.Commitment:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Commitment(ctx, sel, obj)
-	case model.Action:
+	case kg.Action:
 		return ec._Action(ctx, sel, &obj)
-	case *model.Action:
+	case *kg.Action:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Action(ctx, sel, obj)
-	case model.ThreatIncident:
+	case threatlog.Incident:
 		return ec._ThreatIncident(ctx, sel, &obj)
-	case *model.ThreatIncident:
+	case *threatlog.Incident:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._ThreatIncident(ctx, sel, obj)
-	case model.Response:
+	case threatlog.Response:
 		return ec._Response(ctx, sel, &obj)
-	case *model.Response:
+	case *threatlog.Response:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Response(ctx, sel, obj)
-	case model.Entity:
+	case kg.Entity:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Entity(ctx, sel, obj)
-	case model.APIKey:
+	case auth.KeyInfo:
 		return ec._APIKey(ctx, sel, &obj)
-	case *model.APIKey:
+	case *auth.KeyInfo:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -17688,7 +17581,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 var aPIKeyImplementors = []string{"APIKey", "Node"}
 
-func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *model.APIKey) graphql.Marshaler {
+func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *auth.KeyInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17746,7 +17639,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 
 var accreditationImplementors = []string{"Accreditation"}
 
-func (ec *executionContext) _Accreditation(ctx context.Context, sel ast.SelectionSet, obj *model.Accreditation) graphql.Marshaler {
+func (ec *executionContext) _Accreditation(ctx context.Context, sel ast.SelectionSet, obj *kg.Accreditation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accreditationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17789,7 +17682,7 @@ func (ec *executionContext) _Accreditation(ctx context.Context, sel ast.Selectio
 
 var actionImplementors = []string{"Action", "Entity", "Node"}
 
-func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, obj *model.Action) graphql.Marshaler {
+func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, obj *kg.Action) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, actionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17981,7 +17874,7 @@ func (ec *executionContext) _ActionEdge(ctx context.Context, sel ast.SelectionSe
 
 var activationPlanImplementors = []string{"ActivationPlan"}
 
-func (ec *executionContext) _ActivationPlan(ctx context.Context, sel ast.SelectionSet, obj *model.ActivationPlan) graphql.Marshaler {
+func (ec *executionContext) _ActivationPlan(ctx context.Context, sel ast.SelectionSet, obj *advisor.Plan) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activationPlanImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18155,7 +18048,7 @@ func (ec *executionContext) _AuditedRelationship(ctx context.Context, sel ast.Se
 
 var citationImplementors = []string{"Citation"}
 
-func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet, obj *model.Citation) graphql.Marshaler {
+func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet, obj *kg.Citation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, citationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18198,7 +18091,7 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 
 var commitmentImplementors = []string{"Commitment", "Entity", "Node"}
 
-func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSet, obj *model.Commitment) graphql.Marshaler {
+func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSet, obj *kg.Commitment) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, commitmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18285,7 +18178,7 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 
 var considerationImplementors = []string{"Consideration"}
 
-func (ec *executionContext) _Consideration(ctx context.Context, sel ast.SelectionSet, obj *model.Consideration) graphql.Marshaler {
+func (ec *executionContext) _Consideration(ctx context.Context, sel ast.SelectionSet, obj *advisor.Consideration) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, considerationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18376,7 +18269,7 @@ func (ec *executionContext) _Count(ctx context.Context, sel ast.SelectionSet, ob
 
 var countryImplementors = []string{"Country", "Node", "Entity"}
 
-func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *model.Country) graphql.Marshaler {
+func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *kg.Country) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18500,7 +18393,7 @@ func (ec *executionContext) _CreatedAPIKey(ctx context.Context, sel ast.Selectio
 
 var eligibilityImplementors = []string{"Eligibility"}
 
-func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionSet, obj *model.Eligibility) graphql.Marshaler {
+func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionSet, obj *kg.Eligibility) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eligibilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18512,47 +18405,49 @@ func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionS
 		case "actsIn":
 			out.Values[i] = ec._Eligibility_actsIn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "covers":
-			out.Values[i] = ec._Eligibility_covers(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Eligibility_covers(ctx, field, obj)
+				})
 		case "outsideOf":
-			out.Values[i] = ec._Eligibility_outsideOf(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Eligibility_outsideOf(ctx, field, obj)
+				})
 		case "serves":
 			out.Values[i] = ec._Eligibility_serves(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "triggers":
 			out.Values[i] = ec._Eligibility_triggers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "remedies":
 			out.Values[i] = ec._Eligibility_remedies(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requiresConsent":
 			out.Values[i] = ec._Eligibility_requiresConsent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "howToActivate":
 			out.Values[i] = ec._Eligibility_howToActivate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "contactPage":
 			out.Values[i] = ec._Eligibility_contactPage(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18573,7 +18468,7 @@ func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionS
 
 var exclusionImplementors = []string{"Exclusion"}
 
-func (ec *executionContext) _Exclusion(ctx context.Context, sel ast.SelectionSet, obj *model.Exclusion) graphql.Marshaler {
+func (ec *executionContext) _Exclusion(ctx context.Context, sel ast.SelectionSet, obj *advisor.Exclusion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, exclusionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18765,7 +18660,7 @@ func (ec *executionContext) _ImportRowError(ctx context.Context, sel ast.Selecti
 
 var instrumentImplementors = []string{"Instrument", "Entity", "Node"}
 
-func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSet, obj *model.Instrument) graphql.Marshaler {
+func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSet, obj *kg.Instrument) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, instrumentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18851,7 +18746,7 @@ func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSe
 
 var mechanismImplementors = []string{"Mechanism", "Entity", "Node"}
 
-func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet, obj *model.Mechanism) graphql.Marshaler {
+func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet, obj *kg.Mechanism) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mechanismImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18920,11 +18815,10 @@ func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet
 					return ec._Mechanism_actions(ctx, field, obj)
 				})
 		case "eligibility":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Mechanism_eligibility(ctx, field, obj)
-				})
+			out.Values[i] = ec._Mechanism_eligibility(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19103,7 +18997,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 var nHRIImplementors = []string{"NHRI", "Entity", "Node"}
 
-func (ec *executionContext) _NHRI(ctx context.Context, sel ast.SelectionSet, obj *model.Nhri) graphql.Marshaler {
+func (ec *executionContext) _NHRI(ctx context.Context, sel ast.SelectionSet, obj *kg.NHRI) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nHRIImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19286,7 +19180,7 @@ func (ec *executionContext) _NHRIEdge(ctx context.Context, sel ast.SelectionSet,
 
 var networkImplementors = []string{"Network", "Entity", "Node"}
 
-func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, obj *model.Network) graphql.Marshaler {
+func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, obj *kg.Network) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, networkImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19361,11 +19255,10 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Network_actions(ctx, field, obj)
 				})
 		case "eligibility":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Network_eligibility(ctx, field, obj)
-				})
+			out.Values[i] = ec._Network_eligibility(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19385,7 +19278,7 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 
 var objectiveImplementors = []string{"Objective", "Entity", "Node"}
 
-func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet, obj *model.Objective) graphql.Marshaler {
+func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet, obj *kg.Objective) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19455,7 +19348,7 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 
 var pageInfoImplementors = []string{"PageInfo"}
 
-func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *kg.Page) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19503,7 +19396,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 var perpetratorTypeImplementors = []string{"PerpetratorType", "Entity", "Node"}
 
-func (ec *executionContext) _PerpetratorType(ctx context.Context, sel ast.SelectionSet, obj *model.PerpetratorType) graphql.Marshaler {
+func (ec *executionContext) _PerpetratorType(ctx context.Context, sel ast.SelectionSet, obj *kg.PerpetratorType) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, perpetratorTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19761,7 +19654,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var recommendationImplementors = []string{"Recommendation"}
 
-func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *model.Recommendation) graphql.Marshaler {
+func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.SelectionSet, obj *advisor.Recommendation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, recommendationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19834,7 +19727,7 @@ func (ec *executionContext) _Recommendation(ctx context.Context, sel ast.Selecti
 
 var regionCountImplementors = []string{"RegionCount"}
 
-func (ec *executionContext) _RegionCount(ctx context.Context, sel ast.SelectionSet, obj *model.RegionCount) graphql.Marshaler {
+func (ec *executionContext) _RegionCount(ctx context.Context, sel ast.SelectionSet, obj *kg.RegionCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19872,7 +19765,7 @@ func (ec *executionContext) _RegionCount(ctx context.Context, sel ast.SelectionS
 
 var relationshipImplementors = []string{"Relationship"}
 
-func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *model.Relationship) graphql.Marshaler {
+func (ec *executionContext) _Relationship(ctx context.Context, sel ast.SelectionSet, obj *kg.Relationship) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19920,7 +19813,7 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 
 var responseImplementors = []string{"Response", "Node"}
 
-func (ec *executionContext) _Response(ctx context.Context, sel ast.SelectionSet, obj *model.Response) graphql.Marshaler {
+func (ec *executionContext) _Response(ctx context.Context, sel ast.SelectionSet, obj *threatlog.Response) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, responseImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19985,7 +19878,7 @@ func (ec *executionContext) _Response(ctx context.Context, sel ast.SelectionSet,
 
 var riskGroupImplementors = []string{"RiskGroup", "Entity", "Node"}
 
-func (ec *executionContext) _RiskGroup(ctx context.Context, sel ast.SelectionSet, obj *model.RiskGroup) graphql.Marshaler {
+func (ec *executionContext) _RiskGroup(ctx context.Context, sel ast.SelectionSet, obj *kg.RiskGroup) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, riskGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20050,7 +19943,7 @@ func (ec *executionContext) _RiskGroup(ctx context.Context, sel ast.SelectionSet
 
 var sDGTargetImplementors = []string{"SDGTarget", "Entity", "Node"}
 
-func (ec *executionContext) _SDGTarget(ctx context.Context, sel ast.SelectionSet, obj *model.SDGTarget) graphql.Marshaler {
+func (ec *executionContext) _SDGTarget(ctx context.Context, sel ast.SelectionSet, obj *kg.SDGTarget) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sDGTargetImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20178,7 +20071,7 @@ func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, 
 
 var strategicGoalImplementors = []string{"StrategicGoal", "Entity", "Node"}
 
-func (ec *executionContext) _StrategicGoal(ctx context.Context, sel ast.SelectionSet, obj *model.StrategicGoal) graphql.Marshaler {
+func (ec *executionContext) _StrategicGoal(ctx context.Context, sel ast.SelectionSet, obj *kg.StrategicGoal) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, strategicGoalImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20273,7 +20166,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 
 var supportChannelImplementors = []string{"SupportChannel"}
 
-func (ec *executionContext) _SupportChannel(ctx context.Context, sel ast.SelectionSet, obj *model.SupportChannel) graphql.Marshaler {
+func (ec *executionContext) _SupportChannel(ctx context.Context, sel ast.SelectionSet, obj *kg.SupportChannel) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, supportChannelImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20326,7 +20219,7 @@ func (ec *executionContext) _SupportChannel(ctx context.Context, sel ast.Selecti
 
 var surveyImplementors = []string{"Survey", "Entity", "Node"}
 
-func (ec *executionContext) _Survey(ctx context.Context, sel ast.SelectionSet, obj *model.Survey) graphql.Marshaler {
+func (ec *executionContext) _Survey(ctx context.Context, sel ast.SelectionSet, obj *kg.Survey) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20400,7 +20293,7 @@ func (ec *executionContext) _Survey(ctx context.Context, sel ast.SelectionSet, o
 
 var threatIncidentImplementors = []string{"ThreatIncident", "Node"}
 
-func (ec *executionContext) _ThreatIncident(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatIncident) graphql.Marshaler {
+func (ec *executionContext) _ThreatIncident(ctx context.Context, sel ast.SelectionSet, obj *threatlog.Incident) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, threatIncidentImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20590,7 +20483,7 @@ func (ec *executionContext) _ThreatIncidentEdge(ctx context.Context, sel ast.Sel
 
 var threatTypeImplementors = []string{"ThreatType", "Entity", "Node"}
 
-func (ec *executionContext) _ThreatType(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatType) graphql.Marshaler {
+func (ec *executionContext) _ThreatType(ctx context.Context, sel ast.SelectionSet, obj *kg.ThreatType) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, threatTypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21074,11 +20967,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAPIKey2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.APIKey) graphql.Marshaler {
+func (ec *executionContext) marshalNAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*auth.KeyInfo) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKey(ctx, sel, v[i])
+		return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21090,7 +20983,7 @@ func (ec *executionContext) marshalNAPIKey2ᚕᚖmarrakechgraphᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐAPIKey(ctx context.Context, sel ast.SelectionSet, v *model.APIKey) graphql.Marshaler {
+func (ec *executionContext) marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx context.Context, sel ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "APIKey!")
 		return graphql.Null
@@ -21098,21 +20991,29 @@ func (ec *executionContext) marshalNAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐA
 	return ec._APIKey(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNAccreditationStatus2marrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx context.Context, v any) (model.AccreditationStatus, error) {
-	var res model.AccreditationStatus
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNAccreditationStatus2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAccreditationStatus2marrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx context.Context, sel ast.SelectionSet, v model.AccreditationStatus) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNAccreditationStatus2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AccreditationStatus!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Action) graphql.Marshaler {
+func (ec *executionContext) marshalNAction2marrakechgraphᚋkgᚐAction(ctx context.Context, sel ast.SelectionSet, v kg.Action) graphql.Marshaler {
+	return ec._Action(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Action) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAction2ᚖmarrakechgraphᚋgraphᚋmodelᚐAction(ctx, sel, v[i])
+		return ec.marshalNAction2marrakechgraphᚋkgᚐAction(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21124,7 +21025,7 @@ func (ec *executionContext) marshalNAction2ᚕᚖmarrakechgraphᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNAction2ᚖmarrakechgraphᚋgraphᚋmodelᚐAction(ctx context.Context, sel ast.SelectionSet, v *model.Action) graphql.Marshaler {
+func (ec *executionContext) marshalNAction2ᚖmarrakechgraphᚋkgᚐAction(ctx context.Context, sel ast.SelectionSet, v *kg.Action) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Action!")
 		return graphql.Null
@@ -21174,7 +21075,7 @@ func (ec *executionContext) marshalNActionOrderField2marrakechgraphᚋgraphᚋmo
 	return v
 }
 
-func (ec *executionContext) marshalNActivationPlan2ᚖmarrakechgraphᚋgraphᚋmodelᚐActivationPlan(ctx context.Context, sel ast.SelectionSet, v *model.ActivationPlan) graphql.Marshaler {
+func (ec *executionContext) marshalNActivationPlan2ᚖmarrakechgraphᚋadvisorᚐPlan(ctx context.Context, sel ast.SelectionSet, v *advisor.Plan) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActivationPlan!")
 		return graphql.Null
@@ -21216,23 +21117,27 @@ func (ec *executionContext) marshalNAuditOp2marrakechgraphᚋgraphᚋmodelᚐAud
 	return v
 }
 
-func (ec *executionContext) unmarshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx context.Context, v any) (model.Beneficiary, error) {
-	var res model.Beneficiary
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNBeneficiary2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx context.Context, sel ast.SelectionSet, v model.Beneficiary) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNBeneficiary2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Beneficiary!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNBeneficiary2ᚕmarrakechgraphᚋgraphᚋmodelᚐBeneficiaryᚄ(ctx context.Context, v any) ([]model.Beneficiary, error) {
+func (ec *executionContext) unmarshalNBeneficiary2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.Beneficiary, len(vSlice))
+	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNBeneficiary2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21240,11 +21145,11 @@ func (ec *executionContext) unmarshalNBeneficiary2ᚕmarrakechgraphᚋgraphᚋmo
 	return res, nil
 }
 
-func (ec *executionContext) marshalNBeneficiary2ᚕmarrakechgraphᚋgraphᚋmodelᚐBeneficiaryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Beneficiary) graphql.Marshaler {
+func (ec *executionContext) marshalNBeneficiary2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBeneficiary2marrakechgraphᚋgraphᚋmodelᚐBeneficiary(ctx, sel, v[i])
+		return ec.marshalNBeneficiary2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21270,21 +21175,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) unmarshalNChannelRole2marrakechgraphᚋgraphᚋmodelᚐChannelRole(ctx context.Context, v any) (model.ChannelRole, error) {
-	var res model.ChannelRole
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNChannelRole2marrakechgraphᚋkgᚐChannelRole(ctx context.Context, v any) (kg.ChannelRole, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.ChannelRole(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNChannelRole2marrakechgraphᚋgraphᚋmodelᚐChannelRole(ctx context.Context, sel ast.SelectionSet, v model.ChannelRole) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNChannelRole2marrakechgraphᚋkgᚐChannelRole(ctx context.Context, sel ast.SelectionSet, v kg.ChannelRole) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChannelRole!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
+func (ec *executionContext) marshalNCitation2marrakechgraphᚋkgᚐCitation(ctx context.Context, sel ast.SelectionSet, v kg.Citation) graphql.Marshaler {
+	return ec._Citation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCitation2ᚕmarrakechgraphᚋkgᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCitation2ᚖmarrakechgraphᚋgraphᚋmodelᚐCitation(ctx, sel, v[i])
+		return ec.marshalNCitation2marrakechgraphᚋkgᚐCitation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21296,19 +21210,11 @@ func (ec *executionContext) marshalNCitation2ᚕᚖmarrakechgraphᚋgraphᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNCitation2ᚖmarrakechgraphᚋgraphᚋmodelᚐCitation(ctx context.Context, sel ast.SelectionSet, v *model.Citation) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Citation!")
-		return graphql.Null
-	}
-	return ec._Citation(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNCommitment2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Commitment) graphql.Marshaler {
+func (ec *executionContext) marshalNCommitment2ᚕᚖmarrakechgraphᚋkgᚐCommitmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Commitment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCommitment2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitment(ctx, sel, v[i])
+		return ec.marshalNCommitment2ᚖmarrakechgraphᚋkgᚐCommitment(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21320,7 +21226,7 @@ func (ec *executionContext) marshalNCommitment2ᚕᚖmarrakechgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNCommitment2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitment(ctx context.Context, sel ast.SelectionSet, v *model.Commitment) graphql.Marshaler {
+func (ec *executionContext) marshalNCommitment2ᚖmarrakechgraphᚋkgᚐCommitment(ctx context.Context, sel ast.SelectionSet, v *kg.Commitment) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Commitment!")
 		return graphql.Null
@@ -21328,21 +21234,30 @@ func (ec *executionContext) marshalNCommitment2ᚖmarrakechgraphᚋgraphᚋmodel
 	return ec._Commitment(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNConsentRequirement2marrakechgraphᚋgraphᚋmodelᚐConsentRequirement(ctx context.Context, v any) (model.ConsentRequirement, error) {
-	var res model.ConsentRequirement
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNConsentRequirement2marrakechgraphᚋadvisorᚐConsent(ctx context.Context, v any) (advisor.Consent, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := advisor.Consent(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNConsentRequirement2marrakechgraphᚋgraphᚋmodelᚐConsentRequirement(ctx context.Context, sel ast.SelectionSet, v model.ConsentRequirement) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNConsentRequirement2marrakechgraphᚋadvisorᚐConsent(ctx context.Context, sel ast.SelectionSet, v advisor.Consent) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ConsentRequirement!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNConsideration2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐConsiderationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Consideration) graphql.Marshaler {
+func (ec *executionContext) marshalNConsideration2marrakechgraphᚋadvisorᚐConsideration(ctx context.Context, sel ast.SelectionSet, v advisor.Consideration) graphql.Marshaler {
+	return ec._Consideration(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConsideration2ᚕmarrakechgraphᚋadvisorᚐConsiderationᚄ(ctx context.Context, sel ast.SelectionSet, v []advisor.Consideration) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConsideration2ᚖmarrakechgraphᚋgraphᚋmodelᚐConsideration(ctx, sel, v[i])
+		return ec.marshalNConsideration2marrakechgraphᚋadvisorᚐConsideration(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21352,14 +21267,6 @@ func (ec *executionContext) marshalNConsideration2ᚕᚖmarrakechgraphᚋgraph�
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNConsideration2ᚖmarrakechgraphᚋgraphᚋmodelᚐConsideration(ctx context.Context, sel ast.SelectionSet, v *model.Consideration) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Consideration!")
-		return graphql.Null
-	}
-	return ec._Consideration(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCount2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Count) graphql.Marshaler {
@@ -21386,11 +21293,15 @@ func (ec *executionContext) marshalNCount2ᚖmarrakechgraphᚋgraphᚋmodelᚐCo
 	return ec._Count(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCountry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Country) graphql.Marshaler {
+func (ec *executionContext) marshalNCountry2marrakechgraphᚋkgᚐCountry(ctx context.Context, sel ast.SelectionSet, v kg.Country) graphql.Marshaler {
+	return ec._Country(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCountry2ᚕᚖmarrakechgraphᚋkgᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Country) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCountry2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountry(ctx, sel, v[i])
+		return ec.marshalNCountry2ᚖmarrakechgraphᚋkgᚐCountry(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21402,7 +21313,7 @@ func (ec *executionContext) marshalNCountry2ᚕᚖmarrakechgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNCountry2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {
+func (ec *executionContext) marshalNCountry2ᚖmarrakechgraphᚋkgᚐCountry(ctx context.Context, sel ast.SelectionSet, v *kg.Country) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Country!")
 		return graphql.Null
@@ -21428,17 +21339,22 @@ func (ec *executionContext) marshalNDate2marrakechgraphᚋkgᚐDate(ctx context.
 	return v
 }
 
-func (ec *executionContext) unmarshalNDirection2marrakechgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (model.Direction, error) {
-	var res model.Direction
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNDirection2marrakechgraphᚋkgᚐDirection(ctx context.Context, v any) (kg.Direction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Direction(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDirection2marrakechgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v model.Direction) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNDirection2marrakechgraphᚋkgᚐDirection(ctx context.Context, sel ast.SelectionSet, v kg.Direction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Direction!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
+func (ec *executionContext) marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx context.Context, sel ast.SelectionSet, v kg.Entity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Entity!")
 		return graphql.Null
@@ -21446,11 +21362,11 @@ func (ec *executionContext) marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEnti
 	return ec._Entity(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+func (ec *executionContext) marshalNEntity2ᚕmarrakechgraphᚋkgᚐEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Entity) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEntity2marrakechgraphᚋgraphᚋmodelᚐEntity(ctx, sel, v[i])
+		return ec.marshalNEntity2marrakechgraphᚋkgᚐEntity(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21462,21 +21378,65 @@ func (ec *executionContext) marshalNEntity2ᚕmarrakechgraphᚋgraphᚋmodelᚐE
 	return ret
 }
 
-func (ec *executionContext) unmarshalNEntityKind2marrakechgraphᚋgraphᚋmodelᚐEntityKind(ctx context.Context, v any) (model.EntityKind, error) {
-	var res model.EntityKind
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNEntityKind2marrakechgraphᚋkgᚐKind(ctx context.Context, v any) (kg.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNEntityKind2marrakechgraphᚋkgᚐKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNEntityKind2marrakechgraphᚋgraphᚋmodelᚐEntityKind(ctx context.Context, sel ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNEntityKind2marrakechgraphᚋkgᚐKind(ctx context.Context, sel ast.SelectionSet, v kg.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNEntityKind2marrakechgraphᚋkgᚐKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "EntityKind!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNExclusion2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐExclusionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Exclusion) graphql.Marshaler {
+var (
+	unmarshalNEntityKind2marrakechgraphᚋkgᚐKind = map[string]kg.Kind{
+		"NETWORK":          kg.KindNetwork,
+		"NHRI":             kg.KindNHRI,
+		"MECHANISM":        kg.KindMechanism,
+		"INSTRUMENT":       kg.KindInstrument,
+		"COMMITMENT":       kg.KindCommitment,
+		"OBJECTIVE":        kg.KindObjective,
+		"ACTION":           kg.KindAction,
+		"RISK_GROUP":       kg.KindRiskGroup,
+		"THREAT_TYPE":      kg.KindThreatType,
+		"PERPETRATOR_TYPE": kg.KindPerpetratorType,
+		"SDG_TARGET":       kg.KindSDGTarget,
+		"STRATEGIC_GOAL":   kg.KindStrategicGoal,
+		"COUNTRY":          kg.KindCountry,
+		"SURVEY":           kg.KindSurvey,
+	}
+	marshalNEntityKind2marrakechgraphᚋkgᚐKind = map[kg.Kind]string{
+		kg.KindNetwork:         "NETWORK",
+		kg.KindNHRI:            "NHRI",
+		kg.KindMechanism:       "MECHANISM",
+		kg.KindInstrument:      "INSTRUMENT",
+		kg.KindCommitment:      "COMMITMENT",
+		kg.KindObjective:       "OBJECTIVE",
+		kg.KindAction:          "ACTION",
+		kg.KindRiskGroup:       "RISK_GROUP",
+		kg.KindThreatType:      "THREAT_TYPE",
+		kg.KindPerpetratorType: "PERPETRATOR_TYPE",
+		kg.KindSDGTarget:       "SDG_TARGET",
+		kg.KindStrategicGoal:   "STRATEGIC_GOAL",
+		kg.KindCountry:         "COUNTRY",
+		kg.KindSurvey:          "SURVEY",
+	}
+)
+
+func (ec *executionContext) marshalNExclusion2marrakechgraphᚋadvisorᚐExclusion(ctx context.Context, sel ast.SelectionSet, v advisor.Exclusion) graphql.Marshaler {
+	return ec._Exclusion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExclusion2ᚕmarrakechgraphᚋadvisorᚐExclusionᚄ(ctx context.Context, sel ast.SelectionSet, v []advisor.Exclusion) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNExclusion2ᚖmarrakechgraphᚋgraphᚋmodelᚐExclusion(ctx, sel, v[i])
+		return ec.marshalNExclusion2marrakechgraphᚋadvisorᚐExclusion(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21486,14 +21446,6 @@ func (ec *executionContext) marshalNExclusion2ᚕᚖmarrakechgraphᚋgraphᚋmod
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNExclusion2ᚖmarrakechgraphᚋgraphᚋmodelᚐExclusion(ctx context.Context, sel ast.SelectionSet, v *model.Exclusion) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Exclusion!")
-		return graphql.Null
-	}
-	return ec._Exclusion(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -21593,21 +21545,30 @@ func (ec *executionContext) marshalNImportRowError2ᚖmarrakechgraphᚋgraphᚋm
 	return ec._ImportRowError(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNIncidentStatus2marrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, v any) (model.IncidentStatus, error) {
-	var res model.IncidentStatus
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNIncidentStatus2marrakechgraphᚋthreatlogᚐStatus(ctx context.Context, v any) (threatlog.Status, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := threatlog.Status(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNIncidentStatus2marrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, sel ast.SelectionSet, v model.IncidentStatus) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNIncidentStatus2marrakechgraphᚋthreatlogᚐStatus(ctx context.Context, sel ast.SelectionSet, v threatlog.Status) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "IncidentStatus!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNInstrument2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Instrument) graphql.Marshaler {
+func (ec *executionContext) marshalNInstrument2marrakechgraphᚋkgᚐInstrument(ctx context.Context, sel ast.SelectionSet, v kg.Instrument) graphql.Marshaler {
+	return ec._Instrument(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInstrument2ᚕmarrakechgraphᚋkgᚐInstrumentᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Instrument) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNInstrument2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrument(ctx, sel, v[i])
+		return ec.marshalNInstrument2marrakechgraphᚋkgᚐInstrument(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21619,7 +21580,23 @@ func (ec *executionContext) marshalNInstrument2ᚕᚖmarrakechgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNInstrument2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrument(ctx context.Context, sel ast.SelectionSet, v *model.Instrument) graphql.Marshaler {
+func (ec *executionContext) marshalNInstrument2ᚕᚖmarrakechgraphᚋkgᚐInstrumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Instrument) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInstrument2ᚖmarrakechgraphᚋkgᚐInstrument(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInstrument2ᚖmarrakechgraphᚋkgᚐInstrument(ctx context.Context, sel ast.SelectionSet, v *kg.Instrument) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Instrument!")
 		return graphql.Null
@@ -21627,14 +21604,18 @@ func (ec *executionContext) marshalNInstrument2ᚖmarrakechgraphᚋgraphᚋmodel
 	return ec._Instrument(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNInstrumentType2marrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx context.Context, v any) (model.InstrumentType, error) {
-	var res model.InstrumentType
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNInstrumentType2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNInstrumentType2marrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx context.Context, sel ast.SelectionSet, v model.InstrumentType) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNInstrumentType2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "InstrumentType!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -21651,11 +21632,15 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) marshalNMechanism2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Mechanism) graphql.Marshaler {
+func (ec *executionContext) marshalNMechanism2marrakechgraphᚋkgᚐMechanism(ctx context.Context, sel ast.SelectionSet, v kg.Mechanism) graphql.Marshaler {
+	return ec._Mechanism(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMechanism2ᚕmarrakechgraphᚋkgᚐMechanismᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Mechanism) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMechanism2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanism(ctx, sel, v[i])
+		return ec.marshalNMechanism2marrakechgraphᚋkgᚐMechanism(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21667,7 +21652,7 @@ func (ec *executionContext) marshalNMechanism2ᚕᚖmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNMechanism2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanism(ctx context.Context, sel ast.SelectionSet, v *model.Mechanism) graphql.Marshaler {
+func (ec *executionContext) marshalNMechanism2ᚖmarrakechgraphᚋkgᚐMechanism(ctx context.Context, sel ast.SelectionSet, v *kg.Mechanism) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Mechanism!")
 		return graphql.Null
@@ -21675,14 +21660,18 @@ func (ec *executionContext) marshalNMechanism2ᚖmarrakechgraphᚋgraphᚋmodel�
 	return ec._Mechanism(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNMechanismCategory2marrakechgraphᚋgraphᚋmodelᚐMechanismCategory(ctx context.Context, v any) (model.MechanismCategory, error) {
-	var res model.MechanismCategory
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNMechanismCategory2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNMechanismCategory2marrakechgraphᚋgraphᚋmodelᚐMechanismCategory(ctx context.Context, sel ast.SelectionSet, v model.MechanismCategory) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNMechanismCategory2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MechanismCategory!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNMechanismConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismConnection(ctx context.Context, sel ast.SelectionSet, v *model.MechanismConnection) graphql.Marshaler {
@@ -21727,11 +21716,15 @@ func (ec *executionContext) marshalNMechanismOrderField2marrakechgraphᚋgraph�
 	return v
 }
 
-func (ec *executionContext) marshalNNHRI2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNhriᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Nhri) graphql.Marshaler {
+func (ec *executionContext) marshalNNHRI2marrakechgraphᚋkgᚐNHRI(ctx context.Context, sel ast.SelectionSet, v kg.NHRI) graphql.Marshaler {
+	return ec._NHRI(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNHRI2ᚕmarrakechgraphᚋkgᚐNHRIᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.NHRI) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx, sel, v[i])
+		return ec.marshalNNHRI2marrakechgraphᚋkgᚐNHRI(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21743,7 +21736,7 @@ func (ec *executionContext) marshalNNHRI2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalNNHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx context.Context, sel ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
+func (ec *executionContext) marshalNNHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx context.Context, sel ast.SelectionSet, v *kg.NHRI) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NHRI!")
 		return graphql.Null
@@ -21793,11 +21786,15 @@ func (ec *executionContext) marshalNNHRIOrderField2marrakechgraphᚋgraphᚋmode
 	return v
 }
 
-func (ec *executionContext) marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Network) graphql.Marshaler {
+func (ec *executionContext) marshalNNetwork2marrakechgraphᚋkgᚐNetwork(ctx context.Context, sel ast.SelectionSet, v kg.Network) graphql.Marshaler {
+	return ec._Network(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNetwork2ᚕmarrakechgraphᚋkgᚐNetworkᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Network) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNetwork2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetwork(ctx, sel, v[i])
+		return ec.marshalNNetwork2marrakechgraphᚋkgᚐNetwork(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21809,7 +21806,23 @@ func (ec *executionContext) marshalNNetwork2ᚕᚖmarrakechgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNNetwork2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *model.Network) graphql.Marshaler {
+func (ec *executionContext) marshalNNetwork2ᚕᚖmarrakechgraphᚋkgᚐNetworkᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Network) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetwork2ᚖmarrakechgraphᚋkgᚐNetwork(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetwork2ᚖmarrakechgraphᚋkgᚐNetwork(ctx context.Context, sel ast.SelectionSet, v *kg.Network) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Network!")
 		return graphql.Null
@@ -21817,17 +21830,21 @@ func (ec *executionContext) marshalNNetwork2ᚖmarrakechgraphᚋgraphᚋmodelᚐ
 	return ec._Network(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNNetworkScope2marrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx context.Context, v any) (model.NetworkScope, error) {
-	var res model.NetworkScope
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNNetworkScope2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNNetworkScope2marrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx context.Context, sel ast.SelectionSet, v model.NetworkScope) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNNetworkScope2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NetworkScope!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNNode2marrakechgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalNNode2marrakechgraphᚋkgᚐIdentified(ctx context.Context, sel ast.SelectionSet, v kg.Identified) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
 		return graphql.Null
@@ -21835,11 +21852,11 @@ func (ec *executionContext) marshalNNode2marrakechgraphᚋgraphᚋmodelᚐNode(c
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNode2ᚕmarrakechgraphᚋgraphᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalNNode2ᚕmarrakechgraphᚋkgᚐIdentifiedᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Identified) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNode2marrakechgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+		return ec.marshalNNode2marrakechgraphᚋkgᚐIdentified(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21851,11 +21868,15 @@ func (ec *executionContext) marshalNNode2ᚕmarrakechgraphᚋgraphᚋmodelᚐNod
 	return ret
 }
 
-func (ec *executionContext) marshalNObjective2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Objective) graphql.Marshaler {
+func (ec *executionContext) marshalNObjective2marrakechgraphᚋkgᚐObjective(ctx context.Context, sel ast.SelectionSet, v kg.Objective) graphql.Marshaler {
+	return ec._Objective(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObjective2ᚕᚖmarrakechgraphᚋkgᚐObjectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Objective) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNObjective2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjective(ctx, sel, v[i])
+		return ec.marshalNObjective2ᚖmarrakechgraphᚋkgᚐObjective(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21867,7 +21888,7 @@ func (ec *executionContext) marshalNObjective2ᚕᚖmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNObjective2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjective(ctx context.Context, sel ast.SelectionSet, v *model.Objective) graphql.Marshaler {
+func (ec *executionContext) marshalNObjective2ᚖmarrakechgraphᚋkgᚐObjective(ctx context.Context, sel ast.SelectionSet, v *kg.Objective) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Objective!")
 		return graphql.Null
@@ -21885,7 +21906,7 @@ func (ec *executionContext) marshalNOrderDirection2marrakechgraphᚋgraphᚋmode
 	return v
 }
 
-func (ec *executionContext) marshalNPageInfo2ᚖmarrakechgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+func (ec *executionContext) marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx context.Context, sel ast.SelectionSet, v *kg.Page) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
@@ -21933,11 +21954,15 @@ func (ec *executionContext) marshalNPermission2ᚕmarrakechgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PerpetratorType) graphql.Marshaler {
+func (ec *executionContext) marshalNPerpetratorType2marrakechgraphᚋkgᚐPerpetratorType(ctx context.Context, sel ast.SelectionSet, v kg.PerpetratorType) graphql.Marshaler {
+	return ec._PerpetratorType(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPerpetratorType2ᚕmarrakechgraphᚋkgᚐPerpetratorTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.PerpetratorType) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPerpetratorType2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorType(ctx, sel, v[i])
+		return ec.marshalNPerpetratorType2marrakechgraphᚋkgᚐPerpetratorType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21949,7 +21974,23 @@ func (ec *executionContext) marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋgraph
 	return ret
 }
 
-func (ec *executionContext) marshalNPerpetratorType2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorType(ctx context.Context, sel ast.SelectionSet, v *model.PerpetratorType) graphql.Marshaler {
+func (ec *executionContext) marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋkgᚐPerpetratorTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PerpetratorType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerpetratorType2ᚖmarrakechgraphᚋkgᚐPerpetratorType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPerpetratorType2ᚖmarrakechgraphᚋkgᚐPerpetratorType(ctx context.Context, sel ast.SelectionSet, v *kg.PerpetratorType) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PerpetratorType!")
 		return graphql.Null
@@ -21957,31 +21998,43 @@ func (ec *executionContext) marshalNPerpetratorType2ᚖmarrakechgraphᚋgraphᚋ
 	return ec._PerpetratorType(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPillar2marrakechgraphᚋgraphᚋmodelᚐPillar(ctx context.Context, v any) (model.Pillar, error) {
-	var res model.Pillar
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNPillar2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPillar2marrakechgraphᚋgraphᚋmodelᚐPillar(ctx context.Context, sel ast.SelectionSet, v model.Pillar) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNPillar2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Pillar!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNReach2marrakechgraphᚋgraphᚋmodelᚐReach(ctx context.Context, v any) (model.Reach, error) {
-	var res model.Reach
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNReach2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNReach2marrakechgraphᚋgraphᚋmodelᚐReach(ctx context.Context, sel ast.SelectionSet, v model.Reach) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNReach2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Reach!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNRecommendation2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Recommendation) graphql.Marshaler {
+func (ec *executionContext) marshalNRecommendation2marrakechgraphᚋadvisorᚐRecommendation(ctx context.Context, sel ast.SelectionSet, v advisor.Recommendation) graphql.Marshaler {
+	return ec._Recommendation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRecommendation2ᚕmarrakechgraphᚋadvisorᚐRecommendationᚄ(ctx context.Context, sel ast.SelectionSet, v []advisor.Recommendation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRecommendation2ᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendation(ctx, sel, v[i])
+		return ec.marshalNRecommendation2marrakechgraphᚋadvisorᚐRecommendation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21991,14 +22044,6 @@ func (ec *executionContext) marshalNRecommendation2ᚕᚖmarrakechgraphᚋgraph�
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNRecommendation2ᚖmarrakechgraphᚋgraphᚋmodelᚐRecommendation(ctx context.Context, sel ast.SelectionSet, v *model.Recommendation) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Recommendation!")
-		return graphql.Null
-	}
-	return ec._Recommendation(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRecordResponseInput2marrakechgraphᚋgraphᚋmodelᚐRecordResponseInput(ctx context.Context, v any) (model.RecordResponseInput, error) {
@@ -22006,11 +22051,15 @@ func (ec *executionContext) unmarshalNRecordResponseInput2marrakechgraphᚋgraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRegionCount2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRegionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RegionCount) graphql.Marshaler {
+func (ec *executionContext) marshalNRegionCount2marrakechgraphᚋkgᚐRegionCount(ctx context.Context, sel ast.SelectionSet, v kg.RegionCount) graphql.Marshaler {
+	return ec._RegionCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRegionCount2ᚕmarrakechgraphᚋkgᚐRegionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.RegionCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRegionCount2ᚖmarrakechgraphᚋgraphᚋmodelᚐRegionCount(ctx, sel, v[i])
+		return ec.marshalNRegionCount2marrakechgraphᚋkgᚐRegionCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22022,31 +22071,28 @@ func (ec *executionContext) marshalNRegionCount2ᚕᚖmarrakechgraphᚋgraphᚋm
 	return ret
 }
 
-func (ec *executionContext) marshalNRegionCount2ᚖmarrakechgraphᚋgraphᚋmodelᚐRegionCount(ctx context.Context, sel ast.SelectionSet, v *model.RegionCount) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RegionCount!")
-		return graphql.Null
-	}
-	return ec._RegionCount(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, v any) (model.RelationType, error) {
-	var res model.RelationType
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx context.Context, v any) (kg.RelType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.RelType(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v model.RelationType) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx context.Context, sel ast.SelectionSet, v kg.RelType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RelationType!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNRelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
+func (ec *executionContext) unmarshalNRelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx context.Context, v any) ([]kg.RelType, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.RelationType, len(vSlice))
+	res := make([]kg.RelType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22054,11 +22100,11 @@ func (ec *executionContext) unmarshalNRelationType2ᚕmarrakechgraphᚋgraphᚋm
 	return res, nil
 }
 
-func (ec *executionContext) marshalNRelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationType) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.RelType) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
+		return ec.marshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22070,11 +22116,15 @@ func (ec *executionContext) marshalNRelationType2ᚕmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+func (ec *executionContext) marshalNRelationship2marrakechgraphᚋkgᚐRelationship(ctx context.Context, sel ast.SelectionSet, v kg.Relationship) graphql.Marshaler {
+	return ec._Relationship(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRelationship2ᚕmarrakechgraphᚋkgᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Relationship) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationship2ᚖmarrakechgraphᚋgraphᚋmodelᚐRelationship(ctx, sel, v[i])
+		return ec.marshalNRelationship2marrakechgraphᚋkgᚐRelationship(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22086,31 +22136,27 @@ func (ec *executionContext) marshalNRelationship2ᚕᚖmarrakechgraphᚋgraphᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNRelationship2ᚖmarrakechgraphᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Relationship!")
-		return graphql.Null
-	}
-	return ec._Relationship(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx context.Context, v any) (model.Remedy, error) {
-	var res model.Remedy
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNRemedy2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx context.Context, sel ast.SelectionSet, v model.Remedy) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNRemedy2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Remedy!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNRemedy2ᚕmarrakechgraphᚋgraphᚋmodelᚐRemedyᚄ(ctx context.Context, v any) ([]model.Remedy, error) {
+func (ec *executionContext) unmarshalNRemedy2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.Remedy, len(vSlice))
+	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRemedy2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22118,11 +22164,11 @@ func (ec *executionContext) unmarshalNRemedy2ᚕmarrakechgraphᚋgraphᚋmodel�
 	return res, nil
 }
 
-func (ec *executionContext) marshalNRemedy2ᚕmarrakechgraphᚋgraphᚋmodelᚐRemedyᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Remedy) graphql.Marshaler {
+func (ec *executionContext) marshalNRemedy2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRemedy2marrakechgraphᚋgraphᚋmodelᚐRemedy(ctx, sel, v[i])
+		return ec.marshalNRemedy2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22139,11 +22185,15 @@ func (ec *executionContext) unmarshalNReportThreatInput2marrakechgraphᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNResponse2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Response) graphql.Marshaler {
+func (ec *executionContext) marshalNResponse2marrakechgraphᚋthreatlogᚐResponse(ctx context.Context, sel ast.SelectionSet, v threatlog.Response) graphql.Marshaler {
+	return ec._Response(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNResponse2ᚕmarrakechgraphᚋthreatlogᚐResponseᚄ(ctx context.Context, sel ast.SelectionSet, v []threatlog.Response) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNResponse2ᚖmarrakechgraphᚋgraphᚋmodelᚐResponse(ctx, sel, v[i])
+		return ec.marshalNResponse2marrakechgraphᚋthreatlogᚐResponse(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22155,7 +22205,7 @@ func (ec *executionContext) marshalNResponse2ᚕᚖmarrakechgraphᚋgraphᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNResponse2ᚖmarrakechgraphᚋgraphᚋmodelᚐResponse(ctx context.Context, sel ast.SelectionSet, v *model.Response) graphql.Marshaler {
+func (ec *executionContext) marshalNResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx context.Context, sel ast.SelectionSet, v *threatlog.Response) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Response!")
 		return graphql.Null
@@ -22163,11 +22213,15 @@ func (ec *executionContext) marshalNResponse2ᚖmarrakechgraphᚋgraphᚋmodel�
 	return ec._Response(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRiskGroup2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RiskGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNRiskGroup2marrakechgraphᚋkgᚐRiskGroup(ctx context.Context, sel ast.SelectionSet, v kg.RiskGroup) graphql.Marshaler {
+	return ec._RiskGroup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRiskGroup2ᚕmarrakechgraphᚋkgᚐRiskGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.RiskGroup) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRiskGroup2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroup(ctx, sel, v[i])
+		return ec.marshalNRiskGroup2marrakechgraphᚋkgᚐRiskGroup(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22179,7 +22233,23 @@ func (ec *executionContext) marshalNRiskGroup2ᚕᚖmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNRiskGroup2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroup(ctx context.Context, sel ast.SelectionSet, v *model.RiskGroup) graphql.Marshaler {
+func (ec *executionContext) marshalNRiskGroup2ᚕᚖmarrakechgraphᚋkgᚐRiskGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.RiskGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRiskGroup2ᚖmarrakechgraphᚋkgᚐRiskGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRiskGroup2ᚖmarrakechgraphᚋkgᚐRiskGroup(ctx context.Context, sel ast.SelectionSet, v *kg.RiskGroup) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RiskGroup!")
 		return graphql.Null
@@ -22187,31 +22257,55 @@ func (ec *executionContext) marshalNRiskGroup2ᚖmarrakechgraphᚋgraphᚋmodel�
 	return ec._RiskGroup(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNRole2marrakechgraphᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
-	var res model.Role
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNRole2marrakechgraphᚋauthᚐRole(ctx context.Context, v any) (auth.Role, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRole2marrakechgraphᚋauthᚐRole[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRole2marrakechgraphᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNRole2marrakechgraphᚋauthᚐRole(ctx context.Context, sel ast.SelectionSet, v auth.Role) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRole2marrakechgraphᚋauthᚐRole[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNSDGLevel2marrakechgraphᚋgraphᚋmodelᚐSDGLevel(ctx context.Context, v any) (model.SDGLevel, error) {
-	var res model.SDGLevel
-	err := res.UnmarshalGQL(v)
+var (
+	unmarshalNRole2marrakechgraphᚋauthᚐRole = map[string]auth.Role{
+		"ANALYST":    auth.RoleAnalyst,
+		"EDITOR":     auth.RoleEditor,
+		"HEADOFFICE": auth.RoleHeadOffice,
+		"ADMIN":      auth.RoleAdmin,
+	}
+	marshalNRole2marrakechgraphᚋauthᚐRole = map[auth.Role]string{
+		auth.RoleAnalyst:    "ANALYST",
+		auth.RoleEditor:     "EDITOR",
+		auth.RoleHeadOffice: "HEADOFFICE",
+		auth.RoleAdmin:      "ADMIN",
+	}
+)
+
+func (ec *executionContext) unmarshalNSDGLevel2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSDGLevel2marrakechgraphᚋgraphᚋmodelᚐSDGLevel(ctx context.Context, sel ast.SelectionSet, v model.SDGLevel) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNSDGLevel2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SDGLevel!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNSDGTarget2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SDGTarget) graphql.Marshaler {
+func (ec *executionContext) marshalNSDGTarget2ᚕᚖmarrakechgraphᚋkgᚐSDGTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.SDGTarget) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSDGTarget2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTarget(ctx, sel, v[i])
+		return ec.marshalNSDGTarget2ᚖmarrakechgraphᚋkgᚐSDGTarget(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22223,7 +22317,7 @@ func (ec *executionContext) marshalNSDGTarget2ᚕᚖmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNSDGTarget2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTarget(ctx context.Context, sel ast.SelectionSet, v *model.SDGTarget) graphql.Marshaler {
+func (ec *executionContext) marshalNSDGTarget2ᚖmarrakechgraphᚋkgᚐSDGTarget(ctx context.Context, sel ast.SelectionSet, v *kg.SDGTarget) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SDGTarget!")
 		return graphql.Null
@@ -22231,14 +22325,18 @@ func (ec *executionContext) marshalNSDGTarget2ᚖmarrakechgraphᚋgraphᚋmodel�
 	return ec._SDGTarget(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNSector2marrakechgraphᚋgraphᚋmodelᚐSector(ctx context.Context, v any) (model.Sector, error) {
-	var res model.Sector
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNSector2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSector2marrakechgraphᚋgraphᚋmodelᚐSector(ctx context.Context, sel ast.SelectionSet, v model.Sector) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNSector2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Sector!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNSituationInput2marrakechgraphᚋgraphᚋmodelᚐSituationInput(ctx context.Context, v any) (model.SituationInput, error) {
@@ -22246,15 +22344,35 @@ func (ec *executionContext) unmarshalNSituationInput2marrakechgraphᚋgraphᚋmo
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNSpecificity2marrakechgraphᚋgraphᚋmodelᚐSpecificity(ctx context.Context, v any) (model.Specificity, error) {
-	var res model.Specificity
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity(ctx context.Context, v any) (advisor.Specificity, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSpecificity2marrakechgraphᚋgraphᚋmodelᚐSpecificity(ctx context.Context, sel ast.SelectionSet, v model.Specificity) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity(ctx context.Context, sel ast.SelectionSet, v advisor.Specificity) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Specificity!")
+	}
+	return res
 }
+
+var (
+	unmarshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity = map[string]advisor.Specificity{
+		"NHRI":    advisor.SpecificNHRI,
+		"REGION":  advisor.SpecificRegion,
+		"THREAT":  advisor.SpecificThreat,
+		"GENERAL": advisor.SpecificGeneral,
+	}
+	marshalNSpecificity2marrakechgraphᚋadvisorᚐSpecificity = map[advisor.Specificity]string{
+		advisor.SpecificNHRI:    "NHRI",
+		advisor.SpecificRegion:  "REGION",
+		advisor.SpecificThreat:  "THREAT",
+		advisor.SpecificGeneral: "GENERAL",
+	}
+)
 
 func (ec *executionContext) unmarshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx context.Context, v any) (model.StatDimension, error) {
 	var res model.StatDimension
@@ -22320,11 +22438,11 @@ func (ec *executionContext) marshalNStatRow2ᚖmarrakechgraphᚋgraphᚋmodelᚐ
 	return ec._StatRow(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StrategicGoal) graphql.Marshaler {
+func (ec *executionContext) marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋkgᚐStrategicGoalᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.StrategicGoal) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStrategicGoal2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoal(ctx, sel, v[i])
+		return ec.marshalNStrategicGoal2ᚖmarrakechgraphᚋkgᚐStrategicGoal(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22336,7 +22454,7 @@ func (ec *executionContext) marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNStrategicGoal2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoal(ctx context.Context, sel ast.SelectionSet, v *model.StrategicGoal) graphql.Marshaler {
+func (ec *executionContext) marshalNStrategicGoal2ᚖmarrakechgraphᚋkgᚐStrategicGoal(ctx context.Context, sel ast.SelectionSet, v *kg.StrategicGoal) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StrategicGoal!")
 		return graphql.Null
@@ -22387,11 +22505,15 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) marshalNSupportChannel2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SupportChannel) graphql.Marshaler {
+func (ec *executionContext) marshalNSupportChannel2marrakechgraphᚋkgᚐSupportChannel(ctx context.Context, sel ast.SelectionSet, v kg.SupportChannel) graphql.Marshaler {
+	return ec._SupportChannel(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSupportChannel2ᚕmarrakechgraphᚋkgᚐSupportChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.SupportChannel) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSupportChannel2ᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannel(ctx, sel, v[i])
+		return ec.marshalNSupportChannel2marrakechgraphᚋkgᚐSupportChannel(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22403,19 +22525,11 @@ func (ec *executionContext) marshalNSupportChannel2ᚕᚖmarrakechgraphᚋgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNSupportChannel2ᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannel(ctx context.Context, sel ast.SelectionSet, v *model.SupportChannel) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SupportChannel!")
-		return graphql.Null
-	}
-	return ec._SupportChannel(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNSurvey2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Survey) graphql.Marshaler {
+func (ec *executionContext) marshalNSurvey2ᚕᚖmarrakechgraphᚋkgᚐSurveyᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Survey) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSurvey2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurvey(ctx, sel, v[i])
+		return ec.marshalNSurvey2ᚖmarrakechgraphᚋkgᚐSurvey(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22427,7 +22541,7 @@ func (ec *executionContext) marshalNSurvey2ᚕᚖmarrakechgraphᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNSurvey2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurvey(ctx context.Context, sel ast.SelectionSet, v *model.Survey) graphql.Marshaler {
+func (ec *executionContext) marshalNSurvey2ᚖmarrakechgraphᚋkgᚐSurvey(ctx context.Context, sel ast.SelectionSet, v *kg.Survey) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Survey!")
 		return graphql.Null
@@ -22435,11 +22549,15 @@ func (ec *executionContext) marshalNSurvey2ᚖmarrakechgraphᚋgraphᚋmodelᚐS
 	return ec._Survey(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNThreatIncident2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThreatIncident) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatIncident2marrakechgraphᚋthreatlogᚐIncident(ctx context.Context, sel ast.SelectionSet, v threatlog.Incident) graphql.Marshaler {
+	return ec._ThreatIncident(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx, sel, v[i])
+		return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22451,7 +22569,7 @@ func (ec *executionContext) marshalNThreatIncident2ᚕᚖmarrakechgraphᚋgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNThreatIncident2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncident(ctx context.Context, sel ast.SelectionSet, v *model.ThreatIncident) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx context.Context, sel ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThreatIncident!")
 		return graphql.Null
@@ -22491,23 +22609,27 @@ func (ec *executionContext) marshalNThreatIncidentEdge2ᚖmarrakechgraphᚋgraph
 	return ec._ThreatIncidentEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNThreatSubject2marrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx context.Context, v any) (model.ThreatSubject, error) {
-	var res model.ThreatSubject
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNThreatSubject2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNThreatSubject2marrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx context.Context, sel ast.SelectionSet, v model.ThreatSubject) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNThreatSubject2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ThreatSubject!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNThreatSubject2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatSubjectᚄ(ctx context.Context, v any) ([]model.ThreatSubject, error) {
+func (ec *executionContext) unmarshalNThreatSubject2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.ThreatSubject, len(vSlice))
+	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNThreatSubject2marrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNThreatSubject2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22515,11 +22637,11 @@ func (ec *executionContext) unmarshalNThreatSubject2ᚕmarrakechgraphᚋgraphᚋ
 	return res, nil
 }
 
-func (ec *executionContext) marshalNThreatSubject2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatSubjectᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreatSubject) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatSubject2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThreatSubject2marrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx, sel, v[i])
+		return ec.marshalNThreatSubject2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22531,23 +22653,28 @@ func (ec *executionContext) marshalNThreatSubject2ᚕmarrakechgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx context.Context, v any) (model.ThreatTarget, error) {
-	var res model.ThreatTarget
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (kg.ThreatTarget, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.ThreatTarget(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v model.ThreatTarget) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v kg.ThreatTarget) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ThreatTarget!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, v any) ([]model.ThreatTarget, error) {
+func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.ThreatTarget, len(vSlice))
+	res := make([]kg.ThreatTarget, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22555,11 +22682,11 @@ func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋm
 	return res, nil
 }
 
-func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreatTarget) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, sel, v[i])
+		return ec.marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22571,11 +22698,15 @@ func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThreatType) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatType2marrakechgraphᚋkgᚐThreatType(ctx context.Context, sel ast.SelectionSet, v kg.ThreatType) graphql.Marshaler {
+	return ec._ThreatType(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThreatType2ᚕmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatType) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThreatType2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatType(ctx, sel, v[i])
+		return ec.marshalNThreatType2marrakechgraphᚋkgᚐThreatType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22587,7 +22718,23 @@ func (ec *executionContext) marshalNThreatType2ᚕᚖmarrakechgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNThreatType2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatType(ctx context.Context, sel ast.SelectionSet, v *model.ThreatType) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatType2ᚕᚖmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.ThreatType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatType2ᚖmarrakechgraphᚋkgᚐThreatType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThreatType2ᚖmarrakechgraphᚋkgᚐThreatType(ctx context.Context, sel ast.SelectionSet, v *kg.ThreatType) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThreatType!")
 		return graphql.Null
@@ -22595,23 +22742,27 @@ func (ec *executionContext) marshalNThreatType2ᚖmarrakechgraphᚋgraphᚋmodel
 	return ec._ThreatType(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx context.Context, v any) (model.Trigger, error) {
-	var res model.Trigger
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNTrigger2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx context.Context, sel ast.SelectionSet, v model.Trigger) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNTrigger2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Trigger!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNTrigger2ᚕmarrakechgraphᚋgraphᚋmodelᚐTriggerᚄ(ctx context.Context, v any) ([]model.Trigger, error) {
+func (ec *executionContext) unmarshalNTrigger2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.Trigger, len(vSlice))
+	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNTrigger2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22619,11 +22770,11 @@ func (ec *executionContext) unmarshalNTrigger2ᚕmarrakechgraphᚋgraphᚋmodel�
 	return res, nil
 }
 
-func (ec *executionContext) marshalNTrigger2ᚕmarrakechgraphᚋgraphᚋmodelᚐTriggerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Trigger) graphql.Marshaler {
+func (ec *executionContext) marshalNTrigger2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTrigger2marrakechgraphᚋgraphᚋmodelᚐTrigger(ctx, sel, v[i])
+		return ec.marshalNTrigger2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22790,27 +22941,29 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
-func (ec *executionContext) marshalOAccreditation2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditation(ctx context.Context, sel ast.SelectionSet, v *model.Accreditation) graphql.Marshaler {
+func (ec *executionContext) marshalOAccreditation2ᚖmarrakechgraphᚋkgᚐAccreditation(ctx context.Context, sel ast.SelectionSet, v *kg.Accreditation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Accreditation(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOAccreditationStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx context.Context, v any) (*model.AccreditationStatus, error) {
+func (ec *executionContext) unmarshalOAccreditationStatus2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.AccreditationStatus)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOAccreditationStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐAccreditationStatus(ctx context.Context, sel ast.SelectionSet, v *model.AccreditationStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOAccreditationStatus2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx context.Context, v any) (*model.ActionFilter, error) {
@@ -22866,7 +23019,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitment(ctx context.Context, sel ast.SelectionSet, v *model.Commitment) graphql.Marshaler {
+func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋkgᚐCommitment(ctx context.Context, sel ast.SelectionSet, v *kg.Commitment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -22889,39 +23042,42 @@ func (ec *executionContext) marshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx conte
 	return v
 }
 
-func (ec *executionContext) unmarshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
+func (ec *executionContext) unmarshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx context.Context, v any) (*kg.Direction, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Direction)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.Direction(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODirection2ᚖmarrakechgraphᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v *model.Direction) graphql.Marshaler {
+func (ec *executionContext) marshalODirection2ᚖmarrakechgraphᚋkgᚐDirection(ctx context.Context, sel ast.SelectionSet, v *kg.Direction) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
-func (ec *executionContext) marshalOEligibility2ᚖmarrakechgraphᚋgraphᚋmodelᚐEligibility(ctx context.Context, sel ast.SelectionSet, v *model.Eligibility) graphql.Marshaler {
+func (ec *executionContext) marshalOEligibility2ᚖmarrakechgraphᚋkgᚐEligibility(ctx context.Context, sel ast.SelectionSet, v *kg.Eligibility) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Eligibility(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOEntityKind2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx context.Context, v any) ([]model.EntityKind, error) {
+func (ec *executionContext) unmarshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(ctx context.Context, v any) ([]kg.Kind, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.EntityKind, len(vSlice))
+	res := make([]kg.Kind, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNEntityKind2marrakechgraphᚋgraphᚋmodelᚐEntityKind(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNEntityKind2marrakechgraphᚋkgᚐKind(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22929,14 +23085,14 @@ func (ec *executionContext) unmarshalOEntityKind2ᚕmarrakechgraphᚋgraphᚋmod
 	return res, nil
 }
 
-func (ec *executionContext) marshalOEntityKind2ᚕmarrakechgraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EntityKind) graphql.Marshaler {
+func (ec *executionContext) marshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Kind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNEntityKind2marrakechgraphᚋgraphᚋmodelᚐEntityKind(ctx, sel, v[i])
+		return ec.marshalNEntityKind2marrakechgraphᚋkgᚐKind(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23001,36 +23157,41 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) unmarshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, v any) (*model.IncidentStatus, error) {
+func (ec *executionContext) unmarshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlogᚐStatus(ctx context.Context, v any) (*threatlog.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.IncidentStatus)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := threatlog.Status(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOIncidentStatus2ᚖmarrakechgraphᚋgraphᚋmodelᚐIncidentStatus(ctx context.Context, sel ast.SelectionSet, v *model.IncidentStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlogᚐStatus(ctx context.Context, sel ast.SelectionSet, v *threatlog.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
-func (ec *executionContext) unmarshalOInstrumentType2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx context.Context, v any) (*model.InstrumentType, error) {
+func (ec *executionContext) unmarshalOInstrumentType2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.InstrumentType)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOInstrumentType2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentType(ctx context.Context, sel ast.SelectionSet, v *model.InstrumentType) graphql.Marshaler {
+func (ec *executionContext) marshalOInstrumentType2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -23051,16 +23212,16 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) unmarshalOMechanismCategory2ᚕmarrakechgraphᚋgraphᚋmodelᚐMechanismCategoryᚄ(ctx context.Context, v any) ([]model.MechanismCategory, error) {
+func (ec *executionContext) unmarshalOMechanismCategory2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.MechanismCategory, len(vSlice))
+	res := make([]string, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNMechanismCategory2marrakechgraphᚋgraphᚋmodelᚐMechanismCategory(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNMechanismCategory2string(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -23068,14 +23229,14 @@ func (ec *executionContext) unmarshalOMechanismCategory2ᚕmarrakechgraphᚋgrap
 	return res, nil
 }
 
-func (ec *executionContext) marshalOMechanismCategory2ᚕmarrakechgraphᚋgraphᚋmodelᚐMechanismCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MechanismCategory) graphql.Marshaler {
+func (ec *executionContext) marshalOMechanismCategory2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMechanismCategory2marrakechgraphᚋgraphᚋmodelᚐMechanismCategory(ctx, sel, v[i])
+		return ec.marshalNMechanismCategory2string(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23103,7 +23264,7 @@ func (ec *executionContext) unmarshalOMechanismOrder2ᚖmarrakechgraphᚋgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalONHRI2ᚖmarrakechgraphᚋgraphᚋmodelᚐNhri(ctx context.Context, sel ast.SelectionSet, v *model.Nhri) graphql.Marshaler {
+func (ec *executionContext) marshalONHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx context.Context, sel ast.SelectionSet, v *kg.NHRI) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -23126,55 +23287,59 @@ func (ec *executionContext) unmarshalONHRIOrder2ᚖmarrakechgraphᚋgraphᚋmode
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalONetworkScope2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx context.Context, v any) (*model.NetworkScope, error) {
+func (ec *executionContext) unmarshalONetworkScope2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.NetworkScope)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalONetworkScope2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkScope(ctx context.Context, sel ast.SelectionSet, v *model.NetworkScope) graphql.Marshaler {
+func (ec *executionContext) marshalONetworkScope2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) marshalONode2marrakechgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+func (ec *executionContext) marshalONode2marrakechgraphᚋkgᚐIdentified(ctx context.Context, sel ast.SelectionSet, v kg.Identified) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOPillar2ᚖmarrakechgraphᚋgraphᚋmodelᚐPillar(ctx context.Context, v any) (*model.Pillar, error) {
+func (ec *executionContext) unmarshalOPillar2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Pillar)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPillar2ᚖmarrakechgraphᚋgraphᚋmodelᚐPillar(ctx context.Context, sel ast.SelectionSet, v *model.Pillar) graphql.Marshaler {
+func (ec *executionContext) marshalOPillar2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, v any) ([]model.RelationType, error) {
+func (ec *executionContext) unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx context.Context, v any) ([]kg.RelType, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.RelationType, len(vSlice))
+	res := make([]kg.RelType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -23182,14 +23347,14 @@ func (ec *executionContext) unmarshalORelationType2ᚕmarrakechgraphᚋgraphᚋm
 	return res, nil
 }
 
-func (ec *executionContext) marshalORelationType2ᚕmarrakechgraphᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationType) graphql.Marshaler {
+func (ec *executionContext) marshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.RelType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelationType2marrakechgraphᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
+		return ec.marshalNRelationType2marrakechgraphᚋkgᚐRelType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23201,36 +23366,56 @@ func (ec *executionContext) marshalORelationType2ᚕmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) unmarshalORole2ᚖmarrakechgraphᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (*model.Role, error) {
+func (ec *executionContext) unmarshalORole2ᚖmarrakechgraphᚋauthᚐRole(ctx context.Context, v any) (*auth.Role, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Role)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalORole2ᚖmarrakechgraphᚋauthᚐRole[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalORole2ᚖmarrakechgraphᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v *model.Role) graphql.Marshaler {
+func (ec *executionContext) marshalORole2ᚖmarrakechgraphᚋauthᚐRole(ctx context.Context, sel ast.SelectionSet, v *auth.Role) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalORole2ᚖmarrakechgraphᚋauthᚐRole[*v])
+	return res
 }
 
-func (ec *executionContext) unmarshalOSector2ᚖmarrakechgraphᚋgraphᚋmodelᚐSector(ctx context.Context, v any) (*model.Sector, error) {
+var (
+	unmarshalORole2ᚖmarrakechgraphᚋauthᚐRole = map[string]auth.Role{
+		"ANALYST":    auth.RoleAnalyst,
+		"EDITOR":     auth.RoleEditor,
+		"HEADOFFICE": auth.RoleHeadOffice,
+		"ADMIN":      auth.RoleAdmin,
+	}
+	marshalORole2ᚖmarrakechgraphᚋauthᚐRole = map[auth.Role]string{
+		auth.RoleAnalyst:    "ANALYST",
+		auth.RoleEditor:     "EDITOR",
+		auth.RoleHeadOffice: "HEADOFFICE",
+		auth.RoleAdmin:      "ADMIN",
+	}
+)
+
+func (ec *executionContext) unmarshalOSector2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Sector)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSector2ᚖmarrakechgraphᚋgraphᚋmodelᚐSector(ctx context.Context, sel ast.SelectionSet, v *model.Sector) graphql.Marshaler {
+func (ec *executionContext) marshalOSector2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -23294,32 +23479,34 @@ func (ec *executionContext) unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOThreatSubject2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx context.Context, v any) (*model.ThreatSubject, error) {
+func (ec *executionContext) unmarshalOThreatSubject2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.ThreatSubject)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOThreatSubject2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatSubject(ctx context.Context, sel ast.SelectionSet, v *model.ThreatSubject) graphql.Marshaler {
+func (ec *executionContext) marshalOThreatSubject2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, v any) ([]model.ThreatTarget, error) {
+func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.ThreatTarget, len(vSlice))
+	res := make([]kg.ThreatTarget, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -23327,14 +23514,14 @@ func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋm
 	return res, nil
 }
 
-func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmodelᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ThreatTarget) graphql.Marshaler {
+func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThreatTarget2marrakechgraphᚋgraphᚋmodelᚐThreatTarget(ctx, sel, v[i])
+		return ec.marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23346,7 +23533,7 @@ func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋgraphᚋmod
 	return ret
 }
 
-func (ec *executionContext) marshalOThreatType2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatType(ctx context.Context, sel ast.SelectionSet, v *model.ThreatType) graphql.Marshaler {
+func (ec *executionContext) marshalOThreatType2ᚖmarrakechgraphᚋkgᚐThreatType(ctx context.Context, sel ast.SelectionSet, v *kg.ThreatType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -66,6 +66,8 @@ func TestClientMistakesAreCodedAndNeverLogged(t *testing.T) {
 		{"batch array", "POST", "application/json", `[{"query":"{ objectives { id } }"}]`, "", 400, "BAD_USER_INPUT"},
 		{"persisted query hash mismatch", "POST", "application/json", `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}},"query":"{ objectives { id } }"}`, "", 200, "BAD_USER_INPUT"},
 		{"wrong-case enum in a list variable", "POST", "application/json", `{"query":"query($c: [MechanismCategory!]) { mechanisms(filter: {category: $c}) { totalCount } }","variables":{"c":["un"]}}`, "", 200, "BAD_USER_INPUT"},
+		{"wrong-case enum variable", "POST", "application/json", `{"query":"query($p: Pillar) { commitments(pillar: $p) { id } }","variables":{"p":"promotion"}}`, "", 200, "BAD_USER_INPUT"},
+		{"wrong-case enum in a situation's list", "POST", "application/json", `{"query":"query($s: SituationInput!) { activationPlan(situation: $s) { notes } }","variables":{"s":{"country":"GT","targets":["institution"]}}}`, "", 200, "BAD_USER_INPUT"},
 		{"wrong-case enum in an input object variable", "POST", "application/json", `{"query":"query($f: MechanismFilter) { mechanisms(filter: $f) { totalCount } }","variables":{"f":{"category":["un"]}}}`, "", 200, "BAD_USER_INPUT"},
 		{"wrong content type", "POST", "text/plain", `{"query":"{ objectives { id } }"}`, "", 415, "BAD_USER_INPUT"},
 		{"unsupported method", "PUT", "application/json", `{"query":"{ objectives { id } }"}`, "", 405, "BAD_USER_INPUT"},

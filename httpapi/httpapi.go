@@ -161,6 +161,7 @@ func graphQL(o Options, m *metrics, rl *rateLimiter) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: perPrincipal[string]{lru.New[string](persistedQueryCacheSz)}})
 	srv.Use(&cost.Extension{Limits: o.Limits})
 	srv.Use(recheckKeys{o.Keys})
+	srv.Use(&exactEnums{})
 	srv.Use(metricsExtension{m})
 	srv.SetErrorPresenter(presentError(o.Logger, enumNames(o.Schema.Schema())))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {

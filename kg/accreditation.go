@@ -2,19 +2,10 @@ package kg
 
 import "strings"
 
-// A Country's NHRI accreditation, as the UN SDG Global Database records it
-// for indicator 16.a.1: whether the country has an NHRI with GANHRI status A
-// or B in a reference year. It names no institution and no review year.
-const (
-	// PropNHRIAccreditation is "A" or "B" on a Country.
-	PropNHRIAccreditation = "nhriAccreditation"
-	// PropNHRIAccreditationReferenceYear is the year of the observation
-	// (the status in force that year), not the year of the last review.
-	PropNHRIAccreditationReferenceYear = "nhriAccreditationReferenceYear"
-	// AccreditationSection starts the section of each citation that
-	// supports a Country's accreditation ("Accreditation > SG_NHR_IMPLN > 2019").
-	AccreditationSection = "Accreditation > "
-)
+// AccreditationSection starts the section of each citation that supports a
+// Country's NHRI accreditation ("Accreditation > SG_NHR_IMPLN > 2019"), as
+// the UN SDG Global Database records it for indicator 16.a.1 (PropNHRIAccreditation).
+const AccreditationSection = "Accreditation > "
 
 // Accreditation is a Country's recorded NHRI accreditation status.
 type Accreditation struct {

@@ -16,9 +16,9 @@ type NeighborReader interface {
 // SupportChannel is a network, mechanism or partner reached from a
 // commitment through its actions.
 type SupportChannel struct {
-	Channel *Node
+	Channel Entity
 	// Via lists the actions that lead to the channel, in document order.
-	Via []*Node
+	Via []Action
 	// Relations lists the ways the actions reach it (collaboration,
 	// engagement, reporting, information), without repetition.
 	Relations []RelType
@@ -50,10 +50,6 @@ const (
 // ObjectiveUnderThreat is the GAP's Objective 2, "To support and protect
 // NHRIs as human rights defenders (when under threat)".
 const ObjectiveUnderThreat = "objective:2"
-
-// PropCategory is the property that holds a mechanism's category (UN,
-// REGIONAL, FUND, NGO, GANHRI, NATIONAL).
-const PropCategory = "category"
 
 // CommitmentRelTypes are the relationships by which an action serves a
 // commitment: IMPLEMENTS (Objective 1, listed under the commitment) and
@@ -133,18 +129,18 @@ func SupportChannels(ctx context.Context, g NeighborReader, commitmentIDs []stri
 	}
 	out := make([][]SupportChannel, len(commitmentIDs))
 	for i, actions := range actionsOf {
-		byID := map[string]*SupportChannel{}
+		byID := map[string]*walked{}
 		var order []string
 		for _, a := range actions {
 			for _, c := range channelsOf[a.Node.ID] {
 				sc := byID[c.Node.ID]
 				if sc == nil {
-					sc = &SupportChannel{Channel: c.Node}
+					sc = &walked{channel: c.Node}
 					byID[c.Node.ID] = sc
 					order = append(order, c.Node.ID)
 				}
-				if !slices.ContainsFunc(sc.Via, func(n *Node) bool { return n.ID == a.Node.ID }) {
-					sc.Via = append(sc.Via, a.Node)
+				if !slices.ContainsFunc(sc.via, func(n *Node) bool { return n.ID == a.Node.ID }) {
+					sc.via = append(sc.via, a.Node)
 				}
 				if underThreat[a.Node.ID] {
 					sc.Role = RoleActs
@@ -159,28 +155,40 @@ func SupportChannels(ctx context.Context, g NeighborReader, commitmentIDs []stri
 				}
 			}
 		}
-		list := make([]SupportChannel, 0, len(order))
+		list := make([]*walked, 0, len(order))
 		for _, id := range order {
 			sc := byID[id]
-			sc.Role = RoleOf(sc.Channel, sc.Role == RoleActs)
-			slices.SortStableFunc(sc.Via, func(a, b *Node) int { return cmpSeq(a, b) })
-			list = append(list, *sc)
+			sc.Role = RoleOf(sc.channel, sc.Role == RoleActs)
+			slices.SortStableFunc(sc.via, func(a, b *Node) int { return cmpSeq(a, b) })
+			list = append(list, sc)
 		}
-		slices.SortStableFunc(list, func(a, b SupportChannel) int {
+		slices.SortStableFunc(list, func(a, b *walked) int {
 			if ra, rb := a.Role.rank(), b.Role.rank(); ra != rb {
 				return ra - rb
 			}
-			if len(a.Via) != len(b.Via) {
-				return len(b.Via) - len(a.Via)
+			if len(a.via) != len(b.via) {
+				return len(b.via) - len(a.via)
 			}
-			if r := strings.Compare(a.Channel.Name, b.Channel.Name); r != 0 {
+			if r := strings.Compare(a.channel.Name, b.channel.Name); r != 0 {
 				return r
 			}
-			return strings.Compare(a.Channel.ID, b.Channel.ID)
+			return strings.Compare(a.channel.ID, b.channel.ID)
 		})
-		out[i] = list
+		out[i] = make([]SupportChannel, len(list))
+		for j, sc := range list {
+			sc.Channel, sc.Via = View(sc.channel), Views[Action](sc.via)
+			out[i][j] = sc.SupportChannel
+		}
 	}
 	return out, nil
+}
+
+// walked is a support channel as the walk finds it: its node, and the
+// nodes of the actions that reach it.
+type walked struct {
+	SupportChannel
+	channel *Node
+	via     []*Node
 }
 
 // cmpSeq orders nodes by document order (PropSeq, unset last), then by ID.

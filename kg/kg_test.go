@@ -143,13 +143,13 @@ func TestSupportChannels(t *testing.T) {
 
 	a := got[0]
 	require.Len(t, a, 2, "a group at risk is not a channel")
-	assert.Equal(t, "mechanism:ohchr", a[0].Channel.ID, "most supported first")
+	assert.Equal(t, "mechanism:ohchr", a[0].Channel.ID(), "most supported first")
 	assert.Equal(t, []string{"action:one", "action:two"}, ids(a[0].Via))
 	assert.ElementsMatch(t, []kg.RelType{kg.RelInCollaborationWith, kg.RelEngages}, a[0].Relations)
 	assert.Len(t, a[0].Citations, 2)
-	assert.Equal(t, "mechanism:un-women", a[1].Channel.ID)
+	assert.Equal(t, "mechanism:un-women", a[1].Channel.ID())
 	for _, sc := range a {
-		assert.Equal(t, kg.RoleProcess, sc.Role, "%s: no Objective 2 action serves a", sc.Channel.ID)
+		assert.Equal(t, kg.RoleProcess, sc.Role, "%s: no Objective 2 action serves a", sc.Channel.ID())
 	}
 
 	// b: OHCHR acts (an Objective 2 action advancing b reports to it) and
@@ -157,21 +157,21 @@ func TestSupportChannels(t *testing.T) {
 	// beneficiary and comes last.
 	b := got[1]
 	require.Len(t, b, 3)
-	assert.Equal(t, "mechanism:ohchr", b[0].Channel.ID)
+	assert.Equal(t, "mechanism:ohchr", b[0].Channel.ID())
 	assert.Equal(t, kg.RoleActs, b[0].Role)
 	assert.Equal(t, []string{"action:three", "action:four"}, ids(b[0].Via), "document order, whatever the link to the commitment")
 	assert.ElementsMatch(t, []kg.RelType{kg.RelEngages, kg.RelReportsTo}, b[0].Relations)
-	assert.Equal(t, "network:apf", b[1].Channel.ID)
+	assert.Equal(t, "network:apf", b[1].Channel.ID())
 	assert.Equal(t, kg.RoleProcess, b[1].Role)
-	assert.Equal(t, "mechanism:hrds", b[2].Channel.ID)
+	assert.Equal(t, "mechanism:hrds", b[2].Channel.ID())
 	assert.Equal(t, kg.RoleBeneficiary, b[2].Role)
 	assert.Empty(t, got[2])
 }
 
-func ids(ns []*kg.Node) []string {
-	out := make([]string, len(ns))
-	for i, n := range ns {
-		out[i] = n.ID
+func ids[E kg.Entity](vs []E) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.ID()
 	}
 	return out
 }

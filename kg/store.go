@@ -173,6 +173,23 @@ type Page struct {
 	HasPreviousPage bool
 }
 
+// StartCursor is the cursor of the page's first node, or nil.
+func (p *Page) StartCursor() *string {
+	if len(p.Cursors) == 0 {
+		return nil
+	}
+	return &p.Cursors[0]
+}
+
+// EndCursor is the cursor of the page's last node, or nil: pass it as
+// `after` for the next page.
+func (p *Page) EndCursor() *string {
+	if len(p.Cursors) == 0 {
+		return nil
+	}
+	return &p.Cursors[len(p.Cursors)-1]
+}
+
 // SearchQuery is a free-text search.
 type SearchQuery struct {
 	Text string

@@ -3,7 +3,6 @@ package resolvers
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -21,18 +20,6 @@ func requires(ctx context.Context, _ any, next graphql.Resolver, permission mode
 	return next(ctx)
 }
 
-func toAPIKey(k auth.KeyInfo) *model.APIKey {
-	m := &model.APIKey{
-		ID: k.ID, Name: k.Name, Role: model.Role(strings.ToUpper(string(k.Role))),
-		CreatedAt: k.CreatedAt.Format(time.RFC3339), CreatedBy: k.CreatedBy,
-	}
-	if k.RevokedAt != nil {
-		s := k.RevokedAt.Format(time.RFC3339)
-		m.RevokedAt = &s
-	}
-	return m
-}
-
 func auditEntries(es []kg.AuditEntry) []*model.AuditEntry {
 	out := make([]*model.AuditEntry, len(es))
 	for i, e := range es {
@@ -41,12 +28,20 @@ func auditEntries(es []kg.AuditEntry) []*model.AuditEntry {
 			// sequence: gaps in that would show how much else was written
 			// meanwhile, incidents included.
 			Seq: strconv.Itoa(i + 1), At: e.At.UTC().Format(time.RFC3339Nano), Actor: e.Actor, Reason: e.Reason,
-			Op: model.AuditOp(e.Op), Before: optString(e.Before), After: optString(e.After),
+			Op: model.AuditOp(e.Op), Before: optional(e.Before), After: optional(e.After),
 		}
 		if e.Edge != nil {
-			m.Relationship = &model.AuditedRelationship{Type: model.RelationType(e.Edge.Type), From: e.Edge.From, To: e.Edge.To}
+			m.Relationship = &model.AuditedRelationship{Type: e.Edge.Type, From: e.Edge.From, To: e.Edge.To}
 		}
 		out[i] = m
 	}
 	return out
+}
+
+// optional is nil for an empty string.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

@@ -11,31 +11,29 @@ import (
 	"marrakechgraph/graph"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
-	"strings"
 )
 
-func (r *mutationResolver) CreateAPIKey(ctx context.Context, name string, role model.Role) (*model.CreatedAPIKey, error) {
-	info, token, err := r.keys.Create(ctx, auth.Role(strings.ToLower(string(role))), name, auth.FromContext(ctx).Actor())
+func (r *mutationResolver) CreateAPIKey(ctx context.Context, name string, role auth.Role) (*model.CreatedAPIKey, error) {
+	info, token, err := r.keys.Create(ctx, role, name, auth.FromContext(ctx).Actor())
 	if err != nil {
 		return nil, err
 	}
-	return &model.CreatedAPIKey{Key: toAPIKey(info), Token: token}, nil
+	return &model.CreatedAPIKey{Key: &info, Token: token}, nil
 }
 
-func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id string) (*model.APIKey, error) {
+func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id string) (*auth.KeyInfo, error) {
 	info, err := r.keys.Revoke(ctx, id, auth.FromContext(ctx).Actor())
 	if err != nil {
 		return nil, err
 	}
-	return toAPIKey(info), nil
+	return &info, nil
 }
 
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	p := auth.FromContext(ctx)
 	v := &model.Viewer{Authenticated: p.KeyID != "", Permissions: []model.Permission{}}
 	if v.Authenticated {
-		role := model.Role(strings.ToUpper(string(p.Role)))
-		v.Role, v.Name = &role, &p.Name
+		v.Role, v.Name = &p.Role, &p.Name
 	}
 	for _, perm := range model.AllPermission {
 		if p.Role.Can(auth.Permission(perm)) {
@@ -45,16 +43,9 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
 	return v, nil
 }
 
-func (r *queryResolver) APIKeys(ctx context.Context) ([]*model.APIKey, error) {
+func (r *queryResolver) APIKeys(ctx context.Context) ([]*auth.KeyInfo, error) {
 	keys, err := r.keys.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.APIKey, len(keys))
-	for i, k := range keys {
-		out[i] = toAPIKey(k)
-	}
-	return out, nil
+	return refs(keys), err
 }
 
 func (r *queryResolver) History(ctx context.Context, id string) ([]*model.AuditEntry, error) {

@@ -11,23 +11,9 @@ import (
 	"marrakechgraph/graph/model"
 )
 
-func (r *queryResolver) ActivationPlan(ctx context.Context, situation model.SituationInput) (*model.ActivationPlan, error) {
-	where := advisor.Where{}
-	if situation.Nhri != nil {
-		where.NHRI = *situation.Nhri
-	}
-	if situation.Country != nil {
-		where.Country = *situation.Country
-	}
-	sit := advisor.Situation{Threats: situation.Threats, ConsentToShare: situation.ConsentToShare}
-	for _, t := range situation.Targets {
-		sit.Targets = append(sit.Targets, advisor.Target(t))
-	}
-	if situation.ReprisalForUNCooperation != nil {
-		sit.ReprisalForUNCooperation = *situation.ReprisalForUNCooperation
-	}
-	if situation.Urgent != nil {
-		sit.Urgent = *situation.Urgent
-	}
-	return r.plan(ctx, where, sit)
+func (r *queryResolver) ActivationPlan(ctx context.Context, situation model.SituationInput) (*advisor.Plan, error) {
+	return r.plan(ctx, advisor.Where{NHRI: value(situation.Nhri), Country: value(situation.Country)}, advisor.Situation{
+		Threats: situation.Threats, Targets: situation.Targets, ReprisalForUNCooperation: value(situation.ReprisalForUNCooperation),
+		Urgent: value(situation.Urgent), ConsentToShare: situation.ConsentToShare,
+	})
 }

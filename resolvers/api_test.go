@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -473,6 +474,67 @@ func TestStoreCallsBoundedByDepth(t *testing.T) {
 		// walks, partOf, mechanism actions, parts, risk group actions): far below
 		// one call per result.
 		assert.LessOrEqual(t, calls, int64(14), "store calls must not grow with the number of results")
+	})
+}
+
+// TestPlanShowsWhatTheAdvisorRead: an activation plan's channels are those
+// the advisor gathered, with their eligibility and reach as it read them:
+// asking for their eligibility costs no store call, and it answers as the
+// channels do anywhere else.
+func TestPlanShowsWhatTheAdvisorRead(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		cs := &countingStore{Store: backend.ReadOnlySeeded(t)}
+		// A wide batching window keeps the counts independent of scheduling.
+		h := httpapi.GraphQL(apitest.OptionsWithLoaderWait(cs, httpapi.Options{Logger: slog.New(slog.DiscardHandler)}, 50*time.Millisecond))
+		const plan = `{ activationPlan(situation: {nhri: "nhri:de-german-institute-for-human-rights",
+			threats: ["threat-type:arbitrary-arrest-detention"], urgent: true, reprisalForUNCooperation: true}) {
+			recommendations { rank channel { id %[1]s } } considerations { channel { id %[1]s } } notApplicable { channel { id %[1]s } reason } } }`
+		const fields = `eligibility { actsIn serves covers { id } outsideOf { id } }`
+		const eligibility = `... on Mechanism { ` + fields + ` } ... on Network { ` + fields + ` }`
+		calls := func(q string, data any) int64 {
+			cs.calls.Store(0)
+			require.Empty(t, rawPost(t, h, q, nil, data))
+			return cs.calls.Load()
+		}
+		type channel struct {
+			ID          string
+			Eligibility json.RawMessage
+		}
+		var resp struct {
+			ActivationPlan struct {
+				Recommendations, Considerations, NotApplicable []struct{ Channel channel }
+			}
+		}
+		without := calls(fmt.Sprintf(plan, ""), nil)
+		with := calls(fmt.Sprintf(plan, eligibility), &resp)
+		t.Logf("activation plan: %d store calls, %d with its channels' eligibility", without, with)
+		assert.Equal(t, without, with, "the channels' eligibility is what the advisor read")
+
+		var all struct {
+			Mechanisms struct{ Edges []struct{ Node channel } }
+			Networks   []channel
+		}
+		require.Empty(t, rawPost(t, h, `{ mechanisms(first: 500) { edges { node { id `+fields+` } } } networks { id `+fields+` } }`, nil, &all))
+		elsewhere := map[string]string{}
+		for _, e := range all.Mechanisms.Edges {
+			elsewhere[e.Node.ID] = string(e.Node.Eligibility)
+		}
+		for _, n := range all.Networks {
+			elsewhere[n.ID] = string(n.Eligibility)
+		}
+		got := resp.ActivationPlan
+		var seen, covering int
+		for _, list := range [][]struct{ Channel channel }{got.Recommendations, got.Considerations, got.NotApplicable} {
+			for _, r := range list {
+				seen++
+				if strings.Contains(string(r.Channel.Eligibility), `"covers":[{`) {
+					covering++
+				}
+				assert.JSONEq(t, elsewhere[r.Channel.ID], string(r.Channel.Eligibility), r.Channel.ID)
+			}
+		}
+		assert.Greater(t, seen, 10)
+		assert.Positive(t, covering, "some channels cover organisations or treaties")
 	})
 }
 

@@ -3,55 +3,19 @@ package resolvers
 import (
 	"context"
 	"strings"
-	"time"
 
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
 	"marrakechgraph/threatlog"
 )
 
-func targets(ts []model.ThreatTarget) []threatlog.Target {
-	out := make([]threatlog.Target, len(ts))
-	for i, t := range ts {
-		out[i] = threatlog.Target(t)
-	}
-	return out
-}
-
-// stamp turns a stored fixed-width time into RFC 3339.
-func stamp(s string) string {
-	t, err := time.Parse(threatlog.StampLayout, s)
+// incident is the view of an incident a threat log operation returns.
+func incident(n *kg.Node, err error) (*threatlog.Incident, error) {
 	if err != nil {
-		return s
+		return nil, err
 	}
-	return t.Format(time.RFC3339Nano)
-}
-
-func toIncident(n *kg.Node) *model.ThreatIncident {
-	m := &model.ThreatIncident{
-		ID: n.ID, Summary: n.Props.String(threatlog.PropSummary),
-		ReportedAt: stamp(n.Props.String(threatlog.PropReportedAt)), ReportedBy: n.Props.String(threatlog.PropReportedBy),
-		Status: model.IncidentStatus(n.Props.String(threatlog.PropStatus)), Targets: []model.ThreatTarget{},
-	}
-	if d := n.Props.String(threatlog.PropOccurredOn); d != "" {
-		date := kg.Date(d)
-		m.OccurredOn = &date
-	}
-	for _, t := range n.Props.Strings(threatlog.PropTargets) {
-		m.Targets = append(m.Targets, model.ThreatTarget(t))
-	}
-	m.ReprisalForUNCooperation, _ = n.Props.Bool(threatlog.PropReprisal)
-	m.ConsentToShare, _ = n.Props.Bool(threatlog.PropConsent)
-	return m
-}
-
-func toResponse(n *kg.Node) *model.Response {
-	m := &model.Response{
-		ID: n.ID, ActivatedOn: kg.Date(n.Props.String(threatlog.PropActivatedOn)),
-		ActivatedBy: n.Props.String(threatlog.PropActivatedBy), RecordedAt: stamp(n.Props.String(threatlog.PropRecordedAt)),
-	}
-	m.Outcome = optString(n.Props.String(threatlog.PropOutcome))
-	return m
+	i := threatlog.IncidentOf(n)
+	return &i, nil
 }
 
 // incidentFilter checks the threat log's filter arguments.
@@ -84,7 +48,7 @@ func (r *Resolver) incidentFilter(ctx context.Context, f *model.ThreatIncidentFi
 		out.Threat = *f.Threat
 	}
 	if f.Status != nil {
-		out.Status = threatlog.Status(*f.Status)
+		out.Status = *f.Status
 	}
 	if f.Year != nil {
 		if *f.Year < 1900 || *f.Year > 9999 {

@@ -14,41 +14,31 @@ import (
 	"marrakechgraph/kg"
 	"marrakechgraph/threatlog"
 	"slices"
-	"strings"
 )
 
-func (r *mutationResolver) ReportThreat(ctx context.Context, input model.ReportThreatInput) (*model.ThreatIncident, error) {
+func (r *mutationResolver) ReportThreat(ctx context.Context, input model.ReportThreatInput) (*threatlog.Incident, error) {
 	n, err := r.threatLog.Report(ctx, auth.FromContext(ctx).Actor(), threatlog.Report{
 		NHRI: input.Nhri, OccurredOn: input.OccurredOn, Threats: input.Threats, Perpetrators: input.Perpetrators,
-		Targets: targets(input.Targets), ReprisalForUNCooperation: input.ReprisalForUNCooperation,
+		Targets: input.Targets, ReprisalForUNCooperation: input.ReprisalForUNCooperation,
 		ConsentToShare: input.ConsentToShare, Summary: input.Summary,
 	})
-	if err != nil {
-		return nil, err
-	}
-	return toIncident(n), nil
+	return incident(n, err)
 }
 
-func (r *mutationResolver) UpdateThreat(ctx context.Context, input model.UpdateThreatInput) (*model.ThreatIncident, error) {
+func (r *mutationResolver) UpdateThreat(ctx context.Context, input model.UpdateThreatInput) (*threatlog.Incident, error) {
 	u := threatlog.Update{
 		ID: input.ID, Summary: input.Summary, OccurredOn: input.OccurredOn, Threats: input.Threats, Perpetrators: input.Perpetrators,
 		ReprisalForUNCooperation: input.ReprisalForUNCooperation, ConsentToShare: input.ConsentToShare,
 	}
 	if input.Targets != nil {
-		u.Targets = targets(input.Targets)
+		u.Targets = input.Targets
 	}
-	if input.Status != nil {
-		s := threatlog.Status(*input.Status)
-		u.Status = &s
-	}
+	u.Status = input.Status
 	n, err := r.threatLog.Update(ctx, auth.FromContext(ctx).Actor(), u)
-	if err != nil {
-		return nil, err
-	}
-	return toIncident(n), nil
+	return incident(n, err)
 }
 
-func (r *mutationResolver) RecordResponse(ctx context.Context, input model.RecordResponseInput) (*model.Response, error) {
+func (r *mutationResolver) RecordResponse(ctx context.Context, input model.RecordResponseInput) (*threatlog.Response, error) {
 	in := threatlog.ResponseInput{Incident: input.Incident, Channel: input.Channel, ActivatedOn: input.ActivatedOn}
 	if input.Outcome != nil {
 		in.Outcome = *input.Outcome
@@ -57,18 +47,21 @@ func (r *mutationResolver) RecordResponse(ctx context.Context, input model.Recor
 	if err != nil {
 		return nil, err
 	}
-	return toResponse(n), nil
+	resp := threatlog.ResponseOf(n)
+	return &resp, nil
 }
 
-func (r *nHRIResolver) ThreatIncidents(ctx context.Context, obj *model.Nhri) ([]*model.ThreatIncident, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelConcerns}, kg.KindThreatIncident)
+func (r *nHRIResolver) ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*threatlog.Incident, error) {
+	ns, err := kg.Related(ctx, obj.ID(), kg.Incoming, []kg.RelType{kg.RelConcerns}, kg.KindThreatIncident)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(ns, func(a, b *kg.Node) int {
-		return strings.Compare(b.Props.String(threatlog.PropReportedAt), a.Props.String(threatlog.PropReportedAt))
-	})
-	return convertAll(ns, toIncident), nil
+	incidents := make([]threatlog.Incident, len(ns))
+	for i, n := range ns {
+		incidents[i] = threatlog.IncidentOf(n)
+	}
+	slices.SortFunc(incidents, threatlog.NewestFirst)
+	return refs(incidents), nil
 }
 
 func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*model.ThreatIncidentConnection, error) {
@@ -90,9 +83,10 @@ func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ThreatIncidentConnection{TotalCount: p.TotalCount, PageInfo: pageInfo(p), Edges: make([]*model.ThreatIncidentEdge, len(p.Nodes))}
+	conn := &model.ThreatIncidentConnection{TotalCount: p.TotalCount, PageInfo: p, Edges: make([]*model.ThreatIncidentEdge, len(p.Nodes))}
 	for i, n := range p.Nodes {
-		conn.Edges[i] = &model.ThreatIncidentEdge{Cursor: p.Cursors[i], Node: toIncident(n)}
+		inc, _ := incident(n, nil)
+		conn.Edges[i] = &model.ThreatIncidentEdge{Cursor: p.Cursors[i], Node: inc}
 	}
 	return conn, nil
 }
@@ -113,7 +107,8 @@ func (r *queryResolver) ThreatStats(ctx context.Context, groupBy []model.StatDim
 			m.Region = &row.Region
 		}
 		if row.ThreatType != nil {
-			m.ThreatType = toThreatType(row.ThreatType)
+			t, _ := kg.ViewAs[kg.ThreatType](row.ThreatType)
+			m.ThreatType = &t
 		}
 		if slices.Contains(dims, threatlog.ByYear) {
 			m.Year = &row.Year
@@ -123,34 +118,12 @@ func (r *queryResolver) ThreatStats(ctx context.Context, groupBy []model.StatDim
 	return out, nil
 }
 
-func (r *responseResolver) Incident(ctx context.Context, obj *model.Response) (*model.ThreatIncident, error) {
-	n, err := r.relatedOne(ctx, obj.ID, kg.Outgoing, kg.RelRespondsTo, kg.KindThreatIncident)
-	if err != nil {
-		return nil, err
-	}
-	if n == nil {
-		return nil, kg.Errorf(kg.CodeInternal, "response %s has no incident", obj.ID)
-	}
-	return toIncident(n), nil
-}
-
-func (r *responseResolver) Channel(ctx context.Context, obj *model.Response) (model.Entity, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelActivated})
-	if err != nil {
-		return nil, err
-	}
-	if len(ns) == 0 {
-		return nil, kg.Errorf(kg.CodeInternal, "response %s has no channel", obj.ID)
-	}
-	return toEntity(ns[0]), nil
-}
-
-func (r *subscriptionResolver) ThreatReported(ctx context.Context) (<-chan *model.ThreatIncident, error) {
+func (r *subscriptionResolver) ThreatReported(ctx context.Context) (<-chan *threatlog.Incident, error) {
 	in, err := r.feed.Subscribe(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(chan *model.ThreatIncident)
+	out := make(chan *threatlog.Incident)
 	principal := auth.FromContext(ctx)
 	go func() {
 		defer close(out)
@@ -166,8 +139,9 @@ func (r *subscriptionResolver) ThreatReported(ctx context.Context) (<-chan *mode
 			if ev.Incident == nil {
 				continue
 			}
+			inc, _ := incident(ev.Incident, nil)
 			select {
-			case out <- toIncident(ev.Incident):
+			case out <- inc:
 			case <-ctx.Done():
 				return
 			}
@@ -176,76 +150,36 @@ func (r *subscriptionResolver) ThreatReported(ctx context.Context) (<-chan *mode
 	return out, nil
 }
 
-func (r *threatIncidentResolver) Nhri(ctx context.Context, obj *model.ThreatIncident) (*model.Nhri, error) {
-	n, err := r.relatedOne(ctx, obj.ID, kg.Outgoing, kg.RelConcerns, kg.KindNHRI)
-	if err != nil {
-		return nil, err
-	}
-	if n == nil {
-		return nil, kg.Errorf(kg.CodeInternal, "incident %s has no NHRI", obj.ID)
-	}
-	return toNHRI(n), nil
-}
-
-func (r *threatIncidentResolver) Threats(ctx context.Context, obj *model.ThreatIncident) ([]*model.ThreatType, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelOfType}, kg.KindThreatType)
-	return convertAll(ns, toThreatType), err
-}
-
-func (r *threatIncidentResolver) Perpetrators(ctx context.Context, obj *model.ThreatIncident) ([]*model.PerpetratorType, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelAttributedTo}, kg.KindPerpetratorType)
-	return convertAll(ns, toPerpetratorType), err
-}
-
-func (r *threatIncidentResolver) Responses(ctx context.Context, obj *model.ThreatIncident) ([]*model.Response, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelRespondsTo}, kg.KindResponse)
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(ns, func(a, b *kg.Node) int {
-		return strings.Compare(a.Props.String(threatlog.PropRecordedAt), b.Props.String(threatlog.PropRecordedAt))
-	})
-	return convertAll(ns, toResponse), nil
-}
-
-func (r *threatIncidentResolver) History(ctx context.Context, obj *model.ThreatIncident) ([]*model.AuditEntry, error) {
-	entries, err := r.threatLog.History(ctx, obj.ID)
+func (r *threatIncidentResolver) History(ctx context.Context, obj *threatlog.Incident) ([]*model.AuditEntry, error) {
+	entries, err := r.threatLog.History(ctx, obj.ID())
 	if err != nil {
 		return nil, err
 	}
 	return auditEntries(entries), nil
 }
 
-func (r *threatIncidentResolver) ActivationPlan(ctx context.Context, obj *model.ThreatIncident, urgent *bool) (*model.ActivationPlan, error) {
-	nhri, err := r.relatedOne(ctx, obj.ID, kg.Outgoing, kg.RelConcerns, kg.KindNHRI)
+func (r *threatIncidentResolver) ActivationPlan(ctx context.Context, obj *threatlog.Incident, urgent *bool) (*advisor.Plan, error) {
+	nhri, err := obj.NHRI(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if nhri == nil {
-		return nil, kg.Errorf(kg.CodeInternal, "incident %s has no NHRI", obj.ID)
-	}
-	threats, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelOfType}, kg.KindThreatType)
+	threats, err := obj.Threats(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sit := advisor.Situation{ReprisalForUNCooperation: obj.ReprisalForUNCooperation, ConsentToShare: &obj.ConsentToShare, Urgent: urgent != nil && *urgent}
+	consent := obj.ConsentToShare()
+	sit := advisor.Situation{ReprisalForUNCooperation: obj.ReprisalForUNCooperation(), ConsentToShare: &consent, Urgent: value(urgent), Targets: obj.Targets()}
 	for _, t := range threats {
-		sit.Threats = append(sit.Threats, t.ID)
+		sit.Threats = append(sit.Threats, t.ID())
 	}
-	for _, t := range obj.Targets {
-		sit.Targets = append(sit.Targets, advisor.Target(t))
-	}
-	return r.plan(ctx, advisor.Where{NHRI: nhri.ID}, sit)
+	return r.plan(ctx, advisor.Where{NHRI: nhri.ID()}, sit)
 }
-
-func (r *Resolver) Response() graph.ResponseResolver { return &responseResolver{r} }
 
 func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
 
 func (r *Resolver) ThreatIncident() graph.ThreatIncidentResolver { return &threatIncidentResolver{r} }
 
 type (
-	responseResolver       struct{ *Resolver }
 	subscriptionResolver   struct{ *Resolver }
 	threatIncidentResolver struct{ *Resolver }
 )

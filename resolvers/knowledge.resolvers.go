@@ -10,415 +10,96 @@ import (
 	"marrakechgraph/graph"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
+	"slices"
 )
 
-func (r *actionResolver) Relationships(ctx context.Context, obj *model.Action, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
+func (r *queryResolver) Objectives(ctx context.Context) ([]*kg.Objective, error) {
+	return list[kg.Objective](ctx, r.Store, kg.KindObjective, kg.PropNumber)
 }
 
-func (r *actionResolver) Objective(ctx context.Context, obj *model.Action) (*model.Objective, error) {
-	n, err := r.relatedOne(ctx, obj.ID, kg.Outgoing, kg.RelUnderObjective, kg.KindObjective)
-	if err != nil {
-		return nil, err
-	}
-	if n == nil {
-		return nil, kg.Errorf(kg.CodeInternal, "action %s has no objective", obj.ID)
-	}
-	return toObjective(n), nil
-}
-
-func (r *actionResolver) Commitment(ctx context.Context, obj *model.Action) (*model.Commitment, error) {
-	n, err := r.relatedOne(ctx, obj.ID, kg.Outgoing, kg.RelImplements, kg.KindCommitment)
-	if err != nil || n == nil {
-		return nil, err
-	}
-	return toCommitment(n), nil
-}
-
-func (r *actionResolver) Partners(ctx context.Context, obj *model.Action) ([]model.Entity, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, kg.ChannelRelTypes)
-	return convertAll(ns, toEntity), err
-}
-
-func (r *actionResolver) RiskGroups(ctx context.Context, obj *model.Action) ([]*model.RiskGroup, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelTargets}, kg.KindRiskGroup)
-	return convertAll(ns, toRiskGroup), err
-}
-
-func (r *actionResolver) Instruments(ctx context.Context, obj *model.Action) ([]*model.Instrument, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelPromotes}, kg.KindInstrument)
-	return convertAll(ns, toInstrument), err
-}
-
-func (r *actionResolver) Serves(ctx context.Context, obj *model.Action) ([]model.Entity, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelServes})
-	return convertAll(ns, toEntity), err
-}
-
-func (r *actionResolver) Addresses(ctx context.Context, obj *model.Action) ([]*model.ThreatType, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelAddresses}, kg.KindThreatType)
-	return convertAll(ns, toThreatType), err
-}
-
-func (r *commitmentResolver) Relationships(ctx context.Context, obj *model.Commitment, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *commitmentResolver) Actions(ctx context.Context, obj *model.Commitment) ([]*model.Action, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelImplements}, kg.KindAction)
-	return convertAll(ns, toAction), err
-}
-
-func (r *commitmentResolver) AdvancedBy(ctx context.Context, obj *model.Commitment) ([]*model.Action, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelAdvances}, kg.KindAction)
-	return convertAll(ns, toAction), err
-}
-
-func (r *commitmentResolver) SupportChannels(ctx context.Context, obj *model.Commitment) ([]*model.SupportChannel, error) {
-	chs, err := r.loadersFor(ctx).channels.Load(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.SupportChannel, len(chs))
-	for i, c := range chs {
-		sc := &model.SupportChannel{
-			Channel:   toEntity(c.Channel),
-			Via:       convertAll(c.Via, toAction),
-			Citations: citations(c.Citations),
-			Role:      model.ChannelRole(c.Role),
-		}
-		for _, t := range c.Relations {
-			sc.Relations = append(sc.Relations, model.RelationType(t))
-		}
-		out[i] = sc
-	}
-	return out, nil
-}
-
-func (r *countryResolver) Relationships(ctx context.Context, obj *model.Country, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *countryResolver) Nhris(ctx context.Context, obj *model.Country) ([]*model.Nhri, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelLocatedIn}, kg.KindNHRI)
-	return convertAll(ns, toNHRI), err
-}
-
-func (r *instrumentResolver) Relationships(ctx context.Context, obj *model.Instrument, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *instrumentResolver) IssuedBy(ctx context.Context, obj *model.Instrument) ([]model.Entity, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelIssuedBy})
-	return convertAll(ns, toEntity), err
-}
-
-func (r *instrumentResolver) PromotedBy(ctx context.Context, obj *model.Instrument) ([]*model.Action, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelPromotes}, kg.KindAction)
-	return convertAll(ns, toAction), err
-}
-
-func (r *mechanismResolver) Relationships(ctx context.Context, obj *model.Mechanism, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *mechanismResolver) PartOf(ctx context.Context, obj *model.Mechanism) ([]*model.Mechanism, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelPartOf}, kg.KindMechanism)
-	return convertAll(ns, toMechanism), err
-}
-
-func (r *mechanismResolver) Parts(ctx context.Context, obj *model.Mechanism) ([]*model.Mechanism, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelPartOf}, kg.KindMechanism)
-	return convertAll(ns, toMechanism), err
-}
-
-func (r *mechanismResolver) Actions(ctx context.Context, obj *model.Mechanism) ([]*model.Action, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, kg.ChannelRelTypes, kg.KindAction)
-	return convertAll(ns, toAction), err
-}
-
-func (r *nHRIResolver) Relationships(ctx context.Context, obj *model.Nhri, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *nHRIResolver) Country(ctx context.Context, obj *model.Nhri) (*model.Country, error) {
-	n, err := r.relatedOne(ctx, obj.ID, kg.Outgoing, kg.RelLocatedIn, kg.KindCountry)
-	if err != nil {
-		return nil, err
-	}
-	if n == nil {
-		return nil, kg.Errorf(kg.CodeInternal, "NHRI %s has no country", obj.ID)
-	}
-	return toCountry(n), nil
-}
-
-func (r *nHRIResolver) Networks(ctx context.Context, obj *model.Nhri) ([]*model.Network, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelMemberOf}, kg.KindNetwork)
-	return convertAll(ns, toNetwork), err
-}
-
-func (r *networkResolver) Relationships(ctx context.Context, obj *model.Network, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *networkResolver) PartOf(ctx context.Context, obj *model.Network) ([]*model.Network, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelPartOf}, kg.KindNetwork)
-	return convertAll(ns, toNetwork), err
-}
-
-func (r *networkResolver) Parts(ctx context.Context, obj *model.Network) ([]*model.Network, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelPartOf}, kg.KindNetwork)
-	return convertAll(ns, toNetwork), err
-}
-
-func (r *networkResolver) Members(ctx context.Context, obj *model.Network) ([]*model.Nhri, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelMemberOf}, kg.KindNHRI)
-	return convertAll(ns, toNHRI), err
-}
-
-func (r *networkResolver) Actions(ctx context.Context, obj *model.Network) ([]*model.Action, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, kg.ChannelRelTypes, kg.KindAction)
-	return convertAll(ns, toAction), err
-}
-
-func (r *objectiveResolver) Relationships(ctx context.Context, obj *model.Objective, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *objectiveResolver) Actions(ctx context.Context, obj *model.Objective) ([]*model.Action, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelUnderObjective}, kg.KindAction)
-	return convertAll(ns, toAction), err
-}
-
-func (r *perpetratorTypeResolver) Relationships(ctx context.Context, obj *model.PerpetratorType, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *perpetratorTypeResolver) ThreatTypes(ctx context.Context, obj *model.PerpetratorType) ([]*model.ThreatType, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelPerpetratedBy}, kg.KindThreatType)
-	return convertAll(ns, toThreatType), err
-}
-
-func (r *queryResolver) Objectives(ctx context.Context) ([]*model.Objective, error) {
-	ns, err := r.listOf(ctx, kg.KindObjective, "number")
-	return convertAll(ns, toObjective), err
-}
-
-func (r *queryResolver) Commitments(ctx context.Context, pillar *model.Pillar) ([]*model.Commitment, error) {
-	var filters []kg.PropFilter
-	if pillar != nil {
-		filters = append(filters, kg.PropFilter{Key: "pillar", Values: []any{string(*pillar)}})
-	}
-	ns, err := r.listOf(ctx, kg.KindCommitment, kg.PropSeq, filters...)
-	return convertAll(ns, toCommitment), err
+func (r *queryResolver) Commitments(ctx context.Context, pillar *string) ([]*kg.Commitment, error) {
+	return list[kg.Commitment](ctx, r.Store, kg.KindCommitment, kg.PropSeq, propIs(kg.PropPillar, pillar)...)
 }
 
 func (r *queryResolver) Actions(ctx context.Context, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*model.ActionConnection, error) {
 	q, err := r.actionQuery(ctx, first, after, filter, orderBy)
+	p, actions, err := find[kg.Action](ctx, r.Store, q, err)
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.Find(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.ActionConnection{TotalCount: p.TotalCount, PageInfo: pageInfo(p), Edges: make([]*model.ActionEdge, len(p.Nodes))}
-	for i, n := range p.Nodes {
-		conn.Edges[i] = &model.ActionEdge{Cursor: p.Cursors[i], Node: toAction(n)}
+	conn := &model.ActionConnection{TotalCount: p.TotalCount, PageInfo: p, Edges: make([]*model.ActionEdge, len(actions))}
+	for i, a := range actions {
+		conn.Edges[i] = &model.ActionEdge{Cursor: p.Cursors[i], Node: a}
 	}
 	return conn, nil
 }
 
-func (r *queryResolver) Networks(ctx context.Context, scope *model.NetworkScope) ([]*model.Network, error) {
-	var filters []kg.PropFilter
-	if scope != nil {
-		filters = append(filters, kg.PropFilter{Key: "scope", Values: []any{string(*scope)}})
-	}
-	ns, err := r.listOf(ctx, kg.KindNetwork, kg.OrderByName, filters...)
-	return convertAll(ns, toNetwork), err
+func (r *queryResolver) Networks(ctx context.Context, scope *string) ([]*kg.Network, error) {
+	return list[kg.Network](ctx, r.Store, kg.KindNetwork, kg.OrderByName, propIs(kg.PropScope, scope)...)
 }
 
 func (r *queryResolver) Mechanisms(ctx context.Context, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) (*model.MechanismConnection, error) {
 	q, err := r.mechanismQuery(ctx, first, after, filter, orderBy)
+	p, mechanisms, err := find[kg.Mechanism](ctx, r.Store, q, err)
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.Find(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.MechanismConnection{TotalCount: p.TotalCount, PageInfo: pageInfo(p), Edges: make([]*model.MechanismEdge, len(p.Nodes))}
-	for i, n := range p.Nodes {
-		conn.Edges[i] = &model.MechanismEdge{Cursor: p.Cursors[i], Node: toMechanism(n)}
+	conn := &model.MechanismConnection{TotalCount: p.TotalCount, PageInfo: p, Edges: make([]*model.MechanismEdge, len(mechanisms))}
+	for i, m := range mechanisms {
+		conn.Edges[i] = &model.MechanismEdge{Cursor: p.Cursors[i], Node: m}
 	}
 	return conn, nil
 }
 
 func (r *queryResolver) Nhris(ctx context.Context, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) (*model.NHRIConnection, error) {
 	q, err := r.nhriQuery(ctx, first, after, filter, orderBy)
+	p, nhris, err := find[kg.NHRI](ctx, r.Store, q, err)
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.Find(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.NHRIConnection{TotalCount: p.TotalCount, PageInfo: pageInfo(p), Edges: make([]*model.NHRIEdge, len(p.Nodes))}
-	for i, n := range p.Nodes {
-		conn.Edges[i] = &model.NHRIEdge{Cursor: p.Cursors[i], Node: toNHRI(n)}
+	conn := &model.NHRIConnection{TotalCount: p.TotalCount, PageInfo: p, Edges: make([]*model.NHRIEdge, len(nhris))}
+	for i, n := range nhris {
+		conn.Edges[i] = &model.NHRIEdge{Cursor: p.Cursors[i], Node: n}
 	}
 	return conn, nil
 }
 
-func (r *queryResolver) Instruments(ctx context.Context, typeArg *model.InstrumentType) ([]*model.Instrument, error) {
-	var filters []kg.PropFilter
-	if typeArg != nil {
-		filters = append(filters, kg.PropFilter{Key: "type", Values: []any{string(*typeArg)}})
-	}
-	ns, err := r.listOf(ctx, kg.KindInstrument, kg.OrderByName, filters...)
-	return convertAll(ns, toInstrument), err
+func (r *queryResolver) Instruments(ctx context.Context, typeArg *string) ([]*kg.Instrument, error) {
+	return list[kg.Instrument](ctx, r.Store, kg.KindInstrument, kg.OrderByName, propIs(kg.PropType, typeArg)...)
 }
 
-func (r *queryResolver) RiskGroups(ctx context.Context) ([]*model.RiskGroup, error) {
-	ns, err := r.listOf(ctx, kg.KindRiskGroup, kg.PropSeq)
-	return convertAll(ns, toRiskGroup), err
+func (r *queryResolver) RiskGroups(ctx context.Context) ([]*kg.RiskGroup, error) {
+	return list[kg.RiskGroup](ctx, r.Store, kg.KindRiskGroup, kg.PropSeq)
 }
 
-func (r *queryResolver) ThreatTypes(ctx context.Context, against *model.ThreatSubject) ([]*model.ThreatType, error) {
-	ns, err := r.listOf(ctx, kg.KindThreatType, kg.OrderByName)
+func (r *queryResolver) ThreatTypes(ctx context.Context, against *string) ([]*kg.ThreatType, error) {
+	ts, err := list[kg.ThreatType](ctx, r.Store, kg.KindThreatType, kg.OrderByName)
 	if err != nil || against == nil {
-		return convertAll(ns, toThreatType), err
+		return ts, err
 	}
-	var out []*model.ThreatType
-	for _, n := range ns {
-		t := toThreatType(n)
-		for _, s := range t.Against {
-			if s == *against {
-				out = append(out, t)
-				break
-			}
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(ts, func(t *kg.ThreatType) bool { return !slices.Contains(t.Against(), *against) }), nil
 }
 
-func (r *queryResolver) PerpetratorTypes(ctx context.Context, sector *model.Sector) ([]*model.PerpetratorType, error) {
-	var filters []kg.PropFilter
-	if sector != nil {
-		filters = append(filters, kg.PropFilter{Key: "sector", Values: []any{string(*sector)}})
-	}
-	ns, err := r.listOf(ctx, kg.KindPerpetratorType, kg.OrderByName, filters...)
-	return convertAll(ns, toPerpetratorType), err
+func (r *queryResolver) PerpetratorTypes(ctx context.Context, sector *string) ([]*kg.PerpetratorType, error) {
+	return list[kg.PerpetratorType](ctx, r.Store, kg.KindPerpetratorType, kg.OrderByName, propIs(kg.PropSector, sector)...)
 }
 
-func (r *queryResolver) SdgTargets(ctx context.Context) ([]*model.SDGTarget, error) {
-	ns, err := r.listOf(ctx, kg.KindSDGTarget, "code")
-	return convertAll(ns, toSDGTarget), err
+func (r *queryResolver) SdgTargets(ctx context.Context) ([]*kg.SDGTarget, error) {
+	return list[kg.SDGTarget](ctx, r.Store, kg.KindSDGTarget, kg.PropCode)
 }
 
-func (r *queryResolver) StrategicGoals(ctx context.Context) ([]*model.StrategicGoal, error) {
-	ns, err := r.listOf(ctx, kg.KindStrategicGoal, "code")
-	return convertAll(ns, toStrategicGoal), err
+func (r *queryResolver) StrategicGoals(ctx context.Context) ([]*kg.StrategicGoal, error) {
+	return list[kg.StrategicGoal](ctx, r.Store, kg.KindStrategicGoal, kg.PropCode)
 }
 
-func (r *queryResolver) Countries(ctx context.Context) ([]*model.Country, error) {
-	ns, err := r.listOf(ctx, kg.KindCountry, kg.OrderByName)
-	return convertAll(ns, toCountry), err
+func (r *queryResolver) Countries(ctx context.Context) ([]*kg.Country, error) {
+	return list[kg.Country](ctx, r.Store, kg.KindCountry, kg.OrderByName)
 }
 
-func (r *queryResolver) Surveys(ctx context.Context) ([]*model.Survey, error) {
-	ns, err := r.listOf(ctx, kg.KindSurvey, kg.OrderByName)
-	return convertAll(ns, toSurvey), err
+func (r *queryResolver) Surveys(ctx context.Context) ([]*kg.Survey, error) {
+	return list[kg.Survey](ctx, r.Store, kg.KindSurvey, kg.OrderByName)
 }
-
-func (r *riskGroupResolver) Relationships(ctx context.Context, obj *model.RiskGroup, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *riskGroupResolver) Actions(ctx context.Context, obj *model.RiskGroup) ([]*model.Action, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelTargets}, kg.KindAction)
-	return convertAll(ns, toAction), err
-}
-
-func (r *sDGTargetResolver) Relationships(ctx context.Context, obj *model.SDGTarget, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *sDGTargetResolver) ServedBy(ctx context.Context, obj *model.SDGTarget) ([]model.Entity, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelServes})
-	return convertAll(ns, toEntity), err
-}
-
-func (r *strategicGoalResolver) Relationships(ctx context.Context, obj *model.StrategicGoal, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *strategicGoalResolver) ServedBy(ctx context.Context, obj *model.StrategicGoal) ([]model.Entity, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelServes})
-	return convertAll(ns, toEntity), err
-}
-
-func (r *surveyResolver) Relationships(ctx context.Context, obj *model.Survey, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *threatTypeResolver) Relationships(ctx context.Context, obj *model.ThreatType, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	return r.relationships(ctx, obj.ID, direction, types)
-}
-
-func (r *threatTypeResolver) Perpetrators(ctx context.Context, obj *model.ThreatType) ([]*model.PerpetratorType, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Outgoing, []kg.RelType{kg.RelPerpetratedBy}, kg.KindPerpetratorType)
-	return convertAll(ns, toPerpetratorType), err
-}
-
-func (r *threatTypeResolver) Actions(ctx context.Context, obj *model.ThreatType) ([]*model.Action, error) {
-	ns, err := r.related(ctx, obj.ID, kg.Incoming, []kg.RelType{kg.RelAddresses}, kg.KindAction)
-	return convertAll(ns, toAction), err
-}
-
-func (r *Resolver) Action() graph.ActionResolver { return &actionResolver{r} }
-
-func (r *Resolver) Commitment() graph.CommitmentResolver { return &commitmentResolver{r} }
-
-func (r *Resolver) Country() graph.CountryResolver { return &countryResolver{r} }
-
-func (r *Resolver) Instrument() graph.InstrumentResolver { return &instrumentResolver{r} }
-
-func (r *Resolver) Mechanism() graph.MechanismResolver { return &mechanismResolver{r} }
 
 func (r *Resolver) NHRI() graph.NHRIResolver { return &nHRIResolver{r} }
 
-func (r *Resolver) Network() graph.NetworkResolver { return &networkResolver{r} }
-
-func (r *Resolver) Objective() graph.ObjectiveResolver { return &objectiveResolver{r} }
-
-func (r *Resolver) PerpetratorType() graph.PerpetratorTypeResolver {
-	return &perpetratorTypeResolver{r}
-}
-
-func (r *Resolver) RiskGroup() graph.RiskGroupResolver { return &riskGroupResolver{r} }
-
-func (r *Resolver) SDGTarget() graph.SDGTargetResolver { return &sDGTargetResolver{r} }
-
-func (r *Resolver) StrategicGoal() graph.StrategicGoalResolver { return &strategicGoalResolver{r} }
-
-func (r *Resolver) Survey() graph.SurveyResolver { return &surveyResolver{r} }
-
-func (r *Resolver) ThreatType() graph.ThreatTypeResolver { return &threatTypeResolver{r} }
-
-type (
-	actionResolver          struct{ *Resolver }
-	commitmentResolver      struct{ *Resolver }
-	countryResolver         struct{ *Resolver }
-	instrumentResolver      struct{ *Resolver }
-	mechanismResolver       struct{ *Resolver }
-	nHRIResolver            struct{ *Resolver }
-	networkResolver         struct{ *Resolver }
-	objectiveResolver       struct{ *Resolver }
-	perpetratorTypeResolver struct{ *Resolver }
-	riskGroupResolver       struct{ *Resolver }
-	sDGTargetResolver       struct{ *Resolver }
-	strategicGoalResolver   struct{ *Resolver }
-	surveyResolver          struct{ *Resolver }
-	threatTypeResolver      struct{ *Resolver }
-)
+type nHRIResolver struct{ *Resolver }

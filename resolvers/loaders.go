@@ -71,6 +71,18 @@ func fanOut(err error, n int) []error {
 	return []error{err}
 }
 
+// NeighborsOf loads the neighbours of one node, batched with the operation's
+// other reads of the same shape: the typed views read through it (kg.Graph).
+func (l *loaders) NeighborsOf(ctx context.Context, id string, q kg.NeighborQuery) ([]kg.Neighbor, error) {
+	return l.neighborLoader(q).Load(ctx, id)
+}
+
+// SupportChannelsOf loads the support channels of one commitment, batched
+// with the operation's other commitments.
+func (l *loaders) SupportChannelsOf(ctx context.Context, commitmentID string) ([]kg.SupportChannel, error) {
+	return l.channels.Load(ctx, commitmentID)
+}
+
 // neighborLoader returns the loader for one shape of neighbour query.
 func (l *loaders) neighborLoader(q kg.NeighborQuery) *dataloadgen.Loader[string, []kg.Neighbor] {
 	key := neighborKey(q)
@@ -101,8 +113,6 @@ func neighborKey(q kg.NeighborQuery) string {
 	return string(q.Direction) + "|" + strings.Join(types, ",") + "|" + strings.Join(kinds, ",")
 }
 
-type loadersKey struct{}
-
 // withLoaders is an executable schema whose every operation gets loaders of
 // its own: gqlgen calls Exec once per operation, inside every extension,
 // then the handler it returns for each answer (one for a query or a
@@ -113,21 +123,22 @@ type withLoaders struct {
 	wait  time.Duration
 }
 
-// Exec makes the operation's loaders and gives them to each of its answers.
+// Exec makes the operation's loaders and gives them to each of its
+// answers, as the graph their views read through.
 func (s withLoaders) Exec(ctx context.Context) graphql.ResponseHandler {
 	op := graphql.GetOperationContext(ctx).Operation
 	subscription := op != nil && op.Operation == ast.Subscription
 	l := newLoaders(s.store, s.wait, !subscription)
 	next := s.ExecutableSchema.Exec(ctx)
 	return func(ctx context.Context) *graphql.Response {
-		return next(context.WithValue(ctx, loadersKey{}, l))
+		return next(kg.WithGraph(ctx, l))
 	}
 }
 
 // loadersFor returns the operation's loaders; outside an operation (which
 // the handler never allows) it makes unshared ones.
 func (r *Resolver) loadersFor(ctx context.Context) *loaders {
-	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+	if l, ok := kg.GraphFrom(ctx).(*loaders); ok {
 		return l
 	}
 	return newLoaders(r.Store, 0, true)

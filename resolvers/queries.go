@@ -35,7 +35,7 @@ func (r *Resolver) actionQuery(ctx context.Context, first *int, after *string, f
 			q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing, IDs: []string{*f.Commitment}})
 		}
 		if f.Pillar != nil {
-			cs, err := r.listOf(ctx, kg.KindCommitment, kg.OrderByID, kg.PropFilter{Key: "pillar", Values: []any{string(*f.Pillar)}})
+			cs, err := kg.FindAll(ctx, r.Store, kg.FindQuery{Kind: kg.KindCommitment, OrderBy: kg.OrderByID, Props: propIs(kg.PropPillar, f.Pillar)})
 			if err != nil {
 				return q, err
 			}
@@ -80,16 +80,16 @@ func (r *Resolver) mechanismQuery(ctx context.Context, first *int, after *string
 		if len(f.Category) > 0 {
 			vals := make([]any, len(f.Category))
 			for i, c := range f.Category {
-				vals[i] = string(c)
+				vals[i] = c
 			}
-			q.Props = append(q.Props, kg.PropFilter{Key: "category", Values: vals})
+			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropCategory, Values: vals})
 		}
 		if f.Region != nil {
 			region, err := regionArg("filter.region", *f.Region)
 			if err != nil {
 				return q, err
 			}
-			q.Props = append(q.Props, kg.PropFilter{Key: "region", Values: []any{region}})
+			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropRegion, Values: []any{region}})
 		}
 		if f.Action != nil {
 			if err := r.checkRef(ctx, "filter.action", *f.Action, kg.KindAction); err != nil {
@@ -115,7 +115,7 @@ func (r *Resolver) nhriQuery(ctx context.Context, first *int, after *string, f *
 	if order != nil {
 		field := map[model.NHRIOrderField]string{
 			model.NHRIOrderFieldName: kg.OrderByName, model.NHRIOrderFieldID: kg.OrderByID,
-			model.NHRIOrderFieldCountry: "country", model.NHRIOrderFieldAccreditationYear: "accreditationYear",
+			model.NHRIOrderFieldCountry: kg.PropCountry, model.NHRIOrderFieldAccreditationYear: kg.PropAccreditationYear,
 		}[order.Field]
 		q.OrderBy, q.Desc = orderOf(field, order.Direction)
 	}
@@ -125,17 +125,17 @@ func (r *Resolver) nhriQuery(ctx context.Context, first *int, after *string, f *
 			if !countryCodeRE.MatchString(code) {
 				return q, kg.Errorf(kg.CodeBadUserInput, "filter.country: %q is not an ISO 3166-1 alpha-2 code", *f.Country)
 			}
-			q.Props = append(q.Props, kg.PropFilter{Key: "country", Values: []any{code}})
+			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropCountry, Values: []any{code}})
 		}
 		if f.Region != nil {
 			region, err := regionArg("filter.region", *f.Region)
 			if err != nil {
 				return q, err
 			}
-			q.Props = append(q.Props, kg.PropFilter{Key: "region", Values: []any{region}})
+			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropRegion, Values: []any{region}})
 		}
 		if f.AccreditationStatus != nil {
-			q.Props = append(q.Props, kg.PropFilter{Key: "accreditationStatus", Values: []any{string(*f.AccreditationStatus)}})
+			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropAccreditationStatus, Values: []any{*f.AccreditationStatus}})
 		}
 		if f.Network != nil {
 			if err := r.checkRef(ctx, "filter.network", *f.Network, kg.KindNetwork); err != nil {

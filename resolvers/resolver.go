@@ -115,70 +115,45 @@ func pageSize(first *int, def int) (int, error) {
 	return *first, nil
 }
 
-// related loads the nodes joined to id by edges matching q, in canonical
-// order. Without kinds it keeps every public kind: sensitive nodes are
-// reached only through the fields that check the caller's role.
-func (r *Resolver) related(ctx context.Context, id string, dir kg.Direction, types []kg.RelType, kinds ...kg.Kind) ([]*kg.Node, error) {
-	if len(kinds) == 0 {
-		kinds = kg.PublicKinds()
-	}
-	ns, err := r.loadersFor(ctx).neighborLoader(kg.NeighborQuery{Direction: dir, Types: types, Kinds: kinds}).Load(ctx, id)
+// list returns the views of every node of a kind, in an order, with
+// optional filters.
+func list[T kg.Entity](ctx context.Context, s kg.Finder, kind kg.Kind, orderBy string, filters ...kg.PropFilter) ([]*T, error) {
+	ns, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: kind, OrderBy: orderBy, Props: filters})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*kg.Node, 0, len(ns))
-	seen := map[string]bool{}
-	for _, n := range ns {
-		if !seen[n.Node.ID] {
-			seen[n.Node.ID] = true
-			out = append(out, n.Node)
-		}
-	}
-	return out, nil
+	return refs(kg.Views[T](ns)), nil
 }
 
-// relatedOne loads the first node joined to id by an edge of type t.
-func (r *Resolver) relatedOne(ctx context.Context, id string, dir kg.Direction, t kg.RelType, kind kg.Kind) (*kg.Node, error) {
-	ns, err := r.related(ctx, id, dir, []kg.RelType{t}, kind)
-	if err != nil || len(ns) == 0 {
-		return nil, err
-	}
-	return ns[0], nil
-}
-
-// relationships resolves the `relationships` field of any entity.
-func (r *Resolver) relationships(ctx context.Context, id string, direction *model.Direction, types []model.RelationType) ([]*model.Relationship, error) {
-	dir := kg.Both
-	if direction != nil {
-		dir = kg.Direction(*direction)
-	}
-	q := kg.NeighborQuery{Direction: dir, Kinds: kg.PublicKinds()}
-	for _, t := range types {
-		q.Types = append(q.Types, kg.RelType(t))
-	}
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	ns, err := r.loadersFor(ctx).neighborLoader(q).Load(ctx, id)
+// find reads a page of a query that checked out (err is the check's), with
+// the views of its nodes.
+func find[T kg.Entity](ctx context.Context, s kg.Finder, q kg.FindQuery, err error) (*kg.Page, []*T, error) {
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make([]*model.Relationship, len(ns))
-	for i, n := range ns {
-		d := model.DirectionOut
-		if n.Edge.To == id {
-			d = model.DirectionIn
-		}
-		out[i] = &model.Relationship{
-			Type: model.RelationType(n.Edge.Type), Direction: d, Node: toEntity(n.Node), Citations: citations(n.Edge.Citations),
-		}
+	p, err := s.Find(ctx, q)
+	if err != nil {
+		return nil, nil, err
 	}
-	return out, nil
+	return p, refs(kg.Views[T](p.Nodes)), nil
 }
 
-// listOf returns all nodes of a kind, in an order, with optional filters.
-func (r *Resolver) listOf(ctx context.Context, kind kg.Kind, orderBy string, filters ...kg.PropFilter) ([]*kg.Node, error) {
-	return kg.FindAll(ctx, r.Store, kg.FindQuery{Kind: kind, OrderBy: orderBy, Props: filters})
+// refs points to each element of vs, for gqlgen's lists of objects.
+func refs[T any](vs []T) []*T {
+	out := make([]*T, len(vs))
+	for i := range vs {
+		out[i] = &vs[i]
+	}
+	return out
+}
+
+// propIs filters on a property equal to an optional argument: no filter
+// when the argument is not given.
+func propIs(key string, arg *string) []kg.PropFilter {
+	if arg == nil {
+		return nil
+	}
+	return []kg.PropFilter{{Key: key, Values: []any{*arg}}}
 }
 
 // checkRef verifies that an ID given as a filter names an entity of a kind.
@@ -202,16 +177,6 @@ func (r *Resolver) node(ctx context.Context, id string) (*kg.Node, error) {
 		return nil, err
 	}
 	return ns[0], nil
-}
-
-// pageInfo builds a connection's page info from a store page.
-func pageInfo(p *kg.Page) *model.PageInfo {
-	pi := &model.PageInfo{HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage}
-	if len(p.Cursors) > 0 {
-		pi.StartCursor = &p.Cursors[0]
-		pi.EndCursor = &p.Cursors[len(p.Cursors)-1]
-	}
-	return pi
 }
 
 // orderOf maps an optional order argument to the store's order field.

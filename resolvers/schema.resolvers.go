@@ -11,10 +11,11 @@ import (
 	"marrakechgraph/graph"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
+	"marrakechgraph/threatlog"
 	"sort"
 )
 
-func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+func (r *queryResolver) Node(ctx context.Context, id string) (kg.Identified, error) {
 	kind, ok := kg.KindOfID(id)
 	if !ok {
 		return nil, nil
@@ -31,22 +32,19 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	}
 	switch kind {
 	case kg.KindThreatIncident:
-		return toIncident(n), nil
+		return threatlog.IncidentOf(n), nil
 	case kg.KindResponse:
-		return toResponse(n), nil
+		return threatlog.ResponseOf(n), nil
 	}
-	return toEntity(n), nil
+	return kg.View(n), nil
 }
 
-func (r *queryResolver) Search(ctx context.Context, text string, first *int, kinds []model.EntityKind) ([]model.Node, error) {
+func (r *queryResolver) Search(ctx context.Context, text string, first *int, kinds []kg.Kind) ([]kg.Identified, error) {
 	limit, err := pageSize(first, defaultSearchSize)
 	if err != nil {
 		return nil, err
 	}
-	q := kg.SearchQuery{Text: text, Limit: limit}
-	for _, k := range kinds {
-		q.Kinds = append(q.Kinds, kindOfEnum[k])
-	}
+	q := kg.SearchQuery{Text: text, Limit: limit, Kinds: kinds}
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
@@ -54,9 +52,9 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, kin
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Node, len(ns))
+	out := make([]kg.Identified, len(ns))
 	for i, n := range ns {
-		out[i] = toEntity(n)
+		out[i] = kg.View(n)
 	}
 	return out, nil
 }

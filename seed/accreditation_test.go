@@ -85,7 +85,7 @@ func TestNHRIAccreditation(t *testing.T) {
 			}
 			continue
 		}
-		recorded[n.Props.String("code")] = a
+		recorded[n.Props.String(kg.PropCode)] = a
 		counts[a.Status]++
 		assert.Contains(t, []string{"A", "B"}, a.Status, n.ID)
 		assert.Equal(t, accreditationRefYear, a.ReferenceYear, "%s: reference year", n.ID)

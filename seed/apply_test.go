@@ -55,7 +55,7 @@ func TestApplyDatasetFollowsEditsOfTheSeed(t *testing.T) {
 	edited.Description = "Edited by an editor."
 	_, err := s.Apply(ctx, kg.ChangeSet{Actor: "editor@ganhri", Reason: "curation",
 		PutNodes: []kg.Node{
-			{ID: "mechanism:hand-added", Kind: kg.KindMechanism, Name: "Hand-added channel", Props: kg.Props{"category": "NGO"}, Citations: cit},
+			{ID: "mechanism:hand-added", Kind: kg.KindMechanism, Name: "Hand-added channel", Props: kg.Props{kg.PropCategory: "NGO"}, Citations: cit},
 			edited,
 		},
 		PutEdges: []kg.Edge{editorEdge, {Type: kg.RelInformsOn, From: "action:o2-support-information", To: "mechanism:hand-added", Citations: cit}},
@@ -123,7 +123,7 @@ func TestApplyDatasetLeavesTheDirectoryAlone(t *testing.T) {
 
 	// The directory updates the NHRI: the seed leaves the update alone.
 	updated := nhri
-	updated.Props = kg.Props{"country": "GT", "accreditationStatus": "A", "asOf": "2026-06-30", "source": "Chart (https://www.ohchr.org/chart.pdf)"}
+	updated.Props = kg.Props{kg.PropCountry: "GT", kg.PropAccreditationStatus: "A", kg.PropAsOf: "2026-06-30", kg.PropSource: "Chart (https://www.ohchr.org/chart.pdf)"}
 	updated.Citations = []kg.Citation{{Document: "Chart (https://www.ohchr.org/chart.pdf), as of 2026-06-30", Section: "AMERICAS", Quote: "Guatemala | A"}}
 	_, err = s.Apply(ctx, kg.ChangeSet{Actor: "editor@ganhri", Reason: "import", PutNodes: []kg.Node{updated}})
 	require.NoError(t, err)
@@ -133,7 +133,7 @@ func TestApplyDatasetLeavesTheDirectoryAlone(t *testing.T) {
 	got, err = s.Nodes(ctx, []string{nhri.ID})
 	require.NoError(t, err)
 	require.NotNil(t, got[0])
-	assert.Equal(t, "A", got[0].Props.String("accreditationStatus"), "the directory's facts stay")
+	assert.Equal(t, "A", got[0].Props.String(kg.PropAccreditationStatus), "the directory's facts stay")
 	assert.Equal(t, updated.Citations, got[0].Citations)
 
 	// The directory deletes the NHRI: the seed does not bring it back, nor

@@ -33,8 +33,8 @@ import (
 var chartHosts = []string{"ohchr.org", "ganhri.org", "un.org"}
 
 // chartProps are the properties directory.Import writes on every NHRI.
-var chartProps = []string{directory.PropCountry, directory.PropRegion, directory.PropStatus,
-	directory.PropYear, directory.PropAsOf, directory.PropSource}
+var chartProps = []string{kg.PropCountry, kg.PropRegion, kg.PropAccreditationStatus,
+	kg.PropAccreditationYear, kg.PropAsOf, kg.PropSource}
 
 // regionalNetworks are the networks an NHRI may be MEMBER_OF.
 var regionalNetworks = []string{"network:apf", "network:ennhri", "network:nanhri", "network:rindhca"}
@@ -53,7 +53,7 @@ func nhriID(country, acronym, name string) string { return directory.NHRIID(coun
 // neither the GAP nor a regional network's page.
 func fromChart(n kg.Node) bool {
 	for _, p := range chartProps {
-		if _, ok := n.Props[p]; ok && p != directory.PropCountry && p != directory.PropRegion {
+		if _, ok := n.Props[p]; ok && p != kg.PropCountry && p != kg.PropRegion {
 			return true
 		}
 	}
@@ -93,12 +93,12 @@ func checkNetworkNHRI(g *graph, n kg.Node) []string {
 	var bad []string
 	fail := func(format string, args ...any) { bad = append(bad, fmt.Sprintf(format, args...)) }
 
-	country := n.Props.String(directory.PropCountry)
+	country := n.Props.String(kg.PropCountry)
 	if !codeRE.MatchString(country) {
 		fail("country %q is not an uppercase ISO 3166-1 alpha-2 code", country)
 	}
 	for p := range n.Props {
-		if p != directory.PropCountry && p != directory.PropRegion {
+		if p != kg.PropCountry && p != kg.PropRegion {
 			fail("property %s: a network's page gives the country and, through the network, the region only; accreditation facts come from the chart", p)
 		}
 	}
@@ -152,9 +152,9 @@ func checkNetworkNHRI(g *graph, n kg.Node) []string {
 		fail("no MEMBER_OF: a network's page names it as a member, or it is not recorded")
 	}
 	// The region is the one its network stands for.
-	region := n.Props.String(directory.PropRegion)
+	region := n.Props.String(kg.PropRegion)
 	for _, nw := range networks {
-		if want := g.nodes[nw].Props.String("region"); region != want {
+		if want := g.nodes[nw].Props.String(kg.PropRegion); region != want {
 			fail("region %q is not %q, the region of %s", region, want, nw)
 		}
 	}
@@ -191,32 +191,32 @@ func checkChartNHRI(g *graph, n kg.Node, today time.Time) []string {
 			fail("property %s is not one the chart import writes", p)
 		}
 	}
-	country := n.Props.String(directory.PropCountry)
+	country := n.Props.String(kg.PropCountry)
 	if !codeRE.MatchString(country) {
 		fail("country %q is not an uppercase ISO 3166-1 alpha-2 code", country)
 	}
-	region := n.Props.String(directory.PropRegion)
+	region := n.Props.String(kg.PropRegion)
 	if !slices.Contains(kg.Regions, region) {
 		fail("region %q is not one of %s", region, strings.Join(kg.Regions, ", "))
 	}
-	status := n.Props.String(directory.PropStatus)
+	status := n.Props.String(kg.PropAccreditationStatus)
 	if status != "A" && status != "B" {
 		fail("accreditationStatus %q is neither A nor B", status)
 	}
-	asOfText := n.Props.String(directory.PropAsOf)
+	asOfText := n.Props.String(kg.PropAsOf)
 	asOf, err := kg.ParseDate(asOfText)
 	if err != nil {
 		fail("asOf %q is not a date YYYY-MM-DD", asOfText)
 	} else if asOf.Time().After(today) {
 		fail("asOf %s is in the future", asOf)
 	}
-	year, ok := n.Props.Int(directory.PropYear)
+	year, ok := n.Props.Int(kg.PropAccreditationYear)
 	if !ok {
 		fail("accreditationYear is not an integer")
 	} else if year < 1993 || (err == nil && int(year) > asOf.Year()) {
 		fail("accreditationYear %d is not a year from 1993 to the chart's year", year)
 	}
-	source := n.Props.String(directory.PropSource)
+	source := n.Props.String(kg.PropSource)
 
 	// ID: the directory's scheme, so that an import updates this node.
 	if m := nhriIDRE.FindStringSubmatch(n.ID); m == nil {
@@ -273,7 +273,7 @@ func checkChartNHRI(g *graph, n kg.Node, today time.Time) []string {
 	located := g.targets(n.ID, kg.RelLocatedIn)
 	if want := "country:" + strings.ToLower(country); !slices.Equal(located, []string{want}) {
 		fail("LOCATED_IN %v, want [%s]", located, want)
-	} else if c, ok := g.nodes[want]; !ok || c.Props.String("code") != country {
+	} else if c, ok := g.nodes[want]; !ok || c.Props.String(kg.PropCode) != country {
 		fail("LOCATED_IN %s, whose code is not %s", want, country)
 	}
 	for _, e := range g.out[n.ID] {
@@ -326,8 +326,8 @@ func TestNHRIDirectory(t *testing.T) {
 		for _, problem := range checkChartNHRI(g, n, today) {
 			t.Errorf("%s: %s", n.ID, problem)
 		}
-		count[n.Props.String(directory.PropRegion)+" "+n.Props.String(directory.PropStatus)]++
-		charts[n.Props.String(directory.PropSource)+", as of "+n.Props.String(directory.PropAsOf)]++
+		count[n.Props.String(kg.PropRegion)+" "+n.Props.String(kg.PropAccreditationStatus)]++
+		charts[n.Props.String(kg.PropSource)+", as of "+n.Props.String(kg.PropAsOf)]++
 	}
 	for k, v := range members {
 		t.Logf("%3d members of %s named on its own pages", v, k)
@@ -373,10 +373,10 @@ func goodChartNHRI() (*graph, kg.Node) {
 	doc := "Chart of the status of national institutions accredited by GANHRI (https://www.ohchr.org/chart.pdf), as of 2024-01-01"
 	cite := []kg.Citation{{Document: doc, Section: "ASIA-PACIFIC", Quote: "Exampleland | Example Human Rights Commission (EHRC) | A | 2023"}}
 	n := kg.Node{ID: "nhri:ex-ehrc", Kind: kg.KindNHRI, Name: "Example Human Rights Commission", Acronym: "EHRC",
-		Props: kg.Props{"country": "EX", "region": "Asia-Pacific", "accreditationStatus": "A", "accreditationYear": int64(2023),
-			"asOf": "2024-01-01", "source": "Chart of the status of national institutions accredited by GANHRI (https://www.ohchr.org/chart.pdf)"},
+		Props: kg.Props{kg.PropCountry: "EX", kg.PropRegion: "Asia-Pacific", kg.PropAccreditationStatus: "A", kg.PropAccreditationYear: int64(2023),
+			kg.PropAsOf: "2024-01-01", kg.PropSource: "Chart of the status of national institutions accredited by GANHRI (https://www.ohchr.org/chart.pdf)"},
 		Citations: cite}
-	country := kg.Node{ID: "country:ex", Kind: kg.KindCountry, Name: "Exampleland", Props: kg.Props{"code": "EX", "region": "Asia-Pacific"}}
+	country := kg.Node{ID: "country:ex", Kind: kg.KindCountry, Name: "Exampleland", Props: kg.Props{kg.PropCode: "EX", kg.PropRegion: "Asia-Pacific"}}
 	g := &graph{nodes: map[string]kg.Node{n.ID: n, country.ID: country}, out: map[string][]kg.Edge{
 		n.ID: {{Type: kg.RelLocatedIn, From: n.ID, To: country.ID, Citations: cite}},
 	}}
@@ -417,7 +417,7 @@ func TestChartNHRIChecks(t *testing.T) {
 		{"row without the year", func(_ *graph, n *kg.Node) { n.Citations[0].Quote = "Example Human Rights Commission (EHRC) | A" }, "does not give the year"},
 		{"no LOCATED_IN", func(g *graph, n *kg.Node) { g.out[n.ID] = nil }, "LOCATED_IN []"},
 		{"LOCATED_IN another country", func(g *graph, n *kg.Node) {
-			g.nodes["country:fr"] = kg.Node{ID: "country:fr", Kind: kg.KindCountry, Props: kg.Props{"code": "FR"}}
+			g.nodes["country:fr"] = kg.Node{ID: "country:fr", Kind: kg.KindCountry, Props: kg.Props{kg.PropCode: "FR"}}
 			g.out[n.ID] = []kg.Edge{{Type: kg.RelLocatedIn, From: n.ID, To: "country:fr", Citations: n.Citations}}
 		}, "want [country:ex]"},
 		{"LOCATED_IN not cited to the row", func(g *graph, n *kg.Node) {
@@ -454,10 +454,10 @@ func goodNetworkNHRI() (*graph, kg.Node) {
 	cite := []kg.Citation{{Document: "Asia Pacific Forum, News (https://www.asiapacificforum.net/news/x/), as of 2026-11-26 (date read; published 1 March 2024)",
 		Section: "News", Quote: "the APF member Example Human Rights Commission (EHRC)"}}
 	n := kg.Node{ID: "nhri:ex-ehrc", Kind: kg.KindNHRI, Name: "Example Human Rights Commission", Acronym: "EHRC",
-		Props: kg.Props{"country": "EX", "region": "Asia-Pacific"}, Citations: cite}
-	country := kg.Node{ID: "country:ex", Kind: kg.KindCountry, Name: "Exampleland", Props: kg.Props{"code": "EX", "region": "Asia-Pacific"}}
-	apf := kg.Node{ID: "network:apf", Kind: kg.KindNetwork, Name: "APF", Props: kg.Props{"scope": "REGIONAL", "region": "Asia-Pacific"}}
-	ennhri := kg.Node{ID: "network:ennhri", Kind: kg.KindNetwork, Name: "ENNHRI", Props: kg.Props{"scope": "REGIONAL", "region": "Europe"}}
+		Props: kg.Props{kg.PropCountry: "EX", kg.PropRegion: "Asia-Pacific"}, Citations: cite}
+	country := kg.Node{ID: "country:ex", Kind: kg.KindCountry, Name: "Exampleland", Props: kg.Props{kg.PropCode: "EX", kg.PropRegion: "Asia-Pacific"}}
+	apf := kg.Node{ID: "network:apf", Kind: kg.KindNetwork, Name: "APF", Props: kg.Props{kg.PropScope: "REGIONAL", kg.PropRegion: "Asia-Pacific"}}
+	ennhri := kg.Node{ID: "network:ennhri", Kind: kg.KindNetwork, Name: "ENNHRI", Props: kg.Props{kg.PropScope: "REGIONAL", kg.PropRegion: "Europe"}}
 	g := &graph{nodes: map[string]kg.Node{n.ID: n, country.ID: country, apf.ID: apf, ennhri.ID: ennhri}, out: map[string][]kg.Edge{
 		n.ID: {{Type: kg.RelLocatedIn, From: n.ID, To: country.ID, Citations: cite}, {Type: kg.RelMemberOf, From: n.ID, To: "network:apf", Citations: cite}},
 	}}
@@ -516,8 +516,8 @@ func TestChartIDsMatchDirectoryImport(t *testing.T) {
 	for _, n := range g.byKind[kg.KindNHRI] {
 		if fromNetwork(n) {
 			// The chart may leave out the acronym a network's page gives.
-			country := n.Props.String(directory.PropCountry)
-			region := g.nodes["country:"+strings.ToLower(country)].Props.String("region")
+			country := n.Props.String(kg.PropCountry)
+			region := g.nodes["country:"+strings.ToLower(country)].Props.String(kg.PropRegion)
 			rows = append(rows, strings.Join([]string{region, country, csvCell(n.Name), "", "A", "2024"}, ","))
 			want = append(want, n.ID)
 			seedIDs++
@@ -526,12 +526,12 @@ func TestChartIDsMatchDirectoryImport(t *testing.T) {
 		if !fromChart(n) {
 			continue
 		}
-		year, _ := n.Props.Int(directory.PropYear)
-		if a := n.Props.String(directory.PropAsOf); a > asOf {
+		year, _ := n.Props.Int(kg.PropAccreditationYear)
+		if a := n.Props.String(kg.PropAsOf); a > asOf {
 			asOf = a
 		}
-		rows = append(rows, strings.Join([]string{n.Props.String(directory.PropRegion), n.Props.String(directory.PropCountry),
-			csvCell(n.Name), csvCell(n.Acronym), n.Props.String(directory.PropStatus), strconv.FormatInt(year, 10)}, ","))
+		rows = append(rows, strings.Join([]string{n.Props.String(kg.PropRegion), n.Props.String(kg.PropCountry),
+			csvCell(n.Name), csvCell(n.Acronym), n.Props.String(kg.PropAccreditationStatus), strconv.FormatInt(year, 10)}, ","))
 		want = append(want, n.ID)
 		seedIDs++
 	}

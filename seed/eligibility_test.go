@@ -35,8 +35,8 @@ func init() { officialSourceHosts = append(officialSourceHosts, eligibilitySourc
 
 // eligibilityKeys are the channel properties the advisor reads.
 var eligibilityKeys = []string{
-	advisor.PropActsIn, advisor.PropServes, advisor.PropTriggers, advisor.PropRemedies,
-	advisor.PropRequiresConsent, advisor.PropHowToActivate, advisor.PropContactPage,
+	kg.PropActsIn, kg.PropServes, kg.PropTriggers, kg.PropRemedies,
+	kg.PropRequiresConsent, kg.PropHowToActivate, kg.PropContactPage,
 }
 
 // eligibleChannels are the channels with eligibility data. A channel whose
@@ -203,7 +203,7 @@ func TestEligibilityProps(t *testing.T) {
 	g := loadGraph(t)
 	var got []string
 	for _, n := range g.ds.Nodes {
-		if _, ok := n.Props[advisor.PropRaises]; ok {
+		if _, ok := n.Props[kg.PropRaises]; ok {
 			assert.Equal(t, kg.KindThreatType, n.Kind, "%s: only threat types raise triggers", n.ID)
 		}
 		if !hasEligibility(n) {
@@ -213,10 +213,10 @@ func TestEligibilityProps(t *testing.T) {
 		assert.Contains(t, kg.ChannelKinds(), n.Kind, "%s: only channels (Mechanism, Network) have eligibility", n.ID)
 
 		// The minimum: where, whom, what triggers it.
-		actsIn := n.Props.String(advisor.PropActsIn)
+		actsIn := n.Props.String(kg.PropActsIn)
 		assert.Contains(t, advisor.Reaches, actsIn, "%s actsIn", n.ID)
-		serves := n.Props.Strings(advisor.PropServes)
-		triggers := n.Props.Strings(advisor.PropTriggers)
+		serves := n.Props.Strings(kg.PropServes)
+		triggers := n.Props.Strings(kg.PropTriggers)
 		assert.NotEmpty(t, serves, "%s: eligibility needs serves", n.ID)
 		assert.NotEmpty(t, triggers, "%s: eligibility needs triggers", n.ID)
 
@@ -232,26 +232,26 @@ func TestEligibilityProps(t *testing.T) {
 			assert.True(t, slices.IsSorted(vs), "%s: %s in alphabetical order: %v", n.ID, key, vs)
 			assert.Len(t, slices.Compact(slices.Clone(vs)), len(vs), "%s: %s has duplicates", n.ID, key)
 		}
-		checkList(advisor.PropServes, func(v string) bool {
+		checkList(kg.PropServes, func(v string) bool {
 			return slices.Contains([]string{advisor.ServesInstitution, advisor.ServesMembersOrStaff, advisor.ServesCSO}, v)
 		})
-		checkList(advisor.PropTriggers, knownTrigger)
-		checkList(advisor.PropRemedies, func(v string) bool { _, ok := advisor.Remedies[v]; return ok })
+		checkList(kg.PropTriggers, knownTrigger)
+		checkList(kg.PropRemedies, func(v string) bool { _, ok := advisor.Remedies[v]; return ok })
 
 		// Consent is recorded only when the body's page says it; when it is,
 		// it is a boolean.
-		if v, present := n.Props[advisor.PropRequiresConsent]; present {
+		if v, present := n.Props[kg.PropRequiresConsent]; present {
 			_, ok := v.(bool)
 			assert.True(t, ok, "%s: requiresConsent is not a boolean: %v", n.ID, v)
 		}
-		if v, present := n.Props[advisor.PropHowToActivate]; present {
+		if v, present := n.Props[kg.PropHowToActivate]; present {
 			s, _ := v.(string)
 			assert.NotEmpty(t, strings.TrimSpace(s), "%s: howToActivate is empty", n.ID)
 		}
 
 		// The contact page: https, on the body's own site, and a page the
 		// citations were read from.
-		if page := n.Props.String(advisor.PropContactPage); page != "" {
+		if page := n.Props.String(kg.PropContactPage); page != "" {
 			u, err := url.Parse(page)
 			if assert.NoError(t, err, "%s contactPage", n.ID) {
 				assert.Equal(t, "https", u.Scheme, "%s: contactPage is not https", n.ID)
@@ -285,13 +285,13 @@ func TestEligibilityCovers(t *testing.T) {
 		if !ok {
 			continue
 		}
-		assert.Equal(t, r.actsIn, g.nodes[e.From].Props.String(advisor.PropActsIn),
+		assert.Equal(t, r.actsIn, g.nodes[e.From].Props.String(kg.PropActsIn),
 			"%s: only a channel that acts %s has a %s edge", e.Key(), r.actsIn, e.Type)
 		if e.Type == kg.RelCovers && g.nodes[e.To].Kind == kg.KindCountry {
 			// A country covered on its own: a State that left an
 			// organisation the channel covers (README.md, "Former members").
 			left := slices.ContainsFunc(g.targets(e.From, kg.RelCovers), func(org string) bool {
-				return slices.Contains(g.nodes[org].Props.Strings(advisor.PropFormerMembers), g.nodes[e.To].Props.String("code"))
+				return slices.Contains(g.nodes[org].Props.Strings(kg.PropFormerMembers), g.nodes[e.To].Props.String(kg.PropCode))
 			})
 			assert.True(t, left, "%s: a country is covered on its own only when it left an organisation the channel covers", e.Key())
 		} else {
@@ -304,13 +304,13 @@ func TestEligibilityCovers(t *testing.T) {
 	for _, id := range eligibleChannels {
 		covers := g.targets(id, kg.RelCovers)
 		outside := g.targets(id, kg.RelOutsideOf)
-		if g.nodes[id].Props.String(advisor.PropActsIn) == advisor.ActsOutside {
+		if g.nodes[id].Props.String(kg.PropActsIn) == advisor.ActsOutside {
 			assert.Empty(t, covers, "%s acts outside organisations and covers nothing", id)
 			assert.NotEmpty(t, outside, "%s acts OUTSIDE and names no organisation", id)
 		} else {
 			assert.Empty(t, outside, "%s: only a channel that acts OUTSIDE stays outside an organisation", id)
 		}
-		switch g.nodes[id].Props.String(advisor.PropActsIn) {
+		switch g.nodes[id].Props.String(kg.PropActsIn) {
 		case advisor.ActsCovered:
 			assert.NotEmpty(t, covers, "%s acts in COVERED organisations but covers none", id)
 		case advisor.ActsGlobal:
@@ -333,7 +333,7 @@ func TestEligibilityCovers(t *testing.T) {
 		case advisor.ActsRegion:
 			assert.Empty(t, covers, "%s acts in its region and covers nothing", id)
 			assert.Equal(t, kg.KindNetwork, g.nodes[id].Kind, "%s: only a regional network acts in its region", id)
-			assert.Contains(t, kg.Regions, g.nodes[id].Props.String(advisor.PropRegion), "%s acts in its region and has none", id)
+			assert.Contains(t, kg.Regions, g.nodes[id].Props.String(kg.PropRegion), "%s acts in its region and has none", id)
 			for _, m := range g.sources(id, kg.RelMemberOf) {
 				assert.Equal(t, kg.KindNHRI, g.nodes[m].Kind, "%s: member %s is not an NHRI", id, m)
 			}
@@ -344,11 +344,11 @@ func TestEligibilityCovers(t *testing.T) {
 	assert.Equal(t, []string{"instrument:african-charter"}, g.targets("mechanism:achpr", kg.RelCovers))
 	assert.Equal(t, []string{"mechanism:eu"}, g.targets("mechanism:eu-delegations", kg.RelOutsideOf))
 	for _, id := range []string{"mechanism:coe", "mechanism:osce"} {
-		assert.Equal(t, advisor.ActsMembers, g.nodes[id].Props.String(advisor.PropActsIn), "%s actsIn", id)
+		assert.Equal(t, advisor.ActsMembers, g.nodes[id].Props.String(kg.PropActsIn), "%s actsIn", id)
 	}
 	// Every regional network acts for the NHRIs of its region (issue 10).
 	for _, id := range []string{"network:apf", "network:ennhri", "network:nanhri", "network:rindhca"} {
-		assert.Equal(t, advisor.ActsRegion, g.nodes[id].Props.String(advisor.PropActsIn), "%s actsIn", id)
+		assert.Equal(t, advisor.ActsRegion, g.nodes[id].Props.String(kg.PropActsIn), "%s actsIn", id)
 	}
 }
 
@@ -394,13 +394,13 @@ func TestEligibilityCitations(t *testing.T) {
 			}
 			want[k] = map[string]bool{}
 			switch k {
-			case advisor.PropActsIn:
+			case kg.PropActsIn:
 				want[k][n.Props.String(k)] = true
-			case advisor.PropServes, advisor.PropTriggers, advisor.PropRemedies:
+			case kg.PropServes, kg.PropTriggers, kg.PropRemedies:
 				for _, s := range n.Props.Strings(k) {
 					want[k][s] = true
 				}
-			case advisor.PropRequiresConsent:
+			case kg.PropRequiresConsent:
 				b, _ := v.(bool)
 				want[k][map[bool]string{true: "true", false: "false"}[b]] = true
 			default:
@@ -433,10 +433,10 @@ func TestThreatTypeRaises(t *testing.T) {
 	g := loadGraph(t)
 	got := map[string][]string{}
 	for _, n := range g.byKind[kg.KindThreatType] {
-		if _, present := n.Props[advisor.PropRaises]; !present {
+		if _, present := n.Props[kg.PropRaises]; !present {
 			continue
 		}
-		rs := n.Props.Strings(advisor.PropRaises)
+		rs := n.Props.Strings(kg.PropRaises)
 		assert.NotEmpty(t, rs, "%s: raises is empty or not a list of strings", n.ID)
 		for _, r := range rs {
 			assert.True(t, knownTrigger(r), "%s raises %q, which the advisor does not know", n.ID, r)
@@ -465,11 +465,11 @@ func TestSecureChannelsInHowToActivate(t *testing.T) {
 		}
 		cited := false
 		for _, cit := range n.Citations {
-			if strings.HasPrefix(cit.Section, eligibilityPrefix) && strings.Contains(cit.Section, advisor.PropHowToActivate) && secure.MatchString(cit.Quote) {
+			if strings.HasPrefix(cit.Section, eligibilityPrefix) && strings.Contains(cit.Section, kg.PropHowToActivate) && secure.MatchString(cit.Quote) {
 				cited = true
 			}
 		}
-		says := secure.MatchString(n.Props.String(advisor.PropHowToActivate))
+		says := secure.MatchString(n.Props.String(kg.PropHowToActivate))
 		assert.Equal(t, cited, says, "%s: howToActivate speaks of a secure channel exactly when a howToActivate citation offers one", n.ID)
 		if cited {
 			offered = append(offered, n.ID)

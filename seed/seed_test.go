@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"marrakechgraph/advisor"
 	"marrakechgraph/kg"
 )
 
@@ -653,8 +652,8 @@ func TestCompleteness(t *testing.T) {
 		require.Len(t, g.byKind[kg.KindNetwork], len(want))
 		for id, w := range want {
 			require.Contains(t, g.nodes, id)
-			assert.Equal(t, w[0], g.nodes[id].Props.String("scope"), "%s scope", id)
-			assert.Equal(t, w[1], g.nodes[id].Props.String("region"), "%s region", id)
+			assert.Equal(t, w[0], g.nodes[id].Props.String(kg.PropScope), "%s scope", id)
+			assert.Equal(t, w[1], g.nodes[id].Props.String(kg.PropRegion), "%s region", id)
 			if w[0] == "BODY" {
 				assert.Equal(t, []string{"network:ganhri"}, g.targets(id, kg.RelPartOf), "%s PART_OF", id)
 			}
@@ -682,10 +681,10 @@ func TestCompleteness(t *testing.T) {
 		categories := []string{"UN", "REGIONAL", "FUND", "NGO", "GANHRI", "NATIONAL"}
 		count := map[string]int{}
 		for _, m := range g.byKind[kg.KindMechanism] {
-			c := m.Props.String("category")
+			c := m.Props.String(kg.PropCategory)
 			assert.Contains(t, categories, c, "%s category", m.ID)
 			count[c]++
-			if r := m.Props.String("region"); r != "" {
+			if r := m.Props.String(kg.PropRegion); r != "" {
 				assert.Contains(t, regions, r, "%s region", m.ID)
 				assert.Equal(t, "REGIONAL", c, "%s: only regional bodies have a region", m.ID)
 			}
@@ -798,7 +797,7 @@ func TestCompleteness(t *testing.T) {
 			"internet-shutdowns", "gender-based-risks"}
 		var gotNHRI, gotHRD []string
 		for _, tt := range g.byKind[kg.KindThreatType] {
-			against := tt.Props.Strings("against")
+			against := tt.Props.Strings(kg.PropAgainst)
 			require.NotEmpty(t, against, "%s against", tt.ID)
 			for _, a := range against {
 				slug := strings.TrimPrefix(tt.ID, "threat-type:")
@@ -845,7 +844,7 @@ func TestCompleteness(t *testing.T) {
 
 		sectors := map[string]int{}
 		for _, p := range g.byKind[kg.KindPerpetratorType] {
-			sectors[p.Props.String("sector")]++
+			sectors[p.Props.String(kg.PropSector)]++
 		}
 		assert.Equal(t, map[string]int{"STATE": 5, "NON_STATE": 5}, sectors)
 		assertSeqs(t, g, kg.KindPerpetratorType)
@@ -857,12 +856,12 @@ func TestCompleteness(t *testing.T) {
 		sdg := map[string][2]string{"sdg:16.10": {"16.10", "TARGET"}, "sdg:16.10.1": {"16.10.1", "INDICATOR"}, "sdg:16.a.1": {"16.a.1", "INDICATOR"}}
 		require.Len(t, g.byKind[kg.KindSDGTarget], len(sdg))
 		for id, w := range sdg {
-			assert.Equal(t, w[0], g.nodes[id].Props.String("code"), id)
-			assert.Equal(t, w[1], g.nodes[id].Props.String("type"), id)
+			assert.Equal(t, w[0], g.nodes[id].Props.String(kg.PropCode), id)
+			assert.Equal(t, w[1], g.nodes[id].Props.String(kg.PropType), id)
 		}
 		require.Equal(t, []string{"goal:1.5", "goal:2.3", "goal:4.3"}, g.ids(kg.KindStrategicGoal))
 		for _, id := range g.ids(kg.KindStrategicGoal) {
-			assert.Equal(t, strings.TrimPrefix(id, "goal:"), g.nodes[id].Props.String("code"), id)
+			assert.Equal(t, strings.TrimPrefix(id, "goal:"), g.nodes[id].Props.String(kg.PropCode), id)
 			assert.NotEmpty(t, g.nodes[id].Props.String(kg.PropText), id)
 			assert.Equal(t, []string{"instrument:ganhri-strategic-plan"}, g.targets(id, kg.RelDefinedIn), id)
 		}
@@ -885,8 +884,8 @@ func TestCompleteness(t *testing.T) {
 			id := "country:" + code
 			require.Contains(t, g.nodes, id)
 			assert.Equal(t, GAP, g.nodes[id].Citations[0].Document, "%s keeps its GAP citation first", id)
-			assert.Equal(t, strings.ToUpper(code), g.nodes[id].Props.String("code"), id)
-			assert.Equal(t, region, g.nodes[id].Props.String("region"), id)
+			assert.Equal(t, strings.ToUpper(code), g.nodes[id].Props.String(kg.PropCode), id)
+			assert.Equal(t, region, g.nodes[id].Props.String(kg.PropRegion), id)
 		}
 		var gapNHRIs []string
 		for _, n := range g.byKind[kg.KindNHRI] {
@@ -901,7 +900,7 @@ func TestCompleteness(t *testing.T) {
 	t.Run("survey", func(t *testing.T) {
 		require.Equal(t, []string{"survey:ganhri-2021"}, g.ids(kg.KindSurvey))
 		id := "survey:ganhri-2021"
-		assert.Equal(t, "March-May 2021", g.nodes[id].Props.String("period"))
+		assert.Equal(t, "March-May 2021", g.nodes[id].Props.String(kg.PropPeriod))
 		total := g.intProp(t, id, "respondents")
 		assert.EqualValues(t, 45, total)
 		regional := map[string]int64{"respondentsAfrica": 11, "respondentsAsiaPacific": 9, "respondentsAmericas": 10, "respondentsEurope": 15}
@@ -1070,14 +1069,14 @@ func TestCountries(t *testing.T) {
 	regionCount := map[string]int{}
 	observers := map[string]bool{}
 	for _, n := range countries {
-		code := n.Props.String("code")
+		code := n.Props.String(kg.PropCode)
 		assert.Regexp(t, codeRE, code, "%s code", n.ID)
 		assert.Equal(t, "country:"+strings.ToLower(code), n.ID, "%s: the ID is the lowercase code", n.ID)
 		if other, dup := codes[code]; dup {
 			t.Errorf("code %s is used by %s and %s", code, other, n.ID)
 		}
 		codes[code] = n.ID
-		region := n.Props.String("region")
+		region := n.Props.String(kg.PropRegion)
 		assert.Contains(t, regions, region, "%s region", n.ID)
 		regionCount[region]++
 
@@ -1189,9 +1188,9 @@ func TestMemberships(t *testing.T) {
 		// Council of Europe, and a Council of Europe and EU member whose M49
 		// region is Asia.
 		for _, c := range []string{"ru", "by", "va"} {
-			assert.Equal(t, "Europe", g.nodes["country:"+c].Props.String("region"), c)
+			assert.Equal(t, "Europe", g.nodes["country:"+c].Props.String(kg.PropRegion), c)
 		}
-		assert.Equal(t, "Asia-Pacific", g.nodes["country:cy"].Props.String("region"))
+		assert.Equal(t, "Asia-Pacific", g.nodes["country:cy"].Props.String(kg.PropRegion))
 		assert.True(t, coe["cy"] && eu["cy"], "Cyprus is in the Council of Europe and the EU")
 		// Only Council of Europe, OSCE, OAS and EU memberships are recorded.
 		for _, e := range g.ds.Edges {
@@ -1207,11 +1206,11 @@ func TestMemberships(t *testing.T) {
 	t.Run("unconfirmed memberships", func(t *testing.T) {
 		codes := map[string]bool{}
 		for _, n := range g.byKind[kg.KindCountry] {
-			codes[n.Props.String("code")] = true
+			codes[n.Props.String(kg.PropCode)] = true
 		}
 		for _, n := range g.ds.Nodes {
-			list := n.Props.Strings(advisor.PropUnconfirmed)
-			if _, ok := n.Props[advisor.PropUnconfirmed]; !ok {
+			list := n.Props.Strings(kg.PropUnconfirmed)
+			if _, ok := n.Props[kg.PropUnconfirmed]; !ok {
 				continue
 			}
 			assert.Contains(t, coverable, n.ID, "%s: only an organisation or treaty whose memberships are recorded lists unconfirmed States", n.ID)
@@ -1221,7 +1220,7 @@ func TestMemberships(t *testing.T) {
 			members := map[string]bool{}
 			for _, rt := range []kg.RelType{kg.RelMemberStateOf, kg.RelPartyTo} {
 				for _, id := range g.sources(n.ID, rt) {
-					members[g.nodes[id].Props.String("code")] = true
+					members[g.nodes[id].Props.String(kg.PropCode)] = true
 				}
 			}
 			for _, code := range list {
@@ -1244,49 +1243,49 @@ func TestMemberships(t *testing.T) {
 			parties[id] = true
 		}
 		for _, n := range g.byKind[kg.KindCountry] {
-			if n.Props.String("region") == "Africa" && !parties[n.ID] {
-				open = append(open, n.Props.String("code"))
+			if n.Props.String(kg.PropRegion) == "Africa" && !parties[n.ID] {
+				open = append(open, n.Props.String(kg.PropCode))
 			}
 		}
 		slices.Sort(open)
-		assert.Equal(t, open, g.nodes["instrument:african-charter"].Props.Strings(advisor.PropUnconfirmed))
+		assert.Equal(t, open, g.nodes["instrument:african-charter"].Props.Strings(kg.PropUnconfirmed))
 		assert.Equal(t, []string{"MA", "SS"}, open, "Morocco and South Sudan: on no list found")
 		assert.True(t, parties["country:ke"], "Kenya is a party to the African Charter")
-		assert.Empty(t, g.nodes["mechanism:oas"].Props.Strings(advisor.PropUnconfirmed), "Nicaragua's membership is settled: it left")
+		assert.Empty(t, g.nodes["mechanism:oas"].Props.Strings(kg.PropUnconfirmed), "Nicaragua's membership is settled: it left")
 	})
 
 	t.Run("former members", func(t *testing.T) {
 		codes := map[string]bool{}
 		for _, n := range g.byKind[kg.KindCountry] {
-			codes[n.Props.String("code")] = true
+			codes[n.Props.String(kg.PropCode)] = true
 		}
 		for _, n := range g.ds.Nodes {
-			if _, ok := n.Props[advisor.PropFormerMembers]; !ok {
+			if _, ok := n.Props[kg.PropFormerMembers]; !ok {
 				continue
 			}
-			list := n.Props.Strings(advisor.PropFormerMembers)
+			list := n.Props.Strings(kg.PropFormerMembers)
 			assert.NotEmpty(t, list, "%s: formerMembers is empty or not a list of strings", n.ID)
 			assert.Contains(t, coverable, n.ID, "%s: only an organisation whose memberships are recorded lists former members", n.ID)
 			assert.True(t, slices.IsSorted(list), "%s: formerMembers in alphabetical order", n.ID)
 			members := map[string]bool{}
 			for _, id := range g.sources(n.ID, kg.RelMemberStateOf) {
-				members[g.nodes[id].Props.String("code")] = true
+				members[g.nodes[id].Props.String(kg.PropCode)] = true
 			}
 			for _, code := range list {
 				assert.True(t, codes[code], "%s: former member %q is not a country's code", n.ID, code)
 				assert.False(t, members[code], "%s: %s is both a member and a former member", n.ID, code)
-				assert.False(t, slices.Contains(n.Props.Strings(advisor.PropUnconfirmed), code), "%s: %s is both unconfirmed and a former member", n.ID, code)
+				assert.False(t, slices.Contains(n.Props.Strings(kg.PropUnconfirmed), code), "%s: %s is both unconfirmed and a former member", n.ID, code)
 				assert.True(t, slices.ContainsFunc(n.Citations, func(c kg.Citation) bool {
 					return strings.HasPrefix(c.Section, "Former member: "+code+" > ")
 				}), "%s: no citation with section \"Former member: %s > ...\"", n.ID, code)
 			}
 		}
-		assert.Equal(t, []string{"NI"}, g.nodes["mechanism:oas"].Props.Strings(advisor.PropFormerMembers), "Nicaragua left the OAS on 19 November 2023")
+		assert.Equal(t, []string{"NI"}, g.nodes["mechanism:oas"].Props.Strings(kg.PropFormerMembers), "Nicaragua left the OAS on 19 November 2023")
 	})
 
 	t.Run("organisations", func(t *testing.T) {
-		assert.Equal(t, "REGIONAL", g.nodes["mechanism:oas"].Props.String("category"))
-		assert.Equal(t, "Americas", g.nodes["mechanism:oas"].Props.String("region"))
+		assert.Equal(t, "REGIONAL", g.nodes["mechanism:oas"].Props.String(kg.PropCategory))
+		assert.Equal(t, "Americas", g.nodes["mechanism:oas"].Props.String(kg.PropRegion))
 		assert.Equal(t, []string{"mechanism:oas"}, g.targets("mechanism:iachr", kg.RelPartOf))
 		assert.Equal(t, []string{"instrument:african-charter"}, g.targets("mechanism:achpr", kg.RelDefinedIn))
 	})

@@ -40,7 +40,7 @@ func (l *Log) query(ctx context.Context, f Filter, first int, after string) (kg.
 	if f.Country != "" || f.Region != "" {
 		nq := kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID}
 		if f.Country != "" {
-			nq.Props = append(nq.Props, kg.PropFilter{Key: "country", Values: []any{strings.ToUpper(f.Country)}})
+			nq.Props = append(nq.Props, kg.PropFilter{Key: kg.PropCountry, Values: []any{strings.ToUpper(f.Country)}})
 		}
 		nhris, err := kg.FindAll(ctx, l.Store, nq)
 		if err != nil {
@@ -67,7 +67,7 @@ func (l *Log) query(ctx context.Context, f Filter, first int, after string) (kg.
 		q.Props = append(q.Props, kg.PropFilter{Key: PropStatus, Values: []any{string(f.Status)}})
 	}
 	if f.Year != 0 {
-		q.Props = append(q.Props, kg.PropFilter{Key: PropYear, Values: []any{int64(f.Year)}})
+		q.Props = append(q.Props, kg.PropFilter{Key: kg.PropYear, Values: []any{int64(f.Year)}})
 	}
 	if f.ReprisalForUNCooperation != nil {
 		q.Props = append(q.Props, kg.PropFilter{Key: PropReprisal, Values: []any{*f.ReprisalForUNCooperation}})
@@ -147,8 +147,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error)
 			k.region = region[nhris[i][0].Node.ID]
 		}
 		if by[ByYear] {
-			y, _ := inc.Props.Int(PropYear)
-			k.year = int(y)
+			k.year = IncidentOf(inc).Year()
 		}
 		var types []*kg.Node
 		if by[ByThreatType] {
@@ -158,7 +157,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error)
 		} else {
 			types = []*kg.Node{nil}
 		}
-		reprisal, _ := inc.Props.Bool(PropReprisal)
+		reprisal := IncidentOf(inc).ReprisalForUNCooperation()
 		for _, t := range types {
 			kk := k
 			if t != nil {
@@ -209,8 +208,8 @@ func regions(ctx context.Context, s kg.NeighborReader, nhris []*kg.Node) (map[st
 			continue
 		}
 		seen[n.ID] = true
-		if r := n.Props.String("region"); r != "" {
-			out[n.ID] = r
+		if nhri, _ := kg.ViewAs[kg.NHRI](n); nhri.Region() != nil {
+			out[n.ID] = *nhri.Region()
 		} else {
 			rest = append(rest, n.ID)
 		}
@@ -224,7 +223,8 @@ func regions(ctx context.Context, s kg.NeighborReader, nhris []*kg.Node) (map[st
 	}
 	for i, id := range rest {
 		if len(located[i]) > 0 {
-			out[id] = located[i][0].Node.Props.String("region")
+			country, _ := kg.ViewAs[kg.Country](located[i][0].Node)
+			out[id] = country.Region()
 		}
 	}
 	return out, nil

@@ -45,7 +45,6 @@ const (
 	PropReprisal     = "reprisalForUNCooperation"
 	PropConsent      = "consentToShare"
 	PropStatus       = "status"
-	PropYear         = "year"
 	PropActivatedOn  = "activatedOn"
 	PropActivatedBy  = "activatedBy"
 	PropOutcome      = "outcome"
@@ -268,14 +267,14 @@ func (l *Log) Report(ctx context.Context, actor string, r Report) (*kg.Node, err
 func setOccurred(n *kg.Node, d *kg.Date, reported time.Time) {
 	if d != nil {
 		n.Props[PropOccurredOn] = string(*d)
-		n.Props[PropYear] = int64(d.Year())
+		n.Props[kg.PropYear] = int64(d.Year())
 		return
 	}
 	delete(n.Props, PropOccurredOn)
 	if at, err := time.Parse(StampLayout, n.Props.String(PropReportedAt)); err == nil {
 		reported = at
 	}
-	n.Props[PropYear] = int64(reported.Year())
+	n.Props[kg.PropYear] = int64(reported.Year())
 }
 
 func links(id string, threats, perps []string) []kg.Edge {

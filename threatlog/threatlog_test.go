@@ -35,11 +35,11 @@ func loadFixture(t testing.TB, s kg.Store) {
 		return kg.Node{ID: id, Kind: k, Name: id, Props: props, Citations: cit}
 	}
 	_, err := s.Apply(context.Background(), kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{
-		node("nhri:ke", kg.KindNHRI, kg.Props{"country": "KE", "region": "Africa"}),
-		node("nhri:mx", kg.KindNHRI, kg.Props{"country": "MX", "region": "Americas"}),
+		node("nhri:ke", kg.KindNHRI, kg.Props{kg.PropCountry: "KE", kg.PropRegion: "Africa"}),
+		node("nhri:mx", kg.KindNHRI, kg.Props{kg.PropCountry: "MX", kg.PropRegion: "Americas"}),
 		// An NHRI without the chart's region: its country's region counts.
-		node("nhri:de", kg.KindNHRI, kg.Props{"country": "DE"}),
-		node("country:de", kg.KindCountry, kg.Props{"code": "DE", "region": "Europe"}),
+		node("nhri:de", kg.KindNHRI, kg.Props{kg.PropCountry: "DE"}),
+		node("country:de", kg.KindCountry, kg.Props{kg.PropCode: "DE", kg.PropRegion: "Europe"}),
 		node("threat-type:smear-campaigns", kg.KindThreatType, nil),
 		node("threat-type:reprisals", kg.KindThreatType, nil),
 		node("perpetrator-type:government-officials", kg.KindPerpetratorType, nil),
