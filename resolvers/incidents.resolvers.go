@@ -52,16 +52,8 @@ func (r *mutationResolver) RecordResponse(ctx context.Context, input model.Recor
 }
 
 func (r *nHRIResolver) ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*threatlog.Incident, error) {
-	ns, err := kg.Related(ctx, obj.ID(), kg.Incoming, []kg.RelType{kg.RelConcerns}, kg.KindThreatIncident)
-	if err != nil {
-		return nil, err
-	}
-	incidents := make([]threatlog.Incident, len(ns))
-	for i, n := range ns {
-		incidents[i] = threatlog.IncidentOf(n)
-	}
-	slices.SortFunc(incidents, threatlog.NewestFirst)
-	return refs(incidents), nil
+	incidents, err := threatlog.IncidentsOf(ctx, obj.ID())
+	return refs(incidents), err
 }
 
 func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*model.ThreatIncidentConnection, error) {

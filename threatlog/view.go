@@ -108,6 +108,21 @@ func (i Incident) Responses(ctx context.Context) ([]Response, error) {
 	return out, nil
 }
 
+// IncidentsOf returns the incidents that concern an NHRI, the newest
+// first, read through the operation's graph (kg.Graph).
+func IncidentsOf(ctx context.Context, nhriID string) ([]Incident, error) {
+	ns, err := kg.Related(ctx, nhriID, kg.Incoming, []kg.RelType{kg.RelConcerns}, kg.KindThreatIncident)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Incident, len(ns))
+	for i, n := range ns {
+		out[i] = Incident{n}
+	}
+	slices.SortFunc(out, NewestFirst)
+	return out, nil
+}
+
 // NewestFirst orders incidents by report, the newest first.
 func NewestFirst(a, b Incident) int { return strings.Compare(b.reported(), a.reported()) }
 
