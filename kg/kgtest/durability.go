@@ -75,7 +75,7 @@ func (s *suite) testDurability(t *testing.T) {
 	got, err := st.Nodes(ctx, []string{a1, achpr, ganhri})
 	require.NoError(t, err)
 	assert.True(t, renamed.Equal(got[0]), "got %+v", got[0])
-	assert.IsType(t, int64(0), got[0].Props["year"])
+	assert.IsType(t, int64(0), got[0].Props[kg.PropYear])
 	assert.IsType(t, true, got[0].Props["urgent"])
 	assert.Equal(t, []string{"x", "y"}, got[0].Props["tags"])
 	assert.Equal(t, "1987", got[1].Props["since"])

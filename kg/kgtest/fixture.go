@@ -72,7 +72,7 @@ func fixtureNodes() []kg.Node {
 			p["urgent"] = *urgent
 		}
 		if year != 0 {
-			p["year"] = year
+			p[kg.PropYear] = year
 		}
 		return kg.Node{ID: id, Kind: kg.KindAction, Name: name, Props: p, Citations: cite("action " + name)}
 	}
@@ -87,8 +87,8 @@ func fixtureNodes() []kg.Node {
 		action(a7, "Annual review", 7, "", &yes, 2020, "Review the implementation of the plan every year."),
 		{ID: c1, Kind: kg.KindCommitment, Name: "Protect defenders at risk", Props: kg.Props{kg.PropSeq: int64(1), "pillar": "Protection"}, Citations: cite("commitment one")},
 		{ID: c2, Kind: kg.KindCommitment, Name: "Promote a safe environment", Props: kg.Props{kg.PropSeq: int64(2), "pillar": "Promotion"}, Citations: cite("commitment two")},
-		{ID: gap, Kind: kg.KindInstrument, Name: "Global Action Plan", Acronym: "GAP", Props: kg.Props{"year": int64(2021), "type": "PLAN"}, Citations: cite("the plan")},
-		{ID: marrakech, Kind: kg.KindInstrument, Name: "Marrakech Declaration", Props: kg.Props{"year": int64(2018), "type": "DECLARATION"}, Citations: cite("the declaration")},
+		{ID: gap, Kind: kg.KindInstrument, Name: "Global Action Plan", Acronym: "GAP", Props: kg.Props{kg.PropYear: int64(2021), "type": "PLAN"}, Citations: cite("the plan")},
+		{ID: marrakech, Kind: kg.KindInstrument, Name: "Marrakech Declaration", Props: kg.Props{kg.PropYear: int64(2018), "type": "DECLARATION"}, Citations: cite("the declaration")},
 		{ID: achpr, Kind: kg.KindMechanism, Name: "African Commission on Human and Peoples' Rights", Acronym: "ACHPR",
 			Props: kg.Props{kg.PropSeq: int64(2), "level": "REGIONAL", "since": "1987"}, Citations: cite("the commission")},
 		{ID: ishr, Kind: kg.KindMechanism, Name: "International Service for Human Rights", Acronym: "ISHR",

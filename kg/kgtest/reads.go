@@ -240,8 +240,8 @@ var actionOrders = []struct {
 	{kg.OrderByName, true, []string{a1, a6, a5, a2, a4, a7, a3}},
 	// Integers; a3 lacks the property: last ascending, first descending;
 	// ties (2021, 2022) broken by ID in the same direction.
-	{"year", false, []string{a7, a1, a4, a2, a6, a5, a3}},
-	{"year", true, []string{a3, a5, a6, a2, a4, a1, a7}},
+	{kg.PropYear, false, []string{a7, a1, a4, a2, a6, a5, a3}},
+	{kg.PropYear, true, []string{a3, a5, a6, a2, a4, a1, a7}},
 	{"pillar", false, []string{a4, a2, a5, a1, a3, a6, a7}},
 	{"pillar", true, []string{a7, a6, a3, a1, a5, a2, a4}},
 	{"urgent", false, []string{a2, a4, a6, a1, a3, a7, a5}},
@@ -313,11 +313,11 @@ func (s *suite) testFind(t *testing.T) {
 		}{
 			{"String", kg.FindQuery{Props: []kg.PropFilter{{Key: "pillar", Values: []any{"Protection"}}}}, []string{a1, a3, a6}},
 			{"StringOr", kg.FindQuery{Props: []kg.PropFilter{{Key: "pillar", Values: []any{"Protection", "Promotion"}}}}, []string{a1, a2, a3, a5, a6}},
-			{"Int", kg.FindQuery{Props: []kg.PropFilter{{Key: "year", Values: []any{int64(2021)}}}}, []string{a1, a4}},
-			{"IntOr", kg.FindQuery{Props: []kg.PropFilter{{Key: "year", Values: []any{int64(2020), int64(2023), int64(1999)}}}}, []string{a5, a7}},
+			{"Int", kg.FindQuery{Props: []kg.PropFilter{{Key: kg.PropYear, Values: []any{int64(2021)}}}}, []string{a1, a4}},
+			{"IntOr", kg.FindQuery{Props: []kg.PropFilter{{Key: kg.PropYear, Values: []any{int64(2020), int64(2023), int64(1999)}}}}, []string{a5, a7}},
 			{"Bool", kg.FindQuery{Props: []kg.PropFilter{{Key: "urgent", Values: []any{true}}}}, []string{a1, a3, a7}},
 			{"BoolFalse", kg.FindQuery{Props: []kg.PropFilter{{Key: "urgent", Values: []any{false}}}}, []string{a2, a4, a6}},
-			{"TypesAreStrict", kg.FindQuery{Props: []kg.PropFilter{{Key: "year", Values: []any{"2021"}}}}, nil},
+			{"TypesAreStrict", kg.FindQuery{Props: []kg.PropFilter{{Key: kg.PropYear, Values: []any{"2021"}}}}, nil},
 			{"NoValues", kg.FindQuery{Props: []kg.PropFilter{{Key: "pillar", Values: nil}}}, nil},
 			{"UnknownKey", kg.FindQuery{Props: []kg.PropFilter{{Key: "colour", Values: []any{"red"}}}}, nil},
 			{"And", kg.FindQuery{Props: []kg.PropFilter{
@@ -326,7 +326,7 @@ func (s *suite) testFind(t *testing.T) {
 			}}, []string{a1, a3}},
 			{"AndOr", kg.FindQuery{Props: []kg.PropFilter{
 				{Key: "pillar", Values: []any{"Protection", "Cooperation"}},
-				{Key: "year", Values: []any{int64(2021), int64(2022)}},
+				{Key: kg.PropYear, Values: []any{int64(2021), int64(2022)}},
 			}}, []string{a1, a4, a6}},
 			{"RelatedOut", kg.FindQuery{Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing, IDs: []string{c1}}}}, []string{a1, a3, a6}},
 			{"RelatedOr", kg.FindQuery{Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing, IDs: []string{c1, c2}}}}, []string{a1, a2, a3, a5, a6}},
@@ -397,7 +397,7 @@ func (s *suite) testFind(t *testing.T) {
 		q := kg.FindQuery{
 			Kind:    kg.KindAction,
 			Props:   []kg.PropFilter{{Key: "pillar", Values: []any{"Protection", "Promotion"}}},
-			OrderBy: "year", Desc: true, First: 2,
+			OrderBy: kg.PropYear, Desc: true, First: 2,
 		}
 		walkPages(t, st, q, []string{a3, a5, a6, a2, a1})
 	})
@@ -439,7 +439,7 @@ func (s *suite) testFind(t *testing.T) {
 			"CursorOtherOrder":     func(q *kg.FindQuery) { q.OrderBy = kg.OrderByID; q.After = nameCursor },
 			"CursorOtherDirection": func(q *kg.FindQuery) { q.Desc = true; q.After = nameCursor },
 			"BadFilterKey":         func(q *kg.FindQuery) { q.Props = []kg.PropFilter{{Key: "Bad-Key", Values: []any{"x"}}} },
-			"BadFilterValue":       func(q *kg.FindQuery) { q.Props = []kg.PropFilter{{Key: "year", Values: []any{2021.5}}} },
+			"BadFilterValue":       func(q *kg.FindQuery) { q.Props = []kg.PropFilter{{Key: kg.PropYear, Values: []any{2021.5}}} },
 			"BadRelatedType": func(q *kg.FindQuery) {
 				q.Related = []kg.RelFilter{{Types: []kg.RelType{"LIKES"}, Direction: kg.Both, IDs: []string{a1}}}
 			},

@@ -89,7 +89,7 @@ func (s *suite) testApply(t *testing.T) {
 		ctx := context.Background()
 		renamed := fixtureNode(t, a1)
 		renamed.Name = "Train staff on reprisals and threats"
-		delete(renamed.Props, "year")
+		delete(renamed.Props, kg.PropYear)
 		renamed.Props["tags"] = []string{"training"}
 		recited := fixtureEdge(t, a1, kg.RelEngages, unsr)
 		recited.Citations = append(recited.Citations, kg.Citation{Document: "Other", Section: "S", Quote: "a second quote"})
@@ -127,7 +127,7 @@ func (s *suite) testApply(t *testing.T) {
 		got, err := st.Nodes(ctx, []string{a1})
 		require.NoError(t, err)
 		assert.True(t, renamed.Equal(got[0]), "got %+v", got[0])
-		assert.NotContains(t, got[0].Props, "year")
+		assert.NotContains(t, got[0].Props, kg.PropYear)
 		ns, err := st.Neighbors(ctx, []string{a1, a7}, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelEngages, kg.RelTargets}})
 		require.NoError(t, err)
 		require.NotEmpty(t, ns[0])
@@ -138,7 +138,7 @@ func (s *suite) testApply(t *testing.T) {
 		page, err := st.Find(ctx, kg.FindQuery{Kind: kg.KindAction, Text: "threats", OrderBy: kg.OrderByID, First: 10})
 		require.NoError(t, err)
 		assert.Equal(t, []string{a1, a3}, ids(page.Nodes))
-		page, err = st.Find(ctx, kg.FindQuery{Kind: kg.KindAction, Props: []kg.PropFilter{{Key: "year", Values: []any{int64(2021)}}}, OrderBy: kg.OrderByID, First: 10})
+		page, err = st.Find(ctx, kg.FindQuery{Kind: kg.KindAction, Props: []kg.PropFilter{{Key: kg.PropYear, Values: []any{int64(2021)}}}, OrderBy: kg.OrderByID, First: 10})
 		require.NoError(t, err)
 		assert.Equal(t, []string{a4}, ids(page.Nodes))
 
