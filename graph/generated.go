@@ -250,10 +250,10 @@ type ComplexityRoot struct {
 	Mutation struct {
 		CreateAPIKey   func(childComplexity int, name string, role auth.Role) int
 		ImportNHRIs    func(childComplexity int, csv string, source string, asOf kg.Date) int
-		RecordResponse func(childComplexity int, input model.RecordResponseInput) int
-		ReportThreat   func(childComplexity int, input model.ReportThreatInput) int
+		RecordResponse func(childComplexity int, input threatlog.ResponseInput) int
+		ReportThreat   func(childComplexity int, input threatlog.Report) int
 		RevokeAPIKey   func(childComplexity int, id string) int
-		UpdateThreat   func(childComplexity int, input model.UpdateThreatInput) int
+		UpdateThreat   func(childComplexity int, input threatlog.Update) int
 	}
 
 	NHRI struct {
@@ -512,9 +512,9 @@ type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, name string, role auth.Role) (*model.CreatedAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string) (*auth.KeyInfo, error)
 	ImportNHRIs(ctx context.Context, csv string, source string, asOf kg.Date) (*model.ImportReport, error)
-	ReportThreat(ctx context.Context, input model.ReportThreatInput) (*threatlog.Incident, error)
-	UpdateThreat(ctx context.Context, input model.UpdateThreatInput) (*threatlog.Incident, error)
-	RecordResponse(ctx context.Context, input model.RecordResponseInput) (*threatlog.Response, error)
+	ReportThreat(ctx context.Context, input threatlog.Report) (*threatlog.Incident, error)
+	UpdateThreat(ctx context.Context, input threatlog.Update) (*threatlog.Incident, error)
+	RecordResponse(ctx context.Context, input threatlog.ResponseInput) (*threatlog.Response, error)
 }
 type NHRIResolver interface {
 	ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*threatlog.Incident, error)
@@ -1454,7 +1454,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RecordResponse(childComplexity, args["input"].(model.RecordResponseInput)), true
+		return e.ComplexityRoot.Mutation.RecordResponse(childComplexity, args["input"].(threatlog.ResponseInput)), true
 	case "Mutation.reportThreat":
 		if e.ComplexityRoot.Mutation.ReportThreat == nil {
 			break
@@ -1465,7 +1465,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ReportThreat(childComplexity, args["input"].(model.ReportThreatInput)), true
+		return e.ComplexityRoot.Mutation.ReportThreat(childComplexity, args["input"].(threatlog.Report)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -1487,7 +1487,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateThreat(childComplexity, args["input"].(model.UpdateThreatInput)), true
+		return e.ComplexityRoot.Mutation.UpdateThreat(childComplexity, args["input"].(threatlog.Update)), true
 
 	case "NHRI.accreditationStatus":
 		if e.ComplexityRoot.NHRI.AccreditationStatus == nil {
@@ -5601,8 +5601,8 @@ func (ec *executionContext) field_Mutation_recordResponse_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.RecordResponseInput, error) {
-			return ec.unmarshalNRecordResponseInput2marrakechgraphᚋgraphᚋmodelᚐRecordResponseInput(ctx, v)
+		func(ctx context.Context, v any) (threatlog.ResponseInput, error) {
+			return ec.unmarshalNRecordResponseInput2marrakechgraphᚋthreatlogᚐResponseInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5615,8 +5615,8 @@ func (ec *executionContext) field_Mutation_reportThreat_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.ReportThreatInput, error) {
-			return ec.unmarshalNReportThreatInput2marrakechgraphᚋgraphᚋmodelᚐReportThreatInput(ctx, v)
+		func(ctx context.Context, v any) (threatlog.Report, error) {
+			return ec.unmarshalNReportThreatInput2marrakechgraphᚋthreatlogᚐReport(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5643,8 +5643,8 @@ func (ec *executionContext) field_Mutation_updateThreat_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.UpdateThreatInput, error) {
-			return ec.unmarshalNUpdateThreatInput2marrakechgraphᚋgraphᚋmodelᚐUpdateThreatInput(ctx, v)
+		func(ctx context.Context, v any) (threatlog.Update, error) {
+			return ec.unmarshalNUpdateThreatInput2marrakechgraphᚋthreatlogᚐUpdate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10059,7 +10059,7 @@ func (ec *executionContext) _Mutation_reportThreat(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ReportThreat(ctx, fc.Args["input"].(model.ReportThreatInput))
+			return ec.Resolvers.Mutation().ReportThreat(ctx, fc.Args["input"].(threatlog.Report))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10121,7 +10121,7 @@ func (ec *executionContext) _Mutation_updateThreat(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateThreat(ctx, fc.Args["input"].(model.UpdateThreatInput))
+			return ec.Resolvers.Mutation().UpdateThreat(ctx, fc.Args["input"].(threatlog.Update))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10183,7 +10183,7 @@ func (ec *executionContext) _Mutation_recordResponse(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RecordResponse(ctx, fc.Args["input"].(model.RecordResponseInput))
+			return ec.Resolvers.Mutation().RecordResponse(ctx, fc.Args["input"].(threatlog.ResponseInput))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -16903,8 +16903,8 @@ func UnmarshalNHRIOrder(ctx context.Context, raw any) (model.NHRIOrder, error) {
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRecordResponseInput(ctx context.Context, obj any) (model.RecordResponseInput, error) {
-	var it model.RecordResponseInput
+func (ec *executionContext) unmarshalInputRecordResponseInput(ctx context.Context, obj any) (threatlog.ResponseInput, error) {
+	var it threatlog.ResponseInput
 	if obj == nil {
 		return it, nil
 	}
@@ -16944,7 +16944,7 @@ func (ec *executionContext) unmarshalInputRecordResponseInput(ctx context.Contex
 			it.ActivatedOn = data
 		case "outcome":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcome"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -16960,14 +16960,14 @@ func (ec *executionContext) unmarshalInputRecordResponseInput(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRecordResponseInput(ctx context.Context, raw any) (model.RecordResponseInput, error) {
-	var out model.RecordResponseInput
+func UnmarshalRecordResponseInput(ctx context.Context, raw any) (threatlog.ResponseInput, error) {
+	var out threatlog.ResponseInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordResponseInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputReportThreatInput(ctx context.Context, obj any) (model.ReportThreatInput, error) {
-	var it model.ReportThreatInput
+func (ec *executionContext) unmarshalInputReportThreatInput(ctx context.Context, obj any) (threatlog.Report, error) {
+	var it threatlog.Report
 	if obj == nil {
 		return it, nil
 	}
@@ -16990,7 +16990,7 @@ func (ec *executionContext) unmarshalInputReportThreatInput(ctx context.Context,
 			if err != nil {
 				return it, err
 			}
-			it.Nhri = data
+			it.NHRI = data
 		case "occurredOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOn"))
 			data, err := ec.unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx, v)
@@ -17051,8 +17051,8 @@ func (ec *executionContext) unmarshalInputReportThreatInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalReportThreatInput(ctx context.Context, raw any) (model.ReportThreatInput, error) {
-	var out model.ReportThreatInput
+func UnmarshalReportThreatInput(ctx context.Context, raw any) (threatlog.Report, error) {
+	var out threatlog.Report
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportThreatInput", raw, &out)
 	return out, err
 }
@@ -17225,8 +17225,8 @@ func UnmarshalThreatIncidentFilter(ctx context.Context, raw any) (model.ThreatIn
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputUpdateThreatInput(ctx context.Context, obj any) (model.UpdateThreatInput, error) {
-	var it model.UpdateThreatInput
+func (ec *executionContext) unmarshalInputUpdateThreatInput(ctx context.Context, obj any) (threatlog.Update, error) {
+	var it threatlog.Update
 	if obj == nil {
 		return it, nil
 	}
@@ -17317,8 +17317,8 @@ func (ec *executionContext) unmarshalInputUpdateThreatInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalUpdateThreatInput(ctx context.Context, raw any) (model.UpdateThreatInput, error) {
-	var out model.UpdateThreatInput
+func UnmarshalUpdateThreatInput(ctx context.Context, raw any) (threatlog.Update, error) {
+	var out threatlog.Update
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateThreatInput", raw, &out)
 	return out, err
 }
@@ -22046,7 +22046,7 @@ func (ec *executionContext) marshalNRecommendation2ᚕmarrakechgraphᚋadvisor�
 	return ret
 }
 
-func (ec *executionContext) unmarshalNRecordResponseInput2marrakechgraphᚋgraphᚋmodelᚐRecordResponseInput(ctx context.Context, v any) (model.RecordResponseInput, error) {
+func (ec *executionContext) unmarshalNRecordResponseInput2marrakechgraphᚋthreatlogᚐResponseInput(ctx context.Context, v any) (threatlog.ResponseInput, error) {
 	res, err := ec.unmarshalInputRecordResponseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -22180,7 +22180,7 @@ func (ec *executionContext) marshalNRemedy2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) unmarshalNReportThreatInput2marrakechgraphᚋgraphᚋmodelᚐReportThreatInput(ctx context.Context, v any) (model.ReportThreatInput, error) {
+func (ec *executionContext) unmarshalNReportThreatInput2marrakechgraphᚋthreatlogᚐReport(ctx context.Context, v any) (threatlog.Report, error) {
 	res, err := ec.unmarshalInputReportThreatInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -22653,13 +22653,13 @@ func (ec *executionContext) marshalNThreatSubject2ᚕstringᚄ(ctx context.Conte
 	return ret
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (kg.ThreatTarget, error) {
+func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (threatlog.Target, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := kg.ThreatTarget(tmp)
+	res := threatlog.Target(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v kg.ThreatTarget) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v threatlog.Target) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -22786,7 +22786,7 @@ func (ec *executionContext) marshalNTrigger2ᚕstringᚄ(ctx context.Context, se
 	return ret
 }
 
-func (ec *executionContext) unmarshalNUpdateThreatInput2marrakechgraphᚋgraphᚋmodelᚐUpdateThreatInput(ctx context.Context, v any) (model.UpdateThreatInput, error) {
+func (ec *executionContext) unmarshalNUpdateThreatInput2marrakechgraphᚋthreatlogᚐUpdate(ctx context.Context, v any) (threatlog.Update, error) {
 	res, err := ec.unmarshalInputUpdateThreatInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -23418,6 +23418,18 @@ func (ec *executionContext) marshalOSector2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -23497,13 +23509,13 @@ func (ec *executionContext) marshalOThreatSubject2ᚖstring(ctx context.Context,
 	return res
 }
 
-func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
+func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]threatlog.Target, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]kg.ThreatTarget, len(vSlice))
+	res := make([]threatlog.Target, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
@@ -23514,7 +23526,7 @@ func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThre
 	return res, nil
 }
 
-func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
+func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []threatlog.Target) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -18,6 +18,15 @@ func incident(n *kg.Node, err error) (*threatlog.Incident, error) {
 	return &i, nil
 }
 
+// response is the view of a response a threat log operation returns.
+func response(n *kg.Node, err error) (*threatlog.Response, error) {
+	if err != nil {
+		return nil, err
+	}
+	r := threatlog.ResponseOf(n)
+	return &r, nil
+}
+
 // incidentFilter checks the threat log's filter arguments.
 func (r *Resolver) incidentFilter(ctx context.Context, f *model.ThreatIncidentFilter) (threatlog.Filter, error) {
 	var out threatlog.Filter

@@ -16,39 +16,16 @@ import (
 	"slices"
 )
 
-func (r *mutationResolver) ReportThreat(ctx context.Context, input model.ReportThreatInput) (*threatlog.Incident, error) {
-	n, err := r.threatLog.Report(ctx, auth.FromContext(ctx).Actor(), threatlog.Report{
-		NHRI: input.Nhri, OccurredOn: input.OccurredOn, Threats: input.Threats, Perpetrators: input.Perpetrators,
-		Targets: input.Targets, ReprisalForUNCooperation: input.ReprisalForUNCooperation,
-		ConsentToShare: input.ConsentToShare, Summary: input.Summary,
-	})
-	return incident(n, err)
+func (r *mutationResolver) ReportThreat(ctx context.Context, input threatlog.Report) (*threatlog.Incident, error) {
+	return incident(r.threatLog.Report(ctx, auth.FromContext(ctx).Actor(), input))
 }
 
-func (r *mutationResolver) UpdateThreat(ctx context.Context, input model.UpdateThreatInput) (*threatlog.Incident, error) {
-	u := threatlog.Update{
-		ID: input.ID, Summary: input.Summary, OccurredOn: input.OccurredOn, Threats: input.Threats, Perpetrators: input.Perpetrators,
-		ReprisalForUNCooperation: input.ReprisalForUNCooperation, ConsentToShare: input.ConsentToShare,
-	}
-	if input.Targets != nil {
-		u.Targets = input.Targets
-	}
-	u.Status = input.Status
-	n, err := r.threatLog.Update(ctx, auth.FromContext(ctx).Actor(), u)
-	return incident(n, err)
+func (r *mutationResolver) UpdateThreat(ctx context.Context, input threatlog.Update) (*threatlog.Incident, error) {
+	return incident(r.threatLog.Update(ctx, auth.FromContext(ctx).Actor(), input))
 }
 
-func (r *mutationResolver) RecordResponse(ctx context.Context, input model.RecordResponseInput) (*threatlog.Response, error) {
-	in := threatlog.ResponseInput{Incident: input.Incident, Channel: input.Channel, ActivatedOn: input.ActivatedOn}
-	if input.Outcome != nil {
-		in.Outcome = *input.Outcome
-	}
-	n, err := r.threatLog.Respond(ctx, auth.FromContext(ctx).Actor(), in)
-	if err != nil {
-		return nil, err
-	}
-	resp := threatlog.ResponseOf(n)
-	return &resp, nil
+func (r *mutationResolver) RecordResponse(ctx context.Context, input threatlog.ResponseInput) (*threatlog.Response, error) {
+	return response(r.threatLog.Respond(ctx, auth.FromContext(ctx).Actor(), input))
 }
 
 func (r *nHRIResolver) ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*threatlog.Incident, error) {

@@ -224,38 +224,6 @@ type NHRIOrder struct {
 type Query struct {
 }
 
-// An activation to record.
-type RecordResponseInput struct {
-	// The incident answered.
-	Incident string `json:"incident"`
-	// The network, mechanism or NHRI activated.
-	Channel string `json:"channel"`
-	// When it was activated; not in the future.
-	ActivatedOn kg.Date `json:"activatedOn"`
-	// What came of it, if known.
-	Outcome *string `json:"outcome,omitempty"`
-}
-
-// A threat to report.
-type ReportThreatInput struct {
-	// The institution threatened.
-	Nhri string `json:"nhri"`
-	// When it happened, if known; not in the future.
-	OccurredOn *kg.Date `json:"occurredOn,omitempty"`
-	// The kinds of threat (ThreatType IDs); at least one.
-	Threats []string `json:"threats"`
-	// Who it is directed against; at least one.
-	Targets []kg.ThreatTarget `json:"targets"`
-	// Whether it is a reprisal for cooperation with the UN.
-	ReprisalForUNCooperation bool `json:"reprisalForUNCooperation"`
-	// Whether the victims consent to sharing.
-	ConsentToShare bool `json:"consentToShare"`
-	// What happened (1 to 5000 characters).
-	Summary string `json:"summary"`
-	// The kinds of actor behind it (PerpetratorType IDs), if known.
-	Perpetrators []string `json:"perpetrators,omitempty"`
-}
-
 // What Head Office knows of a threat, to draft an activation plan.
 type SituationInput struct {
 	// The NHRI threatened; its country is where channels must be able to act.
@@ -325,28 +293,6 @@ type ThreatIncidentFilter struct {
 	Year *int `json:"year,omitempty"`
 	// Only reprisals for cooperation with the UN, or only others.
 	ReprisalForUNCooperation *bool `json:"reprisalForUNCooperation,omitempty"`
-}
-
-// Changes to an incident: only the fields given change.
-type UpdateThreatInput struct {
-	// The incident.
-	ID string `json:"id"`
-	// New summary.
-	Summary *string `json:"summary,omitempty"`
-	// New date.
-	OccurredOn *kg.Date `json:"occurredOn,omitempty"`
-	// New kinds of threat; at least one.
-	Threats []string `json:"threats,omitempty"`
-	// New kinds of actor.
-	Perpetrators []string `json:"perpetrators,omitempty"`
-	// New targets; at least one.
-	Targets []kg.ThreatTarget `json:"targets,omitempty"`
-	// New reprisal flag.
-	ReprisalForUNCooperation *bool `json:"reprisalForUNCooperation,omitempty"`
-	// New consent.
-	ConsentToShare *bool `json:"consentToShare,omitempty"`
-	// New status.
-	Status *threatlog.Status `json:"status,omitempty"`
 }
 
 // Who is calling.
