@@ -53,6 +53,9 @@ const (
 	ManageKeys Permission = "MANAGE_KEYS"
 )
 
+// Permissions are every permission, in the order the schema lists them.
+var Permissions = []Permission{ReadGraph, ReadHistory, WriteGraph, ReadIncidents, WriteIncidents, ManageKeys}
+
 var grants = map[Role][]Permission{
 	RolePublic:     {ReadGraph},
 	RoleAnalyst:    {ReadGraph, ReadHistory},

@@ -59,6 +59,10 @@ type Report struct {
 	IDs []string
 }
 
+// Applied reports whether the rows were applied: all of them when there
+// are no errors, none otherwise.
+func (r *Report) Applied() bool { return len(r.Errors) == 0 }
+
 // Store is what the directory needs of a kg.Store: the NHRIs and countries
 // it holds, and atomic writes.
 type Store interface {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"marrakechgraph/advisor"
 	"marrakechgraph/auth"
+	"marrakechgraph/directory"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
 	"marrakechgraph/threatlog"
@@ -40,7 +41,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
-	Requires func(ctx context.Context, obj any, next graphql.Resolver, permission model.Permission) (res any, err error)
+	Requires func(ctx context.Context, obj any, next graphql.Resolver, permission auth.Permission) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -195,7 +196,7 @@ type ComplexityRoot struct {
 		Applied   func(childComplexity int) int
 		Created   func(childComplexity int) int
 		Errors    func(childComplexity int) int
-		Nhris     func(childComplexity int) int
+		IDs       func(childComplexity int) int
 		Rows      func(childComplexity int) int
 		Unchanged func(childComplexity int) int
 		Updated   func(childComplexity int) int
@@ -350,7 +351,7 @@ type ComplexityRoot struct {
 		StrategicGoals   func(childComplexity int) int
 		Surveys          func(childComplexity int) int
 		ThreatIncidents  func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter) int
-		ThreatStats      func(childComplexity int, groupBy []model.StatDimension) int
+		ThreatStats      func(childComplexity int, groupBy []threatlog.Dimension) int
 		ThreatTypes      func(childComplexity int, against *string) int
 		Viewer           func(childComplexity int) int
 	}
@@ -509,9 +510,9 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type MutationResolver interface {
-	CreateAPIKey(ctx context.Context, name string, role auth.Role) (*model.CreatedAPIKey, error)
+	CreateAPIKey(ctx context.Context, name string, role auth.Role) (*auth.NewKey, error)
 	RevokeAPIKey(ctx context.Context, id string) (*auth.KeyInfo, error)
-	ImportNHRIs(ctx context.Context, csv string, source string, asOf kg.Date) (*model.ImportReport, error)
+	ImportNHRIs(ctx context.Context, csv string, source string, asOf kg.Date) (*directory.Report, error)
 	ReportThreat(ctx context.Context, input threatlog.Report) (*threatlog.Incident, error)
 	UpdateThreat(ctx context.Context, input threatlog.Update) (*threatlog.Incident, error)
 	RecordResponse(ctx context.Context, input threatlog.ResponseInput) (*threatlog.Response, error)
@@ -522,13 +523,13 @@ type NHRIResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (kg.Identified, error)
 	Search(ctx context.Context, text string, first *int, kinds []kg.Kind) ([]kg.Identified, error)
-	GraphStats(ctx context.Context) (*model.GraphStats, error)
-	Viewer(ctx context.Context) (*model.Viewer, error)
+	GraphStats(ctx context.Context) (*kg.GraphStats, error)
+	Viewer(ctx context.Context) (*auth.Viewer, error)
 	APIKeys(ctx context.Context) ([]*auth.KeyInfo, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
 	ActivationPlan(ctx context.Context, situation model.SituationInput) (*advisor.Plan, error)
 	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*model.ThreatIncidentConnection, error)
-	ThreatStats(ctx context.Context, groupBy []model.StatDimension) ([]*model.StatRow, error)
+	ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
 	Objectives(ctx context.Context) ([]*kg.Objective, error)
 	Commitments(ctx context.Context, pillar *string) ([]*kg.Commitment, error)
 	Actions(ctx context.Context, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*model.ActionConnection, error)
@@ -1197,11 +1198,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportReport.Errors(childComplexity), true
 	case "ImportReport.nhris":
-		if e.ComplexityRoot.ImportReport.Nhris == nil {
+		if e.ComplexityRoot.ImportReport.IDs == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ImportReport.Nhris(childComplexity), true
+		return e.ComplexityRoot.ImportReport.IDs(childComplexity), true
 	case "ImportReport.rows":
 		if e.ComplexityRoot.ImportReport.Rows == nil {
 			break
@@ -2019,7 +2020,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThreatStats(childComplexity, args["groupBy"].([]model.StatDimension)), true
+		return e.ComplexityRoot.Query.ThreatStats(childComplexity, args["groupBy"].([]threatlog.Dimension)), true
 	case "Query.threatTypes":
 		if e.ComplexityRoot.Query.ThreatTypes == nil {
 			break
@@ -5425,8 +5426,8 @@ func (ec *executionContext) dir_requires_args(ctx context.Context, rawArgs map[s
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "permission",
-		func(ctx context.Context, v any) (model.Permission, error) {
-			return ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, v)
+		func(ctx context.Context, v any) (auth.Permission, error) {
+			return ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6031,8 +6032,8 @@ func (ec *executionContext) field_Query_threatStats_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
-		func(ctx context.Context, v any) ([]model.StatDimension, error) {
-			return ec.unmarshalNStatDimension2ᚕmarrakechgraphᚋgraphᚋmodelᚐStatDimensionᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]threatlog.Dimension, error) {
+			return ec.unmarshalNStatDimension2ᚕmarrakechgraphᚋthreatlogᚐDimensionᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8038,7 +8039,7 @@ func (ec *executionContext) fieldContext_Consideration_howToActivate(_ context.C
 	return graphql.NewScalarFieldContext("Consideration", field, false, false, "String")
 }
 
-func (ec *executionContext) _Count_key(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
+func (ec *executionContext) _Count_key(ctx context.Context, field graphql.CollectedField, obj *kg.Count) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8061,7 +8062,7 @@ func (ec *executionContext) fieldContext_Count_key(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Count", field, false, false, "String")
 }
 
-func (ec *executionContext) _Count_count(ctx context.Context, field graphql.CollectedField, obj *model.Count) (ret graphql.Marshaler) {
+func (ec *executionContext) _Count_count(ctx context.Context, field graphql.CollectedField, obj *kg.Count) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8394,7 +8395,7 @@ func (ec *executionContext) fieldContext_Country_memberOf(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _CreatedAPIKey_key(ctx context.Context, field graphql.CollectedField, obj *model.CreatedAPIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _CreatedAPIKey_key(ctx context.Context, field graphql.CollectedField, obj *auth.NewKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8406,8 +8407,8 @@ func (ec *executionContext) _CreatedAPIKey_key(ctx context.Context, field graphq
 			return obj.Key, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v auth.KeyInfo) graphql.Marshaler {
+			return ec.marshalNAPIKey2marrakechgraphᚋauthᚐKeyInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8426,7 +8427,7 @@ func (ec *executionContext) fieldContext_CreatedAPIKey_key(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _CreatedAPIKey_token(ctx context.Context, field graphql.CollectedField, obj *model.CreatedAPIKey) (ret graphql.Marshaler) {
+func (ec *executionContext) _CreatedAPIKey_token(ctx context.Context, field graphql.CollectedField, obj *auth.NewKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8729,7 +8730,7 @@ func (ec *executionContext) fieldContext_Exclusion_reason(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Exclusion", field, false, false, "String")
 }
 
-func (ec *executionContext) _GraphStats_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8741,8 +8742,8 @@ func (ec *executionContext) _GraphStats_nodes(ctx context.Context, field graphql
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚕmarrakechgraphᚋkgᚐCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8761,7 +8762,7 @@ func (ec *executionContext) fieldContext_GraphStats_nodes(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphStats_relationships(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8773,8 +8774,8 @@ func (ec *executionContext) _GraphStats_relationships(ctx context.Context, field
 			return obj.Relationships, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Count) graphql.Marshaler {
+			return ec.marshalNCount2ᚕmarrakechgraphᚋkgᚐCountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8793,7 +8794,7 @@ func (ec *executionContext) fieldContext_GraphStats_relationships(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _GraphStats_totalNodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_totalNodes(ctx context.Context, field graphql.CollectedField, obj *kg.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8816,7 +8817,7 @@ func (ec *executionContext) fieldContext_GraphStats_totalNodes(_ context.Context
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _GraphStats_totalRelationships(ctx context.Context, field graphql.CollectedField, obj *model.GraphStats) (ret graphql.Marshaler) {
+func (ec *executionContext) _GraphStats_totalRelationships(ctx context.Context, field graphql.CollectedField, obj *kg.GraphStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8839,7 +8840,7 @@ func (ec *executionContext) fieldContext_GraphStats_totalRelationships(_ context
 	return graphql.NewScalarFieldContext("GraphStats", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ImportReport_rows(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportReport_rows(ctx context.Context, field graphql.CollectedField, obj *directory.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8862,7 +8863,7 @@ func (ec *executionContext) fieldContext_ImportReport_rows(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ImportReport_applied(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportReport_applied(ctx context.Context, field graphql.CollectedField, obj *directory.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8871,7 +8872,7 @@ func (ec *executionContext) _ImportReport_applied(ctx context.Context, field gra
 			return ec.fieldContext_ImportReport_applied(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Applied, nil
+			return obj.Applied(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -8882,10 +8883,10 @@ func (ec *executionContext) _ImportReport_applied(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ImportReport_applied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("ImportReport", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _ImportReport_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportReport_created(ctx context.Context, field graphql.CollectedField, obj *directory.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8908,7 +8909,7 @@ func (ec *executionContext) fieldContext_ImportReport_created(_ context.Context,
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ImportReport_updated(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportReport_updated(ctx context.Context, field graphql.CollectedField, obj *directory.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8931,7 +8932,7 @@ func (ec *executionContext) fieldContext_ImportReport_updated(_ context.Context,
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ImportReport_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportReport_unchanged(ctx context.Context, field graphql.CollectedField, obj *directory.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8954,7 +8955,7 @@ func (ec *executionContext) fieldContext_ImportReport_unchanged(_ context.Contex
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ImportReport_errors(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportReport_errors(ctx context.Context, field graphql.CollectedField, obj *directory.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8966,8 +8967,8 @@ func (ec *executionContext) _ImportReport_errors(ctx context.Context, field grap
 			return obj.Errors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImportRowError) graphql.Marshaler {
-			return ec.marshalNImportRowError2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐImportRowErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []directory.RowError) graphql.Marshaler {
+			return ec.marshalNImportRowError2ᚕmarrakechgraphᚋdirectoryᚐRowErrorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8986,7 +8987,7 @@ func (ec *executionContext) fieldContext_ImportReport_errors(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _ImportReport_nhris(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportReport_nhris(ctx context.Context, field graphql.CollectedField, obj *directory.Report) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8995,7 +8996,7 @@ func (ec *executionContext) _ImportReport_nhris(ctx context.Context, field graph
 			return ec.fieldContext_ImportReport_nhris(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Nhris, nil
+			return obj.IDs, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -9009,7 +9010,7 @@ func (ec *executionContext) fieldContext_ImportReport_nhris(_ context.Context, f
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "ID")
 }
 
-func (ec *executionContext) _ImportRowError_row(ctx context.Context, field graphql.CollectedField, obj *model.ImportRowError) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportRowError_row(ctx context.Context, field graphql.CollectedField, obj *directory.RowError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9032,7 +9033,7 @@ func (ec *executionContext) fieldContext_ImportRowError_row(_ context.Context, f
 	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ImportRowError_column(ctx context.Context, field graphql.CollectedField, obj *model.ImportRowError) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportRowError_column(ctx context.Context, field graphql.CollectedField, obj *directory.RowError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9055,7 +9056,7 @@ func (ec *executionContext) fieldContext_ImportRowError_column(_ context.Context
 	return graphql.NewScalarFieldContext("ImportRowError", field, false, false, "String")
 }
 
-func (ec *executionContext) _ImportRowError_message(ctx context.Context, field graphql.CollectedField, obj *model.ImportRowError) (ret graphql.Marshaler) {
+func (ec *executionContext) _ImportRowError_message(ctx context.Context, field graphql.CollectedField, obj *directory.RowError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9879,13 +9880,13 @@ func (ec *executionContext) _Mutation_createAPIKey(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "MANAGE_KEYS")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "MANAGE_KEYS")
 				if err != nil {
-					var zeroVal *model.CreatedAPIKey
+					var zeroVal *auth.NewKey
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.CreatedAPIKey
+					var zeroVal *auth.NewKey
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -9894,8 +9895,8 @@ func (ec *executionContext) _Mutation_createAPIKey(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CreatedAPIKey) graphql.Marshaler {
-			return ec.marshalNCreatedAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐCreatedAPIKey(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.NewKey) graphql.Marshaler {
+			return ec.marshalNCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9941,7 +9942,7 @@ func (ec *executionContext) _Mutation_revokeAPIKey(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "MANAGE_KEYS")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "MANAGE_KEYS")
 				if err != nil {
 					var zeroVal *auth.KeyInfo
 					return zeroVal, err
@@ -10003,13 +10004,13 @@ func (ec *executionContext) _Mutation_importNHRIs(ctx context.Context, field gra
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_GRAPH")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "WRITE_GRAPH")
 				if err != nil {
-					var zeroVal *model.ImportReport
+					var zeroVal *directory.Report
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.ImportReport
+					var zeroVal *directory.Report
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -10018,8 +10019,8 @@ func (ec *executionContext) _Mutation_importNHRIs(ctx context.Context, field gra
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
-			return ec.marshalNImportReport2ᚖmarrakechgraphᚋgraphᚋmodelᚐImportReport(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *directory.Report) graphql.Marshaler {
+			return ec.marshalNImportReport2ᚖmarrakechgraphᚋdirectoryᚐReport(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10065,7 +10066,7 @@ func (ec *executionContext) _Mutation_reportThreat(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "WRITE_INCIDENTS")
 				if err != nil {
 					var zeroVal *threatlog.Incident
 					return zeroVal, err
@@ -10127,7 +10128,7 @@ func (ec *executionContext) _Mutation_updateThreat(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "WRITE_INCIDENTS")
 				if err != nil {
 					var zeroVal *threatlog.Incident
 					return zeroVal, err
@@ -10189,7 +10190,7 @@ func (ec *executionContext) _Mutation_recordResponse(ctx context.Context, field 
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "WRITE_INCIDENTS")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "WRITE_INCIDENTS")
 				if err != nil {
 					var zeroVal *threatlog.Response
 					return zeroVal, err
@@ -10597,7 +10598,7 @@ func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field gra
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "READ_INCIDENTS")
 				if err != nil {
 					var zeroVal []*threatlog.Incident
 					return zeroVal, err
@@ -11786,8 +11787,8 @@ func (ec *executionContext) _Query_graphStats(ctx context.Context, field graphql
 			return ec.Resolvers.Query().GraphStats(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
-			return ec.marshalNGraphStats2ᚖmarrakechgraphᚋgraphᚋmodelᚐGraphStats(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.GraphStats) graphql.Marshaler {
+			return ec.marshalNGraphStats2ᚖmarrakechgraphᚋkgᚐGraphStats(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11818,8 +11819,8 @@ func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Viewer(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
-			return ec.marshalNViewer2ᚖmarrakechgraphᚋgraphᚋmodelᚐViewer(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.Viewer) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖmarrakechgraphᚋauthᚐViewer(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11853,7 +11854,7 @@ func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.Co
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "MANAGE_KEYS")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "MANAGE_KEYS")
 				if err != nil {
 					var zeroVal []*auth.KeyInfo
 					return zeroVal, err
@@ -11904,7 +11905,7 @@ func (ec *executionContext) _Query_history(ctx context.Context, field graphql.Co
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_HISTORY")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "READ_HISTORY")
 				if err != nil {
 					var zeroVal []*model.AuditEntry
 					return zeroVal, err
@@ -12010,7 +12011,7 @@ func (ec *executionContext) _Query_threatIncidents(ctx context.Context, field gr
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "READ_INCIDENTS")
 				if err != nil {
 					var zeroVal *model.ThreatIncidentConnection
 					return zeroVal, err
@@ -12066,19 +12067,19 @@ func (ec *executionContext) _Query_threatStats(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThreatStats(ctx, fc.Args["groupBy"].([]model.StatDimension))
+			return ec.Resolvers.Query().ThreatStats(ctx, fc.Args["groupBy"].([]threatlog.Dimension))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "READ_INCIDENTS")
 				if err != nil {
-					var zeroVal []*model.StatRow
+					var zeroVal []*threatlog.StatRow
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal []*model.StatRow
+					var zeroVal []*threatlog.StatRow
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -12087,8 +12088,8 @@ func (ec *executionContext) _Query_threatStats(ctx context.Context, field graphq
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatRow) graphql.Marshaler {
-			return ec.marshalNStatRow2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStatRowᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*threatlog.StatRow) graphql.Marshaler {
+			return ec.marshalNStatRow2ᚕᚖmarrakechgraphᚋthreatlogᚐStatRowᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13753,7 +13754,7 @@ func (ec *executionContext) fieldContext_SDGTarget_servedBy(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _StatRow_region(ctx context.Context, field graphql.CollectedField, obj *model.StatRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _StatRow_region(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13762,7 +13763,7 @@ func (ec *executionContext) _StatRow_region(ctx context.Context, field graphql.C
 			return ec.fieldContext_StatRow_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region, nil
+			return obj.Region(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13773,10 +13774,10 @@ func (ec *executionContext) _StatRow_region(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_StatRow_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatRow", field, false, false, "String")
+	return graphql.NewScalarFieldContext("StatRow", field, true, false, "String")
 }
 
-func (ec *executionContext) _StatRow_threatType(ctx context.Context, field graphql.CollectedField, obj *model.StatRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _StatRow_threatType(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13785,7 +13786,7 @@ func (ec *executionContext) _StatRow_threatType(ctx context.Context, field graph
 			return ec.fieldContext_StatRow_threatType(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ThreatType, nil
+			return obj.ThreatType(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.ThreatType) graphql.Marshaler {
@@ -13799,7 +13800,7 @@ func (ec *executionContext) fieldContext_StatRow_threatType(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "StatRow",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatType(ctx, field)
@@ -13808,7 +13809,7 @@ func (ec *executionContext) fieldContext_StatRow_threatType(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _StatRow_year(ctx context.Context, field graphql.CollectedField, obj *model.StatRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _StatRow_year(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13817,7 +13818,7 @@ func (ec *executionContext) _StatRow_year(ctx context.Context, field graphql.Col
 			return ec.fieldContext_StatRow_year(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
+			return obj.Year(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -13828,10 +13829,10 @@ func (ec *executionContext) _StatRow_year(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_StatRow_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatRow", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("StatRow", field, true, false, "Int")
 }
 
-func (ec *executionContext) _StatRow_count(ctx context.Context, field graphql.CollectedField, obj *model.StatRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _StatRow_count(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13840,7 +13841,7 @@ func (ec *executionContext) _StatRow_count(ctx context.Context, field graphql.Co
 			return ec.fieldContext_StatRow_count(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
+			return obj.Count(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -13851,10 +13852,10 @@ func (ec *executionContext) _StatRow_count(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_StatRow_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatRow", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("StatRow", field, true, false, "Int")
 }
 
-func (ec *executionContext) _StatRow_reprisals(ctx context.Context, field graphql.CollectedField, obj *model.StatRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _StatRow_reprisals(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13863,7 +13864,7 @@ func (ec *executionContext) _StatRow_reprisals(ctx context.Context, field graphq
 			return ec.fieldContext_StatRow_reprisals(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Reprisals, nil
+			return obj.Reprisals(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -13874,7 +13875,7 @@ func (ec *executionContext) _StatRow_reprisals(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_StatRow_reprisals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatRow", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("StatRow", field, true, false, "Int")
 }
 
 func (ec *executionContext) _StrategicGoal_id(ctx context.Context, field graphql.CollectedField, obj *kg.StrategicGoal) (ret graphql.Marshaler) {
@@ -14138,7 +14139,7 @@ func (ec *executionContext) _Subscription_threatReported(ctx context.Context, fi
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
-				permission, err := ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, "READ_INCIDENTS")
+				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "READ_INCIDENTS")
 				if err != nil {
 					var zeroVal *threatlog.Incident
 					return zeroVal, err
@@ -15369,7 +15370,7 @@ func (ec *executionContext) fieldContext_ThreatType_actions(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Viewer_authenticated(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_authenticated(ctx context.Context, field graphql.CollectedField, obj *auth.Viewer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15378,7 +15379,7 @@ func (ec *executionContext) _Viewer_authenticated(ctx context.Context, field gra
 			return ec.fieldContext_Viewer_authenticated(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Authenticated, nil
+			return obj.Authenticated(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -15389,10 +15390,10 @@ func (ec *executionContext) _Viewer_authenticated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Viewer_authenticated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("Viewer", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *auth.Viewer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15401,7 +15402,7 @@ func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Viewer_role(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
+			return obj.Role(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *auth.Role) graphql.Marshaler {
@@ -15412,10 +15413,10 @@ func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Role")
+	return graphql.NewScalarFieldContext("Viewer", field, true, false, "Role")
 }
 
-func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *auth.Viewer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15424,7 +15425,7 @@ func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Viewer_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return obj.Name(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -15435,10 +15436,10 @@ func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Viewer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Viewer", field, true, false, "String")
 }
 
-func (ec *executionContext) _Viewer_permissions(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+func (ec *executionContext) _Viewer_permissions(ctx context.Context, field graphql.CollectedField, obj *auth.Viewer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15447,18 +15448,18 @@ func (ec *executionContext) _Viewer_permissions(ctx context.Context, field graph
 			return ec.fieldContext_Viewer_permissions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Permissions, nil
+			return obj.Permissions(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Permission) graphql.Marshaler {
-			return ec.marshalNPermission2ᚕmarrakechgraphᚋgraphᚋmodelᚐPermissionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []auth.Permission) graphql.Marshaler {
+			return ec.marshalNPermission2ᚕmarrakechgraphᚋauthᚐPermissionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Viewer_permissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Permission")
+	return graphql.NewScalarFieldContext("Viewer", field, true, false, "Permission")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18231,7 +18232,7 @@ func (ec *executionContext) _Consideration(ctx context.Context, sel ast.Selectio
 
 var countImplementors = []string{"Count"}
 
-func (ec *executionContext) _Count(ctx context.Context, sel ast.SelectionSet, obj *model.Count) graphql.Marshaler {
+func (ec *executionContext) _Count(ctx context.Context, sel ast.SelectionSet, obj *kg.Count) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18355,7 +18356,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 
 var createdAPIKeyImplementors = []string{"CreatedAPIKey"}
 
-func (ec *executionContext) _CreatedAPIKey(ctx context.Context, sel ast.SelectionSet, obj *model.CreatedAPIKey) graphql.Marshaler {
+func (ec *executionContext) _CreatedAPIKey(ctx context.Context, sel ast.SelectionSet, obj *auth.NewKey) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, createdAPIKeyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18506,7 +18507,7 @@ func (ec *executionContext) _Exclusion(ctx context.Context, sel ast.SelectionSet
 
 var graphStatsImplementors = []string{"GraphStats"}
 
-func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSet, obj *model.GraphStats) graphql.Marshaler {
+func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSet, obj *kg.GraphStats) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, graphStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18554,7 +18555,7 @@ func (ec *executionContext) _GraphStats(ctx context.Context, sel ast.SelectionSe
 
 var importReportImplementors = []string{"ImportReport"}
 
-func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *model.ImportReport) graphql.Marshaler {
+func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *directory.Report) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, importReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18617,7 +18618,7 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 
 var importRowErrorImplementors = []string{"ImportRowError"}
 
-func (ec *executionContext) _ImportRowError(ctx context.Context, sel ast.SelectionSet, obj *model.ImportRowError) graphql.Marshaler {
+func (ec *executionContext) _ImportRowError(ctx context.Context, sel ast.SelectionSet, obj *directory.RowError) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, importRowErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20018,7 +20019,7 @@ func (ec *executionContext) _SDGTarget(ctx context.Context, sel ast.SelectionSet
 
 var statRowImplementors = []string{"StatRow"}
 
-func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, obj *model.StatRow) graphql.Marshaler {
+func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, obj *threatlog.StatRow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, statRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20559,7 +20560,7 @@ func (ec *executionContext) _ThreatType(ctx context.Context, sel ast.SelectionSe
 
 var viewerImplementors = []string{"Viewer"}
 
-func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *auth.Viewer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20967,6 +20968,10 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAPIKey2marrakechgraphᚋauthᚐKeyInfo(ctx context.Context, sel ast.SelectionSet, v auth.KeyInfo) graphql.Marshaler {
+	return ec._APIKey(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*auth.KeyInfo) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21269,11 +21274,15 @@ func (ec *executionContext) marshalNConsideration2ᚕmarrakechgraphᚋadvisorᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalNCount2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Count) graphql.Marshaler {
+func (ec *executionContext) marshalNCount2marrakechgraphᚋkgᚐCount(ctx context.Context, sel ast.SelectionSet, v kg.Count) graphql.Marshaler {
+	return ec._Count(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCount2ᚕmarrakechgraphᚋkgᚐCountᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Count) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCount2ᚖmarrakechgraphᚋgraphᚋmodelᚐCount(ctx, sel, v[i])
+		return ec.marshalNCount2marrakechgraphᚋkgᚐCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21283,14 +21292,6 @@ func (ec *executionContext) marshalNCount2ᚕᚖmarrakechgraphᚋgraphᚋmodel�
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNCount2ᚖmarrakechgraphᚋgraphᚋmodelᚐCount(ctx context.Context, sel ast.SelectionSet, v *model.Count) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Count!")
-		return graphql.Null
-	}
-	return ec._Count(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCountry2marrakechgraphᚋkgᚐCountry(ctx context.Context, sel ast.SelectionSet, v kg.Country) graphql.Marshaler {
@@ -21321,7 +21322,7 @@ func (ec *executionContext) marshalNCountry2ᚖmarrakechgraphᚋkgᚐCountry(ctx
 	return ec._Country(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCreatedAPIKey2ᚖmarrakechgraphᚋgraphᚋmodelᚐCreatedAPIKey(ctx context.Context, sel ast.SelectionSet, v *model.CreatedAPIKey) graphql.Marshaler {
+func (ec *executionContext) marshalNCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx context.Context, sel ast.SelectionSet, v *auth.NewKey) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CreatedAPIKey!")
 		return graphql.Null
@@ -21462,7 +21463,7 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) marshalNGraphStats2ᚖmarrakechgraphᚋgraphᚋmodelᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *model.GraphStats) graphql.Marshaler {
+func (ec *executionContext) marshalNGraphStats2ᚖmarrakechgraphᚋkgᚐGraphStats(ctx context.Context, sel ast.SelectionSet, v *kg.GraphStats) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "GraphStats!")
 		return graphql.Null
@@ -21513,7 +21514,7 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
-func (ec *executionContext) marshalNImportReport2ᚖmarrakechgraphᚋgraphᚋmodelᚐImportReport(ctx context.Context, sel ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
+func (ec *executionContext) marshalNImportReport2ᚖmarrakechgraphᚋdirectoryᚐReport(ctx context.Context, sel ast.SelectionSet, v *directory.Report) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ImportReport!")
 		return graphql.Null
@@ -21521,11 +21522,15 @@ func (ec *executionContext) marshalNImportReport2ᚖmarrakechgraphᚋgraphᚋmod
 	return ec._ImportReport(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNImportRowError2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐImportRowErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportRowError) graphql.Marshaler {
+func (ec *executionContext) marshalNImportRowError2marrakechgraphᚋdirectoryᚐRowError(ctx context.Context, sel ast.SelectionSet, v directory.RowError) graphql.Marshaler {
+	return ec._ImportRowError(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportRowError2ᚕmarrakechgraphᚋdirectoryᚐRowErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []directory.RowError) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNImportRowError2ᚖmarrakechgraphᚋgraphᚋmodelᚐImportRowError(ctx, sel, v[i])
+		return ec.marshalNImportRowError2marrakechgraphᚋdirectoryᚐRowError(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21535,14 +21540,6 @@ func (ec *executionContext) marshalNImportRowError2ᚕᚖmarrakechgraphᚋgraph�
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNImportRowError2ᚖmarrakechgraphᚋgraphᚋmodelᚐImportRowError(ctx context.Context, sel ast.SelectionSet, v *model.ImportRowError) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ImportRowError!")
-		return graphql.Null
-	}
-	return ec._ImportRowError(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNIncidentStatus2marrakechgraphᚋthreatlogᚐStatus(ctx context.Context, v any) (threatlog.Status, error) {
@@ -21914,23 +21911,47 @@ func (ec *executionContext) marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx c
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx context.Context, v any) (model.Permission, error) {
-	var res model.Permission
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx context.Context, v any) (auth.Permission, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPermission2marrakechgraphᚋauthᚐPermission[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx context.Context, sel ast.SelectionSet, v model.Permission) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNPermission2marrakechgraphᚋauthᚐPermission(ctx context.Context, sel ast.SelectionSet, v auth.Permission) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPermission2marrakechgraphᚋauthᚐPermission[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Permission!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNPermission2ᚕmarrakechgraphᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, v any) ([]model.Permission, error) {
+var (
+	unmarshalNPermission2marrakechgraphᚋauthᚐPermission = map[string]auth.Permission{
+		"READ_GRAPH":      auth.ReadGraph,
+		"READ_HISTORY":    auth.ReadHistory,
+		"WRITE_GRAPH":     auth.WriteGraph,
+		"READ_INCIDENTS":  auth.ReadIncidents,
+		"WRITE_INCIDENTS": auth.WriteIncidents,
+		"MANAGE_KEYS":     auth.ManageKeys,
+	}
+	marshalNPermission2marrakechgraphᚋauthᚐPermission = map[auth.Permission]string{
+		auth.ReadGraph:      "READ_GRAPH",
+		auth.ReadHistory:    "READ_HISTORY",
+		auth.WriteGraph:     "WRITE_GRAPH",
+		auth.ReadIncidents:  "READ_INCIDENTS",
+		auth.WriteIncidents: "WRITE_INCIDENTS",
+		auth.ManageKeys:     "MANAGE_KEYS",
+	}
+)
+
+func (ec *executionContext) unmarshalNPermission2ᚕmarrakechgraphᚋauthᚐPermissionᚄ(ctx context.Context, v any) ([]auth.Permission, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.Permission, len(vSlice))
+	res := make([]auth.Permission, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -21938,11 +21959,11 @@ func (ec *executionContext) unmarshalNPermission2ᚕmarrakechgraphᚋgraphᚋmod
 	return res, nil
 }
 
-func (ec *executionContext) marshalNPermission2ᚕmarrakechgraphᚋgraphᚋmodelᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Permission) graphql.Marshaler {
+func (ec *executionContext) marshalNPermission2ᚕmarrakechgraphᚋauthᚐPermissionᚄ(ctx context.Context, sel ast.SelectionSet, v []auth.Permission) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPermission2marrakechgraphᚋgraphᚋmodelᚐPermission(ctx, sel, v[i])
+		return ec.marshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22374,23 +22395,41 @@ var (
 	}
 )
 
-func (ec *executionContext) unmarshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx context.Context, v any) (model.StatDimension, error) {
-	var res model.StatDimension
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNStatDimension2marrakechgraphᚋthreatlogᚐDimension(ctx context.Context, v any) (threatlog.Dimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNStatDimension2marrakechgraphᚋthreatlogᚐDimension[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx context.Context, sel ast.SelectionSet, v model.StatDimension) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNStatDimension2marrakechgraphᚋthreatlogᚐDimension(ctx context.Context, sel ast.SelectionSet, v threatlog.Dimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNStatDimension2marrakechgraphᚋthreatlogᚐDimension[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "StatDimension!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNStatDimension2ᚕmarrakechgraphᚋgraphᚋmodelᚐStatDimensionᚄ(ctx context.Context, v any) ([]model.StatDimension, error) {
+var (
+	unmarshalNStatDimension2marrakechgraphᚋthreatlogᚐDimension = map[string]threatlog.Dimension{
+		"REGION":      threatlog.ByRegion,
+		"THREAT_TYPE": threatlog.ByThreatType,
+		"YEAR":        threatlog.ByYear,
+	}
+	marshalNStatDimension2marrakechgraphᚋthreatlogᚐDimension = map[threatlog.Dimension]string{
+		threatlog.ByRegion:     "REGION",
+		threatlog.ByThreatType: "THREAT_TYPE",
+		threatlog.ByYear:       "YEAR",
+	}
+)
+
+func (ec *executionContext) unmarshalNStatDimension2ᚕmarrakechgraphᚋthreatlogᚐDimensionᚄ(ctx context.Context, v any) ([]threatlog.Dimension, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.StatDimension, len(vSlice))
+	res := make([]threatlog.Dimension, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNStatDimension2marrakechgraphᚋthreatlogᚐDimension(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -22398,11 +22437,11 @@ func (ec *executionContext) unmarshalNStatDimension2ᚕmarrakechgraphᚋgraphᚋ
 	return res, nil
 }
 
-func (ec *executionContext) marshalNStatDimension2ᚕmarrakechgraphᚋgraphᚋmodelᚐStatDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StatDimension) graphql.Marshaler {
+func (ec *executionContext) marshalNStatDimension2ᚕmarrakechgraphᚋthreatlogᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []threatlog.Dimension) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStatDimension2marrakechgraphᚋgraphᚋmodelᚐStatDimension(ctx, sel, v[i])
+		return ec.marshalNStatDimension2marrakechgraphᚋthreatlogᚐDimension(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22414,11 +22453,11 @@ func (ec *executionContext) marshalNStatDimension2ᚕmarrakechgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNStatRow2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStatRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatRow) graphql.Marshaler {
+func (ec *executionContext) marshalNStatRow2ᚕᚖmarrakechgraphᚋthreatlogᚐStatRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.StatRow) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStatRow2ᚖmarrakechgraphᚋgraphᚋmodelᚐStatRow(ctx, sel, v[i])
+		return ec.marshalNStatRow2ᚖmarrakechgraphᚋthreatlogᚐStatRow(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22430,7 +22469,7 @@ func (ec *executionContext) marshalNStatRow2ᚕᚖmarrakechgraphᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNStatRow2ᚖmarrakechgraphᚋgraphᚋmodelᚐStatRow(ctx context.Context, sel ast.SelectionSet, v *model.StatRow) graphql.Marshaler {
+func (ec *executionContext) marshalNStatRow2ᚖmarrakechgraphᚋthreatlogᚐStatRow(ctx context.Context, sel ast.SelectionSet, v *threatlog.StatRow) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StatRow!")
 		return graphql.Null
@@ -22653,13 +22692,13 @@ func (ec *executionContext) marshalNThreatSubject2ᚕstringᚄ(ctx context.Conte
 	return ret
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (threatlog.Target, error) {
+func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (kg.ThreatTarget, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := threatlog.Target(tmp)
+	res := kg.ThreatTarget(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v threatlog.Target) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v kg.ThreatTarget) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -22791,7 +22830,7 @@ func (ec *executionContext) unmarshalNUpdateThreatInput2marrakechgraphᚋthreatl
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNViewer2ᚖmarrakechgraphᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+func (ec *executionContext) marshalNViewer2ᚖmarrakechgraphᚋauthᚐViewer(ctx context.Context, sel ast.SelectionSet, v *auth.Viewer) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Viewer!")
 		return graphql.Null
@@ -23509,13 +23548,13 @@ func (ec *executionContext) marshalOThreatSubject2ᚖstring(ctx context.Context,
 	return res
 }
 
-func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]threatlog.Target, error) {
+func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]threatlog.Target, len(vSlice))
+	res := make([]kg.ThreatTarget, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
@@ -23526,7 +23565,7 @@ func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThre
 	return res, nil
 }
 
-func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []threatlog.Target) graphql.Marshaler {
+func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

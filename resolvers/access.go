@@ -13,8 +13,8 @@ import (
 )
 
 // requires enforces the schema's @requires directive.
-func requires(ctx context.Context, _ any, next graphql.Resolver, permission model.Permission) (any, error) {
-	if err := auth.Require(ctx, auth.Permission(permission)); err != nil {
+func requires(ctx context.Context, _ any, next graphql.Resolver, permission auth.Permission) (any, error) {
+	if err := auth.Require(ctx, permission); err != nil {
 		return nil, err
 	}
 	return next(ctx)

@@ -13,34 +13,16 @@ import (
 	"marrakechgraph/kg"
 )
 
-func (r *mutationResolver) CreateAPIKey(ctx context.Context, name string, role auth.Role) (*model.CreatedAPIKey, error) {
-	info, token, err := r.keys.Create(ctx, role, name, auth.FromContext(ctx).Actor())
-	if err != nil {
-		return nil, err
-	}
-	return &model.CreatedAPIKey{Key: &info, Token: token}, nil
+func (r *mutationResolver) CreateAPIKey(ctx context.Context, name string, role auth.Role) (*auth.NewKey, error) {
+	return r.keys.Issue(ctx, role, name, auth.FromContext(ctx).Actor())
 }
 
 func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id string) (*auth.KeyInfo, error) {
-	info, err := r.keys.Revoke(ctx, id, auth.FromContext(ctx).Actor())
-	if err != nil {
-		return nil, err
-	}
-	return &info, nil
+	return ref(r.keys.Revoke(ctx, id, auth.FromContext(ctx).Actor()))
 }
 
-func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
-	p := auth.FromContext(ctx)
-	v := &model.Viewer{Authenticated: p.KeyID != "", Permissions: []model.Permission{}}
-	if v.Authenticated {
-		v.Role, v.Name = &p.Role, &p.Name
-	}
-	for _, perm := range model.AllPermission {
-		if p.Role.Can(auth.Permission(perm)) {
-			v.Permissions = append(v.Permissions, perm)
-		}
-	}
-	return v, nil
+func (r *queryResolver) Viewer(ctx context.Context) (*auth.Viewer, error) {
+	return auth.ViewerOf(ctx), nil
 }
 
 func (r *queryResolver) APIKeys(ctx context.Context) ([]*auth.KeyInfo, error) {

@@ -8,25 +8,11 @@ package resolvers
 import (
 	"context"
 	"marrakechgraph/auth"
-	"marrakechgraph/graph/model"
+	"marrakechgraph/directory"
 	"marrakechgraph/kg"
 	"strings"
 )
 
-func (r *mutationResolver) ImportNHRIs(ctx context.Context, csv string, source string, asOf kg.Date) (*model.ImportReport, error) {
-	rep, err := r.directory.Import(ctx, strings.NewReader(csv), source, asOf, auth.FromContext(ctx).Actor())
-	if err != nil {
-		return nil, err
-	}
-	out := &model.ImportReport{
-		Rows: rep.Rows, Applied: len(rep.Errors) == 0, Created: rep.Created, Updated: rep.Updated, Unchanged: rep.Unchanged,
-		Errors: []*model.ImportRowError{}, Nhris: rep.IDs,
-	}
-	if out.Nhris == nil {
-		out.Nhris = []string{}
-	}
-	for _, e := range rep.Errors {
-		out.Errors = append(out.Errors, &model.ImportRowError{Row: e.Row, Column: e.Column, Message: e.Message})
-	}
-	return out, nil
+func (r *mutationResolver) ImportNHRIs(ctx context.Context, csv string, source string, asOf kg.Date) (*directory.Report, error) {
+	return r.directory.Import(ctx, strings.NewReader(csv), source, asOf, auth.FromContext(ctx).Actor())
 }

@@ -13,7 +13,6 @@ import (
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
 	"marrakechgraph/threatlog"
-	"slices"
 )
 
 func (r *mutationResolver) ReportThreat(ctx context.Context, input threatlog.Report) (*threatlog.Incident, error) {
@@ -60,63 +59,13 @@ func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *
 	return conn, nil
 }
 
-func (r *queryResolver) ThreatStats(ctx context.Context, groupBy []model.StatDimension) ([]*model.StatRow, error) {
-	dims := make([]threatlog.Dimension, len(groupBy))
-	for i, d := range groupBy {
-		dims[i] = threatlog.Dimension(d)
-	}
-	rows, err := r.threatLog.Stats(ctx, dims)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.StatRow, len(rows))
-	for i, row := range rows {
-		m := &model.StatRow{Count: row.Count, Reprisals: row.Reprisals}
-		if slices.Contains(dims, threatlog.ByRegion) {
-			m.Region = &row.Region
-		}
-		if row.ThreatType != nil {
-			t, _ := kg.ViewAs[kg.ThreatType](row.ThreatType)
-			m.ThreatType = &t
-		}
-		if slices.Contains(dims, threatlog.ByYear) {
-			m.Year = &row.Year
-		}
-		out[i] = m
-	}
-	return out, nil
+func (r *queryResolver) ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error) {
+	return r.threatLog.Stats(ctx, groupBy)
 }
 
 func (r *subscriptionResolver) ThreatReported(ctx context.Context) (<-chan *threatlog.Incident, error) {
-	in, err := r.feed.Subscribe(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make(chan *threatlog.Incident)
-	principal := auth.FromContext(ctx)
-	go func() {
-		defer close(out)
-		for ev := range in {
-			if ev.KeyChanged != "" && ev.KeyChanged != principal.KeyID {
-				continue
-			}
-			// A key revoked while the subscription runs, through any
-			// process, ends it at once.
-			if err := r.keys.Recheck(ctx, principal); err != nil {
-				return
-			}
-			if ev.Incident == nil {
-				continue
-			}
-			inc, _ := incident(ev.Incident, nil)
-			select {
-			case out <- inc:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	p := auth.FromContext(ctx)
+	return r.feed.Incidents(ctx, p.KeyID, func(ctx context.Context) error { return r.keys.Recheck(ctx, p) })
 }
 
 func (r *threatIncidentResolver) History(ctx context.Context, obj *threatlog.Incident) ([]*model.AuditEntry, error) {

@@ -31,7 +31,7 @@ type Graph interface {
 // Keys creates, lists and revokes API keys, and checks again the key of a
 // running subscription (auth.Keys).
 type Keys interface {
-	Create(ctx context.Context, role auth.Role, name, actor string) (auth.KeyInfo, string, error)
+	Issue(ctx context.Context, role auth.Role, name, actor string) (*auth.NewKey, error)
 	Revoke(ctx context.Context, id, actor string) (auth.KeyInfo, error)
 	List(ctx context.Context) ([]auth.KeyInfo, error)
 	Recheck(ctx context.Context, p auth.Principal) error
@@ -44,14 +44,14 @@ type ThreatLog interface {
 	Update(ctx context.Context, actor string, u threatlog.Update) (*kg.Node, error)
 	Respond(ctx context.Context, actor string, in threatlog.ResponseInput) (*kg.Node, error)
 	List(ctx context.Context, f threatlog.Filter, first int, after string) (*kg.Page, error)
-	Stats(ctx context.Context, groupBy []threatlog.Dimension) ([]threatlog.StatRow, error)
+	Stats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
 	History(ctx context.Context, id string) ([]kg.AuditEntry, error)
 }
 
 // Feed tells subscribers of incidents as they are reported and of keys as
 // they change (threatlog.Feed).
 type Feed interface {
-	Subscribe(ctx context.Context) (<-chan threatlog.Event, error)
+	Incidents(ctx context.Context, keyID string, recheck func(context.Context) error) (<-chan *threatlog.Incident, error)
 }
 
 // Directory imports GANHRI's chart of NHRIs (directory.Directory).
@@ -145,6 +145,14 @@ func refs[T any](vs []T) []*T {
 		out[i] = &vs[i]
 	}
 	return out
+}
+
+// ref points to what a service returned, unless it failed.
+func ref[T any](v T, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
 }
 
 // propIs filters on a property equal to an optional argument: no filter

@@ -9,10 +9,8 @@ import (
 	"context"
 	"marrakechgraph/auth"
 	"marrakechgraph/graph"
-	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
 	"marrakechgraph/threatlog"
-	"sort"
 )
 
 func (r *queryResolver) Node(ctx context.Context, id string) (kg.Identified, error) {
@@ -59,32 +57,8 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, kin
 	return out, nil
 }
 
-func (r *queryResolver) GraphStats(ctx context.Context) (*model.GraphStats, error) {
-	st, err := r.Store.Stats(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := &model.GraphStats{Nodes: []*model.Count{}, Relationships: []*model.Count{}}
-	for k, c := range st.Nodes {
-		if k.Sensitive() {
-			continue
-		}
-		out.Nodes = append(out.Nodes, &model.Count{Key: string(k), Count: c})
-		out.TotalNodes += c
-	}
-	for t, c := range st.Edges {
-		if t.Sensitive() {
-			continue
-		}
-		out.Relationships = append(out.Relationships, &model.Count{Key: string(t), Count: c})
-		out.TotalRelationships += c
-	}
-	byKey := func(cs []*model.Count) func(i, j int) bool {
-		return func(i, j int) bool { return cs[i].Key < cs[j].Key }
-	}
-	sort.Slice(out.Nodes, byKey(out.Nodes))
-	sort.Slice(out.Relationships, byKey(out.Relationships))
-	return out, nil
+func (r *queryResolver) GraphStats(ctx context.Context) (*kg.GraphStats, error) {
+	return kg.PublicStats(r.Store.Stats(ctx))
 }
 
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }

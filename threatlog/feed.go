@@ -108,6 +108,41 @@ func (f *Feed) Subscribe(ctx context.Context) (<-chan Event, error) {
 	return ch, nil
 }
 
+// Incidents tells a subscriber authenticated by the key keyID ("" for
+// none) of the incidents reported while ctx lasts. Whenever a key changes,
+// through any process, recheck tells whether the subscriber's key still
+// holds; when it does not (the key was revoked, say), the channel is closed
+// at once. The channel is closed, too, when ctx ends or the subscriber falls
+// behind (Subscribe).
+func (f *Feed) Incidents(ctx context.Context, keyID string, recheck func(context.Context) error) (<-chan *Incident, error) {
+	in, err := f.Subscribe(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *Incident)
+	go func() {
+		defer close(out)
+		for ev := range in {
+			if ev.KeyChanged != "" && ev.KeyChanged != keyID {
+				continue
+			}
+			if err := recheck(ctx); err != nil {
+				return
+			}
+			if ev.Incident == nil {
+				continue
+			}
+			inc := IncidentOf(ev.Incident)
+			select {
+			case out <- &inc:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
 // dropLocked ends a subscription, and the poller with the last one.
 func (f *Feed) dropLocked(ch chan Event) {
 	if _, ok := f.subs[ch]; !ok {

@@ -85,19 +85,56 @@ const (
 	ByYear       Dimension = "YEAR"
 )
 
-// StatRow counts the incidents of one group.
+// StatRow counts the incidents of one group; a dimension the statistics
+// are not grouped by is nil.
 type StatRow struct {
-	Region     string
-	ThreatType *kg.Node
-	Year       int
-	Count      int
-	Reprisals  int
+	region           string
+	threatType       *kg.Node
+	year             int
+	byRegion, byYear bool
+	count, reprisals int
 }
+
+// Region is the GANHRI region of the group's NHRIs ("" when unknown), when
+// grouped by region.
+func (r *StatRow) Region() *string {
+	if !r.byRegion {
+		return nil
+	}
+	return &r.region
+}
+
+// ThreatType is the group's kind of threat, when grouped by threat type.
+func (r *StatRow) ThreatType() *kg.ThreatType {
+	if r.threatType == nil {
+		return nil
+	}
+	t, ok := kg.ViewAs[kg.ThreatType](r.threatType)
+	if !ok {
+		return nil
+	}
+	return &t
+}
+
+// Year is the year the group's incidents occurred (or, undated, were
+// reported), when grouped by year.
+func (r *StatRow) Year() *int {
+	if !r.byYear {
+		return nil
+	}
+	return &r.year
+}
+
+// Count is the number of incidents of the group.
+func (r *StatRow) Count() int { return r.count }
+
+// Reprisals is how many of them are reprisals for cooperation with the UN.
+func (r *StatRow) Reprisals() int { return r.reprisals }
 
 // Stats counts incidents grouped by the given dimensions. An incident of
 // several threat types counts once in each when grouped by threat type;
 // its region is that of its NHRI (see regions; "" when unknown).
-func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error) {
+func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error) {
 	by := map[Dimension]bool{}
 	for _, d := range groupBy {
 		if d != ByRegion && d != ByThreatType && d != ByYear {
@@ -165,24 +202,24 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error)
 			}
 			r := rows[kk]
 			if r == nil {
-				r = &StatRow{Region: k.region, ThreatType: t, Year: k.year}
+				r = &StatRow{region: k.region, threatType: t, year: k.year, byRegion: by[ByRegion], byYear: by[ByYear]}
 				rows[kk] = r
 			}
-			r.Count++
+			r.count++
 			if reprisal {
-				r.Reprisals++
+				r.reprisals++
 			}
 		}
 	}
-	out := make([]StatRow, 0, len(rows))
+	out := make([]*StatRow, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, *r)
+		out = append(out, r)
 	}
-	slices.SortFunc(out, func(a, b StatRow) int {
-		if c := strings.Compare(a.Region, b.Region); c != 0 {
+	slices.SortFunc(out, func(a, b *StatRow) int {
+		if c := strings.Compare(a.region, b.region); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.Year, b.Year); c != 0 {
+		if c := cmp.Compare(a.year, b.year); c != 0 {
 			return c
 		}
 		return strings.Compare(threatID(a), threatID(b))
@@ -190,11 +227,11 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]StatRow, error)
 	return out, nil
 }
 
-func threatID(r StatRow) string {
-	if r.ThreatType == nil {
+func threatID(r *StatRow) string {
+	if r.threatType == nil {
 		return ""
 	}
-	return r.ThreatType.ID
+	return r.threatType.ID
 }
 
 // regions gives each NHRI its GANHRI region: the one the chart gives it

@@ -184,15 +184,17 @@ func TestListAndStats(t *testing.T) {
 		}
 		var got []row
 		for _, r := range rows {
-			got = append(got, row{r.Region, r.Year, r.Count, r.Reprisals})
+			got = append(got, row{*r.Region(), *r.Year(), r.Count(), r.Reprisals()})
 		}
 		assert.Equal(t, []row{{"Africa", 2025, 1, 1}, {"Africa", 2026, 1, 0}, {"Americas", 2026, 1, 0}, {"Europe", 2025, 1, 0}}, got)
 
 		rows, err = l.Stats(ctx, []threatlog.Dimension{threatlog.ByThreatType})
 		require.NoError(t, err)
 		require.Len(t, rows, 2)
-		assert.Equal(t, "threat-type:reprisals", rows[0].ThreatType.ID)
-		assert.Equal(t, 3, rows[1].Count)
+		assert.Equal(t, "threat-type:reprisals", rows[0].ThreatType().ID())
+		assert.Equal(t, 3, rows[1].Count())
+		assert.Nil(t, rows[0].Region(), "not grouped by region")
+		assert.Nil(t, rows[0].Year(), "not grouped by year")
 
 		_, err = l.Stats(ctx, []threatlog.Dimension{"COLOUR"})
 		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err))

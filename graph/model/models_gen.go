@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"marrakechgraph/auth"
 	"marrakechgraph/kg"
 	"marrakechgraph/threatlog"
 	"strconv"
@@ -82,62 +81,6 @@ type AuditedRelationship struct {
 	From string `json:"from"`
 	// ID of its target.
 	To string `json:"to"`
-}
-
-// Number of entities or relationships of one kind or type.
-type Count struct {
-	// Kind of entity or type of relationship.
-	Key string `json:"key"`
-	// How many.
-	Count int `json:"count"`
-}
-
-// A new API key and its token, shown this once: only a hash is stored.
-type CreatedAPIKey struct {
-	// The key.
-	Key *auth.KeyInfo `json:"key"`
-	// The token to send as `Authorization: Bearer <token>`.
-	Token string `json:"token"`
-}
-
-// Size of the knowledge graph.
-type GraphStats struct {
-	// Entities by kind.
-	Nodes []*Count `json:"nodes"`
-	// Relationships by type.
-	Relationships []*Count `json:"relationships"`
-	// All entities.
-	TotalNodes int `json:"totalNodes"`
-	// All relationships.
-	TotalRelationships int `json:"totalRelationships"`
-}
-
-// What an import did, or why it did nothing.
-type ImportReport struct {
-	// Rows read, after the header.
-	Rows int `json:"rows"`
-	// Whether the rows were applied: all of them when there are no errors, none otherwise.
-	Applied bool `json:"applied"`
-	// Entities and relationships created.
-	Created int `json:"created"`
-	// Entities and relationships changed.
-	Updated int `json:"updated"`
-	// Entities and relationships already as the file says.
-	Unchanged int `json:"unchanged"`
-	// Every wrong row; empty when the import was applied.
-	Errors []*ImportRowError `json:"errors"`
-	// The NHRIs of the rows, in file order, when applied.
-	Nhris []string `json:"nhris"`
-}
-
-// What is wrong with one row of an import.
-type ImportRowError struct {
-	// Line of the file (the header is line 1).
-	Row int `json:"row"`
-	// Column at fault.
-	Column string `json:"column"`
-	// What is wrong.
-	Message string `json:"message"`
 }
 
 // A page of mechanisms.
@@ -242,20 +185,6 @@ type SituationInput struct {
 	ConsentToShare *bool `json:"consentToShare,omitempty"`
 }
 
-// A count of incidents for one combination of the grouping dimensions.
-type StatRow struct {
-	// Region, when grouped by region.
-	Region *string `json:"region,omitempty"`
-	// Kind of threat, when grouped by threat type.
-	ThreatType *kg.ThreatType `json:"threatType,omitempty"`
-	// Year, when grouped by year.
-	Year *int `json:"year,omitempty"`
-	// Number of incidents.
-	Count int `json:"count"`
-	// How many of them are reprisals for cooperation with the UN.
-	Reprisals int `json:"reprisals"`
-}
-
 type Subscription struct {
 }
 
@@ -293,18 +222,6 @@ type ThreatIncidentFilter struct {
 	Year *int `json:"year,omitempty"`
 	// Only reprisals for cooperation with the UN, or only others.
 	ReprisalForUNCooperation *bool `json:"reprisalForUNCooperation,omitempty"`
-}
-
-// Who is calling.
-type Viewer struct {
-	// Whether the request carried a valid API key.
-	Authenticated bool `json:"authenticated"`
-	// Role of the key; null for a public caller.
-	Role *auth.Role `json:"role,omitempty"`
-	// Name of the key; null for a public caller.
-	Name *string `json:"name,omitempty"`
-	// What the caller may do.
-	Permissions []Permission `json:"permissions"`
 }
 
 // Fields actions can be ordered by.
@@ -604,137 +521,6 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-// What a role allows.
-type Permission string
-
-const (
-	// Read the knowledge graph and activation plans (everyone).
-	PermissionReadGraph Permission = "READ_GRAPH"
-	// Read the audit history of the knowledge graph (analyst and above).
-	PermissionReadHistory Permission = "READ_HISTORY"
-	// Change the knowledge graph and import data (editor, admin).
-	PermissionWriteGraph Permission = "WRITE_GRAPH"
-	// Read the threat log, its statistics and alerts (headoffice, admin).
-	PermissionReadIncidents Permission = "READ_INCIDENTS"
-	// Report threats and record responses (headoffice, admin).
-	PermissionWriteIncidents Permission = "WRITE_INCIDENTS"
-	// Create, list and revoke API keys (admin).
-	PermissionManageKeys Permission = "MANAGE_KEYS"
-)
-
-var AllPermission = []Permission{
-	PermissionReadGraph,
-	PermissionReadHistory,
-	PermissionWriteGraph,
-	PermissionReadIncidents,
-	PermissionWriteIncidents,
-	PermissionManageKeys,
-}
-
-func (e Permission) IsValid() bool {
-	switch e {
-	case PermissionReadGraph, PermissionReadHistory, PermissionWriteGraph, PermissionReadIncidents, PermissionWriteIncidents, PermissionManageKeys:
-		return true
-	}
-	return false
-}
-
-func (e Permission) String() string {
-	return string(e)
-}
-
-func (e *Permission) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = Permission(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid Permission", str)
-	}
-	return nil
-}
-
-func (e Permission) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *Permission) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e Permission) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-// A dimension to group threat statistics by.
-type StatDimension string
-
-const (
-	// GANHRI region of the NHRI: the one the accreditation chart gives it, else its country's.
-	StatDimensionRegion StatDimension = "REGION"
-	// Kind of threat; an incident of several kinds counts once in each.
-	StatDimensionThreatType StatDimension = "THREAT_TYPE"
-	// Year the incident occurred (or, undated, was reported).
-	StatDimensionYear StatDimension = "YEAR"
-)
-
-var AllStatDimension = []StatDimension{
-	StatDimensionRegion,
-	StatDimensionThreatType,
-	StatDimensionYear,
-}
-
-func (e StatDimension) IsValid() bool {
-	switch e {
-	case StatDimensionRegion, StatDimensionThreatType, StatDimensionYear:
-		return true
-	}
-	return false
-}
-
-func (e StatDimension) String() string {
-	return string(e)
-}
-
-func (e *StatDimension) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = StatDimension(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid StatDimension", str)
-	}
-	return nil
-}
-
-func (e StatDimension) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *StatDimension) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e StatDimension) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
