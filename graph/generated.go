@@ -528,14 +528,14 @@ type QueryResolver interface {
 	APIKeys(ctx context.Context) ([]*auth.KeyInfo, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
 	ActivationPlan(ctx context.Context, situation model.SituationInput) (*advisor.Plan, error)
-	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*model.ThreatIncidentConnection, error)
+	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*kg.Connection[threatlog.Incident], error)
 	ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
 	Objectives(ctx context.Context) ([]*kg.Objective, error)
 	Commitments(ctx context.Context, pillar *string) ([]*kg.Commitment, error)
-	Actions(ctx context.Context, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*model.ActionConnection, error)
+	Actions(ctx context.Context, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
 	Networks(ctx context.Context, scope *string) ([]*kg.Network, error)
-	Mechanisms(ctx context.Context, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) (*model.MechanismConnection, error)
-	Nhris(ctx context.Context, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) (*model.NHRIConnection, error)
+	Mechanisms(ctx context.Context, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) (*kg.Connection[kg.Mechanism], error)
+	Nhris(ctx context.Context, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) (*kg.Connection[kg.NHRI], error)
 	Instruments(ctx context.Context, typeArg *string) ([]*kg.Instrument, error)
 	RiskGroups(ctx context.Context) ([]*kg.RiskGroup, error)
 	ThreatTypes(ctx context.Context, against *string) ([]*kg.ThreatType, error)
@@ -6908,7 +6908,7 @@ func (ec *executionContext) fieldContext_Action_addresses(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _ActionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ActionConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Action]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6917,7 +6917,7 @@ func (ec *executionContext) _ActionConnection_totalCount(ctx context.Context, fi
 			return ec.fieldContext_ActionConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
+			return obj.TotalCount(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -6928,10 +6928,10 @@ func (ec *executionContext) _ActionConnection_totalCount(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ActionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ActionConnection", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ActionConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _ActionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ActionConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Action]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6940,11 +6940,11 @@ func (ec *executionContext) _ActionConnection_edges(ctx context.Context, field g
 			return ec.fieldContext_ActionConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return obj.Edges(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActionEdge) graphql.Marshaler {
-			return ec.marshalNActionEdge2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.Action]) graphql.Marshaler {
+			return ec.marshalNActionEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6954,7 +6954,7 @@ func (ec *executionContext) fieldContext_ActionConnection_edges(_ context.Contex
 	fc = &graphql.FieldContext{
 		Object:     "ActionConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ActionEdge(ctx, field)
@@ -6963,7 +6963,7 @@ func (ec *executionContext) fieldContext_ActionConnection_edges(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ActionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ActionConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Action]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6972,7 +6972,7 @@ func (ec *executionContext) _ActionConnection_pageInfo(ctx context.Context, fiel
 			return ec.fieldContext_ActionConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
+			return obj.PageInfo(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
@@ -6986,7 +6986,7 @@ func (ec *executionContext) fieldContext_ActionConnection_pageInfo(_ context.Con
 	fc = &graphql.FieldContext{
 		Object:     "ActionConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
@@ -6995,7 +6995,7 @@ func (ec *executionContext) fieldContext_ActionConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _ActionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ActionEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Action]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7018,7 +7018,7 @@ func (ec *executionContext) fieldContext_ActionEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ActionEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ActionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ActionEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ActionEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Action]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9722,7 +9722,7 @@ func (ec *executionContext) fieldContext_Mechanism_eligibility(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _MechanismConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MechanismConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MechanismConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Mechanism]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9731,7 +9731,7 @@ func (ec *executionContext) _MechanismConnection_totalCount(ctx context.Context,
 			return ec.fieldContext_MechanismConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
+			return obj.TotalCount(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -9742,10 +9742,10 @@ func (ec *executionContext) _MechanismConnection_totalCount(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_MechanismConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MechanismConnection", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("MechanismConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _MechanismConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MechanismConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MechanismConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Mechanism]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9754,11 +9754,11 @@ func (ec *executionContext) _MechanismConnection_edges(ctx context.Context, fiel
 			return ec.fieldContext_MechanismConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return obj.Edges(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.MechanismEdge) graphql.Marshaler {
-			return ec.marshalNMechanismEdge2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.Mechanism]) graphql.Marshaler {
+			return ec.marshalNMechanismEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9768,7 +9768,7 @@ func (ec *executionContext) fieldContext_MechanismConnection_edges(_ context.Con
 	fc = &graphql.FieldContext{
 		Object:     "MechanismConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MechanismEdge(ctx, field)
@@ -9777,7 +9777,7 @@ func (ec *executionContext) fieldContext_MechanismConnection_edges(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _MechanismConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MechanismConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _MechanismConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Mechanism]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9786,7 +9786,7 @@ func (ec *executionContext) _MechanismConnection_pageInfo(ctx context.Context, f
 			return ec.fieldContext_MechanismConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
+			return obj.PageInfo(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
@@ -9800,7 +9800,7 @@ func (ec *executionContext) fieldContext_MechanismConnection_pageInfo(_ context.
 	fc = &graphql.FieldContext{
 		Object:     "MechanismConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
@@ -9809,7 +9809,7 @@ func (ec *executionContext) fieldContext_MechanismConnection_pageInfo(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _MechanismEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MechanismEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _MechanismEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Mechanism]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9832,7 +9832,7 @@ func (ec *executionContext) fieldContext_MechanismEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("MechanismEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _MechanismEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MechanismEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _MechanismEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Mechanism]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10633,7 +10633,7 @@ func (ec *executionContext) fieldContext_NHRI_threatIncidents(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRIConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NHRIConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRIConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.NHRI]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10642,7 +10642,7 @@ func (ec *executionContext) _NHRIConnection_totalCount(ctx context.Context, fiel
 			return ec.fieldContext_NHRIConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
+			return obj.TotalCount(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -10653,10 +10653,10 @@ func (ec *executionContext) _NHRIConnection_totalCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_NHRIConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRIConnection", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("NHRIConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _NHRIConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NHRIConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRIConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.NHRI]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10665,11 +10665,11 @@ func (ec *executionContext) _NHRIConnection_edges(ctx context.Context, field gra
 			return ec.fieldContext_NHRIConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return obj.Edges(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.NHRIEdge) graphql.Marshaler {
-			return ec.marshalNNHRIEdge2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.NHRI]) graphql.Marshaler {
+			return ec.marshalNNHRIEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10679,7 +10679,7 @@ func (ec *executionContext) fieldContext_NHRIConnection_edges(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "NHRIConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NHRIEdge(ctx, field)
@@ -10688,7 +10688,7 @@ func (ec *executionContext) fieldContext_NHRIConnection_edges(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRIConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.NHRIConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRIConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.NHRI]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10697,7 +10697,7 @@ func (ec *executionContext) _NHRIConnection_pageInfo(ctx context.Context, field 
 			return ec.fieldContext_NHRIConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
+			return obj.PageInfo(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
@@ -10711,7 +10711,7 @@ func (ec *executionContext) fieldContext_NHRIConnection_pageInfo(_ context.Conte
 	fc = &graphql.FieldContext{
 		Object:     "NHRIConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
@@ -10720,7 +10720,7 @@ func (ec *executionContext) fieldContext_NHRIConnection_pageInfo(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _NHRIEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NHRIEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRIEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.NHRI]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10743,7 +10743,7 @@ func (ec *executionContext) fieldContext_NHRIEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("NHRIEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _NHRIEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NHRIEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _NHRIEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.NHRI]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12013,11 +12013,11 @@ func (ec *executionContext) _Query_threatIncidents(ctx context.Context, field gr
 			directive1 := func(ctx context.Context) (any, error) {
 				permission, err := ec.unmarshalNPermission2marrakechgraphᚋauthᚐPermission(ctx, "READ_INCIDENTS")
 				if err != nil {
-					var zeroVal *model.ThreatIncidentConnection
+					var zeroVal *kg.Connection[threatlog.Incident]
 					return zeroVal, err
 				}
 				if ec.Directives.Requires == nil {
-					var zeroVal *model.ThreatIncidentConnection
+					var zeroVal *kg.Connection[threatlog.Incident]
 					return zeroVal, errors.New("directive requires is not implemented")
 				}
 				return ec.Directives.Requires(ctx, nil, directive0, permission)
@@ -12026,8 +12026,8 @@ func (ec *executionContext) _Query_threatIncidents(ctx context.Context, field gr
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatIncidentConnection) graphql.Marshaler {
-			return ec.marshalNThreatIncidentConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[threatlog.Incident]) graphql.Marshaler {
+			return ec.marshalNThreatIncidentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12208,8 +12208,8 @@ func (ec *executionContext) _Query_actions(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Actions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ActionConnection) graphql.Marshaler {
-			return ec.marshalNActionConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
+			return ec.marshalNActionConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12296,8 +12296,8 @@ func (ec *executionContext) _Query_mechanisms(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Mechanisms(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.MechanismFilter), fc.Args["orderBy"].(*model.MechanismOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MechanismConnection) graphql.Marshaler {
-			return ec.marshalNMechanismConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Mechanism]) graphql.Marshaler {
+			return ec.marshalNMechanismConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12340,8 +12340,8 @@ func (ec *executionContext) _Query_nhris(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Query().Nhris(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.NHRIFilter), fc.Args["orderBy"].(*model.NHRIOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NHRIConnection) graphql.Marshaler {
-			return ec.marshalNNHRIConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.NHRI]) graphql.Marshaler {
+			return ec.marshalNNHRIConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14973,7 +14973,7 @@ func (ec *executionContext) fieldContext_ThreatIncident_activationPlan(ctx conte
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncidentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncidentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncidentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[threatlog.Incident]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14982,7 +14982,7 @@ func (ec *executionContext) _ThreatIncidentConnection_totalCount(ctx context.Con
 			return ec.fieldContext_ThreatIncidentConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
+			return obj.TotalCount(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -14993,10 +14993,10 @@ func (ec *executionContext) _ThreatIncidentConnection_totalCount(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncidentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncidentConnection", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("ThreatIncidentConnection", field, true, false, "Int")
 }
 
-func (ec *executionContext) _ThreatIncidentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncidentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncidentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[threatlog.Incident]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15005,11 +15005,11 @@ func (ec *executionContext) _ThreatIncidentConnection_edges(ctx context.Context,
 			return ec.fieldContext_ThreatIncidentConnection_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return obj.Edges(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatIncidentEdge) graphql.Marshaler {
-			return ec.marshalNThreatIncidentEdge2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[threatlog.Incident]) graphql.Marshaler {
+			return ec.marshalNThreatIncidentEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15019,7 +15019,7 @@ func (ec *executionContext) fieldContext_ThreatIncidentConnection_edges(_ contex
 	fc = &graphql.FieldContext{
 		Object:     "ThreatIncidentConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatIncidentEdge(ctx, field)
@@ -15028,7 +15028,7 @@ func (ec *executionContext) fieldContext_ThreatIncidentConnection_edges(_ contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncidentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncidentConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncidentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[threatlog.Incident]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15037,7 +15037,7 @@ func (ec *executionContext) _ThreatIncidentConnection_pageInfo(ctx context.Conte
 			return ec.fieldContext_ThreatIncidentConnection_pageInfo(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
+			return obj.PageInfo(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
@@ -15051,7 +15051,7 @@ func (ec *executionContext) fieldContext_ThreatIncidentConnection_pageInfo(_ con
 	fc = &graphql.FieldContext{
 		Object:     "ThreatIncidentConnection",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
@@ -15060,7 +15060,7 @@ func (ec *executionContext) fieldContext_ThreatIncidentConnection_pageInfo(_ con
 	return fc, nil
 }
 
-func (ec *executionContext) _ThreatIncidentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncidentEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncidentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[threatlog.Incident]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15083,7 +15083,7 @@ func (ec *executionContext) fieldContext_ThreatIncidentEdge_cursor(_ context.Con
 	return graphql.NewScalarFieldContext("ThreatIncidentEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ThreatIncidentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ThreatIncidentEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ThreatIncidentEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[threatlog.Incident]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17794,7 +17794,7 @@ func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, o
 
 var actionConnectionImplementors = []string{"ActionConnection"}
 
-func (ec *executionContext) _ActionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ActionConnection) graphql.Marshaler {
+func (ec *executionContext) _ActionConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.Action]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, actionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17837,7 +17837,7 @@ func (ec *executionContext) _ActionConnection(ctx context.Context, sel ast.Selec
 
 var actionEdgeImplementors = []string{"ActionEdge"}
 
-func (ec *executionContext) _ActionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ActionEdge) graphql.Marshaler {
+func (ec *executionContext) _ActionEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.Action]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, actionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18839,7 +18839,7 @@ func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet
 
 var mechanismConnectionImplementors = []string{"MechanismConnection"}
 
-func (ec *executionContext) _MechanismConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MechanismConnection) graphql.Marshaler {
+func (ec *executionContext) _MechanismConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.Mechanism]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mechanismConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18882,7 +18882,7 @@ func (ec *executionContext) _MechanismConnection(ctx context.Context, sel ast.Se
 
 var mechanismEdgeImplementors = []string{"MechanismEdge"}
 
-func (ec *executionContext) _MechanismEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MechanismEdge) graphql.Marshaler {
+func (ec *executionContext) _MechanismEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.Mechanism]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, mechanismEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19100,7 +19100,7 @@ func (ec *executionContext) _NHRI(ctx context.Context, sel ast.SelectionSet, obj
 
 var nHRIConnectionImplementors = []string{"NHRIConnection"}
 
-func (ec *executionContext) _NHRIConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NHRIConnection) graphql.Marshaler {
+func (ec *executionContext) _NHRIConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.NHRI]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nHRIConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19143,7 +19143,7 @@ func (ec *executionContext) _NHRIConnection(ctx context.Context, sel ast.Selecti
 
 var nHRIEdgeImplementors = []string{"NHRIEdge"}
 
-func (ec *executionContext) _NHRIEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NHRIEdge) graphql.Marshaler {
+func (ec *executionContext) _NHRIEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.NHRI]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, nHRIEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20403,7 +20403,7 @@ func (ec *executionContext) _ThreatIncident(ctx context.Context, sel ast.Selecti
 
 var threatIncidentConnectionImplementors = []string{"ThreatIncidentConnection"}
 
-func (ec *executionContext) _ThreatIncidentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatIncidentConnection) graphql.Marshaler {
+func (ec *executionContext) _ThreatIncidentConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[threatlog.Incident]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, threatIncidentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20446,7 +20446,7 @@ func (ec *executionContext) _ThreatIncidentConnection(ctx context.Context, sel a
 
 var threatIncidentEdgeImplementors = []string{"ThreatIncidentEdge"}
 
-func (ec *executionContext) _ThreatIncidentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatIncidentEdge) graphql.Marshaler {
+func (ec *executionContext) _ThreatIncidentEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[threatlog.Incident]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, threatIncidentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21038,7 +21038,7 @@ func (ec *executionContext) marshalNAction2ᚖmarrakechgraphᚋkgᚐAction(ctx c
 	return ec._Action(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNActionConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionConnection(ctx context.Context, sel ast.SelectionSet, v *model.ActionConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNActionConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActionConnection!")
 		return graphql.Null
@@ -21046,11 +21046,11 @@ func (ec *executionContext) marshalNActionConnection2ᚖmarrakechgraphᚋgraph�
 	return ec._ActionConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNActionEdge2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActionEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNActionEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.Action]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNActionEdge2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionEdge(ctx, sel, v[i])
+		return ec.marshalNActionEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21062,7 +21062,7 @@ func (ec *executionContext) marshalNActionEdge2ᚕᚖmarrakechgraphᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNActionEdge2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionEdge(ctx context.Context, sel ast.SelectionSet, v *model.ActionEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNActionEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.Action]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActionEdge!")
 		return graphql.Null
@@ -21671,7 +21671,7 @@ func (ec *executionContext) marshalNMechanismCategory2string(ctx context.Context
 	return res
 }
 
-func (ec *executionContext) marshalNMechanismConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismConnection(ctx context.Context, sel ast.SelectionSet, v *model.MechanismConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNMechanismConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.Mechanism]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MechanismConnection!")
 		return graphql.Null
@@ -21679,11 +21679,11 @@ func (ec *executionContext) marshalNMechanismConnection2ᚖmarrakechgraphᚋgrap
 	return ec._MechanismConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMechanismEdge2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MechanismEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNMechanismEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.Mechanism]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMechanismEdge2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismEdge(ctx, sel, v[i])
+		return ec.marshalNMechanismEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21695,7 +21695,7 @@ func (ec *executionContext) marshalNMechanismEdge2ᚕᚖmarrakechgraphᚋgraph�
 	return ret
 }
 
-func (ec *executionContext) marshalNMechanismEdge2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismEdge(ctx context.Context, sel ast.SelectionSet, v *model.MechanismEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNMechanismEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.Mechanism]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MechanismEdge!")
 		return graphql.Null
@@ -21741,7 +21741,7 @@ func (ec *executionContext) marshalNNHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx conte
 	return ec._NHRI(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNHRIConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIConnection(ctx context.Context, sel ast.SelectionSet, v *model.NHRIConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNNHRIConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.NHRI]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NHRIConnection!")
 		return graphql.Null
@@ -21749,11 +21749,11 @@ func (ec *executionContext) marshalNNHRIConnection2ᚖmarrakechgraphᚋgraphᚋm
 	return ec._NHRIConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNHRIEdge2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NHRIEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNNHRIEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.NHRI]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNNHRIEdge2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIEdge(ctx, sel, v[i])
+		return ec.marshalNNHRIEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21765,7 +21765,7 @@ func (ec *executionContext) marshalNNHRIEdge2ᚕᚖmarrakechgraphᚋgraphᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNNHRIEdge2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIEdge(ctx context.Context, sel ast.SelectionSet, v *model.NHRIEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNNHRIEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.NHRI]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NHRIEdge!")
 		return graphql.Null
@@ -22616,7 +22616,7 @@ func (ec *executionContext) marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlog
 	return ec._ThreatIncident(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNThreatIncidentConnection2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentConnection(ctx context.Context, sel ast.SelectionSet, v *model.ThreatIncidentConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatIncidentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[threatlog.Incident]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThreatIncidentConnection!")
 		return graphql.Null
@@ -22624,11 +22624,11 @@ func (ec *executionContext) marshalNThreatIncidentConnection2ᚖmarrakechgraph�
 	return ec._ThreatIncidentConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNThreatIncidentEdge2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThreatIncidentEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatIncidentEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[threatlog.Incident]) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNThreatIncidentEdge2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentEdge(ctx, sel, v[i])
+		return ec.marshalNThreatIncidentEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22640,7 +22640,7 @@ func (ec *executionContext) marshalNThreatIncidentEdge2ᚕᚖmarrakechgraphᚋgr
 	return ret
 }
 
-func (ec *executionContext) marshalNThreatIncidentEdge2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentEdge(ctx context.Context, sel ast.SelectionSet, v *model.ThreatIncidentEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatIncidentEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[threatlog.Incident]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThreatIncidentEdge!")
 		return graphql.Null
@@ -22692,13 +22692,13 @@ func (ec *executionContext) marshalNThreatSubject2ᚕstringᚄ(ctx context.Conte
 	return ret
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (kg.ThreatTarget, error) {
+func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (threatlog.Target, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := kg.ThreatTarget(tmp)
+	res := threatlog.Target(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v kg.ThreatTarget) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v threatlog.Target) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -22707,10 +22707,10 @@ func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTar
 	return res
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
+func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]threatlog.Target, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]kg.ThreatTarget, len(vSlice))
+	res := make([]threatlog.Target, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
@@ -22721,7 +22721,7 @@ func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThre
 	return res, nil
 }
 
-func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []threatlog.Target) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -27,6 +27,26 @@ func response(n *kg.Node, err error) (*threatlog.Response, error) {
 	return &r, nil
 }
 
+// incidents reads a page of the threat log, once its arguments checked out
+// (err is the check's).
+func (r *Resolver) incidents(ctx context.Context, f threatlog.Filter, first int, after *string, err error) (*threatlog.IncidentConnection, error) {
+	if err != nil {
+		return nil, err
+	}
+	return threatlog.Connect(r.threatLog.List(ctx, f, first, value(after)))
+}
+
+// incidentArgs checks the arguments of Query.threatIncidents: the page
+// size and the filter.
+func (r *Resolver) incidentArgs(ctx context.Context, first *int, f *model.ThreatIncidentFilter) (threatlog.Filter, int, error) {
+	n, err := pageSize(first, defaultPageSize)
+	if err != nil || f == nil {
+		return threatlog.Filter{}, n, err
+	}
+	out, err := r.incidentFilter(ctx, f)
+	return out, n, err
+}
+
 // incidentFilter checks the threat log's filter arguments.
 func (r *Resolver) incidentFilter(ctx context.Context, f *model.ThreatIncidentFilter) (threatlog.Filter, error) {
 	var out threatlog.Filter

@@ -32,31 +32,9 @@ func (r *nHRIResolver) ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*th
 	return refs(incidents), err
 }
 
-func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*model.ThreatIncidentConnection, error) {
-	n, err := pageSize(first, defaultPageSize)
-	if err != nil {
-		return nil, err
-	}
-	var f threatlog.Filter
-	if filter != nil {
-		if f, err = r.incidentFilter(ctx, filter); err != nil {
-			return nil, err
-		}
-	}
-	cursor := ""
-	if after != nil {
-		cursor = *after
-	}
-	p, err := r.threatLog.List(ctx, f, n, cursor)
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.ThreatIncidentConnection{TotalCount: p.TotalCount, PageInfo: p, Edges: make([]*model.ThreatIncidentEdge, len(p.Nodes))}
-	for i, n := range p.Nodes {
-		inc, _ := incident(n, nil)
-		conn.Edges[i] = &model.ThreatIncidentEdge{Cursor: p.Cursors[i], Node: inc}
-	}
-	return conn, nil
+func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*kg.Connection[threatlog.Incident], error) {
+	f, n, err := r.incidentArgs(ctx, first, filter)
+	return r.incidents(ctx, f, n, after, err)
 }
 
 func (r *queryResolver) ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error) {

@@ -21,47 +21,23 @@ func (r *queryResolver) Commitments(ctx context.Context, pillar *string) ([]*kg.
 	return list[kg.Commitment](ctx, r.Store, kg.KindCommitment, kg.PropSeq, propIs(kg.PropPillar, pillar)...)
 }
 
-func (r *queryResolver) Actions(ctx context.Context, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*model.ActionConnection, error) {
+func (r *queryResolver) Actions(ctx context.Context, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error) {
 	q, err := r.actionQuery(ctx, first, after, filter, orderBy)
-	p, actions, err := find[kg.Action](ctx, r.Store, q, err)
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.ActionConnection{TotalCount: p.TotalCount, PageInfo: p, Edges: make([]*model.ActionEdge, len(actions))}
-	for i, a := range actions {
-		conn.Edges[i] = &model.ActionEdge{Cursor: p.Cursors[i], Node: a}
-	}
-	return conn, nil
+	return find[kg.Action](ctx, r.Store, q, err)
 }
 
 func (r *queryResolver) Networks(ctx context.Context, scope *string) ([]*kg.Network, error) {
 	return list[kg.Network](ctx, r.Store, kg.KindNetwork, kg.OrderByName, propIs(kg.PropScope, scope)...)
 }
 
-func (r *queryResolver) Mechanisms(ctx context.Context, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) (*model.MechanismConnection, error) {
+func (r *queryResolver) Mechanisms(ctx context.Context, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) (*kg.Connection[kg.Mechanism], error) {
 	q, err := r.mechanismQuery(ctx, first, after, filter, orderBy)
-	p, mechanisms, err := find[kg.Mechanism](ctx, r.Store, q, err)
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.MechanismConnection{TotalCount: p.TotalCount, PageInfo: p, Edges: make([]*model.MechanismEdge, len(mechanisms))}
-	for i, m := range mechanisms {
-		conn.Edges[i] = &model.MechanismEdge{Cursor: p.Cursors[i], Node: m}
-	}
-	return conn, nil
+	return find[kg.Mechanism](ctx, r.Store, q, err)
 }
 
-func (r *queryResolver) Nhris(ctx context.Context, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) (*model.NHRIConnection, error) {
+func (r *queryResolver) Nhris(ctx context.Context, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) (*kg.Connection[kg.NHRI], error) {
 	q, err := r.nhriQuery(ctx, first, after, filter, orderBy)
-	p, nhris, err := find[kg.NHRI](ctx, r.Store, q, err)
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.NHRIConnection{TotalCount: p.TotalCount, PageInfo: p, Edges: make([]*model.NHRIEdge, len(nhris))}
-	for i, n := range nhris {
-		conn.Edges[i] = &model.NHRIEdge{Cursor: p.Cursors[i], Node: n}
-	}
-	return conn, nil
+	return find[kg.NHRI](ctx, r.Store, q, err)
 }
 
 func (r *queryResolver) Instruments(ctx context.Context, typeArg *string) ([]*kg.Instrument, error) {

@@ -125,17 +125,13 @@ func list[T kg.Entity](ctx context.Context, s kg.Finder, kind kg.Kind, orderBy s
 	return refs(kg.Views[T](ns)), nil
 }
 
-// find reads a page of a query that checked out (err is the check's), with
-// the views of its nodes.
-func find[T kg.Entity](ctx context.Context, s kg.Finder, q kg.FindQuery, err error) (*kg.Page, []*T, error) {
+// find reads a page of a query that checked out (err is the check's), as
+// a connection of the views of its nodes.
+func find[T kg.Entity](ctx context.Context, s kg.Finder, q kg.FindQuery, err error) (*kg.Connection[T], error) {
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	p, err := s.Find(ctx, q)
-	if err != nil {
-		return nil, nil, err
-	}
-	return p, refs(kg.Views[T](p.Nodes)), nil
+	return kg.Connect[T](s.Find(ctx, q))
 }
 
 // refs points to each element of vs, for gqlgen's lists of objects.

@@ -196,3 +196,14 @@ func rfc3339(stamp string) string {
 	}
 	return t.Format(time.RFC3339Nano)
 }
+
+// IncidentConnection is a page of incidents, as the schema shows it.
+type (
+	IncidentConnection = kg.Connection[Incident]
+	IncidentEdge       = kg.PageEdge[Incident]
+)
+
+// Connect is the connection of a page of incidents (List, with err).
+func Connect(p *kg.Page, err error) (*IncidentConnection, error) {
+	return kg.NewConnection(p, err, IncidentOf)
+}

@@ -11,24 +11,6 @@ import (
 	"strconv"
 )
 
-// A page of actions.
-type ActionConnection struct {
-	// Number of actions matching the filter, on all pages.
-	TotalCount int `json:"totalCount"`
-	// The actions of this page.
-	Edges []*ActionEdge `json:"edges"`
-	// Pagination state.
-	PageInfo *kg.Page `json:"pageInfo"`
-}
-
-// An action in a page.
-type ActionEdge struct {
-	// Position of the action, for `after`.
-	Cursor string `json:"cursor"`
-	// The action.
-	Node *kg.Action `json:"node"`
-}
-
 // Filters on actions; all given filters must hold.
 type ActionFilter struct {
 	// Only actions under this objective.
@@ -83,24 +65,6 @@ type AuditedRelationship struct {
 	To string `json:"to"`
 }
 
-// A page of mechanisms.
-type MechanismConnection struct {
-	// Number of mechanisms matching the filter, on all pages.
-	TotalCount int `json:"totalCount"`
-	// The mechanisms of this page.
-	Edges []*MechanismEdge `json:"edges"`
-	// Pagination state.
-	PageInfo *kg.Page `json:"pageInfo"`
-}
-
-// A mechanism in a page.
-type MechanismEdge struct {
-	// Position of the mechanism, for `after`.
-	Cursor string `json:"cursor"`
-	// The mechanism.
-	Node *kg.Mechanism `json:"node"`
-}
-
 // Filters on mechanisms; all given filters must hold.
 type MechanismFilter struct {
 	// Only channels of these categories.
@@ -122,24 +86,6 @@ type MechanismOrder struct {
 }
 
 type Mutation struct {
-}
-
-// A page of NHRIs.
-type NHRIConnection struct {
-	// Number of institutions matching the filter, on all pages.
-	TotalCount int `json:"totalCount"`
-	// The institutions of this page.
-	Edges []*NHRIEdge `json:"edges"`
-	// Pagination state.
-	PageInfo *kg.Page `json:"pageInfo"`
-}
-
-// An NHRI in a page.
-type NHRIEdge struct {
-	// Position of the institution, for `after`.
-	Cursor string `json:"cursor"`
-	// The institution.
-	Node *kg.NHRI `json:"node"`
 }
 
 // Filters on NHRIs; all given filters must hold.
@@ -186,24 +132,6 @@ type SituationInput struct {
 }
 
 type Subscription struct {
-}
-
-// A page of incidents, newest report first.
-type ThreatIncidentConnection struct {
-	// Number of incidents matching the filter, on all pages.
-	TotalCount int `json:"totalCount"`
-	// The incidents of this page.
-	Edges []*ThreatIncidentEdge `json:"edges"`
-	// Pagination state.
-	PageInfo *kg.Page `json:"pageInfo"`
-}
-
-// An incident in a page.
-type ThreatIncidentEdge struct {
-	// Position of the incident, for `after`.
-	Cursor string `json:"cursor"`
-	// The incident.
-	Node *threatlog.Incident `json:"node"`
 }
 
 // Filters on incidents; all given filters must hold.
