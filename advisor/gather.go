@@ -14,6 +14,13 @@ type Where struct {
 	Country string
 }
 
+// Case is a situation and where it happens: what an activation plan is
+// asked for.
+type Case struct {
+	Where
+	Situation
+}
+
 // Reader is what the advisor reads of a kg.Store.
 type Reader interface {
 	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)

@@ -333,7 +333,7 @@ type ComplexityRoot struct {
 	Query struct {
 		APIKeys          func(childComplexity int) int
 		Actions          func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
-		ActivationPlan   func(childComplexity int, situation model.SituationInput) int
+		ActivationPlan   func(childComplexity int, situation advisor.Case) int
 		Commitments      func(childComplexity int, pillar *string) int
 		Countries        func(childComplexity int) int
 		GraphStats       func(childComplexity int) int
@@ -527,7 +527,7 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*auth.Viewer, error)
 	APIKeys(ctx context.Context) ([]*auth.KeyInfo, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
-	ActivationPlan(ctx context.Context, situation model.SituationInput) (*advisor.Plan, error)
+	ActivationPlan(ctx context.Context, situation advisor.Case) (*advisor.Plan, error)
 	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*kg.Connection[threatlog.Incident], error)
 	ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
 	Objectives(ctx context.Context) ([]*kg.Objective, error)
@@ -1856,7 +1856,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ActivationPlan(childComplexity, args["situation"].(model.SituationInput)), true
+		return e.ComplexityRoot.Query.ActivationPlan(childComplexity, args["situation"].(advisor.Case)), true
 	case "Query.commitments":
 		if e.ComplexityRoot.Query.Commitments == nil {
 			break
@@ -5798,8 +5798,8 @@ func (ec *executionContext) field_Query_activationPlan_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "situation",
-		func(ctx context.Context, v any) (model.SituationInput, error) {
-			return ec.unmarshalNSituationInput2marrakechgraphᚋgraphᚋmodelᚐSituationInput(ctx, v)
+		func(ctx context.Context, v any) (advisor.Case, error) {
+			return ec.unmarshalNSituationInput2marrakechgraphᚋadvisorᚐCase(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11961,7 +11961,7 @@ func (ec *executionContext) _Query_activationPlan(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ActivationPlan(ctx, fc.Args["situation"].(model.SituationInput))
+			return ec.Resolvers.Query().ActivationPlan(ctx, fc.Args["situation"].(advisor.Case))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *advisor.Plan) graphql.Marshaler {
@@ -17058,8 +17058,8 @@ func UnmarshalReportThreatInput(ctx context.Context, raw any) (threatlog.Report,
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputSituationInput(ctx context.Context, obj any) (model.SituationInput, error) {
-	var it model.SituationInput
+func (ec *executionContext) unmarshalInputSituationInput(ctx context.Context, obj any) (advisor.Case, error) {
+	var it advisor.Case
 	if obj == nil {
 		return it, nil
 	}
@@ -17078,14 +17078,14 @@ func (ec *executionContext) unmarshalInputSituationInput(ctx context.Context, ob
 		switch k {
 		case "nhri":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nhri"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOID2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Nhri = data
+			it.NHRI = data
 		case "country":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17106,14 +17106,14 @@ func (ec *executionContext) unmarshalInputSituationInput(ctx context.Context, ob
 			it.Targets = data
 		case "reprisalForUNCooperation":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reprisalForUNCooperation"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ReprisalForUNCooperation = data
 		case "urgent":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgent"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17136,8 +17136,8 @@ func (ec *executionContext) unmarshalInputSituationInput(ctx context.Context, ob
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalSituationInput(ctx context.Context, raw any) (model.SituationInput, error) {
-	var out model.SituationInput
+func UnmarshalSituationInput(ctx context.Context, raw any) (advisor.Case, error) {
+	var out advisor.Case
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SituationInput", raw, &out)
 	return out, err
 }
@@ -22360,7 +22360,7 @@ func (ec *executionContext) marshalNSector2string(ctx context.Context, sel ast.S
 	return res
 }
 
-func (ec *executionContext) unmarshalNSituationInput2marrakechgraphᚋgraphᚋmodelᚐSituationInput(ctx context.Context, v any) (model.SituationInput, error) {
+func (ec *executionContext) unmarshalNSituationInput2marrakechgraphᚋadvisorᚐCase(ctx context.Context, v any) (advisor.Case, error) {
 	res, err := ec.unmarshalInputSituationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -22692,13 +22692,13 @@ func (ec *executionContext) marshalNThreatSubject2ᚕstringᚄ(ctx context.Conte
 	return ret
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (threatlog.Target, error) {
+func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (advisor.Target, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := threatlog.Target(tmp)
+	res := advisor.Target(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v threatlog.Target) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v advisor.Target) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -22707,10 +22707,10 @@ func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTar
 	return res
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]threatlog.Target, error) {
+func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]threatlog.Target, len(vSlice))
+	res := make([]kg.ThreatTarget, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
@@ -22721,7 +22721,7 @@ func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThre
 	return res, nil
 }
 
-func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []threatlog.Target) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -23143,6 +23143,18 @@ func (ec *executionContext) marshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(
 	return ret
 }
 
+func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -23548,13 +23560,13 @@ func (ec *executionContext) marshalOThreatSubject2ᚖstring(ctx context.Context,
 	return res
 }
 
-func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
+func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]advisor.Target, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]kg.ThreatTarget, len(vSlice))
+	res := make([]advisor.Target, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
@@ -23565,7 +23577,7 @@ func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThre
 	return res, nil
 }
 
-func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
+func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []advisor.Target) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -10,6 +10,7 @@ import (
 	"marrakechgraph/auth"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
+	"marrakechgraph/threatlog"
 )
 
 // requires enforces the schema's @requires directive.
@@ -20,7 +21,46 @@ func requires(ctx context.Context, _ any, next graphql.Resolver, permission auth
 	return next(ctx)
 }
 
-func auditEntries(es []kg.AuditEntry) []*model.AuditEntry {
+// entityHistory reads the audit history of an entity of the knowledge
+// graph; incidents, responses and keys have none here.
+func (r *Resolver) entityHistory(ctx context.Context, id string) ([]kg.AuditEntry, error) {
+	kind, ok := kg.KindOfID(id)
+	if !ok || kind.Sensitive() {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "history takes the ID of an entity of the knowledge graph; incidents carry their own history")
+	}
+	return r.Store.History(ctx, id)
+}
+
+// nodeView is the view of the node an ID names, or nil. A caller without
+// the role gets nil for an incident or a response without any lookup: the
+// answer cannot tell whether it exists.
+func (r *Resolver) nodeView(ctx context.Context, id string) (kg.Identified, error) {
+	kind, ok := kg.KindOfID(id)
+	if !ok {
+		return nil, nil
+	}
+	incidental := kind == kg.KindThreatIncident || kind == kg.KindResponse
+	if kind == kg.KindAPIKey || (incidental && !auth.Allowed(ctx, auth.ReadIncidents)) {
+		return nil, nil
+	}
+	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
+	if err != nil || n == nil || n.Kind != kind {
+		return nil, err
+	}
+	switch kind {
+	case kg.KindThreatIncident:
+		return threatlog.IncidentOf(n), nil
+	case kg.KindResponse:
+		return threatlog.ResponseOf(n), nil
+	}
+	return kg.View(n), nil
+}
+
+// auditEntries shows the entries a history read returned (with err).
+func auditEntries(es []kg.AuditEntry, err error) ([]*model.AuditEntry, error) {
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*model.AuditEntry, len(es))
 	for i, e := range es {
 		m := &model.AuditEntry{
@@ -35,7 +75,7 @@ func auditEntries(es []kg.AuditEntry) []*model.AuditEntry {
 		}
 		out[i] = m
 	}
-	return out
+	return out, nil
 }
 
 // optional is nil for an empty string.

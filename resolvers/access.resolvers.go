@@ -10,7 +10,6 @@ import (
 	"marrakechgraph/auth"
 	"marrakechgraph/graph"
 	"marrakechgraph/graph/model"
-	"marrakechgraph/kg"
 )
 
 func (r *mutationResolver) CreateAPIKey(ctx context.Context, name string, role auth.Role) (*auth.NewKey, error) {
@@ -31,15 +30,7 @@ func (r *queryResolver) APIKeys(ctx context.Context) ([]*auth.KeyInfo, error) {
 }
 
 func (r *queryResolver) History(ctx context.Context, id string) ([]*model.AuditEntry, error) {
-	kind, ok := kg.KindOfID(id)
-	if !ok || kind.Sensitive() {
-		return nil, kg.Errorf(kg.CodeBadUserInput, "history takes the ID of an entity of the knowledge graph; incidents carry their own history")
-	}
-	entries, err := r.Store.History(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return auditEntries(entries), nil
+	return auditEntries(r.entityHistory(ctx, id))
 }
 
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }

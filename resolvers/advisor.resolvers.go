@@ -8,12 +8,8 @@ package resolvers
 import (
 	"context"
 	"marrakechgraph/advisor"
-	"marrakechgraph/graph/model"
 )
 
-func (r *queryResolver) ActivationPlan(ctx context.Context, situation model.SituationInput) (*advisor.Plan, error) {
-	return r.plan(ctx, advisor.Where{NHRI: value(situation.Nhri), Country: value(situation.Country)}, advisor.Situation{
-		Threats: situation.Threats, Targets: situation.Targets, ReprisalForUNCooperation: value(situation.ReprisalForUNCooperation),
-		Urgent: value(situation.Urgent), ConsentToShare: situation.ConsentToShare,
-	})
+func (r *queryResolver) ActivationPlan(ctx context.Context, situation advisor.Case) (*advisor.Plan, error) {
+	return r.advisor.Plan(ctx, situation.Where, situation.Situation)
 }

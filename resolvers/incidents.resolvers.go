@@ -47,28 +47,12 @@ func (r *subscriptionResolver) ThreatReported(ctx context.Context) (<-chan *thre
 }
 
 func (r *threatIncidentResolver) History(ctx context.Context, obj *threatlog.Incident) ([]*model.AuditEntry, error) {
-	entries, err := r.threatLog.History(ctx, obj.ID())
-	if err != nil {
-		return nil, err
-	}
-	return auditEntries(entries), nil
+	return auditEntries(r.threatLog.History(ctx, obj.ID()))
 }
 
 func (r *threatIncidentResolver) ActivationPlan(ctx context.Context, obj *threatlog.Incident, urgent *bool) (*advisor.Plan, error) {
-	nhri, err := obj.NHRI(ctx)
-	if err != nil {
-		return nil, err
-	}
-	threats, err := obj.Threats(ctx)
-	if err != nil {
-		return nil, err
-	}
-	consent := obj.ConsentToShare()
-	sit := advisor.Situation{ReprisalForUNCooperation: obj.ReprisalForUNCooperation(), ConsentToShare: &consent, Urgent: value(urgent), Targets: obj.Targets()}
-	for _, t := range threats {
-		sit.Threats = append(sit.Threats, t.ID())
-	}
-	return r.plan(ctx, advisor.Where{NHRI: nhri.ID()}, sit)
+	c, err := caseOf(ctx, obj, value(urgent))
+	return r.plan(ctx, c, err)
 }
 
 func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }

@@ -134,6 +134,26 @@ func find[T kg.Entity](ctx context.Context, s kg.Finder, q kg.FindQuery, err err
 	return kg.Connect[T](s.Find(ctx, q))
 }
 
+// search finds the nodes whose text matches a query that checked out (err
+// is the check's), as views.
+func (r *Resolver) search(ctx context.Context, q kg.SearchQuery, err error) ([]kg.Identified, error) {
+	if err == nil {
+		err = q.Validate()
+	}
+	if err != nil {
+		return nil, err
+	}
+	ns, err := r.Store.Search(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kg.Identified, len(ns))
+	for i, n := range ns {
+		out[i] = kg.View(n)
+	}
+	return out, nil
+}
+
 // refs points to each element of vs, for gqlgen's lists of objects.
 func refs[T any](vs []T) []*T {
 	out := make([]*T, len(vs))

@@ -7,54 +7,17 @@ package resolvers
 
 import (
 	"context"
-	"marrakechgraph/auth"
 	"marrakechgraph/graph"
 	"marrakechgraph/kg"
-	"marrakechgraph/threatlog"
 )
 
 func (r *queryResolver) Node(ctx context.Context, id string) (kg.Identified, error) {
-	kind, ok := kg.KindOfID(id)
-	if !ok {
-		return nil, nil
-	}
-	// A caller without the role gets null for an incident or a response
-	// without any lookup: the answer cannot tell whether it exists.
-	incidental := kind == kg.KindThreatIncident || kind == kg.KindResponse
-	if kind == kg.KindAPIKey || (incidental && !auth.Allowed(ctx, auth.ReadIncidents)) {
-		return nil, nil
-	}
-	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
-	if err != nil || n == nil || n.Kind != kind {
-		return nil, err
-	}
-	switch kind {
-	case kg.KindThreatIncident:
-		return threatlog.IncidentOf(n), nil
-	case kg.KindResponse:
-		return threatlog.ResponseOf(n), nil
-	}
-	return kg.View(n), nil
+	return r.nodeView(ctx, id)
 }
 
 func (r *queryResolver) Search(ctx context.Context, text string, first *int, kinds []kg.Kind) ([]kg.Identified, error) {
 	limit, err := pageSize(first, defaultSearchSize)
-	if err != nil {
-		return nil, err
-	}
-	q := kg.SearchQuery{Text: text, Limit: limit, Kinds: kinds}
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	ns, err := r.Store.Search(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]kg.Identified, len(ns))
-	for i, n := range ns {
-		out[i] = kg.View(n)
-	}
-	return out, nil
+	return r.search(ctx, kg.SearchQuery{Text: text, Limit: limit, Kinds: kinds}, err)
 }
 
 func (r *queryResolver) GraphStats(ctx context.Context) (*kg.GraphStats, error) {

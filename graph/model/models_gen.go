@@ -113,24 +113,6 @@ type NHRIOrder struct {
 type Query struct {
 }
 
-// What Head Office knows of a threat, to draft an activation plan.
-type SituationInput struct {
-	// The NHRI threatened; its country is where channels must be able to act.
-	Nhri *string `json:"nhri,omitempty"`
-	// The country (ISO 3166-1 alpha-2), when no NHRI is given, or to check against the NHRI's.
-	Country *string `json:"country,omitempty"`
-	// The kinds of threat (ThreatType IDs).
-	Threats []string `json:"threats,omitempty"`
-	// Who is targeted; both when not given.
-	Targets []kg.ThreatTarget `json:"targets,omitempty"`
-	// Whether it is a reprisal for cooperation with the UN.
-	ReprisalForUNCooperation *bool `json:"reprisalForUNCooperation,omitempty"`
-	// Whether there is an urgent risk of irreparable harm.
-	Urgent *bool `json:"urgent,omitempty"`
-	// Whether the victims consent to their case being shared; unknown when not given.
-	ConsentToShare *bool `json:"consentToShare,omitempty"`
-}
-
 type Subscription struct {
 }
 
