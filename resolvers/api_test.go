@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -561,5 +562,32 @@ func TestGraphStats(t *testing.T) {
 			keys = append(keys, n.Key)
 		}
 		assert.True(t, strings.Contains(strings.Join(keys, ","), "Action"))
+	})
+}
+
+func TestThreatTypesAgainst(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		c := newClient(t, backend.ReadOnlySeeded(t))
+		type threat struct {
+			ID      string
+			Against []string
+		}
+		var resp struct{ All, NHRI, HRD []threat }
+		mustPost(t, c, `{
+		all: threatTypes { id against }
+		nhri: threatTypes(against: NHRI) { id against }
+		hrd: threatTypes(against: HRD) { id against }
+	}`, nil, &resp)
+		for subject, got := range map[string][]threat{"NHRI": resp.NHRI, "HRD": resp.HRD} {
+			var want []threat
+			for _, th := range resp.All {
+				if slices.Contains(th.Against, subject) {
+					want = append(want, th)
+				}
+			}
+			require.NotEmpty(t, want, subject)
+			assert.Less(t, len(want), len(resp.All), "some threat types are not against %s", subject)
+			assert.Equal(t, want, got, subject)
+		}
 	})
 }

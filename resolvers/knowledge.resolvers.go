@@ -50,10 +50,7 @@ func (r *queryResolver) RiskGroups(ctx context.Context) ([]*kg.RiskGroup, error)
 
 func (r *queryResolver) ThreatTypes(ctx context.Context, against *string) ([]*kg.ThreatType, error) {
 	ts, err := list[kg.ThreatType](ctx, r.Store, kg.KindThreatType, kg.OrderByName)
-	if err != nil || against == nil {
-		return ts, err
-	}
-	return slices.DeleteFunc(ts, func(t *kg.ThreatType) bool { return !slices.Contains(t.Against(), *against) }), nil
+	return keep(ts, err, func(t *kg.ThreatType) bool { return against == nil || slices.Contains(t.Against(), *against) })
 }
 
 func (r *queryResolver) PerpetratorTypes(ctx context.Context, sector *string) ([]*kg.PerpetratorType, error) {

@@ -5,6 +5,7 @@ package resolvers
 import (
 	"context"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -152,6 +153,15 @@ func (r *Resolver) search(ctx context.Context, q kg.SearchQuery, err error) ([]k
 		out[i] = kg.View(n)
 	}
 	return out, nil
+}
+
+// keep leaves out of what a read returned (with err) the elements that do
+// not pass.
+func keep[T any](vs []T, err error, pass func(T) bool) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(vs, func(v T) bool { return !pass(v) }), nil
 }
 
 // refs points to each element of vs, for gqlgen's lists of objects.
