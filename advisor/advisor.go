@@ -182,7 +182,7 @@ const (
 // Situation is what Head Office knows of a threat.
 type Situation struct {
 	Threats                  []string
-	Targets                  []Target
+	Targets                  []kg.ThreatTarget
 	ReprisalForUNCooperation bool
 	Urgent                   bool
 	ConsentToShare           *bool

@@ -22692,13 +22692,13 @@ func (ec *executionContext) marshalNThreatSubject2ᚕstringᚄ(ctx context.Conte
 	return ret
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (threatlog.Target, error) {
+func (ec *executionContext) unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, v any) (kg.ThreatTarget, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := threatlog.Target(tmp)
+	res := kg.ThreatTarget(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v threatlog.Target) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx context.Context, sel ast.SelectionSet, v kg.ThreatTarget) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -22707,10 +22707,10 @@ func (ec *executionContext) marshalNThreatTarget2marrakechgraphᚋkgᚐThreatTar
 	return res
 }
 
-func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]threatlog.Target, error) {
+func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]threatlog.Target, len(vSlice))
+	res := make([]kg.ThreatTarget, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
@@ -22721,7 +22721,7 @@ func (ec *executionContext) unmarshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThre
 	return res, nil
 }
 
-func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []threatlog.Target) graphql.Marshaler {
+func (ec *executionContext) marshalNThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -23560,13 +23560,13 @@ func (ec *executionContext) marshalOThreatSubject2ᚖstring(ctx context.Context,
 	return res
 }
 
-func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]threatlog.Target, error) {
+func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, v any) ([]kg.ThreatTarget, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]threatlog.Target, len(vSlice))
+	res := make([]kg.ThreatTarget, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNThreatTarget2marrakechgraphᚋkgᚐThreatTarget(ctx, vSlice[i])
@@ -23577,7 +23577,7 @@ func (ec *executionContext) unmarshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThre
 	return res, nil
 }
 
-func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []threatlog.Target) graphql.Marshaler {
+func (ec *executionContext) marshalOThreatTarget2ᚕmarrakechgraphᚋkgᚐThreatTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ThreatTarget) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -61,7 +61,7 @@ type Report struct {
 	OccurredOn               *kg.Date
 	Threats                  []string
 	Perpetrators             []string
-	Targets                  []Target
+	Targets                  []kg.ThreatTarget
 	ReprisalForUNCooperation bool
 	ConsentToShare           bool
 	Summary                  string
@@ -74,7 +74,7 @@ type Update struct {
 	OccurredOn               *kg.Date
 	Threats                  []string
 	Perpetrators             []string
-	Targets                  []Target
+	Targets                  []kg.ThreatTarget
 	ReprisalForUNCooperation *bool
 	ConsentToShare           *bool
 	Status                   *Status
