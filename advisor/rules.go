@@ -126,17 +126,26 @@ func actsWhere(f facts, ch Channel) verdict {
 	}
 }
 
+// coversCountry returns the channel's COVERS edge to the country itself,
+// if it acts there on its own (CoversCountries).
+func (ch Channel) coversCountry(id string) (CountryCover, bool) {
+	for _, cc := range ch.CoversCountries {
+		if cc.Country.ID == id {
+			return cc, true
+		}
+	}
+	return CountryCover{}, false
+}
+
 // actsCovered: a channel that COVERS organisations and treaties acts in
 // their member States and States parties.
 func actsCovered(f facts, ch Channel) verdict {
 	country := f.in.Country.Name()
-	for _, cc := range ch.CoversCountries {
-		if cc.Country.ID == f.in.Country.ID() {
-			return verdict{
-				Reasons:   []string{fmt.Sprintf("Still acts in %s, though %s is not a member State or State party of %s: the cited decisions show it acting there.", country, country, names(ch.Covers))},
-				Citations: cc.Citations,
-				Score:     weightRegionalMatch,
-			}
+	if cc, ok := ch.coversCountry(f.in.Country.ID()); ok {
+		return verdict{
+			Reasons:   []string{fmt.Sprintf("Still acts in %s, though %s is not a member State or State party of %s: the cited decisions show it acting there.", country, country, names(ch.Covers))},
+			Citations: cc.Citations,
+			Score:     weightRegionalMatch,
 		}
 	}
 	var v verdict
@@ -520,10 +529,8 @@ func specificity(f facts, ch Channel) (Specificity, string) {
 		// The rules admitted it, so the country is in the network's region.
 		return SpecificRegion, fmt.Sprintf("Specific to the region: it is the regional network of %s, where %s is.", ch.region(), f.in.Country.Name())
 	case actsIn == ActsCovered:
-		for _, cc := range ch.CoversCountries {
-			if cc.Country.ID == f.in.Country.ID() {
-				return SpecificRegion, fmt.Sprintf("Specific to the region: it still acts in %s.", f.in.Country.Name())
-			}
+		if _, ok := ch.coversCountry(f.in.Country.ID()); ok {
+			return SpecificRegion, fmt.Sprintf("Specific to the region: it still acts in %s.", f.in.Country.Name())
 		}
 		for _, c := range ch.Covers {
 			if _, ok := f.member[c.ID]; ok {

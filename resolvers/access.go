@@ -43,7 +43,7 @@ func (r *Resolver) nodeView(ctx context.Context, id string) (kg.Identified, erro
 	if kind == kg.KindAPIKey || (incidental && !auth.Allowed(ctx, auth.ReadIncidents)) {
 		return nil, nil
 	}
-	n, err := r.loadersFor(ctx).nodes.Load(ctx, id)
+	n, err := r.loadersFor(ctx).Node(ctx, id)
 	if err != nil || n == nil || n.Kind != kind {
 		return nil, err
 	}

@@ -74,13 +74,36 @@ func fanOut(err error, n int) []error {
 // NeighborsOf loads the neighbours of one node, batched with the operation's
 // other reads of the same shape: the typed views read through it (kg.Graph).
 func (l *loaders) NeighborsOf(ctx context.Context, id string, q kg.NeighborQuery) ([]kg.Neighbor, error) {
+	if err := ended(ctx); err != nil {
+		return nil, err
+	}
 	return l.neighborLoader(q).Load(ctx, id)
 }
 
 // SupportChannelsOf loads the support channels of one commitment, batched
 // with the operation's other commitments.
 func (l *loaders) SupportChannelsOf(ctx context.Context, commitmentID string) ([]kg.SupportChannel, error) {
+	if err := ended(ctx); err != nil {
+		return nil, err
+	}
 	return l.channels.Load(ctx, commitmentID)
+}
+
+// Node loads one node, batched with the operation's other node reads.
+func (l *loaders) Node(ctx context.Context, id string) (*kg.Node, error) {
+	if err := ended(ctx); err != nil {
+		return nil, err
+	}
+	return l.nodes.Load(ctx, id)
+}
+
+// ended is the error of an operation whose context has ended (its client
+// left, or its deadline passed). The loaders check it before every read,
+// cached or not: a cache answers without reaching the store, so a deep
+// query answered from it would otherwise keep growing its result long
+// after anyone waits for it.
+func ended(ctx context.Context) error {
+	return ctx.Err()
 }
 
 // neighborLoader returns the loader for one shape of neighbour query.

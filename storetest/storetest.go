@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"marrakechgraph/embedded"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/kg"
 	"marrakechgraph/neo4j"
 	"marrakechgraph/neo4j/neo4jtest"
@@ -39,12 +39,7 @@ func (b Backend) Seeded(t testing.TB) kg.Store {
 // Embedded is the embedded store, in a temporary folder.
 var Embedded = Backend{Name: "embedded", Open: func(t testing.TB) kg.Store {
 	t.Helper()
-	s, err := embedded.Open(t.TempDir())
-	if err != nil {
-		t.Fatalf("open embedded store: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return embeddedtest.Open(t)
 }}
 
 // Neo4j is the shared Neo4j test database, emptied before each Open.
