@@ -14,6 +14,7 @@ import (
 
 	"marrakechgraph/cost"
 	"marrakechgraph/httpapi"
+	"marrakechgraph/respcache"
 )
 
 // config is the server's configuration: each setting from a flag, else its
@@ -35,6 +36,10 @@ type config struct {
 	// RequestTimeout bounds a request's time; MaxResponseBytes its answer.
 	RequestTimeout   time.Duration
 	MaxResponseBytes int
+	// ResponseCacheBytes bounds the answer cache (negative: off);
+	// PublicMaxAge is how long CDNs may keep public answers.
+	ResponseCacheBytes int64
+	PublicMaxAge       time.Duration
 }
 
 // neo4jSchemes are the URI schemes the Neo4j driver accepts: direct (bolt)
@@ -56,7 +61,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return def
 	}
 	var c config
-	var cors, level, maxCost, maxDepth, maxFields, ratePublic, rateKeyed, maxResponse string
+	var cors, level, maxCost, maxDepth, maxFields, ratePublic, rateKeyed, maxResponse, cacheBytes string
 	fs := flag.NewFlagSet("marrakechgraph", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
@@ -75,6 +80,8 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&rateKeyed, "rate-limit-keyed", env("RATE_LIMIT_KEYED", strconv.Itoa(httpapi.DefaultKeyedRate)), "requests per second allowed to one API key, and to one address; 0 for no limit (RATE_LIMIT_KEYED)")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", envDuration(getenv, "REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout), "longest a request to /query or /export may take, such as 15s (REQUEST_TIMEOUT)")
 	fs.StringVar(&maxResponse, "max-response-bytes", env("MAX_RESPONSE_BYTES", strconv.Itoa(httpapi.DefaultMaxResponseBytes)), "largest answer of /query in bytes (MAX_RESPONSE_BYTES)")
+	fs.StringVar(&cacheBytes, "response-cache-bytes", env("RESPONSE_CACHE_BYTES", strconv.Itoa(respcache.DefaultMaxBytes)), "memory of the answer cache, which keeps answers of the public graph until the graph changes; 0 turns it off (RESPONSE_CACHE_BYTES)")
+	fs.DurationVar(&c.PublicMaxAge, "public-max-age", envDuration(getenv, "PUBLIC_MAX_AGE", httpapi.DefaultPublicMaxAge), "how long browsers and CDNs may keep the answer to a persisted query asked by GET without a key, such as 60s (PUBLIC_MAX_AGE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -88,6 +95,17 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	}
 	if err := httpapi.CheckOrigins(c.CORSOrigins); err != nil {
 		return c, fmt.Errorf("CORS_ORIGINS: %w", err)
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(cacheBytes), 10, 64)
+	if err != nil || n < 0 {
+		return c, fmt.Errorf("RESPONSE_CACHE_BYTES must be a whole number of bytes, 0 to turn the cache off, not %q", cacheBytes)
+	}
+	c.ResponseCacheBytes = n
+	if n == 0 {
+		c.ResponseCacheBytes = -1
+	}
+	if c.PublicMaxAge < time.Second {
+		return c, fmt.Errorf("PUBLIC_MAX_AGE must be at least 1s, such as 60s")
 	}
 	if c.RequestTimeout <= 0 {
 		return c, fmt.Errorf("REQUEST_TIMEOUT must be above 0, such as 15s")
@@ -159,5 +177,6 @@ func (c config) LogValue() slog.Value {
 		slog.Int("max_cost", c.Limits.MaxCost), slog.Int("max_depth", c.Limits.MaxDepth), slog.Int("max_fields", c.Limits.MaxFields),
 		slog.Float64("rate_limit_public", c.RateLimits.Public), slog.Float64("rate_limit_keyed", c.RateLimits.Keyed),
 		slog.Duration("request_timeout", c.RequestTimeout), slog.Int("max_response_bytes", c.MaxResponseBytes),
+		slog.Int64("response_cache_bytes", max(c.ResponseCacheBytes, 0)), slog.Duration("public_max_age", c.PublicMaxAge),
 	)
 }

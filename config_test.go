@@ -5,12 +5,14 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/cost"
 	"marrakechgraph/httpapi"
+	"marrakechgraph/respcache"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -27,6 +29,18 @@ func TestConfigDefaults(t *testing.T) {
 	assert.Equal(t, slog.LevelInfo, c.LogLevel)
 	assert.Equal(t, cost.Limits{}.WithDefaults(), c.Limits)
 	assert.Equal(t, httpapi.RateLimits{Public: httpapi.DefaultPublicRate, Keyed: httpapi.DefaultKeyedRate}, c.RateLimits)
+	assert.Equal(t, int64(respcache.DefaultMaxBytes), c.ResponseCacheBytes, "the answer cache is on")
+	assert.Equal(t, httpapi.DefaultPublicMaxAge, c.PublicMaxAge)
+}
+
+func TestConfigAnswerCache(t *testing.T) {
+	c, err := parseConfig([]string{"-response-cache-bytes", "0"}, envOf(nil), io.Discard)
+	require.NoError(t, err)
+	assert.Negative(t, c.ResponseCacheBytes, "0 turns the cache off")
+	c, err = parseConfig(nil, envOf(map[string]string{"RESPONSE_CACHE_BYTES": "1048576", "PUBLIC_MAX_AGE": "5m"}), io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1<<20), c.ResponseCacheBytes)
+	assert.Equal(t, 5*time.Minute, c.PublicMaxAge)
 }
 
 func TestConfigFlagsWinOverEnvironment(t *testing.T) {
@@ -58,6 +72,9 @@ func TestConfigErrors(t *testing.T) {
 		"empty data dir flag":   {[]string{"-data-dir", ""}, nil, "DATA_DIR"},
 		"cost not a number":     {nil, map[string]string{"MAX_COST": "lots"}, "MAX_COST"},
 		"zero depth":            {[]string{"-max-depth", "0"}, nil, "MAX_DEPTH"},
+		"cache size in words":   {nil, map[string]string{"RESPONSE_CACHE_BYTES": "big"}, "RESPONSE_CACHE_BYTES"},
+		"negative cache size":   {[]string{"-response-cache-bytes", "-5"}, nil, "RESPONSE_CACHE_BYTES"},
+		"public max age zero":   {nil, map[string]string{"PUBLIC_MAX_AGE": "0s"}, "PUBLIC_MAX_AGE"},
 		"negative fields":       {nil, map[string]string{"MAX_FIELDS": "-5"}, "MAX_FIELDS"},
 		"origin with a slash":   {nil, map[string]string{"CORS_ORIGINS": "https://a.example/"}, `use "https://a.example"`},
 		"origin with a path":    {nil, map[string]string{"CORS_ORIGINS": "https://a.example/app"}, "CORS_ORIGINS"},

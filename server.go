@@ -97,6 +97,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		Handler: compose(store, time.Now, httpapi.Options{
 			Logger: log, CORSOrigins: cfg.CORSOrigins, Root: graphiql.Handler(graphiql.Options{}), Limits: cfg.Limits, RateLimits: cfg.RateLimits,
 			RequestTimeout: cfg.RequestTimeout, MaxResponseBytes: cfg.MaxResponseBytes,
+			ResponseCacheBytes: cfg.ResponseCacheBytes, PublicMaxAge: cfg.PublicMaxAge,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

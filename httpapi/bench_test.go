@@ -13,11 +13,24 @@ import (
 )
 
 // benchmarkQuery measures one GraphQL operation through the whole HTTP
-// handler (transport, query cache, loaders, embedded store).
+// handler (transport, query cache, loaders, embedded store), with the
+// answer cache off (every request runs the operation: the cold path) and
+// warm (every request after the first is served from it).
 func benchmarkQuery(b *testing.B, query string) {
 	s := embeddedtest.Seeded(b)
-	h := httpapi.New(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler)}))
 	body := `{"query":` + jsonString(query) + `}`
+	for _, mode := range []struct {
+		name  string
+		bytes int64
+	}{{"cache=off", -1}, {"cache=warm", 0}} {
+		b.Run(mode.name, func(b *testing.B) {
+			h := httpapi.New(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler), ResponseCacheBytes: mode.bytes}))
+			serveBench(b, h, body)
+		})
+	}
+}
+
+func serveBench(b *testing.B, h http.Handler, body string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {

@@ -38,10 +38,12 @@ type Keys interface {
 }
 
 // Store is what the HTTP API reads of the store itself: the public graph
-// it exports, and whether the store can serve.
+// it exports, whether the store can serve, and its version, which the
+// answer cache keys on.
 type Store interface {
 	kg.Finder
 	kg.NeighborReader
+	Versioner
 	Ping(ctx context.Context) error
 }
 
@@ -74,6 +76,14 @@ type Options struct {
 	// MaxResponseBytes bounds an answer of /query; 0 means
 	// DefaultMaxResponseBytes.
 	MaxResponseBytes int
+	// ResponseCacheBytes bounds the memory of the answer cache (answers of
+	// the public graph kept for one store version); 0 means
+	// respcache.DefaultMaxBytes, and a negative value turns it off.
+	ResponseCacheBytes int64
+	// PublicMaxAge is how long browsers and CDNs may keep the answer to a
+	// persisted query asked by GET without a key; 0 means
+	// DefaultPublicMaxAge.
+	PublicMaxAge time.Duration
 }
 
 // Limits of the GraphQL endpoint.
@@ -163,12 +173,13 @@ func graphQL(o Options, m *metrics, rl *rateLimiter) http.Handler {
 	srv.Use(recheckKeys{o.Keys})
 	srv.Use(&exactEnums{})
 	srv.Use(metricsExtension{m})
+	srv.Use(newCacheability(o.Schema.Schema()))
 	srv.SetErrorPresenter(presentError(o.Logger, enumNames(o.Schema.Schema())))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		o.Logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return kg.Errorf(kg.CodeInternal, "internal error")
 	})
-	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(withDeadline(o.RequestTimeout, rl.beforeAuth(1, authenticate(o.Keys, o.Logger, rl.afterAuth(1, withWebsocketSessions(negotiate(o.MaxResponseBytes, srv)))))), maxBodyBytes)))
+	return allowedOrigins(o).refuseWebsocketsFrom(noStore(limitBody(withDeadline(o.RequestTimeout, rl.beforeAuth(1, authenticate(o.Keys, o.Logger, rl.afterAuth(1, newAnswers(o, m).handler(withWebsocketSessions(negotiate(o.MaxResponseBytes, srv))))))), maxBodyBytes)))
 }
 
 // noStore keeps answers out of browser and shared caches: they may hold

@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"marrakechgraph/kg"
+	"marrakechgraph/respcache"
 )
 
 // metrics are the server's Prometheus metrics. Labels never carry request
@@ -52,6 +53,25 @@ func newMetrics() *metrics {
 	m.registry.MustRegister(m.requests, m.duration, m.operations, m.errors, m.rateLimited,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// watchCache publishes the answer cache's counters and occupancy.
+func (m *metrics) watchCache(c *respcache.Cache) {
+	counter := func(name, help string, f func(respcache.Stats) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(f(c.Stats())) })
+	}
+	gauge := func(name, help string, f func(respcache.Stats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return f(c.Stats()) })
+	}
+	m.registry.MustRegister(
+		counter("marrakechgraph_answer_cache_hits_total", "Answers served from the answer cache.", func(s respcache.Stats) uint64 { return s.Hits }),
+		counter("marrakechgraph_answer_cache_misses_total", "Cacheable-looking requests the answer cache could not serve (stale ones included).", func(s respcache.Stats) uint64 { return s.Misses }),
+		counter("marrakechgraph_answer_cache_stale_total", "Answers found in the cache for an older store version, and dropped.", func(s respcache.Stats) uint64 { return s.Stale }),
+		counter("marrakechgraph_answer_cache_evictions_total", "Answers evicted to stay within the cache's budget.", func(s respcache.Stats) uint64 { return s.Evicted }),
+		gauge("marrakechgraph_answer_cache_bytes", "Bytes held by the answer cache.", func(s respcache.Stats) float64 { return float64(s.Bytes) }),
+		gauge("marrakechgraph_answer_cache_max_bytes", "Budget of the answer cache in bytes.", func(s respcache.Stats) float64 { return float64(s.MaxBytes) }),
+		gauge("marrakechgraph_answer_cache_entries", "Answers held by the answer cache.", func(s respcache.Stats) float64 { return float64(s.Entries) }),
+	)
 }
 
 // handler serves the metrics in the Prometheus text format.

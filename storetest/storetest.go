@@ -22,6 +22,10 @@ type Backend struct {
 	Name string
 	// Open returns an empty store, closed when the test ends.
 	Open func(t testing.TB) kg.Store
+	// Another returns a second handle on the data of the store Open last
+	// returned, as a second instance of the API would hold it; nil where a
+	// backend serves one process only (the embedded store).
+	Another func(t testing.TB) kg.Store
 }
 
 // Seeded returns a store of this backend holding the seed dataset.
@@ -45,6 +49,21 @@ var Embedded = Backend{Name: "embedded", Open: func(t testing.TB) kg.Store {
 // Neo4j is the shared Neo4j test database, emptied before each Open.
 var Neo4j = Backend{Name: "neo4j", Open: func(t testing.TB) kg.Store {
 	t.Helper()
+	s := openNeo4j(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.Wipe(ctx); err != nil {
+		t.Fatalf("wipe the neo4j test database: %v", err)
+	}
+	return s
+}, Another: func(t testing.TB) kg.Store {
+	t.Helper()
+	return openNeo4j(t)
+}}
+
+// openNeo4j opens a store (its own driver) on the shared test database.
+func openNeo4j(t testing.TB) *neo4j.Store {
+	t.Helper()
 	tg := neo4jtest.Shared(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -53,11 +72,8 @@ var Neo4j = Backend{Name: "neo4j", Open: func(t testing.TB) kg.Store {
 		t.Fatalf("open neo4j store: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if err := s.Wipe(ctx); err != nil {
-		t.Fatalf("wipe the neo4j test database: %v", err)
-	}
 	return s
-}}
+}
 
 // All lists every backend.
 var All = []Backend{Embedded, Neo4j}

@@ -1,0 +1,416 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"marrakechgraph/auth"
+	"marrakechgraph/respcache"
+)
+
+// DefaultPublicMaxAge is how long a browser or a CDN may keep a public
+// answer to a persisted query asked by GET.
+const DefaultPublicMaxAge = 60 * time.Second
+
+// Versioner tells the store's version: the last audit sequence number,
+// which every change set moves on (kg.Store.LastSeq).
+type Versioner interface {
+	LastSeq(ctx context.Context) (uint64, error)
+}
+
+// answers serves repeated queries of the public graph from memory. An
+// answer is kept for one store version and one role: it is served again
+// only while the store has not changed, and only to callers of the role
+// it was computed for (anonymous callers share theirs). Only queries that
+// read nothing but the graph are kept: never the threat log, histories,
+// API keys, the viewer, a mutation or a subscription (see cacheability).
+//
+// Every kept answer carries an ETag, and a request whose If-None-Match
+// names it gets 304 Not Modified, by GET or POST. A persisted query asked
+// by GET without a key may be kept by browsers and CDNs for maxAge
+// (Cache-Control: public); every other answer stays no-store.
+type answers struct {
+	cache  *respcache.Cache
+	store  Versioner
+	maxAge time.Duration
+}
+
+// newAnswers returns the answer cache of o, or nil when it is off.
+func newAnswers(o Options, m *metrics) *answers {
+	if o.ResponseCacheBytes < 0 || o.Store == nil {
+		return nil
+	}
+	a := &answers{cache: respcache.New(o.ResponseCacheBytes), store: o.Store, maxAge: o.PublicMaxAge}
+	if a.maxAge <= 0 {
+		a.maxAge = DefaultPublicMaxAge
+	}
+	m.watchCache(a.cache)
+	return a
+}
+
+// cacheNote is how the GraphQL layer tells the answer cache whether the
+// operation it ran may be kept.
+type cacheNote struct{ decided, cacheable atomic.Bool }
+
+type cacheNoteKey struct{}
+
+func noteFrom(ctx context.Context) *cacheNote {
+	n, _ := ctx.Value(cacheNoteKey{}).(*cacheNote)
+	return n
+}
+
+// request is what of a GraphQL request over HTTP decides its answer.
+type request struct {
+	Query         string          `json:"query"`
+	OperationName string          `json:"operationName"`
+	Variables     json.RawMessage `json:"variables"`
+	Extensions    struct {
+		PersistedQuery struct {
+			Sha256Hash string `json:"sha256Hash"`
+		} `json:"persistedQuery"`
+	} `json:"extensions"`
+}
+
+// handler wraps the GraphQL endpoint next (after authentication).
+func (a *answers) handler(next http.Handler) http.Handler {
+	if a == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method != http.MethodGet && r.Method != http.MethodPost) ||
+			strings.EqualFold(r.Header.Get("Upgrade"), "websocket") ||
+			strings.Contains(strings.ToLower(r.Header.Get("Accept")), "multipart/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		req, ok := readRequest(r)
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		p := auth.FromContext(r.Context())
+		key, ok := answerKey(req, p, r.Header.Get("Accept"))
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if a.cache.Refused(key) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		version, err := a.store.LastSeq(r.Context())
+		if err != nil {
+			// Without the version no answer can be trusted or kept; the
+			// operation runs, and says what the store says.
+			next.ServeHTTP(w, r)
+			return
+		}
+		// Public to browsers and CDNs: a persisted query by hash, by GET,
+		// without a key.
+		public := r.Method == http.MethodGet && req.Query == "" && p.KeyID == ""
+		if e, ok := a.cache.Get(key, version); ok {
+			a.serve(w, r, e, public)
+			return
+		}
+		note := &cacheNote{}
+		rec := &answerRecorder{w: w, note: note, status: http.StatusOK}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), cacheNoteKey{}, note)))
+		if rec.passed {
+			if note.decided.Load() && !note.cacheable.Load() {
+				a.cache.Refuse(key)
+			}
+			return
+		}
+		if rec.status != http.StatusOK || bytes.HasPrefix(rec.body.Bytes(), []byte(`{"errors"`)) {
+			rec.pass()
+			return
+		}
+		body := bytes.Clone(rec.body.Bytes())
+		e := &respcache.Entry{Version: version, Status: rec.status, ContentType: w.Header().Get("Content-Type"), ETag: respcache.ETag(body), Body: body}
+		a.cache.Put(key, e)
+		a.serve(w, r, e, public)
+	})
+}
+
+// serve writes a kept answer, or 304 when the client holds it already.
+func (a *answers) serve(w http.ResponseWriter, r *http.Request, e *respcache.Entry, public bool) {
+	h := w.Header()
+	h.Set("ETag", e.ETag)
+	h.Add("Vary", "Accept")
+	if public {
+		h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(a.maxAge.Seconds())))
+	}
+	if etagMatches(r.Header.Get("If-None-Match"), e.ETag) {
+		h.Del("Content-Type")
+		h.Del("Content-Length")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", e.ContentType)
+	h.Set("Content-Length", fmt.Sprint(len(e.Body)))
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(e.Body)
+}
+
+// etagMatches applies If-None-Match's weak comparison (RFC 9110, 13.1.2).
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// readRequest reads a GraphQL request's parameters, leaving the body for
+// the endpoint to read again; ok is false for anything the endpoint should
+// answer itself (a body it cannot read or decode, a batch, another media
+// type).
+func readRequest(r *http.Request) (req request, ok bool) {
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			req.Variables = json.RawMessage(v)
+		}
+		if ext := q.Get("extensions"); ext != "" {
+			if json.Unmarshal([]byte(ext), &req.Extensions) != nil {
+				return req, false
+			}
+		}
+		return req, true
+	case http.MethodPost:
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != mediaJSON || r.Body == nil {
+			return req, false
+		}
+		body, err := io.ReadAll(r.Body)
+		// The endpoint reads the same bytes, and the same error after them.
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+		if err != nil {
+			return req, false
+		}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		if dec.Decode(&req) != nil {
+			return req, false
+		}
+		return req, true
+	}
+	return req, false
+}
+
+// answerKey is what an answer depends on besides the store's version: the
+// caller's role, the media type it accepts, the normalised document (or a
+// persisted query's hash), the operation's name and the variables. A
+// persisted query asked by hash alone is also kept apart by API key, as
+// the server's persisted queries are: whether a hash is known never tells
+// one key what another has asked.
+func answerKey(req request, p auth.Principal, accept string) (respcache.Key, bool) {
+	var k respcache.Keyer
+	k.Add(string(p.Role)).Add(strings.ToLower(strings.TrimSpace(accept)))
+	switch {
+	case req.Query != "" && req.Extensions.PersistedQuery.Sha256Hash != "":
+		// It registers a persisted query: the server must see it.
+		return respcache.Key{}, false
+	case req.Query != "":
+		normal, ok := respcache.NormalizeQuery(req.Query)
+		if !ok {
+			return respcache.Key{}, false
+		}
+		k.Add("document").Add(normal)
+	case req.Extensions.PersistedQuery.Sha256Hash != "":
+		k.Add("persisted").Add(req.Extensions.PersistedQuery.Sha256Hash).Add(p.KeyID)
+	default:
+		return respcache.Key{}, false
+	}
+	k.Add(req.OperationName)
+	vars, ok := canonicalJSON(req.Variables)
+	if !ok {
+		return respcache.Key{}, false
+	}
+	k.Add(vars)
+	return k.Key(), true
+}
+
+// canonicalJSON rewrites a JSON value with sorted keys and no white space,
+// so that equal variables give one key; "" for none.
+func canonicalJSON(raw json.RawMessage) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) || bytes.Equal(raw, []byte("{}")) {
+		return "", true
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return "", false
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return "", false
+	}
+	return string(out), true
+}
+
+// answerRecorder holds an answer back until the cache knows whether to
+// keep it. Once the operation is known not to be kept, it writes through.
+type answerRecorder struct {
+	w      http.ResponseWriter
+	note   *cacheNote
+	status int
+	wrote  bool
+	passed bool
+	body   bytes.Buffer
+}
+
+func (rr *answerRecorder) Header() http.Header { return rr.w.Header() }
+
+func (rr *answerRecorder) WriteHeader(status int) {
+	if rr.passed {
+		rr.w.WriteHeader(status)
+		return
+	}
+	if !rr.wrote {
+		rr.status, rr.wrote = status, true
+	}
+	if !rr.note.cacheable.Load() {
+		rr.pass()
+	}
+}
+
+func (rr *answerRecorder) Write(b []byte) (int, error) {
+	if !rr.wrote {
+		rr.WriteHeader(http.StatusOK)
+	}
+	if rr.passed {
+		return rr.w.Write(b)
+	}
+	return rr.body.Write(b)
+}
+
+// pass writes what was held back and everything after it straight through.
+func (rr *answerRecorder) pass() {
+	if rr.passed {
+		return
+	}
+	rr.passed = true
+	rr.w.WriteHeader(rr.status)
+	if rr.body.Len() > 0 {
+		_, _ = rr.w.Write(rr.body.Bytes())
+		rr.body.Reset()
+	}
+}
+
+// cacheability decides, once an operation is parsed and validated,
+// whether its answer depends on nothing but the graph and the caller's
+// role, and so may be kept.
+type cacheability struct {
+	schema *ast.Schema
+	// sensitive are the types whose values belong to the threat log, the
+	// audit log, API keys or the caller.
+	sensitive map[string]bool
+}
+
+var (
+	_ graphql.HandlerExtension     = cacheability{}
+	_ graphql.OperationInterceptor = cacheability{}
+)
+
+func newCacheability(s *ast.Schema) cacheability {
+	sensitive := map[string]bool{}
+	for _, t := range []string{"ThreatIncident", "ThreatIncidentConnection", "ThreatIncidentEdge", "Response", "StatRow",
+		"AuditEntry", "APIKey", "CreatedAPIKey", "Viewer", "ImportReport"} {
+		sensitive[t] = true
+	}
+	return cacheability{schema: s, sensitive: sensitive}
+}
+
+func (cacheability) ExtensionName() string                   { return "AnswerCache" }
+func (cacheability) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (c cacheability) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if note := noteFrom(ctx); note != nil {
+		oc := graphql.GetOperationContext(ctx)
+		note.cacheable.Store(oc.Operation != nil && oc.Operation.Operation == ast.Query &&
+			c.selectionOK(oc.Operation.SelectionSet, auth.Allowed(ctx, auth.ReadIncidents), map[string]bool{}))
+		note.decided.Store(true)
+	}
+	return next(ctx)
+}
+
+// selectionOK reports whether a selection reads only the public graph. A
+// caller who may read incidents could meet them behind any interface that
+// an incident implements (Node), so for such a caller those are refused
+// too. Deferred fragments are never kept.
+func (c cacheability) selectionOK(set ast.SelectionSet, readsIncidents bool, seen map[string]bool) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Definition == nil {
+				if strings.HasPrefix(s.Name, "__") {
+					continue
+				}
+				return false
+			}
+			if s.Definition.Directives.ForName("requires") != nil || !c.typeOK(s.Definition.Type.Name(), readsIncidents) {
+				return false
+			}
+			if !c.selectionOK(s.SelectionSet, readsIncidents, seen) {
+				return false
+			}
+		case *ast.InlineFragment:
+			if s.Directives.ForName("defer") != nil || (s.TypeCondition != "" && !c.typeOK(s.TypeCondition, readsIncidents)) {
+				return false
+			}
+			if !c.selectionOK(s.SelectionSet, readsIncidents, seen) {
+				return false
+			}
+		case *ast.FragmentSpread:
+			if s.Directives.ForName("defer") != nil || s.Definition == nil || !c.typeOK(s.Definition.TypeCondition, readsIncidents) {
+				return false
+			}
+			if seen[s.Name] {
+				continue
+			}
+			seen[s.Name] = true
+			if !c.selectionOK(s.Definition.SelectionSet, readsIncidents, seen) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (c cacheability) typeOK(name string, readsIncidents bool) bool {
+	if c.sensitive[name] {
+		return false
+	}
+	def := c.schema.Types[name]
+	if def == nil || !readsIncidents || (def.Kind != ast.Interface && def.Kind != ast.Union) {
+		return true
+	}
+	for _, t := range c.schema.GetPossibleTypes(def) {
+		if c.sensitive[t.Name] {
+			return false
+		}
+	}
+	return true
+}
