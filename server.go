@@ -128,7 +128,14 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 // one clock, then the resolvers over them, then the HTTP handler, which also
 // takes the API keys (to check them) and the store (to export the graph and
 // tell readiness). o holds the HTTP settings.
+//
+// The embedded store answers from memory: the loaders read from it at once
+// rather than wait for sibling fields to share a call.
 func compose(store kg.Store, clock func() time.Time, o httpapi.Options) http.Handler {
+	wait := resolvers.DefaultLoaderWait
+	if _, inMemory := store.(*embedded.Store); inMemory {
+		wait = resolvers.ReadAtOnce
+	}
 	keys := &auth.Keys{Store: store, Now: clock}
 	feed := &threatlog.Feed{Store: store, Logger: o.Logger}
 	o.Schema = resolvers.New(resolvers.Services{
@@ -138,7 +145,7 @@ func compose(store kg.Store, clock func() time.Time, o httpapi.Options) http.Han
 		Feed:      feed,
 		Directory: &directory.Directory{Store: store, Now: clock},
 		Advisor:   &advisor.Advisor{Store: store},
-	}, resolvers.DefaultLoaderWait)
+	}, wait)
 	o.Keys, o.Store = keys, store
 	return httpapi.New(o)
 }

@@ -6,10 +6,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"marrakechgraph/apitest"
 	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/httpapi"
+	"marrakechgraph/resolvers"
 )
 
 // benchmarkQuery measures one GraphQL operation through the whole HTTP
@@ -22,9 +24,10 @@ func benchmarkQuery(b *testing.B, query string) {
 	for _, mode := range []struct {
 		name  string
 		bytes int64
-	}{{"cache=off", -1}, {"cache=warm", 0}} {
+		wait  time.Duration
+	}{{"cache=off", -1, resolvers.DefaultLoaderWait}, {"cache=off,at-once", -1, resolvers.ReadAtOnce}, {"cache=warm", 0, resolvers.DefaultLoaderWait}} {
 		b.Run(mode.name, func(b *testing.B) {
-			h := httpapi.New(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler), ResponseCacheBytes: mode.bytes}))
+			h := httpapi.New(apitest.OptionsWithLoaderWait(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler), ResponseCacheBytes: mode.bytes}, mode.wait))
 			serveBench(b, h, body)
 		})
 	}

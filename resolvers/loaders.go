@@ -18,6 +18,12 @@ import (
 // store. Sibling resolvers run concurrently and reach their loaders within it.
 const DefaultLoaderWait = 2 * time.Millisecond
 
+// ReadAtOnce is the loader wait for a store that answers from memory (the
+// embedded store): a store call costs less than any wait for siblings, so
+// loaders call it as soon as a key is asked for, keys that arrive together
+// still sharing a call, and the operation's cache still answers repeats.
+const ReadAtOnce time.Duration = -1
+
 // reader is what the loaders read of the store.
 type reader interface {
 	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)
@@ -40,7 +46,10 @@ type loaders struct {
 // newLoaders makes the loaders of one operation. A subscription's loaders
 // keep no cache: each event must see the graph as it is then.
 func newLoaders(store reader, wait time.Duration, cache bool) *loaders {
-	if wait <= 0 {
+	switch {
+	case wait == ReadAtOnce:
+		wait = 0
+	case wait <= 0:
 		wait = DefaultLoaderWait
 	}
 	l := &loaders{store: store, neighbors: map[string]*dataloadgen.Loader[string, []kg.Neighbor]{}}

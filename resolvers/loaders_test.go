@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -38,4 +39,35 @@ func TestLoadersReadNothingOnceTheOperationEnded(t *testing.T) {
 	assert.True(t, errors.Is(err, context.Canceled), "a cached node read after the end: %v", err)
 	_, err = l.SupportChannelsOf(ctx, "commitment:ratification")
 	assert.True(t, errors.Is(err, context.Canceled), "a cached support-channel read after the end: %v", err)
+}
+
+// countingReader counts the neighbour reads that reach the store.
+type countingReader struct {
+	reader
+	neighbors atomic.Int64
+}
+
+func (c *countingReader) Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery) ([][]kg.Neighbor, error) {
+	c.neighbors.Add(1)
+	return c.reader.Neighbors(ctx, ids, q)
+}
+
+// TestLoadersReadAtOnce: with ReadAtOnce the loaders read without a
+// gathering window, and answer the same as with one; a repeated key is
+// still served from the operation's cache.
+func TestLoadersReadAtOnce(t *testing.T) {
+	s := embeddedtest.Seeded(t)
+	q := kg.NeighborQuery{Direction: kg.Outgoing, Types: kg.ChannelRelTypes, Kinds: kg.ChannelKinds()}
+	const action = "action:o1-disseminate-marrakech"
+	batched, err := newLoaders(s, DefaultLoaderWait, true).NeighborsOf(context.Background(), action, q)
+	require.NoError(t, err)
+
+	c := &countingReader{reader: s}
+	l := newLoaders(c, ReadAtOnce, true)
+	for i := 0; i < 3; i++ {
+		atOnce, err := l.NeighborsOf(context.Background(), action, q)
+		require.NoError(t, err)
+		assert.Equal(t, batched, atOnce)
+	}
+	assert.Equal(t, int64(1), c.neighbors.Load(), "one store read for one key")
 }
