@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,10 +42,19 @@ type Versioner interface {
 // by GET without a key may be kept by browsers and CDNs for maxAge
 // (Cache-Control: public); every other answer stays no-store.
 type answers struct {
-	cache  *respcache.Cache
-	store  Versioner
-	maxAge time.Duration
+	cache        *respcache.Cache
+	store        Versioner
+	maxAge       time.Duration
+	cacheControl string
+	// aliases map the digest of a request's exact bytes to its answer's
+	// key, so that a request repeated byte for byte is neither decoded nor
+	// normalised again.
+	aliasMu sync.Mutex
+	aliases map[respcache.Key]respcache.Key
 }
+
+// maxAliases bounds the aliases; they are forgotten all at once beyond it.
+const maxAliases = 4096
 
 // newAnswers returns the answer cache of o, or nil when it is off.
 func newAnswers(o Options, m *metrics) *answers {
@@ -55,6 +65,8 @@ func newAnswers(o Options, m *metrics) *answers {
 	if a.maxAge <= 0 {
 		a.maxAge = DefaultPublicMaxAge
 	}
+	a.cacheControl = "public, max-age=" + strconv.Itoa(int(a.maxAge.Seconds()))
+	a.aliases = map[respcache.Key]respcache.Key{}
 	m.watchCache(a.cache)
 	return a
 }
@@ -94,17 +106,28 @@ func (a *answers) handler(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		req, ok := readRequest(r)
-		if !ok {
-			next.ServeHTTP(w, r)
-			return
-		}
 		p := auth.FromContext(r.Context())
-		key, ok := answerKey(req, p, r.Header.Get("Accept"))
+		raw, body, ok := rawKey(r, p)
 		if !ok {
 			next.ServeHTTP(w, r)
 			return
 		}
+		key, known := a.alias(raw)
+		if !known {
+			req, ok := decodeRequest(r, body)
+			if !ok {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if key, ok = answerKey(req, p, r.Header.Get("Accept")); !ok {
+				next.ServeHTTP(w, r)
+				return
+			}
+			a.remember(raw, key)
+		}
+		// Public to browsers and CDNs: a persisted query by hash, by GET,
+		// without a key.
+		public := r.Method == http.MethodGet && p.KeyID == "" && r.URL.Query().Get("query") == ""
 		if a.cache.Refused(key) {
 			next.ServeHTTP(w, r)
 			return
@@ -116,9 +139,6 @@ func (a *answers) handler(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		// Public to browsers and CDNs: a persisted query by hash, by GET,
-		// without a key.
-		public := r.Method == http.MethodGet && req.Query == "" && p.KeyID == ""
 		if e, ok := a.cache.Get(key, version); ok {
 			a.serve(w, r, e, public)
 			return
@@ -136,8 +156,8 @@ func (a *answers) handler(next http.Handler) http.Handler {
 			rec.pass()
 			return
 		}
-		body := bytes.Clone(rec.body.Bytes())
-		e := &respcache.Entry{Version: version, Status: rec.status, ContentType: w.Header().Get("Content-Type"), ETag: respcache.ETag(body), Body: body}
+		answer := bytes.Clone(rec.body.Bytes())
+		e := &respcache.Entry{Version: version, Status: rec.status, ContentType: w.Header().Get("Content-Type"), ETag: respcache.ETag(answer), Body: answer}
 		a.cache.Put(key, e)
 		a.serve(w, r, e, public)
 	})
@@ -149,7 +169,7 @@ func (a *answers) serve(w http.ResponseWriter, r *http.Request, e *respcache.Ent
 	h.Set("ETag", e.ETag)
 	h.Add("Vary", "Accept")
 	if public {
-		h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(a.maxAge.Seconds())))
+		h.Set("Cache-Control", a.cacheControl)
 	}
 	if etagMatches(r.Header.Get("If-None-Match"), e.ETag) {
 		h.Del("Content-Type")
@@ -158,7 +178,7 @@ func (a *answers) serve(w http.ResponseWriter, r *http.Request, e *respcache.Ent
 		return
 	}
 	h.Set("Content-Type", e.ContentType)
-	h.Set("Content-Length", fmt.Sprint(len(e.Body)))
+	h.Set("Content-Length", strconv.Itoa(len(e.Body)))
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(e.Body)
 }
@@ -177,13 +197,60 @@ func etagMatches(header, etag string) bool {
 	return false
 }
 
-// readRequest reads a GraphQL request's parameters, leaving the body for
-// the endpoint to read again; ok is false for anything the endpoint should
-// answer itself (a body it cannot read or decode, a batch, another media
-// type).
-func readRequest(r *http.Request) (req request, ok bool) {
+// rawKey digests what of a request's exact bytes its answer depends on:
+// the role, the API key, the media types accepted and the operation (the
+// query string of a GET, the body of a POST), and returns the body, left
+// for the endpoint to read again; ok is false for anything the endpoint
+// should answer itself (a body it cannot read, another media type).
+func rawKey(r *http.Request, p auth.Principal) (raw respcache.Key, body []byte, ok bool) {
+	var k respcache.Keyer
+	k.Add(r.Method).Add(string(p.Role)).Add(p.KeyID).Add(r.Header.Get("Accept"))
 	switch r.Method {
 	case http.MethodGet:
+		k.Add(r.URL.RawQuery)
+		return k.Key(), nil, true
+	case http.MethodPost:
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != mediaJSON || r.Body == nil {
+			return raw, nil, false
+		}
+		buf := bytes.NewBuffer(make([]byte, 0, max(min(r.ContentLength, 1<<16), 512)))
+		_, err := buf.ReadFrom(r.Body)
+		body = buf.Bytes()
+		// The endpoint reads the same bytes, and the same error after them.
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+		if err != nil {
+			return raw, nil, false
+		}
+		k.Add(string(body))
+		return k.Key(), body, true
+	}
+	return raw, nil, false
+}
+
+func (a *answers) alias(raw respcache.Key) (respcache.Key, bool) {
+	a.aliasMu.Lock()
+	defer a.aliasMu.Unlock()
+	key, ok := a.aliases[raw]
+	return key, ok
+}
+
+func (a *answers) remember(raw, key respcache.Key) {
+	a.aliasMu.Lock()
+	defer a.aliasMu.Unlock()
+	if len(a.aliases) >= maxAliases {
+		clear(a.aliases)
+	}
+	a.aliases[raw] = key
+}
+
+// decodeRequest reads a GraphQL request's parameters from the query
+// string of a GET or the body of a POST; ok is false for anything the
+// endpoint should answer itself (a body it cannot decode, a batch).
+func decodeRequest(r *http.Request, body []byte) (req request, ok bool) {
+	if r.Method == http.MethodGet {
 		q := r.URL.Query()
 		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
 		if v := q.Get("variables"); v != "" {
@@ -195,26 +262,11 @@ func readRequest(r *http.Request) (req request, ok bool) {
 			}
 		}
 		return req, true
-	case http.MethodPost:
-		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != mediaJSON || r.Body == nil {
-			return req, false
-		}
-		body, err := io.ReadAll(r.Body)
-		// The endpoint reads the same bytes, and the same error after them.
-		r.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
-		if err != nil {
-			return req, false
-		}
-		dec := json.NewDecoder(bytes.NewReader(body))
-		if dec.Decode(&req) != nil {
-			return req, false
-		}
-		return req, true
 	}
-	return req, false
+	if json.Unmarshal(body, &req) != nil {
+		return req, false
+	}
+	return req, true
 }
 
 // answerKey is what an answer depends on besides the store's version: the
