@@ -15,7 +15,9 @@ import (
 	"marrakechgraph/apitest"
 	"marrakechgraph/auth"
 	"marrakechgraph/httpapi"
+	"marrakechgraph/kg"
 	"marrakechgraph/neo4j"
+	"marrakechgraph/resolvers"
 	"marrakechgraph/storetest"
 )
 
@@ -74,9 +76,12 @@ type roundTripper interface{ RoundTrips() neo4j.RoundTrips }
 
 // BenchmarkBackends runs each README example and an activation plan through
 // the whole HTTP handler, one request after another, on every backend with
-// the seed loaded, with an admin key. On Neo4j it also reports the round
-// trips and transactions per operation. Writes (the README's reportThreat)
-// add an incident per operation.
+// the seed loaded, with an admin key, composed as the server composes it
+// (the embedded store read at once), with the answer cache off (every
+// request runs its operation) and warm (every request after the first is
+// answered from it). On Neo4j it also reports the round trips and
+// transactions per operation. Writes (the README's reportThreat) add an
+// incident per operation and are never cached.
 //
 //	go test -run '^$' -bench BenchmarkBackends -benchtime 2s ./httpapi
 func BenchmarkBackends(b *testing.B) {
@@ -88,42 +93,55 @@ func BenchmarkBackends(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			// The answer cache is off: this measures the operations themselves.
-			h := httpapi.New(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler), ResponseCacheBytes: -1}))
-			for _, op := range ops {
-				body, err := json.Marshal(map[string]string{"query": op.query})
-				if err != nil {
-					b.Fatal(err)
+			wait := resolvers.DefaultLoaderWait
+			if backend.Name == storetest.Embedded.Name {
+				wait = resolvers.ReadAtOnce
+			}
+			for _, cache := range []struct {
+				name  string
+				bytes int64
+			}{{"cache=off", -1}, {"cache=warm", 0}} {
+				h := httpapi.New(apitest.OptionsWithLoaderWait(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler), ResponseCacheBytes: cache.bytes}, wait))
+				b.Run(cache.name, func(b *testing.B) { benchEach(b, backend.Name, s, h, ops, token) })
+			}
+		})
+	}
+}
+
+// benchEach measures each operation through h, one request after another.
+func benchEach(b *testing.B, backend string, s kg.Store, h http.Handler, ops []benchOperation, token string) {
+	for _, op := range ops {
+		body, err := json.Marshal(map[string]string{"query": op.query})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(op.name, func(b *testing.B) {
+			do := func() {
+				req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+token)
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
+					b.Fatalf("%s on %s: status %d: %s", op.name, backend, rec.Code, rec.Body.String())
 				}
-				b.Run(op.name, func(b *testing.B) {
-					do := func() {
-						req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
-						req.Header.Set("Content-Type", "application/json")
-						req.Header.Set("Authorization", "Bearer "+token)
-						rec := httptest.NewRecorder()
-						h.ServeHTTP(rec, req)
-						if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
-							b.Fatalf("%s on %s: status %d: %s", op.name, backend.Name, rec.Code, rec.Body.String())
-						}
-					}
-					do() // warm the connection pool and the query cache
-					b.ReportAllocs()
-					rt, counts := s.(roundTripper)
-					var before neo4j.RoundTrips
-					if counts {
-						before = rt.RoundTrips()
-					}
-					b.ResetTimer()
-					for range b.N {
-						do()
-					}
-					b.StopTimer()
-					if counts {
-						d := rt.RoundTrips().Sub(before)
-						b.ReportMetric(float64(d.Total())/float64(b.N), "roundtrips/op")
-						b.ReportMetric(float64(d.Transactions)/float64(b.N), "tx/op")
-					}
-				})
+			}
+			do() // warm the connection pool and the query cache
+			b.ReportAllocs()
+			rt, counts := s.(roundTripper)
+			var before neo4j.RoundTrips
+			if counts {
+				before = rt.RoundTrips()
+			}
+			b.ResetTimer()
+			for range b.N {
+				do()
+			}
+			b.StopTimer()
+			if counts {
+				d := rt.RoundTrips().Sub(before)
+				b.ReportMetric(float64(d.Total())/float64(b.N), "roundtrips/op")
+				b.ReportMetric(float64(d.Transactions)/float64(b.N), "tx/op")
 			}
 		})
 	}
