@@ -55,7 +55,7 @@ func negotiate(maxBytes int, next http.Handler) http.Handler {
 			return
 		}
 		body, status := codeEveryError(buf.body.Bytes()), buf.status
-		if json.Valid(body) {
+		if ct, _, _ := mime.ParseMediaType(w.Header().Get("Content-Type")); ct != mediaJSON && json.Valid(body) {
 			w.Header().Set("Content-Type", mediaJSON)
 		}
 		if acceptsGraphQLResponse(r.Header.Get("Accept")) {
@@ -102,6 +102,9 @@ func refuseTransport(r *http.Request) *refusal {
 // code of a client mistake: the transports only write errors about the
 // request itself (a mutation over GET, variables that do not decode).
 func codeEveryError(body []byte) []byte {
+	if !bytes.Contains(body, []byte(`"errors"`)) {
+		return body // the common case, found without decoding the answer
+	}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(body, &m) != nil || m["errors"] == nil {
 		return body
