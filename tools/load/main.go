@@ -87,7 +87,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	}
 	fs.StringVar(&o.url, "url", "http://localhost:8080/query", "the server's GraphQL endpoint")
 	fs.StringVar(&o.key, "key", "", "API key, sent as Authorization: Bearer KEY (none: the public role)")
-	fs.StringVar(&o.readme, "readme", "README.md", "the README whose ```graphql examples are the queries")
+	fs.StringVar(&o.readme, "readme", "README.md", "the README whose graphql code blocks are the queries")
 	fs.StringVar(&only, "only", "", "run only the queries whose name matches this regular expression")
 	fs.IntVar(&o.settings.Concurrency, "c", 32, "concurrent connections")
 	fs.DurationVar(&o.settings.Duration, "d", 5*time.Second, "how long each target is measured")
@@ -121,8 +121,11 @@ const usage = `Usage: go run ./tools/load [flags]
 
 Loads each example query of the README through a running server's /query,
 then a bare net/http handler serving the same answer bytes, and prints
-requests a second for both, their ratio, and p50/p99 latencies.
-tools/load/run builds and starts a server for it (rate limits off).
+requests a second for both, their ratio, and p50/p99 latencies. The
+server's rate limits must let the load through (RATE_LIMIT_PUBLIC=0, or
+-key with RATE_LIMIT_KEYED=0); tools/load/run builds and starts such a
+server, runs this command against it with -d 3s and the flags it is given,
+and stops it.
 
 `
 
