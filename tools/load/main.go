@@ -354,7 +354,7 @@ func printTable(w io.Writer, r Report) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nerrors: failed requests through the API / from the bare handler")
+	fmt.Fprintln(w, "\nerrors: requests failed through the API / from the bare handler")
 	for _, row := range r.Rows {
 		for _, f := range []struct {
 			who string
