@@ -45,7 +45,7 @@ type answers struct {
 	cache        *respcache.Cache
 	store        Versioner
 	maxAge       time.Duration
-	cacheControl string
+	cacheControl []string
 	// aliases map the digest of a request's exact bytes to its answer's
 	// key, so that a request repeated byte for byte is neither decoded nor
 	// normalised again.
@@ -65,7 +65,7 @@ func newAnswers(o Options, m *metrics) *answers {
 	if a.maxAge <= 0 {
 		a.maxAge = DefaultPublicMaxAge
 	}
-	a.cacheControl = "public, max-age=" + strconv.Itoa(int(a.maxAge.Seconds()))
+	a.cacheControl = []string{"public, max-age=" + strconv.Itoa(int(a.maxAge.Seconds()))}
 	a.aliases = map[respcache.Key]respcache.Key{}
 	m.watchCache(a.cache)
 	return a
@@ -158,6 +158,7 @@ func (a *answers) handler(next http.Handler) http.Handler {
 		}
 		answer := bytes.Clone(rec.body.Bytes())
 		e := &respcache.Entry{Version: version, Status: rec.status, ContentType: w.Header().Get("Content-Type"), ETag: respcache.ETag(answer), Body: answer}
+		e.Header = http.Header{"Content-Type": {e.ContentType}, "Etag": {e.ETag}, "Content-Length": {strconv.Itoa(len(answer))}}
 		a.cache.Put(key, e)
 		a.serve(w, r, e, public)
 	})
@@ -166,19 +167,20 @@ func (a *answers) handler(next http.Handler) http.Handler {
 // serve writes a kept answer, or 304 when the client holds it already.
 func (a *answers) serve(w http.ResponseWriter, r *http.Request, e *respcache.Entry, public bool) {
 	h := w.Header()
-	h.Set("ETag", e.ETag)
 	h.Add("Vary", "Accept")
 	if public {
-		h.Set("Cache-Control", a.cacheControl)
+		h["Cache-Control"] = a.cacheControl
 	}
 	if etagMatches(r.Header.Get("If-None-Match"), e.ETag) {
+		h["Etag"] = e.Header["Etag"]
 		h.Del("Content-Type")
 		h.Del("Content-Length")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", e.ContentType)
-	h.Set("Content-Length", strconv.Itoa(len(e.Body)))
+	for k, v := range e.Header {
+		h[k] = v
+	}
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(e.Body)
 }
@@ -224,7 +226,7 @@ func rawKey(r *http.Request, p auth.Principal) (raw respcache.Key, body []byte, 
 		if err != nil {
 			return raw, nil, false
 		}
-		k.Add(string(body))
+		k.AddBytes(body)
 		return k.Key(), body, true
 	}
 	return raw, nil, false

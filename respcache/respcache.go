@@ -15,6 +15,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"hash"
+	"io"
 	"sync"
 )
 
@@ -41,6 +43,10 @@ type Entry struct {
 	ETag string
 	// Body is the answer's bytes. It is never modified once stored.
 	Body []byte
+	// Header holds the answer's headers as they are written (Content-Type,
+	// ETag, Content-Length…), made once; their values are never modified
+	// once stored.
+	Header map[string][]string
 	// never marks a request whose answer is never kept (see Refuse).
 	never bool
 }
@@ -181,14 +187,38 @@ func (c *Cache) Stats() Stats {
 
 // Keyer builds a Key from parts, each length-prefixed so that no two lists
 // of parts give the same digest.
-type Keyer struct{ buf []byte }
+type Keyer struct {
+	h   hash.Hash
+	len [binary.MaxVarintLen64]byte
+}
+
+func (k *Keyer) prefix(n int) {
+	if k.h == nil {
+		k.h = sha256.New()
+	}
+	k.h.Write(binary.AppendUvarint(k.len[:0], uint64(n)))
+}
 
 // Add appends one part.
 func (k *Keyer) Add(part string) *Keyer {
-	k.buf = binary.AppendUvarint(k.buf, uint64(len(part)))
-	k.buf = append(k.buf, part...)
+	k.prefix(len(part))
+	io.WriteString(k.h, part)
+	return k
+}
+
+// AddBytes appends one part.
+func (k *Keyer) AddBytes(part []byte) *Keyer {
+	k.prefix(len(part))
+	k.h.Write(part)
 	return k
 }
 
 // Key returns the digest of the parts added so far.
-func (k *Keyer) Key() Key { return sha256.Sum256(k.buf) }
+func (k *Keyer) Key() Key {
+	if k.h == nil {
+		k.h = sha256.New()
+	}
+	var out Key
+	k.h.Sum(out[:0])
+	return out
+}
