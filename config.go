@@ -14,6 +14,7 @@ import (
 
 	"marrakechgraph/cost"
 	"marrakechgraph/httpapi"
+	"marrakechgraph/synth"
 )
 
 // config is the server's configuration: each setting from a flag, else its
@@ -35,6 +36,9 @@ type config struct {
 	// RequestTimeout bounds a request's time; MaxResponseBytes its answer.
 	RequestTimeout   time.Duration
 	MaxResponseBytes int
+	// SyntheticScale, when above 0, grows a synthetic graph ×N beside the
+	// seed at start (package synth).
+	SyntheticScale int
 }
 
 // neo4jSchemes are the URI schemes the Neo4j driver accepts: direct (bolt)
@@ -56,7 +60,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return def
 	}
 	var c config
-	var cors, level, maxCost, maxDepth, maxFields, ratePublic, rateKeyed, maxResponse string
+	var cors, level, maxCost, maxDepth, maxFields, ratePublic, rateKeyed, maxResponse, synthetic string
 	fs := flag.NewFlagSet("marrakechgraph", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
@@ -75,6 +79,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&rateKeyed, "rate-limit-keyed", env("RATE_LIMIT_KEYED", strconv.Itoa(httpapi.DefaultKeyedRate)), "requests per second allowed to one API key, and to one address; 0 for no limit (RATE_LIMIT_KEYED)")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", envDuration(getenv, "REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout), "longest a request to /query or /export may take, such as 15s (REQUEST_TIMEOUT)")
 	fs.StringVar(&maxResponse, "max-response-bytes", env("MAX_RESPONSE_BYTES", strconv.Itoa(httpapi.DefaultMaxResponseBytes)), "largest answer of /query in bytes (MAX_RESPONSE_BYTES)")
+	fs.StringVar(&synthetic, "synthetic-scale", env("SYNTHETIC_SCALE", "0"), "grow a synthetic graph of the seed's shape ×N at start, 1 to "+strconv.Itoa(synth.MaxScale)+", for scale tests; 0 for none (SYNTHETIC_SCALE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -112,6 +117,11 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		}
 		*l.to = f
 	}
+	scale, err := strconv.Atoi(strings.TrimSpace(synthetic))
+	if err != nil || (scale != 0 && synth.CheckScale(scale) != nil) {
+		return c, fmt.Errorf("SYNTHETIC_SCALE must be a whole number from 1 to %d, or 0 for none, not %q", synth.MaxScale, synthetic)
+	}
+	c.SyntheticScale = scale
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
 	}
@@ -159,5 +169,6 @@ func (c config) LogValue() slog.Value {
 		slog.Int("max_cost", c.Limits.MaxCost), slog.Int("max_depth", c.Limits.MaxDepth), slog.Int("max_fields", c.Limits.MaxFields),
 		slog.Float64("rate_limit_public", c.RateLimits.Public), slog.Float64("rate_limit_keyed", c.RateLimits.Keyed),
 		slog.Duration("request_timeout", c.RequestTimeout), slog.Int("max_response_bytes", c.MaxResponseBytes),
+		slog.Int("synthetic_scale", c.SyntheticScale),
 	)
 }

@@ -25,6 +25,9 @@ package synth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"math/rand/v2"
@@ -82,26 +85,31 @@ func CheckScale(n int) error {
 	return nil
 }
 
-// Result counts what growing the graph put, and what of it the store
-// found new, changed or as it was.
+// Result describes the synthetic graph of a scale, and what writing it did.
 type Result struct {
-	Scale, ChangeSets int
-	// Nodes and Edges count the puts, NHRIs, Actions, Incidents and
-	// Responses the nodes of those kinds among them.
+	Scale int
+	// Nodes and Edges count the synthetic graph's nodes and edges; NHRIs,
+	// Actions, Incidents and Responses its nodes of those kinds.
 	Nodes, Edges                         int
 	NHRIs, Actions, Incidents, Responses int
-	// Created, Updated and Unchanged add up the stores' answers.
+	// AlreadyGrown is true when the store held the graph already, grown
+	// from the same seed: nothing was written.
+	AlreadyGrown bool
+	// ChangeSets counts the change sets applied; Created, Updated and
+	// Unchanged add up the store's answers to them.
+	ChangeSets                  int
 	Created, Updated, Unchanged int
 }
 
-// Applier is what growing the graph needs of a store.
-type Applier interface {
+// Store is what growing the graph needs of a store.
+type Store interface {
 	Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, error)
+	History(ctx context.Context, id string) ([]kg.AuditEntry, error)
 }
 
 // Apply grows the embedded seed ×n in a store that holds the seed (see
 // ApplyDataset).
-func Apply(ctx context.Context, s Applier, n int) (*Result, error) {
+func Apply(ctx context.Context, s Store, n int) (*Result, error) {
 	ds, err := seed.Load()
 	if err != nil {
 		return nil, err
@@ -109,16 +117,26 @@ func Apply(ctx context.Context, s Applier, n int) (*Result, error) {
 	return ApplyDataset(ctx, s, ds, n)
 }
 
-// ApplyDataset grows ds ×n in a store that holds ds: it writes the
-// change sets of ChangeSets one after the other, each atomically. When one
-// fails, those before it stay written; applying again completes the graph.
-func ApplyDataset(ctx context.Context, s Applier, ds *seed.Dataset, n int) (*Result, error) {
-	sets, err := ChangeSets(ds, n)
+// ApplyDataset grows ds ×n in a store that holds ds: it writes the change
+// sets of ChangeSets one after the other, each atomically. When one fails,
+// those before it stay written; applying again completes the graph.
+//
+// The change sets are written in order, so that the last one's being
+// written means the others were too: when the audit log says the last
+// node of the graph was last written by the generator from the same seed
+// (in any scale at least n: the graph of a scale holds those below it),
+// nothing is written again, and a restart with the same scale costs next
+// to nothing. Synthetic nodes that someone changed since are left so.
+func ApplyDataset(ctx context.Context, s Store, ds *seed.Dataset, n int) (*Result, error) {
+	g, err := newGenerator(ds, n)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Scale: n}
-	for cs := range sets {
+	res := g.count()
+	if res.AlreadyGrown, err = g.grown(ctx, s); err != nil || res.AlreadyGrown {
+		return res, err
+	}
+	for cs := range g.changeSets {
 		cctx, cancel := context.WithTimeout(ctx, changeSetTimeout)
 		r, err := s.Apply(cctx, cs)
 		cancel()
@@ -126,20 +144,6 @@ func ApplyDataset(ctx context.Context, s Applier, ds *seed.Dataset, n int) (*Res
 			return res, fmt.Errorf("synthetic scale ×%d, change set %d: %w", n, res.ChangeSets+1, err)
 		}
 		res.ChangeSets++
-		res.Nodes += len(cs.PutNodes)
-		res.Edges += len(cs.PutEdges)
-		for _, nd := range cs.PutNodes {
-			switch nd.Kind {
-			case kg.KindNHRI:
-				res.NHRIs++
-			case kg.KindAction:
-				res.Actions++
-			case kg.KindThreatIncident:
-				res.Incidents++
-			case kg.KindResponse:
-				res.Responses++
-			}
-		}
 		res.Created += r.Created
 		res.Updated += r.Updated
 		res.Unchanged += r.Unchanged
@@ -176,6 +180,9 @@ type generator struct {
 	// channels are the seed's mechanisms and networks, which responses
 	// activate.
 	channels []string
+	// fingerprint tells graphs grown from different seeds (or by a
+	// different generator) apart; the change sets' reason ends with it.
+	fingerprint string
 }
 
 func newGenerator(ds *seed.Dataset, n int) (*generator, error) {
@@ -221,7 +228,89 @@ func newGenerator(ds *seed.Dataset, n int) (*generator, error) {
 	for _, ids := range [][]string{g.nhris, g.threats, g.perps, g.channels} {
 		slices.Sort(ids)
 	}
+	fp, err := g.fingerprintOf()
+	if err != nil {
+		return nil, err
+	}
+	g.fingerprint = fp
 	return g, nil
+}
+
+// fingerprintOf hashes what the graph is made from, and a sample of what
+// is made of it (copy 1 and block 0, whatever the scale), so that a change
+// of the seed or of the way the graph is made changes it.
+func (g *generator) fingerprintOf() (string, error) {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	if err := enc.Encode([]any{g.nhris, g.threats, g.perps, g.channels, g.seqStep}); err != nil {
+		return "", fmt.Errorf("synthetic scale: fingerprint: %w", err)
+	}
+	for _, nd := range g.nodes {
+		c, edges := g.copyOf(nd, 1)
+		if err := enc.Encode([]any{c, edges}); err != nil {
+			return "", fmt.Errorf("synthetic scale: fingerprint: %w", err)
+		}
+	}
+	rng := g.rng(0)
+	for j := range IncidentsPerBlock {
+		nodes, edges := g.incident(g.draw(rng, 0, j))
+		if err := enc.Encode([]any{nodes, edges}); err != nil {
+			return "", fmt.Errorf("synthetic scale: fingerprint: %w", err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+func (g *generator) reason() string {
+	return fmt.Sprintf("synthetic scale ×%d, generator %s", g.n, g.fingerprint)
+}
+
+// lastID is the ID of the last node the change sets write.
+func (g *generator) lastID() string { return IncidentID(g.n*IncidentsPerBlock - 1) }
+
+// grown reports whether the store holds the graph already: whether the
+// last node the change sets write was last written by the generator, with
+// the same fingerprint.
+func (g *generator) grown(ctx context.Context, s Store) (bool, error) {
+	h, err := s.History(ctx, g.lastID())
+	if err != nil {
+		return false, fmt.Errorf("synthetic scale: history of %s: %w", g.lastID(), err)
+	}
+	for i := len(h) - 1; i >= 0; i-- {
+		if e := h[i]; e.Edge == nil {
+			return e.Op != kg.OpDelete && e.Actor == Actor && strings.HasSuffix(e.Reason, " "+g.fingerprint), nil
+		}
+	}
+	return false, nil
+}
+
+// count describes the graph without making it.
+func (g *generator) count() *Result {
+	res := &Result{Scale: g.n}
+	for _, nd := range g.nodes {
+		switch nd.Kind {
+		case kg.KindNHRI:
+			res.NHRIs += g.n - 1
+		case kg.KindAction:
+			res.Actions += g.n - 1
+		}
+		res.Edges += (g.n - 1) * len(g.leaving[nd.ID])
+	}
+	res.Nodes = res.NHRIs + res.Actions
+	for b := range g.n {
+		rng := g.rng(b)
+		for j := range IncidentsPerBlock {
+			c := g.draw(rng, b, j)
+			res.Incidents++
+			res.Edges += len(c.threats) + len(c.perps) + 1
+			if c.response {
+				res.Responses++
+				res.Edges += 2
+			}
+		}
+	}
+	res.Nodes += res.Incidents + res.Responses
+	return res
 }
 
 // batch gathers groups of nodes and edges into change sets of bounded size.
@@ -257,7 +346,7 @@ func (b *batch) flush() bool {
 }
 
 func (g *generator) changeSets(yield func(kg.ChangeSet) bool) {
-	b := &batch{yield: yield, cs: kg.ChangeSet{Actor: Actor, Reason: fmt.Sprintf("synthetic scale ×%d", g.n)}}
+	b := &batch{yield: yield, cs: kg.ChangeSet{Actor: Actor, Reason: g.reason()}}
 	for k := 1; k < g.n; k++ {
 		for _, nd := range g.nodes {
 			c, edges := g.copyOf(nd, k)
@@ -267,9 +356,9 @@ func (g *generator) changeSets(yield func(kg.ChangeSet) bool) {
 		}
 	}
 	for block := range g.n {
-		rng := rand.New(rand.NewPCG(prngSeed, uint64(block)))
+		rng := g.rng(block)
 		for j := range IncidentsPerBlock {
-			if !b.add(g.incident(rng, block, block*IncidentsPerBlock+j)) {
+			if !b.add(g.incident(g.draw(rng, block, j))) {
 				return
 			}
 		}
@@ -313,66 +402,91 @@ func marked(cits []kg.Citation, k int) []kg.Citation {
 }
 
 var (
-	// first is the first day incidents occur on; lastYear is the last year,
-	// in which they occur up to lastYearDays days after its first day.
-	first        = time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
-	lastYear     = 2026
-	lastYearDays = 181
+	// firstYear and lastYear bound the years incidents occur in; in the
+	// last one, they occur in its first lastYearDays days.
+	firstYear, lastYear, lastYearDays = 2015, 2026, 181
 	// allTargets are the targets an incident may have: one or both.
 	allTargets = [][]kg.ThreatTarget{
 		{kg.TargetInstitution}, {kg.TargetMembersOrStaff}, {kg.TargetInstitution, kg.TargetMembersOrStaff},
 	}
 )
 
-// incident returns the i-th synthetic incident, of block b, with its
-// response if it has one: the nodes and the edges leaving them.
-func (g *generator) incident(rng *rand.Rand, b, i int) ([]kg.Node, []kg.Edge) {
-	nhri := g.nhris[rng.IntN(len(g.nhris))]
+// rng returns the pseudo-random source of block b.
+func (g *generator) rng(b int) *rand.Rand { return rand.New(rand.NewPCG(prngSeed, uint64(b))) }
+
+// choice is what the pseudo-random source decided of an incident and its
+// response.
+type choice struct {
+	i                          int
+	nhri                       string
+	threats, perps             []string
+	targets                    []kg.ThreatTarget
+	occurred, reported         time.Time
+	dated, reprisal, consent   bool
+	response, resolved         bool
+	channel                    string
+	activated, responseStamped time.Time
+}
+
+// draw decides the j-th incident of block b, the next from rng.
+func (g *generator) draw(rng *rand.Rand, b, j int) choice {
+	c := choice{i: b*IncidentsPerBlock + j, nhri: g.nhris[rng.IntN(len(g.nhris))]}
 	if b > 0 {
-		nhri = CopyID(nhri, b)
+		c.nhri = CopyID(c.nhri, b)
 	}
-	year := first.Year() + rng.IntN(lastYear-first.Year()+1)
+	year := firstYear + rng.IntN(lastYear-firstYear+1)
 	days := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC).YearDay()
 	if year == lastYear {
 		days = lastYearDays
 	}
-	occurred := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(days))
-	reported := occurred.Add(time.Duration(rng.IntN(30*24*3600)) * time.Second)
-	r := threatlog.Report{
-		NHRI:                     nhri,
-		Threats:                  []string{g.threats[rng.IntN(len(g.threats))]},
-		Targets:                  allTargets[rng.IntN(len(allTargets))],
-		ReprisalForUNCooperation: rng.IntN(10) == 0,
-		ConsentToShare:           rng.IntN(10) < 7,
-		Summary:                  fmt.Sprintf("Synthetic incident %d, made for scale tests: not a real event.", i),
-	}
-	if rng.IntN(4) == 0 {
-		r.Threats = append(r.Threats, g.threats[rng.IntN(len(g.threats))])
+	c.occurred = time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(days))
+	c.reported = c.occurred.Add(time.Duration(rng.IntN(30*24*3600)) * time.Second)
+	c.dated = rng.IntN(20) > 0
+	c.threats = []string{g.threats[rng.IntN(len(g.threats))]}
+	if second := g.threats[rng.IntN(len(g.threats))]; rng.IntN(4) == 0 && second != c.threats[0] {
+		c.threats = append(c.threats, second)
 	}
 	if len(g.perps) > 0 && rng.IntN(3) > 0 {
-		r.Perpetrators = []string{g.perps[rng.IntN(len(g.perps))]}
+		c.perps = []string{g.perps[rng.IntN(len(g.perps))]}
 	}
-	if rng.IntN(20) > 0 {
-		d := kg.Date(occurred.Format(time.DateOnly))
+	c.targets = allTargets[rng.IntN(len(allTargets))]
+	c.reprisal, c.consent = rng.IntN(10) == 0, rng.IntN(10) < 7
+	c.response = rng.IntN(2) == 0
+	c.resolved = rng.IntN(3) == 0
+	if c.response {
+		c.channel = g.channels[rng.IntN(len(g.channels))]
+		c.activated = c.reported.AddDate(0, 0, rng.IntN(14))
+		c.responseStamped = c.activated.Add(time.Duration(rng.IntN(8*3600)) * time.Second)
+	}
+	return c
+}
+
+// incident makes an incident, with its response if it has one: the nodes
+// and the edges leaving them.
+func (g *generator) incident(c choice) ([]kg.Node, []kg.Edge) {
+	r := threatlog.Report{
+		NHRI: c.nhri, Threats: c.threats, Perpetrators: c.perps, Targets: c.targets,
+		ReprisalForUNCooperation: c.reprisal, ConsentToShare: c.consent,
+		Summary: fmt.Sprintf("Synthetic incident %d, made for scale tests: not a real event.", c.i),
+	}
+	if c.dated {
+		d := kg.Date(c.occurred.Format(time.DateOnly))
 		r.OccurredOn = &d
 	}
-	inc, edges := threatlog.NewIncidentNode(IncidentID(i), Actor, reported, r)
+	inc, edges := threatlog.NewIncidentNode(IncidentID(c.i), Actor, c.reported, r)
 	nodes := []kg.Node{inc}
 	status := threatlog.StatusOpen
-	if rng.IntN(2) == 0 {
+	switch {
+	case c.response:
+		in := threatlog.ResponseInput{Incident: inc.ID, Channel: c.channel, ActivatedOn: kg.Date(c.activated.Format(time.DateOnly))}
 		status = threatlog.StatusResponding
-		activated := reported.AddDate(0, 0, rng.IntN(14))
-		in := threatlog.ResponseInput{
-			Incident: inc.ID, Channel: g.channels[rng.IntN(len(g.channels))],
-			ActivatedOn: kg.Date(activated.Format(time.DateOnly)),
-		}
-		if rng.IntN(3) == 0 {
+		if c.resolved {
 			status = threatlog.StatusResolved
-			in.Outcome = fmt.Sprintf("Synthetic outcome of incident %d.", i)
+			in.Outcome = fmt.Sprintf("Synthetic outcome of incident %d.", c.i)
 		}
-		resp, respEdges := threatlog.NewResponseNode(ResponseID(i), Actor, activated.Add(time.Duration(rng.IntN(8*3600))*time.Second), in)
+		resp, respEdges := threatlog.NewResponseNode(ResponseID(c.i), Actor, c.responseStamped, in)
 		nodes, edges = append(nodes, resp), append(edges, respEdges...)
-	} else if rng.IntN(5) == 0 {
+	case c.resolved:
 		status = threatlog.StatusResolved
 	}
 	nodes[0].Props[threatlog.PropStatus] = string(status)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"marrakechgraph/embedded"
+	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/kg"
 	"marrakechgraph/seed"
 	"marrakechgraph/storetest"
@@ -83,7 +84,7 @@ func TestChangeSetsAreBoundedAndMarked(t *testing.T) {
 	for i, cs := range sets {
 		assert.LessOrEqual(t, len(cs.PutNodes)+len(cs.PutEdges), synth.MaxChangeSetSize, "change set %d", i)
 		assert.Equal(t, synth.Actor, cs.Actor)
-		assert.Equal(t, "synthetic scale ×3", cs.Reason)
+		assert.Regexp(t, `^synthetic scale ×3, generator [0-9a-f]{16}$`, cs.Reason)
 		for _, n := range cs.PutNodes {
 			if n.Kind.Sensitive() {
 				ki, _ := n.Kind.Info()
@@ -119,6 +120,33 @@ func TestEdgesBetweenCopiedNodesJoinTheirCopies(t *testing.T) {
 		}
 	}
 	assert.True(t, found)
+}
+
+func TestResultCountsTheChangeSets(t *testing.T) {
+	ds := loadSeed(t)
+	s := embeddedtest.Seeded(t)
+	res, err := synth.ApplyDataset(context.Background(), s, ds, 2)
+	require.NoError(t, err)
+	want := synth.Result{Scale: 2, ChangeSets: res.ChangeSets, Created: res.Created}
+	for _, cs := range collect(t, ds, 2) {
+		want.Nodes += len(cs.PutNodes)
+		want.Edges += len(cs.PutEdges)
+		for _, n := range cs.PutNodes {
+			switch n.Kind {
+			case kg.KindNHRI:
+				want.NHRIs++
+			case kg.KindAction:
+				want.Actions++
+			case kg.KindThreatIncident:
+				want.Incidents++
+			case kg.KindResponse:
+				want.Responses++
+			}
+		}
+	}
+	assert.Equal(t, want, *res)
+	assert.Equal(t, res.Nodes+res.Edges, res.Created)
+	assert.Positive(t, res.ChangeSets)
 }
 
 func TestSameScaleSameGraph(t *testing.T) {
@@ -302,13 +330,18 @@ func TestGrowEmbedded(t *testing.T) {
 	defer s.Close()
 	assert.Equal(t, after, stats(t, s))
 
-	// Again, and the seed again: nothing changes.
+	// Again, a smaller scale, and the seed again: nothing changes.
 	last, err := s.LastSeq(ctx)
 	require.NoError(t, err)
 	again, err := synth.ApplyDataset(ctx, s, ds, 3)
 	require.NoError(t, err)
-	assert.Zero(t, again.Created+again.Updated)
-	assert.Equal(t, again.Nodes+again.Edges, again.Unchanged)
+	assert.True(t, again.AlreadyGrown)
+	assert.Zero(t, again.ChangeSets)
+	assert.Equal(t, res.Nodes, again.Nodes)
+	assert.Equal(t, res.Edges, again.Edges)
+	smaller, err := synth.ApplyDataset(ctx, s, ds, 2)
+	require.NoError(t, err)
+	assert.True(t, smaller.AlreadyGrown, "×3 holds ×2")
 	seeded, err := seed.ApplyDataset(ctx, s, ds)
 	require.NoError(t, err)
 	assert.Zero(t, seeded.Created+seeded.Updated+seeded.Deleted, "the seed leaves the synthetic graph alone")
@@ -332,6 +365,62 @@ func TestGrowEmbedded(t *testing.T) {
 	}
 }
 
+// TestGrowingAgainCompletesAndRepairs: a graph partly written (a change
+// set failed) is completed; one whose last node someone changed, or grown
+// from another seed, is written again.
+func TestGrowingAgainCompletesAndRepairs(t *testing.T) {
+	ctx := context.Background()
+	ds := loadSeed(t)
+	s := embeddedtest.Seeded(t)
+	sets := collect(t, ds, 2)
+	require.Greater(t, len(sets), 2)
+	for _, cs := range sets[:2] {
+		_, err := s.Apply(ctx, cs)
+		require.NoError(t, err)
+	}
+	res, err := synth.ApplyDataset(ctx, s, ds, 2)
+	require.NoError(t, err)
+	assert.False(t, res.AlreadyGrown)
+	assert.Positive(t, res.Created)
+	assert.Positive(t, res.Unchanged)
+	assert.Zero(t, res.Updated)
+	assert.Equal(t, 2*synth.IncidentsPerBlock, stats(t, s).Nodes[kg.KindThreatIncident])
+
+	// Head Office edits the last incident: growing again puts it back.
+	last := synth.IncidentID(2*synth.IncidentsPerBlock - 1)
+	log := &threatlog.Log{Store: s}
+	summary := "Edited."
+	_, err = log.Update(ctx, "someone", threatlog.Update{ID: last, Summary: &summary})
+	require.NoError(t, err)
+	res, err = synth.ApplyDataset(ctx, s, ds, 2)
+	require.NoError(t, err)
+	assert.False(t, res.AlreadyGrown)
+	assert.Equal(t, 1, res.Updated)
+	inc, err := log.Incident(ctx, last)
+	require.NoError(t, err)
+	assert.NotEqual(t, summary, threatlog.IncidentOf(inc).Summary())
+	res, err = synth.ApplyDataset(ctx, s, ds, 2)
+	require.NoError(t, err)
+	assert.True(t, res.AlreadyGrown)
+
+	// Another seed (a new channel): the graph is made again.
+	other := loadSeed(t)
+	for _, n := range other.Nodes {
+		if n.ID == "mechanism:ohchr" {
+			c := *n.Clone()
+			c.ID = "mechanism:aaa-new-channel"
+			other.Nodes = append(other.Nodes, c)
+			break
+		}
+	}
+	_, err = seed.ApplyDataset(ctx, s, other)
+	require.NoError(t, err)
+	res, err = synth.ApplyDataset(ctx, s, other, 2)
+	require.NoError(t, err)
+	assert.False(t, res.AlreadyGrown)
+	assert.Positive(t, res.Updated+res.Created)
+}
+
 func TestGrowOnEveryBackend(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		ds := loadSeed(t)
@@ -343,6 +432,6 @@ func TestGrowOnEveryBackend(t *testing.T) {
 		checkGrown(t, ds, s, 2, res)
 		again, err := synth.ApplyDataset(ctx, s, ds, 2)
 		require.NoError(t, err)
-		assert.Zero(t, again.Created+again.Updated, "applying again changes nothing")
+		assert.True(t, again.AlreadyGrown, "applying again writes nothing")
 	})
 }
