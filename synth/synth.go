@@ -20,7 +20,7 @@
 //
 // So ×1 adds only incidents. The graph depends only on the seed and N, and
 // block b and copy k only on b and k: growing ×10 to ×100 adds to what ×10
-// wrote. Applying it again changes nothing (puts of the same IDs).
+// wrote. Applying it again writes nothing (see ApplyDataset).
 package synth
 
 import (
@@ -70,8 +70,8 @@ var suffixRE = regexp.MustCompile(`-s[0-9]+$`)
 // CopyID is the ID of copy k of a seed node.
 func CopyID(id string, k int) string { return id + "-s" + strconv.Itoa(k) }
 
-// IncidentID and ResponseID are the IDs of the i-th synthetic incident
-// (0 ≤ i < IncidentsPerBlock×N) and of its response.
+// IncidentID is the ID of the i-th synthetic incident, 0 ≤ i <
+// IncidentsPerBlock×N.
 func IncidentID(i int) string { return fmt.Sprintf("incident:synthetic-%07d", i) }
 
 // ResponseID is the ID of the response to the i-th synthetic incident.
