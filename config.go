@@ -15,6 +15,7 @@ import (
 	"marrakechgraph/cost"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/respcache"
+	"marrakechgraph/synth"
 )
 
 // config is the server's configuration: each setting from a flag, else its
@@ -40,6 +41,9 @@ type config struct {
 	// PublicMaxAge is how long CDNs may keep public answers.
 	ResponseCacheBytes int64
 	PublicMaxAge       time.Duration
+	// SyntheticScale, when above 0, grows a synthetic graph ×N beside the
+	// seed at start (package synth).
+	SyntheticScale int
 }
 
 // neo4jSchemes are the URI schemes the Neo4j driver accepts: direct (bolt)
@@ -61,7 +65,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return def
 	}
 	var c config
-	var cors, level, maxCost, maxDepth, maxFields, ratePublic, rateKeyed, maxResponse, cacheBytes string
+	var cors, level, maxCost, maxDepth, maxFields, ratePublic, rateKeyed, maxResponse, cacheBytes, synthetic string
 	fs := flag.NewFlagSet("marrakechgraph", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
@@ -82,6 +86,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&maxResponse, "max-response-bytes", env("MAX_RESPONSE_BYTES", strconv.Itoa(httpapi.DefaultMaxResponseBytes)), "largest answer of /query in bytes (MAX_RESPONSE_BYTES)")
 	fs.StringVar(&cacheBytes, "response-cache-bytes", env("RESPONSE_CACHE_BYTES", strconv.Itoa(respcache.DefaultMaxBytes)), "memory of the answer cache, which keeps answers of the public graph until the graph changes; 0 turns it off (RESPONSE_CACHE_BYTES)")
 	fs.DurationVar(&c.PublicMaxAge, "public-max-age", envDuration(getenv, "PUBLIC_MAX_AGE", httpapi.DefaultPublicMaxAge), "how long browsers and CDNs may keep the answer to a persisted query asked by GET without a key, such as 60s (PUBLIC_MAX_AGE)")
+	fs.StringVar(&synthetic, "synthetic-scale", env("SYNTHETIC_SCALE", "0"), "grow a synthetic graph of the seed's shape ×N at start, 1 to "+strconv.Itoa(synth.MaxScale)+", for scale tests; 0 for none (SYNTHETIC_SCALE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -130,6 +135,11 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		}
 		*l.to = f
 	}
+	scale, err := strconv.Atoi(strings.TrimSpace(synthetic))
+	if err != nil || (scale != 0 && synth.CheckScale(scale) != nil) {
+		return c, fmt.Errorf("SYNTHETIC_SCALE must be a whole number from 1 to %d, or 0 for none, not %q", synth.MaxScale, synthetic)
+	}
+	c.SyntheticScale = scale
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("LOG_LEVEL: %w", err)
 	}
@@ -178,5 +188,6 @@ func (c config) LogValue() slog.Value {
 		slog.Float64("rate_limit_public", c.RateLimits.Public), slog.Float64("rate_limit_keyed", c.RateLimits.Keyed),
 		slog.Duration("request_timeout", c.RequestTimeout), slog.Int("max_response_bytes", c.MaxResponseBytes),
 		slog.Int64("response_cache_bytes", max(c.ResponseCacheBytes, 0)), slog.Duration("public_max_age", c.PublicMaxAge),
+		slog.Int("synthetic_scale", c.SyntheticScale),
 	)
 }

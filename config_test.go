@@ -41,6 +41,16 @@ func TestConfigAnswerCache(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(1<<20), c.ResponseCacheBytes)
 	assert.Equal(t, 5*time.Minute, c.PublicMaxAge)
+	assert.Zero(t, c.SyntheticScale, "no synthetic graph unless asked")
+}
+
+func TestConfigSyntheticScale(t *testing.T) {
+	c, err := parseConfig([]string{"-synthetic-scale", "100"}, envOf(map[string]string{"SYNTHETIC_SCALE": "10"}), io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 100, c.SyntheticScale)
+	c, err = parseConfig(nil, envOf(map[string]string{"SYNTHETIC_SCALE": " 10 "}), io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, 10, c.SyntheticScale)
 }
 
 func TestConfigFlagsWinOverEnvironment(t *testing.T) {
@@ -84,6 +94,9 @@ func TestConfigErrors(t *testing.T) {
 		"rate not a number":     {nil, map[string]string{"RATE_LIMIT_PUBLIC": "fast"}, "RATE_LIMIT_PUBLIC"},
 		"negative rate":         {[]string{"-rate-limit-keyed", "-1"}, nil, "RATE_LIMIT_KEYED"},
 		"star among others":     {nil, map[string]string{"CORS_ORIGINS": "*,https://a.example"}, "alone"},
+		"scale not a number":    {nil, map[string]string{"SYNTHETIC_SCALE": "x10"}, "SYNTHETIC_SCALE"},
+		"negative scale":        {[]string{"-synthetic-scale", "-1"}, nil, "SYNTHETIC_SCALE"},
+		"scale too large":       {nil, map[string]string{"SYNTHETIC_SCALE": "1001"}, "SYNTHETIC_SCALE"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := parseConfig(tc.args, envOf(tc.env), io.Discard)

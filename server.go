@@ -26,6 +26,7 @@ import (
 	"marrakechgraph/neo4j"
 	"marrakechgraph/resolvers"
 	"marrakechgraph/seed"
+	"marrakechgraph/synth"
 	"marrakechgraph/threatlog"
 )
 
@@ -88,6 +89,15 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		return err
 	}
 	log.Info("seed loaded", "created", res.Created, "updated", res.Updated, "deleted", res.Deleted, "unchanged", res.Unchanged)
+	if cfg.SyntheticScale > 0 {
+		began := time.Now()
+		grown, err := synth.Apply(ctx, store, cfg.SyntheticScale)
+		if err != nil {
+			return err
+		}
+		log.Info("synthetic graph loaded", "scale", grown.Scale, "nodes", grown.Nodes, "edges", grown.Edges, "incidents", grown.Incidents,
+			"responses", grown.Responses, "created", grown.Created, "unchanged", grown.Unchanged, "ms", time.Since(began).Milliseconds())
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -213,12 +213,10 @@ func uniqueSorted(ids []string) []string {
 // Report documents a threat: the incident, its links to the NHRI, threat
 // types and perpetrators, in one audited change set.
 func (l *Log) Report(ctx context.Context, actor string, r Report) (*kg.Node, error) {
-	summary, err := checkSummary(r.Summary)
-	if err != nil {
+	if _, err := checkSummary(r.Summary); err != nil {
 		return nil, err
 	}
-	targets, err := checkTargets(r.Targets)
-	if err != nil {
+	if _, err := checkTargets(r.Targets); err != nil {
 		return nil, err
 	}
 	if err := l.checkDate("occurredOn", r.OccurredOn); err != nil {
@@ -239,15 +237,8 @@ func (l *Log) Report(ctx context.Context, actor string, r Report) (*kg.Node, err
 	if err != nil {
 		return nil, err
 	}
-	now := l.now()
-	n := kg.Node{ID: id, Kind: kg.KindThreatIncident, Name: "Threat incident", Props: kg.Props{
-		PropSummary: summary, PropReportedAt: now.Format(StampLayout), PropReportedBy: actor,
-		PropTargets: targets, PropReprisal: r.ReprisalForUNCooperation, PropConsent: r.ConsentToShare,
-		PropStatus: string(StatusOpen),
-	}}
-	setOccurred(&n, r.OccurredOn, now)
-	cs := kg.ChangeSet{Actor: actor, Reason: "report threat", PutNodes: []kg.Node{n},
-		PutEdges: append(links(id, threats, perps), kg.Edge{Type: kg.RelConcerns, From: id, To: r.NHRI})}
+	n, edges := NewIncidentNode(id, actor, l.now(), r)
+	cs := kg.ChangeSet{Actor: actor, Reason: "report threat", PutNodes: []kg.Node{n}, PutEdges: edges}
 	res, err := l.Store.Apply(ctx, cs)
 	if err != nil {
 		return nil, err
@@ -262,6 +253,27 @@ func (l *Log) Report(ctx context.Context, actor string, r Report) (*kg.Node, err
 		l.Feed.Publish(&n, seq)
 	}
 	return &n, nil
+}
+
+// NewIncidentNode returns an incident as Report stores it, open, reported
+// by actor at reportedAt, and the relationships that go with it: to its
+// NHRI, threat types and perpetrator types. It does not check r (Report
+// does); it only puts it in the stored form: the summary trimmed, targets,
+// threats and perpetrators sorted and without duplicates.
+func NewIncidentNode(id, actor string, reportedAt time.Time, r Report) (kg.Node, []kg.Edge) {
+	reportedAt = reportedAt.UTC()
+	targets := make([]string, 0, len(r.Targets))
+	for _, t := range r.Targets {
+		targets = append(targets, string(t))
+	}
+	n := kg.Node{ID: id, Kind: kg.KindThreatIncident, Name: "Threat incident", Props: kg.Props{
+		PropSummary: strings.TrimSpace(r.Summary), PropReportedAt: reportedAt.Format(StampLayout), PropReportedBy: actor,
+		PropTargets: uniqueSorted(targets), PropReprisal: r.ReprisalForUNCooperation, PropConsent: r.ConsentToShare,
+		PropStatus: string(StatusOpen),
+	}}
+	setOccurred(&n, r.OccurredOn, reportedAt)
+	edges := append(links(id, uniqueSorted(r.Threats), uniqueSorted(r.Perpetrators)), kg.Edge{Type: kg.RelConcerns, From: id, To: r.NHRI})
+	return n, edges
 }
 
 func setOccurred(n *kg.Node, d *kg.Date, reported time.Time) {
@@ -450,16 +462,9 @@ func (l *Log) respond(ctx context.Context, actor string, in ResponseInput) (*kg.
 	if err != nil {
 		return nil, err
 	}
-	r := kg.Node{ID: id, Kind: kg.KindResponse, Name: "Response", Props: kg.Props{
-		PropActivatedOn: string(d), PropActivatedBy: actor, PropRecordedAt: l.now().Format(StampLayout),
-	}}
-	if o := strings.TrimSpace(in.Outcome); o != "" {
-		r.Props[PropOutcome] = o
-	}
-	cs := kg.ChangeSet{Actor: actor, Reason: "record response", PutNodes: []kg.Node{r}, PutEdges: []kg.Edge{
-		{Type: kg.RelRespondsTo, From: id, To: inc.ID},
-		{Type: kg.RelActivated, From: id, To: in.Channel},
-	}, Expect: []kg.Expectation{{ID: inc.ID, Version: inc.Version}, {ID: id, Version: 0}}}
+	r, edges := NewResponseNode(id, actor, l.now(), in)
+	cs := kg.ChangeSet{Actor: actor, Reason: "record response", PutNodes: []kg.Node{r}, PutEdges: edges,
+		Expect: []kg.Expectation{{ID: inc.ID, Version: inc.Version}, {ID: id, Version: 0}}}
 	if inc.Props.String(PropStatus) == string(StatusOpen) {
 		inc.Props[PropStatus] = string(StatusResponding)
 		cs.PutNodes = append(cs.PutNodes, *inc)
@@ -470,4 +475,21 @@ func (l *Log) respond(ctx context.Context, actor string, in ResponseInput) (*kg.
 	}
 	r.Version = res.Versions[id]
 	return &r, nil
+}
+
+// NewResponseNode returns a response as Respond stores it, recorded by
+// actor at recordedAt, and its relationships to the incident and the
+// channel. It does not check in (Respond does), and leaves the incident's
+// status to the caller: Respond makes an open incident RESPONDING.
+func NewResponseNode(id, actor string, recordedAt time.Time, in ResponseInput) (kg.Node, []kg.Edge) {
+	r := kg.Node{ID: id, Kind: kg.KindResponse, Name: "Response", Props: kg.Props{
+		PropActivatedOn: string(in.ActivatedOn), PropActivatedBy: actor, PropRecordedAt: recordedAt.UTC().Format(StampLayout),
+	}}
+	if o := strings.TrimSpace(in.Outcome); o != "" {
+		r.Props[PropOutcome] = o
+	}
+	return r, []kg.Edge{
+		{Type: kg.RelRespondsTo, From: id, To: in.Incident},
+		{Type: kg.RelActivated, From: id, To: in.Channel},
+	}
 }
