@@ -406,25 +406,40 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	}
 	terms := kg.SearchTerms(q.Text)
 	page := &kg.Page{HasPreviousPage: after != nil}
+	filtered := len(q.Props) > 0 || len(q.Related) > 0 || len(terms) > 0
 	err := s.read(ctx, "find", func(g *graph) error {
-		var matches []*kg.Node
-		for _, n := range g.byKind[q.Kind] {
-			if g.matches(n, q, terms) {
-				matches = append(matches, n)
-			}
-		}
-		kg.SortNodes(matches, q.OrderBy, q.Desc)
-		page.TotalCount = len(matches)
+		sorted := g.sorted(q.Kind, q.OrderBy, q.Desc)
 		start := 0
 		if after != nil {
-			start = sort.Search(len(matches), func(i int) bool { return after.After(matches[i]) })
+			start = sort.Search(len(sorted), func(i int) bool { return after.After(sorted[i]) })
 		}
-		end := min(start+q.First, len(matches))
-		for _, n := range matches[start:end] {
+		take := func(n *kg.Node) {
 			page.Nodes = append(page.Nodes, n.Clone())
 			page.Cursors = append(page.Cursors, kg.CursorFor(n, q.OrderBy, q.Desc))
 		}
-		page.HasNextPage = end < len(matches)
+		if !filtered {
+			page.TotalCount = len(sorted)
+			end := min(start+q.First, len(sorted))
+			for _, n := range sorted[start:end] {
+				take(n)
+			}
+			page.HasNextPage = end < len(sorted)
+			return nil
+		}
+		for i, n := range sorted {
+			if !g.matches(n, q, terms) {
+				continue
+			}
+			page.TotalCount++
+			if i < start {
+				continue
+			}
+			if len(page.Nodes) < q.First {
+				take(n)
+			} else {
+				page.HasNextPage = true
+			}
+		}
 		return nil
 	})
 	if err != nil {

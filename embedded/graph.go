@@ -3,6 +3,7 @@ package embedded
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"marrakechgraph/kg"
 )
@@ -24,6 +25,52 @@ type graph struct {
 	// edgesByType counts edges, so that Stats costs the same however many
 	// edges (sensitive ones included) there are.
 	edgesByType map[kg.RelType]int
+	// orders keeps the nodes of a kind sorted in an order Find was asked
+	// for, until a node of that kind changes: a page then costs a search
+	// for its cursor, not a sort of the whole kind. Readers fill it under
+	// the store's read lock, so it has a lock of its own.
+	ordersMu sync.Mutex
+	orders   map[orderKey][]*kg.Node
+}
+
+// orderKey names one order of the nodes of one kind.
+type orderKey struct {
+	kind    kg.Kind
+	orderBy string
+	desc    bool
+}
+
+// sorted returns the nodes of a kind in the order given, shared and never
+// modified: a change to the kind makes a new slice.
+func (g *graph) sorted(kind kg.Kind, orderBy string, desc bool) []*kg.Node {
+	k := orderKey{kind, orderBy, desc}
+	g.ordersMu.Lock()
+	defer g.ordersMu.Unlock()
+	if ns, ok := g.orders[k]; ok {
+		return ns
+	}
+	ns := make([]*kg.Node, 0, len(g.byKind[kind]))
+	for _, n := range g.byKind[kind] {
+		ns = append(ns, n)
+	}
+	kg.SortNodes(ns, orderBy, desc)
+	if g.orders == nil {
+		g.orders = map[orderKey][]*kg.Node{}
+	}
+	g.orders[k] = ns
+	return ns
+}
+
+// forgetOrders drops the orders of a kind; writers call it, under the
+// store's write lock.
+func (g *graph) forgetOrders(kind kg.Kind) {
+	g.ordersMu.Lock()
+	defer g.ordersMu.Unlock()
+	for k := range g.orders {
+		if k.kind == kind {
+			delete(g.orders, k)
+		}
+	}
 }
 
 func newGraph() *graph {
@@ -49,6 +96,10 @@ func (g *graph) adjacency(t kg.RelType) (out, in map[string]map[kg.EdgeKey]*kg.E
 }
 
 func (g *graph) putNode(n *kg.Node) {
+	if old := g.nodes[n.ID]; old != nil && old.Kind != n.Kind {
+		g.forgetOrders(old.Kind)
+	}
+	g.forgetOrders(n.Kind)
 	g.nodes[n.ID] = n
 	m := g.byKind[n.Kind]
 	if m == nil {
@@ -60,6 +111,7 @@ func (g *graph) putNode(n *kg.Node) {
 
 func (g *graph) deleteNode(id string) {
 	if n := g.nodes[id]; n != nil {
+		g.forgetOrders(n.Kind)
 		delete(g.byKind[n.Kind], id)
 		delete(g.nodes, id)
 	}

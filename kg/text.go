@@ -22,6 +22,9 @@ func searchable(n *Node) (title, body string) {
 // acronym, description or text (case-insensitive substring match). No terms
 // match everything.
 func MatchesText(n *Node, terms []string) bool {
+	if len(terms) == 0 {
+		return true
+	}
 	title, body := searchable(n)
 	for _, t := range terms {
 		if !strings.Contains(title, t) && !strings.Contains(body, t) {
