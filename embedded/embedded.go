@@ -627,6 +627,10 @@ func write(ctx context.Context, tx *bbolt.Tx, p *kg.Writes) error {
 		}
 	}
 	log, bySubject := tx.Bucket(bucketAudit), tx.Bucket(bucketBySubject)
+	// The audit log only grows at its end (its keys are sequence numbers):
+	// full pages, instead of bbolt's half-full ones, keep it half the size
+	// on disk and in the memory the file is mapped into.
+	log.FillPercent = 1.0
 	for i := range p.Entries {
 		e := &p.Entries[i]
 		seq, err := log.NextSequence()
