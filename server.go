@@ -23,6 +23,7 @@ import (
 	"marrakechgraph/graphiql"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
+	"marrakechgraph/logbuf"
 	"marrakechgraph/neo4j"
 	"marrakechgraph/resolvers"
 	"marrakechgraph/seed"
@@ -68,7 +69,11 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		}
 		return fmt.Errorf("configuration: %w", err)
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// Access lines are written in batches (within logbuf.DefaultInterval);
+	// every other line at once.
+	logs := logbuf.New(os.Stderr, 0)
+	defer logs.Close()
+	log := slog.New(logbuf.Handler(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: cfg.LogLevel}), logs, httpapi.AccessLogMessage))
 	slog.SetDefault(log)
 	log.Info("starting", "config", cfg)
 

@@ -212,7 +212,12 @@ func rawKey(r *http.Request, p auth.Principal) (raw respcache.Key, body []byte, 
 		k.Add(r.URL.RawQuery)
 		return k.Key(), nil, true
 	case http.MethodPost:
-		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != mediaJSON || r.Body == nil {
+		if ct := r.Header.Get("Content-Type"); ct != mediaJSON {
+			if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != mediaJSON {
+				return raw, nil, false
+			}
+		}
+		if r.Body == nil {
 			return raw, nil, false
 		}
 		buf := bytes.NewBuffer(make([]byte, 0, max(min(r.ContentLength, 1<<16), 512)))

@@ -298,6 +298,9 @@ func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return conn, rw, err
 }
 
+// AccessLogMessage is the message of the line logged for every request.
+const AccessLogMessage = "request"
+
 // logRequests logs one line per request: never the query's variables or
 // body, which may hold sensitive data.
 func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
@@ -318,7 +321,7 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 			if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
 				level = slog.LevelDebug
 			}
-			log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			log.Log(r.Context(), level, AccessLogMessage, "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 		}()
 		next.ServeHTTP(rec, r)
