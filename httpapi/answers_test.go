@@ -30,21 +30,31 @@ type answer struct {
 // ask sends a GraphQL request with the headers given (name, value, …).
 func ask(t *testing.T, srv *httptest.Server, method, query string, vars map[string]any, header ...string) answer {
 	t.Helper()
-	var req *http.Request
-	var err error
 	if method == http.MethodGet {
 		v := url.Values{"query": {query}}
 		if vars != nil {
 			b, _ := json.Marshal(vars)
 			v.Set("variables", string(b))
 		}
-		req, err = http.NewRequest(http.MethodGet, srv.URL+"/query?"+v.Encode(), nil)
-	} else {
-		b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-		req, err = http.NewRequest(http.MethodPost, srv.URL+"/query", strings.NewReader(string(b)))
-		req.Header.Set("Content-Type", "application/json")
+		return askGET(t, srv, v, header...)
 	}
+	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/query", strings.NewReader(string(b)))
 	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	return send(t, req, header...)
+}
+
+// askGET sends a GraphQL request by GET with the parameters given.
+func askGET(t *testing.T, srv *httptest.Server, params url.Values, header ...string) answer {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/query?"+params.Encode(), nil)
+	require.NoError(t, err)
+	return send(t, req, header...)
+}
+
+func send(t *testing.T, req *http.Request, header ...string) answer {
+	t.Helper()
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -224,15 +234,7 @@ func TestConditionalRequests(t *testing.T) {
 		if withQuery {
 			v.Set("query", q)
 		}
-		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/query?"+v.Encode(), nil)
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		res, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return answer{status: res.StatusCode, header: res.Header, body: string(b)}
+		return askGET(t, srv, v, header...)
 	}
 	require.Equal(t, http.StatusOK, get(true).status, "the query is registered")
 	for i := 0; i < 2; i++ {
