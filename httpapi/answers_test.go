@@ -11,7 +11,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -252,4 +255,60 @@ func TestConditionalRequests(t *testing.T) {
 	// Mutations are never kept.
 	m := ask(t, srv, http.MethodPost, `mutation { createAPIKey(name: "once", role: ANALYST) { key { id } } }`, nil, bearer(tokens[auth.RoleAdmin])...)
 	assert.Empty(t, m.header.Get("ETag"))
+}
+
+// TestCachedAnswersFollowConcurrentWrites: while readers ask the same query
+// over and over (so that it is served from the cache), a writer changes
+// the answer again and again; a read that starts after a write has returned
+// never shows what was there before it.
+func TestCachedAnswersFollowConcurrentWrites(t *testing.T) {
+	srv, ps := newServer(t)
+	tokens := roleTokens(t, ps.Store)
+	const q = `{ nhris(first: 5, filter: {country: "KE"}) { edges { node { accreditationYear } } } }`
+	importKenya(t, srv, tokens[auth.RoleEditor], "A", "2001")
+	yearOf := func(a answer) int {
+		var r struct {
+			Data struct {
+				Nhris struct {
+					Edges []struct {
+						Node struct{ AccreditationYear int }
+					}
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(a.body), &r), a.body)
+		require.Len(t, r.Data.Nhris.Edges, 1, a.body)
+		return r.Data.Nhris.Edges[0].Node.AccreditationYear
+	}
+	var written atomic.Int64
+	written.Store(2001)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				floor := written.Load()
+				a := ask(t, srv, http.MethodPost, q, nil)
+				if got := yearOf(a); int64(got) < floor {
+					t.Errorf("read %d after %d was written", got, floor)
+					return
+				}
+			}
+		}()
+	}
+	for year := 2002; year <= 2016; year++ {
+		importKenya(t, srv, tokens[auth.RoleEditor], "A", strconv.Itoa(year))
+		written.Store(int64(year))
+		time.Sleep(5 * time.Millisecond) // let the readers keep it again
+	}
+	close(done)
+	wg.Wait()
+	assert.Equal(t, 2016, yearOf(ask(t, srv, http.MethodPost, q, nil)))
 }
