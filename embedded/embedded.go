@@ -448,6 +448,37 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	return page, nil
 }
 
+var _ kg.KindScanner = (*Store)(nil)
+
+// ScanKind implements kg.KindScanner.
+func (s *Store) ScanKind(ctx context.Context, kind kg.Kind, types []kg.RelType, f func(n *kg.Node, targets [][]string) error) error {
+	return s.read(ctx, "scan", func(g *graph) error {
+		targets := make([][]string, len(types))
+		i := 0
+		for id, n := range g.byKind[kind] {
+			if i++; i%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return fmt.Errorf("embedded store: scan: %w", err)
+				}
+			}
+			for j, t := range types {
+				targets[j] = targets[j][:0]
+				out, _ := g.adjacency(t)
+				for k := range out[id] {
+					if k.Type == t {
+						targets[j] = append(targets[j], k.To)
+					}
+				}
+				slices.Sort(targets[j])
+			}
+			if err := f(n, targets); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // Search implements kg.Store.
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error) {
 	if err := q.Validate(); err != nil {

@@ -277,6 +277,17 @@ type Stats struct {
 	Edges map[RelType]int
 }
 
+// KindScanner is what a store that holds the graph in memory may offer
+// besides Store: one walk over every node of a kind, each with the IDs of
+// the nodes its edges of the given types lead to (aligned with types), in
+// no particular order, without copying either. The walk sees one state of
+// the graph. f must neither keep nor change what it is given, and must not
+// call the store: it runs while the store holds its read lock. An error
+// from f, or the end of ctx, ends the walk with that error.
+type KindScanner interface {
+	ScanKind(ctx context.Context, kind Kind, types []RelType, f func(n *Node, targets [][]string) error) error
+}
+
 // Finder is the part of a Store that FindAll needs.
 type Finder interface {
 	Find(ctx context.Context, q FindQuery) (*Page, error)

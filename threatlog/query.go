@@ -142,59 +142,70 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		}
 		by[d] = true
 	}
-	incidents, err := kg.FindAll(ctx, l.Store, kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: kg.OrderByID})
+	facts, err := l.statFacts(ctx, by)
 	if err != nil {
 		return nil, err
-	}
-	ids := make([]string, len(incidents))
-	for i, n := range incidents {
-		ids[i] = n.ID
-	}
-	var nhris, threats [][]kg.Neighbor
-	if by[ByRegion] && len(ids) > 0 {
-		if nhris, err = l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelConcerns}}); err != nil {
-			return nil, err
-		}
-	}
-	if by[ByThreatType] && len(ids) > 0 {
-		if threats, err = l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelOfType}}); err != nil {
-			return nil, err
-		}
 	}
 	type key struct {
 		region, threat string
 		year           int
 	}
 	region := map[string]string{}
-	if by[ByRegion] {
-		var concerned []*kg.Node
-		for _, ns := range nhris {
-			for _, nb := range ns {
-				concerned = append(concerned, nb.Node)
+	threatTypes := map[string]*kg.Node{}
+	if by[ByRegion] || by[ByThreatType] {
+		var nhris, threats []string
+		seen := map[string]bool{}
+		for _, f := range facts {
+			if f.nhri != "" && !seen[f.nhri] {
+				seen[f.nhri] = true
+				nhris = append(nhris, f.nhri)
+			}
+			for _, t := range f.threats {
+				if !seen[t] {
+					seen[t] = true
+					threats = append(threats, t)
+				}
 			}
 		}
-		if region, err = regions(ctx, l.Store, concerned); err != nil {
-			return nil, err
+		if by[ByRegion] {
+			ns, err := l.Store.Nodes(ctx, nhris)
+			if err != nil {
+				return nil, err
+			}
+			if region, err = regions(ctx, l.Store, slices.DeleteFunc(ns, func(n *kg.Node) bool { return n == nil })); err != nil {
+				return nil, err
+			}
+		}
+		if by[ByThreatType] {
+			ns, err := l.Store.Nodes(ctx, threats)
+			if err != nil {
+				return nil, err
+			}
+			for _, n := range ns {
+				if n != nil {
+					threatTypes[n.ID] = n
+				}
+			}
 		}
 	}
 	rows := map[key]*StatRow{}
-	for i, inc := range incidents {
+	for _, f := range facts {
 		k := key{}
-		if by[ByRegion] && len(nhris[i]) > 0 {
-			k.region = region[nhris[i][0].Node.ID]
+		if by[ByRegion] {
+			k.region = region[f.nhri]
 		}
 		if by[ByYear] {
-			k.year = IncidentOf(inc).Year()
+			k.year = f.year
 		}
-		var types []*kg.Node
+		types := []*kg.Node{nil}
 		if by[ByThreatType] {
-			for _, nb := range threats[i] {
-				types = append(types, nb.Node)
+			types = types[:0]
+			for _, t := range f.threats {
+				if n := threatTypes[t]; n != nil {
+					types = append(types, n)
+				}
 			}
-		} else {
-			types = []*kg.Node{nil}
 		}
-		reprisal := IncidentOf(inc).ReprisalForUNCooperation()
 		for _, t := range types {
 			kk := k
 			if t != nil {
@@ -206,7 +217,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 				rows[kk] = r
 			}
 			r.count++
-			if reprisal {
+			if f.reprisal {
 				r.reprisals++
 			}
 		}
@@ -225,6 +236,87 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		return strings.Compare(threatID(a), threatID(b))
 	})
 	return out, nil
+}
+
+// statFact is what the statistics need of one incident.
+type statFact struct {
+	year     int
+	reprisal bool
+	// nhri is the NHRI it concerns ("" when none), threats its threat
+	// types, each read only when the grouping needs it.
+	nhri    string
+	threats []string
+}
+
+// statFacts reads what the statistics need of every incident: in one walk
+// without copies on a store that holds the graph in memory
+// (kg.KindScanner), else page by page.
+func (l *Log) statFacts(ctx context.Context, by map[Dimension]bool) ([]statFact, error) {
+	rels := []kg.RelType{kg.RelConcerns, kg.RelOfType}
+	if scanner, ok := l.Store.(kg.KindScanner); ok {
+		// Only the relationships the grouping needs are followed.
+		var follow []kg.RelType
+		nhriAt, threatsAt := -1, -1
+		if by[ByRegion] {
+			nhriAt, follow = len(follow), append(follow, kg.RelConcerns)
+		}
+		if by[ByThreatType] {
+			threatsAt, follow = len(follow), append(follow, kg.RelOfType)
+		}
+		var facts []statFact
+		err := scanner.ScanKind(ctx, kg.KindThreatIncident, follow, func(n *kg.Node, targets [][]string) error {
+			inc := IncidentOf(n)
+			f := statFact{year: inc.Year(), reprisal: inc.ReprisalForUNCooperation()}
+			if nhriAt >= 0 && len(targets[nhriAt]) > 0 {
+				f.nhri = targets[nhriAt][0]
+			}
+			if threatsAt >= 0 {
+				f.threats = slices.Clone(targets[threatsAt])
+			}
+			facts = append(facts, f)
+			return nil
+		})
+		return facts, err
+	}
+	incidents, err := kg.FindAll(ctx, l.Store, kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: kg.OrderByID})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(incidents))
+	for i, n := range incidents {
+		ids[i] = n.ID
+	}
+	facts := make([]statFact, len(incidents))
+	for i, n := range incidents {
+		inc := IncidentOf(n)
+		facts[i] = statFact{year: inc.Year(), reprisal: inc.ReprisalForUNCooperation()}
+	}
+	if len(ids) == 0 {
+		return facts, nil
+	}
+	if by[ByRegion] {
+		nhris, err := l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: rels[:1]})
+		if err != nil {
+			return nil, err
+		}
+		for i, ns := range nhris {
+			if len(ns) > 0 {
+				facts[i].nhri = ns[0].Node.ID
+			}
+		}
+	}
+	if by[ByThreatType] {
+		threats, err := l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: rels[1:]})
+		if err != nil {
+			return nil, err
+		}
+		for i, ns := range threats {
+			for _, nb := range ns {
+				facts[i].threats = append(facts[i].threats, nb.Node.ID)
+			}
+		}
+	}
+	return facts, nil
 }
 
 func threatID(r *StatRow) string {
