@@ -14,8 +14,9 @@ import (
 //
 //	go test -run '^$' -bench ThreatStats -benchtime 20x ./synth
 func BenchmarkThreatStats(b *testing.B) {
+	const scale = 20
 	s := embeddedtest.Seeded(b)
-	if _, err := synth.Apply(context.Background(), s, 20); err != nil {
+	if _, err := synth.Apply(context.Background(), s, scale); err != nil {
 		b.Fatal(err)
 	}
 	log := &threatlog.Log{Store: s}
