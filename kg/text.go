@@ -42,10 +42,21 @@ func MatchesText(n *Node, terms []string) bool {
 //	 10  every term is somewhere in the name, acronym, description or text
 func SearchScore(n *Node, text string) int {
 	terms := SearchTerms(text)
-	if len(terms) == 0 || !MatchesText(n, terms) {
+	return searchScore(n, terms, strings.Join(terms, " "))
+}
+
+// searchScore is SearchScore for a query already split into terms and
+// joined again (q); each of the node's texts is lower-cased once.
+func searchScore(n *Node, terms []string, q string) int {
+	if len(terms) == 0 {
 		return 0
 	}
-	q := strings.Join(terms, " ")
+	title, body := searchable(n)
+	for _, t := range terms {
+		if !strings.Contains(title, t) && !strings.Contains(body, t) {
+			return 0
+		}
+	}
 	name, acr := strings.ToLower(n.Name), strings.ToLower(n.Acronym)
 	switch {
 	case q == name || (acr != "" && q == acr):
@@ -53,7 +64,6 @@ func SearchScore(n *Node, text string) int {
 	case strings.HasPrefix(name, q) || (acr != "" && strings.HasPrefix(acr, q)):
 		return 60
 	}
-	title, _ := searchable(n)
 	for _, t := range terms {
 		if !strings.Contains(title, t) {
 			return 10
@@ -70,8 +80,10 @@ func RankSearch(nodes []*Node, text string, limit int) []*Node {
 		s int
 	}
 	var hits []scored
+	terms := SearchTerms(text)
+	q := strings.Join(terms, " ")
 	for _, n := range nodes {
-		if s := SearchScore(n, text); s > 0 {
+		if s := searchScore(n, terms, q); s > 0 {
 			hits = append(hits, scored{n, s})
 		}
 	}
