@@ -125,9 +125,6 @@ func (a *answers) handler(next http.Handler) http.Handler {
 			}
 			a.remember(raw, key)
 		}
-		// Public to browsers and CDNs: a persisted query by hash, by GET,
-		// without a key.
-		public := r.Method == http.MethodGet && p.KeyID == "" && r.URL.Query().Get("query") == ""
 		if a.cache.Refused(key) {
 			next.ServeHTTP(w, r)
 			return
@@ -139,6 +136,9 @@ func (a *answers) handler(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// Public to browsers and CDNs: a persisted query by hash, by GET,
+		// without a key.
+		public := r.Method == http.MethodGet && p.KeyID == "" && r.URL.Query().Get("query") == ""
 		if e, ok := a.cache.Get(key, version); ok {
 			a.serve(w, r, e, public)
 			return
@@ -156,9 +156,9 @@ func (a *answers) handler(next http.Handler) http.Handler {
 			rec.pass()
 			return
 		}
-		answer := bytes.Clone(rec.body.Bytes())
-		e := &respcache.Entry{Version: version, Status: rec.status, ContentType: w.Header().Get("Content-Type"), ETag: respcache.ETag(answer), Body: answer}
-		e.Header = http.Header{"Content-Type": {e.ContentType}, "Etag": {e.ETag}, "Content-Length": {strconv.Itoa(len(answer))}}
+		answer := rec.body.Bytes() // the recorder is this request's alone
+		e := &respcache.Entry{Version: version, Status: rec.status, ETag: respcache.ETag(answer), Body: answer}
+		e.Header = http.Header{"Content-Type": {w.Header().Get("Content-Type")}, "Etag": {e.ETag}, "Content-Length": {strconv.Itoa(len(answer))}}
 		a.cache.Put(key, e)
 		a.serve(w, r, e, public)
 	})

@@ -26,6 +26,11 @@ func MatchesText(n *Node, terms []string) bool {
 		return true
 	}
 	title, body := searchable(n)
+	return containsAll(title, body, terms)
+}
+
+// containsAll reports whether every term occurs in title or body.
+func containsAll(title, body string, terms []string) bool {
 	for _, t := range terms {
 		if !strings.Contains(title, t) && !strings.Contains(body, t) {
 			return false
@@ -52,10 +57,8 @@ func searchScore(n *Node, terms []string, q string) int {
 		return 0
 	}
 	title, body := searchable(n)
-	for _, t := range terms {
-		if !strings.Contains(title, t) && !strings.Contains(body, t) {
-			return 0
-		}
+	if !containsAll(title, body, terms) {
+		return 0
 	}
 	name, acr := strings.ToLower(n.Name), strings.ToLower(n.Acronym)
 	switch {

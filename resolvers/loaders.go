@@ -32,7 +32,10 @@ type reader interface {
 
 // loaders batch the store reads of one GraphQL operation, so that the
 // operation costs a number of store calls bounded by its depth, not by the
-// number of results.
+// number of results. Once the operation's context has ended (its client
+// left, or its deadline passed) they refuse every read, cached or not: a
+// cache answers without reaching the store, so a deep query answered from
+// it would otherwise keep growing long after anyone waits for it.
 type loaders struct {
 	store    reader
 	opts     []dataloadgen.Option
@@ -83,7 +86,7 @@ func fanOut(err error, n int) []error {
 // NeighborsOf loads the neighbours of one node, batched with the operation's
 // other reads of the same shape: the typed views read through it (kg.Graph).
 func (l *loaders) NeighborsOf(ctx context.Context, id string, q kg.NeighborQuery) ([]kg.Neighbor, error) {
-	if err := ended(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return l.neighborLoader(q).Load(ctx, id)
@@ -92,7 +95,7 @@ func (l *loaders) NeighborsOf(ctx context.Context, id string, q kg.NeighborQuery
 // SupportChannelsOf loads the support channels of one commitment, batched
 // with the operation's other commitments.
 func (l *loaders) SupportChannelsOf(ctx context.Context, commitmentID string) ([]kg.SupportChannel, error) {
-	if err := ended(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return l.channels.Load(ctx, commitmentID)
@@ -100,19 +103,10 @@ func (l *loaders) SupportChannelsOf(ctx context.Context, commitmentID string) ([
 
 // Node loads one node, batched with the operation's other node reads.
 func (l *loaders) Node(ctx context.Context, id string) (*kg.Node, error) {
-	if err := ended(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	return l.nodes.Load(ctx, id)
-}
-
-// ended is the error of an operation whose context has ended (its client
-// left, or its deadline passed). The loaders check it before every read,
-// cached or not: a cache answers without reaching the store, so a deep
-// query answered from it would otherwise keep growing its result long
-// after anyone waits for it.
-func ended(ctx context.Context) error {
-	return ctx.Err()
 }
 
 // neighborLoader returns the loader for one shape of neighbour query.

@@ -37,8 +37,6 @@ type Entry struct {
 	Version uint64
 	// Status is the HTTP status code of the answer.
 	Status int
-	// ContentType is its Content-Type header.
-	ContentType string
 	// ETag is its entity tag, quoted (see ETag).
 	ETag string
 	// Body is the answer's bytes. It is never modified once stored.
@@ -52,7 +50,13 @@ type Entry struct {
 }
 
 func (e *Entry) size() int64 {
-	return int64(len(e.Body) + len(e.ContentType) + len(e.ETag) + entryOverhead)
+	n := len(e.Body) + entryOverhead
+	for _, v := range e.Header {
+		for _, s := range v {
+			n += len(s)
+		}
+	}
+	return int64(n)
 }
 
 // ETag returns the strong entity tag of a body: a digest of its bytes, so

@@ -17,7 +17,8 @@ func key(s string) respcache.Key {
 }
 
 func entry(version uint64, body string) *respcache.Entry {
-	return &respcache.Entry{Version: version, Status: 200, ContentType: "application/json", ETag: respcache.ETag([]byte(body)), Body: []byte(body)}
+	return &respcache.Entry{Version: version, Status: 200, ETag: respcache.ETag([]byte(body)), Body: []byte(body),
+		Header: map[string][]string{"Content-Type": {"application/json"}}}
 }
 
 func TestAnswersAreForOneVersion(t *testing.T) {

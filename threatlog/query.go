@@ -283,11 +283,9 @@ func (l *Log) statFacts(ctx context.Context, by map[Dimension]bool) ([]statFact,
 		return nil, err
 	}
 	ids := make([]string, len(incidents))
-	for i, n := range incidents {
-		ids[i] = n.ID
-	}
 	facts := make([]statFact, len(incidents))
 	for i, n := range incidents {
+		ids[i] = n.ID
 		inc := IncidentOf(n)
 		facts[i] = statFact{year: inc.Year(), reprisal: inc.ReprisalForUNCooperation()}
 	}
