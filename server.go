@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -103,6 +104,10 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		log.Info("synthetic graph loaded", "scale", grown.Scale, "nodes", grown.Nodes, "edges", grown.Edges, "incidents", grown.Incidents,
 			"responses", grown.Responses, "created", grown.Created, "unchanged", grown.Unchanged, "ms", time.Since(began).Milliseconds())
 	}
+
+	// Reading, seeding and growing the graph leave garbage of several
+	// times its size; it goes back to the system before the first request.
+	debug.FreeOSMemory()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

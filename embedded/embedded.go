@@ -228,9 +228,12 @@ func (s *Store) init() (err error) {
 	})
 }
 
-// load reads the whole graph from the file.
+// load reads the whole graph from the file. Strings that many nodes and
+// edges repeat (citations, property names, the IDs an edge joins) are kept
+// once.
 func load(tx *bbolt.Tx) (*graph, error) {
 	g := newGraph()
+	in := interner{}
 	err := tx.Bucket(bucketNodes).ForEach(func(k, v []byte) error {
 		n, err := decodeNode(v)
 		if err != nil {
@@ -239,6 +242,8 @@ func load(tx *bbolt.Tx) (*graph, error) {
 		if n.ID != string(k) {
 			return fmt.Errorf("node %q is stored under key %q", n.ID, k)
 		}
+		in.citations(n.Citations)
+		n.Props = in.props(n.Props)
 		g.putNode(n)
 		return nil
 	})
@@ -263,6 +268,8 @@ func load(tx *bbolt.Tx) (*graph, error) {
 		if len(e.Citations) == 0 && !from.Kind.Sensitive() && !to.Kind.Sensitive() {
 			return fmt.Errorf("edge %s has no citation", e.Key())
 		}
+		e.From, e.To = from.ID, to.ID
+		in.citations(e.Citations)
 		g.putEdge(&e)
 		return nil
 	})
@@ -270,6 +277,40 @@ func load(tx *bbolt.Tx) (*graph, error) {
 		return nil, fmt.Errorf("load edges: %w", err)
 	}
 	return g, nil
+}
+
+// interner keeps one copy of each string it is given.
+type interner map[string]string
+
+func (in interner) string(s string) string {
+	if t, ok := in[s]; ok {
+		return t
+	}
+	in[s] = s
+	return s
+}
+
+func (in interner) citations(cs []kg.Citation) {
+	for i := range cs {
+		c := &cs[i]
+		c.Document, c.Section, c.Quote, c.Paraphrase = in.string(c.Document), in.string(c.Section), in.string(c.Quote), in.string(c.Paraphrase)
+	}
+}
+
+// props returns p with its names kept once, and its string values too when
+// they are short (enumerations, codes, dates) rather than free text.
+func (in interner) props(p kg.Props) kg.Props {
+	if len(p) == 0 {
+		return p
+	}
+	out := make(kg.Props, len(p))
+	for k, v := range p {
+		if s, ok := v.(string); ok && len(s) <= 32 {
+			v = in.string(s)
+		}
+		out[in.string(k)] = v
+	}
+	return out
 }
 
 func decodeNode(b []byte) (*kg.Node, error) {
@@ -349,7 +390,7 @@ func (s *Store) Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery)
 	err := s.read(ctx, "neighbors", func(g *graph) error {
 		for i, id := range ids {
 			var ns []kg.Neighbor
-			add := func(edges map[kg.EdgeKey]*kg.Edge, far func(*kg.Edge) string) {
+			add := func(edges []*kg.Edge, far func(*kg.Edge) string) {
 				for _, e := range edges {
 					other := g.nodes[far(e)]
 					if q.Match(id, *e, other) {
@@ -464,9 +505,9 @@ func (s *Store) ScanKind(ctx context.Context, kind kg.Kind, types []kg.RelType, 
 			for j, t := range types {
 				targets[j] = targets[j][:0]
 				out, _ := g.adjacency(t)
-				for k := range out[id] {
-					if k.Type == t {
-						targets[j] = append(targets[j], k.To)
+				for _, e := range out[id] {
+					if e.Type == t {
+						targets[j] = append(targets[j], e.To)
 					}
 				}
 				slices.Sort(targets[j])

@@ -18,10 +18,10 @@ type graph struct {
 	nodes  map[string]*kg.Node
 	byKind map[kg.Kind]map[string]*kg.Node
 	edges  map[kg.EdgeKey]*kg.Edge
-	out    map[string]map[kg.EdgeKey]*kg.Edge
-	in     map[string]map[kg.EdgeKey]*kg.Edge
-	outS   map[string]map[kg.EdgeKey]*kg.Edge
-	inS    map[string]map[kg.EdgeKey]*kg.Edge
+	out    adjacency
+	in     adjacency
+	outS   adjacency
+	inS    adjacency
 	// edgesByType counts edges, so that Stats costs the same however many
 	// edges (sensitive ones included) there are.
 	edgesByType map[kg.RelType]int
@@ -78,17 +78,22 @@ func newGraph() *graph {
 		nodes:  map[string]*kg.Node{},
 		byKind: map[kg.Kind]map[string]*kg.Node{},
 		edges:  map[kg.EdgeKey]*kg.Edge{},
-		out:    map[string]map[kg.EdgeKey]*kg.Edge{},
-		in:     map[string]map[kg.EdgeKey]*kg.Edge{},
-		outS:   map[string]map[kg.EdgeKey]*kg.Edge{},
-		inS:    map[string]map[kg.EdgeKey]*kg.Edge{},
+		out:    adjacency{},
+		in:     adjacency{},
+		outS:   adjacency{},
+		inS:    adjacency{},
 
 		edgesByType: map[kg.RelType]int{},
 	}
 }
 
+// adjacency lists, for each node ID, the edges leaving it (or reaching
+// it). A list, not a map: most nodes have a handful of edges, and a map
+// for each would cost several times the edges themselves.
+type adjacency map[string][]*kg.Edge
+
 // adjacency returns the outgoing and incoming lists for edges of a type.
-func (g *graph) adjacency(t kg.RelType) (out, in map[string]map[kg.EdgeKey]*kg.Edge) {
+func (g *graph) adjacency(t kg.RelType) (out, in adjacency) {
 	if t.Sensitive() {
 		return g.outS, g.inS
 	}
@@ -123,13 +128,14 @@ func (g *graph) deleteNode(id string) {
 
 func (g *graph) putEdge(e *kg.Edge) {
 	k := e.Key()
-	if g.edges[k] == nil {
+	replaced := g.edges[k] != nil
+	if !replaced {
 		g.edgesByType[k.Type]++
 	}
 	g.edges[k] = e
 	out, in := g.adjacency(e.Type)
-	link(out, e.From, k, e)
-	link(in, e.To, k, e)
+	out.link(e.From, k, e, replaced)
+	in.link(e.To, k, e, replaced)
 }
 
 func (g *graph) deleteEdge(k kg.EdgeKey) {
@@ -138,26 +144,29 @@ func (g *graph) deleteEdge(k kg.EdgeKey) {
 	}
 	delete(g.edges, k)
 	out, in := g.adjacency(k.Type)
-	unlink(out, k.From, k)
-	unlink(in, k.To, k)
+	out.unlink(k.From, k)
+	in.unlink(k.To, k)
 }
 
-func link(adj map[string]map[kg.EdgeKey]*kg.Edge, id string, k kg.EdgeKey, e *kg.Edge) {
-	m := adj[id]
-	if m == nil {
-		m = map[kg.EdgeKey]*kg.Edge{}
-		adj[id] = m
-	}
-	m[k] = e
-}
-
-func unlink(adj map[string]map[kg.EdgeKey]*kg.Edge, id string, k kg.EdgeKey) {
-	if m := adj[id]; m != nil {
-		delete(m, k)
-		if len(m) == 0 {
-			delete(adj, id)
+// link adds e to the list of id, or puts it in the place of the edge of
+// the same key when one is there.
+func (a adjacency) link(id string, k kg.EdgeKey, e *kg.Edge, replaced bool) {
+	if replaced {
+		if i := slices.IndexFunc(a[id], func(x *kg.Edge) bool { return x.Key() == k }); i >= 0 {
+			a[id][i] = e
+			return
 		}
 	}
+	a[id] = append(a[id], e)
+}
+
+func (a adjacency) unlink(id string, k kg.EdgeKey) {
+	list := slices.DeleteFunc(a[id], func(x *kg.Edge) bool { return x.Key() == k })
+	if len(list) == 0 {
+		delete(a, id)
+		return
+	}
+	a[id] = list
 }
 
 // apply makes committed writes, in the order they were written.
@@ -196,7 +205,7 @@ func (g *graph) current(cs kg.ChangeSet) kg.Current {
 	}
 	for _, id := range deleting {
 		var touching []kg.Edge
-		for _, adj := range []map[string]map[kg.EdgeKey]*kg.Edge{g.out, g.in, g.outS, g.inS} {
+		for _, adj := range []adjacency{g.out, g.in, g.outS, g.inS} {
 			for _, e := range adj[id] {
 				touching = append(touching, *e)
 				if n := g.nodes[e.From]; n != nil {
@@ -243,9 +252,9 @@ func sameValue(v, w any) bool {
 // related reports whether node id has an edge of one of f.Types (any type
 // when there are none) in f.Direction to one of f.IDs.
 func (g *graph) related(id string, f kg.RelFilter) bool {
-	match := func(edges map[kg.EdgeKey]*kg.Edge, far func(kg.EdgeKey) string) bool {
-		for k := range edges {
-			if (len(f.Types) == 0 || slices.Contains(f.Types, k.Type)) && slices.Contains(f.IDs, far(k)) {
+	match := func(edges []*kg.Edge, far func(kg.EdgeKey) string) bool {
+		for _, e := range edges {
+			if k := e.Key(); (len(f.Types) == 0 || slices.Contains(f.Types, k.Type)) && slices.Contains(f.IDs, far(k)) {
 				return true
 			}
 		}

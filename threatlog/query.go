@@ -3,8 +3,10 @@ package threatlog
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"marrakechgraph/kg"
 )
@@ -142,7 +144,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		}
 		by[d] = true
 	}
-	facts, err := l.statFacts(ctx, by)
+	tallies, err := l.tally(ctx, by)
 	if err != nil {
 		return nil, err
 	}
@@ -155,16 +157,14 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 	if by[ByRegion] || by[ByThreatType] {
 		var nhris, threats []string
 		seen := map[string]bool{}
-		for _, f := range facts {
-			if f.nhri != "" && !seen[f.nhri] {
-				seen[f.nhri] = true
-				nhris = append(nhris, f.nhri)
+		for k := range tallies {
+			if k.nhri != "" && !seen[k.nhri] {
+				seen[k.nhri] = true
+				nhris = append(nhris, k.nhri)
 			}
-			for _, t := range f.threats {
-				if !seen[t] {
-					seen[t] = true
-					threats = append(threats, t)
-				}
+			if k.threat != "" && !seen[k.threat] {
+				seen[k.threat] = true
+				threats = append(threats, k.threat)
 			}
 		}
 		if by[ByRegion] {
@@ -189,38 +189,22 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		}
 	}
 	rows := map[key]*StatRow{}
-	for _, f := range facts {
-		k := key{}
-		if by[ByRegion] {
-			k.region = region[f.nhri]
-		}
-		if by[ByYear] {
-			k.year = f.year
-		}
-		types := []*kg.Node{nil}
+	for raw, t := range tallies {
+		k := key{region: region[raw.nhri], year: raw.year}
+		var threat *kg.Node
 		if by[ByThreatType] {
-			types = types[:0]
-			for _, t := range f.threats {
-				if n := threatTypes[t]; n != nil {
-					types = append(types, n)
-				}
+			if threat = threatTypes[raw.threat]; threat == nil {
+				continue
 			}
+			k.threat = threat.ID
 		}
-		for _, t := range types {
-			kk := k
-			if t != nil {
-				kk.threat = t.ID
-			}
-			r := rows[kk]
-			if r == nil {
-				r = &StatRow{region: k.region, threatType: t, year: k.year, byRegion: by[ByRegion], byYear: by[ByYear]}
-				rows[kk] = r
-			}
-			r.count++
-			if f.reprisal {
-				r.reprisals++
-			}
+		r := rows[k]
+		if r == nil {
+			r = &StatRow{region: k.region, threatType: threat, year: k.year, byRegion: by[ByRegion], byYear: by[ByYear]}
+			rows[k] = r
 		}
+		r.count += t.count
+		r.reprisals += t.reprisals
 	}
 	out := make([]*StatRow, 0, len(rows))
 	for _, r := range rows {
@@ -238,21 +222,120 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 	return out, nil
 }
 
-// statFact is what the statistics need of one incident.
-type statFact struct {
-	year     int
-	reprisal bool
-	// nhri is the NHRI it concerns ("" when none), threats its threat
-	// types, each read only when the grouping needs it.
-	nhri    string
-	threats []string
+// tallyKey groups incidents as finely as the statistics need, before
+// regions and threat types are looked up: by NHRI ("" when not grouped by
+// region or when none), threat type ("" when not grouped by it) and year
+// (0 when not grouped by it).
+type tallyKey struct {
+	nhri, threat string
+	year         int
 }
 
-// statFacts reads what the statistics need of every incident: in one walk
-// without copies on a store that holds the graph in memory
-// (kg.KindScanner), else page by page.
-func (l *Log) statFacts(ctx context.Context, by map[Dimension]bool) ([]statFact, error) {
-	rels := []kg.RelType{kg.RelConcerns, kg.RelOfType}
+// tally counts incidents and reprisals.
+type tally struct{ count, reprisals int }
+
+// tallies counts what Stats needs of every incident, grouped by tallyKey:
+// there are far fewer such groups than incidents, so nothing is kept for
+// each incident. On a store that holds the graph in memory
+// (kg.KindScanner) it is one walk without copies, else page by page. An
+// incident of several threat types counts once under each, when grouped by
+// threat type.
+type tallies map[tallyKey]*tally
+
+func (t tallies) add(k tallyKey, threats []string, reprisal bool) {
+	add := func(k tallyKey) {
+		c := t[k]
+		if c == nil {
+			c = &tally{}
+			t[k] = c
+		}
+		c.count++
+		if reprisal {
+			c.reprisals++
+		}
+	}
+	if threats == nil {
+		add(k)
+		return
+	}
+	for _, th := range threats {
+		k.threat = th
+		add(k)
+	}
+}
+
+// versioner is a store that tells its version: the sequence number of its
+// last change set, which every change raises.
+type versioner interface {
+	LastSeq(ctx context.Context) (uint64, error)
+}
+
+// talliesMemo keeps, for each grouping, the tallies last counted and the
+// store version they were counted at. They are used again only while the
+// store's version is the same, so they are never stale: a change anywhere
+// (on Neo4j, through any instance) raises the version.
+type talliesMemo struct {
+	mu   sync.Mutex
+	kept map[string]keptTallies
+}
+
+type keptTallies struct {
+	version uint64
+	tallies tallies
+}
+
+// tally counts incidents grouped as by says, or returns what was counted
+// for the same grouping at the store's current version. The version is
+// read before counting, so tallies are never kept under a version newer
+// than what they counted.
+func (l *Log) tally(ctx context.Context, by map[Dimension]bool) (tallies, error) {
+	v, ok := l.Store.(versioner)
+	if !ok {
+		return l.count(ctx, by)
+	}
+	version, err := v.LastSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	grouping := fmt.Sprint(by[ByRegion], by[ByThreatType], by[ByYear])
+	m := &l.tallied
+	m.mu.Lock()
+	kept, hit := m.kept[grouping]
+	m.mu.Unlock()
+	if hit && kept.version == version {
+		return kept.tallies, nil
+	}
+	t, err := l.count(ctx, by)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.kept == nil {
+		m.kept = map[string]keptTallies{}
+	}
+	if old, ok := m.kept[grouping]; !ok || old.version <= version {
+		m.kept[grouping] = keptTallies{version, t}
+	}
+	return t, nil
+}
+
+// count counts incidents grouped as by says, reading every incident.
+func (l *Log) count(ctx context.Context, by map[Dimension]bool) (tallies, error) {
+	out := tallies{}
+	// key gives an incident its group but for its threat types, which
+	// are added one by one.
+	byYear, byRegion := by[ByYear], by[ByRegion]
+	key := func(inc Incident, nhri string) tallyKey {
+		var k tallyKey
+		if byYear {
+			k.year = inc.Year()
+		}
+		if byRegion {
+			k.nhri = nhri
+		}
+		return k
+	}
 	if scanner, ok := l.Store.(kg.KindScanner); ok {
 		// Only the relationships the grouping needs are followed.
 		var follow []kg.RelType
@@ -263,58 +346,65 @@ func (l *Log) statFacts(ctx context.Context, by map[Dimension]bool) ([]statFact,
 		if by[ByThreatType] {
 			threatsAt, follow = len(follow), append(follow, kg.RelOfType)
 		}
-		var facts []statFact
 		err := scanner.ScanKind(ctx, kg.KindThreatIncident, follow, func(n *kg.Node, targets [][]string) error {
 			inc := IncidentOf(n)
-			f := statFact{year: inc.Year(), reprisal: inc.ReprisalForUNCooperation()}
+			var nhri string
 			if nhriAt >= 0 && len(targets[nhriAt]) > 0 {
-				f.nhri = targets[nhriAt][0]
+				nhri = targets[nhriAt][0]
 			}
+			var threats []string
 			if threatsAt >= 0 {
-				f.threats = slices.Clone(targets[threatsAt])
+				threats = targets[threatsAt]
+				if threats == nil {
+					threats = []string{}
+				}
 			}
-			facts = append(facts, f)
+			out.add(key(inc, nhri), threats, inc.ReprisalForUNCooperation())
 			return nil
 		})
-		return facts, err
+		return out, err
 	}
 	incidents, err := kg.FindAll(ctx, l.Store, kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: kg.OrderByID})
 	if err != nil {
 		return nil, err
 	}
+	if len(incidents) == 0 {
+		return out, nil
+	}
 	ids := make([]string, len(incidents))
-	facts := make([]statFact, len(incidents))
 	for i, n := range incidents {
 		ids[i] = n.ID
-		inc := IncidentOf(n)
-		facts[i] = statFact{year: inc.Year(), reprisal: inc.ReprisalForUNCooperation()}
 	}
-	if len(ids) == 0 {
-		return facts, nil
-	}
+	nhris := make([]string, len(incidents))
 	if by[ByRegion] {
-		nhris, err := l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: rels[:1]})
+		found, err := l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelConcerns}})
 		if err != nil {
 			return nil, err
 		}
-		for i, ns := range nhris {
+		for i, ns := range found {
 			if len(ns) > 0 {
-				facts[i].nhri = ns[0].Node.ID
+				nhris[i] = ns[0].Node.ID
 			}
 		}
 	}
+	threats := make([][]string, len(incidents))
 	if by[ByThreatType] {
-		threats, err := l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: rels[1:]})
+		found, err := l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelOfType}})
 		if err != nil {
 			return nil, err
 		}
-		for i, ns := range threats {
+		for i, ns := range found {
+			threats[i] = []string{}
 			for _, nb := range ns {
-				facts[i].threats = append(facts[i].threats, nb.Node.ID)
+				threats[i] = append(threats[i], nb.Node.ID)
 			}
 		}
 	}
-	return facts, nil
+	for i, n := range incidents {
+		inc := IncidentOf(n)
+		out.add(key(inc, nhris[i]), threats[i], inc.ReprisalForUNCooperation())
+	}
+	return out, nil
 }
 
 func threatID(r *StatRow) string {

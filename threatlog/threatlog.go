@@ -106,6 +106,10 @@ type Log struct {
 	// Now stamps reports and responses and tells dates in the future; nil
 	// means time.Now.
 	Now func() time.Time
+
+	// tallied keeps the last tallies of each grouping, for the store
+	// version they were counted at.
+	tallied talliesMemo
 }
 
 func (l *Log) now() time.Time {

@@ -216,3 +216,43 @@ func TestFeedDropsSlowSubscribers(t *testing.T) {
 	}
 	assert.Less(t, n, 100, "a subscriber that does not read is disconnected, not waited for")
 }
+
+// TestStatsAreNeverStale: statistics counted once are used again only
+// while the store has not changed. A report, an update that moves an
+// incident to another year, and (on Neo4j) a report through a second
+// instance each show in the very next statistics.
+func TestStatsAreNeverStale(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		ctx := context.Background()
+		l, _ := fixture(t, backend)
+		byYear := func(l *threatlog.Log) map[int]int {
+			rows, err := l.Stats(ctx, []threatlog.Dimension{threatlog.ByYear})
+			require.NoError(t, err)
+			out := map[int]int{}
+			for _, r := range rows {
+				out[*r.Year()] = r.Count()
+			}
+			return out
+		}
+		report := func(l *threatlog.Log, day string) string {
+			inc, err := l.Report(ctx, "desk", threatlog.Report{NHRI: "nhri:ke", OccurredOn: date(day), Threats: []string{"threat-type:reprisals"},
+				Targets: []threatlog.Target{threatlog.TargetInstitution}, Summary: "s"})
+			require.NoError(t, err)
+			return inc.ID
+		}
+		id := report(l, "2025-05-01")
+		assert.Equal(t, map[int]int{2025: 1}, byYear(l))
+		assert.Equal(t, map[int]int{2025: 1}, byYear(l), "asked again, unchanged")
+		report(l, "2025-06-01")
+		assert.Equal(t, map[int]int{2025: 2}, byYear(l), "a report counts at once")
+		_, err := l.Update(ctx, "desk", threatlog.Update{ID: id, OccurredOn: date("2024-01-01")})
+		require.NoError(t, err)
+		assert.Equal(t, map[int]int{2024: 1, 2025: 1}, byYear(l), "an update counts at once")
+		if backend.Another == nil {
+			return
+		}
+		other := &threatlog.Log{Store: backend.Another(t), Now: l.Now}
+		report(other, "2023-03-03")
+		assert.Equal(t, map[int]int{2023: 1, 2024: 1, 2025: 1}, byYear(l), "a report through another instance counts at once")
+	})
+}
