@@ -107,33 +107,44 @@ func (a *answers) handler(next http.Handler) http.Handler {
 			return
 		}
 		p := auth.FromContext(r.Context())
-		raw, body, ok := rawKey(r, p)
+		raw, buf, ok := rawKey(r, p)
 		if !ok {
 			next.ServeHTTP(w, r)
 			return
+		}
+		var body []byte
+		if buf != nil {
+			body = buf.Bytes()
+		}
+		// run lets the endpoint answer, reading the body again.
+		run := func(w http.ResponseWriter, r *http.Request) {
+			if buf != nil {
+				r.Body = replay(body, r.Body)
+			}
+			next.ServeHTTP(w, r)
 		}
 		key, known := a.alias(raw)
 		if !known {
 			req, ok := decodeRequest(r, body)
 			if !ok {
-				next.ServeHTTP(w, r)
+				run(w, r)
 				return
 			}
 			if key, ok = answerKey(req, p, r.Header.Get("Accept")); !ok {
-				next.ServeHTTP(w, r)
+				run(w, r)
 				return
 			}
 			a.remember(raw, key)
 		}
 		if a.cache.Refused(key) {
-			next.ServeHTTP(w, r)
+			run(w, r)
 			return
 		}
 		version, err := a.store.LastSeq(r.Context())
 		if err != nil {
 			// Without the version no answer can be trusted or kept; the
 			// operation runs, and says what the store says.
-			next.ServeHTTP(w, r)
+			run(w, r)
 			return
 		}
 		// Public to browsers and CDNs: a persisted query by hash, by GET,
@@ -141,11 +152,13 @@ func (a *answers) handler(next http.Handler) http.Handler {
 		public := r.Method == http.MethodGet && p.KeyID == "" && r.URL.Query().Get("query") == ""
 		if e, ok := a.cache.Get(key, version); ok {
 			a.serve(w, r, e, public)
+			// Nothing else read the body: its buffer serves again.
+			putBodyBuffer(buf)
 			return
 		}
 		note := &cacheNote{}
 		rec := &answerRecorder{w: w, note: note, status: http.StatusOK}
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), cacheNoteKey{}, note)))
+		run(rec, r.WithContext(context.WithValue(r.Context(), cacheNoteKey{}, note)))
 		if rec.passed {
 			if note.decided.Load() && !note.cacheable.Load() {
 				a.cache.Refuse(key)
@@ -167,7 +180,11 @@ func (a *answers) handler(next http.Handler) http.Handler {
 // serve writes a kept answer, or 304 when the client holds it already.
 func (a *answers) serve(w http.ResponseWriter, r *http.Request, e *respcache.Entry, public bool) {
 	h := w.Header()
-	h.Add("Vary", "Accept")
+	if h["Vary"] == nil {
+		h["Vary"] = varyAccept
+	} else {
+		h.Add("Vary", "Accept")
+	}
 	if public {
 		h["Cache-Control"] = a.cacheControl
 	}
@@ -201,10 +218,12 @@ func etagMatches(header, etag string) bool {
 
 // rawKey digests what of a request's exact bytes its answer depends on:
 // the role, the API key, the media types accepted and the operation (the
-// query string of a GET, the body of a POST), and returns the body, left
-// for the endpoint to read again; ok is false for anything the endpoint
-// should answer itself (a body it cannot read, another media type).
-func rawKey(r *http.Request, p auth.Principal) (raw respcache.Key, body []byte, ok bool) {
+// query string of a GET, the body of a POST). It returns the body of a
+// POST in a buffer (nil for a GET): the caller puts it back in r.Body
+// (replay) before the endpoint reads it. ok is false for anything the
+// endpoint should answer itself (a body it cannot read, another media
+// type); r.Body then reads as it would have.
+func rawKey(r *http.Request, p auth.Principal) (raw respcache.Key, body *bytes.Buffer, ok bool) {
 	var k respcache.Keyer
 	k.Add(r.Method).Add(string(p.Role)).Add(p.KeyID).Add(r.Header.Get("Accept"))
 	switch r.Method {
@@ -220,21 +239,38 @@ func rawKey(r *http.Request, p auth.Principal) (raw respcache.Key, body []byte, 
 		if r.Body == nil {
 			return raw, nil, false
 		}
-		buf := bytes.NewBuffer(make([]byte, 0, max(min(r.ContentLength, 1<<16), 512)))
-		_, err := buf.ReadFrom(r.Body)
-		body = buf.Bytes()
-		// The endpoint reads the same bytes, and the same error after them.
-		r.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
-		if err != nil {
+		buf := bodyBuffers.Get().(*bytes.Buffer)
+		buf.Reset()
+		if _, err := buf.ReadFrom(r.Body); err != nil {
+			// The endpoint reads the same bytes, and the same error after them.
+			r.Body = replay(bytes.Clone(buf.Bytes()), r.Body)
+			putBodyBuffer(buf)
 			return raw, nil, false
 		}
-		k.AddBytes(body)
-		return k.Key(), body, true
+		k.AddBytes(buf.Bytes())
+		return k.Key(), buf, true
 	}
 	return raw, nil, false
+}
+
+// bodyBuffers holds the buffers of bodies read by rawKey and answered
+// from the cache.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putBodyBuffer returns a body's buffer, unless it is nil or large.
+func putBodyBuffer(b *bytes.Buffer) {
+	if b != nil && b.Cap() <= 64<<10 {
+		bodyBuffers.Put(b)
+	}
+}
+
+// replay is a request body that reads body, then what rest still holds
+// (after a failed read, the same error again).
+func replay(body []byte, rest io.ReadCloser) io.ReadCloser {
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), rest), rest}
 }
 
 func (a *answers) alias(raw respcache.Key) (respcache.Key, bool) {

@@ -186,8 +186,9 @@ func graphQL(o Options, m *metrics, rl *rateLimiter) http.Handler {
 // data only the caller's key may see.
 func noStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
+		h := w.Header()
+		h["Cache-Control"] = noStoreValue
+		h["X-Content-Type-Options"] = nosniffValue
 		next.ServeHTTP(w, r)
 	})
 }
@@ -213,10 +214,18 @@ func withDeadline(d time.Duration, next http.Handler) http.Handler {
 // noSniff tells browsers to take every answer for the type it declares.
 func noSniff(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header()["X-Content-Type-Options"] = nosniffValue
 		next.ServeHTTP(w, r)
 	})
 }
+
+// Header values set on (nearly) every answer, made once: a handler that
+// adds to one gets a list of its own (their capacity is their length).
+var (
+	noStoreValue = []string{"no-store"}
+	nosniffValue = []string{"nosniff"}
+	varyAccept   = []string{"Accept"}
+)
 
 // limitBody refuses request bodies over limit bytes with 413 and a GraphQL
 // error, before the GraphQL transport reads them.
@@ -316,13 +325,14 @@ func logRequests(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 					})
 				}
 			}
-			m.observe(r.URL.Path, rec.status, time.Since(start))
+			took := time.Since(start)
+			m.observe(r.URL.Path, rec.status, took)
 			level := slog.LevelInfo
 			if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
 				level = slog.LevelDebug
 			}
-			log.Log(r.Context(), level, AccessLogMessage, "method", r.Method, "path", r.URL.Path, "status", rec.status,
-				"bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+			log.LogAttrs(r.Context(), level, AccessLogMessage, slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", rec.status), slog.Int64("bytes", int64(rec.bytes)), slog.Int64("duration_us", took.Microseconds()))
 		}()
 		next.ServeHTTP(rec, r)
 	})

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -28,6 +29,21 @@ type metrics struct {
 	// rateLimited counts requests refused by the rate limits, by what
 	// was limited: an address or a key.
 	rateLimited *prometheus.CounterVec
+
+	// byRoute keeps the request counter and latency histogram of each
+	// route and status seen, so that recording a request does not look
+	// its labels up again.
+	byRoute sync.Map // routeStatus → routeMetrics
+}
+
+type routeMetrics struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+type routeStatus struct {
+	route  string
+	status int
 }
 
 func newMetrics() *metrics {
@@ -98,8 +114,13 @@ func route(path string) string {
 // observe records one finished request.
 func (m *metrics) observe(path string, status int, took time.Duration) {
 	r := route(path)
-	m.requests.WithLabelValues(r, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(r).Observe(took.Seconds())
+	k := routeStatus{r, status}
+	rm, ok := m.byRoute.Load(k)
+	if !ok {
+		rm, _ = m.byRoute.LoadOrStore(k, routeMetrics{m.requests.WithLabelValues(r, strconv.Itoa(status)), m.duration.WithLabelValues(r)})
+	}
+	rm.(routeMetrics).requests.Inc()
+	rm.(routeMetrics).duration.Observe(took.Seconds())
 }
 
 // extension counts GraphQL operations and the codes of their errors.
