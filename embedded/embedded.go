@@ -527,15 +527,22 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error
 	}
 	var out []*kg.Node
 	err := s.read(ctx, "search", func(g *graph) error {
-		var pool []*kg.Node
 		kinds := slices.Clone(q.SearchKinds())
 		slices.Sort(kinds)
-		for _, k := range slices.Compact(kinds) {
-			for _, n := range g.byKind[k] {
+		kinds = slices.Compact(kinds)
+		size := 0
+		for _, k := range kinds {
+			size += len(g.byKind[k])
+		}
+		pool := make([]*kg.Node, 0, size)
+		texts := make([]kg.SearchText, 0, size)
+		for _, k := range kinds {
+			for id, n := range g.byKind[k] {
 				pool = append(pool, n)
+				texts = append(texts, g.texts[id])
 			}
 		}
-		for _, n := range kg.RankSearch(pool, q.Text, q.Limit) {
+		for _, n := range kg.RankSearchTexts(pool, texts, q.Text, q.Limit) {
 			out = append(out, n.Clone())
 		}
 		return nil

@@ -22,6 +22,9 @@ type graph struct {
 	in     adjacency
 	outS   adjacency
 	inS    adjacency
+	// texts keeps the search text of each node of a kind that can be
+	// searched (kg.SearchTextOf), so that a search lower-cases nothing.
+	texts map[string]kg.SearchText
 	// edgesByType counts edges, so that Stats costs the same however many
 	// edges (sensitive ones included) there are.
 	edgesByType map[kg.RelType]int
@@ -83,6 +86,7 @@ func newGraph() *graph {
 		outS:   adjacency{},
 		inS:    adjacency{},
 
+		texts:       map[string]kg.SearchText{},
 		edgesByType: map[kg.RelType]int{},
 	}
 }
@@ -106,6 +110,11 @@ func (g *graph) putNode(n *kg.Node) {
 	}
 	g.forgetOrders(n.Kind)
 	g.nodes[n.ID] = n
+	if n.Kind.Sensitive() {
+		delete(g.texts, n.ID)
+	} else {
+		g.texts[n.ID] = kg.SearchTextOf(n)
+	}
 	m := g.byKind[n.Kind]
 	if m == nil {
 		m = map[string]*kg.Node{}
@@ -119,6 +128,7 @@ func (g *graph) deleteNode(id string) {
 		g.forgetOrders(n.Kind)
 		delete(g.byKind[n.Kind], id)
 		delete(g.nodes, id)
+		delete(g.texts, id)
 	}
 	delete(g.out, id)
 	delete(g.in, id)

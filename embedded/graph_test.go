@@ -61,3 +61,29 @@ func TestLoadKeepsRepeatedStringsOnce(t *testing.T) {
 	assert.True(t, same(e.From, a.ID) && same(e.To, b.ID), "an edge's ends are its nodes' IDs")
 	assert.True(t, same(a.Citations[0].Quote, b.Citations[0].Quote) && same(a.Citations[0].Quote, e.Citations[0].Quote), "the quote is held once")
 }
+
+// TestSearchTextFollowsChanges: the search text kept for each node is that
+// of its current version, and goes with the node.
+func TestSearchTextFollowsChanges(t *testing.T) {
+	s := open(t, t.TempDir())
+	ctx := context.Background()
+	cit := []kg.Citation{{Document: "d", Section: "s", Quote: "q"}}
+	put := func(name string) {
+		_, err := s.Apply(ctx, kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{{ID: "mechanism:m", Kind: kg.KindMechanism, Name: name, Citations: cit}}})
+		require.NoError(t, err)
+	}
+	found := func(text string) int {
+		ns, err := s.Search(ctx, kg.SearchQuery{Text: text, Limit: 10})
+		require.NoError(t, err)
+		return len(ns)
+	}
+	put("Ombudsman Alpha")
+	assert.Equal(t, 1, found("alpha"))
+	put("Ombudsman Beta")
+	assert.Equal(t, 0, found("alpha"), "the old name is no longer found")
+	assert.Equal(t, 1, found("BETA"))
+	_, err := s.Apply(ctx, kg.ChangeSet{Actor: "test", DeleteNodes: []string{"mechanism:m"}})
+	require.NoError(t, err)
+	assert.Equal(t, 0, found("beta"), "a deleted node is not found")
+	assert.Empty(t, s.g.texts)
+}

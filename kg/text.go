@@ -11,11 +11,25 @@ func SearchTerms(text string) []string {
 	return strings.Fields(strings.ToLower(text))
 }
 
-// searchable returns the lower-cased text a node is searched in.
-func searchable(n *Node) (title, body string) {
-	title = strings.ToLower(n.Name + " " + n.Acronym)
-	body = strings.ToLower(n.Description + " " + n.Props.String(PropText))
-	return title, body
+// SearchText is the lower-cased text a node is searched in: its title
+// (name and acronym) and its body (description and text). A store that
+// holds nodes in memory can keep each node's, so that a search lower-cases
+// nothing (RankSearchTexts).
+type SearchText struct {
+	Title, Body string
+	// name and acronym are lower-cased apart, for the exact and prefix
+	// scores.
+	name, acronym string
+}
+
+// SearchTextOf returns the text n is searched in.
+func SearchTextOf(n *Node) SearchText {
+	name, acr := strings.ToLower(n.Name), strings.ToLower(n.Acronym)
+	return SearchText{
+		Title: name + " " + acr,
+		Body:  strings.ToLower(n.Description + " " + n.Props.String(PropText)),
+		name:  name, acronym: acr,
+	}
 }
 
 // MatchesText reports whether every term occurs in the node's name,
@@ -25,8 +39,8 @@ func MatchesText(n *Node, terms []string) bool {
 	if len(terms) == 0 {
 		return true
 	}
-	title, body := searchable(n)
-	return containsAll(title, body, terms)
+	t := SearchTextOf(n)
+	return containsAll(t.Title, t.Body, terms)
 }
 
 // containsAll reports whether every term occurs in title or body.
@@ -47,20 +61,20 @@ func containsAll(title, body string, terms []string) bool {
 //	 10  every term is somewhere in the name, acronym, description or text
 func SearchScore(n *Node, text string) int {
 	terms := SearchTerms(text)
-	return searchScore(n, terms, strings.Join(terms, " "))
+	return searchScore(SearchTextOf(n), terms, strings.Join(terms, " "))
 }
 
-// searchScore is SearchScore for a query already split into terms and
-// joined again (q); each of the node's texts is lower-cased once.
-func searchScore(n *Node, terms []string, q string) int {
+// searchScore is SearchScore for a node's search text and a query already
+// split into terms and joined again (q).
+func searchScore(t SearchText, terms []string, q string) int {
 	if len(terms) == 0 {
 		return 0
 	}
-	title, body := searchable(n)
+	title, body := t.Title, t.Body
 	if !containsAll(title, body, terms) {
 		return 0
 	}
-	name, acr := strings.ToLower(n.Name), strings.ToLower(n.Acronym)
+	name, acr := t.name, t.acronym
 	switch {
 	case q == name || (acr != "" && q == acr):
 		return 100
@@ -78,6 +92,15 @@ func searchScore(n *Node, terms []string, q string) int {
 // RankSearch keeps the nodes that match text, best first (ties by name,
 // then ID), at most limit of them.
 func RankSearch(nodes []*Node, text string, limit int) []*Node {
+	texts := make([]SearchText, len(nodes))
+	for i, n := range nodes {
+		texts[i] = SearchTextOf(n)
+	}
+	return RankSearchTexts(nodes, texts, text, limit)
+}
+
+// RankSearchTexts is RankSearch where texts[i] is SearchTextOf(nodes[i]).
+func RankSearchTexts(nodes []*Node, texts []SearchText, text string, limit int) []*Node {
 	type scored struct {
 		n *Node
 		s int
@@ -85,8 +108,8 @@ func RankSearch(nodes []*Node, text string, limit int) []*Node {
 	var hits []scored
 	terms := SearchTerms(text)
 	q := strings.Join(terms, " ")
-	for _, n := range nodes {
-		if s := searchScore(n, terms, q); s > 0 {
+	for i, n := range nodes {
+		if s := searchScore(texts[i], terms, q); s > 0 {
 			hits = append(hits, scored{n, s})
 		}
 	}
