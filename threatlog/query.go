@@ -3,10 +3,8 @@ package threatlog
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"marrakechgraph/kg"
 )
@@ -144,9 +142,13 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		}
 		by[d] = true
 	}
-	tallies, err := l.tally(ctx, by)
+	tallies, version, err := l.tally(ctx, by)
 	if err != nil {
 		return nil, err
+	}
+	g := groupingOf(by)
+	if rows, ok := l.facts.keptRows(g, version); ok {
+		return rows, nil
 	}
 	type key struct {
 		region, threat string
@@ -168,11 +170,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 			}
 		}
 		if by[ByRegion] {
-			ns, err := l.Store.Nodes(ctx, nhris)
-			if err != nil {
-				return nil, err
-			}
-			if region, err = regions(ctx, l.Store, slices.DeleteFunc(ns, func(n *kg.Node) bool { return n == nil })); err != nil {
+			if region, err = l.facts.regionsOf(ctx, l.Store, nhris, version != 0); err != nil {
 				return nil, err
 			}
 		}
@@ -219,192 +217,8 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		}
 		return strings.Compare(threatID(a), threatID(b))
 	})
-	return out, nil
-}
-
-// tallyKey groups incidents as finely as the statistics need, before
-// regions and threat types are looked up: by NHRI ("" when not grouped by
-// region or when none), threat type ("" when not grouped by it) and year
-// (0 when not grouped by it).
-type tallyKey struct {
-	nhri, threat string
-	year         int
-}
-
-// tally counts incidents and reprisals.
-type tally struct{ count, reprisals int }
-
-// tallies counts what Stats needs of every incident, grouped by tallyKey:
-// there are far fewer such groups than incidents, so nothing is kept for
-// each incident. On a store that holds the graph in memory
-// (kg.KindScanner) it is one walk without copies, else page by page. An
-// incident of several threat types counts once under each, when grouped by
-// threat type.
-type tallies map[tallyKey]*tally
-
-func (t tallies) add(k tallyKey, threats []string, reprisal bool) {
-	add := func(k tallyKey) {
-		c := t[k]
-		if c == nil {
-			c = &tally{}
-			t[k] = c
-		}
-		c.count++
-		if reprisal {
-			c.reprisals++
-		}
-	}
-	if threats == nil {
-		add(k)
-		return
-	}
-	for _, th := range threats {
-		k.threat = th
-		add(k)
-	}
-}
-
-// versioner is a store that tells its version: the sequence number of its
-// last change set, which every change raises.
-type versioner interface {
-	LastSeq(ctx context.Context) (uint64, error)
-}
-
-// talliesMemo keeps, for each grouping, the tallies last counted and the
-// store version they were counted at. They are used again only while the
-// store's version is the same, so they are never stale: a change anywhere
-// (on Neo4j, through any instance) raises the version.
-type talliesMemo struct {
-	mu   sync.Mutex
-	kept map[string]keptTallies
-}
-
-type keptTallies struct {
-	version uint64
-	tallies tallies
-}
-
-// tally counts incidents grouped as by says, or returns what was counted
-// for the same grouping at the store's current version. The version is
-// read before counting, so tallies are never kept under a version newer
-// than what they counted.
-func (l *Log) tally(ctx context.Context, by map[Dimension]bool) (tallies, error) {
-	v, ok := l.Store.(versioner)
-	if !ok {
-		return l.count(ctx, by)
-	}
-	version, err := v.LastSeq(ctx)
-	if err != nil {
-		return nil, err
-	}
-	grouping := fmt.Sprint(by[ByRegion], by[ByThreatType], by[ByYear])
-	m := &l.tallied
-	m.mu.Lock()
-	kept, hit := m.kept[grouping]
-	m.mu.Unlock()
-	if hit && kept.version == version {
-		return kept.tallies, nil
-	}
-	t, err := l.count(ctx, by)
-	if err != nil {
-		return nil, err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.kept == nil {
-		m.kept = map[string]keptTallies{}
-	}
-	if old, ok := m.kept[grouping]; !ok || old.version <= version {
-		m.kept[grouping] = keptTallies{version, t}
-	}
-	return t, nil
-}
-
-// count counts incidents grouped as by says, reading every incident.
-func (l *Log) count(ctx context.Context, by map[Dimension]bool) (tallies, error) {
-	out := tallies{}
-	// key gives an incident its group but for its threat types, which
-	// are added one by one.
-	byYear, byRegion := by[ByYear], by[ByRegion]
-	key := func(inc Incident, nhri string) tallyKey {
-		var k tallyKey
-		if byYear {
-			k.year = inc.Year()
-		}
-		if byRegion {
-			k.nhri = nhri
-		}
-		return k
-	}
-	if scanner, ok := l.Store.(kg.KindScanner); ok {
-		// Only the relationships the grouping needs are followed.
-		var follow []kg.RelType
-		nhriAt, threatsAt := -1, -1
-		if by[ByRegion] {
-			nhriAt, follow = len(follow), append(follow, kg.RelConcerns)
-		}
-		if by[ByThreatType] {
-			threatsAt, follow = len(follow), append(follow, kg.RelOfType)
-		}
-		err := scanner.ScanKind(ctx, kg.KindThreatIncident, follow, func(n *kg.Node, targets [][]string) error {
-			inc := IncidentOf(n)
-			var nhri string
-			if nhriAt >= 0 && len(targets[nhriAt]) > 0 {
-				nhri = targets[nhriAt][0]
-			}
-			var threats []string
-			if threatsAt >= 0 {
-				threats = targets[threatsAt]
-				if threats == nil {
-					threats = []string{}
-				}
-			}
-			out.add(key(inc, nhri), threats, inc.ReprisalForUNCooperation())
-			return nil
-		})
-		return out, err
-	}
-	incidents, err := kg.FindAll(ctx, l.Store, kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: kg.OrderByID})
-	if err != nil {
-		return nil, err
-	}
-	if len(incidents) == 0 {
-		return out, nil
-	}
-	ids := make([]string, len(incidents))
-	for i, n := range incidents {
-		ids[i] = n.ID
-	}
-	nhris := make([]string, len(incidents))
-	if by[ByRegion] {
-		found, err := l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelConcerns}})
-		if err != nil {
-			return nil, err
-		}
-		for i, ns := range found {
-			if len(ns) > 0 {
-				nhris[i] = ns[0].Node.ID
-			}
-		}
-	}
-	threats := make([][]string, len(incidents))
-	if by[ByThreatType] {
-		found, err := l.Store.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelOfType}})
-		if err != nil {
-			return nil, err
-		}
-		for i, ns := range found {
-			threats[i] = []string{}
-			for _, nb := range ns {
-				threats[i] = append(threats[i], nb.Node.ID)
-			}
-		}
-	}
-	for i, n := range incidents {
-		inc := IncidentOf(n)
-		out.add(key(inc, nhris[i]), threats[i], inc.ReprisalForUNCooperation())
-	}
-	return out, nil
+	l.facts.keepRows(g, version, out)
+	return slices.Clip(out), nil
 }
 
 func threatID(r *StatRow) string {

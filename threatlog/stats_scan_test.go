@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"marrakechgraph/embedded"
 	"marrakechgraph/embedded/embeddedtest"
 	"marrakechgraph/kg"
 	"marrakechgraph/synth"
@@ -68,4 +69,75 @@ func rowsOf(rows []*threatlog.StatRow) []string {
 		out[i] = fmt.Sprintf("%s|%d|%s|%d|%d", region, year, threat, r.Count(), r.Reprisals())
 	}
 	return out
+}
+
+// countingScans counts the walks over every incident.
+type countingScans struct {
+	*embedded.Store
+	scans int
+}
+
+func (c *countingScans) ScanKind(ctx context.Context, kind kg.Kind, types []kg.RelType, f func(n *kg.Node, targets [][]string) error) error {
+	c.scans++
+	return c.Store.ScanKind(ctx, kind, types, f)
+}
+
+// TestStatsCatchUpFromTheChangeLog: after reports and an update, the
+// statistics read again only what changed (no second walk over every
+// incident), and they equal a count from scratch for every grouping; with
+// more changes than it reads again, it counts from scratch.
+func TestStatsCatchUpFromTheChangeLog(t *testing.T) {
+	ctx := context.Background()
+	s := embeddedtest.Seeded(t)
+	_, err := synth.Apply(ctx, s, 1)
+	require.NoError(t, err)
+	store := &countingScans{Store: s}
+	l := &threatlog.Log{Store: store}
+	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear}
+	_, err = l.Stats(ctx, dims)
+	require.NoError(t, err)
+	require.Equal(t, 1, store.scans)
+
+	nhris, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByID})
+	require.NoError(t, err)
+	threats, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: kg.KindThreatType, OrderBy: kg.OrderByID})
+	require.NoError(t, err)
+	day := kg.Date("2019-04-05")
+	var first string
+	for i := range 4 {
+		inc, err := l.Report(ctx, "desk", threatlog.Report{NHRI: nhris[i].ID, OccurredOn: &day, Threats: []string{threats[i].ID, threats[i+1].ID},
+			Targets: []threatlog.Target{threatlog.TargetInstitution}, ReprisalForUNCooperation: i%2 == 0, Summary: "s"})
+		require.NoError(t, err)
+		if first == "" {
+			first = inc.ID
+		}
+	}
+	moved := kg.Date("2018-01-01")
+	_, err = l.Update(ctx, "desk", threatlog.Update{ID: first, OccurredOn: &moved, Threats: []string{threats[5].ID}})
+	require.NoError(t, err)
+
+	for mask := 0; mask < 8; mask++ {
+		var groupBy []threatlog.Dimension
+		for i, d := range dims {
+			if mask&(1<<i) != 0 {
+				groupBy = append(groupBy, d)
+			}
+		}
+		caught, err := l.Stats(ctx, groupBy)
+		require.NoError(t, err)
+		fresh, err := (&threatlog.Log{Store: pagedOnly{s}}).Stats(ctx, groupBy)
+		require.NoError(t, err)
+		assert.Equal(t, rowsOf(fresh), rowsOf(caught), "grouped by %v", groupBy)
+	}
+	assert.Equal(t, 1, store.scans, "caught up from the change log, without a second walk")
+
+	defer threatlog.SetMaxCatchUp(0)()
+	_, err = l.Report(ctx, "desk", threatlog.Report{NHRI: nhris[0].ID, OccurredOn: &day, Threats: []string{threats[0].ID},
+		Targets: []threatlog.Target{threatlog.TargetInstitution}, Summary: "s"})
+	require.NoError(t, err)
+	rows, err := l.Stats(ctx, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, store.scans, "too many changes: counted from scratch")
+	require.Len(t, rows, 1)
+	assert.Equal(t, 1005, rows[0].Count())
 }

@@ -107,9 +107,9 @@ type Log struct {
 	// means time.Now.
 	Now func() time.Time
 
-	// tallied keeps the last tallies of each grouping, for the store
-	// version they were counted at.
-	tallied talliesMemo
+	// facts keeps what the statistics need of every incident, for one
+	// store version, brought up to date from the store's change log.
+	facts factBook
 }
 
 func (l *Log) now() time.Time {

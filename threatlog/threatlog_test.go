@@ -224,7 +224,7 @@ func TestFeedDropsSlowSubscribers(t *testing.T) {
 func TestStatsAreNeverStale(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
 		ctx := context.Background()
-		l, _ := fixture(t, backend)
+		l, s := fixture(t, backend)
 		byYear := func(l *threatlog.Log) map[int]int {
 			rows, err := l.Stats(ctx, []threatlog.Dimension{threatlog.ByYear})
 			require.NoError(t, err)
@@ -248,11 +248,26 @@ func TestStatsAreNeverStale(t *testing.T) {
 		_, err := l.Update(ctx, "desk", threatlog.Update{ID: id, OccurredOn: date("2024-01-01")})
 		require.NoError(t, err)
 		assert.Equal(t, map[int]int{2024: 1, 2025: 1}, byYear(l), "an update counts at once")
+		byRegion := func() map[string]int {
+			rows, err := l.Stats(ctx, []threatlog.Dimension{threatlog.ByRegion})
+			require.NoError(t, err)
+			out := map[string]int{}
+			for _, r := range rows {
+				out[*r.Region()] = r.Count()
+			}
+			return out
+		}
+		assert.Equal(t, map[string]int{"Africa": 2}, byRegion())
+		_, err = s.Apply(ctx, kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{{ID: "nhri:ke", Kind: kg.KindNHRI, Name: "nhri:ke",
+			Props: kg.Props{kg.PropCountry: "KE", kg.PropRegion: "Europe"}, Citations: cit}}})
+		require.NoError(t, err)
+		assert.Equal(t, map[string]int{"Europe": 2}, byRegion(), "a change of the graph alone counts at once")
 		if backend.Another == nil {
 			return
 		}
 		other := &threatlog.Log{Store: backend.Another(t), Now: l.Now}
 		report(other, "2023-03-03")
 		assert.Equal(t, map[int]int{2023: 1, 2024: 1, 2025: 1}, byYear(l), "a report through another instance counts at once")
+		assert.Equal(t, map[string]int{"Europe": 3}, byRegion(), "and so does its region")
 	})
 }
