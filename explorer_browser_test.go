@@ -23,7 +23,8 @@ import (
 // opens the explorer in headless Chromium: the commitment map is drawn and
 // a click on a commitment opens its citations; an activation plan drawn for
 // an NHRI and a threat opens a channel's reasons and citations on click; an
-// entity's neighbourhood is drawn. Screenshots of the map and of the plan go
+// entity's neighbourhood is drawn. Screenshots of the map, the plan and the
+// neighbourhood go
 // to a temporary folder and are checked (dimensions, size, a drawing on
 // them). Every request the page makes is recorded: none leaves the origin,
 // none fails, and the page breaks no rule of its Content-Security-Policy.
@@ -134,6 +135,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 	drawn("the neighbourhood of commitment:early-warning", "neighbourhood", 0)
 	assert.Greater(t, count("node"), 1)
 	assert.Equal(t, count("node")-1, count("node[entity != 'commitment:early-warning']"))
+	checkScreenshot(t, ctx, b, filepath.Join(shots, "neighbourhood.png"))
 
 	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__cspViolations`))
 	require.NoError(t, err)

@@ -48,6 +48,16 @@
 
   function label(n) { return n.acronym || n.name; }
 
+  // kindClass colours an entity as the map does.
+  function kindClass(typename) {
+    switch (typename) {
+      case 'Commitment': return 'commitment';
+      case 'Action': return 'action';
+      case 'Mechanism': case 'Network': return 'channel';
+      default: return 'other';
+    }
+  }
+
   function showCitations(title, kind, description, citations, extra) {
     details.replaceChildren();
     details.appendChild(el('h2', { text: title }));
@@ -69,11 +79,14 @@
   const cy = cytoscape({
     container: document.getElementById('cy'),
     wheelSensitivity: 0.3,
+    maxZoom: 1.4,
+    minZoom: 0.2,
     style: [
       { selector: 'node', style: {
         label: 'data(label)', 'font-size': 10, 'text-wrap': 'wrap', 'text-max-width': 120,
         'text-valign': 'bottom', 'text-margin-y': 3, width: 18, height: 18, 'background-color': '#8a9bb0', color: '#1d2733',
       } },
+      { selector: 'node.other', style: { 'background-color': '#6f5aa8' } },
       { selector: 'node.pillar', style: { 'background-color': '#14365d', width: 34, height: 34, 'font-size': 13, 'font-weight': 'bold' } },
       { selector: 'node.commitment', style: { 'background-color': '#d9822b', width: 28, height: 28, 'font-size': 11 } },
       { selector: 'node.action', style: { 'background-color': '#8a9bb0', width: 12, height: 12, 'font-size': 8 } },
@@ -221,7 +234,7 @@
     (n.relationships || []).forEach((r, i) => {
       if (!seen.has(r.node.id)) {
         seen.add(r.node.id);
-        elements.push({ group: 'nodes', data: { id: r.node.id, label: label(r.node), entity: r.node.id }, classes: 'kind-' + r.node.__typename });
+        elements.push({ group: 'nodes', data: { id: r.node.id, label: label(r.node), entity: r.node.id }, classes: kindClass(r.node.__typename) });
       }
       const out = r.direction === 'OUT';
       elements.push({ group: 'edges', data: {
@@ -229,7 +242,7 @@
         title: (out ? n.name : r.node.name) + ' ' + r.type + ' ' + (out ? r.node.name : n.name), citations: r.citations,
       } });
     });
-    draw(elements, { name: 'concentric', concentric: (node) => (node.hasClass('center') ? 2 : 1), levelWidth: () => 1, minNodeSpacing: 30 });
+    draw(elements, { name: 'concentric', concentric: (node) => (node.hasClass('center') ? 2 : 1), levelWidth: () => 1, minNodeSpacing: 90 });
     setStatus(n.name + ': ' + (n.relationships || []).length + ' relationships.');
   }
 
@@ -285,17 +298,25 @@
     const maxRank = plan.recommendations.reduce((m, r) => Math.max(m, r.rank), 1);
     plan.recommendations.forEach((r, i) => {
       const id = 'rec:' + r.channel.id;
-      elements.push({ group: 'nodes', data: { id, label: r.rank + '. ' + label(r.channel), plan: r, level: maxRank + 1 - r.rank }, classes: 'channel' });
+      elements.push({ group: 'nodes', data: { id, label: r.rank + '. ' + label(r.channel), plan: r }, classes: 'channel' });
       elements.push({ group: 'edges', data: { id: 'e' + i, source: centerId, target: id, weight: Math.min(1 + r.score, 6),
         title: r.rank + '. ' + r.channel.name, citations: r.citations }, classes: 'plan' });
     });
     plan.considerations.forEach((c, i) => {
       const id = 'con:' + c.channel.id;
-      elements.push({ group: 'nodes', data: { id, label: label(c.channel), plan: c, level: 0 }, classes: 'consideration' });
+      elements.push({ group: 'nodes', data: { id, label: label(c.channel), plan: c }, classes: 'consideration' });
       elements.push({ group: 'edges', data: { id: 'c' + i, source: centerId, target: id, title: c.channel.name, citations: c.citations }, classes: 'consideration' });
     });
-    draw(elements, { name: 'concentric', concentric: (n) => (n.hasClass('center') ? maxRank + 2 : n.data('level')),
-      levelWidth: () => 1, minNodeSpacing: 24 });
+    // Each channel at its own angle, the best ranked nearest the centre;
+    // the considerations outermost.
+    const around = elements.filter((e) => e.group === 'nodes' && e.data.id !== centerId);
+    const positions = { [centerId]: { x: 0, y: 0 } };
+    around.forEach((e, i) => {
+      const angle = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(around.length, 1);
+      const radius = 140 + 60 * (e.data.plan.rank ? e.data.plan.rank - 1 : maxRank + 1);
+      positions[e.data.id] = { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
+    });
+    draw(elements, { name: 'preset', positions: (n) => positions[n.id()] });
     setStatus('Plan for ' + center.name + ': ' + plan.recommendations.length + ' channels recommended, ' +
       plan.considerations.length + ' to weigh.' + (plan.notes.length ? ' ' + plan.notes.join(' ') : ''));
   }
