@@ -16,7 +16,7 @@ import (
 )
 
 // TestExportColumnsAreSchemaFields: every kind is spelled as the EntityKind
-// enum spells it, and every property column of the seeded graph names the
+// enum spells it, every relationship type as RelationType does, and every property column of the seeded graph names the
 // field (or the path of fields) that shows it on the kind's GraphQL type;
 // the few properties the schema does not show are listed here.
 func TestExportColumnsAreSchemaFields(t *testing.T) {
@@ -32,6 +32,14 @@ func TestExportColumnsAreSchemaFields(t *testing.T) {
 		spelled = append(spelled, kindName(k))
 	}
 	assert.ElementsMatch(t, enumValues, spelled)
+
+	relEnum := schema.Types["RelationType"]
+	require.NotNil(t, relEnum)
+	for _, r := range kg.RelTypes() {
+		if !r.Type.Sensitive() {
+			assert.NotNil(t, relEnum.EnumValues.ForName(string(r.Type)), "a relationship's type %s is spelled as RelationType spells it", r.Type)
+		}
+	}
 
 	g, err := publicGraph(context.Background(), embeddedtest.Seeded(t))
 	require.NoError(t, err)
