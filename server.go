@@ -21,6 +21,7 @@ import (
 	"marrakechgraph/auth"
 	"marrakechgraph/directory"
 	"marrakechgraph/embedded"
+	"marrakechgraph/explorer"
 	"marrakechgraph/graphiql"
 	"marrakechgraph/httpapi"
 	"marrakechgraph/kg"
@@ -115,7 +116,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	}
 	srv := &http.Server{
 		Handler: compose(store, time.Now, httpapi.Options{
-			Logger: log, CORSOrigins: cfg.CORSOrigins, Root: graphiql.Handler(graphiql.Options{}), Limits: cfg.Limits, RateLimits: cfg.RateLimits,
+			Logger: log, CORSOrigins: cfg.CORSOrigins, Root: pages(), Limits: cfg.Limits, RateLimits: cfg.RateLimits,
 			RequestTimeout: cfg.RequestTimeout, MaxResponseBytes: cfg.MaxResponseBytes,
 			ResponseCacheBytes: cfg.ResponseCacheBytes, PublicMaxAge: cfg.PublicMaxAge,
 		}),
@@ -202,4 +203,15 @@ func displayAddr(a net.Addr) string {
 		}
 	}
 	return a.String()
+}
+
+// pages serves the browser pages: the explorer at /explore, GraphiQL at /
+// (and 404 below it for anything else).
+func pages() http.Handler {
+	mux := http.NewServeMux()
+	ex := explorer.Handler()
+	mux.Handle(explorer.Path, ex)
+	mux.Handle(explorer.Path+"/", ex)
+	mux.Handle("/", graphiql.Handler(graphiql.Options{ExplorerURL: explorer.Path}))
+	return mux
 }

@@ -63,6 +63,9 @@ type Options struct {
 	// StorageNamespace prefixes GraphiQL's localStorage keys;
 	// DefaultStorageNamespace when empty.
 	StorageNamespace string
+	// ExplorerURL, when set, is the address of the graph explorer, which
+	// the page links to.
+	ExplorerURL string
 }
 
 //go:embed page.html
@@ -85,6 +88,7 @@ type pageRef struct {
 type pageData struct {
 	Title       string
 	Endpoint    string
+	ExplorerURL string
 	Config      pageConfig
 	Nonce       string
 	PageCSS     pageRef
@@ -129,8 +133,9 @@ func Handler(opts Options) http.Handler {
 		assets:     c,
 		connectSrc: connectSrc,
 		data: pageData{
-			Title:    opts.Title,
-			Endpoint: opts.Endpoint,
+			Title:       opts.Title,
+			Endpoint:    opts.Endpoint,
+			ExplorerURL: opts.ExplorerURL,
 			Config: pageConfig{
 				Endpoint:         opts.Endpoint,
 				DefaultQuery:     opts.DefaultQuery,

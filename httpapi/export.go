@@ -1,22 +1,28 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"marrakechgraph/kg"
 )
 
-// exportedNode is a node as the exports write it.
+// exportedNode is a node as the exports write it: its kind as the schema's
+// EntityKind enum spells it, its properties under the schema's field names.
 type exportedNode struct {
 	ID          string        `json:"id"`
-	Kind        kg.Kind       `json:"kind"`
+	Kind        string        `json:"kind"`
 	Name        string        `json:"name"`
 	Acronym     string        `json:"acronym,omitempty"`
 	Description string        `json:"description,omitempty"`
@@ -38,11 +44,18 @@ func publicGraph(ctx context.Context, s Store) (*exportedGraph, error) {
 	for _, k := range kg.PublicKinds() {
 		nodes, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: k, OrderBy: kg.OrderByID})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("export %s nodes: %w", k, err)
 		}
 		for _, n := range nodes {
-			g.Nodes = append(g.Nodes, exportedNode{ID: n.ID, Kind: n.Kind, Name: n.Name, Acronym: n.Acronym,
-				Description: n.Description, Props: n.Props, Citations: n.Citations})
+			var props kg.Props
+			if len(n.Props) > 0 {
+				props = make(kg.Props, len(n.Props))
+				for key, v := range n.Props {
+					props[columnName(n.Kind, key)] = v
+				}
+			}
+			g.Nodes = append(g.Nodes, exportedNode{ID: n.ID, Kind: kindName(n.Kind), Name: n.Name, Acronym: n.Acronym,
+				Description: n.Description, Props: props, Citations: n.Citations})
 			ids = append(ids, n.ID)
 		}
 	}
@@ -50,7 +63,7 @@ func publicGraph(ctx context.Context, s Store) (*exportedGraph, error) {
 		batch := ids[start:min(start+kg.MaxPageSize, len(ids))]
 		out, err := s.Neighbors(ctx, batch, kg.NeighborQuery{Direction: kg.Outgoing, Kinds: kg.PublicKinds()})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("export relationships: %w", err)
 		}
 		for _, ns := range out {
 			for _, nb := range ns {
@@ -65,17 +78,97 @@ func publicGraph(ctx context.Context, s Store) (*exportedGraph, error) {
 	return g, nil
 }
 
+// exportFormat is one file of the exports.
+type exportFormat struct {
+	contentType string
+	write       func(*bytes.Buffer, *exportedGraph) error
+}
+
+// exportFormats are the files under /export/, by name.
+var exportFormats = map[string]exportFormat{
+	"graph.json":            {"application/json", writeGraphJSON},
+	"nodes.csv":             {"text/csv; charset=utf-8", writeNodesCSV},
+	"relationships.csv":     {"text/csv; charset=utf-8", writeRelationshipsCSV},
+	"graph.graphml":         {"application/graphml+xml; charset=utf-8", writeGraphML},
+	"graph.graphology.json": {"application/json", writeGraphology},
+}
+
+const exportNames = "graph.json, nodes.csv, relationships.csv, graph.graphml and graph.graphology.json"
+
+// maxKeptExport is the largest export file kept in memory between requests.
+const maxKeptExport = 32 << 20
+
+// keptExport is an export file as written at one store version.
+type keptExport struct {
+	version uint64
+	body    []byte
+	etag    string
+}
+
+// exportFiles writes each export once per store version and keeps it, so
+// that downloading a file again costs a version check, and nothing when the
+// client's copy is current (304).
+type exportFiles struct {
+	store Store
+	mu    sync.Mutex // held while a file is written, so it is written once
+	kept  map[string]*keptExport
+}
+
+// file returns the export named name at the store's current version.
+func (e *exportFiles) file(ctx context.Context, name string, f exportFormat) (*keptExport, error) {
+	version, err := e.store.LastSeq(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("export %s: store version: %w", name, err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if k := e.kept[name]; k != nil && k.version == version {
+		return k, nil
+	}
+	g, err := publicGraph(ctx, e.store)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := f.write(&buf, g); err != nil {
+		return nil, fmt.Errorf("export %s: %w", name, err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	k := &keptExport{version: version, body: buf.Bytes(), etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+	if buf.Len() <= maxKeptExport {
+		e.kept[name] = k
+	} else {
+		delete(e.kept, name)
+	}
+	return k, nil
+}
+
+// publicMaxAge is how long browsers and CDNs may keep an export.
+func publicMaxAge(d time.Duration) time.Duration {
+	if d <= 0 {
+		return DefaultPublicMaxAge
+	}
+	return d
+}
+
 // exportHandler serves the public knowledge graph as files: graph.json
-// (everything), nodes.csv and relationships.csv (one citation per line,
-// joined), for dashboards and analysts who want the data whole.
-func exportHandler(s Store, log *slog.Logger) http.Handler {
+// (everything), nodes.csv (properties as columns) and relationships.csv
+// (one citation per line, joined), graph.graphml (GraphML, for Gephi, yEd,
+// NetworkX) and graph.graphology.json (graphology's serialized graph), for
+// dashboards, analysts and graph tools that want the data whole. Each file
+// carries a strong ETag (a digest of its bytes) and may be kept by browsers
+// and CDNs for maxAge, then revalidated.
+func exportHandler(s Store, log *slog.Logger, maxAge time.Duration) http.Handler {
+	files := &exportFiles{store: s, kept: map[string]*keptExport{}}
+	cacheControl := fmt.Sprintf("public, max-age=%d, must-revalidate", int(maxAge.Seconds()))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, "/export/")
-		if name != "graph.json" && name != "nodes.csv" && name != "relationships.csv" {
-			refuse(w, http.StatusNotFound, kg.CodeNotFound, "exports are graph.json, nodes.csv and relationships.csv")
+		f, ok := exportFormats[name]
+		if !ok {
+			refuse(w, http.StatusNotFound, kg.CodeNotFound, "exports are "+exportNames)
 			return
 		}
-		g, err := publicGraph(r.Context(), s)
+		k, err := files.file(r.Context(), name, f)
 		if err != nil {
 			log.ErrorContext(r.Context(), "export", "err", err)
 			code := kg.ErrorCode(err)
@@ -86,35 +179,49 @@ func exportHandler(s Store, log *slog.Logger) http.Handler {
 			refuse(w, status, code, kg.ClientMessage(err))
 			return
 		}
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="marrakechgraph-%s"`, name))
-		switch name {
-		case "graph.json":
-			w.Header().Set("Content-Type", "application/json")
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", " ")
-			_ = enc.Encode(g)
-		case "nodes.csv":
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			cw := csv.NewWriter(w)
-			_ = cw.Write([]string{"id", "kind", "name", "acronym", "description", "properties", "citations"})
-			for _, n := range g.Nodes {
-				props, _ := json.Marshal(n.Props)
-				if n.Props == nil {
-					props = []byte("{}")
-				}
-				_ = cw.Write(safeCells(n.ID, string(n.Kind), n.Name, n.Acronym, n.Description, string(props), citationsText(n.Citations)))
-			}
-			cw.Flush()
-		case "relationships.csv":
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			cw := csv.NewWriter(w)
-			_ = cw.Write([]string{"from", "type", "to", "citations"})
-			for _, e := range g.Relationships {
-				_ = cw.Write(safeCells(e.From, string(e.Type), e.To, citationsText(e.Citations)))
-			}
-			cw.Flush()
-		}
+		h := w.Header()
+		h.Set("Content-Type", f.contentType)
+		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="marrakechgraph-%s"`, name))
+		h.Set("Cache-Control", cacheControl)
+		h.Set("ETag", k.etag)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(k.body))
 	})
+}
+
+func writeGraphJSON(buf *bytes.Buffer, g *exportedGraph) error {
+	enc := json.NewEncoder(buf)
+	enc.SetIndent("", " ")
+	return enc.Encode(g)
+}
+
+// writeNodesCSV writes a node per row, each property in its column.
+func writeNodesCSV(buf *bytes.Buffer, g *exportedGraph) error {
+	cols := propColumns(g.Nodes)
+	cw := csv.NewWriter(buf)
+	header := []string{"id", "kind", "name", "acronym", "description"}
+	for _, c := range cols {
+		header = append(header, c.name)
+	}
+	_ = cw.Write(append(header, "citations"))
+	for _, n := range g.Nodes {
+		row := []string{n.ID, n.Kind, n.Name, n.Acronym, n.Description}
+		for _, c := range cols {
+			row = append(row, cellText(n.Props[c.name]))
+		}
+		_ = cw.Write(safeCells(append(row, citationsText(n.Citations))...))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeRelationshipsCSV(buf *bytes.Buffer, g *exportedGraph) error {
+	cw := csv.NewWriter(buf)
+	_ = cw.Write([]string{"from", "type", "to", "citations"})
+	for _, e := range g.Relationships {
+		_ = cw.Write(safeCells(e.From, string(e.Type), e.To, citationsText(e.Citations)))
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // safeCells makes a CSV row that spreadsheets show as text, whatever an

@@ -115,7 +115,7 @@ func New(o Options) http.Handler {
 	// Metrics show when and how much the API is used, threat log included:
 	// they are for operators, with an admin key (a Prometheus bearer token).
 	mux.Handle("GET /metrics", authenticate(o.Keys, o.Logger, requirePermission(auth.ManageKeys, m.handler())))
-	mux.Handle("GET /export/", rl.beforeAuth(exportWeight, rl.afterAuth(exportWeight, withDeadline(o.RequestTimeout, exportHandler(o.Store, o.Logger)))))
+	mux.Handle("GET /export/", rl.beforeAuth(exportWeight, rl.afterAuth(exportWeight, withDeadline(o.RequestTimeout, exportHandler(o.Store, o.Logger, publicMaxAge(o.PublicMaxAge))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
