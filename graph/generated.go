@@ -2801,6 +2801,9 @@ var sources = []*ast.Source{
 	{Name: "../schema/access.graphqls", Input: `"""
 Fields that need more than the public role. A caller without an API key
 gets UNAUTHENTICATED; a key whose role lacks the permission gets FORBIDDEN.
+Every such field is nullable: a refusal makes that field alone null, with its
+error in ` + "`" + `errors` + "`" + ` (its ` + "`" + `path` + "`" + ` names the field), and the rest of the answer
+is served as usual.
 """
 directive @requires(permission: Permission!) on FIELD_DEFINITION
 
@@ -2912,16 +2915,16 @@ extend type Query {
   "Who is calling, and what they may do."
   viewer: Viewer!
   "Every API key, newest first."
-  apiKeys: [APIKey!]! @listSize(assumedSize: 1000) @requires(permission: MANAGE_KEYS)
+  apiKeys: [APIKey!] @listSize(assumedSize: 1000) @requires(permission: MANAGE_KEYS)
   "The audit history of an entity of the knowledge graph and of the relationships leaving it, oldest first."
-  history(id: ID!): [AuditEntry!]! @listSize(assumedSize: 500) @requires(permission: READ_HISTORY)
+  history(id: ID!): [AuditEntry!] @listSize(assumedSize: 500) @requires(permission: READ_HISTORY)
 }
 
 type Mutation {
   "Creates an API key. The token is in the answer only."
-  createAPIKey(name: String!, role: Role!): CreatedAPIKey! @requires(permission: MANAGE_KEYS)
+  createAPIKey(name: String!, role: Role!): CreatedAPIKey @requires(permission: MANAGE_KEYS)
   "Revokes an API key: it stops working at once; it stays listed, with its revocation."
-  revokeAPIKey(id: ID!): APIKey! @requires(permission: MANAGE_KEYS)
+  revokeAPIKey(id: ID!): APIKey @requires(permission: MANAGE_KEYS)
 }
 `, BuiltIn: false},
 	{Name: "../schema/advisor.graphqls", Input: `"What Head Office knows of a threat, to draft an activation plan."
@@ -3114,7 +3117,7 @@ extend type Mutation {
   wrong nothing is applied and the report lists each wrong row. NHRIs not in
   the file are left as they are. Each NHRI cites the chart, its date and its row.
   """
-  importNHRIs(csv: String!, source: String!, asOf: Date!): ImportReport! @requires(permission: WRITE_GRAPH)
+  importNHRIs(csv: String!, source: String!, asOf: Date!): ImportReport @requires(permission: WRITE_GRAPH)
 }
 `, BuiltIn: false},
 	{Name: "../schema/eligibility.graphqls", Input: `"Where a channel can act."
@@ -3419,22 +3422,22 @@ type StatRow {
 
 extend type NHRI {
   "Threats and attacks against this institution, newest first."
-  threatIncidents: [ThreatIncident!]! @listSize(assumedSize: 500) @requires(permission: READ_INCIDENTS) @goField(forceResolver: true)
+  threatIncidents: [ThreatIncident!] @listSize(assumedSize: 500) @requires(permission: READ_INCIDENTS) @goField(forceResolver: true)
 }
 
 extend type Query {
   "The threat log: incidents, newest report first. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
-  threatIncidents(first: Int, after: String, filter: ThreatIncidentFilter): ThreatIncidentConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
+  threatIncidents(first: Int, after: String, filter: ThreatIncidentFilter): ThreatIncidentConnection @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
   """
   Incident counts grouped by region, threat type and/or year: the figures
   GANHRI reports at its Annual Meeting and under SDG indicator 16.10.1.
   """
-  threatStats(groupBy: [StatDimension!]!): [StatRow!]! @listSize(assumedSize: 1000) @requires(permission: READ_INCIDENTS)
+  threatStats(groupBy: [StatDimension!]!): [StatRow!] @listSize(assumedSize: 1000) @requires(permission: READ_INCIDENTS)
 }
 
 extend type Mutation {
   "Documents a threat or attack. Atomic and audited; subscribers to threatReported are told."
-  reportThreat(input: ReportThreatInput!): ThreatIncident! @requires(permission: WRITE_INCIDENTS)
+  reportThreat(input: ReportThreatInput!): ThreatIncident @requires(permission: WRITE_INCIDENTS)
   """
   Changes an incident. Atomic and audited, with the state before and after.
   Changes made to the incident at the same time by others are kept: when one
@@ -3442,19 +3445,19 @@ extend type Mutation {
   again on the new state; CONFLICT when the incident keeps changing (after
   5 attempts), and nothing of this change is written.
   """
-  updateThreat(input: UpdateThreatInput!): ThreatIncident! @requires(permission: WRITE_INCIDENTS)
+  updateThreat(input: UpdateThreatInput!): ThreatIncident @requires(permission: WRITE_INCIDENTS)
   """
   Records a channel activated in response to an incident (an open incident
   becomes RESPONDING). Atomic and audited; changes made to the incident at
   the same time are kept, as for updateThreat, and CONFLICT when it keeps
   changing.
   """
-  recordResponse(input: RecordResponseInput!): Response! @requires(permission: WRITE_INCIDENTS)
+  recordResponse(input: RecordResponseInput!): Response @requires(permission: WRITE_INCIDENTS)
 }
 
 type Subscription {
   "Every incident reported from now on, as it is reported (graphql-transport-ws over /query)."
-  threatReported: ThreatIncident! @requires(permission: READ_INCIDENTS)
+  threatReported: ThreatIncident @requires(permission: READ_INCIDENTS)
 }
 `, BuiltIn: false},
 	{Name: "../schema/knowledge.graphqls", Input: `"Pillars of the Marrakech Declaration's priority action areas."
@@ -9896,10 +9899,10 @@ func (ec *executionContext) _Mutation_createAPIKey(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *auth.NewKey) graphql.Marshaler {
-			return ec.marshalNCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx, selections, v)
+			return ec.marshalOCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createAPIKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9958,10 +9961,10 @@ func (ec *executionContext) _Mutation_revokeAPIKey(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, selections, v)
+			return ec.marshalOAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10020,10 +10023,10 @@ func (ec *executionContext) _Mutation_importNHRIs(ctx context.Context, field gra
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *directory.Report) graphql.Marshaler {
-			return ec.marshalNImportReport2ᚖmarrakechgraphᚋdirectoryᚐReport(ctx, selections, v)
+			return ec.marshalOImportReport2ᚖmarrakechgraphᚋdirectoryᚐReport(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_importNHRIs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10082,10 +10085,10 @@ func (ec *executionContext) _Mutation_reportThreat(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
+			return ec.marshalOThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_reportThreat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10144,10 +10147,10 @@ func (ec *executionContext) _Mutation_updateThreat(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
+			return ec.marshalOThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateThreat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10206,10 +10209,10 @@ func (ec *executionContext) _Mutation_recordResponse(ctx context.Context, field 
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Response) graphql.Marshaler {
-			return ec.marshalNResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx, selections, v)
+			return ec.marshalOResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_recordResponse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10614,10 +10617,10 @@ func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field gra
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx, selections, v)
+			return ec.marshalOThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_threatIncidents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11870,10 +11873,10 @@ func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.Co
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*auth.KeyInfo) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx, selections, v)
+			return ec.marshalOAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_apiKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11921,10 +11924,10 @@ func (ec *executionContext) _Query_history(ctx context.Context, field graphql.Co
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
-			return ec.marshalNAuditEntry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
+			return ec.marshalOAuditEntry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12027,10 +12030,10 @@ func (ec *executionContext) _Query_threatIncidents(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[threatlog.Incident]) graphql.Marshaler {
-			return ec.marshalNThreatIncidentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+			return ec.marshalOThreatIncidentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_threatIncidents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12089,10 +12092,10 @@ func (ec *executionContext) _Query_threatStats(ctx context.Context, field graphq
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*threatlog.StatRow) graphql.Marshaler {
-			return ec.marshalNStatRow2ᚕᚖmarrakechgraphᚋthreatlogᚐStatRowᚄ(ctx, selections, v)
+			return ec.marshalOStatRow2ᚕᚖmarrakechgraphᚋthreatlogᚐStatRowᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_threatStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -14155,10 +14158,10 @@ func (ec *executionContext) _Subscription_threatReported(ctx context.Context, fi
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
+			return ec.marshalOThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Subscription_threatReported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18941,42 +18944,42 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createAPIKey(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "revokeAPIKey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeAPIKey(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "importNHRIs":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importNHRIs(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "reportThreat":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reportThreat(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateThreat":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateThreat(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "recordResponse":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordResponse(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -19077,7 +19080,7 @@ func (ec *executionContext) _NHRI(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "threatIncidents":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._NHRI_threatIncidents(ctx, field, obj)
 				})
@@ -19510,13 +19513,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "apiKeys":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_apiKeys(ctx, field)
 				})
 		case "history":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_history(ctx, field)
 				})
@@ -19528,13 +19531,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "threatIncidents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_threatIncidents(ctx, field)
 				})
 		case "threatStats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_threatStats(ctx, field)
 				})
@@ -20972,22 +20975,6 @@ func (ec *executionContext) marshalNAPIKey2marrakechgraphᚋauthᚐKeyInfo(ctx c
 	return ec._APIKey(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*auth.KeyInfo) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx context.Context, sel ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "APIKey!")
@@ -21322,14 +21309,6 @@ func (ec *executionContext) marshalNCountry2ᚖmarrakechgraphᚋkgᚐCountry(ctx
 	return ec._Country(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx context.Context, sel ast.SelectionSet, v *auth.NewKey) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CreatedAPIKey!")
-		return graphql.Null
-	}
-	return ec._CreatedAPIKey(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNDate2marrakechgraphᚋkgᚐDate(ctx context.Context, v any) (kg.Date, error) {
 	var res kg.Date
 	err := res.UnmarshalGQL(v)
@@ -21512,14 +21491,6 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNImportReport2ᚖmarrakechgraphᚋdirectoryᚐReport(ctx context.Context, sel ast.SelectionSet, v *directory.Report) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ImportReport!")
-		return graphql.Null
-	}
-	return ec._ImportReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNImportRowError2marrakechgraphᚋdirectoryᚐRowError(ctx context.Context, sel ast.SelectionSet, v directory.RowError) graphql.Marshaler {
@@ -22226,14 +22197,6 @@ func (ec *executionContext) marshalNResponse2ᚕmarrakechgraphᚋthreatlogᚐRes
 	return ret
 }
 
-func (ec *executionContext) marshalNResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx context.Context, sel ast.SelectionSet, v *threatlog.Response) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Response!")
-		return graphql.Null
-	}
-	return ec._Response(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNRiskGroup2marrakechgraphᚋkgᚐRiskGroup(ctx context.Context, sel ast.SelectionSet, v kg.RiskGroup) graphql.Marshaler {
 	return ec._RiskGroup(ctx, sel, &v)
 }
@@ -22453,22 +22416,6 @@ func (ec *executionContext) marshalNStatDimension2ᚕmarrakechgraphᚋthreatlog�
 	return ret
 }
 
-func (ec *executionContext) marshalNStatRow2ᚕᚖmarrakechgraphᚋthreatlogᚐStatRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.StatRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNStatRow2ᚖmarrakechgraphᚋthreatlogᚐStatRow(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNStatRow2ᚖmarrakechgraphᚋthreatlogᚐStatRow(ctx context.Context, sel ast.SelectionSet, v *threatlog.StatRow) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StatRow!")
@@ -22592,36 +22539,12 @@ func (ec *executionContext) marshalNThreatIncident2marrakechgraphᚋthreatlogᚐ
 	return ec._ThreatIncident(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx context.Context, sel ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThreatIncident!")
 		return graphql.Null
 	}
 	return ec._ThreatIncident(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNThreatIncidentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[threatlog.Incident]) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ThreatIncidentConnection!")
-		return graphql.Null
-	}
-	return ec._ThreatIncidentConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNThreatIncidentEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[threatlog.Incident]) graphql.Marshaler {
@@ -22980,6 +22903,32 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*auth.KeyInfo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx context.Context, sel ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._APIKey(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOAccreditation2ᚖmarrakechgraphᚋkgᚐAccreditation(ctx context.Context, sel ast.SelectionSet, v *kg.Accreditation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23019,6 +22968,25 @@ func (ec *executionContext) unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmo
 	}
 	res, err := ec.unmarshalInputActionOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAuditEntry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntry2ᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOAuditedRelationship2ᚖmarrakechgraphᚋgraphᚋmodelᚐAuditedRelationship(ctx context.Context, sel ast.SelectionSet, v *model.AuditedRelationship) graphql.Marshaler {
@@ -23063,6 +23031,13 @@ func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋkgᚐCommitme
 		return graphql.Null
 	}
 	return ec._Commitment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx context.Context, sel ast.SelectionSet, v *auth.NewKey) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreatedAPIKey(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx context.Context, v any) (*kg.Date, error) {
@@ -23206,6 +23181,13 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOImportReport2ᚖmarrakechgraphᚋdirectoryᚐReport(ctx context.Context, sel ast.SelectionSet, v *directory.Report) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlogᚐStatus(ctx context.Context, v any) (*threatlog.Status, error) {
@@ -23417,6 +23399,13 @@ func (ec *executionContext) marshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTyp
 	return ret
 }
 
+func (ec *executionContext) marshalOResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx context.Context, sel ast.SelectionSet, v *threatlog.Response) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Response(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalORole2ᚖmarrakechgraphᚋauthᚐRole(ctx context.Context, v any) (*auth.Role, error) {
 	if v == nil {
 		return nil, nil
@@ -23467,6 +23456,25 @@ func (ec *executionContext) marshalOSector2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOStatRow2ᚕᚖmarrakechgraphᚋthreatlogᚐStatRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.StatRow) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatRow2ᚖmarrakechgraphᚋthreatlogᚐStatRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
@@ -23532,6 +23540,39 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx context.Context, sel ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreatIncident(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOThreatIncidentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[threatlog.Incident]) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreatIncidentConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx context.Context, v any) (*model.ThreatIncidentFilter, error) {
