@@ -2855,12 +2855,12 @@ type APIKey implements Node {
   name: String!
   "What the key allows."
   role: Role!
-  "When it was created (RFC 3339)."
-  createdAt: String!
+  "When it was created."
+  createdAt: DateTime!
   "Who created it."
   createdBy: String!
-  "When it was revoked (RFC 3339); null while it works."
-  revokedAt: String
+  "When it was revoked; null while it works."
+  revokedAt: DateTime
 }
 
 "A new API key and its token, shown this once: only a hash is stored."
@@ -2895,8 +2895,8 @@ type AuditedRelationship {
 type AuditEntry {
   "Position of the entry in this history: 1 for the oldest."
   seq: String!
-  "When (RFC 3339, UTC)."
-  at: String!
+  "When the change was written."
+  at: DateTime!
   "Who made the change."
   actor: String!
   "Why, in a few words."
@@ -3225,8 +3225,20 @@ extend type Country {
   memberOf: [Entity!]! @listSize(assumedSize: 10)
 }
 `, BuiltIn: false},
-	{Name: "../schema/incidents.graphqls", Input: `"A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + `."
-scalar Date
+	{Name: "../schema/incidents.graphqls", Input: `"""
+A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + ` (RFC 3339 ` + "`" + `full-date` + "`" + `), with no time zone,
+such as ` + "`" + `2026-01-31` + "`" + `.
+"""
+scalar Date @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
+
+"""
+An instant: an RFC 3339 ` + "`" + `date-time` + "`" + `, always in UTC (` + "`" + `Z` + "`" + `) with exactly three
+fraction digits (milliseconds), such as ` + "`" + `2026-01-31T09:30:00.000Z` + "`" + `; finer
+fractions are cut, not rounded. It is what JavaScript's
+` + "`" + `Date.prototype.toISOString` + "`" + ` writes, so ` + "`" + `new Date(value)` + "`" + ` reads it, and
+values of one field sort as strings.
+"""
+scalar DateTime @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 
 "Who a threat is directed against."
 enum ThreatTarget {
@@ -3260,8 +3272,8 @@ type ThreatIncident implements Node {
   summary: String!
   "When it happened, if known."
   occurredOn: Date
-  "When it was reported (RFC 3339)."
-  reportedAt: String!
+  "When it was reported."
+  reportedAt: DateTime!
   "Who reported it."
   reportedBy: String!
   "The kinds of threat."
@@ -3302,8 +3314,8 @@ type Response implements Node {
   activatedBy: String!
   "What came of it, if known yet."
   outcome: String
-  "When it was recorded (RFC 3339)."
-  recordedAt: String!
+  "When it was recorded."
+  recordedAt: DateTime!
 }
 
 "A threat to report."
@@ -6338,15 +6350,15 @@ func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql
 			return obj.Created(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_APIKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
+	return graphql.NewScalarFieldContext("APIKey", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _APIKey_createdBy(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
@@ -6384,15 +6396,15 @@ func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql
 			return obj.Revoked(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.DateTime) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖmarrakechgraphᚋkgᚐDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_APIKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
+	return graphql.NewScalarFieldContext("APIKey", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _Accreditation_status(ctx context.Context, field graphql.CollectedField, obj *kg.Accreditation) (ret graphql.Marshaler) {
@@ -7303,15 +7315,15 @@ func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.Co
 			return obj.At, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
@@ -13300,15 +13312,15 @@ func (ec *executionContext) _Response_recordedAt(ctx context.Context, field grap
 			return obj.RecordedAt(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Response_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _RiskGroup_id(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
@@ -14678,15 +14690,15 @@ func (ec *executionContext) _ThreatIncident_reportedAt(ctx context.Context, fiel
 			return obj.ReportedAt(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "String")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _ThreatIncident_reportedBy(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
@@ -21319,6 +21331,16 @@ func (ec *executionContext) marshalNDate2marrakechgraphᚋkgᚐDate(ctx context.
 	return v
 }
 
+func (ec *executionContext) unmarshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx context.Context, v any) (kg.DateTime, error) {
+	var res kg.DateTime
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx context.Context, sel ast.SelectionSet, v kg.DateTime) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNDirection2marrakechgraphᚋkgᚐDirection(ctx context.Context, v any) (kg.Direction, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := kg.Direction(tmp)
@@ -23050,6 +23072,22 @@ func (ec *executionContext) unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx con
 }
 
 func (ec *executionContext) marshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx context.Context, sel ast.SelectionSet, v *kg.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODateTime2ᚖmarrakechgraphᚋkgᚐDateTime(ctx context.Context, v any) (*kg.DateTime, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kg.DateTime)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2ᚖmarrakechgraphᚋkgᚐDateTime(ctx context.Context, sel ast.SelectionSet, v *kg.DateTime) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -39,8 +39,8 @@ type ActionOrder struct {
 type AuditEntry struct {
 	// Position of the entry in this history: 1 for the oldest.
 	Seq string `json:"seq"`
-	// When (RFC 3339, UTC).
-	At string `json:"at"`
+	// When the change was written.
+	At kg.DateTime `json:"at"`
 	// Who made the change.
 	Actor string `json:"actor"`
 	// Why, in a few words.
