@@ -2805,7 +2805,10 @@ Every such field is nullable: a refusal makes that field alone null, with its
 error in ` + "`" + `errors` + "`" + ` (its ` + "`" + `path` + "`" + ` names the field), and the rest of the answer
 is served as usual.
 """
-directive @requires(permission: Permission!) on FIELD_DEFINITION
+directive @requires(
+  "The permission the caller's role must have."
+  permission: Permission!
+) on FIELD_DEFINITION
 
 "What a role allows."
 enum Permission {
@@ -2917,14 +2920,30 @@ extend type Query {
   "Every API key, newest first."
   apiKeys: [APIKey!] @listSize(assumedSize: 1000) @requires(permission: MANAGE_KEYS)
   "The audit history of an entity of the knowledge graph and of the relationships leaving it, oldest first."
-  history(id: ID!): [AuditEntry!] @listSize(assumedSize: 500) @requires(permission: READ_HISTORY)
+  history(
+    "ID of an entity of the knowledge graph, such as ` + "`" + `commitment:early-warning` + "`" + `; not an incident, response or key (incidents carry their own ` + "`" + `history` + "`" + `)."
+    id: ID!
+  ): [AuditEntry!] @listSize(assumedSize: 500) @requires(permission: READ_HISTORY)
 }
 
+"""
+What can be changed: API keys, the NHRI directory, and the threat log. Every
+change is atomic and audited (who, when, before and after), and needs an API
+key whose role may make it.
+"""
 type Mutation {
   "Creates an API key. The token is in the answer only."
-  createAPIKey(name: String!, role: Role!): CreatedAPIKey @requires(permission: MANAGE_KEYS)
+  createAPIKey(
+    "Whom or what the key is for, such as ` + "`" + `Partner dashboard (APF)` + "`" + `; shown in ` + "`" + `apiKeys` + "`" + `."
+    name: String!
+    "What the key may do."
+    role: Role!
+  ): CreatedAPIKey @requires(permission: MANAGE_KEYS)
   "Revokes an API key: it stops working at once; it stays listed, with its revocation."
-  revokeAPIKey(id: ID!): APIKey @requires(permission: MANAGE_KEYS)
+  revokeAPIKey(
+    "ID of the key, ` + "`" + `apikey:<12 hex digits>` + "`" + `."
+    id: ID!
+  ): APIKey @requires(permission: MANAGE_KEYS)
 }
 `, BuiltIn: false},
 	{Name: "../schema/advisor.graphqls", Input: `"What Head Office knows of a threat, to draft an activation plan."
@@ -3068,7 +3087,10 @@ extend type Query {
   channel whose eligibility is recorded, ranked by how well it matches the
   situation, with reasons and citations.
   """
-  activationPlan(situation: SituationInput!): ActivationPlan!
+  activationPlan(
+    "What Head Office knows of the threat: the NHRI or country, the kinds of threat, who is targeted, urgency and consent."
+    situation: SituationInput!
+  ): ActivationPlan!
 }
 `, BuiltIn: false},
 	{Name: "../schema/directory.graphqls", Input: `"What is wrong with one row of an import."
@@ -3117,7 +3139,14 @@ extend type Mutation {
   wrong nothing is applied and the report lists each wrong row. NHRIs not in
   the file are left as they are. Each NHRI cites the chart, its date and its row.
   """
-  importNHRIs(csv: String!, source: String!, asOf: Date!): ImportReport @requires(permission: WRITE_GRAPH)
+  importNHRIs(
+    "The chart as CSV (UTF-8, comma-separated, a header row first)."
+    csv: String!
+    "Name of the chart, cited by every NHRI it sets, such as ` + "`" + `GANHRI Chart of the Status of NHRIs` + "`" + `."
+    source: String!
+    "Date of the chart: the day its statuses held; not in the future."
+    asOf: Date!
+  ): ImportReport @requires(permission: WRITE_GRAPH)
 }
 `, BuiltIn: false},
 	{Name: "../schema/eligibility.graphqls", Input: `"Where a channel can act."
@@ -3297,7 +3326,10 @@ type ThreatIncident implements Node {
   reprisal flag and consent, and whether the risk is urgent (not recorded on
   the incident, so asked here; false by default).
   """
-  activationPlan(urgent: Boolean = false): ActivationPlan! @goField(forceResolver: true)
+  activationPlan(
+    "Whether there is an urgent risk of irreparable harm, which counts urgent remedies in the ranking; false by default."
+    urgent: Boolean = false
+  ): ActivationPlan! @goField(forceResolver: true)
 }
 
 "A support channel activated in response to an incident."
@@ -3439,17 +3471,30 @@ extend type NHRI {
 
 extend type Query {
   "The threat log: incidents, newest report first. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
-  threatIncidents(first: Int, after: String, filter: ThreatIncidentFilter): ThreatIncidentConnection @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
+  threatIncidents(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the incidents matching every given filter; all incidents when omitted."
+    filter: ThreatIncidentFilter
+  ): ThreatIncidentConnection @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
   """
   Incident counts grouped by region, threat type and/or year: the figures
   GANHRI reports at its Annual Meeting and under SDG indicator 16.10.1.
   """
-  threatStats(groupBy: [StatDimension!]!): [StatRow!] @listSize(assumedSize: 1000) @requires(permission: READ_INCIDENTS)
+  threatStats(
+    "The dimensions to group by; rows come by region, then year, then threat type. An empty list gives one row: the totals."
+    groupBy: [StatDimension!]!
+  ): [StatRow!] @listSize(assumedSize: 1000) @requires(permission: READ_INCIDENTS)
 }
 
 extend type Mutation {
   "Documents a threat or attack. Atomic and audited; subscribers to threatReported are told."
-  reportThreat(input: ReportThreatInput!): ThreatIncident @requires(permission: WRITE_INCIDENTS)
+  reportThreat(
+    "The threat to document."
+    input: ReportThreatInput!
+  ): ThreatIncident @requires(permission: WRITE_INCIDENTS)
   """
   Changes an incident. Atomic and audited, with the state before and after.
   Changes made to the incident at the same time by others are kept: when one
@@ -3457,16 +3502,26 @@ extend type Mutation {
   again on the new state; CONFLICT when the incident keeps changing (after
   5 attempts), and nothing of this change is written.
   """
-  updateThreat(input: UpdateThreatInput!): ThreatIncident @requires(permission: WRITE_INCIDENTS)
+  updateThreat(
+    "The incident and the fields to change."
+    input: UpdateThreatInput!
+  ): ThreatIncident @requires(permission: WRITE_INCIDENTS)
   """
   Records a channel activated in response to an incident (an open incident
   becomes RESPONDING). Atomic and audited; changes made to the incident at
   the same time are kept, as for updateThreat, and CONFLICT when it keeps
   changing.
   """
-  recordResponse(input: RecordResponseInput!): Response @requires(permission: WRITE_INCIDENTS)
+  recordResponse(
+    "The activation to record."
+    input: RecordResponseInput!
+  ): Response @requires(permission: WRITE_INCIDENTS)
 }
 
+"""
+What can be followed as it happens, over WebSocket on ` + "`" + `/query` + "`" + `
+(graphql-transport-ws), with an API key in ` + "`" + `connection_init` + "`" + `.
+"""
 type Subscription {
   "Every incident reported from now on, as it is reported (graphql-transport-ws over /query)."
   threatReported: ThreatIncident @requires(permission: READ_INCIDENTS)
@@ -3769,26 +3824,68 @@ extend type Query {
   "The three objectives of the Global Action Plan, in order."
   objectives: [Objective!]! @listSize(assumedSize: 10)
   "The seven Marrakech priority action areas, in order; optionally those of one pillar."
-  commitments(pillar: Pillar): [Commitment!]! @listSize(assumedSize: 20)
+  commitments(
+    "Only the commitments of this pillar; all seven when omitted."
+    pillar: Pillar
+  ): [Commitment!]! @listSize(assumedSize: 20)
   """
   The proposed actions of the plan, in the plan's order unless ` + "`" + `orderBy` + "`" + ` says
   otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
   """
-  actions(first: Int, after: String, filter: ActionFilter, orderBy: ActionOrder): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  actions(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the actions matching every given filter; all actions when omitted."
+    filter: ActionFilter
+    "The order of the actions; the plan's order when omitted."
+    orderBy: ActionOrder
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
   "GANHRI, the regional networks and GANHRI's bodies."
-  networks(scope: NetworkScope): [Network!]! @listSize(assumedSize: 20)
+  networks(
+    "Only the networks of this scope; all of them when omitted."
+    scope: NetworkScope
+  ): [Network!]! @listSize(assumedSize: 20)
   "Support channels, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
-  mechanisms(first: Int, after: String, filter: MechanismFilter, orderBy: MechanismOrder): MechanismConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  mechanisms(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the channels matching every given filter; all channels when omitted."
+    filter: MechanismFilter
+    "The order of the channels; by name when omitted."
+    orderBy: MechanismOrder
+  ): MechanismConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
   "National human rights institutions, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
-  nhris(first: Int, after: String, filter: NHRIFilter, orderBy: NHRIOrder): NHRIConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  nhris(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the NHRIs matching every given filter; all NHRIs when omitted."
+    filter: NHRIFilter
+    "The order of the NHRIs; by name when omitted."
+    orderBy: NHRIOrder
+  ): NHRIConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
   "Declarations, resolutions, guidelines, policies, plans, reports and laws, by name; optionally of one type."
-  instruments(type: InstrumentType): [Instrument!]! @listSize(assumedSize: 60)
+  instruments(
+    "Only the instruments of this type; all of them when omitted."
+    type: InstrumentType
+  ): [Instrument!]! @listSize(assumedSize: 60)
   "The groups of defenders most at risk, in the plan's order."
   riskGroups: [RiskGroup!]! @listSize(assumedSize: 10)
   "Threats against NHRIs and defenders, by name; optionally only those against one subject."
-  threatTypes(against: ThreatSubject): [ThreatType!]! @listSize(assumedSize: 40)
+  threatTypes(
+    "Only the threats against this subject; all of them when omitted."
+    against: ThreatSubject
+  ): [ThreatType!]! @listSize(assumedSize: 40)
   "Kinds of actor behind threats, by name."
-  perpetratorTypes(sector: Sector): [PerpetratorType!]! @listSize(assumedSize: 20)
+  perpetratorTypes(
+    "Only the actors of this sector; all of them when omitted."
+    sector: Sector
+  ): [PerpetratorType!]! @listSize(assumedSize: 20)
   "SDG targets and indicators, by code."
   sdgTargets: [SDGTarget!]! @listSize(assumedSize: 10)
   "Goals of GANHRI's Strategic Plan 2020-2022, by code."
@@ -3817,7 +3914,12 @@ type Objective implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 40)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 40)
   "Number of the objective in the plan (1, 2 or 3)."
   number: Int!
   "The actions proposed under this objective, in the plan's order."
@@ -3844,7 +3946,12 @@ type Commitment implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 20)
   "Pillar of the Marrakech Declaration the area belongs to."
   pillar: Pillar!
   "Position of the area in the Declaration (1 to 7)."
@@ -3885,7 +3992,12 @@ type Action implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 30)
   "Position of the action in the plan (1 = first)."
   number: Int!
   "The action's full text, verbatim from the plan."
@@ -3928,7 +4040,12 @@ type Network implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 150)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 150)
   "Whether this is the global alliance, a regional network or a GANHRI body."
   scope: NetworkScope!
   "Region of a regional network."
@@ -3962,7 +4079,12 @@ type Mechanism implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 120)
   "What sort of channel it is."
   category: MechanismCategory!
   "Region of a regional channel."
@@ -3993,7 +4115,12 @@ type NHRI implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 20)
   "The country of the institution."
   country: Country!
   "Accreditation status under the Paris Principles, when known."
@@ -4022,7 +4149,12 @@ type Instrument implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 120)
   "What sort of instrument it is."
   type: InstrumentType!
   "Official document symbol, such as ` + "`" + `A/RES/53/144` + "`" + `."
@@ -4053,7 +4185,12 @@ type RiskGroup implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 30)
   "Actions of the plan that focus on this group."
   actions: [Action!]! @listSize(assumedSize: 40)
 }
@@ -4076,7 +4213,12 @@ type ThreatType implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 20)
   "Whom the plan reports this threat against."
   against: [ThreatSubject!]!
   "The kinds of actor the plan names behind this threat."
@@ -4103,7 +4245,12 @@ type PerpetratorType implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 10)
   "State or non-State actor."
   sector: Sector!
   "Threats the plan attributes to this kind of actor."
@@ -4128,7 +4275,12 @@ type SDGTarget implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 10)
   "Code of the target or indicator, such as ` + "`" + `16.10.1` + "`" + `."
   code: String!
   "Whether this is a target or an indicator."
@@ -4155,7 +4307,12 @@ type StrategicGoal implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 10)
   "Code of the goal, such as ` + "`" + `1.5` + "`" + `."
   code: String!
   "The goal's text, verbatim."
@@ -4182,7 +4339,12 @@ type Country implements Node & Entity {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 20)
   "ISO 3166-1 alpha-2 code, such as ` + "`" + `KE` + "`" + `."
   code: String!
   "Region of the world."
@@ -4234,7 +4396,12 @@ type Survey implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 60)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 60)
   "When it was held."
   period: String
   "How many institutions took part."
@@ -4257,7 +4424,14 @@ returned object (a connection's ` + "`" + `edges` + "`" + `) instead of the fiel
 operation's cost is the most fields its answer can hold: each field counts
 one, times the sizes of the lists around it. It has no effect on answers.
 """
-directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!]) on FIELD_DEFINITION
+directive @listSize(
+  "The size assumed when the operation passes no slicing argument."
+  assumedSize: Int
+  "The arguments whose value, when passed, is the size (such as ` + "`" + `first` + "`" + `)."
+  slicingArguments: [String!]
+  "The fields of the returned object the size applies to (such as ` + "`" + `edges` + "`" + `), instead of the field itself."
+  sizedFields: [String!]
+) on FIELD_DEFINITION
 
 """
 Anything with a stable, human-readable ID such as ` + "`" + `mechanism:un-asg-reprisals` + "`" + `.
@@ -4461,15 +4635,31 @@ type GraphStats {
   totalRelationships: Int!
 }
 
+"""
+What can be read: the knowledge graph (entities, relationships, search,
+counts, activation plans) for everyone; histories, the threat log and API
+keys for the roles that may (fields marked ` + "`" + `@requires` + "`" + `, null with an error
+for others).
+"""
 type Query {
   "Any entity by its ID; ` + "`" + `null` + "`" + ` when no entity has that ID."
-  node(id: ID!): Node
+  node(
+    "The entity's ID, such as ` + "`" + `mechanism:un-asg-reprisals` + "`" + `."
+    id: ID!
+  ): Node
   """
   Free-text search over names, acronyms, descriptions and action texts.
   Every word must match (case-insensitive); exact name or acronym matches
   come first. ` + "`" + `first` + "`" + ` defaults to 20 (at most 500).
   """
-  search(text: String!, first: Int, kinds: [EntityKind!]): [Node!]! @listSize(assumedSize: 20, slicingArguments: ["first"])
+  search(
+    "The words to look for; every word must match, in any order, ignoring case."
+    text: String!
+    "How many results to return, from 1 to 500; 20 when omitted."
+    first: Int
+    "Only entities of these kinds; every kind when omitted."
+    kinds: [EntityKind!]
+  ): [Node!]! @listSize(assumedSize: 20, slicingArguments: ["first"])
   "Counts of entities by kind and relationships by type."
   graphStats: GraphStats!
 }

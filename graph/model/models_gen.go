@@ -85,6 +85,9 @@ type MechanismOrder struct {
 	Direction OrderDirection `json:"direction"`
 }
 
+// What can be changed: API keys, the NHRI directory, and the threat log. Every
+// change is atomic and audited (who, when, before and after), and needs an API
+// key whose role may make it.
 type Mutation struct {
 }
 
@@ -110,9 +113,15 @@ type NHRIOrder struct {
 	Direction OrderDirection `json:"direction"`
 }
 
+// What can be read: the knowledge graph (entities, relationships, search,
+// counts, activation plans) for everyone; histories, the threat log and API
+// keys for the roles that may (fields marked `@requires`, null with an error
+// for others).
 type Query struct {
 }
 
+// What can be followed as it happens, over WebSocket on `/query`
+// (graphql-transport-ws), with an API key in `connection_init`.
 type Subscription struct {
 }
 
