@@ -9,8 +9,20 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestDeferIsNotServed: answers are never incremental, so @defer is not
-// advertised, and an operation that uses it fails validation with a clear
+// stripExtensions returns an answer without its extensions (cost).
+func stripExtensions(t *testing.T, body string) string {
+	t.Helper()
+	var m map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(body), &m), body)
+	delete(m, "extensions")
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// TestDeferIsNotServed: introspection shows no internal directive and
+// names the custom scalars' specifications; answers are never incremental,
+// so @defer is not advertised, and an operation that uses it fails validation with a clear
 // message instead of answering in part, whatever the client accepts.
 func TestDeferIsNotServed(t *testing.T) {
 	srv, _ := newServer(t)
@@ -31,6 +43,12 @@ func TestDeferIsNotServed(t *testing.T) {
 	for _, internal := range []string{"defer", "stream", "goField"} {
 		assert.NotContains(t, names, internal, "introspection shows no @%s", internal)
 	}
+
+	// Custom scalars name their specification, as codegen tools read it.
+	a = ask(t, srv, http.MethodPost, `{ date: __type(name: "Date") { specifiedByURL } dateTime: __type(name: "DateTime") { specifiedByURL } }`, nil)
+	assert.JSONEq(t, `{"data": {
+		"date": {"specifiedByURL": "https://www.rfc-editor.org/rfc/rfc3339#section-5.6"},
+		"dateTime": {"specifiedByURL": "https://www.rfc-editor.org/rfc/rfc3339#section-5.6"}}}`, stripExtensions(t, a.body))
 
 	for _, q := range []string{
 		`{ graphStats { totalNodes } ... @defer { commitments { id } } }`,

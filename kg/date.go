@@ -1,7 +1,6 @@
 package kg
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -31,7 +30,7 @@ func (d Date) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(s
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("a Date must be a string of the form YYYY-MM-DD, not %T", v)
+		return Errorf(CodeBadUserInput, "a Date must be a string of the form YYYY-MM-DD, not %T", v)
 	}
 	parsed, err := ParseDate(s)
 	if err != nil {

@@ -35,3 +35,14 @@ func TestDateTimeHasOnePrecision(t *testing.T) {
 		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "%v", bad)
 	}
 }
+
+func TestDateRefusesWithACode(t *testing.T) {
+	var d kg.Date
+	require.NoError(t, d.UnmarshalGQL("2026-01-31"))
+	assert.Equal(t, kg.Date("2026-01-31"), d)
+	for _, bad := range []any{"2026-1-31", "31/01/2026", 20260131, nil} {
+		err := d.UnmarshalGQL(bad)
+		require.Error(t, err, "%v", bad)
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "%v", bad)
+	}
+}
