@@ -3484,7 +3484,7 @@ extend type Query {
   GANHRI reports at its Annual Meeting and under SDG indicator 16.10.1.
   """
   threatStats(
-    "The dimensions to group by; rows come by region, then year, then threat type. An empty list gives one row: the totals."
+    "The dimensions to group by; rows come by region, then year, then threat type. An empty list gives the totals in one row (no row while the log is empty)."
     groupBy: [StatDimension!]!
   ): [StatRow!] @listSize(assumedSize: 1000) @requires(permission: READ_INCIDENTS)
 }
