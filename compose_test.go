@@ -50,13 +50,13 @@ func TestComposeGivesEveryServiceItsClock(t *testing.T) {
 
 	data, codes := post(`mutation { createAPIKey(name: "clocked", role: ANALYST) { key { createdAt } } }`)
 	require.Empty(t, codes)
-	assert.Equal(t, "2020-05-17T09:30:00Z", data["createAPIKey"].(map[string]any)["key"].(map[string]any)["createdAt"], "API keys")
+	assert.Equal(t, "2020-05-17T09:30:00.000Z", data["createAPIKey"].(map[string]any)["key"].(map[string]any)["createdAt"], "API keys")
 
 	data, codes = post(`mutation { reportThreat(input: { nhri: "nhri:gt", occurredOn: "2020-05-01",
 		threats: ["threat-type:smear-campaigns"], targets: [INSTITUTION], reprisalForUNCooperation: false,
 		consentToShare: true, summary: "Smear campaign." }) { reportedAt } }`)
 	require.Empty(t, codes)
-	assert.Equal(t, "2020-05-17T09:30:00Z", data["reportThreat"].(map[string]any)["reportedAt"], "threat log")
+	assert.Equal(t, "2020-05-17T09:30:00.000Z", data["reportThreat"].(map[string]any)["reportedAt"], "threat log")
 
 	_, codes = post(`mutation { importNHRIs(csv: "region,country,institution,status\nAfrica,KE,Kenya National Commission on Human Rights,A\n",
 		source: "GANHRI chart", asOf: "2020-06-30") { applied } }`)

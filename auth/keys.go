@@ -53,16 +53,16 @@ type Store interface {
 // IsNode marks a key as a GraphQL Node (kg.Identified).
 func (KeyInfo) IsNode() {}
 
-// Created is when the key was created (RFC 3339).
-func (k KeyInfo) Created() string { return k.CreatedAt.Format(time.RFC3339) }
+// Created is when the key was created.
+func (k KeyInfo) Created() kg.DateTime { return kg.DateTime(k.CreatedAt) }
 
-// Revoked is when the key was revoked (RFC 3339), or nil while it works.
-func (k KeyInfo) Revoked() *string {
+// Revoked is when the key was revoked, or nil while it works.
+func (k KeyInfo) Revoked() *kg.DateTime {
 	if k.RevokedAt == nil {
 		return nil
 	}
-	s := k.RevokedAt.Format(time.RFC3339)
-	return &s
+	t := kg.DateTime(*k.RevokedAt)
+	return &t
 }
 
 // Keys creates, verifies and revokes API keys in a store.

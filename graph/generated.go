@@ -2801,8 +2801,14 @@ var sources = []*ast.Source{
 	{Name: "../schema/access.graphqls", Input: `"""
 Fields that need more than the public role. A caller without an API key
 gets UNAUTHENTICATED; a key whose role lacks the permission gets FORBIDDEN.
+Every such field is nullable: a refusal makes that field alone null, with its
+error in ` + "`" + `errors` + "`" + ` (its ` + "`" + `path` + "`" + ` names the field), and the rest of the answer
+is served as usual.
 """
-directive @requires(permission: Permission!) on FIELD_DEFINITION
+directive @requires(
+  "The permission the caller's role must have."
+  permission: Permission!
+) on FIELD_DEFINITION
 
 "What a role allows."
 enum Permission {
@@ -2852,12 +2858,12 @@ type APIKey implements Node {
   name: String!
   "What the key allows."
   role: Role!
-  "When it was created (RFC 3339)."
-  createdAt: String!
+  "When it was created."
+  createdAt: DateTime!
   "Who created it."
   createdBy: String!
-  "When it was revoked (RFC 3339); null while it works."
-  revokedAt: String
+  "When it was revoked; null while it works."
+  revokedAt: DateTime
 }
 
 "A new API key and its token, shown this once: only a hash is stored."
@@ -2892,8 +2898,8 @@ type AuditedRelationship {
 type AuditEntry {
   "Position of the entry in this history: 1 for the oldest."
   seq: String!
-  "When (RFC 3339, UTC)."
-  at: String!
+  "When the change was written."
+  at: DateTime!
   "Who made the change."
   actor: String!
   "Why, in a few words."
@@ -2912,16 +2918,32 @@ extend type Query {
   "Who is calling, and what they may do."
   viewer: Viewer!
   "Every API key, newest first."
-  apiKeys: [APIKey!]! @listSize(assumedSize: 1000) @requires(permission: MANAGE_KEYS)
+  apiKeys: [APIKey!] @listSize(assumedSize: 1000) @requires(permission: MANAGE_KEYS)
   "The audit history of an entity of the knowledge graph and of the relationships leaving it, oldest first."
-  history(id: ID!): [AuditEntry!]! @listSize(assumedSize: 500) @requires(permission: READ_HISTORY)
+  history(
+    "ID of an entity of the knowledge graph, such as ` + "`" + `commitment:early-warning` + "`" + `; not an incident, response or key (incidents carry their own ` + "`" + `history` + "`" + `)."
+    id: ID!
+  ): [AuditEntry!] @listSize(assumedSize: 500) @requires(permission: READ_HISTORY)
 }
 
+"""
+What can be changed: API keys, the NHRI directory, and the threat log. Every
+change is atomic and audited (who, when, before and after), and needs an API
+key whose role may make it.
+"""
 type Mutation {
   "Creates an API key. The token is in the answer only."
-  createAPIKey(name: String!, role: Role!): CreatedAPIKey! @requires(permission: MANAGE_KEYS)
+  createAPIKey(
+    "Whom or what the key is for, such as ` + "`" + `Partner dashboard (APF)` + "`" + `; shown in ` + "`" + `apiKeys` + "`" + `."
+    name: String!
+    "What the key may do."
+    role: Role!
+  ): CreatedAPIKey @requires(permission: MANAGE_KEYS)
   "Revokes an API key: it stops working at once; it stays listed, with its revocation."
-  revokeAPIKey(id: ID!): APIKey! @requires(permission: MANAGE_KEYS)
+  revokeAPIKey(
+    "ID of the key, ` + "`" + `apikey:<12 hex digits>` + "`" + `."
+    id: ID!
+  ): APIKey @requires(permission: MANAGE_KEYS)
 }
 `, BuiltIn: false},
 	{Name: "../schema/advisor.graphqls", Input: `"What Head Office knows of a threat, to draft an activation plan."
@@ -3065,7 +3087,10 @@ extend type Query {
   channel whose eligibility is recorded, ranked by how well it matches the
   situation, with reasons and citations.
   """
-  activationPlan(situation: SituationInput!): ActivationPlan!
+  activationPlan(
+    "What Head Office knows of the threat: the NHRI or country, the kinds of threat, who is targeted, urgency and consent."
+    situation: SituationInput!
+  ): ActivationPlan!
 }
 `, BuiltIn: false},
 	{Name: "../schema/directory.graphqls", Input: `"What is wrong with one row of an import."
@@ -3114,7 +3139,14 @@ extend type Mutation {
   wrong nothing is applied and the report lists each wrong row. NHRIs not in
   the file are left as they are. Each NHRI cites the chart, its date and its row.
   """
-  importNHRIs(csv: String!, source: String!, asOf: Date!): ImportReport! @requires(permission: WRITE_GRAPH)
+  importNHRIs(
+    "The chart as CSV (UTF-8, comma-separated, a header row first)."
+    csv: String!
+    "Name of the chart, cited by every NHRI it sets, such as ` + "`" + `GANHRI Chart of the Status of NHRIs` + "`" + `."
+    source: String!
+    "Date of the chart: the day its statuses held; not in the future."
+    asOf: Date!
+  ): ImportReport @requires(permission: WRITE_GRAPH)
 }
 `, BuiltIn: false},
 	{Name: "../schema/eligibility.graphqls", Input: `"Where a channel can act."
@@ -3222,8 +3254,20 @@ extend type Country {
   memberOf: [Entity!]! @listSize(assumedSize: 10)
 }
 `, BuiltIn: false},
-	{Name: "../schema/incidents.graphqls", Input: `"A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + `."
-scalar Date
+	{Name: "../schema/incidents.graphqls", Input: `"""
+A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + ` (RFC 3339 ` + "`" + `full-date` + "`" + `), with no time zone,
+such as ` + "`" + `2026-01-31` + "`" + `.
+"""
+scalar Date @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
+
+"""
+An instant: an RFC 3339 ` + "`" + `date-time` + "`" + `, always in UTC (` + "`" + `Z` + "`" + `) with exactly three
+fraction digits (milliseconds), such as ` + "`" + `2026-01-31T09:30:00.000Z` + "`" + `; finer
+fractions are cut, not rounded. It is what JavaScript's
+` + "`" + `Date.prototype.toISOString` + "`" + ` writes, so ` + "`" + `new Date(value)` + "`" + ` reads it, and
+values of one field sort as strings.
+"""
+scalar DateTime @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 
 "Who a threat is directed against."
 enum ThreatTarget {
@@ -3257,8 +3301,8 @@ type ThreatIncident implements Node {
   summary: String!
   "When it happened, if known."
   occurredOn: Date
-  "When it was reported (RFC 3339)."
-  reportedAt: String!
+  "When it was reported."
+  reportedAt: DateTime!
   "Who reported it."
   reportedBy: String!
   "The kinds of threat."
@@ -3282,7 +3326,10 @@ type ThreatIncident implements Node {
   reprisal flag and consent, and whether the risk is urgent (not recorded on
   the incident, so asked here; false by default).
   """
-  activationPlan(urgent: Boolean = false): ActivationPlan! @goField(forceResolver: true)
+  activationPlan(
+    "Whether there is an urgent risk of irreparable harm, which counts urgent remedies in the ranking; false by default."
+    urgent: Boolean = false
+  ): ActivationPlan! @goField(forceResolver: true)
 }
 
 "A support channel activated in response to an incident."
@@ -3299,8 +3346,8 @@ type Response implements Node {
   activatedBy: String!
   "What came of it, if known yet."
   outcome: String
-  "When it was recorded (RFC 3339)."
-  recordedAt: String!
+  "When it was recorded."
+  recordedAt: DateTime!
 }
 
 "A threat to report."
@@ -3419,22 +3466,35 @@ type StatRow {
 
 extend type NHRI {
   "Threats and attacks against this institution, newest first."
-  threatIncidents: [ThreatIncident!]! @listSize(assumedSize: 500) @requires(permission: READ_INCIDENTS) @goField(forceResolver: true)
+  threatIncidents: [ThreatIncident!] @listSize(assumedSize: 500) @requires(permission: READ_INCIDENTS) @goField(forceResolver: true)
 }
 
 extend type Query {
   "The threat log: incidents, newest report first. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
-  threatIncidents(first: Int, after: String, filter: ThreatIncidentFilter): ThreatIncidentConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
+  threatIncidents(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the incidents matching every given filter; all incidents when omitted."
+    filter: ThreatIncidentFilter
+  ): ThreatIncidentConnection @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
   """
   Incident counts grouped by region, threat type and/or year: the figures
   GANHRI reports at its Annual Meeting and under SDG indicator 16.10.1.
   """
-  threatStats(groupBy: [StatDimension!]!): [StatRow!]! @listSize(assumedSize: 1000) @requires(permission: READ_INCIDENTS)
+  threatStats(
+    "The dimensions to group by; rows come by region, then year, then threat type. An empty list gives the totals in one row (no row while the log is empty)."
+    groupBy: [StatDimension!]!
+  ): [StatRow!] @listSize(assumedSize: 1000) @requires(permission: READ_INCIDENTS)
 }
 
 extend type Mutation {
   "Documents a threat or attack. Atomic and audited; subscribers to threatReported are told."
-  reportThreat(input: ReportThreatInput!): ThreatIncident! @requires(permission: WRITE_INCIDENTS)
+  reportThreat(
+    "The threat to document."
+    input: ReportThreatInput!
+  ): ThreatIncident @requires(permission: WRITE_INCIDENTS)
   """
   Changes an incident. Atomic and audited, with the state before and after.
   Changes made to the incident at the same time by others are kept: when one
@@ -3442,19 +3502,29 @@ extend type Mutation {
   again on the new state; CONFLICT when the incident keeps changing (after
   5 attempts), and nothing of this change is written.
   """
-  updateThreat(input: UpdateThreatInput!): ThreatIncident! @requires(permission: WRITE_INCIDENTS)
+  updateThreat(
+    "The incident and the fields to change."
+    input: UpdateThreatInput!
+  ): ThreatIncident @requires(permission: WRITE_INCIDENTS)
   """
   Records a channel activated in response to an incident (an open incident
   becomes RESPONDING). Atomic and audited; changes made to the incident at
   the same time are kept, as for updateThreat, and CONFLICT when it keeps
   changing.
   """
-  recordResponse(input: RecordResponseInput!): Response! @requires(permission: WRITE_INCIDENTS)
+  recordResponse(
+    "The activation to record."
+    input: RecordResponseInput!
+  ): Response @requires(permission: WRITE_INCIDENTS)
 }
 
+"""
+What can be followed as it happens, over WebSocket on ` + "`" + `/query` + "`" + `
+(graphql-transport-ws), with an API key in ` + "`" + `connection_init` + "`" + `.
+"""
 type Subscription {
   "Every incident reported from now on, as it is reported (graphql-transport-ws over /query)."
-  threatReported: ThreatIncident! @requires(permission: READ_INCIDENTS)
+  threatReported: ThreatIncident @requires(permission: READ_INCIDENTS)
 }
 `, BuiltIn: false},
 	{Name: "../schema/knowledge.graphqls", Input: `"Pillars of the Marrakech Declaration's priority action areas."
@@ -3754,26 +3824,68 @@ extend type Query {
   "The three objectives of the Global Action Plan, in order."
   objectives: [Objective!]! @listSize(assumedSize: 10)
   "The seven Marrakech priority action areas, in order; optionally those of one pillar."
-  commitments(pillar: Pillar): [Commitment!]! @listSize(assumedSize: 20)
+  commitments(
+    "Only the commitments of this pillar; all seven when omitted."
+    pillar: Pillar
+  ): [Commitment!]! @listSize(assumedSize: 20)
   """
   The proposed actions of the plan, in the plan's order unless ` + "`" + `orderBy` + "`" + ` says
   otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
   """
-  actions(first: Int, after: String, filter: ActionFilter, orderBy: ActionOrder): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  actions(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the actions matching every given filter; all actions when omitted."
+    filter: ActionFilter
+    "The order of the actions; the plan's order when omitted."
+    orderBy: ActionOrder
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
   "GANHRI, the regional networks and GANHRI's bodies."
-  networks(scope: NetworkScope): [Network!]! @listSize(assumedSize: 20)
+  networks(
+    "Only the networks of this scope; all of them when omitted."
+    scope: NetworkScope
+  ): [Network!]! @listSize(assumedSize: 20)
   "Support channels, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
-  mechanisms(first: Int, after: String, filter: MechanismFilter, orderBy: MechanismOrder): MechanismConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  mechanisms(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the channels matching every given filter; all channels when omitted."
+    filter: MechanismFilter
+    "The order of the channels; by name when omitted."
+    orderBy: MechanismOrder
+  ): MechanismConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
   "National human rights institutions, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
-  nhris(first: Int, after: String, filter: NHRIFilter, orderBy: NHRIOrder): NHRIConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  nhris(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the NHRIs matching every given filter; all NHRIs when omitted."
+    filter: NHRIFilter
+    "The order of the NHRIs; by name when omitted."
+    orderBy: NHRIOrder
+  ): NHRIConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
   "Declarations, resolutions, guidelines, policies, plans, reports and laws, by name; optionally of one type."
-  instruments(type: InstrumentType): [Instrument!]! @listSize(assumedSize: 60)
+  instruments(
+    "Only the instruments of this type; all of them when omitted."
+    type: InstrumentType
+  ): [Instrument!]! @listSize(assumedSize: 60)
   "The groups of defenders most at risk, in the plan's order."
   riskGroups: [RiskGroup!]! @listSize(assumedSize: 10)
   "Threats against NHRIs and defenders, by name; optionally only those against one subject."
-  threatTypes(against: ThreatSubject): [ThreatType!]! @listSize(assumedSize: 40)
+  threatTypes(
+    "Only the threats against this subject; all of them when omitted."
+    against: ThreatSubject
+  ): [ThreatType!]! @listSize(assumedSize: 40)
   "Kinds of actor behind threats, by name."
-  perpetratorTypes(sector: Sector): [PerpetratorType!]! @listSize(assumedSize: 20)
+  perpetratorTypes(
+    "Only the actors of this sector; all of them when omitted."
+    sector: Sector
+  ): [PerpetratorType!]! @listSize(assumedSize: 20)
   "SDG targets and indicators, by code."
   sdgTargets: [SDGTarget!]! @listSize(assumedSize: 10)
   "Goals of GANHRI's Strategic Plan 2020-2022, by code."
@@ -3802,7 +3914,12 @@ type Objective implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 40)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 40)
   "Number of the objective in the plan (1, 2 or 3)."
   number: Int!
   "The actions proposed under this objective, in the plan's order."
@@ -3829,7 +3946,12 @@ type Commitment implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 20)
   "Pillar of the Marrakech Declaration the area belongs to."
   pillar: Pillar!
   "Position of the area in the Declaration (1 to 7)."
@@ -3870,7 +3992,12 @@ type Action implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 30)
   "Position of the action in the plan (1 = first)."
   number: Int!
   "The action's full text, verbatim from the plan."
@@ -3913,7 +4040,12 @@ type Network implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 150)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 150)
   "Whether this is the global alliance, a regional network or a GANHRI body."
   scope: NetworkScope!
   "Region of a regional network."
@@ -3947,7 +4079,12 @@ type Mechanism implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 120)
   "What sort of channel it is."
   category: MechanismCategory!
   "Region of a regional channel."
@@ -3978,7 +4115,12 @@ type NHRI implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 20)
   "The country of the institution."
   country: Country!
   "Accreditation status under the Paris Principles, when known."
@@ -4007,7 +4149,12 @@ type Instrument implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 120)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 120)
   "What sort of instrument it is."
   type: InstrumentType!
   "Official document symbol, such as ` + "`" + `A/RES/53/144` + "`" + `."
@@ -4038,7 +4185,12 @@ type RiskGroup implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 30)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 30)
   "Actions of the plan that focus on this group."
   actions: [Action!]! @listSize(assumedSize: 40)
 }
@@ -4061,7 +4213,12 @@ type ThreatType implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 20)
   "Whom the plan reports this threat against."
   against: [ThreatSubject!]!
   "The kinds of actor the plan names behind this threat."
@@ -4088,7 +4245,12 @@ type PerpetratorType implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 10)
   "State or non-State actor."
   sector: Sector!
   "Threats the plan attributes to this kind of actor."
@@ -4113,7 +4275,12 @@ type SDGTarget implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 10)
   "Code of the target or indicator, such as ` + "`" + `16.10.1` + "`" + `."
   code: String!
   "Whether this is a target or an indicator."
@@ -4140,7 +4307,12 @@ type StrategicGoal implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 10)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 10)
   "Code of the goal, such as ` + "`" + `1.5` + "`" + `."
   code: String!
   "The goal's text, verbatim."
@@ -4167,7 +4339,12 @@ type Country implements Node & Entity {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 20)
   "ISO 3166-1 alpha-2 code, such as ` + "`" + `KE` + "`" + `."
   code: String!
   "Region of the world."
@@ -4219,7 +4396,12 @@ type Survey implements Entity & Node {
   Relationships of this entity, each with the entity at its other end and its
   citations. Filter by direction (default both) and types (default all).
   """
-  relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 60)
+  relationships(
+    "Which relationships: those starting at this entity (OUT), those ending at it (IN), or both (BOTH, the default)."
+    direction: Direction = BOTH
+    "Only relationships of these types; every type when omitted."
+    types: [RelationType!]
+  ): [Relationship!]! @listSize(assumedSize: 60)
   "When it was held."
   period: String
   "How many institutions took part."
@@ -4242,7 +4424,14 @@ returned object (a connection's ` + "`" + `edges` + "`" + `) instead of the fiel
 operation's cost is the most fields its answer can hold: each field counts
 one, times the sizes of the lists around it. It has no effect on answers.
 """
-directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!]) on FIELD_DEFINITION
+directive @listSize(
+  "The size assumed when the operation passes no slicing argument."
+  assumedSize: Int
+  "The arguments whose value, when passed, is the size (such as ` + "`" + `first` + "`" + `)."
+  slicingArguments: [String!]
+  "The fields of the returned object the size applies to (such as ` + "`" + `edges` + "`" + `), instead of the field itself."
+  sizedFields: [String!]
+) on FIELD_DEFINITION
 
 """
 Anything with a stable, human-readable ID such as ` + "`" + `mechanism:un-asg-reprisals` + "`" + `.
@@ -4446,15 +4635,31 @@ type GraphStats {
   totalRelationships: Int!
 }
 
+"""
+What can be read: the knowledge graph (entities, relationships, search,
+counts, activation plans) for everyone; histories, the threat log and API
+keys for the roles that may (fields marked ` + "`" + `@requires` + "`" + `, null with an error
+for others).
+"""
 type Query {
   "Any entity by its ID; ` + "`" + `null` + "`" + ` when no entity has that ID."
-  node(id: ID!): Node
+  node(
+    "The entity's ID, such as ` + "`" + `mechanism:un-asg-reprisals` + "`" + `."
+    id: ID!
+  ): Node
   """
   Free-text search over names, acronyms, descriptions and action texts.
   Every word must match (case-insensitive); exact name or acronym matches
   come first. ` + "`" + `first` + "`" + ` defaults to 20 (at most 500).
   """
-  search(text: String!, first: Int, kinds: [EntityKind!]): [Node!]! @listSize(assumedSize: 20, slicingArguments: ["first"])
+  search(
+    "The words to look for; every word must match, in any order, ignoring case."
+    text: String!
+    "How many results to return, from 1 to 500; 20 when omitted."
+    first: Int
+    "Only entities of these kinds; every kind when omitted."
+    kinds: [EntityKind!]
+  ): [Node!]! @listSize(assumedSize: 20, slicingArguments: ["first"])
   "Counts of entities by kind and relationships by type."
   graphStats: GraphStats!
 }
@@ -6335,15 +6540,15 @@ func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql
 			return obj.Created(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_APIKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
+	return graphql.NewScalarFieldContext("APIKey", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _APIKey_createdBy(ctx context.Context, field graphql.CollectedField, obj *auth.KeyInfo) (ret graphql.Marshaler) {
@@ -6381,15 +6586,15 @@ func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql
 			return obj.Revoked(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.DateTime) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖmarrakechgraphᚋkgᚐDateTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_APIKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
+	return graphql.NewScalarFieldContext("APIKey", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _Accreditation_status(ctx context.Context, field graphql.CollectedField, obj *kg.Accreditation) (ret graphql.Marshaler) {
@@ -7300,15 +7505,15 @@ func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.Co
 			return obj.At, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
@@ -9896,10 +10101,10 @@ func (ec *executionContext) _Mutation_createAPIKey(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *auth.NewKey) graphql.Marshaler {
-			return ec.marshalNCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx, selections, v)
+			return ec.marshalOCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createAPIKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9958,10 +10163,10 @@ func (ec *executionContext) _Mutation_revokeAPIKey(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, selections, v)
+			return ec.marshalOAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10020,10 +10225,10 @@ func (ec *executionContext) _Mutation_importNHRIs(ctx context.Context, field gra
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *directory.Report) graphql.Marshaler {
-			return ec.marshalNImportReport2ᚖmarrakechgraphᚋdirectoryᚐReport(ctx, selections, v)
+			return ec.marshalOImportReport2ᚖmarrakechgraphᚋdirectoryᚐReport(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_importNHRIs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10082,10 +10287,10 @@ func (ec *executionContext) _Mutation_reportThreat(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
+			return ec.marshalOThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_reportThreat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10144,10 +10349,10 @@ func (ec *executionContext) _Mutation_updateThreat(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
+			return ec.marshalOThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateThreat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10206,10 +10411,10 @@ func (ec *executionContext) _Mutation_recordResponse(ctx context.Context, field 
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Response) graphql.Marshaler {
-			return ec.marshalNResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx, selections, v)
+			return ec.marshalOResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_recordResponse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10614,10 +10819,10 @@ func (ec *executionContext) _NHRI_threatIncidents(ctx context.Context, field gra
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx, selections, v)
+			return ec.marshalOThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_threatIncidents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11870,10 +12075,10 @@ func (ec *executionContext) _Query_apiKeys(ctx context.Context, field graphql.Co
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*auth.KeyInfo) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx, selections, v)
+			return ec.marshalOAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_apiKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11921,10 +12126,10 @@ func (ec *executionContext) _Query_history(ctx context.Context, field graphql.Co
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
-			return ec.marshalNAuditEntry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
+			return ec.marshalOAuditEntry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12027,10 +12232,10 @@ func (ec *executionContext) _Query_threatIncidents(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[threatlog.Incident]) graphql.Marshaler {
-			return ec.marshalNThreatIncidentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+			return ec.marshalOThreatIncidentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_threatIncidents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12089,10 +12294,10 @@ func (ec *executionContext) _Query_threatStats(ctx context.Context, field graphq
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*threatlog.StatRow) graphql.Marshaler {
-			return ec.marshalNStatRow2ᚕᚖmarrakechgraphᚋthreatlogᚐStatRowᚄ(ctx, selections, v)
+			return ec.marshalOStatRow2ᚕᚖmarrakechgraphᚋthreatlogᚐStatRowᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_threatStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13297,15 +13502,15 @@ func (ec *executionContext) _Response_recordedAt(ctx context.Context, field grap
 			return obj.RecordedAt(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Response_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Response", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Response", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _RiskGroup_id(ctx context.Context, field graphql.CollectedField, obj *kg.RiskGroup) (ret graphql.Marshaler) {
@@ -14155,10 +14360,10 @@ func (ec *executionContext) _Subscription_threatReported(ctx context.Context, fi
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
-			return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
+			return ec.marshalOThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Subscription_threatReported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -14675,15 +14880,15 @@ func (ec *executionContext) _ThreatIncident_reportedAt(ctx context.Context, fiel
 			return obj.ReportedAt(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.DateTime) graphql.Marshaler {
+			return ec.marshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ThreatIncident_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "String")
+	return graphql.NewScalarFieldContext("ThreatIncident", field, true, false, "DateTime")
 }
 
 func (ec *executionContext) _ThreatIncident_reportedBy(ctx context.Context, field graphql.CollectedField, obj *threatlog.Incident) (ret graphql.Marshaler) {
@@ -18941,42 +19146,42 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createAPIKey(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "revokeAPIKey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeAPIKey(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "importNHRIs":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importNHRIs(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "reportThreat":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reportThreat(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateThreat":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateThreat(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "recordResponse":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordResponse(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -19077,7 +19282,7 @@ func (ec *executionContext) _NHRI(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "threatIncidents":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._NHRI_threatIncidents(ctx, field, obj)
 				})
@@ -19510,13 +19715,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "apiKeys":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_apiKeys(ctx, field)
 				})
 		case "history":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_history(ctx, field)
 				})
@@ -19528,13 +19733,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "threatIncidents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_threatIncidents(ctx, field)
 				})
 		case "threatStats":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_threatStats(ctx, field)
 				})
@@ -20972,22 +21177,6 @@ func (ec *executionContext) marshalNAPIKey2marrakechgraphᚋauthᚐKeyInfo(ctx c
 	return ec._APIKey(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*auth.KeyInfo) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx context.Context, sel ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "APIKey!")
@@ -21322,14 +21511,6 @@ func (ec *executionContext) marshalNCountry2ᚖmarrakechgraphᚋkgᚐCountry(ctx
 	return ec._Country(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx context.Context, sel ast.SelectionSet, v *auth.NewKey) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CreatedAPIKey!")
-		return graphql.Null
-	}
-	return ec._CreatedAPIKey(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNDate2marrakechgraphᚋkgᚐDate(ctx context.Context, v any) (kg.Date, error) {
 	var res kg.Date
 	err := res.UnmarshalGQL(v)
@@ -21337,6 +21518,16 @@ func (ec *executionContext) unmarshalNDate2marrakechgraphᚋkgᚐDate(ctx contex
 }
 
 func (ec *executionContext) marshalNDate2marrakechgraphᚋkgᚐDate(ctx context.Context, sel ast.SelectionSet, v kg.Date) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx context.Context, v any) (kg.DateTime, error) {
+	var res kg.DateTime
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDateTime2marrakechgraphᚋkgᚐDateTime(ctx context.Context, sel ast.SelectionSet, v kg.DateTime) graphql.Marshaler {
 	return v
 }
 
@@ -21512,14 +21703,6 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNImportReport2ᚖmarrakechgraphᚋdirectoryᚐReport(ctx context.Context, sel ast.SelectionSet, v *directory.Report) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ImportReport!")
-		return graphql.Null
-	}
-	return ec._ImportReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNImportRowError2marrakechgraphᚋdirectoryᚐRowError(ctx context.Context, sel ast.SelectionSet, v directory.RowError) graphql.Marshaler {
@@ -22226,14 +22409,6 @@ func (ec *executionContext) marshalNResponse2ᚕmarrakechgraphᚋthreatlogᚐRes
 	return ret
 }
 
-func (ec *executionContext) marshalNResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx context.Context, sel ast.SelectionSet, v *threatlog.Response) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Response!")
-		return graphql.Null
-	}
-	return ec._Response(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNRiskGroup2marrakechgraphᚋkgᚐRiskGroup(ctx context.Context, sel ast.SelectionSet, v kg.RiskGroup) graphql.Marshaler {
 	return ec._RiskGroup(ctx, sel, &v)
 }
@@ -22453,22 +22628,6 @@ func (ec *executionContext) marshalNStatDimension2ᚕmarrakechgraphᚋthreatlog�
 	return ret
 }
 
-func (ec *executionContext) marshalNStatRow2ᚕᚖmarrakechgraphᚋthreatlogᚐStatRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.StatRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNStatRow2ᚖmarrakechgraphᚋthreatlogᚐStatRow(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNStatRow2ᚖmarrakechgraphᚋthreatlogᚐStatRow(ctx context.Context, sel ast.SelectionSet, v *threatlog.StatRow) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StatRow!")
@@ -22592,36 +22751,12 @@ func (ec *executionContext) marshalNThreatIncident2marrakechgraphᚋthreatlogᚐ
 	return ec._ThreatIncident(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx context.Context, sel ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ThreatIncident!")
 		return graphql.Null
 	}
 	return ec._ThreatIncident(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNThreatIncidentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[threatlog.Incident]) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ThreatIncidentConnection!")
-		return graphql.Null
-	}
-	return ec._ThreatIncidentConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNThreatIncidentEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[threatlog.Incident]) graphql.Marshaler {
@@ -22980,6 +23115,32 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAPIKey2ᚕᚖmarrakechgraphᚋauthᚐKeyInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []*auth.KeyInfo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAPIKey2ᚖmarrakechgraphᚋauthᚐKeyInfo(ctx context.Context, sel ast.SelectionSet, v *auth.KeyInfo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._APIKey(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOAccreditation2ᚖmarrakechgraphᚋkgᚐAccreditation(ctx context.Context, sel ast.SelectionSet, v *kg.Accreditation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23019,6 +23180,25 @@ func (ec *executionContext) unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmo
 	}
 	res, err := ec.unmarshalInputActionOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAuditEntry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntry2ᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOAuditedRelationship2ᚖmarrakechgraphᚋgraphᚋmodelᚐAuditedRelationship(ctx context.Context, sel ast.SelectionSet, v *model.AuditedRelationship) graphql.Marshaler {
@@ -23065,6 +23245,13 @@ func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋkgᚐCommitme
 	return ec._Commitment(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx context.Context, sel ast.SelectionSet, v *auth.NewKey) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreatedAPIKey(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx context.Context, v any) (*kg.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -23075,6 +23262,22 @@ func (ec *executionContext) unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx con
 }
 
 func (ec *executionContext) marshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx context.Context, sel ast.SelectionSet, v *kg.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODateTime2ᚖmarrakechgraphᚋkgᚐDateTime(ctx context.Context, v any) (*kg.DateTime, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kg.DateTime)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2ᚖmarrakechgraphᚋkgᚐDateTime(ctx context.Context, sel ast.SelectionSet, v *kg.DateTime) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -23206,6 +23409,13 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOImportReport2ᚖmarrakechgraphᚋdirectoryᚐReport(ctx context.Context, sel ast.SelectionSet, v *directory.Report) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlogᚐStatus(ctx context.Context, v any) (*threatlog.Status, error) {
@@ -23417,6 +23627,13 @@ func (ec *executionContext) marshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTyp
 	return ret
 }
 
+func (ec *executionContext) marshalOResponse2ᚖmarrakechgraphᚋthreatlogᚐResponse(ctx context.Context, sel ast.SelectionSet, v *threatlog.Response) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Response(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalORole2ᚖmarrakechgraphᚋauthᚐRole(ctx context.Context, v any) (*auth.Role, error) {
 	if v == nil {
 		return nil, nil
@@ -23467,6 +23684,25 @@ func (ec *executionContext) marshalOSector2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOStatRow2ᚕᚖmarrakechgraphᚋthreatlogᚐStatRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.StatRow) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatRow2ᚖmarrakechgraphᚋthreatlogᚐStatRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
@@ -23532,6 +23768,39 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx context.Context, sel ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreatIncident(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOThreatIncidentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[threatlog.Incident]) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ThreatIncidentConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx context.Context, v any) (*model.ThreatIncidentFilter, error) {

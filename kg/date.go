@@ -1,7 +1,6 @@
 package kg
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -31,12 +30,42 @@ func (d Date) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(s
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("a Date must be a string of the form YYYY-MM-DD, not %T", v)
+		return Errorf(CodeBadUserInput, "a Date must be a string of the form YYYY-MM-DD, not %T", v)
 	}
 	parsed, err := ParseDate(s)
 	if err != nil {
 		return err
 	}
 	*d = parsed
+	return nil
+}
+
+// DateTimeLayout is how a DateTime is written: RFC 3339 in UTC with exactly
+// three fraction digits (milliseconds), as JavaScript's Date.toISOString
+// writes it, so stamps of one precision compare and sort as strings.
+const DateTimeLayout = "2006-01-02T15:04:05.000Z"
+
+// DateTime is an instant, shown in UTC to the millisecond (DateTimeLayout);
+// finer fractions are cut, not rounded.
+type DateTime time.Time
+
+// String writes the instant in DateTimeLayout.
+func (t DateTime) String() string { return time.Time(t).UTC().Format(DateTimeLayout) }
+
+// MarshalGQL writes the instant as a GraphQL string in DateTimeLayout.
+func (t DateTime) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(t.String())) }
+
+// UnmarshalGQL reads an instant from an RFC 3339 string with a time zone,
+// of any precision.
+func (t *DateTime) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if !ok {
+		return Errorf(CodeBadUserInput, "a DateTime must be an RFC 3339 string such as 2026-01-31T09:30:00.000Z, not %T", v)
+	}
+	parsed, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return Errorf(CodeBadUserInput, "%q is not an RFC 3339 date and time such as 2026-01-31T09:30:00.000Z", Excerpt(s, 40))
+	}
+	*t = DateTime(parsed)
 	return nil
 }

@@ -3,7 +3,6 @@ package resolvers
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -67,7 +66,7 @@ func auditEntries(es []kg.AuditEntry, err error) ([]*model.AuditEntry, error) {
 			// The position within this history, not the store's global
 			// sequence: gaps in that would show how much else was written
 			// meanwhile, incidents included.
-			Seq: strconv.Itoa(i + 1), At: e.At.UTC().Format(time.RFC3339Nano), Actor: e.Actor, Reason: e.Reason,
+			Seq: strconv.Itoa(i + 1), At: kg.DateTime(e.At), Actor: e.Actor, Reason: e.Reason,
 			Op: model.AuditOp(e.Op), Before: optional(e.Before), After: optional(e.After),
 		}
 		if e.Edge != nil {

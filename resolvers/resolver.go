@@ -88,11 +88,12 @@ type Resolver struct {
 	advisor   Advisor
 }
 
-// New returns the executable schema over the services. Each operation it
+// New returns the executable schema over the services, as clients see it
+// (without the unserved directives). Each operation it
 // runs, whatever its transport, gets its own loaders, which gather keys
 // for loaderWait (DefaultLoaderWait when 0) before a store call.
 func New(s Services, loaderWait time.Duration) graphql.ExecutableSchema {
-	cfg := graph.Config{Resolvers: &Resolver{
+	cfg := graph.Config{Schema: servedSchema(), Resolvers: &Resolver{
 		Store: s.Store, keys: s.Keys, threatLog: s.ThreatLog, feed: s.Feed, directory: s.Directory, advisor: s.Advisor,
 	}}
 	cfg.Directives.Requires = requires

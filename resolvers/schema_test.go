@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"marrakechgraph/graph"
 	"marrakechgraph/resolvers"
 )
 
@@ -59,6 +60,11 @@ func served() *ast.Schema {
 	return resolvers.New(resolvers.Services{}, 0).Schema()
 }
 
+// generated is the schema gqlgen generated, before the server trims it.
+func generated() *ast.Schema {
+	return graph.NewExecutableSchema(graph.Config{}).Schema()
+}
+
 func TestSchemaHoldsTheContract(t *testing.T) {
 	want, gerr := gqlparser.LoadSchema(&ast.Source{Name: "contract.graphqls", Input: contract})
 	require.Nil(t, gerr)
@@ -104,28 +110,103 @@ func TestSchemaHoldsTheContract(t *testing.T) {
 	}
 }
 
+// TestEveryTypeAndFieldIsDocumented: every type (the root types
+// included), field, argument, enum value and directive of the served schema
+// has a description, as codegen tools show them to partners.
 func TestEveryTypeAndFieldIsDocumented(t *testing.T) {
 	s := served()
 	var missing []string
+	undocumented := func(d string) bool { return strings.TrimSpace(d) == "" }
 	for name, typ := range s.Types {
 		if typ.BuiltIn || strings.HasPrefix(name, "__") {
 			continue
 		}
-		if strings.TrimSpace(typ.Description) == "" && name != "Query" && name != "Mutation" && name != "Subscription" {
+		if undocumented(typ.Description) {
 			missing = append(missing, "type "+name)
 		}
 		for _, f := range typ.Fields {
-			if !strings.HasPrefix(f.Name, "__") && strings.TrimSpace(f.Description) == "" {
+			if strings.HasPrefix(f.Name, "__") {
+				continue
+			}
+			if undocumented(f.Description) {
 				missing = append(missing, name+"."+f.Name)
+			}
+			for _, a := range f.Arguments {
+				if undocumented(a.Description) {
+					missing = append(missing, name+"."+f.Name+"("+a.Name+")")
+				}
 			}
 		}
 		for _, v := range typ.EnumValues {
-			if strings.TrimSpace(v.Description) == "" {
+			if undocumented(v.Description) {
 				missing = append(missing, name+"."+v.Name)
 			}
 		}
 	}
-	assert.Empty(t, missing, "undocumented types, fields or enum values")
+	for name, d := range s.Directives {
+		if d.Position != nil && d.Position.Src != nil && d.Position.Src.BuiltIn {
+			continue
+		}
+		if undocumented(d.Description) {
+			missing = append(missing, "@"+name)
+		}
+		for _, a := range d.Arguments {
+			if undocumented(a.Description) {
+				missing = append(missing, "@"+name+"("+a.Name+")")
+			}
+		}
+	}
+	for _, root := range []*ast.Definition{s.Query, s.Mutation, s.Subscription} {
+		require.NotNil(t, root)
+	}
+	assert.Empty(t, missing, "undocumented types, fields, arguments, enum values or directives")
+}
+
+// TestCustomScalarsAreSpecified: every custom scalar names its
+// specification (@specifiedBy), so that codegen tools can map it.
+func TestCustomScalarsAreSpecified(t *testing.T) {
+	s := served()
+	var custom []string
+	for name, typ := range s.Types {
+		if typ.Kind != ast.Scalar || typ.BuiltIn {
+			continue
+		}
+		custom = append(custom, name)
+		d := typ.Directives.ForName("specifiedBy")
+		if assert.NotNil(t, d, "scalar %s has @specifiedBy", name) {
+			url := d.Arguments.ForName("url")
+			require.NotNil(t, url, "scalar %s: @specifiedBy(url:)", name)
+			assert.True(t, strings.HasPrefix(url.Value.Raw, "https://"), "scalar %s: %s", name, url.Value.Raw)
+		}
+	}
+	assert.Subset(t, custom, []string{"Date", "DateTime"})
+}
+
+// TestNoInternalDirectiveIsServed: directives that steer code generation
+// or that the server does not honour (@defer, @stream) are neither declared
+// nor used in the served schema.
+func TestNoInternalDirectiveIsServed(t *testing.T) {
+	s := served()
+	internal := []string{"goField", "goModel", "goTag", "goExtraField", "goEnum", "defer", "stream"}
+	for _, name := range internal {
+		assert.Nil(t, s.Directives[name], "@%s is declared", name)
+	}
+	for name, typ := range s.Types {
+		uses := func(where string, l ast.DirectiveList) {
+			for _, d := range l {
+				assert.NotContains(t, internal, d.Name, "%s uses @%s", where, d.Name)
+			}
+		}
+		uses(name, typ.Directives)
+		for _, f := range typ.Fields {
+			uses(name+"."+f.Name, f.Directives)
+			for _, a := range f.Arguments {
+				uses(name+"."+f.Name+"("+a.Name+")", a.Directives)
+			}
+		}
+	}
+	// The generated schema itself still holds them: they steer codegen.
+	assert.NotNil(t, generated().Directives["goField"])
 }
 
 // sensitiveTypes hold data only some roles may read.

@@ -39,8 +39,8 @@ func (i Incident) OccurredOn() *kg.Date {
 	return &d
 }
 
-// ReportedAt is when it was reported (RFC 3339).
-func (i Incident) ReportedAt() string { return rfc3339(i.reported()) }
+// ReportedAt is when it was reported.
+func (i Incident) ReportedAt() kg.DateTime { return instant(i.reported()) }
 
 // ReportedBy is who reported it.
 func (i Incident) ReportedBy() string { return i.n.Props.String(PropReportedBy) }
@@ -158,8 +158,8 @@ func (r Response) Outcome() *string {
 	return &s
 }
 
-// RecordedAt is when it was recorded (RFC 3339).
-func (r Response) RecordedAt() string { return rfc3339(r.recorded()) }
+// RecordedAt is when it was recorded.
+func (r Response) RecordedAt() kg.DateTime { return instant(r.recorded()) }
 
 // recorded is when the response was recorded, as stored (StampLayout).
 func (r Response) recorded() string { return r.n.Props.String(PropRecordedAt) }
@@ -188,13 +188,11 @@ func (r Response) Channel(ctx context.Context) (kg.Entity, error) {
 	return kg.View(ns[0]), nil
 }
 
-// rfc3339 turns a stored fixed-width stamp (StampLayout) into RFC 3339.
-func rfc3339(stamp string) string {
-	t, err := time.Parse(StampLayout, stamp)
-	if err != nil {
-		return stamp
-	}
-	return t.Format(time.RFC3339Nano)
+// instant reads a stored fixed-width stamp (StampLayout); a stamp that
+// does not parse, which the log never writes, reads as the zero time.
+func instant(stamp string) kg.DateTime {
+	t, _ := time.Parse(StampLayout, stamp)
+	return kg.DateTime(t)
 }
 
 // IncidentConnection is a page of incidents, as the schema shows it.

@@ -39,8 +39,8 @@ type ActionOrder struct {
 type AuditEntry struct {
 	// Position of the entry in this history: 1 for the oldest.
 	Seq string `json:"seq"`
-	// When (RFC 3339, UTC).
-	At string `json:"at"`
+	// When the change was written.
+	At kg.DateTime `json:"at"`
 	// Who made the change.
 	Actor string `json:"actor"`
 	// Why, in a few words.
@@ -85,6 +85,9 @@ type MechanismOrder struct {
 	Direction OrderDirection `json:"direction"`
 }
 
+// What can be changed: API keys, the NHRI directory, and the threat log. Every
+// change is atomic and audited (who, when, before and after), and needs an API
+// key whose role may make it.
 type Mutation struct {
 }
 
@@ -110,9 +113,15 @@ type NHRIOrder struct {
 	Direction OrderDirection `json:"direction"`
 }
 
+// What can be read: the knowledge graph (entities, relationships, search,
+// counts, activation plans) for everyone; histories, the threat log and API
+// keys for the roles that may (fields marked `@requires`, null with an error
+// for others).
 type Query struct {
 }
 
+// What can be followed as it happens, over WebSocket on `/query`
+// (graphql-transport-ws), with an API key in `connection_init`.
 type Subscription struct {
 }
 
