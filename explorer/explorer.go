@@ -19,9 +19,7 @@ package explorer
 import (
 	"bytes"
 	"crypto/sha256"
-	"crypto/sha512"
 	"embed"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"html/template"
@@ -31,6 +29,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"marrakechgraph/webpage"
 )
 
 const (
@@ -150,14 +150,12 @@ func buildAssets(fsys fs.FS) (map[string]*asset, error) {
 			return fmt.Errorf("read %s: %w", p, err)
 		}
 		sum := sha256.Sum256(body)
-		h384 := sha512.Sum384(body)
 		a := &asset{
 			name:        p,
 			body:        body,
-			contentType: contentTypeOf(p),
-			etag:        `"` + hex.EncodeToString(sum[:16]) + `"`,
-			integrity: "sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
-				" sha384-" + base64.StdEncoding.EncodeToString(h384[:]),
+			contentType: webpage.ContentType(p),
+			etag:        webpage.ETag(body),
+			integrity:   webpage.Integrity(body),
 		}
 		if p == cytoscapeJS && hex.EncodeToString(sum[:]) != CytoscapeSHA256 {
 			return fmt.Errorf("%s: SHA-256 %x, want %s", p, sum, CytoscapeSHA256)
@@ -182,17 +180,6 @@ func buildAssets(fsys fs.FS) (map[string]*asset, error) {
 		}
 	}
 	return byName, nil
-}
-
-func contentTypeOf(name string) string {
-	switch path.Ext(name) {
-	case ".js":
-		return "text/javascript; charset=utf-8"
-	case ".css":
-		return "text/css; charset=utf-8"
-	default:
-		return "text/plain; charset=utf-8"
-	}
 }
 
 // contentSecurityPolicy admits the page's own files and its GraphQL
@@ -233,15 +220,5 @@ func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
 	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", "text/html; charset=utf-8")
-	hdr.Set("Cache-Control", "no-cache")
-	hdr.Set("Content-Security-Policy", contentSecurityPolicy)
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Referrer-Policy", "no-referrer")
-	hdr.Set("Content-Length", fmt.Sprint(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	webpage.WriteHTML(w, r, buf.Bytes(), contentSecurityPolicy, "no-cache")
 }

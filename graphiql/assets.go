@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	"crypto/sha512"
 	"embed"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
@@ -14,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"marrakechgraph/webpage"
 )
 
 // Versions of the vendored packages, as published on npm.
@@ -97,25 +97,6 @@ func (a *asset) gzipBody() []byte {
 	return a.gzipped
 }
 
-// sri returns the Subresource Integrity digests of b, strongest last.
-func sri(b []byte) (s256, s384 string) {
-	h256 := sha256.Sum256(b)
-	h384 := sha512.Sum384(b)
-	return "sha256-" + base64.StdEncoding.EncodeToString(h256[:]),
-		"sha384-" + base64.StdEncoding.EncodeToString(h384[:])
-}
-
-func contentTypeOf(name string) string {
-	switch path.Ext(name) {
-	case ".js":
-		return "text/javascript; charset=utf-8"
-	case ".css":
-		return "text/css; charset=utf-8"
-	default:
-		return "text/plain; charset=utf-8"
-	}
-}
-
 // catalog is every servable asset, keyed by its path under AssetsPath.
 type catalog struct {
 	byName map[string]*asset
@@ -160,14 +141,13 @@ func buildCatalog(fsys fs.FS) (*catalog, error) {
 		if err != nil {
 			return nil, err
 		}
-		s256, s384 := sri(body)
 		sum := sha256.Sum256(body)
 		a := &asset{
 			name:        file,
 			body:        body,
-			contentType: contentTypeOf(file),
-			etag:        `"` + hex.EncodeToString(sum[:16]) + `"`,
-			integrity:   s256 + " " + s384,
+			contentType: webpage.ContentType(file),
+			etag:        webpage.ETag(body),
+			integrity:   webpage.Integrity(body),
 		}
 		if v, ok := pins[file]; ok {
 			a.integrity = v.sha256 + " " + v.sha384

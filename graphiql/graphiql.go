@@ -18,6 +18,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"marrakechgraph/webpage"
 )
 
 const (
@@ -231,17 +233,7 @@ func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
 	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", "text/html; charset=utf-8")
-	hdr.Set("Cache-Control", "no-store")
-	hdr.Set("Content-Security-Policy", h.contentSecurityPolicy(data.Nonce))
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("Referrer-Policy", "no-referrer")
-	hdr.Set("Content-Length", fmt.Sprint(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	webpage.WriteHTML(w, r, buf.Bytes(), h.contentSecurityPolicy(data.Nonce), "no-store")
 }
 
 func serveAsset(w http.ResponseWriter, r *http.Request, a *asset) {
