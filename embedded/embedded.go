@@ -489,6 +489,38 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	return page, nil
 }
 
+// Count implements kg.Store: one walk over the kind, under one read lock.
+func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	terms := kg.SearchTerms(q.Filter.Text)
+	var tally kg.Tally
+	err := s.read(ctx, "count", func(g *graph) error {
+		i := 0
+		for _, n := range g.byKind[q.Filter.Kind] {
+			if i++; i%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return fmt.Errorf("embedded store: count: %w", err)
+				}
+			}
+			if !g.matches(n, q.Filter, terms) {
+				continue
+			}
+			if q.By.Rel != nil {
+				tally.Add(g.neighborKeys(n.ID, *q.By.Rel))
+			} else {
+				tally.Add(kg.PropGroupKeys(n.Props[q.By.Prop], q.By.Part))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tally.Counts(), nil
+}
+
 var _ kg.KindScanner = (*Store)(nil)
 
 // ScanKind implements kg.KindScanner.

@@ -268,3 +268,43 @@ func (g *graph) related(id string, f kg.RelFilter) bool {
 	}
 	return f.Direction != kg.Outgoing && (match(g.in[id], from) || (sensitive && match(g.inS[id], from)))
 }
+
+// neighborKeys returns the distinct IDs of the nodes joined to node id by
+// edges that match rg, or a single nil key when there are none.
+func (g *graph) neighborKeys(id string, rg kg.RelGroup) []any {
+	var keys []any
+	add := func(edges []*kg.Edge, far func(kg.EdgeKey) string) {
+		for _, e := range edges {
+			k := e.Key()
+			if !slices.Contains(rg.Types, k.Type) {
+				continue
+			}
+			other := far(k)
+			if len(rg.Kinds) > 0 && !slices.Contains(rg.Kinds, g.nodes[other].Kind) {
+				continue
+			}
+			if !slices.Contains(keys, any(other)) {
+				keys = append(keys, other)
+			}
+		}
+	}
+	to := func(k kg.EdgeKey) string { return k.To }
+	from := func(k kg.EdgeKey) string { return k.From }
+	sensitive := slices.ContainsFunc(rg.Types, kg.RelType.Sensitive)
+	if rg.Direction != kg.Incoming {
+		add(g.out[id], to)
+		if sensitive {
+			add(g.outS[id], to)
+		}
+	}
+	if rg.Direction != kg.Outgoing {
+		add(g.in[id], from)
+		if sensitive {
+			add(g.inS[id], from)
+		}
+	}
+	if len(keys) == 0 {
+		keys = append(keys, nil)
+	}
+	return keys
+}

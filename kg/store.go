@@ -22,6 +22,10 @@ type Store interface {
 	// filters, in the query's order.
 	Find(ctx context.Context, q FindQuery) (*Page, error)
 
+	// Count counts the nodes of a kind that match a query's filters,
+	// grouped as it says, in one read of one state of the graph.
+	Count(ctx context.Context, q CountQuery) (*Counts, error)
+
 	// Search returns the nodes that match a free-text query, best first,
 	// ranked by RankSearch.
 	Search(ctx context.Context, q SearchQuery) ([]*Node, error)

@@ -82,6 +82,19 @@ func explainParams(t *testing.T) map[string]map[string]any {
 		stmtLastSeq.Name:            {},
 		stmtChanges.Name:            {"after": int64(3), "upto": int64(40), "limit": int64(200)},
 	}
+	countBase := map[string]any{"kind": string(kg.KindAction), "terms": []string{"defenders"}, "props": find["props"], "related": find["related"]}
+	countProp := maps.Clone(countBase)
+	countProp["key"], countProp["part"] = kg.PropPillar, string(kg.Month)
+	p[stmtCountProp[true].Name] = countProp
+	p[stmtCountProp[false].Name] = maps.Clone(countProp)
+	delete(p[stmtCountProp[false].Name], "related")
+	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
+		countRel := maps.Clone(countBase)
+		countRel["types"], countRel["kinds"] = []string{string(kg.RelUnderObjective)}, []string{string(kg.KindObjective)}
+		p[stmtCountRel[d][true].Name] = countRel
+		p[stmtCountRel[d][false].Name] = maps.Clone(countRel)
+		delete(p[stmtCountRel[d][false].Name], "related")
+	}
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		p[stmtNeighbors[d].Name] = neighbors
 		p[stmtPublicNeighbors[d].Name] = neighbors

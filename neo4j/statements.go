@@ -240,6 +240,80 @@ RETURN total, page`,
 	}
 }
 
+// Count statements: one walk over the matching nodes of the kind, which
+// are counted once each (total) and once in each of their groups. A count
+// by property unwinds a list into its elements and, for a date part, keeps
+// the month ("YYYY-MM") or year of a value that starts with a date, as
+// kg.PropGroupKeys does. A count by relationship has a statement per
+// direction (the arrow is Cypher syntax) and names every public type in its
+// pattern, so that it never expands a sensitive relationship.
+const countPropGroup = `WITH n, n[$key] AS raw
+  UNWIND CASE WHEN raw IS :: LIST<ANY> NOT NULL AND size(raw) > 0 THEN raw ELSE [raw] END AS value
+  WITH DISTINCT n, CASE
+      WHEN $part = '' THEN value
+      WHEN value IS :: STRING NOT NULL AND left(value, 10) =~ '[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN
+        CASE $part WHEN 'MONTH' THEN left(value, 7) ELSE left(value, 4) END
+    END AS key`
+
+var (
+	stmtCountProp = map[bool]Statement{
+		false: countStatement("count by property", false, countPropGroup, "key", "part"),
+		true:  countStatement("count by property", true, countPropGroup, "key", "part"),
+	}
+	stmtCountRel = map[kg.Direction]map[bool]Statement{
+		kg.Outgoing: countRelStatements("out", "-[r:"+publicTypes()+"]->"),
+		kg.Incoming: countRelStatements("in", "<-[r:"+publicTypes()+"]-"),
+		kg.Both:     countRelStatements("both", "-[r:"+publicTypes()+"]-"),
+	}
+)
+
+// countStatementFor picks the Count statement for q and removes from
+// params the parameter that statement does not take.
+func countStatementFor(q kg.CountQuery, params map[string]any) Statement {
+	related := len(q.Filter.Related) > 0
+	if !related {
+		delete(params, "related")
+	}
+	if q.By.Rel != nil {
+		return stmtCountRel[q.By.Rel.Direction][related]
+	}
+	return stmtCountProp[related]
+}
+
+func countRelStatements(name, arrow string) map[bool]Statement {
+	group := `OPTIONAL MATCH (n)` + arrow + `(m:Entity)
+    WHERE type(r) IN $types AND (size($kinds) = 0 OR m.kind IN $kinds)
+  WITH DISTINCT n, m.id AS key`
+	return map[bool]Statement{
+		false: countStatement("count by relationship "+name, false, group, "types", "kinds"),
+		true:  countStatement("count by relationship "+name, true, group, "types", "kinds"),
+	}
+}
+
+// countStatement is a Count statement: group turns each matching node n
+// into rows (n, key), distinct.
+func countStatement(name string, related bool, group string, groupParams ...string) Statement {
+	filter, params := findFilter, append([]string{"kind", "props", "terms"}, groupParams...)
+	if related {
+		name += " related"
+		filter, params = findRelatedFilter, append(params, "related")
+	}
+	return Statement{
+		Name:   name,
+		Params: params,
+		Cypher: `MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
+WHERE ` + filter + `
+WITH collect(n) AS ns
+CALL (ns) {
+  UNWIND ns AS n
+  ` + group + `
+  WITH key, count(n) AS count
+  RETURN collect({key: key, count: count}) AS groups
+}
+RETURN size(ns) AS total, groups`,
+	}
+}
+
 // putNodeStatements create or replace nodes, one statement per kind: labels
 // are Cypher syntax, so they come from the domain's fixed vocabulary only.
 var putNodeStatements = func() map[kg.Kind]Statement {
@@ -289,6 +363,10 @@ func Statements() []Statement {
 		out = append(out, stmtNeighbors[d], stmtPublicNeighbors[d])
 	}
 	out = append(out, stmtFind[false], stmtFind[true], stmtFindRelated[false], stmtFindRelated[true])
+	out = append(out, stmtCountProp[false], stmtCountProp[true])
+	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
+		out = append(out, stmtCountRel[d][false], stmtCountRel[d][true])
+	}
 	for _, k := range kg.Kinds() {
 		out = append(out, putNodeStatements[k.Kind])
 	}

@@ -548,6 +548,66 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	return page, nil
 }
 
+// Count implements kg.Store: one statement, one round trip.
+func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	params := map[string]any{
+		"kind": string(q.Filter.Kind), "terms": kg.SearchTerms(q.Filter.Text), "props": []any{}, "related": []any{},
+	}
+	for _, f := range q.Filter.Props {
+		params["props"] = append(params["props"].([]any), map[string]any{"key": f.Key, "values": f.Values})
+	}
+	for _, f := range q.Filter.Related {
+		params["related"] = append(params["related"].([]any), map[string]any{
+			"types": relTypes(f.Types), "dir": string(f.Direction), "ids": f.IDs,
+		})
+	}
+	if q.By.Rel != nil {
+		params["types"], params["kinds"] = relTypes(q.By.Rel.Types), kinds(q.By.Rel.Kinds)
+	} else {
+		params["key"], params["part"] = q.By.Prop, string(q.By.Part)
+	}
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, countStatementFor(q, params), params)
+	})
+	if err != nil {
+		return nil, err
+	}
+	recs := v.([]*neo4j.Record)
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neo4j: count: expected one row, got %d", len(recs))
+	}
+	total, _, err := neo4j.GetRecordValue[int64](recs[0], "total")
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: count: %w", err)
+	}
+	raw, _, err := neo4j.GetRecordValue[[]any](recs[0], "groups")
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: count: %w", err)
+	}
+	out := &kg.Counts{Total: int(total), Groups: make([]kg.GroupCount, 0, len(raw))}
+	for _, r := range raw {
+		m, ok := r.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("neo4j: count: group is %T, not a map", r)
+		}
+		c, ok := m["count"].(int64)
+		if !ok {
+			return nil, fmt.Errorf("neo4j: count: group count is %T", m["count"])
+		}
+		switch m["key"].(type) {
+		case nil, string, int64, bool:
+		default:
+			return nil, fmt.Errorf("neo4j: count: group key is %T", m["key"])
+		}
+		out.Groups = append(out.Groups, kg.GroupCount{Key: m["key"], Count: int(c)})
+	}
+	kg.SortGroups(out.Groups)
+	return out, nil
+}
+
 // Search implements kg.Store: candidates come from the search text index,
 // ranked by kg.RankSearch exactly as in every backend.
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error) {

@@ -1,0 +1,200 @@
+package kg
+
+import (
+	"cmp"
+	"regexp"
+	"slices"
+)
+
+// DatePart is the part of a date a count groups by.
+type DatePart string
+
+// Date parts.
+const (
+	// Month groups "YYYY-MM-DD…" values by "YYYY-MM".
+	Month DatePart = "MONTH"
+	// Year groups "YYYY-MM-DD…" values by "YYYY".
+	Year DatePart = "YEAR"
+)
+
+// GroupBy says what a Count groups the matching nodes by: a property
+// (Prop), a date property's month or year (Prop and Part), or the nodes at
+// the other end of a relationship (Rel). Exactly one of Prop and Rel is set.
+type GroupBy struct {
+	// Prop groups by the value of this property: a string, integer or
+	// boolean is one group; a list puts the node in the group of each of
+	// its distinct elements. A node lacking the property, or holding an
+	// empty list, counts in the group with no key.
+	Prop string
+	// Part, with Prop, groups by the month or year of a date-valued
+	// property ("YYYY-MM-DD", possibly followed by a time). A value that
+	// is no such date counts in the group with no key.
+	Part DatePart
+	// Rel groups by the IDs of the nodes joined by edges that match it. A
+	// node with several such neighbours counts once in the group of each;
+	// a node with none counts in the group with no key.
+	Rel *RelGroup
+}
+
+// RelGroup names the edges a count follows to group nodes by their
+// neighbours.
+type RelGroup struct {
+	// Types of the edges to follow; at least one, none of them sensitive
+	// (the threat log counts its own records).
+	Types []RelType
+	// Direction of the edges, seen from the counted node.
+	Direction Direction
+	// Kinds of neighbours to group by; empty means every kind.
+	Kinds []Kind
+}
+
+// CountQuery counts the nodes of a kind that match a query's filters,
+// grouped. Filter's Kind, Props, Related and Text select the nodes; its
+// order and page are ignored.
+type CountQuery struct {
+	Filter FindQuery
+	By     GroupBy
+}
+
+// Counts is what a Count returns.
+type Counts struct {
+	// Total is the number of matching nodes, each counted once.
+	Total int
+	// Groups are the non-empty groups, ordered by key as CompareValues
+	// orders them: the group with no key (Key nil) comes last.
+	Groups []GroupCount
+}
+
+// GroupCount is the number of matching nodes in one group.
+type GroupCount struct {
+	// Key is the group's value: a string (a property's value, a month,
+	// a year, a neighbour's ID), an int64 or a bool; nil for the nodes
+	// that have none.
+	Key   any
+	Count int
+}
+
+// Validate checks the count's arguments.
+func (q CountQuery) Validate() error {
+	f := q.Filter
+	f.First, f.After = 1, ""
+	if f.OrderBy == "" {
+		f.OrderBy = OrderByID
+	}
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	by := q.By
+	switch {
+	case by.Prop != "" && by.Rel != nil:
+		return Errorf(CodeBadUserInput, "count: group by a property or by a relationship, not both")
+	case by.Prop == "" && by.Rel == nil:
+		return Errorf(CodeBadUserInput, "count: nothing to group by")
+	case by.Prop != "":
+		if !propKeyRE.MatchString(by.Prop) {
+			return Errorf(CodeBadUserInput, "count: cannot group by %q", by.Prop)
+		}
+		if by.Part != "" && by.Part != Month && by.Part != Year {
+			return Errorf(CodeBadUserInput, "count: unknown date part %q", by.Part)
+		}
+	default:
+		if by.Part != "" {
+			return Errorf(CodeBadUserInput, "count: a date part needs a property")
+		}
+		if len(by.Rel.Types) == 0 {
+			return Errorf(CodeBadUserInput, "count: grouping by a relationship needs its types")
+		}
+		for _, t := range by.Rel.Types {
+			if !t.Valid() {
+				return Errorf(CodeBadUserInput, "count: unknown relationship type %q", t)
+			}
+			if t.Sensitive() {
+				return Errorf(CodeBadUserInput, "count: cannot group by the sensitive relationship %s", t)
+			}
+		}
+		if !by.Rel.Direction.Valid() {
+			return Errorf(CodeBadUserInput, "count: unknown direction %q", by.Rel.Direction)
+		}
+		for _, k := range by.Rel.Kinds {
+			if !k.Valid() {
+				return Errorf(CodeBadUserInput, "count: unknown kind %q", k)
+			}
+		}
+	}
+	return nil
+}
+
+// datePrefixRE matches a value that starts with a date.
+var datePrefixRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}`)
+
+// PropGroupKeys returns the distinct group keys of a property value (nil
+// for the group with no key) under a date part ("" for none).
+func PropGroupKeys(v any, part DatePart) []any {
+	var keys []any
+	add := func(k any) {
+		if part != "" {
+			s, ok := k.(string)
+			switch {
+			case !ok || !datePrefixRE.MatchString(s):
+				k = nil
+			case part == Month:
+				k = s[:7]
+			default:
+				k = s[:4]
+			}
+		}
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	switch x := v.(type) {
+	case string, int64, bool:
+		add(x)
+	case []string:
+		for _, s := range x {
+			add(s)
+		}
+	}
+	if len(keys) == 0 {
+		keys = append(keys, nil)
+	}
+	return keys
+}
+
+// Tally counts group keys; Counts returns them in a Counts.
+type Tally struct {
+	total  int
+	groups map[any]int
+}
+
+// Add counts one node in the groups of keys (distinct; nil is the group
+// with no key).
+func (t *Tally) Add(keys []any) {
+	if t.groups == nil {
+		t.groups = map[any]int{}
+	}
+	t.total++
+	for _, k := range keys {
+		t.groups[k]++
+	}
+}
+
+// Counts returns the tally, groups ordered by key.
+func (t *Tally) Counts() *Counts {
+	out := &Counts{Total: t.total, Groups: []GroupCount{}}
+	for k, c := range t.groups {
+		out.Groups = append(out.Groups, GroupCount{Key: k, Count: c})
+	}
+	SortGroups(out.Groups)
+	return out
+}
+
+// SortGroups orders groups by key, the group with no key last.
+func SortGroups(gs []GroupCount) {
+	slices.SortFunc(gs, func(a, b GroupCount) int {
+		if r := CompareValues(a.Key, b.Key); r != 0 {
+			return r
+		}
+		return cmp.Compare(b.Count, a.Count)
+	})
+}

@@ -1,0 +1,107 @@
+package kgtest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"marrakechgraph/kg"
+)
+
+// group is a GroupCount written briefly.
+func group(key any, count int) kg.GroupCount { return kg.GroupCount{Key: key, Count: count} }
+
+func (s *suite) testCount(t *testing.T) {
+	s.parallel(t)
+	st := s.loaded(t)
+	ctx := context.Background()
+	// Dates for the month and year groups: two in March 2021, one with a
+	// time, one in 2022, one that is no date.
+	dated := map[string]string{a1: "2021-03-14", a2: "2021-03-30", a3: "2021-11-02T10:00:00Z", a4: "2022-01-05", a5: "soon"}
+	var puts []kg.Node
+	for id, due := range dated {
+		n := fixtureNode(t, id)
+		n.Props["due"] = due
+		puts = append(puts, *n)
+	}
+	_, err := st.Apply(ctx, kg.ChangeSet{Actor: fixtureActor, Reason: "dates to count by", PutNodes: puts})
+	require.NoError(t, err)
+
+	actions := kg.FindQuery{Kind: kg.KindAction}
+	byObjective := &kg.RelGroup{Types: []kg.RelType{kg.RelUnderObjective}, Direction: kg.Outgoing, Kinds: []kg.Kind{kg.KindObjective}}
+	cases := []struct {
+		name  string
+		q     kg.CountQuery
+		total int
+		want  []kg.GroupCount
+	}{
+		{"String", kg.CountQuery{Filter: actions, By: kg.GroupBy{Prop: "pillar"}}, 7,
+			[]kg.GroupCount{group("Cooperation", 1), group("Promotion", 2), group("Protection", 3), group(nil, 1)}},
+		{"Int", kg.CountQuery{Filter: actions, By: kg.GroupBy{Prop: kg.PropYear}}, 7,
+			[]kg.GroupCount{group(int64(2020), 1), group(int64(2021), 2), group(int64(2022), 2), group(int64(2023), 1), group(nil, 1)}},
+		{"Bool", kg.CountQuery{Filter: actions, By: kg.GroupBy{Prop: "urgent"}}, 7,
+			[]kg.GroupCount{group(false, 3), group(true, 3), group(nil, 1)}},
+		{"MixedTypes", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindMechanism}, By: kg.GroupBy{Prop: "since"}}, 3,
+			[]kg.GroupCount{group("1987", 1), group(int64(2000), 1), group(nil, 1)}},
+		{"List", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindMechanism}, By: kg.GroupBy{Prop: "tags"}}, 3,
+			[]kg.GroupCount{group("rapporteur", 1), group("un", 1), group(nil, 2)}},
+		{"Month", kg.CountQuery{Filter: actions, By: kg.GroupBy{Prop: "due", Part: kg.Month}}, 7,
+			[]kg.GroupCount{group("2021-03", 2), group("2021-11", 1), group("2022-01", 1), group(nil, 3)}},
+		{"Year", kg.CountQuery{Filter: actions, By: kg.GroupBy{Prop: "due", Part: kg.Year}}, 7,
+			[]kg.GroupCount{group("2021", 3), group("2022", 1), group(nil, 3)}},
+		{"PropFilter", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindAction, Props: []kg.PropFilter{{Key: "urgent", Values: []any{true}}}}, By: kg.GroupBy{Prop: "pillar"}}, 3,
+			[]kg.GroupCount{group("Protection", 2), group(nil, 1)}},
+		{"TextFilter", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindAction, Text: "defenders"}, By: kg.GroupBy{Prop: "pillar"}}, 2,
+			[]kg.GroupCount{group("Protection", 2)}},
+		{"RelatedFilter", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindAction, Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelUnderObjective}, Direction: kg.Outgoing, IDs: []string{o1}}}}, By: kg.GroupBy{Prop: "pillar"}}, 3,
+			[]kg.GroupCount{group("Promotion", 1), group("Protection", 2)}},
+		{"Outgoing", kg.CountQuery{Filter: actions, By: kg.GroupBy{Rel: byObjective}}, 7,
+			[]kg.GroupCount{group(o1, 3), group(o2, 2), group(o3, 2)}},
+		{"OutgoingFiltered", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindAction, Props: []kg.PropFilter{{Key: "pillar", Values: []any{"Protection"}}}}, By: kg.GroupBy{Rel: byObjective}}, 3,
+			[]kg.GroupCount{group(o1, 2), group(o2, 1)}},
+		// a3 engages and reports to the rapporteur: counted once there.
+		{"SeveralTypes", kg.CountQuery{Filter: actions, By: kg.GroupBy{Rel: &kg.RelGroup{Types: kg.ChannelRelTypes, Direction: kg.Outgoing}}}, 7,
+			[]kg.GroupCount{group(achpr, 2), group(ishr, 1), group(unsr, 2), group(ganhri, 2), group(nil, 3)}},
+		{"NeighbourKinds", kg.CountQuery{Filter: actions, By: kg.GroupBy{Rel: &kg.RelGroup{Types: kg.ChannelRelTypes, Direction: kg.Outgoing, Kinds: []kg.Kind{kg.KindNetwork}}}}, 7,
+			[]kg.GroupCount{group(ganhri, 2), group(nil, 5)}},
+		{"Incoming", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindMechanism}, By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelEngages}, Direction: kg.Incoming}}}, 3,
+			[]kg.GroupCount{group(a1, 3), group(a3, 1)}},
+		{"Both", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindNetwork}, By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelPartOf}, Direction: kg.Both}}}, 2,
+			[]kg.GroupCount{group(apf, 1), group(ganhri, 1)}},
+		{"Empty", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindCountry}, By: kg.GroupBy{Prop: kg.PropRegion}}, 0, []kg.GroupCount{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := st.Count(ctx, c.q)
+			require.NoError(t, err)
+			assert.Equal(t, c.total, got.Total, "total")
+			assert.Equal(t, c.want, got.Groups, "groups")
+			q := c.q.Filter
+			q.OrderBy, q.First = kg.OrderByID, 1
+			page, err := st.Find(ctx, q)
+			require.NoError(t, err)
+			assert.Equal(t, page.TotalCount, got.Total, "Count's total and Find's")
+		})
+	}
+
+	t.Run("Invalid", func(t *testing.T) {
+		for name, q := range map[string]kg.CountQuery{
+			"NoGroup":       {Filter: actions},
+			"Both":          {Filter: actions, By: kg.GroupBy{Prop: "pillar", Rel: byObjective}},
+			"BadKey":        {Filter: actions, By: kg.GroupBy{Prop: "no such key"}},
+			"BadPart":       {Filter: actions, By: kg.GroupBy{Prop: "due", Part: "WEEK"}},
+			"PartOfRel":     {Filter: actions, By: kg.GroupBy{Part: kg.Month, Rel: byObjective}},
+			"NoTypes":       {Filter: actions, By: kg.GroupBy{Rel: &kg.RelGroup{Direction: kg.Outgoing}}},
+			"UnknownType":   {Filter: actions, By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{"NOPE"}, Direction: kg.Outgoing}}},
+			"SensitiveType": {Filter: kg.FindQuery{Kind: kg.KindNHRI}, By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelConcerns}, Direction: kg.Incoming}}},
+			"BadDirection":  {Filter: actions, By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelUnderObjective}, Direction: "SIDEWAYS"}}},
+			"UnknownKind":   {Filter: kg.FindQuery{Kind: "Nope"}, By: kg.GroupBy{Prop: "pillar"}},
+			"BadFilter":     {Filter: kg.FindQuery{Kind: kg.KindAction, Props: []kg.PropFilter{{Key: "bad key", Values: []any{"x"}}}}, By: kg.GroupBy{Prop: "pillar"}},
+		} {
+			_, err := st.Count(ctx, q)
+			requireCode(t, err, kg.CodeBadUserInput, "%s: %+v", name, q)
+		}
+	})
+}
