@@ -498,19 +498,21 @@ func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) 
 	var tally kg.Tally
 	err := s.read(ctx, "count", func(g *graph) error {
 		i := 0
-		for _, n := range g.byKind[q.Filter.Kind] {
-			if i++; i%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return fmt.Errorf("embedded store: count: %w", err)
+		for _, kind := range q.CountedKinds() {
+			for _, n := range g.byKind[kind] {
+				if i++; i%1024 == 0 {
+					if err := ctx.Err(); err != nil {
+						return fmt.Errorf("embedded store: count: %w", err)
+					}
 				}
-			}
-			if !g.matches(n, q.Filter, terms) {
-				continue
-			}
-			if q.By.Rel != nil {
-				tally.Add(g.neighborKeys(n.ID, *q.By.Rel))
-			} else {
-				tally.Add(kg.PropGroupKeys(n.Props[q.By.Prop], q.By.Part))
+				if !g.matches(n, q.Filter, terms) {
+					continue
+				}
+				if q.By.Rel != nil {
+					tally.Add(g.neighborKeys(n.ID, *q.By.Rel))
+				} else {
+					tally.Add(kg.PropGroupKeys(n.Props[q.By.Prop], q.By.Part))
+				}
 			}
 		}
 		return nil

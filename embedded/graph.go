@@ -269,42 +269,60 @@ func (g *graph) related(id string, f kg.RelFilter) bool {
 	return f.Direction != kg.Outgoing && (match(g.in[id], from) || (sensitive && match(g.inS[id], from)))
 }
 
-// neighborKeys returns the distinct IDs of the nodes joined to node id by
-// edges that match rg, or a single nil key when there are none.
+// neighborKeys returns the distinct IDs of the nodes that edges matching
+// rg (and then rg.Then) lead to from node id, or a single nil key when
+// there are none. No edge is followed twice on one way.
 func (g *graph) neighborKeys(id string, rg kg.RelGroup) []any {
 	var keys []any
-	add := func(edges []*kg.Edge, far func(kg.EdgeKey) string) {
-		for _, e := range edges {
-			k := e.Key()
-			if !slices.Contains(rg.Types, k.Type) {
-				continue
+	for _, h := range g.hop(id, rg, nil) {
+		if rg.Then == nil {
+			if !slices.Contains(keys, any(h.id)) {
+				keys = append(keys, h.id)
 			}
-			other := far(k)
-			if len(rg.Kinds) > 0 && !slices.Contains(rg.Kinds, g.nodes[other].Kind) {
-				continue
-			}
-			if !slices.Contains(keys, any(other)) {
-				keys = append(keys, other)
-			}
+			continue
 		}
-	}
-	to := func(k kg.EdgeKey) string { return k.To }
-	from := func(k kg.EdgeKey) string { return k.From }
-	sensitive := slices.ContainsFunc(rg.Types, kg.RelType.Sensitive)
-	if rg.Direction != kg.Incoming {
-		add(g.out[id], to)
-		if sensitive {
-			add(g.outS[id], to)
-		}
-	}
-	if rg.Direction != kg.Outgoing {
-		add(g.in[id], from)
-		if sensitive {
-			add(g.inS[id], from)
+		for _, h2 := range g.hop(h.id, *rg.Then, h.edge) {
+			if !slices.Contains(keys, any(h2.id)) {
+				keys = append(keys, h2.id)
+			}
 		}
 	}
 	if len(keys) == 0 {
 		keys = append(keys, nil)
 	}
 	return keys
+}
+
+// step is an edge followed from a node, and the node it leads to.
+type step struct {
+	edge *kg.Edge
+	id   string
+}
+
+// hop returns the steps from node id along edges that match rg's types,
+// direction and kinds, but skip.
+func (g *graph) hop(id string, rg kg.RelGroup, skip *kg.Edge) []step {
+	var out []step
+	add := func(edges []*kg.Edge, far func(kg.EdgeKey) string) {
+		for _, e := range edges {
+			k := e.Key()
+			if (skip != nil && k == skip.Key()) || !slices.Contains(rg.Types, k.Type) {
+				continue
+			}
+			other := far(k)
+			if len(rg.Kinds) > 0 && !slices.Contains(rg.Kinds, g.nodes[other].Kind) {
+				continue
+			}
+			out = append(out, step{e, other})
+		}
+	}
+	to := func(k kg.EdgeKey) string { return k.To }
+	from := func(k kg.EdgeKey) string { return k.From }
+	if rg.Direction != kg.Incoming {
+		add(g.out[id], to)
+	}
+	if rg.Direction != kg.Outgoing {
+		add(g.in[id], from)
+	}
+	return out
 }

@@ -44,8 +44,13 @@ type RelGroup struct {
 	Types []RelType
 	// Direction of the edges, seen from the counted node.
 	Direction Direction
-	// Kinds of neighbours to group by; empty means every kind.
+	// Kinds of neighbours to group by (to go on from, with Then); empty
+	// means every kind.
 	Kinds []Kind
+	// Then, when set, goes one step further: the nodes are grouped by the
+	// nodes that edges matching Then join to the neighbours. An edge is
+	// never followed twice on one way. Then has no Then of its own.
+	Then *RelGroup
 }
 
 // CountQuery counts the nodes of a kind that match a query's filters,
@@ -53,7 +58,20 @@ type RelGroup struct {
 // order and page are ignored.
 type CountQuery struct {
 	Filter FindQuery
-	By     GroupBy
+	// Kinds, when set, counts the nodes of these kinds instead of
+	// Filter.Kind's alone (which is then ignored).
+	Kinds []Kind
+	By    GroupBy
+}
+
+// CountedKinds returns the kinds a count counts, each once.
+func (q CountQuery) CountedKinds() []Kind {
+	if len(q.Kinds) > 0 {
+		ks := slices.Clone(q.Kinds)
+		slices.Sort(ks)
+		return slices.Compact(ks)
+	}
+	return []Kind{q.Filter.Kind}
 }
 
 // Counts is what a Count returns.
@@ -81,8 +99,11 @@ func (q CountQuery) Validate() error {
 	if f.OrderBy == "" {
 		f.OrderBy = OrderByID
 	}
-	if err := f.Validate(); err != nil {
-		return err
+	for _, k := range q.CountedKinds() {
+		f.Kind = k
+		if err := f.Validate(); err != nil {
+			return err
+		}
 	}
 	by := q.By
 	switch {
@@ -101,24 +122,36 @@ func (q CountQuery) Validate() error {
 		if by.Part != "" {
 			return Errorf(CodeBadUserInput, "count: a date part needs a property")
 		}
-		if len(by.Rel.Types) == 0 {
-			return Errorf(CodeBadUserInput, "count: grouping by a relationship needs its types")
+		if by.Rel.Then != nil && by.Rel.Then.Then != nil {
+			return Errorf(CodeBadUserInput, "count: a group goes at most two steps from the nodes counted")
 		}
-		for _, t := range by.Rel.Types {
-			if !t.Valid() {
-				return Errorf(CodeBadUserInput, "count: unknown relationship type %q", t)
-			}
-			if t.Sensitive() {
-				return Errorf(CodeBadUserInput, "count: cannot group by the sensitive relationship %s", t)
+		for rg := by.Rel; rg != nil; rg = rg.Then {
+			if err := rg.validate(); err != nil {
+				return err
 			}
 		}
-		if !by.Rel.Direction.Valid() {
-			return Errorf(CodeBadUserInput, "count: unknown direction %q", by.Rel.Direction)
+	}
+	return nil
+}
+
+func (rg *RelGroup) validate() error {
+	if len(rg.Types) == 0 {
+		return Errorf(CodeBadUserInput, "count: grouping by a relationship needs its types")
+	}
+	for _, t := range rg.Types {
+		if !t.Valid() {
+			return Errorf(CodeBadUserInput, "count: unknown relationship type %q", t)
 		}
-		for _, k := range by.Rel.Kinds {
-			if !k.Valid() {
-				return Errorf(CodeBadUserInput, "count: unknown kind %q", k)
-			}
+		if t.Sensitive() {
+			return Errorf(CodeBadUserInput, "count: cannot group by the sensitive relationship %s", t)
+		}
+	}
+	if !rg.Direction.Valid() {
+		return Errorf(CodeBadUserInput, "count: unknown direction %q", rg.Direction)
+	}
+	for _, k := range rg.Kinds {
+		if !k.Valid() {
+			return Errorf(CodeBadUserInput, "count: unknown kind %q", k)
 		}
 	}
 	return nil

@@ -82,7 +82,7 @@ func explainParams(t *testing.T) map[string]map[string]any {
 		stmtLastSeq.Name:            {},
 		stmtChanges.Name:            {"after": int64(3), "upto": int64(40), "limit": int64(200)},
 	}
-	countBase := map[string]any{"kind": string(kg.KindAction), "terms": []string{"defenders"}, "props": find["props"], "related": find["related"]}
+	countBase := map[string]any{"kinds": []string{string(kg.KindAction)}, "terms": []string{"defenders"}, "props": find["props"], "related": find["related"]}
 	countProp := maps.Clone(countBase)
 	countProp["key"], countProp["part"] = kg.PropPillar, string(kg.Month)
 	p[stmtCountProp[true].Name] = countProp
@@ -90,11 +90,18 @@ func explainParams(t *testing.T) map[string]map[string]any {
 	delete(p[stmtCountProp[false].Name], "related")
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		countRel := maps.Clone(countBase)
-		countRel["types"], countRel["kinds"] = []string{string(kg.RelUnderObjective)}, []string{string(kg.KindObjective)}
+		countRel["types"], countRel["groupKinds"] = []string{string(kg.RelUnderObjective)}, []string{string(kg.KindObjective)}
 		p[stmtCountRel[d][true].Name] = countRel
 		p[stmtCountRel[d][false].Name] = maps.Clone(countRel)
 		delete(p[stmtCountRel[d][false].Name], "related")
 	}
+	countPath := maps.Clone(countBase)
+	countPath["kinds"] = []string{string(kg.KindMechanism), string(kg.KindNetwork), string(kg.KindNHRI)}
+	countPath["types"], countPath["dir"], countPath["groupKinds"] = []string{string(kg.RelEngages), string(kg.RelInformsOn)}, string(kg.Incoming), []string{string(kg.KindAction)}
+	countPath["thenTypes"], countPath["thenDir"], countPath["thenKinds"] = []string{string(kg.RelImplements)}, string(kg.Outgoing), []string{string(kg.KindCommitment)}
+	p[stmtCountPath[true].Name] = countPath
+	p[stmtCountPath[false].Name] = maps.Clone(countPath)
+	delete(p[stmtCountPath[false].Name], "related")
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		p[stmtNeighbors[d].Name] = neighbors
 		p[stmtPublicNeighbors[d].Name] = neighbors

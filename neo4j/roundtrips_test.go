@@ -77,6 +77,8 @@ func TestRoundTripsMatchTheWire(t *testing.T) {
 		{Filter: kg.FindQuery{Kind: kg.KindAction, Text: "defenders"}, By: kg.GroupBy{Rel: &kg.RelGroup{Types: kg.ChannelRelTypes, Direction: kg.Outgoing}}},
 		{Filter: kg.FindQuery{Kind: kg.KindAction, Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelUnderObjective}, Direction: kg.Outgoing, IDs: []string{explainObjective}}}},
 			By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing}}},
+		{Kinds: kg.ChannelKinds(), By: kg.GroupBy{Rel: &kg.RelGroup{Types: kg.ChannelRelTypes, Direction: kg.Incoming, Kinds: []kg.Kind{kg.KindAction},
+			Then: &kg.RelGroup{Types: kg.CommitmentRelTypes, Direction: kg.Outgoing, Kinds: []kg.Kind{kg.KindCommitment}}}}},
 	} {
 		one := s.RoundTrips()
 		c, err := s.Count(ctx, q)

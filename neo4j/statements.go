@@ -240,13 +240,15 @@ RETURN total, page`,
 	}
 }
 
-// Count statements: one walk over the matching nodes of the kind, which
-// are counted once each (total) and once in each of their groups. A count
-// by property unwinds a list into its elements and, for a date part, keeps
-// the month ("YYYY-MM") or year of a value that starts with a date, as
-// kg.PropGroupKeys does. A count by relationship has a statement per
-// direction (the arrow is Cypher syntax) and names every public type in its
-// pattern, so that it never expands a sensitive relationship.
+// Count statements: one walk over the matching nodes of the kinds counted,
+// which are counted once each (total) and once in each of their groups. A
+// count by property unwinds a list into its elements and, for a date part,
+// keeps the month ("YYYY-MM") or year of a value that starts with a date,
+// as kg.PropGroupKeys does. A count by relationship has a statement per
+// direction (the arrow is Cypher syntax); one that goes two steps checks
+// both directions in its WHERE clause instead, as the relationship filter
+// does. Both name every public type in their pattern, so that they never
+// expand a sensitive relationship.
 const countPropGroup = `WITH n, n[$key] AS raw
   UNWIND CASE WHEN raw IS :: LIST<ANY> NOT NULL AND size(raw) > 0 THEN raw ELSE [raw] END AS value
   WITH DISTINCT n, CASE
@@ -254,6 +256,13 @@ const countPropGroup = `WITH n, n[$key] AS raw
       WHEN value IS :: STRING NOT NULL AND left(value, 10) =~ '[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN
         CASE $part WHEN 'MONTH' THEN left(value, 7) ELSE left(value, 4) END
     END AS key`
+
+const countPathGroup = `OPTIONAL MATCH (n)-[r:%s]-(x:Entity)-[r2:%s]-(m:Entity)
+    WHERE type(r) IN $types AND (size($groupKinds) = 0 OR x.kind IN $groupKinds)
+      AND ($dir = 'BOTH' OR ($dir = 'OUT' AND startNode(r) = n) OR ($dir = 'IN' AND endNode(r) = n))
+      AND type(r2) IN $thenTypes AND (size($thenKinds) = 0 OR m.kind IN $thenKinds)
+      AND ($thenDir = 'BOTH' OR ($thenDir = 'OUT' AND startNode(r2) = x) OR ($thenDir = 'IN' AND endNode(r2) = x))
+  WITH DISTINCT n, m.id AS key`
 
 var (
 	stmtCountProp = map[bool]Statement{
@@ -265,6 +274,14 @@ var (
 		kg.Incoming: countRelStatements("in", "<-[r:"+publicTypes()+"]-"),
 		kg.Both:     countRelStatements("both", "-[r:"+publicTypes()+"]-"),
 	}
+	stmtCountPath = func() map[bool]Statement {
+		group := strings.ReplaceAll(countPathGroup, "%s", publicTypes())
+		params := []string{"types", "dir", "groupKinds", "thenTypes", "thenDir", "thenKinds"}
+		return map[bool]Statement{
+			false: countStatement("count by path", false, group, params...),
+			true:  countStatement("count by path", true, group, params...),
+		}
+	}()
 )
 
 // countStatementFor picks the Count statement for q and removes from
@@ -274,7 +291,10 @@ func countStatementFor(q kg.CountQuery, params map[string]any) Statement {
 	if !related {
 		delete(params, "related")
 	}
-	if q.By.Rel != nil {
+	switch {
+	case q.By.Rel != nil && q.By.Rel.Then != nil:
+		return stmtCountPath[related]
+	case q.By.Rel != nil:
 		return stmtCountRel[q.By.Rel.Direction][related]
 	}
 	return stmtCountProp[related]
@@ -282,22 +302,24 @@ func countStatementFor(q kg.CountQuery, params map[string]any) Statement {
 
 func countRelStatements(name, arrow string) map[bool]Statement {
 	group := `OPTIONAL MATCH (n)` + arrow + `(m:Entity)
-    WHERE type(r) IN $types AND (size($kinds) = 0 OR m.kind IN $kinds)
+    WHERE type(r) IN $types AND (size($groupKinds) = 0 OR m.kind IN $groupKinds)
   WITH DISTINCT n, m.id AS key`
 	return map[bool]Statement{
-		false: countStatement("count by relationship "+name, false, group, "types", "kinds"),
-		true:  countStatement("count by relationship "+name, true, group, "types", "kinds"),
+		false: countStatement("count by relationship "+name, false, group, "types", "groupKinds"),
+		true:  countStatement("count by relationship "+name, true, group, "types", "groupKinds"),
 	}
 }
 
 // countStatement is a Count statement: group turns each matching node n
-// into rows (n, key), distinct.
+// into rows (n, key), distinct. It counts nodes of several kinds ($kinds),
+// filtered as Find filters them.
 func countStatement(name string, related bool, group string, groupParams ...string) Statement {
-	filter, params := findFilter, append([]string{"kind", "props", "terms"}, groupParams...)
+	filter, params := findFilter, append([]string{"kinds", "props", "terms"}, groupParams...)
 	if related {
 		name += " related"
 		filter, params = findRelatedFilter, append(params, "related")
 	}
+	filter = strings.Replace(filter, "n.kind = $kind", "n.kind IN $kinds", 1)
 	return Statement{
 		Name:   name,
 		Params: params,
@@ -367,6 +389,7 @@ func Statements() []Statement {
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		out = append(out, stmtCountRel[d][false], stmtCountRel[d][true])
 	}
+	out = append(out, stmtCountPath[false], stmtCountPath[true])
 	for _, k := range kg.Kinds() {
 		out = append(out, putNodeStatements[k.Kind])
 	}

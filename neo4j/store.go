@@ -554,7 +554,7 @@ func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) 
 		return nil, err
 	}
 	params := map[string]any{
-		"kind": string(q.Filter.Kind), "terms": kg.SearchTerms(q.Filter.Text), "props": []any{}, "related": []any{},
+		"kinds": kinds(q.CountedKinds()), "terms": kg.SearchTerms(q.Filter.Text), "props": []any{}, "related": []any{},
 	}
 	for _, f := range q.Filter.Props {
 		params["props"] = append(params["props"].([]any), map[string]any{"key": f.Key, "values": f.Values})
@@ -564,8 +564,12 @@ func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) 
 			"types": relTypes(f.Types), "dir": string(f.Direction), "ids": f.IDs,
 		})
 	}
-	if q.By.Rel != nil {
-		params["types"], params["kinds"] = relTypes(q.By.Rel.Types), kinds(q.By.Rel.Kinds)
+	if rg := q.By.Rel; rg != nil {
+		params["types"], params["groupKinds"] = relTypes(rg.Types), kinds(rg.Kinds)
+		if rg.Then != nil {
+			params["dir"], params["thenTypes"], params["thenDir"], params["thenKinds"] = string(rg.Direction),
+				relTypes(rg.Then.Types), string(rg.Then.Direction), kinds(rg.Then.Kinds)
+		}
 	} else {
 		params["key"], params["part"] = q.By.Prop, string(q.By.Part)
 	}

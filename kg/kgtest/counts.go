@@ -70,6 +70,18 @@ func (s *suite) testCount(t *testing.T) {
 			[]kg.GroupCount{group(a1, 3), group(a3, 1)}},
 		{"Both", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindNetwork}, By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelPartOf}, Direction: kg.Both}}}, 2,
 			[]kg.GroupCount{group(apf, 1), group(ganhri, 1)}},
+		{"TwoSteps", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindMechanism}, Kinds: []kg.Kind{kg.KindMechanism, kg.KindNetwork},
+			By: kg.GroupBy{Rel: &kg.RelGroup{Types: kg.ChannelRelTypes, Direction: kg.Incoming, Kinds: []kg.Kind{kg.KindAction}, Then: byObjective}}}, 5,
+			[]kg.GroupCount{group(o1, 4), group(o2, 1), group(o3, 1), group(nil, 1)}},
+		{"TwoStepsFiltered", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindMechanism, Props: []kg.PropFilter{{Key: "level", Values: []any{"UN", "NGO"}}}},
+			By: kg.GroupBy{Rel: &kg.RelGroup{Types: kg.ChannelRelTypes, Direction: kg.Incoming, Then: byObjective}}}, 2,
+			[]kg.GroupCount{group(o1, 2), group(o2, 1)}},
+		// apf is part of ganhri: going back along the same edge is not a second step.
+		{"TwoStepsNoEdgeTwice", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindNetwork},
+			By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelPartOf}, Direction: kg.Both, Then: &kg.RelGroup{Types: []kg.RelType{kg.RelPartOf}, Direction: kg.Both}}}}, 2,
+			[]kg.GroupCount{group(nil, 2)}},
+		{"Kinds", kg.CountQuery{Kinds: []kg.Kind{kg.KindMechanism, kg.KindNetwork, kg.KindMechanism}, By: kg.GroupBy{Prop: "level"}}, 5,
+			[]kg.GroupCount{group("NGO", 1), group("REGIONAL", 1), group("UN", 1), group(nil, 2)}},
 		{"Empty", kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindCountry}, By: kg.GroupBy{Prop: kg.PropRegion}}, 0, []kg.GroupCount{}},
 	}
 	for _, c := range cases {
@@ -78,11 +90,15 @@ func (s *suite) testCount(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, c.total, got.Total, "total")
 			assert.Equal(t, c.want, got.Groups, "groups")
-			q := c.q.Filter
-			q.OrderBy, q.First = kg.OrderByID, 1
-			page, err := st.Find(ctx, q)
-			require.NoError(t, err)
-			assert.Equal(t, page.TotalCount, got.Total, "Count's total and Find's")
+			found := 0
+			for _, k := range c.q.CountedKinds() {
+				q := c.q.Filter
+				q.Kind, q.OrderBy, q.First = k, kg.OrderByID, 1
+				page, err := st.Find(ctx, q)
+				require.NoError(t, err)
+				found += page.TotalCount
+			}
+			assert.Equal(t, found, got.Total, "Count's total and Find's")
 		})
 	}
 
@@ -98,7 +114,12 @@ func (s *suite) testCount(t *testing.T) {
 			"SensitiveType": {Filter: kg.FindQuery{Kind: kg.KindNHRI}, By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelConcerns}, Direction: kg.Incoming}}},
 			"BadDirection":  {Filter: actions, By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelUnderObjective}, Direction: "SIDEWAYS"}}},
 			"UnknownKind":   {Filter: kg.FindQuery{Kind: "Nope"}, By: kg.GroupBy{Prop: "pillar"}},
-			"BadFilter":     {Filter: kg.FindQuery{Kind: kg.KindAction, Props: []kg.PropFilter{{Key: "bad key", Values: []any{"x"}}}}, By: kg.GroupBy{Prop: "pillar"}},
+			"UnknownKinds":  {Kinds: []kg.Kind{kg.KindAction, "Nope"}, By: kg.GroupBy{Prop: "pillar"}},
+			"ThreeSteps": {Filter: actions, By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelUnderObjective}, Direction: kg.Outgoing,
+				Then: &kg.RelGroup{Types: []kg.RelType{kg.RelDefinedIn}, Direction: kg.Outgoing, Then: byObjective}}}},
+			"SensitiveThen": {Filter: kg.FindQuery{Kind: kg.KindNetwork}, By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelMemberOf}, Direction: kg.Incoming,
+				Then: &kg.RelGroup{Types: []kg.RelType{kg.RelConcerns}, Direction: kg.Incoming}}}},
+			"BadFilter": {Filter: kg.FindQuery{Kind: kg.KindAction, Props: []kg.PropFilter{{Key: "bad key", Values: []any{"x"}}}}, By: kg.GroupBy{Prop: "pillar"}},
 		} {
 			_, err := st.Count(ctx, q)
 			requireCode(t, err, kg.CodeBadUserInput, "%s: %+v", name, q)
