@@ -509,7 +509,7 @@ func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) 
 					continue
 				}
 				if q.By.Rel != nil {
-					tally.Add(g.neighborKeys(n.ID, *q.By.Rel))
+					tally.Add(g.neighborKeys(n.ID, q.By))
 				} else {
 					tally.Add(kg.PropGroupKeys(n.Props[q.By.Prop], q.By.Part))
 				}

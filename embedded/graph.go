@@ -269,22 +269,33 @@ func (g *graph) related(id string, f kg.RelFilter) bool {
 	return f.Direction != kg.Outgoing && (match(g.in[id], from) || (sensitive && match(g.inS[id], from)))
 }
 
-// neighborKeys returns the distinct IDs of the nodes that edges matching
-// rg (and then rg.Then) lead to from node id, or a single nil key when
-// there are none. No edge is followed twice on one way.
-func (g *graph) neighborKeys(id string, rg kg.RelGroup) []any {
+// neighborKeys returns the distinct IDs (or values of by.Prop) of the
+// nodes that edges matching by.Rel (and then by.Rel.Then) lead to from node
+// id, or a single nil key when there are none. No edge is followed twice
+// on one way.
+func (g *graph) neighborKeys(id string, by kg.GroupBy) []any {
 	var keys []any
+	add := func(other string) {
+		if by.Prop == "" {
+			if !slices.Contains(keys, any(other)) {
+				keys = append(keys, other)
+			}
+			return
+		}
+		for _, k := range kg.PropGroupKeys(g.nodes[other].Props[by.Prop], by.Part) {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	rg := *by.Rel
 	for _, h := range g.hop(id, rg, nil) {
 		if rg.Then == nil {
-			if !slices.Contains(keys, any(h.id)) {
-				keys = append(keys, h.id)
-			}
+			add(h.id)
 			continue
 		}
 		for _, h2 := range g.hop(h.id, *rg.Then, h.edge) {
-			if !slices.Contains(keys, any(h2.id)) {
-				keys = append(keys, h2.id)
-			}
+			add(h2.id)
 		}
 	}
 	if len(keys) == 0 {

@@ -18,8 +18,9 @@ const (
 )
 
 // GroupBy says what a Count groups the matching nodes by: a property
-// (Prop), a date property's month or year (Prop and Part), or the nodes at
-// the other end of a relationship (Rel). Exactly one of Prop and Rel is set.
+// (Prop), a date property's month or year (Prop and Part), the nodes at
+// the other end of a relationship (Rel), or a property of those nodes (Rel
+// and Prop, and Part for a date).
 type GroupBy struct {
 	// Prop groups by the value of this property: a string, integer or
 	// boolean is one group; a list puts the node in the group of each of
@@ -32,7 +33,9 @@ type GroupBy struct {
 	Part DatePart
 	// Rel groups by the IDs of the nodes joined by edges that match it. A
 	// node with several such neighbours counts once in the group of each;
-	// a node with none counts in the group with no key.
+	// a node with none counts in the group with no key. With Prop, the
+	// groups are those of the neighbours' values of Prop instead, each
+	// node counted once in each distinct group of its neighbours.
 	Rel *RelGroup
 }
 
@@ -106,22 +109,19 @@ func (q CountQuery) Validate() error {
 		}
 	}
 	by := q.By
-	switch {
-	case by.Prop != "" && by.Rel != nil:
-		return Errorf(CodeBadUserInput, "count: group by a property or by a relationship, not both")
-	case by.Prop == "" && by.Rel == nil:
+	if by.Prop == "" && by.Rel == nil {
 		return Errorf(CodeBadUserInput, "count: nothing to group by")
-	case by.Prop != "":
-		if !propKeyRE.MatchString(by.Prop) {
-			return Errorf(CodeBadUserInput, "count: cannot group by %q", by.Prop)
-		}
-		if by.Part != "" && by.Part != Month && by.Part != Year {
-			return Errorf(CodeBadUserInput, "count: unknown date part %q", by.Part)
-		}
-	default:
-		if by.Part != "" {
-			return Errorf(CodeBadUserInput, "count: a date part needs a property")
-		}
+	}
+	if by.Prop != "" && !propKeyRE.MatchString(by.Prop) {
+		return Errorf(CodeBadUserInput, "count: cannot group by %q", by.Prop)
+	}
+	if by.Part != "" && by.Part != Month && by.Part != Year {
+		return Errorf(CodeBadUserInput, "count: unknown date part %q", by.Part)
+	}
+	if by.Part != "" && by.Prop == "" {
+		return Errorf(CodeBadUserInput, "count: a date part needs a property")
+	}
+	if by.Rel != nil {
 		if by.Rel.Then != nil && by.Rel.Then.Then != nil {
 			return Errorf(CodeBadUserInput, "count: a group goes at most two steps from the nodes counted")
 		}

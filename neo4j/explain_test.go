@@ -91,6 +91,7 @@ func explainParams(t *testing.T) map[string]map[string]any {
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		countRel := maps.Clone(countBase)
 		countRel["types"], countRel["groupKinds"] = []string{string(kg.RelUnderObjective)}, []string{string(kg.KindObjective)}
+		countRel["key"], countRel["part"] = "", ""
 		p[stmtCountRel[d][true].Name] = countRel
 		p[stmtCountRel[d][false].Name] = maps.Clone(countRel)
 		delete(p[stmtCountRel[d][false].Name], "related")
@@ -99,6 +100,7 @@ func explainParams(t *testing.T) map[string]map[string]any {
 	countPath["kinds"] = []string{string(kg.KindMechanism), string(kg.KindNetwork), string(kg.KindNHRI)}
 	countPath["types"], countPath["dir"], countPath["groupKinds"] = []string{string(kg.RelEngages), string(kg.RelInformsOn)}, string(kg.Incoming), []string{string(kg.KindAction)}
 	countPath["thenTypes"], countPath["thenDir"], countPath["thenKinds"] = []string{string(kg.RelImplements)}, string(kg.Outgoing), []string{string(kg.KindCommitment)}
+	countPath["key"], countPath["part"] = kg.PropPillar, ""
 	p[stmtCountPath[true].Name] = countPath
 	p[stmtCountPath[false].Name] = maps.Clone(countPath)
 	delete(p[stmtCountPath[false].Name], "related")

@@ -250,7 +250,11 @@ RETURN total, page`,
 // does. Both name every public type in their pattern, so that they never
 // expand a sensitive relationship.
 const countPropGroup = `WITH n, n[$key] AS raw
-  UNWIND CASE WHEN raw IS :: LIST<ANY> NOT NULL AND size(raw) > 0 THEN raw ELSE [raw] END AS value
+  ` + countKey
+
+// countKey turns each row (n, raw) into rows (n, key), distinct: a list
+// into its elements, a date into its month or year.
+const countKey = `UNWIND CASE WHEN raw IS :: LIST<ANY> NOT NULL AND size(raw) > 0 THEN raw ELSE [raw] END AS value
   WITH DISTINCT n, CASE
       WHEN $part = '' THEN value
       WHEN value IS :: STRING NOT NULL AND left(value, 10) =~ '[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN
@@ -262,7 +266,8 @@ const countPathGroup = `OPTIONAL MATCH (n)-[r:%s]-(x:Entity)-[r2:%s]-(m:Entity)
       AND ($dir = 'BOTH' OR ($dir = 'OUT' AND startNode(r) = n) OR ($dir = 'IN' AND endNode(r) = n))
       AND type(r2) IN $thenTypes AND (size($thenKinds) = 0 OR m.kind IN $thenKinds)
       AND ($thenDir = 'BOTH' OR ($thenDir = 'OUT' AND startNode(r2) = x) OR ($thenDir = 'IN' AND endNode(r2) = x))
-  WITH DISTINCT n, m.id AS key`
+  WITH n, CASE WHEN $key = '' THEN m.id ELSE m[$key] END AS raw
+  ` + countKey
 
 var (
 	stmtCountProp = map[bool]Statement{
@@ -276,7 +281,7 @@ var (
 	}
 	stmtCountPath = func() map[bool]Statement {
 		group := strings.ReplaceAll(countPathGroup, "%s", publicTypes())
-		params := []string{"types", "dir", "groupKinds", "thenTypes", "thenDir", "thenKinds"}
+		params := []string{"types", "dir", "groupKinds", "thenTypes", "thenDir", "thenKinds", "key", "part"}
 		return map[bool]Statement{
 			false: countStatement("count by path", false, group, params...),
 			true:  countStatement("count by path", true, group, params...),
@@ -303,10 +308,11 @@ func countStatementFor(q kg.CountQuery, params map[string]any) Statement {
 func countRelStatements(name, arrow string) map[bool]Statement {
 	group := `OPTIONAL MATCH (n)` + arrow + `(m:Entity)
     WHERE type(r) IN $types AND (size($groupKinds) = 0 OR m.kind IN $groupKinds)
-  WITH DISTINCT n, m.id AS key`
+  WITH n, CASE WHEN $key = '' THEN m.id ELSE m[$key] END AS raw
+  ` + countKey
 	return map[bool]Statement{
-		false: countStatement("count by relationship "+name, false, group, "types", "groupKinds"),
-		true:  countStatement("count by relationship "+name, true, group, "types", "groupKinds"),
+		false: countStatement("count by relationship "+name, false, group, "types", "groupKinds", "key", "part"),
+		true:  countStatement("count by relationship "+name, true, group, "types", "groupKinds", "key", "part"),
 	}
 }
 

@@ -564,14 +564,13 @@ func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) 
 			"types": relTypes(f.Types), "dir": string(f.Direction), "ids": f.IDs,
 		})
 	}
+	params["key"], params["part"] = q.By.Prop, string(q.By.Part)
 	if rg := q.By.Rel; rg != nil {
 		params["types"], params["groupKinds"] = relTypes(rg.Types), kinds(rg.Kinds)
 		if rg.Then != nil {
 			params["dir"], params["thenTypes"], params["thenDir"], params["thenKinds"] = string(rg.Direction),
 				relTypes(rg.Then.Types), string(rg.Then.Direction), kinds(rg.Then.Kinds)
 		}
-	} else {
-		params["key"], params["part"] = q.By.Prop, string(q.By.Part)
 	}
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return run(ctx, tx, countStatementFor(q, params), params)
