@@ -99,6 +99,17 @@ type ComplexityRoot struct {
 		Recommendations   func(childComplexity int) int
 	}
 
+	Aggregate struct {
+		Groups     func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AggregateGroup struct {
+		Count  func(childComplexity int) int
+		Entity func(childComplexity int) int
+		Key    func(childComplexity int) int
+	}
+
 	AuditEntry struct {
 		Actor        func(childComplexity int) int
 		After        func(childComplexity int) int
@@ -331,29 +342,33 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APIKeys          func(childComplexity int) int
-		Actions          func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
-		ActivationPlan   func(childComplexity int, situation advisor.Case) int
-		Commitments      func(childComplexity int, pillar *string) int
-		Countries        func(childComplexity int) int
-		GraphStats       func(childComplexity int) int
-		History          func(childComplexity int, id string) int
-		Instruments      func(childComplexity int, typeArg *string) int
-		Mechanisms       func(childComplexity int, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) int
-		Networks         func(childComplexity int, scope *string) int
-		Nhris            func(childComplexity int, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) int
-		Node             func(childComplexity int, id string) int
-		Objectives       func(childComplexity int) int
-		PerpetratorTypes func(childComplexity int, sector *string) int
-		RiskGroups       func(childComplexity int) int
-		SdgTargets       func(childComplexity int) int
-		Search           func(childComplexity int, text string, first *int, kinds []kg.Kind) int
-		StrategicGoals   func(childComplexity int) int
-		Surveys          func(childComplexity int) int
-		ThreatIncidents  func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter) int
-		ThreatStats      func(childComplexity int, groupBy []threatlog.Dimension) int
-		ThreatTypes      func(childComplexity int, against *string) int
-		Viewer           func(childComplexity int) int
+		APIKeys                  func(childComplexity int) int
+		Actions                  func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		ActionsAggregate         func(childComplexity int, filter *model.ActionFilter, groupBy model.ActionGroupBy) int
+		ActivationPlan           func(childComplexity int, situation advisor.Case) int
+		Commitments              func(childComplexity int, pillar *string) int
+		Countries                func(childComplexity int) int
+		GraphStats               func(childComplexity int) int
+		History                  func(childComplexity int, id string) int
+		Instruments              func(childComplexity int, typeArg *string) int
+		Mechanisms               func(childComplexity int, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) int
+		MechanismsAggregate      func(childComplexity int, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) int
+		Networks                 func(childComplexity int, scope *string) int
+		Nhris                    func(childComplexity int, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) int
+		NhrisAggregate           func(childComplexity int, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) int
+		Node                     func(childComplexity int, id string) int
+		Objectives               func(childComplexity int) int
+		PerpetratorTypes         func(childComplexity int, sector *string) int
+		RiskGroups               func(childComplexity int) int
+		SdgTargets               func(childComplexity int) int
+		Search                   func(childComplexity int, text string, first *int, kinds []kg.Kind) int
+		StrategicGoals           func(childComplexity int) int
+		SupportChannelsAggregate func(childComplexity int, groupBy model.SupportChannelGroupBy) int
+		Surveys                  func(childComplexity int) int
+		ThreatIncidents          func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter) int
+		ThreatStats              func(childComplexity int, groupBy []threatlog.Dimension) int
+		ThreatTypes              func(childComplexity int, against *string) int
+		Viewer                   func(childComplexity int) int
 	}
 
 	Recommendation struct {
@@ -528,6 +543,10 @@ type QueryResolver interface {
 	APIKeys(ctx context.Context) ([]*auth.KeyInfo, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
 	ActivationPlan(ctx context.Context, situation advisor.Case) (*advisor.Plan, error)
+	ActionsAggregate(ctx context.Context, filter *model.ActionFilter, groupBy model.ActionGroupBy) (*kg.Aggregate, error)
+	MechanismsAggregate(ctx context.Context, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) (*kg.Aggregate, error)
+	NhrisAggregate(ctx context.Context, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) (*kg.Aggregate, error)
+	SupportChannelsAggregate(ctx context.Context, groupBy model.SupportChannelGroupBy) (*kg.Aggregate, error)
 	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*kg.Connection[threatlog.Incident], error)
 	ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
 	Objectives(ctx context.Context) ([]*kg.Objective, error)
@@ -797,6 +816,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActivationPlan.Recommendations(childComplexity), true
+
+	case "Aggregate.groups":
+		if e.ComplexityRoot.Aggregate.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Aggregate.Groups(childComplexity), true
+	case "Aggregate.totalCount":
+		if e.ComplexityRoot.Aggregate.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Aggregate.TotalCount(childComplexity), true
+
+	case "AggregateGroup.count":
+		if e.ComplexityRoot.AggregateGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Count(childComplexity), true
+	case "AggregateGroup.entity":
+		if e.ComplexityRoot.AggregateGroup.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Entity(childComplexity), true
+	case "AggregateGroup.key":
+		if e.ComplexityRoot.AggregateGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Key(childComplexity), true
 
 	case "AuditEntry.actor":
 		if e.ComplexityRoot.AuditEntry.Actor == nil {
@@ -1846,6 +1897,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Actions(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
+	case "Query.actionsAggregate":
+		if e.ComplexityRoot.Query.ActionsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_actionsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActionsAggregate(childComplexity, args["filter"].(*model.ActionFilter), args["groupBy"].(model.ActionGroupBy)), true
 	case "Query.activationPlan":
 		if e.ComplexityRoot.Query.ActivationPlan == nil {
 			break
@@ -1914,6 +1976,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Mechanisms(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.MechanismFilter), args["orderBy"].(*model.MechanismOrder)), true
+	case "Query.mechanismsAggregate":
+		if e.ComplexityRoot.Query.MechanismsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mechanismsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MechanismsAggregate(childComplexity, args["filter"].(*model.MechanismFilter), args["groupBy"].(model.MechanismGroupBy)), true
 	case "Query.networks":
 		if e.ComplexityRoot.Query.Networks == nil {
 			break
@@ -1936,6 +2009,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nhris(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.NHRIFilter), args["orderBy"].(*model.NHRIOrder)), true
+	case "Query.nhrisAggregate":
+		if e.ComplexityRoot.Query.NhrisAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nhrisAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NhrisAggregate(childComplexity, args["filter"].(*model.NHRIFilter), args["groupBy"].(model.NHRIGroupBy)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1993,6 +2077,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.StrategicGoals(childComplexity), true
+	case "Query.supportChannelsAggregate":
+		if e.ComplexityRoot.Query.SupportChannelsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_supportChannelsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SupportChannelsAggregate(childComplexity, args["groupBy"].(model.SupportChannelGroupBy)), true
 	case "Query.surveys":
 		if e.ComplexityRoot.Query.Surveys == nil {
 			break
@@ -3066,6 +3161,107 @@ extend type Query {
   situation, with reasons and citations.
   """
   activationPlan(situation: SituationInput!): ActivationPlan!
+}
+`, BuiltIn: false},
+	{Name: "../schema/aggregates.graphqls", Input: `"""
+Counts of the entities of a list, grouped: what a dashboard charts. Each
+aggregate query takes its list's own filter, counts the entities it keeps, and
+groups them by one field. The store counts in one read, whatever the number of
+groups.
+"""
+type Aggregate {
+  "Number of entities the filter keeps, each counted once: the list's ` + "`" + `totalCount` + "`" + `."
+  totalCount: Int!
+  """
+  The groups, ordered by key, the group without a key last. An entity with
+  several values (several objectives, partners, networks, memberships) counts
+  once in each of its groups, so the counts may add up to more than
+  ` + "`" + `totalCount` + "`" + `; one with none counts in the group whose key is null. Groups
+  with no entity are not listed.
+  """
+  groups: [AggregateGroup!]! @listSize(assumedSize: 200)
+}
+
+"The entities of a list that share a value of the field grouped by."
+type AggregateGroup {
+  """
+  The value: an enum value's name (` + "`" + `PROTECTION` + "`" + `, ` + "`" + `UN` + "`" + `, ` + "`" + `A` + "`" + `), a region's name, a
+  country code, a year, or, when grouping by related entities, the ID of the
+  entity. Null for the entities that have no value.
+  """
+  key: String
+  "The related entity the group stands for, when grouping by related entities; null otherwise and for the group without a key."
+  entity: Entity
+  "Number of entities in the group."
+  count: Int!
+}
+
+"What actions can be counted by."
+enum ActionGroupBy {
+  "The objective the action is under."
+  OBJECTIVE
+  "The commitment the action implements (Objective 1 actions)."
+  COMMITMENT
+  "The pillar of the commitment the action implements."
+  PILLAR
+  "Each network, mechanism or NHRI the action collaborates with, engages, reports to, informs on or strengthens."
+  PARTNER
+  "Each group at risk the action focuses on."
+  RISK_GROUP
+}
+
+"What support channels (mechanisms) can be counted by."
+enum MechanismGroupBy {
+  "Category: UN, regional, fund, NGO, GANHRI, national."
+  CATEGORY
+  "Region, for regional channels; null for the others."
+  REGION
+  "Each objective of the actions that reach the channel."
+  OBJECTIVE
+  "Each commitment that the actions reaching the channel implement or advance."
+  COMMITMENT
+  "Each action that reaches the channel."
+  ACTION
+}
+
+"What NHRIs can be counted by."
+enum NHRIGroupBy {
+  "GANHRI region (see ` + "`" + `NHRI.region` + "`" + `)."
+  REGION
+  "Accreditation status (A or B); null when not recorded."
+  ACCREDITATION_STATUS
+  "Year of the last accreditation review."
+  ACCREDITATION_YEAR
+  "Country (ISO 3166-1 alpha-2 code)."
+  COUNTRY
+  "Each network the institution is a member of."
+  NETWORK
+}
+
+"What support channels of every kind (networks, mechanisms, NHRIs) can be counted by."
+enum SupportChannelGroupBy {
+  """
+  Each commitment the channel maps to: the channels of a commitment are those of
+  ` + "`" + `Commitment.supportChannels` + "`" + `, reached by the actions that implement or
+  advance it.
+  """
+  COMMITMENT
+  "Each objective of the actions that reach the channel."
+  OBJECTIVE
+}
+
+extend type Query {
+  "Counts of the actions ` + "`" + `filter` + "`" + ` keeps, grouped: actions per objective, per commitment, per pillar, per partner."
+  actionsAggregate(filter: ActionFilter, groupBy: ActionGroupBy!): Aggregate!
+  "Counts of the support channels ` + "`" + `filter` + "`" + ` keeps, grouped: mechanisms by category, by region, by objective."
+  mechanismsAggregate(filter: MechanismFilter, groupBy: MechanismGroupBy!): Aggregate!
+  "Counts of the NHRIs ` + "`" + `filter` + "`" + ` keeps, grouped: by region, accreditation status, network membership."
+  nhrisAggregate(filter: NHRIFilter, groupBy: NHRIGroupBy!): Aggregate!
+  """
+  Counts of the support channels of every kind (networks, mechanisms and NHRIs
+  that actions reach), grouped: channels per commitment, per objective.
+  """
+  supportChannelsAggregate(groupBy: SupportChannelGroupBy!): Aggregate!
 }
 `, BuiltIn: false},
 	{Name: "../schema/directory.graphqls", Input: `"What is wrong with one row of an import."
@@ -4574,6 +4770,28 @@ func (ec *executionContext) childFields_ActivationPlan(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ActivationPlan", field.Name)
 }
 
+func (ec *executionContext) childFields_Aggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_Aggregate_totalCount(ctx, field)
+	case "groups":
+		return ec.fieldContext_Aggregate_groups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Aggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_AggregateGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_AggregateGroup_key(ctx, field)
+	case "entity":
+		return ec.fieldContext_AggregateGroup_entity(ctx, field)
+	case "count":
+		return ec.fieldContext_AggregateGroup_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AggregateGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "seq":
@@ -5756,6 +5974,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_actionsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ActionFilter, error) {
+			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.ActionGroupBy, error) {
+			return ec.unmarshalNActionGroupBy2marrakechgraphᚋgraphᚋmodelᚐActionGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_actions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5850,6 +6090,28 @@ func (ec *executionContext) field_Query_instruments_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_mechanismsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.MechanismFilter, error) {
+			return ec.unmarshalOMechanismFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.MechanismGroupBy, error) {
+			return ec.unmarshalNMechanismGroupBy2marrakechgraphᚋgraphᚋmodelᚐMechanismGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_mechanisms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5899,6 +6161,28 @@ func (ec *executionContext) field_Query_networks_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["scope"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nhrisAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NHRIFilter, error) {
+			return ec.unmarshalONHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.NHRIGroupBy, error) {
+			return ec.unmarshalNNHRIGroupBy2marrakechgraphᚋgraphᚋmodelᚐNHRIGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -5995,6 +6279,20 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["kinds"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_supportChannelsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.SupportChannelGroupBy, error) {
+			return ec.unmarshalNSupportChannelGroupBy2marrakechgraphᚋgraphᚋmodelᚐSupportChannelGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
 	return args, nil
 }
 
@@ -7263,6 +7561,139 @@ func (ec *executionContext) fieldContext_ActivationPlan_notApplicable(_ context.
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Aggregate_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Aggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Aggregate_groups(ctx context.Context, field graphql.CollectedField, obj *kg.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖmarrakechgraphᚋkgᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Aggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AggregateGroup_key(ctx context.Context, field graphql.CollectedField, obj *kg.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _AggregateGroup_entity(ctx context.Context, field graphql.CollectedField, obj *kg.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AggregateGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AggregateGroup_count(ctx context.Context, field graphql.CollectedField, obj *kg.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuditEntry_seq(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
@@ -11989,6 +12420,182 @@ func (ec *executionContext) fieldContext_Query_activationPlan(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_activationPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_actionsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_actionsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActionsAggregate(ctx, fc.Args["filter"].(*model.ActionFilter), fc.Args["groupBy"].(model.ActionGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_actionsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_actionsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mechanismsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mechanismsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MechanismsAggregate(ctx, fc.Args["filter"].(*model.MechanismFilter), fc.Args["groupBy"].(model.MechanismGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mechanismsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mechanismsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nhrisAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nhrisAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NhrisAggregate(ctx, fc.Args["filter"].(*model.NHRIFilter), fc.Args["groupBy"].(model.NHRIGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nhrisAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nhrisAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_supportChannelsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_supportChannelsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SupportChannelsAggregate(ctx, fc.Args["groupBy"].(model.SupportChannelGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_supportChannelsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_supportChannelsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17936,6 +18543,87 @@ func (ec *executionContext) _ActivationPlan(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var aggregateImplementors = []string{"Aggregate"}
+
+func (ec *executionContext) _Aggregate(ctx context.Context, sel ast.SelectionSet, obj *kg.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Aggregate")
+		case "totalCount":
+			out.Values[i] = ec._Aggregate_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._Aggregate_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var aggregateGroupImplementors = []string{"AggregateGroup"}
+
+func (ec *executionContext) _AggregateGroup(ctx context.Context, sel ast.SelectionSet, obj *kg.AggregateGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AggregateGroup")
+		case "key":
+			out.Values[i] = ec._AggregateGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entity":
+			out.Values[i] = ec._AggregateGroup_entity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._AggregateGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditEntryImplementors = []string{"AuditEntry"}
 
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntry) graphql.Marshaler {
@@ -19526,6 +20214,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_activationPlan(ctx, field)
 				})
+		case "actionsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_actionsAggregate(ctx, field)
+				})
+		case "mechanismsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mechanismsAggregate(ctx, field)
+				})
+		case "nhrisAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nhrisAggregate(ctx, field)
+				})
+		case "supportChannelsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_supportChannelsAggregate(ctx, field)
+				})
 		case "threatIncidents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -21070,6 +21782,16 @@ func (ec *executionContext) marshalNActionEdge2ᚖmarrakechgraphᚋkgᚐPageEdge
 	return ec._ActionEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNActionGroupBy2marrakechgraphᚋgraphᚋmodelᚐActionGroupBy(ctx context.Context, v any) (model.ActionGroupBy, error) {
+	var res model.ActionGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionGroupBy2marrakechgraphᚋgraphᚋmodelᚐActionGroupBy(ctx context.Context, sel ast.SelectionSet, v model.ActionGroupBy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNActionOrderField2marrakechgraphᚋgraphᚋmodelᚐActionOrderField(ctx context.Context, v any) (model.ActionOrderField, error) {
 	var res model.ActionOrderField
 	err := res.UnmarshalGQL(v)
@@ -21086,6 +21808,38 @@ func (ec *executionContext) marshalNActivationPlan2ᚖmarrakechgraphᚋadvisor�
 		return graphql.Null
 	}
 	return ec._ActivationPlan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Aggregate!")
+		return graphql.Null
+	}
+	return ec._Aggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAggregateGroup2ᚕᚖmarrakechgraphᚋkgᚐAggregateGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.AggregateGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAggregateGroup2ᚖmarrakechgraphᚋkgᚐAggregateGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAggregateGroup2ᚖmarrakechgraphᚋkgᚐAggregateGroup(ctx context.Context, sel ast.SelectionSet, v *kg.AggregateGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AggregateGroup!")
+		return graphql.Null
+	}
+	return ec._AggregateGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuditEntry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
@@ -21703,6 +22457,16 @@ func (ec *executionContext) marshalNMechanismEdge2ᚖmarrakechgraphᚋkgᚐPageE
 	return ec._MechanismEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMechanismGroupBy2marrakechgraphᚋgraphᚋmodelᚐMechanismGroupBy(ctx context.Context, v any) (model.MechanismGroupBy, error) {
+	var res model.MechanismGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMechanismGroupBy2marrakechgraphᚋgraphᚋmodelᚐMechanismGroupBy(ctx context.Context, sel ast.SelectionSet, v model.MechanismGroupBy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNMechanismOrderField2marrakechgraphᚋgraphᚋmodelᚐMechanismOrderField(ctx context.Context, v any) (model.MechanismOrderField, error) {
 	var res model.MechanismOrderField
 	err := res.UnmarshalGQL(v)
@@ -21771,6 +22535,16 @@ func (ec *executionContext) marshalNNHRIEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(c
 		return graphql.Null
 	}
 	return ec._NHRIEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNHRIGroupBy2marrakechgraphᚋgraphᚋmodelᚐNHRIGroupBy(ctx context.Context, v any) (model.NHRIGroupBy, error) {
+	var res model.NHRIGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNHRIGroupBy2marrakechgraphᚋgraphᚋmodelᚐNHRIGroupBy(ctx context.Context, sel ast.SelectionSet, v model.NHRIGroupBy) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNNHRIOrderField2marrakechgraphᚋgraphᚋmodelᚐNHRIOrderField(ctx context.Context, v any) (model.NHRIOrderField, error) {
@@ -22564,6 +23338,16 @@ func (ec *executionContext) marshalNSupportChannel2ᚕmarrakechgraphᚋkgᚐSupp
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSupportChannelGroupBy2marrakechgraphᚋgraphᚋmodelᚐSupportChannelGroupBy(ctx context.Context, v any) (model.SupportChannelGroupBy, error) {
+	var res model.SupportChannelGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSupportChannelGroupBy2marrakechgraphᚋgraphᚋmodelᚐSupportChannelGroupBy(ctx context.Context, sel ast.SelectionSet, v model.SupportChannelGroupBy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNSurvey2ᚕᚖmarrakechgraphᚋkgᚐSurveyᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Survey) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -23105,6 +23889,13 @@ func (ec *executionContext) marshalOEligibility2ᚖmarrakechgraphᚋkgᚐEligibi
 		return graphql.Null
 	}
 	return ec._Eligibility(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEntity2marrakechgraphᚋkgᚐEntity(ctx context.Context, sel ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Entity(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(ctx context.Context, v any) ([]kg.Kind, error) {

@@ -2,6 +2,7 @@ package kg
 
 import (
 	"cmp"
+	"fmt"
 	"regexp"
 	"slices"
 )
@@ -230,4 +231,42 @@ func SortGroups(gs []GroupCount) {
 		}
 		return cmp.Compare(b.Count, a.Count)
 	})
+}
+
+// Aggregate is a count as the schema shows it: the total and the groups,
+// each group's key written as a string.
+type Aggregate struct {
+	TotalCount int
+	Groups     []*AggregateGroup
+}
+
+// AggregateGroup is a group of an Aggregate.
+type AggregateGroup struct {
+	// Key is the group's value, nil for the group without one.
+	Key *string
+	// Entity is the entity the group stands for, when the count groups by
+	// neighbours.
+	Entity Entity
+	Count  int
+}
+
+// NewAggregate shows counts (read with err) as an Aggregate. entities, when
+// the count grouped by neighbours, maps their IDs to their views.
+func NewAggregate(c *Counts, err error, entities map[string]Entity) (*Aggregate, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := &Aggregate{TotalCount: c.Total, Groups: make([]*AggregateGroup, len(c.Groups))}
+	for i, g := range c.Groups {
+		ag := &AggregateGroup{Count: g.Count}
+		if g.Key != nil {
+			s := fmt.Sprint(g.Key)
+			ag.Key = &s
+			if entities != nil {
+				ag.Entity = entities[s]
+			}
+		}
+		out.Groups[i] = ag
+	}
+	return out, nil
 }

@@ -134,6 +134,73 @@ type ThreatIncidentFilter struct {
 	ReprisalForUNCooperation *bool `json:"reprisalForUNCooperation,omitempty"`
 }
 
+// What actions can be counted by.
+type ActionGroupBy string
+
+const (
+	// The objective the action is under.
+	ActionGroupByObjective ActionGroupBy = "OBJECTIVE"
+	// The commitment the action implements (Objective 1 actions).
+	ActionGroupByCommitment ActionGroupBy = "COMMITMENT"
+	// The pillar of the commitment the action implements.
+	ActionGroupByPillar ActionGroupBy = "PILLAR"
+	// Each network, mechanism or NHRI the action collaborates with, engages, reports to, informs on or strengthens.
+	ActionGroupByPartner ActionGroupBy = "PARTNER"
+	// Each group at risk the action focuses on.
+	ActionGroupByRiskGroup ActionGroupBy = "RISK_GROUP"
+)
+
+var AllActionGroupBy = []ActionGroupBy{
+	ActionGroupByObjective,
+	ActionGroupByCommitment,
+	ActionGroupByPillar,
+	ActionGroupByPartner,
+	ActionGroupByRiskGroup,
+}
+
+func (e ActionGroupBy) IsValid() bool {
+	switch e {
+	case ActionGroupByObjective, ActionGroupByCommitment, ActionGroupByPillar, ActionGroupByPartner, ActionGroupByRiskGroup:
+		return true
+	}
+	return false
+}
+
+func (e ActionGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ActionGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ActionGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ActionGroupBy", str)
+	}
+	return nil
+}
+
+func (e ActionGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ActionGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ActionGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Fields actions can be ordered by.
 type ActionOrderField string
 
@@ -256,6 +323,73 @@ func (e AuditOp) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What support channels (mechanisms) can be counted by.
+type MechanismGroupBy string
+
+const (
+	// Category: UN, regional, fund, NGO, GANHRI, national.
+	MechanismGroupByCategory MechanismGroupBy = "CATEGORY"
+	// Region, for regional channels; null for the others.
+	MechanismGroupByRegion MechanismGroupBy = "REGION"
+	// Each objective of the actions that reach the channel.
+	MechanismGroupByObjective MechanismGroupBy = "OBJECTIVE"
+	// Each commitment that the actions reaching the channel implement or advance.
+	MechanismGroupByCommitment MechanismGroupBy = "COMMITMENT"
+	// Each action that reaches the channel.
+	MechanismGroupByAction MechanismGroupBy = "ACTION"
+)
+
+var AllMechanismGroupBy = []MechanismGroupBy{
+	MechanismGroupByCategory,
+	MechanismGroupByRegion,
+	MechanismGroupByObjective,
+	MechanismGroupByCommitment,
+	MechanismGroupByAction,
+}
+
+func (e MechanismGroupBy) IsValid() bool {
+	switch e {
+	case MechanismGroupByCategory, MechanismGroupByRegion, MechanismGroupByObjective, MechanismGroupByCommitment, MechanismGroupByAction:
+		return true
+	}
+	return false
+}
+
+func (e MechanismGroupBy) String() string {
+	return string(e)
+}
+
+func (e *MechanismGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MechanismGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MechanismGroupBy", str)
+	}
+	return nil
+}
+
+func (e MechanismGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MechanismGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MechanismGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Fields mechanisms can be ordered by.
 type MechanismOrderField string
 
@@ -309,6 +443,73 @@ func (e *MechanismOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e MechanismOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What NHRIs can be counted by.
+type NHRIGroupBy string
+
+const (
+	// GANHRI region (see `NHRI.region`).
+	NHRIGroupByRegion NHRIGroupBy = "REGION"
+	// Accreditation status (A or B); null when not recorded.
+	NHRIGroupByAccreditationStatus NHRIGroupBy = "ACCREDITATION_STATUS"
+	// Year of the last accreditation review.
+	NHRIGroupByAccreditationYear NHRIGroupBy = "ACCREDITATION_YEAR"
+	// Country (ISO 3166-1 alpha-2 code).
+	NHRIGroupByCountry NHRIGroupBy = "COUNTRY"
+	// Each network the institution is a member of.
+	NHRIGroupByNetwork NHRIGroupBy = "NETWORK"
+)
+
+var AllNHRIGroupBy = []NHRIGroupBy{
+	NHRIGroupByRegion,
+	NHRIGroupByAccreditationStatus,
+	NHRIGroupByAccreditationYear,
+	NHRIGroupByCountry,
+	NHRIGroupByNetwork,
+}
+
+func (e NHRIGroupBy) IsValid() bool {
+	switch e {
+	case NHRIGroupByRegion, NHRIGroupByAccreditationStatus, NHRIGroupByAccreditationYear, NHRIGroupByCountry, NHRIGroupByNetwork:
+		return true
+	}
+	return false
+}
+
+func (e NHRIGroupBy) String() string {
+	return string(e)
+}
+
+func (e *NHRIGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NHRIGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NHRIGroupBy", str)
+	}
+	return nil
+}
+
+func (e NHRIGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NHRIGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NHRIGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -431,6 +632,66 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What support channels of every kind (networks, mechanisms, NHRIs) can be counted by.
+type SupportChannelGroupBy string
+
+const (
+	// Each commitment the channel maps to: the channels of a commitment are those of
+	// `Commitment.supportChannels`, reached by the actions that implement or
+	// advance it.
+	SupportChannelGroupByCommitment SupportChannelGroupBy = "COMMITMENT"
+	// Each objective of the actions that reach the channel.
+	SupportChannelGroupByObjective SupportChannelGroupBy = "OBJECTIVE"
+)
+
+var AllSupportChannelGroupBy = []SupportChannelGroupBy{
+	SupportChannelGroupByCommitment,
+	SupportChannelGroupByObjective,
+}
+
+func (e SupportChannelGroupBy) IsValid() bool {
+	switch e {
+	case SupportChannelGroupByCommitment, SupportChannelGroupByObjective:
+		return true
+	}
+	return false
+}
+
+func (e SupportChannelGroupBy) String() string {
+	return string(e)
+}
+
+func (e *SupportChannelGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SupportChannelGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SupportChannelGroupBy", str)
+	}
+	return nil
+}
+
+func (e SupportChannelGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SupportChannelGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SupportChannelGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
