@@ -429,6 +429,7 @@ type ComplexityRoot struct {
 
 	StatRow struct {
 		Count      func(childComplexity int) int
+		Month      func(childComplexity int) int
 		Region     func(childComplexity int) int
 		Reprisals  func(childComplexity int) int
 		ThreatType func(childComplexity int) int
@@ -2384,6 +2385,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.Count(childComplexity), true
+	case "StatRow.month":
+		if e.ComplexityRoot.StatRow.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Month(childComplexity), true
 	case "StatRow.region":
 		if e.ComplexityRoot.StatRow.Region == nil {
 			break
@@ -3597,6 +3604,8 @@ enum StatDimension {
   THREAT_TYPE
   "Year the incident occurred (or, undated, was reported)."
   YEAR
+  "Month the incident occurred (or, undated, was reported)."
+  MONTH
 }
 
 "A count of incidents for one combination of the grouping dimensions."
@@ -3607,6 +3616,8 @@ type StatRow {
   threatType: ThreatType
   "Year, when grouped by year."
   year: Int
+  "Month, as ` + "`" + `YYYY-MM` + "`" + `, when grouped by month."
+  month: String
   "Number of incidents."
   count: Int!
   "How many of them are reprisals for cooperation with the UN."
@@ -3622,7 +3633,7 @@ extend type Query {
   "The threat log: incidents, newest report first. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
   threatIncidents(first: Int, after: String, filter: ThreatIncidentFilter): ThreatIncidentConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
   """
-  Incident counts grouped by region, threat type and/or year: the figures
+  Incident counts grouped by region, threat type, year and/or month: the figures
   GANHRI reports at its Annual Meeting and under SDG indicator 16.10.1.
   """
   threatStats(groupBy: [StatDimension!]!): [StatRow!]! @listSize(assumedSize: 1000) @requires(permission: READ_INCIDENTS)
@@ -5356,6 +5367,8 @@ func (ec *executionContext) childFields_StatRow(ctx context.Context, field graph
 		return ec.fieldContext_StatRow_threatType(ctx, field)
 	case "year":
 		return ec.fieldContext_StatRow_year(ctx, field)
+	case "month":
+		return ec.fieldContext_StatRow_month(ctx, field)
 	case "count":
 		return ec.fieldContext_StatRow_count(ctx, field)
 	case "reprisals":
@@ -14439,6 +14452,29 @@ func (ec *executionContext) fieldContext_StatRow_year(_ context.Context, field g
 	return graphql.NewScalarFieldContext("StatRow", field, true, false, "Int")
 }
 
+func (ec *executionContext) _StatRow_month(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatRow", field, true, false, "String")
+}
+
 func (ec *executionContext) _StatRow_count(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20755,6 +20791,11 @@ func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "month":
+			out.Values[i] = ec._StatRow_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "count":
 			out.Values[i] = ec._StatRow_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23189,11 +23230,13 @@ var (
 		"REGION":      threatlog.ByRegion,
 		"THREAT_TYPE": threatlog.ByThreatType,
 		"YEAR":        threatlog.ByYear,
+		"MONTH":       threatlog.ByMonth,
 	}
 	marshalNStatDimension2marrakechgraphᚋthreatlogᚐDimension = map[threatlog.Dimension]string{
 		threatlog.ByRegion:     "REGION",
 		threatlog.ByThreatType: "THREAT_TYPE",
 		threatlog.ByYear:       "YEAR",
+		threatlog.ByMonth:      "MONTH",
 	}
 )
 

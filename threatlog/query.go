@@ -85,6 +85,7 @@ const (
 	ByRegion     Dimension = "REGION"
 	ByThreatType Dimension = "THREAT_TYPE"
 	ByYear       Dimension = "YEAR"
+	ByMonth      Dimension = "MONTH"
 )
 
 // StatRow counts the incidents of one group; a dimension the statistics
@@ -93,7 +94,9 @@ type StatRow struct {
 	region           string
 	threatType       *kg.Node
 	year             int
+	month            string
 	byRegion, byYear bool
+	byMonth          bool
 	count, reprisals int
 }
 
@@ -127,6 +130,15 @@ func (r *StatRow) Year() *int {
 	return &r.year
 }
 
+// Month is the month ("YYYY-MM") the group's incidents occurred (or,
+// undated, were reported), when grouped by month.
+func (r *StatRow) Month() *string {
+	if !r.byMonth {
+		return nil
+	}
+	return &r.month
+}
+
 // Count is the number of incidents of the group.
 func (r *StatRow) Count() int { return r.count }
 
@@ -139,7 +151,7 @@ func (r *StatRow) Reprisals() int { return r.reprisals }
 func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error) {
 	by := map[Dimension]bool{}
 	for _, d := range groupBy {
-		if d != ByRegion && d != ByThreatType && d != ByYear {
+		if d != ByRegion && d != ByThreatType && d != ByYear && d != ByMonth {
 			return nil, kg.Errorf(kg.CodeBadUserInput, "groupBy: unknown dimension %q", d)
 		}
 		by[d] = true
@@ -149,8 +161,8 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		return nil, err
 	}
 	type key struct {
-		region, threat string
-		year           int
+		region, threat, month string
+		year                  int
 	}
 	region := map[string]string{}
 	threatTypes := map[string]*kg.Node{}
@@ -190,7 +202,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 	}
 	rows := map[key]*StatRow{}
 	for raw, t := range tallies {
-		k := key{region: region[raw.nhri], year: raw.year}
+		k := key{region: region[raw.nhri], year: raw.year, month: raw.month}
 		var threat *kg.Node
 		if by[ByThreatType] {
 			if threat = threatTypes[raw.threat]; threat == nil {
@@ -200,7 +212,8 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		}
 		r := rows[k]
 		if r == nil {
-			r = &StatRow{region: k.region, threatType: threat, year: k.year, byRegion: by[ByRegion], byYear: by[ByYear]}
+			r = &StatRow{region: k.region, threatType: threat, year: k.year, month: k.month,
+				byRegion: by[ByRegion], byYear: by[ByYear], byMonth: by[ByMonth]}
 			rows[k] = r
 		}
 		r.count += t.count
@@ -217,6 +230,9 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		if c := cmp.Compare(a.year, b.year); c != 0 {
 			return c
 		}
+		if c := strings.Compare(a.month, b.month); c != 0 {
+			return c
+		}
 		return strings.Compare(threatID(a), threatID(b))
 	})
 	return out, nil
@@ -224,11 +240,11 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 
 // tallyKey groups incidents as finely as the statistics need, before
 // regions and threat types are looked up: by NHRI ("" when not grouped by
-// region or when none), threat type ("" when not grouped by it) and year
-// (0 when not grouped by it).
+// region or when none), threat type ("" when not grouped by it), year
+// (0 when not grouped by it) and month ("" when not grouped by it).
 type tallyKey struct {
-	nhri, threat string
-	year         int
+	nhri, threat, month string
+	year                int
 }
 
 // tally counts incidents and reprisals.
@@ -297,7 +313,7 @@ func (l *Log) tally(ctx context.Context, by map[Dimension]bool) (tallies, error)
 	if err != nil {
 		return nil, err
 	}
-	grouping := fmt.Sprint(by[ByRegion], by[ByThreatType], by[ByYear])
+	grouping := fmt.Sprint(by[ByRegion], by[ByThreatType], by[ByYear], by[ByMonth])
 	m := &l.tallied
 	m.mu.Lock()
 	kept, hit := m.kept[grouping]
@@ -325,11 +341,14 @@ func (l *Log) count(ctx context.Context, by map[Dimension]bool) (tallies, error)
 	out := tallies{}
 	// key gives an incident its group but for its threat types, which
 	// are added one by one.
-	byYear, byRegion := by[ByYear], by[ByRegion]
+	byYear, byMonth, byRegion := by[ByYear], by[ByMonth], by[ByRegion]
 	key := func(inc Incident, nhri string) tallyKey {
 		var k tallyKey
 		if byYear {
 			k.year = inc.Year()
+		}
+		if byMonth {
+			k.month = inc.Month()
 		}
 		if byRegion {
 			k.nhri = nhri

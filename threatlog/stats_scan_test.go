@@ -29,8 +29,8 @@ func TestStatsWalkAndPagesAgree(t *testing.T) {
 	_, isScanner := any(s).(kg.KindScanner)
 	require.True(t, isScanner, "the embedded store offers the walk")
 
-	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear}
-	for mask := 0; mask < 8; mask++ {
+	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear, threatlog.ByMonth}
+	for mask := 0; mask < 16; mask++ {
 		var groupBy []threatlog.Dimension
 		for i, d := range dims {
 			if mask&(1<<i) != 0 {
@@ -55,7 +55,10 @@ func TestStatsWalkAndPagesAgree(t *testing.T) {
 func rowsOf(rows []*threatlog.StatRow) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
-		region, year, threat := "", 0, ""
+		region, year, threat, month := "", 0, "", ""
+		if r.Month() != nil {
+			month = *r.Month()
+		}
 		if r.Region() != nil {
 			region = *r.Region()
 		}
@@ -65,7 +68,7 @@ func rowsOf(rows []*threatlog.StatRow) []string {
 		if r.ThreatType() != nil {
 			threat = r.ThreatType().ID()
 		}
-		out[i] = fmt.Sprintf("%s|%d|%s|%d|%d", region, year, threat, r.Count(), r.Reprisals())
+		out[i] = fmt.Sprintf("%s|%d|%s|%s|%d|%d", region, year, month, threat, r.Count(), r.Reprisals())
 	}
 	return out
 }

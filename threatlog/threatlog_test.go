@@ -188,6 +188,19 @@ func TestListAndStats(t *testing.T) {
 		}
 		assert.Equal(t, []row{{"Africa", 2025, 1, 1}, {"Africa", 2026, 1, 0}, {"Americas", 2026, 1, 0}, {"Europe", 2025, 1, 0}}, got)
 
+		rows, err = l.Stats(ctx, []threatlog.Dimension{threatlog.ByMonth, threatlog.ByRegion})
+		require.NoError(t, err)
+		type monthRow struct {
+			region, month string
+			n, repris     int
+		}
+		var months []monthRow
+		for _, r := range rows {
+			assert.Nil(t, r.Year(), "not grouped by year")
+			months = append(months, monthRow{*r.Region(), *r.Month(), r.Count(), r.Reprisals()})
+		}
+		assert.Equal(t, []monthRow{{"Africa", "2025-05", 1, 1}, {"Africa", "2026-01", 1, 0}, {"Americas", "2026-02", 1, 0}, {"Europe", "2025-02", 1, 0}}, months)
+
 		rows, err = l.Stats(ctx, []threatlog.Dimension{threatlog.ByThreatType})
 		require.NoError(t, err)
 		require.Len(t, rows, 2)
@@ -195,6 +208,7 @@ func TestListAndStats(t *testing.T) {
 		assert.Equal(t, 3, rows[1].Count())
 		assert.Nil(t, rows[0].Region(), "not grouped by region")
 		assert.Nil(t, rows[0].Year(), "not grouped by year")
+		assert.Nil(t, rows[0].Month(), "not grouped by month")
 
 		_, err = l.Stats(ctx, []threatlog.Dimension{"COLOUR"})
 		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err))
