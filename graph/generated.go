@@ -174,6 +174,18 @@ type ComplexityRoot struct {
 		Relationships     func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
+	CountryConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CountryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	CreatedAPIKey struct {
 		Key   func(childComplexity int) int
 		Token func(childComplexity int) int
@@ -347,7 +359,8 @@ type ComplexityRoot struct {
 		ActionsAggregate         func(childComplexity int, filter *model.ActionFilter, groupBy model.ActionGroupBy) int
 		ActivationPlan           func(childComplexity int, situation advisor.Case) int
 		Commitments              func(childComplexity int, pillar *string) int
-		Countries                func(childComplexity int) int
+		Countries                func(childComplexity int, first *int, after *string, filter *model.CountryFilter, orderBy *model.CountryOrder) int
+		CountriesAggregate       func(childComplexity int, filter *model.CountryFilter, groupBy model.CountryGroupBy) int
 		GraphStats               func(childComplexity int) int
 		History                  func(childComplexity int, id string) int
 		Instruments              func(childComplexity int, typeArg *string) int
@@ -534,6 +547,8 @@ type MutationResolver interface {
 	RecordResponse(ctx context.Context, input threatlog.ResponseInput) (*threatlog.Response, error)
 }
 type NHRIResolver interface {
+	Region(ctx context.Context, obj *kg.NHRI) (*string, error)
+
 	ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*threatlog.Incident, error)
 }
 type QueryResolver interface {
@@ -544,10 +559,6 @@ type QueryResolver interface {
 	APIKeys(ctx context.Context) ([]*auth.KeyInfo, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
 	ActivationPlan(ctx context.Context, situation advisor.Case) (*advisor.Plan, error)
-	ActionsAggregate(ctx context.Context, filter *model.ActionFilter, groupBy model.ActionGroupBy) (*kg.Aggregate, error)
-	MechanismsAggregate(ctx context.Context, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) (*kg.Aggregate, error)
-	NhrisAggregate(ctx context.Context, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) (*kg.Aggregate, error)
-	SupportChannelsAggregate(ctx context.Context, groupBy model.SupportChannelGroupBy) (*kg.Aggregate, error)
 	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*kg.Connection[threatlog.Incident], error)
 	ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
 	Objectives(ctx context.Context) ([]*kg.Objective, error)
@@ -562,8 +573,13 @@ type QueryResolver interface {
 	PerpetratorTypes(ctx context.Context, sector *string) ([]*kg.PerpetratorType, error)
 	SdgTargets(ctx context.Context) ([]*kg.SDGTarget, error)
 	StrategicGoals(ctx context.Context) ([]*kg.StrategicGoal, error)
-	Countries(ctx context.Context) ([]*kg.Country, error)
+	Countries(ctx context.Context, first *int, after *string, filter *model.CountryFilter, orderBy *model.CountryOrder) (*kg.Connection[kg.Country], error)
 	Surveys(ctx context.Context) ([]*kg.Survey, error)
+	ActionsAggregate(ctx context.Context, filter *model.ActionFilter, groupBy model.ActionGroupBy) (*kg.Aggregate, error)
+	MechanismsAggregate(ctx context.Context, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) (*kg.Aggregate, error)
+	NhrisAggregate(ctx context.Context, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) (*kg.Aggregate, error)
+	SupportChannelsAggregate(ctx context.Context, groupBy model.SupportChannelGroupBy) (*kg.Aggregate, error)
+	CountriesAggregate(ctx context.Context, filter *model.CountryFilter, groupBy model.CountryGroupBy) (*kg.Aggregate, error)
 }
 type SubscriptionResolver interface {
 	ThreatReported(ctx context.Context) (<-chan *threatlog.Incident, error)
@@ -1124,6 +1140,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
+
+	case "CountryConnection.edges":
+		if e.ComplexityRoot.CountryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.Edges(childComplexity), true
+	case "CountryConnection.nodes":
+		if e.ComplexityRoot.CountryConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.Nodes(childComplexity), true
+	case "CountryConnection.pageInfo":
+		if e.ComplexityRoot.CountryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.PageInfo(childComplexity), true
+	case "CountryConnection.totalCount":
+		if e.ComplexityRoot.CountryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.TotalCount(childComplexity), true
+
+	case "CountryEdge.cursor":
+		if e.ComplexityRoot.CountryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryEdge.Cursor(childComplexity), true
+	case "CountryEdge.node":
+		if e.ComplexityRoot.CountryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
 
 	case "CreatedAPIKey.key":
 		if e.ComplexityRoot.CreatedAPIKey.Key == nil {
@@ -1936,7 +1990,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Countries(childComplexity), true
+		args, err := ec.field_Query_countries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Countries(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.CountryFilter), args["orderBy"].(*model.CountryOrder)), true
+	case "Query.countriesAggregate":
+		if e.ComplexityRoot.Query.CountriesAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_countriesAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CountriesAggregate(childComplexity, args["filter"].(*model.CountryFilter), args["groupBy"].(model.CountryGroupBy)), true
 	case "Query.graphStats":
 		if e.ComplexityRoot.Query.GraphStats == nil {
 			break
@@ -2798,6 +2868,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActionFilter", ec.unmarshalInputActionFilter),
 			graphql.NewInputUnmarshaler("ActionOrder", ec.unmarshalInputActionOrder),
+			graphql.NewInputUnmarshaler("CountryFilter", ec.unmarshalInputCountryFilter),
+			graphql.NewInputUnmarshaler("CountryOrder", ec.unmarshalInputCountryOrder),
 			graphql.NewInputUnmarshaler("MechanismFilter", ec.unmarshalInputMechanismFilter),
 			graphql.NewInputUnmarshaler("MechanismOrder", ec.unmarshalInputMechanismOrder),
 			graphql.NewInputUnmarshaler("NHRIFilter", ec.unmarshalInputNHRIFilter),
@@ -3170,107 +3242,6 @@ extend type Query {
   activationPlan(situation: SituationInput!): ActivationPlan!
 }
 `, BuiltIn: false},
-	{Name: "../schema/aggregates.graphqls", Input: `"""
-Counts of the entities of a list, grouped: what a dashboard charts. Each
-aggregate query takes its list's own filter, counts the entities it keeps, and
-groups them by one field. The store counts in one read, whatever the number of
-groups.
-"""
-type Aggregate {
-  "Number of entities the filter keeps, each counted once: the list's ` + "`" + `totalCount` + "`" + `."
-  totalCount: Int!
-  """
-  The groups, ordered by key, the group without a key last. An entity with
-  several values (several objectives, partners, networks, memberships) counts
-  once in each of its groups, so the counts may add up to more than
-  ` + "`" + `totalCount` + "`" + `; one with none counts in the group whose key is null. Groups
-  with no entity are not listed.
-  """
-  groups: [AggregateGroup!]! @listSize(assumedSize: 200)
-}
-
-"The entities of a list that share a value of the field grouped by."
-type AggregateGroup {
-  """
-  The value: an enum value's name (` + "`" + `PROTECTION` + "`" + `, ` + "`" + `UN` + "`" + `, ` + "`" + `A` + "`" + `), a region's name, a
-  country code, a year, or, when grouping by related entities, the ID of the
-  entity. Null for the entities that have no value.
-  """
-  key: String
-  "The related entity the group stands for, when grouping by related entities; null otherwise and for the group without a key."
-  entity: Entity
-  "Number of entities in the group."
-  count: Int!
-}
-
-"What actions can be counted by."
-enum ActionGroupBy {
-  "The objective the action is under."
-  OBJECTIVE
-  "The commitment the action implements (Objective 1 actions)."
-  COMMITMENT
-  "The pillar of the commitment the action implements."
-  PILLAR
-  "Each network, mechanism or NHRI the action collaborates with, engages, reports to, informs on or strengthens."
-  PARTNER
-  "Each group at risk the action focuses on."
-  RISK_GROUP
-}
-
-"What support channels (mechanisms) can be counted by."
-enum MechanismGroupBy {
-  "Category: UN, regional, fund, NGO, GANHRI, national."
-  CATEGORY
-  "Region, for regional channels; null for the others."
-  REGION
-  "Each objective of the actions that reach the channel."
-  OBJECTIVE
-  "Each commitment that the actions reaching the channel implement or advance."
-  COMMITMENT
-  "Each action that reaches the channel."
-  ACTION
-}
-
-"What NHRIs can be counted by."
-enum NHRIGroupBy {
-  "GANHRI region (see ` + "`" + `NHRI.region` + "`" + `)."
-  REGION
-  "Accreditation status (A or B); null when not recorded."
-  ACCREDITATION_STATUS
-  "Year of the last accreditation review."
-  ACCREDITATION_YEAR
-  "Country (ISO 3166-1 alpha-2 code)."
-  COUNTRY
-  "Each network the institution is a member of."
-  NETWORK
-}
-
-"What support channels of every kind (networks, mechanisms, NHRIs) can be counted by."
-enum SupportChannelGroupBy {
-  """
-  Each commitment the channel maps to: the channels of a commitment are those of
-  ` + "`" + `Commitment.supportChannels` + "`" + `, reached by the actions that implement or
-  advance it.
-  """
-  COMMITMENT
-  "Each objective of the actions that reach the channel."
-  OBJECTIVE
-}
-
-extend type Query {
-  "Counts of the actions ` + "`" + `filter` + "`" + ` keeps, grouped: actions per objective, per commitment, per pillar, per partner."
-  actionsAggregate(filter: ActionFilter, groupBy: ActionGroupBy!): Aggregate!
-  "Counts of the support channels ` + "`" + `filter` + "`" + ` keeps, grouped: mechanisms by category, by region, by objective."
-  mechanismsAggregate(filter: MechanismFilter, groupBy: MechanismGroupBy!): Aggregate!
-  "Counts of the NHRIs ` + "`" + `filter` + "`" + ` keeps, grouped: by region, accreditation status, network membership."
-  nhrisAggregate(filter: NHRIFilter, groupBy: NHRIGroupBy!): Aggregate!
-  """
-  Counts of the support channels of every kind (networks, mechanisms and NHRIs
-  that actions reach), grouped: channels per commitment, per objective.
-  """
-  supportChannelsAggregate(groupBy: SupportChannelGroupBy!): Aggregate!
-}
-`, BuiltIn: false},
 	{Name: "../schema/directory.graphqls", Input: `"What is wrong with one row of an import."
 type ImportRowError {
   "Line of the file (the header is line 1)."
@@ -3566,8 +3537,8 @@ input ThreatIncidentFilter {
   nhri: ID
   "Only incidents in this country (ISO 3166-1 alpha-2 code)."
   country: String
-  "Only incidents against NHRIs of this GANHRI region (Africa, Americas, Asia-Pacific, Europe): the one the accreditation chart gives the NHRI, else its country's."
-  region: String
+  "Only incidents against NHRIs of this region: the region of the NHRI's country (see ` + "`" + `Region` + "`" + `)."
+  region: Region
   "Only incidents of this kind of threat."
   threat: ID
   "Only incidents in this status."
@@ -3598,7 +3569,7 @@ type ThreatIncidentEdge {
 
 "A dimension to group threat statistics by."
 enum StatDimension {
-  "GANHRI region of the NHRI: the one the accreditation chart gives it, else its country's."
+  "Region of the NHRI: the region of its country (see ` + "`" + `Region` + "`" + `)."
   REGION
   "Kind of threat; an incident of several kinds counts once in each."
   THREAT_TYPE
@@ -3611,7 +3582,7 @@ enum StatDimension {
 "A count of incidents for one combination of the grouping dimensions."
 type StatRow {
   "Region, when grouped by region."
-  region: String
+  region: Region
   "Kind of threat, when grouped by threat type."
   threatType: ThreatType
   "Year, when grouped by year."
@@ -3759,7 +3730,7 @@ enum SDGLevel {
 "A number of something in a region."
 type RegionCount {
   "Region."
-  region: String!
+  region: Region!
   "How many."
   count: Int!
 }
@@ -3863,7 +3834,10 @@ type ActionEdge {
 input MechanismFilter {
   "Only channels of these categories."
   category: [MechanismCategory!]
-  "Only channels of this region (Africa, Americas, Asia-Pacific, Europe)."
+  """
+  Only channels of this region: a ` + "`" + `Region` + "`" + ` value (` + "`" + `ASIA_PACIFIC` + "`" + `) or the
+  region's name (` + "`" + `Asia-Pacific` + "`" + `), in any case.
+  """
   region: String
   "Only channels reached by this action."
   action: ID
@@ -3909,8 +3883,8 @@ type MechanismEdge {
 input NHRIFilter {
   "Only institutions of this country (ISO 3166-1 alpha-2 code)."
   country: String
-  "Only institutions of this region (Africa, Americas, Asia-Pacific, Europe)."
-  region: String
+  "Only institutions of this region: the region of their country (see ` + "`" + `Region` + "`" + `)."
+  region: Region
   "Only institutions with this accreditation status."
   accreditationStatus: AccreditationStatus
   "Only members of this network."
@@ -3985,8 +3959,11 @@ extend type Query {
   sdgTargets: [SDGTarget!]! @listSize(assumedSize: 10)
   "Goals of GANHRI's Strategic Plan 2020-2022, by code."
   strategicGoals: [StrategicGoal!]! @listSize(assumedSize: 10)
-  "Countries, by name."
-  countries: [Country!]! @listSize(assumedSize: 250)
+  """
+  Countries, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 250,
+  more than there are countries: without it, one page holds them all.
+  """
+  countries(first: Int, after: String, filter: CountryFilter, orderBy: CountryOrder): CountryConnection! @listSize(assumedSize: 250, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
   "Surveys and consultations whose findings the plan reports."
   surveys: [Survey!]! @listSize(assumedSize: 10)
 }
@@ -4124,7 +4101,7 @@ type Network implements Entity & Node {
   "Whether this is the global alliance, a regional network or a GANHRI body."
   scope: NetworkScope!
   "Region of a regional network."
-  region: String
+  region: Region
   "The network or body this one is part of."
   partOf: [Network!]! @listSize(assumedSize: 10)
   "The networks and bodies that are part of this one."
@@ -4158,7 +4135,7 @@ type Mechanism implements Entity & Node {
   "What sort of channel it is."
   category: MechanismCategory!
   "Region of a regional channel."
-  region: String
+  region: Region
   "The larger body this one is part of (for example the IACHR for its Special Rapporteur)."
   partOf: [Mechanism!]! @listSize(assumedSize: 10)
   "Bodies that are part of this one."
@@ -4377,8 +4354,8 @@ type Country implements Node & Entity {
   relationships(direction: Direction = BOTH, types: [RelationType!]): [Relationship!]! @listSize(assumedSize: 20)
   "ISO 3166-1 alpha-2 code, such as ` + "`" + `KE` + "`" + `."
   code: String!
-  "Region of the world."
-  region: String!
+  "GANHRI region the country lies in, from its UN M49 region; the region of its NHRIs too."
+  region: Region!
   "NHRIs of this country."
   nhris: [NHRI!]! @listSize(assumedSize: 5)
   """
@@ -4433,6 +4410,193 @@ type Survey implements Entity & Node {
   respondents: Int
   "How many took part, region by region."
   respondentsByRegion: [RegionCount!]! @listSize(assumedSize: 10)
+}
+`, BuiltIn: false},
+	{Name: "../schema/lists.graphqls", Input: `"""
+Counts of the entities of a list, grouped: what a dashboard charts. Each
+aggregate query takes its list's own filter, counts the entities it keeps, and
+groups them by one field. The store counts in one read, whatever the number of
+groups.
+"""
+type Aggregate {
+  "Number of entities the filter keeps, each counted once: the list's ` + "`" + `totalCount` + "`" + `."
+  totalCount: Int!
+  """
+  The groups, ordered by key, the group without a key last. An entity with
+  several values (several objectives, partners, networks, memberships) counts
+  once in each of its groups, so the counts may add up to more than
+  ` + "`" + `totalCount` + "`" + `; one with none counts in the group whose key is null. Groups
+  with no entity are not listed.
+  """
+  groups: [AggregateGroup!]! @listSize(assumedSize: 200)
+}
+
+"The entities of a list that share a value of the field grouped by."
+type AggregateGroup {
+  """
+  The value: an enum value's name (` + "`" + `PROTECTION` + "`" + `, ` + "`" + `UN` + "`" + `, ` + "`" + `A` + "`" + `), a region's name, a
+  country code, a year, or, when grouping by related entities, the ID of the
+  entity. Null for the entities that have no value.
+  """
+  key: String
+  "The related entity the group stands for, when grouping by related entities; null otherwise and for the group without a key."
+  entity: Entity
+  "Number of entities in the group."
+  count: Int!
+}
+
+"What actions can be counted by."
+enum ActionGroupBy {
+  "The objective the action is under."
+  OBJECTIVE
+  "The commitment the action implements (Objective 1 actions)."
+  COMMITMENT
+  "The pillar of the commitment the action implements."
+  PILLAR
+  "Each network, mechanism or NHRI the action collaborates with, engages, reports to, informs on or strengthens."
+  PARTNER
+  "Each group at risk the action focuses on."
+  RISK_GROUP
+}
+
+"What support channels (mechanisms) can be counted by."
+enum MechanismGroupBy {
+  "Category: UN, regional, fund, NGO, GANHRI, national."
+  CATEGORY
+  "Region, for regional channels; null for the others."
+  REGION
+  "Each objective of the actions that reach the channel."
+  OBJECTIVE
+  "Each commitment that the actions reaching the channel implement or advance."
+  COMMITMENT
+  "Each action that reaches the channel."
+  ACTION
+}
+
+"What NHRIs can be counted by."
+enum NHRIGroupBy {
+  "GANHRI region (see ` + "`" + `NHRI.region` + "`" + `)."
+  REGION
+  "Accreditation status (A or B); null when not recorded."
+  ACCREDITATION_STATUS
+  "Year of the last accreditation review."
+  ACCREDITATION_YEAR
+  "Country (ISO 3166-1 alpha-2 code)."
+  COUNTRY
+  "Each network the institution is a member of."
+  NETWORK
+}
+
+"What support channels of every kind (networks, mechanisms, NHRIs) can be counted by."
+enum SupportChannelGroupBy {
+  """
+  Each commitment the channel maps to: the channels of a commitment are those of
+  ` + "`" + `Commitment.supportChannels` + "`" + `, reached by the actions that implement or
+  advance it.
+  """
+  COMMITMENT
+  "Each objective of the actions that reach the channel."
+  OBJECTIVE
+}
+
+extend type Query {
+  "Counts of the actions ` + "`" + `filter` + "`" + ` keeps, grouped: actions per objective, per commitment, per pillar, per partner."
+  actionsAggregate(filter: ActionFilter, groupBy: ActionGroupBy!): Aggregate!
+  "Counts of the support channels ` + "`" + `filter` + "`" + ` keeps, grouped: mechanisms by category, by region, by objective."
+  mechanismsAggregate(filter: MechanismFilter, groupBy: MechanismGroupBy!): Aggregate!
+  "Counts of the NHRIs ` + "`" + `filter` + "`" + ` keeps, grouped: by region, accreditation status, network membership."
+  nhrisAggregate(filter: NHRIFilter, groupBy: NHRIGroupBy!): Aggregate!
+  """
+  Counts of the support channels of every kind (networks, mechanisms and NHRIs
+  that actions reach), grouped: channels per commitment, per objective.
+  """
+  supportChannelsAggregate(groupBy: SupportChannelGroupBy!): Aggregate!
+}
+
+"""
+One of the four regions of GANHRI and its regional networks. A country's region
+is recorded with the country; an NHRI's region is that of its country.
+"""
+enum Region {
+  "Africa (NANHRI)."
+  AFRICA
+  "The Americas (RINDHCA)."
+  AMERICAS
+  "Asia and the Pacific (APF)."
+  ASIA_PACIFIC
+  "Europe (ENNHRI)."
+  EUROPE
+}
+
+"Filters on countries; all given filters must hold."
+input CountryFilter {
+  "Only countries of this region."
+  region: Region
+  """
+  Only member or participating States of this organisation or network
+  (relationship MEMBER_STATE_OF), or States parties to this treaty (PARTY_TO),
+  given by its ID, such as ` + "`" + `mechanism:council-of-europe` + "`" + `.
+  """
+  memberOf: ID
+  "Only countries with this NHRI accreditation status, as the UN SDG Global Database records it (see ` + "`" + `Country.nhriAccreditation` + "`" + `)."
+  nhriAccreditation: AccreditationStatus
+  "Only countries whose name contains every word of this text."
+  text: String
+}
+
+"Fields countries can be ordered by."
+enum CountryOrderField {
+  "Name."
+  NAME
+  "ISO 3166-1 alpha-2 code."
+  CODE
+  "Region; the countries of one region in ID order."
+  REGION
+  "ID."
+  ID
+}
+
+"Ordering of countries."
+input CountryOrder {
+  "Field to order by."
+  field: CountryOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of countries."
+type CountryConnection {
+  "Number of countries matching the filter, on all pages."
+  totalCount: Int!
+  "The countries of this page, with their cursors."
+  edges: [CountryEdge!]! @listSize(assumedSize: 500)
+  "The countries of this page, without cursors: ` + "`" + `countries { nodes { code } }` + "`" + `."
+  nodes: [Country!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A country in a page."
+type CountryEdge {
+  "Position of the country, for ` + "`" + `after` + "`" + `."
+  cursor: String!
+  "The country."
+  node: Country!
+}
+
+"What countries can be counted by."
+enum CountryGroupBy {
+  "Region."
+  REGION
+  "Each organisation, network or treaty the country is a member State of or party to."
+  MEMBERSHIP
+  "NHRI accreditation status as the UN SDG Global Database records it; null when none is recorded."
+  NHRI_ACCREDITATION
+}
+
+extend type Query {
+  "Counts of the countries ` + "`" + `filter` + "`" + ` keeps, grouped: by region, by membership."
+  countriesAggregate(filter: CountryFilter, groupBy: CountryGroupBy!): Aggregate!
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
@@ -4929,6 +5093,30 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_memberOf(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_CountryConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_CountryConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_CountryConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CountryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CountryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CountryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CreatedAPIKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6072,6 +6260,66 @@ func (ec *executionContext) field_Query_commitments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["pillar"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_countriesAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CountryFilter, error) {
+			return ec.unmarshalOCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.CountryGroupBy, error) {
+			return ec.unmarshalNCountryGroupBy2marrakechgraphᚋgraphᚋmodelᚐCountryGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_countries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CountryFilter, error) {
+			return ec.unmarshalOCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.CountryOrder, error) {
+			return ec.unmarshalOCountryOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
 	return args, nil
 }
 
@@ -8732,15 +8980,15 @@ func (ec *executionContext) _Country_region(ctx context.Context, field graphql.C
 			return obj.Region(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Region) graphql.Marshaler {
+			return ec.marshalNRegion2marrakechgraphᚋkgᚐRegion(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Country_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "Region")
 }
 
 func (ec *executionContext) _Country_nhris(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
@@ -8834,6 +9082,180 @@ func (ec *executionContext) fieldContext_Country_memberOf(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.Country]) graphql.Marshaler {
+			return ec.marshalNCountryEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚕᚖmarrakechgraphᚋkgᚐCountryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖmarrakechgraphᚋkgᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10027,15 +10449,15 @@ func (ec *executionContext) _Mechanism_region(ctx context.Context, field graphql
 			return obj.Region(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "Region")
 }
 
 func (ec *executionContext) _Mechanism_partOf(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
@@ -10967,7 +11389,7 @@ func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_NHRI_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region(), nil
+			return ec.Resolvers.NHRI().Region(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10978,7 +11400,7 @@ func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, true, "String")
 }
 
 func (ec *executionContext) _NHRI_asOf(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
@@ -11422,15 +11844,15 @@ func (ec *executionContext) _Network_region(ctx context.Context, field graphql.C
 			return obj.Region(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Network_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "Region")
 }
 
 func (ec *executionContext) _Network_partOf(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
@@ -12439,182 +12861,6 @@ func (ec *executionContext) fieldContext_Query_activationPlan(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_actionsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_actionsAggregate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ActionsAggregate(ctx, fc.Args["filter"].(*model.ActionFilter), fc.Args["groupBy"].(model.ActionGroupBy))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
-			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_actionsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Aggregate(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_actionsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_mechanismsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_mechanismsAggregate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MechanismsAggregate(ctx, fc.Args["filter"].(*model.MechanismFilter), fc.Args["groupBy"].(model.MechanismGroupBy))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
-			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_mechanismsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Aggregate(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_mechanismsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_nhrisAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_nhrisAggregate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().NhrisAggregate(ctx, fc.Args["filter"].(*model.NHRIFilter), fc.Args["groupBy"].(model.NHRIGroupBy))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
-			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_nhrisAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Aggregate(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nhrisAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_supportChannelsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_supportChannelsAggregate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SupportChannelsAggregate(ctx, fc.Args["groupBy"].(model.SupportChannelGroupBy))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
-			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_supportChannelsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Aggregate(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_supportChannelsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Query_threatIncidents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13228,25 +13474,37 @@ func (ec *executionContext) _Query_countries(ctx context.Context, field graphql.
 			return ec.fieldContext_Query_countries(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Countries(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Countries(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.CountryFilter), fc.Args["orderBy"].(*model.CountryOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚕᚖmarrakechgraphᚋkgᚐCountryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Country]) graphql.Marshaler {
+			return ec.marshalNCountryConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_countries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Country(ctx, field)
+			return ec.childFields_CountryConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_countries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13279,6 +13537,226 @@ func (ec *executionContext) fieldContext_Query_surveys(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Survey(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_actionsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_actionsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActionsAggregate(ctx, fc.Args["filter"].(*model.ActionFilter), fc.Args["groupBy"].(model.ActionGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_actionsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_actionsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mechanismsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mechanismsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MechanismsAggregate(ctx, fc.Args["filter"].(*model.MechanismFilter), fc.Args["groupBy"].(model.MechanismGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mechanismsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mechanismsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nhrisAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nhrisAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NhrisAggregate(ctx, fc.Args["filter"].(*model.NHRIFilter), fc.Args["groupBy"].(model.NHRIGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nhrisAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nhrisAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_supportChannelsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_supportChannelsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SupportChannelsAggregate(ctx, fc.Args["groupBy"].(model.SupportChannelGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_supportChannelsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_supportChannelsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_countriesAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_countriesAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CountriesAggregate(ctx, fc.Args["filter"].(*model.CountryFilter), fc.Args["groupBy"].(model.CountryGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_countriesAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_countriesAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13605,15 +14083,15 @@ func (ec *executionContext) _RegionCount_region(ctx context.Context, field graph
 			return obj.Region, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Region) graphql.Marshaler {
+			return ec.marshalNRegion2marrakechgraphᚋkgᚐRegion(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_RegionCount_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RegionCount", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RegionCount", field, false, false, "Region")
 }
 
 func (ec *executionContext) _RegionCount_count(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCount) (ret graphql.Marshaler) {
@@ -14386,15 +14864,15 @@ func (ec *executionContext) _StatRow_region(ctx context.Context, field graphql.C
 			return obj.Region(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_StatRow_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatRow", field, true, false, "String")
+	return graphql.NewScalarFieldContext("StatRow", field, true, false, "Region")
 }
 
 func (ec *executionContext) _StatRow_threatType(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
@@ -17308,6 +17786,122 @@ func UnmarshalActionOrder(ctx context.Context, raw any) (model.ActionOrder, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCountryFilter(ctx context.Context, obj any) (model.CountryFilter, error) {
+	var it model.CountryFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"region", "memberOf", "nhriAccreditation", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "memberOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOf"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberOf = data
+		case "nhriAccreditation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nhriAccreditation"))
+			data, err := ec.unmarshalOAccreditationStatus2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NhriAccreditation = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountryFilter unmarshals raw into the CountryFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountryFilter(ctx context.Context, raw any) (model.CountryFilter, error) {
+	var out model.CountryFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountryFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCountryOrder(ctx context.Context, obj any) (model.CountryOrder, error) {
+	var it model.CountryOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCountryOrderField2marrakechgraphᚋgraphᚋmodelᚐCountryOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountryOrder unmarshals raw into the CountryOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountryOrder(ctx context.Context, raw any) (model.CountryOrder, error) {
+	var out model.CountryOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountryOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMechanismFilter(ctx context.Context, obj any) (model.MechanismFilter, error) {
 	var it model.MechanismFilter
 	if obj == nil {
@@ -17451,7 +18045,7 @@ func (ec *executionContext) unmarshalInputNHRIFilter(ctx context.Context, obj an
 			it.Country = data
 		case "region":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17819,7 +18413,7 @@ func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Conte
 			it.Country = data
 		case "region":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19078,6 +19672,92 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var countryConnectionImplementors = []string{"CountryConnection"}
+
+func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.Country]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryConnection")
+		case "totalCount":
+			out.Values[i] = ec._CountryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._CountryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._CountryConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CountryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countryEdgeImplementors = []string{"CountryEdge"}
+
+func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.Country]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryEdge")
+		case "cursor":
+			out.Values[i] = ec._CountryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CountryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createdAPIKeyImplementors = []string{"CreatedAPIKey"}
 
 func (ec *executionContext) _CreatedAPIKey(ctx context.Context, sel ast.SelectionSet, obj *auth.NewKey) graphql.Marshaler {
@@ -19785,10 +20465,11 @@ func (ec *executionContext) _NHRI(ctx context.Context, sel ast.SelectionSet, obj
 					return ec._NHRI_networks(ctx, field, obj)
 				})
 		case "region":
-			out.Values[i] = ec._NHRI_region(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NHRI_region(ctx, field, obj)
+				})
 		case "asOf":
 			out.Values[i] = ec._NHRI_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -20250,30 +20931,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_activationPlan(ctx, field)
 				})
-		case "actionsAggregate":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_actionsAggregate(ctx, field)
-				})
-		case "mechanismsAggregate":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_mechanismsAggregate(ctx, field)
-				})
-		case "nhrisAggregate":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_nhrisAggregate(ctx, field)
-				})
-		case "supportChannelsAggregate":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_supportChannelsAggregate(ctx, field)
-				})
 		case "threatIncidents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -20369,6 +21026,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_surveys(ctx, field)
+				})
+		case "actionsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_actionsAggregate(ctx, field)
+				})
+		case "mechanismsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mechanismsAggregate(ctx, field)
+				})
+		case "nhrisAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nhrisAggregate(ctx, field)
+				})
+		case "supportChannelsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_supportChannelsAggregate(ctx, field)
+				})
+		case "countriesAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_countriesAggregate(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -22117,6 +22804,58 @@ func (ec *executionContext) marshalNCountry2ᚖmarrakechgraphᚋkgᚐCountry(ctx
 	return ec._Country(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCountryConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.Country]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountryConnection!")
+		return graphql.Null
+	}
+	return ec._CountryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCountryEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.Country]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCountryEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCountryEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.Country]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountryEdge!")
+		return graphql.Null
+	}
+	return ec._CountryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCountryGroupBy2marrakechgraphᚋgraphᚋmodelᚐCountryGroupBy(ctx context.Context, v any) (model.CountryGroupBy, error) {
+	var res model.CountryGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCountryGroupBy2marrakechgraphᚋgraphᚋmodelᚐCountryGroupBy(ctx context.Context, sel ast.SelectionSet, v model.CountryGroupBy) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCountryOrderField2marrakechgraphᚋgraphᚋmodelᚐCountryOrderField(ctx context.Context, v any) (model.CountryOrderField, error) {
+	var res model.CountryOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCountryOrderField2marrakechgraphᚋgraphᚋmodelᚐCountryOrderField(ctx context.Context, sel ast.SelectionSet, v model.CountryOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx context.Context, sel ast.SelectionSet, v *auth.NewKey) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CreatedAPIKey!")
@@ -22886,6 +23625,36 @@ func (ec *executionContext) unmarshalNRecordResponseInput2marrakechgraphᚋthrea
 	res, err := ec.unmarshalInputRecordResponseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
+
+func (ec *executionContext) unmarshalNRegion2marrakechgraphᚋkgᚐRegion(ctx context.Context, v any) (kg.Region, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRegion2marrakechgraphᚋkgᚐRegion[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegion2marrakechgraphᚋkgᚐRegion(ctx context.Context, sel ast.SelectionSet, v kg.Region) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRegion2marrakechgraphᚋkgᚐRegion[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Region!")
+	}
+	return res
+}
+
+var (
+	unmarshalNRegion2marrakechgraphᚋkgᚐRegion = map[string]kg.Region{
+		"AFRICA":       kg.RegionAfrica,
+		"AMERICAS":     kg.RegionAmericas,
+		"ASIA_PACIFIC": kg.RegionAsiaPacific,
+		"EUROPE":       kg.RegionEurope,
+	}
+	marshalNRegion2marrakechgraphᚋkgᚐRegion = map[kg.Region]string{
+		kg.RegionAfrica:      "AFRICA",
+		kg.RegionAmericas:    "AMERICAS",
+		kg.RegionAsiaPacific: "ASIA_PACIFIC",
+		kg.RegionEurope:      "EUROPE",
+	}
+)
 
 func (ec *executionContext) marshalNRegionCount2marrakechgraphᚋkgᚐRegionCount(ctx context.Context, sel ast.SelectionSet, v kg.RegionCount) graphql.Marshaler {
 	return ec._RegionCount(ctx, sel, &v)
@@ -23892,6 +24661,22 @@ func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋkgᚐCommitme
 	return ec._Commitment(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx context.Context, v any) (*model.CountryFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCountryFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCountryOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryOrder(ctx context.Context, v any) (*model.CountryOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCountryOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx context.Context, v any) (*kg.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -24214,6 +24999,40 @@ func (ec *executionContext) marshalOPillar2ᚖstring(ctx context.Context, sel as
 	res := graphql.MarshalString(*v)
 	return res
 }
+
+func (ec *executionContext) unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx context.Context, v any) (*kg.Region, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx context.Context, sel ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion[*v])
+	return res
+}
+
+var (
+	unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion = map[string]kg.Region{
+		"AFRICA":       kg.RegionAfrica,
+		"AMERICAS":     kg.RegionAmericas,
+		"ASIA_PACIFIC": kg.RegionAsiaPacific,
+		"EUROPE":       kg.RegionEurope,
+	}
+	marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion = map[kg.Region]string{
+		kg.RegionAfrica:      "AFRICA",
+		kg.RegionAmericas:    "AMERICAS",
+		kg.RegionAsiaPacific: "ASIA_PACIFIC",
+		kg.RegionEurope:      "EUROPE",
+	}
+)
 
 func (ec *executionContext) unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx context.Context, v any) ([]kg.RelType, error) {
 	if v == nil {

@@ -25,17 +25,39 @@ var (
 		model.MechanismGroupByAction:     {Rel: channelActions(nil)},
 	}
 	nhriGroups = map[model.NHRIGroupBy]kg.GroupBy{
-		model.NHRIGroupByRegion:              {Prop: kg.PropRegion},
+		model.NHRIGroupByRegion:              {Prop: kg.PropRegion, Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelLocatedIn}, Direction: kg.Outgoing, Kinds: []kg.Kind{kg.KindCountry}}},
 		model.NHRIGroupByAccreditationStatus: {Prop: kg.PropAccreditationStatus},
 		model.NHRIGroupByAccreditationYear:   {Prop: kg.PropAccreditationYear},
 		model.NHRIGroupByCountry:             {Prop: kg.PropCountry},
 		model.NHRIGroupByNetwork:             {Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelMemberOf}, Direction: kg.Outgoing, Kinds: []kg.Kind{kg.KindNetwork}}},
+	}
+	countryGroups = map[model.CountryGroupBy]kg.GroupBy{
+		model.CountryGroupByRegion:            {Prop: kg.PropRegion},
+		model.CountryGroupByMembership:        {Rel: &kg.RelGroup{Types: membershipRelTypes, Direction: kg.Outgoing}},
+		model.CountryGroupByNhriAccreditation: {Prop: kg.PropNHRIAccreditation},
 	}
 	supportChannelGroups = map[model.SupportChannelGroupBy]kg.GroupBy{
 		model.SupportChannelGroupByCommitment: mechanismGroups[model.MechanismGroupByCommitment],
 		model.SupportChannelGroupByObjective:  mechanismGroups[model.MechanismGroupByObjective],
 	}
 )
+
+// regionKeys writes the keys of an aggregate by region (read with err) as
+// the schema's Region enum names them.
+func regionKeys(a *kg.Aggregate, err error) (*kg.Aggregate, error) {
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range a.Groups {
+		if g.Key == nil {
+			continue
+		}
+		if name, ok := regionEnum[kg.Region(*g.Key)]; ok {
+			g.Key = &name
+		}
+	}
+	return a, nil
+}
 
 // channelActions groups a support channel by the actions that reach it,
 // then, with then, by what those actions lead to.

@@ -85,7 +85,7 @@ func (r *Resolver) mechanismQuery(ctx context.Context, first *int, after *string
 			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropCategory, Values: vals})
 		}
 		if f.Region != nil {
-			region, err := regionArg("filter.region", *f.Region)
+			region, err := regionArg("filter.region", kg.Region(strings.ReplaceAll(*f.Region, "_", "-")))
 			if err != nil {
 				return q, err
 			}
@@ -132,7 +132,11 @@ func (r *Resolver) nhriQuery(ctx context.Context, first *int, after *string, f *
 			if err != nil {
 				return q, err
 			}
-			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropRegion, Values: []any{region}})
+			rf, err := r.inRegion(ctx, region)
+			if err != nil {
+				return q, err
+			}
+			q.Related = append(q.Related, rf)
 		}
 		if f.AccreditationStatus != nil {
 			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropAccreditationStatus, Values: []any{*f.AccreditationStatus}})
@@ -163,12 +167,28 @@ func (r *Resolver) pageArgs(q *kg.FindQuery, first *int, after *string) error {
 	return nil
 }
 
-func regionArg(arg, s string) (string, error) {
-	region, ok := kg.CanonicalRegion(s)
+// regionArg checks a region argument and returns the region as the graph
+// records it.
+func regionArg(arg string, r kg.Region) (string, error) {
+	region, ok := kg.CanonicalRegion(string(r))
 	if !ok {
-		return "", kg.Errorf(kg.CodeBadUserInput, "%s: unknown region %q (one of %s)", arg, s, strings.Join(kg.Regions, ", "))
+		return "", kg.Errorf(kg.CodeBadUserInput, "%s: unknown region %q (one of %s)", arg, r, strings.Join(kg.Regions, ", "))
 	}
 	return region, nil
+}
+
+// inRegion is the filter that keeps the NHRIs of a region: those located
+// in a country of the region, read in one store call.
+func (r *Resolver) inRegion(ctx context.Context, region string) (kg.RelFilter, error) {
+	cs, err := kg.FindAll(ctx, r.Store, kg.FindQuery{Kind: kg.KindCountry, OrderBy: kg.OrderByID, Props: []kg.PropFilter{{Key: kg.PropRegion, Values: []any{region}}}})
+	if err != nil {
+		return kg.RelFilter{}, err
+	}
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return kg.RelFilter{Types: []kg.RelType{kg.RelLocatedIn}, Direction: kg.Outgoing, IDs: ids}, nil
 }
 
 // checkChannel verifies that an ID names a network, mechanism or NHRI.
@@ -182,3 +202,58 @@ func (r *Resolver) checkChannel(ctx context.Context, arg, id string) error {
 	}
 	return nil
 }
+
+// regionEnum names a recorded region as the schema's Region enum does.
+var regionEnum = map[kg.Region]string{
+	kg.RegionAfrica: "AFRICA", kg.RegionAmericas: "AMERICAS", kg.RegionAsiaPacific: "ASIA_PACIFIC", kg.RegionEurope: "EUROPE",
+}
+
+// countryQuery turns the arguments of Query.countries into a store query.
+func (r *Resolver) countryQuery(ctx context.Context, first *int, after *string, f *model.CountryFilter, order *model.CountryOrder) (kg.FindQuery, error) {
+	q := kg.FindQuery{Kind: kg.KindCountry, OrderBy: kg.OrderByName}
+	n, err := pageSize(first, countryPageSize)
+	if err != nil {
+		return q, err
+	}
+	q.First = n
+	if after != nil {
+		q.After = *after
+	}
+	if order != nil {
+		field := map[model.CountryOrderField]string{
+			model.CountryOrderFieldName: kg.OrderByName, model.CountryOrderFieldID: kg.OrderByID,
+			model.CountryOrderFieldCode: kg.PropCode, model.CountryOrderFieldRegion: kg.PropRegion,
+		}[order.Field]
+		q.OrderBy, q.Desc = orderOf(field, order.Direction)
+	}
+	if f != nil {
+		if f.Region != nil {
+			region, err := regionArg("filter.region", *f.Region)
+			if err != nil {
+				return q, err
+			}
+			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropRegion, Values: []any{region}})
+		}
+		if f.MemberOf != nil {
+			n, err := r.node(ctx, *f.MemberOf)
+			if err != nil {
+				return q, err
+			}
+			if n == nil || (n.Kind != kg.KindMechanism && n.Kind != kg.KindNetwork && n.Kind != kg.KindInstrument) {
+				return q, kg.Errorf(kg.CodeBadUserInput, "filter.memberOf: no organisation, network or treaty has the ID %q", *f.MemberOf)
+			}
+			q.Related = append(q.Related, kg.RelFilter{Types: membershipRelTypes, Direction: kg.Outgoing, IDs: []string{*f.MemberOf}})
+		}
+		if f.NhriAccreditation != nil {
+			q.Props = append(q.Props, kg.PropFilter{Key: kg.PropNHRIAccreditation, Values: []any{*f.NhriAccreditation}})
+		}
+		if f.Text != nil {
+			q.Text = *f.Text
+		}
+	}
+	return q, q.Validate()
+}
+
+// membershipRelTypes join a country to the organisations, networks and
+// treaties it is a member State of or party to.
+var membershipRelTypes = []kg.RelType{kg.RelMemberStateOf, kg.RelPartyTo}

@@ -103,6 +103,7 @@ func New(s Services, loaderWait time.Duration) graphql.ExecutableSchema {
 // Page sizes of lists and connections.
 const (
 	defaultPageSize   = 50
+	countryPageSize   = 250
 	defaultSearchSize = 20
 )
 

@@ -100,13 +100,14 @@ type StatRow struct {
 	count, reprisals int
 }
 
-// Region is the GANHRI region of the group's NHRIs ("" when unknown), when
-// grouped by region.
-func (r *StatRow) Region() *string {
+// Region is the region of the group's NHRIs' country ("" when unknown),
+// when grouped by region.
+func (r *StatRow) Region() *kg.Region {
 	if !r.byRegion {
 		return nil
 	}
-	return &r.region
+	region := kg.Region(r.region)
+	return &region
 }
 
 // ThreatType is the group's kind of threat, when grouped by threat type.
@@ -147,7 +148,7 @@ func (r *StatRow) Reprisals() int { return r.reprisals }
 
 // Stats counts incidents grouped by the given dimensions. An incident of
 // several threat types counts once in each when grouped by threat type;
-// its region is that of its NHRI (see regions; "" when unknown).
+// its region is that of its NHRI's country (see regions; "" when unknown).
 func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error) {
 	by := map[Dimension]bool{}
 	for _, d := range groupBy {
@@ -433,34 +434,28 @@ func threatID(r *StatRow) string {
 	return r.threatType.ID
 }
 
-// regions gives each NHRI its GANHRI region: the one the chart gives it
-// (its region property), else its country's.
+// regions gives each NHRI its region: the region of its country (see
+// kg.Region), "" when it has none.
 func regions(ctx context.Context, s kg.NeighborReader, nhris []*kg.Node) (map[string]string, error) {
 	out := map[string]string{}
-	var rest []string
-	seen := map[string]bool{}
+	var ids []string
 	for _, n := range nhris {
-		if seen[n.ID] {
-			continue
-		}
-		seen[n.ID] = true
-		if nhri, _ := kg.ViewAs[kg.NHRI](n); nhri.Region() != nil {
-			out[n.ID] = *nhri.Region()
-		} else {
-			rest = append(rest, n.ID)
+		if _, seen := out[n.ID]; !seen {
+			out[n.ID] = ""
+			ids = append(ids, n.ID)
 		}
 	}
-	if len(rest) == 0 {
+	if len(ids) == 0 {
 		return out, nil
 	}
-	located, err := s.Neighbors(ctx, rest, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelLocatedIn}, Kinds: []kg.Kind{kg.KindCountry}})
+	located, err := s.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelLocatedIn}, Kinds: []kg.Kind{kg.KindCountry}})
 	if err != nil {
 		return nil, err
 	}
-	for i, id := range rest {
+	for i, id := range ids {
 		if len(located[i]) > 0 {
 			country, _ := kg.ViewAs[kg.Country](located[i][0].Node)
-			out[id] = country.Region()
+			out[id] = string(country.Region())
 		}
 	}
 	return out, nil

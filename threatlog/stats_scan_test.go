@@ -60,7 +60,7 @@ func rowsOf(rows []*threatlog.StatRow) []string {
 			month = *r.Month()
 		}
 		if r.Region() != nil {
-			region = *r.Region()
+			region = string(*r.Region())
 		}
 		if r.Year() != nil {
 			year = *r.Year()

@@ -65,11 +65,34 @@ type AuditedRelationship struct {
 	To string `json:"to"`
 }
 
+// Filters on countries; all given filters must hold.
+type CountryFilter struct {
+	// Only countries of this region.
+	Region *kg.Region `json:"region,omitempty"`
+	// Only member or participating States of this organisation or network
+	// (relationship MEMBER_STATE_OF), or States parties to this treaty (PARTY_TO),
+	// given by its ID, such as `mechanism:council-of-europe`.
+	MemberOf *string `json:"memberOf,omitempty"`
+	// Only countries with this NHRI accreditation status, as the UN SDG Global Database records it (see `Country.nhriAccreditation`).
+	NhriAccreditation *string `json:"nhriAccreditation,omitempty"`
+	// Only countries whose name contains every word of this text.
+	Text *string `json:"text,omitempty"`
+}
+
+// Ordering of countries.
+type CountryOrder struct {
+	// Field to order by.
+	Field CountryOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
 // Filters on mechanisms; all given filters must hold.
 type MechanismFilter struct {
 	// Only channels of these categories.
 	Category []string `json:"category,omitempty"`
-	// Only channels of this region (Africa, Americas, Asia-Pacific, Europe).
+	// Only channels of this region: a `Region` value (`ASIA_PACIFIC`) or the
+	// region's name (`Asia-Pacific`), in any case.
 	Region *string `json:"region,omitempty"`
 	// Only channels reached by this action.
 	Action *string `json:"action,omitempty"`
@@ -92,8 +115,8 @@ type Mutation struct {
 type NHRIFilter struct {
 	// Only institutions of this country (ISO 3166-1 alpha-2 code).
 	Country *string `json:"country,omitempty"`
-	// Only institutions of this region (Africa, Americas, Asia-Pacific, Europe).
-	Region *string `json:"region,omitempty"`
+	// Only institutions of this region: the region of their country (see `Region`).
+	Region *kg.Region `json:"region,omitempty"`
 	// Only institutions with this accreditation status.
 	AccreditationStatus *string `json:"accreditationStatus,omitempty"`
 	// Only members of this network.
@@ -122,8 +145,8 @@ type ThreatIncidentFilter struct {
 	Nhri *string `json:"nhri,omitempty"`
 	// Only incidents in this country (ISO 3166-1 alpha-2 code).
 	Country *string `json:"country,omitempty"`
-	// Only incidents against NHRIs of this GANHRI region (Africa, Americas, Asia-Pacific, Europe): the one the accreditation chart gives the NHRI, else its country's.
-	Region *string `json:"region,omitempty"`
+	// Only incidents against NHRIs of this region: the region of the NHRI's country (see `Region`).
+	Region *kg.Region `json:"region,omitempty"`
 	// Only incidents of this kind of threat.
 	Threat *string `json:"threat,omitempty"`
 	// Only incidents in this status.
@@ -318,6 +341,131 @@ func (e *AuditOp) UnmarshalJSON(b []byte) error {
 }
 
 func (e AuditOp) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What countries can be counted by.
+type CountryGroupBy string
+
+const (
+	// Region.
+	CountryGroupByRegion CountryGroupBy = "REGION"
+	// Each organisation, network or treaty the country is a member State of or party to.
+	CountryGroupByMembership CountryGroupBy = "MEMBERSHIP"
+	// NHRI accreditation status as the UN SDG Global Database records it; null when none is recorded.
+	CountryGroupByNhriAccreditation CountryGroupBy = "NHRI_ACCREDITATION"
+)
+
+var AllCountryGroupBy = []CountryGroupBy{
+	CountryGroupByRegion,
+	CountryGroupByMembership,
+	CountryGroupByNhriAccreditation,
+}
+
+func (e CountryGroupBy) IsValid() bool {
+	switch e {
+	case CountryGroupByRegion, CountryGroupByMembership, CountryGroupByNhriAccreditation:
+		return true
+	}
+	return false
+}
+
+func (e CountryGroupBy) String() string {
+	return string(e)
+}
+
+func (e *CountryGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountryGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountryGroupBy", str)
+	}
+	return nil
+}
+
+func (e CountryGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountryGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountryGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Fields countries can be ordered by.
+type CountryOrderField string
+
+const (
+	// Name.
+	CountryOrderFieldName CountryOrderField = "NAME"
+	// ISO 3166-1 alpha-2 code.
+	CountryOrderFieldCode CountryOrderField = "CODE"
+	// Region; the countries of one region in ID order.
+	CountryOrderFieldRegion CountryOrderField = "REGION"
+	// ID.
+	CountryOrderFieldID CountryOrderField = "ID"
+)
+
+var AllCountryOrderField = []CountryOrderField{
+	CountryOrderFieldName,
+	CountryOrderFieldCode,
+	CountryOrderFieldRegion,
+	CountryOrderFieldID,
+}
+
+func (e CountryOrderField) IsValid() bool {
+	switch e {
+	case CountryOrderFieldName, CountryOrderFieldCode, CountryOrderFieldRegion, CountryOrderFieldID:
+		return true
+	}
+	return false
+}
+
+func (e CountryOrderField) String() string {
+	return string(e)
+}
+
+func (e *CountryOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountryOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountryOrderField", str)
+	}
+	return nil
+}
+
+func (e CountryOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountryOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountryOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -18,15 +18,32 @@ func (r *queryResolver) ActionsAggregate(ctx context.Context, filter *model.Acti
 
 func (r *queryResolver) MechanismsAggregate(ctx context.Context, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) (*kg.Aggregate, error) {
 	q, err := r.mechanismQuery(ctx, nil, nil, filter, nil)
-	return r.aggregate(ctx, kg.CountQuery{Filter: q, By: mechanismGroups[groupBy]}, err)
+	a, err := r.aggregate(ctx, kg.CountQuery{Filter: q, By: mechanismGroups[groupBy]}, err)
+	if groupBy == model.MechanismGroupByRegion {
+		return regionKeys(a, err)
+	}
+	return a, err
 }
 
 func (r *queryResolver) NhrisAggregate(ctx context.Context, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) (*kg.Aggregate, error) {
 	q, err := r.nhriQuery(ctx, nil, nil, filter, nil)
-	return r.aggregate(ctx, kg.CountQuery{Filter: q, By: nhriGroups[groupBy]}, err)
+	a, err := r.aggregate(ctx, kg.CountQuery{Filter: q, By: nhriGroups[groupBy]}, err)
+	if groupBy == model.NHRIGroupByRegion {
+		return regionKeys(a, err)
+	}
+	return a, err
 }
 
 func (r *queryResolver) SupportChannelsAggregate(ctx context.Context, groupBy model.SupportChannelGroupBy) (*kg.Aggregate, error) {
 	q := kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindMechanism}, Kinds: kg.ChannelKinds(), By: supportChannelGroups[groupBy]}
 	return r.aggregate(ctx, q, nil)
+}
+
+func (r *queryResolver) CountriesAggregate(ctx context.Context, filter *model.CountryFilter, groupBy model.CountryGroupBy) (*kg.Aggregate, error) {
+	q, err := r.countryQuery(ctx, nil, nil, filter, nil)
+	a, err := r.aggregate(ctx, kg.CountQuery{Filter: q, By: countryGroups[groupBy]}, err)
+	if groupBy == model.CountryGroupByRegion {
+		return regionKeys(a, err)
+	}
+	return a, err
 }
