@@ -4535,7 +4535,7 @@ input CountryFilter {
   """
   Only member or participating States of this organisation or network
   (relationship MEMBER_STATE_OF), or States parties to this treaty (PARTY_TO),
-  given by its ID, such as ` + "`" + `mechanism:council-of-europe` + "`" + `.
+  given by its ID, such as ` + "`" + `mechanism:coe` + "`" + `.
   """
   memberOf: ID
   "Only countries with this NHRI accreditation status, as the UN SDG Global Database records it (see ` + "`" + `Country.nhriAccreditation` + "`" + `)."

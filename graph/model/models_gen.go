@@ -71,7 +71,7 @@ type CountryFilter struct {
 	Region *kg.Region `json:"region,omitempty"`
 	// Only member or participating States of this organisation or network
 	// (relationship MEMBER_STATE_OF), or States parties to this treaty (PARTY_TO),
-	// given by its ID, such as `mechanism:council-of-europe`.
+	// given by its ID, such as `mechanism:coe`.
 	MemberOf *string `json:"memberOf,omitempty"`
 	// Only countries with this NHRI accreditation status, as the UN SDG Global Database records it (see `Country.nhriAccreditation`).
 	NhriAccreditation *string `json:"nhriAccreditation,omitempty"`
