@@ -447,7 +447,7 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	}
 	terms := kg.SearchTerms(q.Text)
 	page := &kg.Page{HasPreviousPage: after != nil}
-	filtered := len(q.Props) > 0 || len(q.Related) > 0 || len(terms) > 0
+	filtered := len(q.Props) > 0 || len(q.Related) > 0 || len(terms) > 0 || len(q.Not) > 0 || len(q.Any) > 0
 	err := s.read(ctx, "find", func(g *graph) error {
 		sorted := g.sorted(q.Kind, q.OrderBy, q.Desc)
 		start := 0

@@ -236,7 +236,20 @@ func (g *graph) matches(n *kg.Node, q kg.FindQuery, terms []string) bool {
 			return false
 		}
 	}
-	return kg.MatchesText(n, terms)
+	if !kg.MatchesText(n, terms) {
+		return false
+	}
+	for _, c := range q.Not {
+		if g.meets(n, c) {
+			return false
+		}
+	}
+	return len(q.Any) == 0 || slices.ContainsFunc(q.Any, func(c kg.Condition) bool { return g.meets(n, c) })
+}
+
+// meets reports whether n meets a condition.
+func (g *graph) meets(n *kg.Node, c kg.Condition) bool {
+	return g.matches(n, kg.FindQuery{Props: c.Props, Related: c.Related}, kg.SearchTerms(c.Text))
 }
 
 // sameValue compares a property value with a filter value (string, int64

@@ -82,28 +82,35 @@ func explainParams(t *testing.T) map[string]map[string]any {
 		stmtLastSeq.Name:            {},
 		stmtChanges.Name:            {"after": int64(3), "upto": int64(40), "limit": int64(200)},
 	}
-	countBase := map[string]any{"kinds": []string{string(kg.KindAction)}, "terms": []string{"defenders"}, "props": find["props"], "related": find["related"]}
-	countProp := maps.Clone(countBase)
-	countProp["key"], countProp["part"] = kg.PropPillar, string(kg.Month)
-	p[stmtCountProp[true].Name] = countProp
-	p[stmtCountProp[false].Name] = maps.Clone(countProp)
-	delete(p[stmtCountProp[false].Name], "related")
-	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
-		countRel := maps.Clone(countBase)
-		countRel["types"], countRel["groupKinds"] = []string{string(kg.RelUnderObjective)}, []string{string(kg.KindObjective)}
-		countRel["key"], countRel["part"] = "", ""
-		p[stmtCountRel[d][true].Name] = countRel
-		p[stmtCountRel[d][false].Name] = maps.Clone(countRel)
-		delete(p[stmtCountRel[d][false].Name], "related")
+	conditions := []any{map[string]any{"props": []any{map[string]any{"key": "number", "values": []any{"2.1"}}}, "terms": []string{"reprisals"},
+		"related": []any{map[string]any{"types": []string{string(kg.RelEngages)}, "dir": string(kg.Outgoing), "ids": []string{explainMechanism}}}}}
+	findBool := maps.Clone(find)
+	findBool["not"], findBool["any"] = conditions, conditions
+	p[stmtFindBool[false].Name] = findBool
+	p[stmtFindBool[true].Name] = findBool
+	// byFilter gives a Count statement's parameters for each filter kind.
+	byFilter := func(group map[string]any) map[filterKind]map[string]any {
+		out := map[filterKind]map[string]any{}
+		for _, k := range filterKinds {
+			m := maps.Clone(group)
+			m["kinds"], m["terms"], m["props"] = []string{string(kg.KindAction)}, []string{"defenders"}, find["props"]
+			m["related"], m["not"], m["any"] = find["related"], conditions, conditions
+			k.trimParams(m)
+			out[k] = m
+		}
+		return out
 	}
-	countPath := maps.Clone(countBase)
-	countPath["kinds"] = []string{string(kg.KindMechanism), string(kg.KindNetwork), string(kg.KindNHRI)}
-	countPath["types"], countPath["dir"], countPath["groupKinds"] = []string{string(kg.RelEngages), string(kg.RelInformsOn)}, string(kg.Incoming), []string{string(kg.KindAction)}
-	countPath["thenTypes"], countPath["thenDir"], countPath["thenKinds"] = []string{string(kg.RelImplements)}, string(kg.Outgoing), []string{string(kg.KindCommitment)}
-	countPath["key"], countPath["part"] = kg.PropPillar, ""
-	p[stmtCountPath[true].Name] = countPath
-	p[stmtCountPath[false].Name] = maps.Clone(countPath)
-	delete(p[stmtCountPath[false].Name], "related")
+	countProp := byFilter(map[string]any{"key": kg.PropPillar, "part": string(kg.Month)})
+	countRel := byFilter(map[string]any{"types": []string{string(kg.RelUnderObjective)}, "groupKinds": []string{string(kg.KindObjective)}, "key": "", "part": ""})
+	countPath := byFilter(map[string]any{"types": []string{string(kg.RelEngages), string(kg.RelInformsOn)}, "dir": string(kg.Incoming), "groupKinds": []string{string(kg.KindAction)},
+		"thenTypes": []string{string(kg.RelImplements)}, "thenDir": string(kg.Outgoing), "thenKinds": []string{string(kg.KindCommitment)}, "key": kg.PropPillar, "part": ""})
+	for _, k := range filterKinds {
+		p[stmtCountProp[k].Name] = countProp[k]
+		p[stmtCountPath[k].Name] = countPath[k]
+		for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
+			p[stmtCountRel[d][k].Name] = countRel[k]
+		}
+	}
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		p[stmtNeighbors[d].Name] = neighbors
 		p[stmtPublicNeighbors[d].Name] = neighbors

@@ -177,6 +177,67 @@ const findRelatedFilter = findFilter + `
       WHERE m.id IN rf.ids AND (size(rf.types) = 0 OR type(r) IN rf.types)
         AND (rf.dir = 'BOTH' OR (rf.dir = 'OUT' AND startNode(r) = n) OR (rf.dir = 'IN' AND endNode(r) = n)) })`
 
+// condition is whether node n meets condition c (kg.Condition): a node
+// that lacks a property does not meet a filter on it.
+const condition = `(all(f IN c.props WHERE coalesce(n[f.key] IN f.values, false))
+      AND all(t IN c.terms WHERE coalesce(n._search CONTAINS t, false))
+      AND all(rf IN c.related WHERE EXISTS {
+        MATCH (n)-[r]-(m:Entity)
+        WHERE m.id IN rf.ids AND (size(rf.types) = 0 OR type(r) IN rf.types)
+          AND (rf.dir = 'BOTH' OR (rf.dir = 'OUT' AND startNode(r) = n) OR (rf.dir = 'IN' AND endNode(r) = n)) }))`
+
+// findBoolFilter adds the conditions to exclude ($not) and to choose from
+// ($any) to the relationship filters.
+const findBoolFilter = findRelatedFilter + `
+    AND none(c IN $not WHERE ` + condition + `)
+    AND (size($any) = 0 OR any(c IN $any WHERE ` + condition + `))`
+
+// filterKind is which of the filters above a statement uses: the simplest
+// that holds a query's filters, so that most statements stay quick to plan.
+type filterKind int
+
+const (
+	plainFilter filterKind = iota
+	relatedFilter
+	boolFilter
+)
+
+var filterKinds = []filterKind{plainFilter, relatedFilter, boolFilter}
+
+// filterOf returns the filter kind a query needs.
+func filterOf(q kg.FindQuery) filterKind {
+	switch {
+	case len(q.Not) > 0 || len(q.Any) > 0:
+		return boolFilter
+	case len(q.Related) > 0:
+		return relatedFilter
+	}
+	return plainFilter
+}
+
+// where returns the WHERE clause of a filter kind, the name suffix of its
+// statements and the parameters it takes.
+func (k filterKind) where() (clause, suffix string, params []string) {
+	switch k {
+	case relatedFilter:
+		return findRelatedFilter, " related", []string{"props", "terms", "related"}
+	case boolFilter:
+		return findBoolFilter, " conditions", []string{"props", "terms", "related", "not", "any"}
+	}
+	return findFilter, "", []string{"props", "terms"}
+}
+
+// trimParams removes from params those the filter kind does not take.
+func (k filterKind) trimParams(params map[string]any) {
+	if k != boolFilter {
+		delete(params, "not")
+		delete(params, "any")
+	}
+	if k == plainFilter {
+		delete(params, "related")
+	}
+}
+
 // Find statements, ascending and descending: ORDER BY's direction and the
 // keyset comparison are Cypher syntax. The order value v is the property, or
 // null when it is missing or a list; rank orders types as kg.CompareValues
@@ -187,31 +248,37 @@ const findRelatedFilter = findFilter + `
 // enough, and the relationship filters' subqueries take seconds to plan.
 var (
 	stmtFind = map[bool]Statement{
-		false: findStatement("asc", "ASC", ">", false),
-		true:  findStatement("desc", "DESC", "<", false),
+		false: findStatement("asc", "ASC", ">", plainFilter),
+		true:  findStatement("desc", "DESC", "<", plainFilter),
 	}
 	stmtFindRelated = map[bool]Statement{
-		false: findStatement("asc", "ASC", ">", true),
-		true:  findStatement("desc", "DESC", "<", true),
+		false: findStatement("asc", "ASC", ">", relatedFilter),
+		true:  findStatement("desc", "DESC", "<", relatedFilter),
+	}
+	stmtFindBool = map[bool]Statement{
+		false: findStatement("asc", "ASC", ">", boolFilter),
+		true:  findStatement("desc", "DESC", "<", boolFilter),
 	}
 )
 
 // findStatementFor picks the Find statement for q and removes from params
-// the parameter that statement does not take.
+// the parameters that statement does not take.
 func findStatementFor(q kg.FindQuery, params map[string]any) Statement {
-	if len(q.Related) > 0 {
+	k := filterOf(q)
+	k.trimParams(params)
+	switch k {
+	case boolFilter:
+		return stmtFindBool[q.Desc]
+	case relatedFilter:
 		return stmtFindRelated[q.Desc]
 	}
-	delete(params, "related")
 	return stmtFind[q.Desc]
 }
 
-func findStatement(name, dir, cmp string, related bool) Statement {
-	filter, params := findFilter, []string{"kind", "props", "terms", "orderBy", "hasAfter", "afterRank", "afterValue", "afterId", "limit"}
-	if related {
-		name += " related"
-		filter, params = findRelatedFilter, append(params, "related")
-	}
+func findStatement(name, dir, cmp string, k filterKind) Statement {
+	filter, suffix, filterParams := k.where()
+	name += suffix
+	params := append([]string{"kind", "orderBy", "hasAfter", "afterRank", "afterValue", "afterId", "limit"}, filterParams...)
 	return Statement{
 		Name:   "find " + name,
 		Params: params,
@@ -270,67 +337,51 @@ const countPathGroup = `OPTIONAL MATCH (n)-[r:%s]-(x:Entity)-[r2:%s]-(m:Entity)
   ` + countKey
 
 var (
-	stmtCountProp = map[bool]Statement{
-		false: countStatement("count by property", false, countPropGroup, "key", "part"),
-		true:  countStatement("count by property", true, countPropGroup, "key", "part"),
-	}
-	stmtCountRel = map[kg.Direction]map[bool]Statement{
+	stmtCountProp = countStatements("count by property", countPropGroup, "key", "part")
+	stmtCountRel  = map[kg.Direction]map[filterKind]Statement{
 		kg.Outgoing: countRelStatements("out", "-[r:"+publicTypes()+"]->"),
 		kg.Incoming: countRelStatements("in", "<-[r:"+publicTypes()+"]-"),
 		kg.Both:     countRelStatements("both", "-[r:"+publicTypes()+"]-"),
 	}
-	stmtCountPath = func() map[bool]Statement {
-		group := strings.ReplaceAll(countPathGroup, "%s", publicTypes())
-		params := []string{"types", "dir", "groupKinds", "thenTypes", "thenDir", "thenKinds", "key", "part"}
-		return map[bool]Statement{
-			false: countStatement("count by path", false, group, params...),
-			true:  countStatement("count by path", true, group, params...),
-		}
-	}()
+	stmtCountPath = countStatements("count by path", strings.ReplaceAll(countPathGroup, "%s", publicTypes()),
+		"types", "dir", "groupKinds", "thenTypes", "thenDir", "thenKinds", "key", "part")
 )
 
 // countStatementFor picks the Count statement for q and removes from
-// params the parameter that statement does not take.
+// params the parameters that statement does not take.
 func countStatementFor(q kg.CountQuery, params map[string]any) Statement {
-	related := len(q.Filter.Related) > 0
-	if !related {
-		delete(params, "related")
-	}
+	k := filterOf(q.Filter)
+	k.trimParams(params)
 	switch {
 	case q.By.Rel != nil && q.By.Rel.Then != nil:
-		return stmtCountPath[related]
+		return stmtCountPath[k]
 	case q.By.Rel != nil:
-		return stmtCountRel[q.By.Rel.Direction][related]
+		return stmtCountRel[q.By.Rel.Direction][k]
 	}
-	return stmtCountProp[related]
+	return stmtCountProp[k]
 }
 
-func countRelStatements(name, arrow string) map[bool]Statement {
+func countRelStatements(name, arrow string) map[filterKind]Statement {
 	group := `OPTIONAL MATCH (n)` + arrow + `(m:Entity)
     WHERE type(r) IN $types AND (size($groupKinds) = 0 OR m.kind IN $groupKinds)
   WITH n, CASE WHEN $key = '' THEN m.id ELSE m[$key] END AS raw
   ` + countKey
-	return map[bool]Statement{
-		false: countStatement("count by relationship "+name, false, group, "types", "groupKinds", "key", "part"),
-		true:  countStatement("count by relationship "+name, true, group, "types", "groupKinds", "key", "part"),
-	}
+	return countStatements("count by relationship "+name, group, "types", "groupKinds", "key", "part")
 }
 
-// countStatement is a Count statement: group turns each matching node n
-// into rows (n, key), distinct. It counts nodes of several kinds ($kinds),
-// filtered as Find filters them.
-func countStatement(name string, related bool, group string, groupParams ...string) Statement {
-	filter, params := findFilter, append([]string{"kinds", "props", "terms"}, groupParams...)
-	if related {
-		name += " related"
-		filter, params = findRelatedFilter, append(params, "related")
-	}
-	filter = strings.Replace(filter, "n.kind = $kind", "n.kind IN $kinds", 1)
-	return Statement{
-		Name:   name,
-		Params: params,
-		Cypher: `MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
-WHERE ` + filter + `
+// countStatements are the Count statements of a grouping, one per filter
+// kind: group turns each matching node n into rows (n, key), distinct.
+// They count nodes of several kinds ($kinds), filtered as Find filters
+// them.
+func countStatements(name, group string, groupParams ...string) map[filterKind]Statement {
+	out := map[filterKind]Statement{}
+	for _, k := range filterKinds {
+		filter, suffix, filterParams := k.where()
+		out[k] = Statement{
+			Name:   name + suffix,
+			Params: append(append([]string{"kinds"}, filterParams...), groupParams...),
+			Cypher: `MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
+WHERE ` + strings.Replace(filter, "n.kind = $kind", "n.kind IN $kinds", 1) + `
 WITH collect(n) AS ns
 CALL (ns) {
   UNWIND ns AS n
@@ -339,7 +390,9 @@ CALL (ns) {
   RETURN collect({key: key, count: count}) AS groups
 }
 RETURN size(ns) AS total, groups`,
+		}
 	}
+	return out
 }
 
 // putNodeStatements create or replace nodes, one statement per kind: labels
@@ -390,12 +443,13 @@ func Statements() []Statement {
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		out = append(out, stmtNeighbors[d], stmtPublicNeighbors[d])
 	}
-	out = append(out, stmtFind[false], stmtFind[true], stmtFindRelated[false], stmtFindRelated[true])
-	out = append(out, stmtCountProp[false], stmtCountProp[true])
-	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
-		out = append(out, stmtCountRel[d][false], stmtCountRel[d][true])
+	out = append(out, stmtFind[false], stmtFind[true], stmtFindRelated[false], stmtFindRelated[true], stmtFindBool[false], stmtFindBool[true])
+	for _, k := range filterKinds {
+		out = append(out, stmtCountProp[k], stmtCountPath[k])
+		for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
+			out = append(out, stmtCountRel[d][k])
+		}
 	}
-	out = append(out, stmtCountPath[false], stmtCountPath[true])
 	for _, k := range kg.Kinds() {
 		out = append(out, putNodeStatements[k.Kind])
 	}

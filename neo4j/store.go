@@ -491,7 +491,7 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	}
 	params := map[string]any{
 		"kind": string(q.Kind), "terms": kg.SearchTerms(q.Text), "orderBy": q.OrderBy, "limit": int64(q.First + 1),
-		"props": []any{}, "related": []any{},
+		"props": []any{}, "related": []any{}, "not": conditionParams(q.Not), "any": conditionParams(q.Any),
 		"hasAfter": false, "afterRank": int64(0), "afterValue": nil, "afterId": "",
 	}
 	for _, f := range q.Props {
@@ -548,6 +548,22 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	return page, nil
 }
 
+// conditionParams are the parameters of conditions (kg.Condition).
+func conditionParams(cs []kg.Condition) []any {
+	out := make([]any, len(cs))
+	for i, c := range cs {
+		props, related := make([]any, len(c.Props)), make([]any, len(c.Related))
+		for j, f := range c.Props {
+			props[j] = map[string]any{"key": f.Key, "values": f.Values}
+		}
+		for j, f := range c.Related {
+			related[j] = map[string]any{"types": relTypes(f.Types), "dir": string(f.Direction), "ids": f.IDs}
+		}
+		out[i] = map[string]any{"props": props, "terms": kg.SearchTerms(c.Text), "related": related}
+	}
+	return out
+}
+
 // Count implements kg.Store: one statement, one round trip.
 func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) {
 	if err := q.Validate(); err != nil {
@@ -555,6 +571,7 @@ func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) 
 	}
 	params := map[string]any{
 		"kinds": kinds(q.CountedKinds()), "terms": kg.SearchTerms(q.Filter.Text), "props": []any{}, "related": []any{},
+		"not": conditionParams(q.Filter.Not), "any": conditionParams(q.Filter.Any),
 	}
 	for _, f := range q.Filter.Props {
 		params["props"] = append(params["props"].([]any), map[string]any{"key": f.Key, "values": f.Values})

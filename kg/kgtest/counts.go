@@ -133,3 +133,72 @@ func (s *suite) testCount(t *testing.T) {
 		}
 	})
 }
+
+// testConditions checks FindQuery.Not and FindQuery.Any, in Find and in
+// Count alike.
+func (s *suite) testConditions(t *testing.T) {
+	s.parallel(t)
+	st := s.loaded(t)
+	ctx := context.Background()
+	pillar := func(p string) kg.Condition {
+		return kg.Condition{Props: []kg.PropFilter{{Key: "pillar", Values: []any{p}}}}
+	}
+	cases := []struct {
+		name string
+		q    kg.FindQuery
+		want []string
+	}{
+		// a7 has no pillar: it is not of the Protection pillar.
+		{"NotProp", kg.FindQuery{Not: []kg.Condition{pillar("Protection")}}, []string{a2, a4, a5, a7}},
+		{"NotBool", kg.FindQuery{Not: []kg.Condition{{Props: []kg.PropFilter{{Key: "urgent", Values: []any{true}}}}}}, []string{a2, a4, a5, a6}},
+		{"NotRelated", kg.FindQuery{Not: []kg.Condition{{Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelEngages}, Direction: kg.Outgoing, IDs: []string{unsr}}}}}}, []string{a2, a4, a5, a6, a7}},
+		{"NotEither", kg.FindQuery{Not: []kg.Condition{pillar("Protection"), pillar("Promotion")}}, []string{a4, a7}},
+		{"NotBoth", kg.FindQuery{Not: []kg.Condition{{Props: []kg.PropFilter{{Key: "pillar", Values: []any{"Protection"}}, {Key: "urgent", Values: []any{true}}}}}}, []string{a2, a4, a5, a6, a7}},
+		{"AnyProps", kg.FindQuery{Any: []kg.Condition{pillar("Promotion"), {Props: []kg.PropFilter{{Key: "urgent", Values: []any{true}}}}}}, []string{a1, a2, a3, a5, a7}},
+		{"AnyRelatedOrText", kg.FindQuery{Any: []kg.Condition{{Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelUnderObjective}, Direction: kg.Outgoing, IDs: []string{o3}}}}, {Text: "defenders"}}}, []string{a1, a4, a6, a7}},
+		{"AndNot", kg.FindQuery{Props: []kg.PropFilter{{Key: "pillar", Values: []any{"Protection"}}}, Not: []kg.Condition{{Text: "women"}}}, []string{a1, a3}},
+		{"AnyNot", kg.FindQuery{Any: []kg.Condition{pillar("Promotion"), pillar("Cooperation")}, Not: []kg.Condition{{Props: []kg.PropFilter{{Key: kg.PropYear, Values: []any{int64(2023)}}}}}}, []string{a2, a4}},
+		{"AnyRelatedFilter", kg.FindQuery{Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelUnderObjective}, Direction: kg.Outgoing, IDs: []string{o1}}}, Any: []kg.Condition{pillar("Promotion"), {Text: "women"}}}, []string{a2, a6}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			q := c.q
+			q.Kind, q.OrderBy, q.First = kg.KindAction, kg.OrderByID, kg.MaxPageSize
+			page, err := st.Find(ctx, q)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, ids(page.Nodes))
+			assert.Equal(t, len(c.want), page.TotalCount)
+			got, err := st.Count(ctx, kg.CountQuery{Filter: q, By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelUnderObjective}, Direction: kg.Outgoing}}})
+			require.NoError(t, err)
+			assert.Equal(t, len(c.want), got.Total, "Count keeps what Find keeps")
+			// Paged one at a time, the conditions hold on every page.
+			q.First = 1
+			var walked []string
+			for {
+				p, err := st.Find(ctx, q)
+				require.NoError(t, err)
+				walked = append(walked, ids(p.Nodes)...)
+				if !p.HasNextPage {
+					break
+				}
+				q.After = p.Cursors[0]
+			}
+			assert.Equal(t, c.want, walked)
+		})
+	}
+	t.Run("Invalid", func(t *testing.T) {
+		many := make([]kg.Condition, kg.MaxConditions+1)
+		for name, q := range map[string]kg.FindQuery{
+			"TooMany":     {Any: many},
+			"BadKey":      {Not: []kg.Condition{{Props: []kg.PropFilter{{Key: "bad key", Values: []any{"x"}}}}}},
+			"BadValue":    {Any: []kg.Condition{{Props: []kg.PropFilter{{Key: "pillar", Values: []any{1.5}}}}}},
+			"UnknownType": {Not: []kg.Condition{{Related: []kg.RelFilter{{Types: []kg.RelType{"NOPE"}, Direction: kg.Outgoing}}}}},
+		} {
+			q.Kind, q.OrderBy, q.First = kg.KindAction, kg.OrderByID, 10
+			_, err := st.Find(ctx, q)
+			requireCode(t, err, kg.CodeBadUserInput, name)
+			_, err = st.Count(ctx, kg.CountQuery{Filter: q, By: kg.GroupBy{Prop: "pillar"}})
+			requireCode(t, err, kg.CodeBadUserInput, name)
+		}
+	})
+}
