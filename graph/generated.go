@@ -3792,6 +3792,10 @@ input ActionFilter {
   riskGroup: ID
   "Only actions whose name or text contain every word of this text."
   text: String
+  "Only actions that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: ActionFilter
+  "Only actions that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [ActionFilter!]
 }
 
 "Fields actions can be ordered by."
@@ -3843,6 +3847,10 @@ input MechanismFilter {
   action: ID
   "Only channels whose name, acronym or description contain every word of this text."
   text: String
+  "Only channels that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: MechanismFilter
+  "Only channels that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [MechanismFilter!]
 }
 
 "Fields mechanisms can be ordered by."
@@ -3891,6 +3899,10 @@ input NHRIFilter {
   network: ID
   "Only institutions whose name or acronym contain every word of this text."
   text: String
+  "Only institutions that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: NHRIFilter
+  "Only institutions that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [NHRIFilter!]
 }
 
 "Fields NHRIs can be ordered by."
@@ -4542,6 +4554,10 @@ input CountryFilter {
   nhriAccreditation: AccreditationStatus
   "Only countries whose name contains every word of this text."
   text: String
+  "Only countries that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: CountryFilter
+  "Only countries that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [CountryFilter!]
 }
 
 "Fields countries can be ordered by."
@@ -17667,7 +17683,7 @@ func (ec *executionContext) unmarshalInputActionFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"objective", "commitment", "pillar", "partner", "riskGroup", "text"}
+	fieldsInOrder := [...]string{"objective", "commitment", "pillar", "partner", "riskGroup", "text", "not", "or"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17716,6 +17732,20 @@ func (ec *executionContext) unmarshalInputActionFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOActionFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
 		}
 	}
 	return it, nil
@@ -17797,7 +17827,7 @@ func (ec *executionContext) unmarshalInputCountryFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"region", "memberOf", "nhriAccreditation", "text"}
+	fieldsInOrder := [...]string{"region", "memberOf", "nhriAccreditation", "text", "not", "or"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17832,6 +17862,20 @@ func (ec *executionContext) unmarshalInputCountryFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCountryFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
 		}
 	}
 	return it, nil
@@ -17913,7 +17957,7 @@ func (ec *executionContext) unmarshalInputMechanismFilter(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"category", "region", "action", "text"}
+	fieldsInOrder := [...]string{"category", "region", "action", "text", "not", "or"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17948,6 +17992,20 @@ func (ec *executionContext) unmarshalInputMechanismFilter(ctx context.Context, o
 				return it, err
 			}
 			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMechanismFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMechanismFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
 		}
 	}
 	return it, nil
@@ -18029,7 +18087,7 @@ func (ec *executionContext) unmarshalInputNHRIFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"country", "region", "accreditationStatus", "network", "text"}
+	fieldsInOrder := [...]string{"country", "region", "accreditationStatus", "network", "text", "not", "or"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18071,6 +18129,20 @@ func (ec *executionContext) unmarshalInputNHRIFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalONHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalONHRIFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
 		}
 	}
 	return it, nil
@@ -22510,6 +22582,11 @@ func (ec *executionContext) marshalNActionEdge2ᚖmarrakechgraphᚋkgᚐPageEdge
 	return ec._ActionEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx context.Context, v any) (*model.ActionFilter, error) {
+	res, err := ec.unmarshalInputActionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNActionGroupBy2marrakechgraphᚋgraphᚋmodelᚐActionGroupBy(ctx context.Context, v any) (model.ActionGroupBy, error) {
 	var res model.ActionGroupBy
 	err := res.UnmarshalGQL(v)
@@ -22834,6 +22911,11 @@ func (ec *executionContext) marshalNCountryEdge2ᚖmarrakechgraphᚋkgᚐPageEdg
 		return graphql.Null
 	}
 	return ec._CountryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx context.Context, v any) (*model.CountryFilter, error) {
+	res, err := ec.unmarshalInputCountryFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCountryGroupBy2marrakechgraphᚋgraphᚋmodelᚐCountryGroupBy(ctx context.Context, v any) (model.CountryGroupBy, error) {
@@ -23237,6 +23319,11 @@ func (ec *executionContext) marshalNMechanismEdge2ᚖmarrakechgraphᚋkgᚐPageE
 	return ec._MechanismEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMechanismFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilter(ctx context.Context, v any) (*model.MechanismFilter, error) {
+	res, err := ec.unmarshalInputMechanismFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNMechanismGroupBy2marrakechgraphᚋgraphᚋmodelᚐMechanismGroupBy(ctx context.Context, v any) (model.MechanismGroupBy, error) {
 	var res model.MechanismGroupBy
 	err := res.UnmarshalGQL(v)
@@ -23315,6 +23402,11 @@ func (ec *executionContext) marshalNNHRIEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(c
 		return graphql.Null
 	}
 	return ec._NHRIEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx context.Context, v any) (*model.NHRIFilter, error) {
+	res, err := ec.unmarshalInputNHRIFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNNHRIGroupBy2marrakechgraphᚋgraphᚋmodelᚐNHRIGroupBy(ctx context.Context, v any) (model.NHRIGroupBy, error) {
@@ -24601,6 +24693,23 @@ func (ec *executionContext) marshalOAccreditationStatus2ᚖstring(ctx context.Co
 	return res
 }
 
+func (ec *executionContext) unmarshalOActionFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilterᚄ(ctx context.Context, v any) ([]*model.ActionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ActionFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx context.Context, v any) (*model.ActionFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -24659,6 +24768,23 @@ func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋkgᚐCommitme
 		return graphql.Null
 	}
 	return ec._Commitment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCountryFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilterᚄ(ctx context.Context, v any) ([]*model.CountryFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CountryFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx context.Context, v any) (*model.CountryFilter, error) {
@@ -24918,6 +25044,23 @@ func (ec *executionContext) marshalOMechanismCategory2ᚕstringᚄ(ctx context.C
 	return ret
 }
 
+func (ec *executionContext) unmarshalOMechanismFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilterᚄ(ctx context.Context, v any) ([]*model.MechanismFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MechanismFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMechanismFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOMechanismFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilter(ctx context.Context, v any) (*model.MechanismFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -24939,6 +25082,23 @@ func (ec *executionContext) marshalONHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx conte
 		return graphql.Null
 	}
 	return ec._NHRI(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONHRIFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilterᚄ(ctx context.Context, v any) ([]*model.NHRIFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.NHRIFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalONHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx context.Context, v any) (*model.NHRIFilter, error) {

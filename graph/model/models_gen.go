@@ -25,6 +25,10 @@ type ActionFilter struct {
 	RiskGroup *string `json:"riskGroup,omitempty"`
 	// Only actions whose name or text contain every word of this text.
 	Text *string `json:"text,omitempty"`
+	// Only actions that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *ActionFilter `json:"not,omitempty"`
+	// Only actions that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*ActionFilter `json:"or,omitempty"`
 }
 
 // Ordering of actions.
@@ -77,6 +81,10 @@ type CountryFilter struct {
 	NhriAccreditation *string `json:"nhriAccreditation,omitempty"`
 	// Only countries whose name contains every word of this text.
 	Text *string `json:"text,omitempty"`
+	// Only countries that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *CountryFilter `json:"not,omitempty"`
+	// Only countries that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*CountryFilter `json:"or,omitempty"`
 }
 
 // Ordering of countries.
@@ -98,6 +106,10 @@ type MechanismFilter struct {
 	Action *string `json:"action,omitempty"`
 	// Only channels whose name, acronym or description contain every word of this text.
 	Text *string `json:"text,omitempty"`
+	// Only channels that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *MechanismFilter `json:"not,omitempty"`
+	// Only channels that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*MechanismFilter `json:"or,omitempty"`
 }
 
 // Ordering of mechanisms.
@@ -123,6 +135,10 @@ type NHRIFilter struct {
 	Network *string `json:"network,omitempty"`
 	// Only institutions whose name or acronym contain every word of this text.
 	Text *string `json:"text,omitempty"`
+	// Only institutions that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *NHRIFilter `json:"not,omitempty"`
+	// Only institutions that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*NHRIFilter `json:"or,omitempty"`
 }
 
 // Ordering of NHRIs.
