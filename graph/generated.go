@@ -3859,6 +3859,10 @@ enum MechanismOrderField {
   NAME
   "ID."
   ID
+  "Category; the channels of one category in ID order."
+  CATEGORY
+  "Region; the channels of one region in ID order, those without one last (first when descending)."
+  REGION
 }
 
 "Ordering of mechanisms."
@@ -3915,6 +3919,8 @@ enum NHRIOrderField {
   COUNTRY
   "Year of the last accreditation review."
   ACCREDITATION_YEAR
+  "Accreditation status; those without one last (first when descending)."
+  ACCREDITATION_STATUS
 }
 
 "Ordering of NHRIs."

@@ -87,3 +87,58 @@ func TestNotAndOrRefuseWhatTheyCannotMean(t *testing.T) {
 		assert.Equal(t, []string{"BAD_USER_INPUT"}, codes(errs), q)
 	}
 }
+
+// TestOrderByCategoryAndStatus: mechanisms sort by category and region,
+// NHRIs by accreditation status, both ways, ties by ID, and page by page.
+func TestOrderByCategoryAndStatus(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		c := newClient(t, backend.ReadOnlySeeded(t))
+		type node struct {
+			ID                  string
+			Category            string
+			Region              *string
+			AccreditationStatus *string
+		}
+		type page struct {
+			Edges []struct{ Node node }
+		}
+		var resp struct{ ByCategory, ByCategoryDesc, ByRegion, ByStatus page }
+		mustPost(t, c, `{
+		byCategory: mechanisms(first: 200, orderBy: {field: CATEGORY}) { edges { node { id category region } } }
+		byCategoryDesc: mechanisms(first: 200, orderBy: {field: CATEGORY, direction: DESC}) { edges { node { id category region } } }
+		byRegion: mechanisms(first: 200, orderBy: {field: REGION}) { edges { node { id category region } } }
+		byStatus: nhris(first: 200, orderBy: {field: ACCREDITATION_STATUS}) { edges { node { id accreditationStatus } } }
+	}`, nil, &resp)
+		key := func(s *string) string {
+			if s == nil {
+				return "~" // after every value
+			}
+			return *s
+		}
+		check := func(name string, p page, value func(node) string, desc bool) {
+			require.Greater(t, len(p.Edges), 1, name)
+			for i := 1; i < len(p.Edges); i++ {
+				a, b := p.Edges[i-1].Node, p.Edges[i].Node
+				va, vb := value(a), value(b)
+				if desc {
+					va, vb = vb, va
+				}
+				if va == vb {
+					if desc {
+						assert.Greater(t, a.ID, b.ID, "%s: ties by ID", name)
+					} else {
+						assert.Less(t, a.ID, b.ID, "%s: ties by ID", name)
+					}
+					continue
+				}
+				assert.Less(t, va, vb, "%s: %s before %s", name, a.ID, b.ID)
+			}
+		}
+		check("category", resp.ByCategory, func(n node) string { return n.Category }, false)
+		check("category descending", resp.ByCategoryDesc, func(n node) string { return n.Category }, true)
+		// The schema names regions as the enum does; the store orders them
+		// by their names (Africa, Americas, Asia-Pacific, Europe): the same order.
+		check("region", resp.ByRegion, func(n node) string { return key(n.Region) }, false)
+		check("accreditation status", resp.ByStatus, func(n node) string { return key(n.AccreditationStatus) }, false)
+	})
+}

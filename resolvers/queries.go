@@ -85,6 +85,7 @@ func (r *Resolver) mechanismQuery(ctx context.Context, first *int, after *string
 	if order != nil {
 		field := map[model.MechanismOrderField]string{
 			model.MechanismOrderFieldName: kg.OrderByName, model.MechanismOrderFieldID: kg.OrderByID,
+			model.MechanismOrderFieldCategory: kg.PropCategory, model.MechanismOrderFieldRegion: kg.PropRegion,
 		}[order.Field]
 		q.OrderBy, q.Desc = orderOf(field, order.Direction)
 	}
@@ -139,6 +140,7 @@ func (r *Resolver) nhriQuery(ctx context.Context, first *int, after *string, f *
 		field := map[model.NHRIOrderField]string{
 			model.NHRIOrderFieldName: kg.OrderByName, model.NHRIOrderFieldID: kg.OrderByID,
 			model.NHRIOrderFieldCountry: kg.PropCountry, model.NHRIOrderFieldAccreditationYear: kg.PropAccreditationYear,
+			model.NHRIOrderFieldAccreditationStatus: kg.PropAccreditationStatus,
 		}[order.Field]
 		q.OrderBy, q.Desc = orderOf(field, order.Direction)
 	}

@@ -562,16 +562,22 @@ const (
 	MechanismOrderFieldName MechanismOrderField = "NAME"
 	// ID.
 	MechanismOrderFieldID MechanismOrderField = "ID"
+	// Category; the channels of one category in ID order.
+	MechanismOrderFieldCategory MechanismOrderField = "CATEGORY"
+	// Region; the channels of one region in ID order, those without one last (first when descending).
+	MechanismOrderFieldRegion MechanismOrderField = "REGION"
 )
 
 var AllMechanismOrderField = []MechanismOrderField{
 	MechanismOrderFieldName,
 	MechanismOrderFieldID,
+	MechanismOrderFieldCategory,
+	MechanismOrderFieldRegion,
 }
 
 func (e MechanismOrderField) IsValid() bool {
 	switch e {
-	case MechanismOrderFieldName, MechanismOrderFieldID:
+	case MechanismOrderFieldName, MechanismOrderFieldID, MechanismOrderFieldCategory, MechanismOrderFieldRegion:
 		return true
 	}
 	return false
@@ -691,6 +697,8 @@ const (
 	NHRIOrderFieldCountry NHRIOrderField = "COUNTRY"
 	// Year of the last accreditation review.
 	NHRIOrderFieldAccreditationYear NHRIOrderField = "ACCREDITATION_YEAR"
+	// Accreditation status; those without one last (first when descending).
+	NHRIOrderFieldAccreditationStatus NHRIOrderField = "ACCREDITATION_STATUS"
 )
 
 var AllNHRIOrderField = []NHRIOrderField{
@@ -698,11 +706,12 @@ var AllNHRIOrderField = []NHRIOrderField{
 	NHRIOrderFieldID,
 	NHRIOrderFieldCountry,
 	NHRIOrderFieldAccreditationYear,
+	NHRIOrderFieldAccreditationStatus,
 }
 
 func (e NHRIOrderField) IsValid() bool {
 	switch e {
-	case NHRIOrderFieldName, NHRIOrderFieldID, NHRIOrderFieldCountry, NHRIOrderFieldAccreditationYear:
+	case NHRIOrderFieldName, NHRIOrderFieldID, NHRIOrderFieldCountry, NHRIOrderFieldAccreditationYear, NHRIOrderFieldAccreditationStatus:
 		return true
 	}
 	return false
