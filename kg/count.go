@@ -58,8 +58,8 @@ type RelGroup struct {
 }
 
 // CountQuery counts the nodes of a kind that match a query's filters,
-// grouped. Filter's Kind, Props, Related and Text select the nodes; its
-// order and page are ignored.
+// grouped. Filter's Kind, Props, Related, Text, Not and Any select the
+// nodes, as they do for Find; its order and page are ignored.
 type CountQuery struct {
 	Filter FindQuery
 	// Kinds, when set, counts the nodes of these kinds instead of
