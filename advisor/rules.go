@@ -276,7 +276,7 @@ func actsInRegion(f facts, ch Channel) verdict {
 		return excluded("Not applicable: %s belongs to another regional network, %s.", who, other.Name)
 	}
 	country := f.in.Country.Name()
-	switch here := f.in.Country.Region(); {
+	switch here := string(f.in.Country.Region()); {
 	case region == "":
 		return excluded("Cannot be assessed: the region of %s is not recorded.", n.Name)
 	case here == "":
@@ -568,7 +568,7 @@ func howToActivate(e *kg.Eligibility) string {
 
 // region is the region of a regional channel, or "".
 func (c Channel) region() string {
-	var r *string
+	var r *kg.Region
 	switch v := c.View.(type) {
 	case kg.Network:
 		r = v.Region()
@@ -578,5 +578,5 @@ func (c Channel) region() string {
 	if r == nil {
 		return ""
 	}
-	return *r
+	return string(*r)
 }

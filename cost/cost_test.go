@@ -37,9 +37,9 @@ func TestCostCountsTheLargestAnswer(t *testing.T) {
 		vars map[string]any
 		want cost.Measure
 	}{
-		{"scalar list of a catalog", `{ countries { id name } }`, nil,
-			// countries: 1, each of up to 250 countries: id and name.
-			cost.Measure{Cost: 1 + 250*2, Depth: 2, Fields: 3}},
+		{"connection without first takes its documented default", `{ countries { nodes { id name } } }`, nil,
+			// countries 1 + nodes (1 + each of up to 250 countries: id and name).
+			cost.Measure{Cost: 1 + 1 + 250*2, Depth: 3, Fields: 4}},
 		{"connection sized by first", `{ actions(first: 10) { totalCount edges { node { id } } } }`, nil,
 			// actions 1 + totalCount 1 + edges (1 + 10 × (node 1 + id 1)).
 			cost.Measure{Cost: 1 + 1 + 1 + 10*2, Depth: 4, Fields: 5}},

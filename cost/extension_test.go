@@ -47,13 +47,13 @@ func TestTheAPIReportsAndEnforcesTheLimits(t *testing.T) {
 	h := httpapi.GraphQL(apitest.Options(embeddedtest.Seeded(t), httpapi.Options{Logger: slog.New(slog.DiscardHandler),
 		Limits: cost.Limits{MaxCost: 600, MaxDepth: 5, MaxFields: 20}}))
 
-	ok := post(t, h, `{ countries { id name } }`)
+	ok := post(t, h, `{ countries { nodes { id name } } }`)
 	require.Empty(t, ok.Errors)
 	require.NotNil(t, ok.Extensions.Cost)
-	assert.Equal(t, cost.Report{Requested: 501, Limit: 600, Depth: 2, MaxDepth: 5, Fields: 3, MaxFields: 20}, *ok.Extensions.Cost)
+	assert.Equal(t, cost.Report{Requested: 502, Limit: 600, Depth: 3, MaxDepth: 5, Fields: 4, MaxFields: 20}, *ok.Extensions.Cost)
 
 	for name, q := range map[string]string{
-		"complexity": `{ countries { id name acronym } }`,
+		"complexity": `{ countries { nodes { id name acronym } } }`,
 		"deep":       `{ node(id: "network:ganhri") { ... on Network { parts { parts { parts { parts { id } } } } } } }`,
 		"fields":     `{ a: objectives { id name } b: objectives { id name } c: objectives { id name } d: objectives { id name } e: objectives { id name } f: objectives { id name } g: objectives { id name } }`,
 	} {
@@ -90,7 +90,7 @@ func TestAnswersStopAtTheLimit(t *testing.T) {
 	const limit = 6000
 	h := httpapi.GraphQL(apitest.Options(swollenStore{embeddedtest.Seeded(t)}, httpapi.Options{Logger: slog.New(slog.DiscardHandler),
 		Limits: cost.Limits{MaxCost: limit}}))
-	q := `{ countries { id relationships { type } } }`
+	q := `{ countries { nodes { id relationships { type } } } }`
 	a := post(t, h, q)
 	require.NotNil(t, a.Extensions.Cost)
 	require.LessOrEqual(t, a.Extensions.Cost.Requested, limit, "the measure lets it run")

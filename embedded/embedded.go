@@ -447,7 +447,7 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	}
 	terms := kg.SearchTerms(q.Text)
 	page := &kg.Page{HasPreviousPage: after != nil}
-	filtered := len(q.Props) > 0 || len(q.Related) > 0 || len(terms) > 0
+	filtered := len(q.Props) > 0 || len(q.Related) > 0 || len(terms) > 0 || len(q.Not) > 0 || len(q.Any) > 0
 	err := s.read(ctx, "find", func(g *graph) error {
 		sorted := g.sorted(q.Kind, q.OrderBy, q.Desc)
 		start := 0
@@ -487,6 +487,40 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 		return nil, err
 	}
 	return page, nil
+}
+
+// Count implements kg.Store: one walk over the kind, under one read lock.
+func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	terms := kg.SearchTerms(q.Filter.Text)
+	var tally kg.Tally
+	err := s.read(ctx, "count", func(g *graph) error {
+		i := 0
+		for _, kind := range q.CountedKinds() {
+			for _, n := range g.byKind[kind] {
+				if i++; i%1024 == 0 {
+					if err := ctx.Err(); err != nil {
+						return fmt.Errorf("embedded store: count: %w", err)
+					}
+				}
+				if !g.matches(n, q.Filter, terms) {
+					continue
+				}
+				if q.By.Rel != nil {
+					tally.Add(g.neighborKeys(n.ID, q.By))
+				} else {
+					tally.Add(kg.PropGroupKeys(n.Props[q.By.Prop], q.By.Part))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tally.Counts(), nil
 }
 
 var _ kg.KindScanner = (*Store)(nil)

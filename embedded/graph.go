@@ -246,7 +246,20 @@ func (g *graph) matches(n *kg.Node, q kg.FindQuery, terms []string) bool {
 			return false
 		}
 	}
-	return kg.MatchesText(n, terms)
+	if !kg.MatchesText(n, terms) {
+		return false
+	}
+	for _, c := range q.Not {
+		if g.meets(n, c) {
+			return false
+		}
+	}
+	return len(q.Any) == 0 || slices.ContainsFunc(q.Any, func(c kg.Condition) bool { return g.meets(n, c) })
+}
+
+// meets reports whether n meets a condition.
+func (g *graph) meets(n *kg.Node, c kg.Condition) bool {
+	return g.matches(n, kg.FindQuery{Props: c.Props, Related: c.Related}, kg.SearchTerms(c.Text))
 }
 
 // sameValue compares a property value with a filter value (string, int64
@@ -277,4 +290,73 @@ func (g *graph) related(id string, f kg.RelFilter) bool {
 		return true
 	}
 	return f.Direction != kg.Outgoing && (match(g.in[id], from) || (sensitive && match(g.inS[id], from)))
+}
+
+// neighborKeys returns the distinct IDs (or values of by.Prop) of the
+// nodes that edges matching by.Rel (and then by.Rel.Then) lead to from node
+// id, or a single nil key when there are none. No edge is followed twice
+// on one way.
+func (g *graph) neighborKeys(id string, by kg.GroupBy) []any {
+	var keys []any
+	add := func(other string) {
+		if by.Prop == "" {
+			if !slices.Contains(keys, any(other)) {
+				keys = append(keys, other)
+			}
+			return
+		}
+		for _, k := range kg.PropGroupKeys(g.nodes[other].Props[by.Prop], by.Part) {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	rg := *by.Rel
+	for _, h := range g.hop(id, rg, nil) {
+		if rg.Then == nil {
+			add(h.id)
+			continue
+		}
+		for _, h2 := range g.hop(h.id, *rg.Then, h.edge) {
+			add(h2.id)
+		}
+	}
+	if len(keys) == 0 {
+		keys = append(keys, nil)
+	}
+	return keys
+}
+
+// step is an edge followed from a node, and the node it leads to.
+type step struct {
+	edge *kg.Edge
+	id   string
+}
+
+// hop returns the steps from node id along edges that match rg's types,
+// direction and kinds, but skip.
+func (g *graph) hop(id string, rg kg.RelGroup, skip *kg.Edge) []step {
+	var out []step
+	add := func(edges []*kg.Edge, far func(kg.EdgeKey) string) {
+		for _, e := range edges {
+			k := e.Key()
+			if (skip != nil && k == skip.Key()) || !slices.Contains(rg.Types, k.Type) {
+				continue
+			}
+			other := far(k)
+			if len(rg.Kinds) > 0 && !slices.Contains(rg.Kinds, g.nodes[other].Kind) {
+				continue
+			}
+			out = append(out, step{e, other})
+		}
+	}
+	to := func(k kg.EdgeKey) string { return k.To }
+	from := func(k kg.EdgeKey) string { return k.From }
+	if rg.Direction != kg.Incoming {
+		add(g.out[id], to)
+	}
+	if rg.Direction != kg.Outgoing {
+		add(g.in[id], from)
+	}
+	return out
 }

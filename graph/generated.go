@@ -99,6 +99,17 @@ type ComplexityRoot struct {
 		Recommendations   func(childComplexity int) int
 	}
 
+	Aggregate struct {
+		Groups     func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AggregateGroup struct {
+		Count  func(childComplexity int) int
+		Entity func(childComplexity int) int
+		Key    func(childComplexity int) int
+	}
+
 	AuditEntry struct {
 		Actor        func(childComplexity int) int
 		After        func(childComplexity int) int
@@ -161,6 +172,18 @@ type ComplexityRoot struct {
 		Name              func(childComplexity int) int
 		Region            func(childComplexity int) int
 		Relationships     func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
+	}
+
+	CountryConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CountryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	CreatedAPIKey struct {
@@ -331,29 +354,34 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APIKeys          func(childComplexity int) int
-		Actions          func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
-		ActivationPlan   func(childComplexity int, situation advisor.Case) int
-		Commitments      func(childComplexity int, pillar *string) int
-		Countries        func(childComplexity int) int
-		GraphStats       func(childComplexity int) int
-		History          func(childComplexity int, id string) int
-		Instruments      func(childComplexity int, typeArg *string) int
-		Mechanisms       func(childComplexity int, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) int
-		Networks         func(childComplexity int, scope *string) int
-		Nhris            func(childComplexity int, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) int
-		Node             func(childComplexity int, id string) int
-		Objectives       func(childComplexity int) int
-		PerpetratorTypes func(childComplexity int, sector *string) int
-		RiskGroups       func(childComplexity int) int
-		SdgTargets       func(childComplexity int) int
-		Search           func(childComplexity int, text string, first *int, kinds []kg.Kind) int
-		StrategicGoals   func(childComplexity int) int
-		Surveys          func(childComplexity int) int
-		ThreatIncidents  func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter) int
-		ThreatStats      func(childComplexity int, groupBy []threatlog.Dimension) int
-		ThreatTypes      func(childComplexity int, against *string) int
-		Viewer           func(childComplexity int) int
+		APIKeys                  func(childComplexity int) int
+		Actions                  func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		ActionsAggregate         func(childComplexity int, filter *model.ActionFilter, groupBy model.ActionGroupBy) int
+		ActivationPlan           func(childComplexity int, situation advisor.Case) int
+		Commitments              func(childComplexity int, pillar *string) int
+		Countries                func(childComplexity int, first *int, after *string, filter *model.CountryFilter, orderBy *model.CountryOrder) int
+		CountriesAggregate       func(childComplexity int, filter *model.CountryFilter, groupBy model.CountryGroupBy) int
+		GraphStats               func(childComplexity int) int
+		History                  func(childComplexity int, id string) int
+		Instruments              func(childComplexity int, typeArg *string) int
+		Mechanisms               func(childComplexity int, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) int
+		MechanismsAggregate      func(childComplexity int, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) int
+		Networks                 func(childComplexity int, scope *string) int
+		Nhris                    func(childComplexity int, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) int
+		NhrisAggregate           func(childComplexity int, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) int
+		Node                     func(childComplexity int, id string) int
+		Objectives               func(childComplexity int) int
+		PerpetratorTypes         func(childComplexity int, sector *string) int
+		RiskGroups               func(childComplexity int) int
+		SdgTargets               func(childComplexity int) int
+		Search                   func(childComplexity int, text string, first *int, kinds []kg.Kind) int
+		StrategicGoals           func(childComplexity int) int
+		SupportChannelsAggregate func(childComplexity int, groupBy model.SupportChannelGroupBy) int
+		Surveys                  func(childComplexity int) int
+		ThreatIncidents          func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter) int
+		ThreatStats              func(childComplexity int, groupBy []threatlog.Dimension) int
+		ThreatTypes              func(childComplexity int, against *string) int
+		Viewer                   func(childComplexity int) int
 	}
 
 	Recommendation struct {
@@ -414,6 +442,7 @@ type ComplexityRoot struct {
 
 	StatRow struct {
 		Count      func(childComplexity int) int
+		Month      func(childComplexity int) int
 		Region     func(childComplexity int) int
 		Reprisals  func(childComplexity int) int
 		ThreatType func(childComplexity int) int
@@ -518,6 +547,8 @@ type MutationResolver interface {
 	RecordResponse(ctx context.Context, input threatlog.ResponseInput) (*threatlog.Response, error)
 }
 type NHRIResolver interface {
+	Region(ctx context.Context, obj *kg.NHRI) (*string, error)
+
 	ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*threatlog.Incident, error)
 }
 type QueryResolver interface {
@@ -542,8 +573,13 @@ type QueryResolver interface {
 	PerpetratorTypes(ctx context.Context, sector *string) ([]*kg.PerpetratorType, error)
 	SdgTargets(ctx context.Context) ([]*kg.SDGTarget, error)
 	StrategicGoals(ctx context.Context) ([]*kg.StrategicGoal, error)
-	Countries(ctx context.Context) ([]*kg.Country, error)
+	Countries(ctx context.Context, first *int, after *string, filter *model.CountryFilter, orderBy *model.CountryOrder) (*kg.Connection[kg.Country], error)
 	Surveys(ctx context.Context) ([]*kg.Survey, error)
+	ActionsAggregate(ctx context.Context, filter *model.ActionFilter, groupBy model.ActionGroupBy) (*kg.Aggregate, error)
+	MechanismsAggregate(ctx context.Context, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) (*kg.Aggregate, error)
+	NhrisAggregate(ctx context.Context, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) (*kg.Aggregate, error)
+	SupportChannelsAggregate(ctx context.Context, groupBy model.SupportChannelGroupBy) (*kg.Aggregate, error)
+	CountriesAggregate(ctx context.Context, filter *model.CountryFilter, groupBy model.CountryGroupBy) (*kg.Aggregate, error)
 }
 type SubscriptionResolver interface {
 	ThreatReported(ctx context.Context) (<-chan *threatlog.Incident, error)
@@ -797,6 +833,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActivationPlan.Recommendations(childComplexity), true
+
+	case "Aggregate.groups":
+		if e.ComplexityRoot.Aggregate.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Aggregate.Groups(childComplexity), true
+	case "Aggregate.totalCount":
+		if e.ComplexityRoot.Aggregate.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Aggregate.TotalCount(childComplexity), true
+
+	case "AggregateGroup.count":
+		if e.ComplexityRoot.AggregateGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Count(childComplexity), true
+	case "AggregateGroup.entity":
+		if e.ComplexityRoot.AggregateGroup.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Entity(childComplexity), true
+	case "AggregateGroup.key":
+		if e.ComplexityRoot.AggregateGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Key(childComplexity), true
 
 	case "AuditEntry.actor":
 		if e.ComplexityRoot.AuditEntry.Actor == nil {
@@ -1072,6 +1140,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
+
+	case "CountryConnection.edges":
+		if e.ComplexityRoot.CountryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.Edges(childComplexity), true
+	case "CountryConnection.nodes":
+		if e.ComplexityRoot.CountryConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.Nodes(childComplexity), true
+	case "CountryConnection.pageInfo":
+		if e.ComplexityRoot.CountryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.PageInfo(childComplexity), true
+	case "CountryConnection.totalCount":
+		if e.ComplexityRoot.CountryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryConnection.TotalCount(childComplexity), true
+
+	case "CountryEdge.cursor":
+		if e.ComplexityRoot.CountryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryEdge.Cursor(childComplexity), true
+	case "CountryEdge.node":
+		if e.ComplexityRoot.CountryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
 
 	case "CreatedAPIKey.key":
 		if e.ComplexityRoot.CreatedAPIKey.Key == nil {
@@ -1846,6 +1952,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Actions(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
+	case "Query.actionsAggregate":
+		if e.ComplexityRoot.Query.ActionsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_actionsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActionsAggregate(childComplexity, args["filter"].(*model.ActionFilter), args["groupBy"].(model.ActionGroupBy)), true
 	case "Query.activationPlan":
 		if e.ComplexityRoot.Query.ActivationPlan == nil {
 			break
@@ -1873,7 +1990,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Countries(childComplexity), true
+		args, err := ec.field_Query_countries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Countries(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.CountryFilter), args["orderBy"].(*model.CountryOrder)), true
+	case "Query.countriesAggregate":
+		if e.ComplexityRoot.Query.CountriesAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_countriesAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CountriesAggregate(childComplexity, args["filter"].(*model.CountryFilter), args["groupBy"].(model.CountryGroupBy)), true
 	case "Query.graphStats":
 		if e.ComplexityRoot.Query.GraphStats == nil {
 			break
@@ -1914,6 +2047,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Mechanisms(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.MechanismFilter), args["orderBy"].(*model.MechanismOrder)), true
+	case "Query.mechanismsAggregate":
+		if e.ComplexityRoot.Query.MechanismsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mechanismsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MechanismsAggregate(childComplexity, args["filter"].(*model.MechanismFilter), args["groupBy"].(model.MechanismGroupBy)), true
 	case "Query.networks":
 		if e.ComplexityRoot.Query.Networks == nil {
 			break
@@ -1936,6 +2080,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nhris(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.NHRIFilter), args["orderBy"].(*model.NHRIOrder)), true
+	case "Query.nhrisAggregate":
+		if e.ComplexityRoot.Query.NhrisAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nhrisAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NhrisAggregate(childComplexity, args["filter"].(*model.NHRIFilter), args["groupBy"].(model.NHRIGroupBy)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1993,6 +2148,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.StrategicGoals(childComplexity), true
+	case "Query.supportChannelsAggregate":
+		if e.ComplexityRoot.Query.SupportChannelsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_supportChannelsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SupportChannelsAggregate(childComplexity, args["groupBy"].(model.SupportChannelGroupBy)), true
 	case "Query.surveys":
 		if e.ComplexityRoot.Query.Surveys == nil {
 			break
@@ -2289,6 +2455,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.Count(childComplexity), true
+	case "StatRow.month":
+		if e.ComplexityRoot.StatRow.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Month(childComplexity), true
 	case "StatRow.region":
 		if e.ComplexityRoot.StatRow.Region == nil {
 			break
@@ -2696,6 +2868,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActionFilter", ec.unmarshalInputActionFilter),
 			graphql.NewInputUnmarshaler("ActionOrder", ec.unmarshalInputActionOrder),
+			graphql.NewInputUnmarshaler("CountryFilter", ec.unmarshalInputCountryFilter),
+			graphql.NewInputUnmarshaler("CountryOrder", ec.unmarshalInputCountryOrder),
 			graphql.NewInputUnmarshaler("MechanismFilter", ec.unmarshalInputMechanismFilter),
 			graphql.NewInputUnmarshaler("MechanismOrder", ec.unmarshalInputMechanismOrder),
 			graphql.NewInputUnmarshaler("NHRIFilter", ec.unmarshalInputNHRIFilter),
@@ -3410,8 +3584,8 @@ input ThreatIncidentFilter {
   nhri: ID
   "Only incidents in this country (ISO 3166-1 alpha-2 code)."
   country: String
-  "Only incidents against NHRIs of this GANHRI region (Africa, Americas, Asia-Pacific, Europe): the one the accreditation chart gives the NHRI, else its country's."
-  region: String
+  "Only incidents against NHRIs of this region: the region of the NHRI's country (see ` + "`" + `Region` + "`" + `)."
+  region: Region
   "Only incidents of this kind of threat."
   threat: ID
   "Only incidents in this status."
@@ -3442,22 +3616,26 @@ type ThreatIncidentEdge {
 
 "A dimension to group threat statistics by."
 enum StatDimension {
-  "GANHRI region of the NHRI: the one the accreditation chart gives it, else its country's."
+  "Region of the NHRI: the region of its country (see ` + "`" + `Region` + "`" + `)."
   REGION
   "Kind of threat; an incident of several kinds counts once in each."
   THREAT_TYPE
   "Year the incident occurred (or, undated, was reported)."
   YEAR
+  "Month the incident occurred (or, undated, was reported)."
+  MONTH
 }
 
 "A count of incidents for one combination of the grouping dimensions."
 type StatRow {
   "Region, when grouped by region."
-  region: String
+  region: Region
   "Kind of threat, when grouped by threat type."
   threatType: ThreatType
   "Year, when grouped by year."
   year: Int
+  "Month, as ` + "`" + `YYYY-MM` + "`" + `, when grouped by month."
+  month: String
   "Number of incidents."
   count: Int!
   "How many of them are reprisals for cooperation with the UN."
@@ -3480,7 +3658,7 @@ extend type Query {
     filter: ThreatIncidentFilter
   ): ThreatIncidentConnection @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
   """
-  Incident counts grouped by region, threat type and/or year: the figures
+  Incident counts grouped by region, threat type, year and/or month: the figures
   GANHRI reports at its Annual Meeting and under SDG indicator 16.10.1.
   """
   threatStats(
@@ -3622,7 +3800,7 @@ enum SDGLevel {
 "A number of something in a region."
 type RegionCount {
   "Region."
-  region: String!
+  region: Region!
   "How many."
   count: Int!
 }
@@ -3684,6 +3862,10 @@ input ActionFilter {
   riskGroup: ID
   "Only actions whose name or text contain every word of this text."
   text: String
+  "Only actions that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: ActionFilter
+  "Only actions that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [ActionFilter!]
 }
 
 "Fields actions can be ordered by."
@@ -3726,12 +3908,19 @@ type ActionEdge {
 input MechanismFilter {
   "Only channels of these categories."
   category: [MechanismCategory!]
-  "Only channels of this region (Africa, Americas, Asia-Pacific, Europe)."
+  """
+  Only channels of this region: a ` + "`" + `Region` + "`" + ` value (` + "`" + `ASIA_PACIFIC` + "`" + `) or the
+  region's name (` + "`" + `Asia-Pacific` + "`" + `), in any case.
+  """
   region: String
   "Only channels reached by this action."
   action: ID
   "Only channels whose name, acronym or description contain every word of this text."
   text: String
+  "Only channels that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: MechanismFilter
+  "Only channels that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [MechanismFilter!]
 }
 
 "Fields mechanisms can be ordered by."
@@ -3740,6 +3929,10 @@ enum MechanismOrderField {
   NAME
   "ID."
   ID
+  "Category; the channels of one category in ID order."
+  CATEGORY
+  "Region; the channels of one region in ID order, those without one last (first when descending)."
+  REGION
 }
 
 "Ordering of mechanisms."
@@ -3772,14 +3965,18 @@ type MechanismEdge {
 input NHRIFilter {
   "Only institutions of this country (ISO 3166-1 alpha-2 code)."
   country: String
-  "Only institutions of this region (Africa, Americas, Asia-Pacific, Europe)."
-  region: String
+  "Only institutions of this region: the region of their country (see ` + "`" + `Region` + "`" + `)."
+  region: Region
   "Only institutions with this accreditation status."
   accreditationStatus: AccreditationStatus
   "Only members of this network."
   network: ID
   "Only institutions whose name or acronym contain every word of this text."
   text: String
+  "Only institutions that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: NHRIFilter
+  "Only institutions that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [NHRIFilter!]
 }
 
 "Fields NHRIs can be ordered by."
@@ -3792,6 +3989,8 @@ enum NHRIOrderField {
   COUNTRY
   "Year of the last accreditation review."
   ACCREDITATION_YEAR
+  "Accreditation status; those without one last (first when descending)."
+  ACCREDITATION_STATUS
 }
 
 "Ordering of NHRIs."
@@ -3890,8 +4089,11 @@ extend type Query {
   sdgTargets: [SDGTarget!]! @listSize(assumedSize: 10)
   "Goals of GANHRI's Strategic Plan 2020-2022, by code."
   strategicGoals: [StrategicGoal!]! @listSize(assumedSize: 10)
-  "Countries, by name."
-  countries: [Country!]! @listSize(assumedSize: 250)
+  """
+  Countries, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 250,
+  more than there are countries: without it, one page holds them all.
+  """
+  countries(first: Int, after: String, filter: CountryFilter, orderBy: CountryOrder): CountryConnection! @listSize(assumedSize: 250, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
   "Surveys and consultations whose findings the plan reports."
   surveys: [Survey!]! @listSize(assumedSize: 10)
 }
@@ -4049,7 +4251,7 @@ type Network implements Entity & Node {
   "Whether this is the global alliance, a regional network or a GANHRI body."
   scope: NetworkScope!
   "Region of a regional network."
-  region: String
+  region: Region
   "The network or body this one is part of."
   partOf: [Network!]! @listSize(assumedSize: 10)
   "The networks and bodies that are part of this one."
@@ -4088,7 +4290,7 @@ type Mechanism implements Entity & Node {
   "What sort of channel it is."
   category: MechanismCategory!
   "Region of a regional channel."
-  region: String
+  region: Region
   "The larger body this one is part of (for example the IACHR for its Special Rapporteur)."
   partOf: [Mechanism!]! @listSize(assumedSize: 10)
   "Bodies that are part of this one."
@@ -4347,8 +4549,8 @@ type Country implements Node & Entity {
   ): [Relationship!]! @listSize(assumedSize: 20)
   "ISO 3166-1 alpha-2 code, such as ` + "`" + `KE` + "`" + `."
   code: String!
-  "Region of the world."
-  region: String!
+  "GANHRI region the country lies in, from its UN M49 region; the region of its NHRIs too."
+  region: Region!
   "NHRIs of this country."
   nhris: [NHRI!]! @listSize(assumedSize: 5)
   """
@@ -4408,6 +4610,197 @@ type Survey implements Entity & Node {
   respondents: Int
   "How many took part, region by region."
   respondentsByRegion: [RegionCount!]! @listSize(assumedSize: 10)
+}
+`, BuiltIn: false},
+	{Name: "../schema/lists.graphqls", Input: `"""
+Counts of the entities of a list, grouped: what a dashboard charts. Each
+aggregate query takes its list's own filter, counts the entities it keeps, and
+groups them by one field. The store counts in one read, whatever the number of
+groups.
+"""
+type Aggregate {
+  "Number of entities the filter keeps, each counted once: the list's ` + "`" + `totalCount` + "`" + `."
+  totalCount: Int!
+  """
+  The groups, ordered by key, the group without a key last. An entity with
+  several values (several objectives, partners, networks, memberships) counts
+  once in each of its groups, so the counts may add up to more than
+  ` + "`" + `totalCount` + "`" + `; one with none counts in the group whose key is null. Groups
+  with no entity are not listed.
+  """
+  groups: [AggregateGroup!]! @listSize(assumedSize: 200)
+}
+
+"The entities of a list that share a value of the field grouped by."
+type AggregateGroup {
+  """
+  The value: an enum value's name (` + "`" + `PROTECTION` + "`" + `, ` + "`" + `UN` + "`" + `, ` + "`" + `A` + "`" + `), a region's name, a
+  country code, a year, or, when grouping by related entities, the ID of the
+  entity. Null for the entities that have no value.
+  """
+  key: String
+  "The related entity the group stands for, when grouping by related entities; null otherwise and for the group without a key."
+  entity: Entity
+  "Number of entities in the group."
+  count: Int!
+}
+
+"What actions can be counted by."
+enum ActionGroupBy {
+  "The objective the action is under."
+  OBJECTIVE
+  "The commitment the action implements (Objective 1 actions)."
+  COMMITMENT
+  "The pillar of the commitment the action implements."
+  PILLAR
+  "Each network, mechanism or NHRI the action collaborates with, engages, reports to, informs on or strengthens."
+  PARTNER
+  "Each group at risk the action focuses on."
+  RISK_GROUP
+}
+
+"What support channels (mechanisms) can be counted by."
+enum MechanismGroupBy {
+  "Category: UN, regional, fund, NGO, GANHRI, national."
+  CATEGORY
+  "Region, for regional channels; null for the others."
+  REGION
+  "Each objective of the actions that reach the channel."
+  OBJECTIVE
+  "Each commitment that the actions reaching the channel implement or advance."
+  COMMITMENT
+  "Each action that reaches the channel."
+  ACTION
+}
+
+"What NHRIs can be counted by."
+enum NHRIGroupBy {
+  "GANHRI region (see ` + "`" + `NHRI.region` + "`" + `)."
+  REGION
+  "Accreditation status (A or B); null when not recorded."
+  ACCREDITATION_STATUS
+  "Year of the last accreditation review."
+  ACCREDITATION_YEAR
+  "Country (ISO 3166-1 alpha-2 code)."
+  COUNTRY
+  "Each network the institution is a member of."
+  NETWORK
+}
+
+"What support channels of every kind (networks, mechanisms, NHRIs) can be counted by."
+enum SupportChannelGroupBy {
+  """
+  Each commitment the channel maps to: the channels of a commitment are those of
+  ` + "`" + `Commitment.supportChannels` + "`" + `, reached by the actions that implement or
+  advance it.
+  """
+  COMMITMENT
+  "Each objective of the actions that reach the channel."
+  OBJECTIVE
+}
+
+extend type Query {
+  "Counts of the actions ` + "`" + `filter` + "`" + ` keeps, grouped: actions per objective, per commitment, per pillar, per partner."
+  actionsAggregate(filter: ActionFilter, groupBy: ActionGroupBy!): Aggregate!
+  "Counts of the support channels ` + "`" + `filter` + "`" + ` keeps, grouped: mechanisms by category, by region, by objective."
+  mechanismsAggregate(filter: MechanismFilter, groupBy: MechanismGroupBy!): Aggregate!
+  "Counts of the NHRIs ` + "`" + `filter` + "`" + ` keeps, grouped: by region, accreditation status, network membership."
+  nhrisAggregate(filter: NHRIFilter, groupBy: NHRIGroupBy!): Aggregate!
+  """
+  Counts of the support channels of every kind (networks, mechanisms and NHRIs
+  that actions reach), grouped: channels per commitment, per objective.
+  """
+  supportChannelsAggregate(groupBy: SupportChannelGroupBy!): Aggregate!
+}
+
+"""
+One of the four regions of GANHRI and its regional networks. A country's region
+is recorded with the country; an NHRI's region is that of its country.
+"""
+enum Region {
+  "Africa (NANHRI)."
+  AFRICA
+  "The Americas (RINDHCA)."
+  AMERICAS
+  "Asia and the Pacific (APF)."
+  ASIA_PACIFIC
+  "Europe (ENNHRI)."
+  EUROPE
+}
+
+"Filters on countries; all given filters must hold."
+input CountryFilter {
+  "Only countries of this region."
+  region: Region
+  """
+  Only member or participating States of this organisation or network
+  (relationship MEMBER_STATE_OF), or States parties to this treaty (PARTY_TO),
+  given by its ID, such as ` + "`" + `mechanism:coe` + "`" + `.
+  """
+  memberOf: ID
+  "Only countries with this NHRI accreditation status, as the UN SDG Global Database records it (see ` + "`" + `Country.nhriAccreditation` + "`" + `)."
+  nhriAccreditation: AccreditationStatus
+  "Only countries whose name contains every word of this text."
+  text: String
+  "Only countries that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: CountryFilter
+  "Only countries that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [CountryFilter!]
+}
+
+"Fields countries can be ordered by."
+enum CountryOrderField {
+  "Name."
+  NAME
+  "ISO 3166-1 alpha-2 code."
+  CODE
+  "Region; the countries of one region in ID order."
+  REGION
+  "ID."
+  ID
+}
+
+"Ordering of countries."
+input CountryOrder {
+  "Field to order by."
+  field: CountryOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of countries."
+type CountryConnection {
+  "Number of countries matching the filter, on all pages."
+  totalCount: Int!
+  "The countries of this page, with their cursors."
+  edges: [CountryEdge!]! @listSize(assumedSize: 500)
+  "The countries of this page, without cursors: ` + "`" + `countries { nodes { code } }` + "`" + `."
+  nodes: [Country!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A country in a page."
+type CountryEdge {
+  "Position of the country, for ` + "`" + `after` + "`" + `."
+  cursor: String!
+  "The country."
+  node: Country!
+}
+
+"What countries can be counted by."
+enum CountryGroupBy {
+  "Region."
+  REGION
+  "Each organisation, network or treaty the country is a member State of or party to."
+  MEMBERSHIP
+  "NHRI accreditation status as the UN SDG Global Database records it; null when none is recorded."
+  NHRI_ACCREDITATION
+}
+
+extend type Query {
+  "Counts of the countries ` + "`" + `filter` + "`" + ` keeps, grouped: by region, by membership."
+  countriesAggregate(filter: CountryFilter, groupBy: CountryGroupBy!): Aggregate!
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
@@ -4779,6 +5172,28 @@ func (ec *executionContext) childFields_ActivationPlan(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ActivationPlan", field.Name)
 }
 
+func (ec *executionContext) childFields_Aggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_Aggregate_totalCount(ctx, field)
+	case "groups":
+		return ec.fieldContext_Aggregate_groups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Aggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_AggregateGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_AggregateGroup_key(ctx, field)
+	case "entity":
+		return ec.fieldContext_AggregateGroup_entity(ctx, field)
+	case "count":
+		return ec.fieldContext_AggregateGroup_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AggregateGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "seq":
@@ -4905,6 +5320,30 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_memberOf(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_CountryConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_CountryConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_CountryConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CountryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CountryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CountryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CountryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountryEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CreatedAPIKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5343,6 +5782,8 @@ func (ec *executionContext) childFields_StatRow(ctx context.Context, field graph
 		return ec.fieldContext_StatRow_threatType(ctx, field)
 	case "year":
 		return ec.fieldContext_StatRow_year(ctx, field)
+	case "month":
+		return ec.fieldContext_StatRow_month(ctx, field)
 	case "count":
 		return ec.fieldContext_StatRow_count(ctx, field)
 	case "reprisals":
@@ -5961,6 +6402,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_actionsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ActionFilter, error) {
+			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.ActionGroupBy, error) {
+			return ec.unmarshalNActionGroupBy2marrakechgraphᚋgraphᚋmodelᚐActionGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_actions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6027,6 +6490,66 @@ func (ec *executionContext) field_Query_commitments_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_countriesAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CountryFilter, error) {
+			return ec.unmarshalOCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.CountryGroupBy, error) {
+			return ec.unmarshalNCountryGroupBy2marrakechgraphᚋgraphᚋmodelᚐCountryGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_countries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CountryFilter, error) {
+			return ec.unmarshalOCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.CountryOrder, error) {
+			return ec.unmarshalOCountryOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6052,6 +6575,28 @@ func (ec *executionContext) field_Query_instruments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["type"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_mechanismsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.MechanismFilter, error) {
+			return ec.unmarshalOMechanismFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.MechanismGroupBy, error) {
+			return ec.unmarshalNMechanismGroupBy2marrakechgraphᚋgraphᚋmodelᚐMechanismGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -6104,6 +6649,28 @@ func (ec *executionContext) field_Query_networks_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["scope"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nhrisAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NHRIFilter, error) {
+			return ec.unmarshalONHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.NHRIGroupBy, error) {
+			return ec.unmarshalNNHRIGroupBy2marrakechgraphᚋgraphᚋmodelᚐNHRIGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -6200,6 +6767,20 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["kinds"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_supportChannelsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.SupportChannelGroupBy, error) {
+			return ec.unmarshalNSupportChannelGroupBy2marrakechgraphᚋgraphᚋmodelᚐSupportChannelGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
 	return args, nil
 }
 
@@ -7470,6 +8051,139 @@ func (ec *executionContext) fieldContext_ActivationPlan_notApplicable(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Aggregate_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Aggregate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Aggregate_groups(ctx context.Context, field graphql.CollectedField, obj *kg.Aggregate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Aggregate_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕᚖmarrakechgraphᚋkgᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Aggregate_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Aggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AggregateGroup_key(ctx context.Context, field graphql.CollectedField, obj *kg.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _AggregateGroup_entity(ctx context.Context, field graphql.CollectedField, obj *kg.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2marrakechgraphᚋkgᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AggregateGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AggregateGroup_count(ctx context.Context, field graphql.CollectedField, obj *kg.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "Int")
+}
+
 func (ec *executionContext) _AuditEntry_seq(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8493,15 +9207,15 @@ func (ec *executionContext) _Country_region(ctx context.Context, field graphql.C
 			return obj.Region(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Region) graphql.Marshaler {
+			return ec.marshalNRegion2marrakechgraphᚋkgᚐRegion(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Country_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Country", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Country", field, true, false, "Region")
 }
 
 func (ec *executionContext) _Country_nhris(ctx context.Context, field graphql.CollectedField, obj *kg.Country) (ret graphql.Marshaler) {
@@ -8595,6 +9309,180 @@ func (ec *executionContext) fieldContext_Country_memberOf(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.Country]) graphql.Marshaler {
+			return ec.marshalNCountryEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚕᚖmarrakechgraphᚋkgᚐCountryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Country]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖmarrakechgraphᚋkgᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CountryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9788,15 +10676,15 @@ func (ec *executionContext) _Mechanism_region(ctx context.Context, field graphql
 			return obj.Region(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mechanism_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Mechanism", field, true, false, "Region")
 }
 
 func (ec *executionContext) _Mechanism_partOf(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
@@ -10728,7 +11616,7 @@ func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_NHRI_region(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Region(), nil
+			return ec.Resolvers.NHRI().Region(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10739,7 +11627,7 @@ func (ec *executionContext) _NHRI_region(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_NHRI_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NHRI", field, true, false, "String")
+	return graphql.NewScalarFieldContext("NHRI", field, true, true, "String")
 }
 
 func (ec *executionContext) _NHRI_asOf(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
@@ -11183,15 +12071,15 @@ func (ec *executionContext) _Network_region(ctx context.Context, field graphql.C
 			return obj.Region(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Network_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Network", field, true, false, "String")
+	return graphql.NewScalarFieldContext("Network", field, true, false, "Region")
 }
 
 func (ec *executionContext) _Network_partOf(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
@@ -12813,25 +13701,37 @@ func (ec *executionContext) _Query_countries(ctx context.Context, field graphql.
 			return ec.fieldContext_Query_countries(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Countries(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Countries(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.CountryFilter), fc.Args["orderBy"].(*model.CountryOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚕᚖmarrakechgraphᚋkgᚐCountryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Country]) graphql.Marshaler {
+			return ec.marshalNCountryConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_countries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Country(ctx, field)
+			return ec.childFields_CountryConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_countries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12864,6 +13764,226 @@ func (ec *executionContext) fieldContext_Query_surveys(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Survey(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_actionsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_actionsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActionsAggregate(ctx, fc.Args["filter"].(*model.ActionFilter), fc.Args["groupBy"].(model.ActionGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_actionsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_actionsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mechanismsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mechanismsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MechanismsAggregate(ctx, fc.Args["filter"].(*model.MechanismFilter), fc.Args["groupBy"].(model.MechanismGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mechanismsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mechanismsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nhrisAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nhrisAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NhrisAggregate(ctx, fc.Args["filter"].(*model.NHRIFilter), fc.Args["groupBy"].(model.NHRIGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nhrisAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nhrisAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_supportChannelsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_supportChannelsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SupportChannelsAggregate(ctx, fc.Args["groupBy"].(model.SupportChannelGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_supportChannelsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_supportChannelsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_countriesAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_countriesAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CountriesAggregate(ctx, fc.Args["filter"].(*model.CountryFilter), fc.Args["groupBy"].(model.CountryGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_countriesAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_countriesAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13190,15 +14310,15 @@ func (ec *executionContext) _RegionCount_region(ctx context.Context, field graph
 			return obj.Region, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Region) graphql.Marshaler {
+			return ec.marshalNRegion2marrakechgraphᚋkgᚐRegion(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_RegionCount_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RegionCount", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RegionCount", field, false, false, "Region")
 }
 
 func (ec *executionContext) _RegionCount_count(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCount) (ret graphql.Marshaler) {
@@ -13971,15 +15091,15 @@ func (ec *executionContext) _StatRow_region(ctx context.Context, field graphql.C
 			return obj.Region(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_StatRow_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatRow", field, true, false, "String")
+	return graphql.NewScalarFieldContext("StatRow", field, true, false, "Region")
 }
 
 func (ec *executionContext) _StatRow_threatType(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
@@ -14035,6 +15155,29 @@ func (ec *executionContext) _StatRow_year(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_StatRow_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatRow", field, true, false, "Int")
+}
+
+func (ec *executionContext) _StatRow_month(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatRow", field, true, false, "String")
 }
 
 func (ec *executionContext) _StatRow_count(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
@@ -16751,7 +17894,7 @@ func (ec *executionContext) unmarshalInputActionFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"objective", "commitment", "pillar", "partner", "riskGroup", "text"}
+	fieldsInOrder := [...]string{"objective", "commitment", "pillar", "partner", "riskGroup", "text", "not", "or"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16800,6 +17943,20 @@ func (ec *executionContext) unmarshalInputActionFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOActionFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
 		}
 	}
 	return it, nil
@@ -16870,6 +18027,136 @@ func UnmarshalActionOrder(ctx context.Context, raw any) (model.ActionOrder, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCountryFilter(ctx context.Context, obj any) (model.CountryFilter, error) {
+	var it model.CountryFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"region", "memberOf", "nhriAccreditation", "text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "memberOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberOf"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberOf = data
+		case "nhriAccreditation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nhriAccreditation"))
+			data, err := ec.unmarshalOAccreditationStatus2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NhriAccreditation = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCountryFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountryFilter unmarshals raw into the CountryFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountryFilter(ctx context.Context, raw any) (model.CountryFilter, error) {
+	var out model.CountryFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountryFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCountryOrder(ctx context.Context, obj any) (model.CountryOrder, error) {
+	var it model.CountryOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCountryOrderField2marrakechgraphᚋgraphᚋmodelᚐCountryOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountryOrder unmarshals raw into the CountryOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountryOrder(ctx context.Context, raw any) (model.CountryOrder, error) {
+	var out model.CountryOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountryOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMechanismFilter(ctx context.Context, obj any) (model.MechanismFilter, error) {
 	var it model.MechanismFilter
 	if obj == nil {
@@ -16881,7 +18168,7 @@ func (ec *executionContext) unmarshalInputMechanismFilter(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"category", "region", "action", "text"}
+	fieldsInOrder := [...]string{"category", "region", "action", "text", "not", "or"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16916,6 +18203,20 @@ func (ec *executionContext) unmarshalInputMechanismFilter(ctx context.Context, o
 				return it, err
 			}
 			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMechanismFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMechanismFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
 		}
 	}
 	return it, nil
@@ -16997,7 +18298,7 @@ func (ec *executionContext) unmarshalInputNHRIFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"country", "region", "accreditationStatus", "network", "text"}
+	fieldsInOrder := [...]string{"country", "region", "accreditationStatus", "network", "text", "not", "or"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17013,7 +18314,7 @@ func (ec *executionContext) unmarshalInputNHRIFilter(ctx context.Context, obj an
 			it.Country = data
 		case "region":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17039,6 +18340,20 @@ func (ec *executionContext) unmarshalInputNHRIFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalONHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalONHRIFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
 		}
 	}
 	return it, nil
@@ -17381,7 +18696,7 @@ func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Conte
 			it.Country = data
 		case "region":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			data, err := ec.unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -18141,6 +19456,87 @@ func (ec *executionContext) _ActivationPlan(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var aggregateImplementors = []string{"Aggregate"}
+
+func (ec *executionContext) _Aggregate(ctx context.Context, sel ast.SelectionSet, obj *kg.Aggregate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Aggregate")
+		case "totalCount":
+			out.Values[i] = ec._Aggregate_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._Aggregate_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var aggregateGroupImplementors = []string{"AggregateGroup"}
+
+func (ec *executionContext) _AggregateGroup(ctx context.Context, sel ast.SelectionSet, obj *kg.AggregateGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AggregateGroup")
+		case "key":
+			out.Values[i] = ec._AggregateGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entity":
+			out.Values[i] = ec._AggregateGroup_entity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._AggregateGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditEntryImplementors = []string{"AuditEntry"}
 
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntry) graphql.Marshaler {
@@ -18542,6 +19938,92 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_memberOf(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countryConnectionImplementors = []string{"CountryConnection"}
+
+func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.Country]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryConnection")
+		case "totalCount":
+			out.Values[i] = ec._CountryConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._CountryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._CountryConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CountryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countryEdgeImplementors = []string{"CountryEdge"}
+
+func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.Country]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountryEdge")
+		case "cursor":
+			out.Values[i] = ec._CountryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CountryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19266,10 +20748,11 @@ func (ec *executionContext) _NHRI(ctx context.Context, sel ast.SelectionSet, obj
 					return ec._NHRI_networks(ctx, field, obj)
 				})
 		case "region":
-			out.Values[i] = ec._NHRI_region(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NHRI_region(ctx, field, obj)
+				})
 		case "asOf":
 			out.Values[i] = ec._NHRI_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -19827,6 +21310,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_surveys(ctx, field)
 				})
+		case "actionsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_actionsAggregate(ctx, field)
+				})
+		case "mechanismsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mechanismsAggregate(ctx, field)
+				})
+		case "nhrisAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nhrisAggregate(ctx, field)
+				})
+		case "supportChannelsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_supportChannelsAggregate(ctx, field)
+				})
+		case "countriesAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_countriesAggregate(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -20245,6 +21758,11 @@ func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "year":
 			out.Values[i] = ec._StatRow_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "month":
+			out.Values[i] = ec._StatRow_month(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -21259,6 +22777,21 @@ func (ec *executionContext) marshalNActionEdge2ᚖmarrakechgraphᚋkgᚐPageEdge
 	return ec._ActionEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx context.Context, v any) (*model.ActionFilter, error) {
+	res, err := ec.unmarshalInputActionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNActionGroupBy2marrakechgraphᚋgraphᚋmodelᚐActionGroupBy(ctx context.Context, v any) (model.ActionGroupBy, error) {
+	var res model.ActionGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActionGroupBy2marrakechgraphᚋgraphᚋmodelᚐActionGroupBy(ctx context.Context, sel ast.SelectionSet, v model.ActionGroupBy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNActionOrderField2marrakechgraphᚋgraphᚋmodelᚐActionOrderField(ctx context.Context, v any) (model.ActionOrderField, error) {
 	var res model.ActionOrderField
 	err := res.UnmarshalGQL(v)
@@ -21275,6 +22808,38 @@ func (ec *executionContext) marshalNActivationPlan2ᚖmarrakechgraphᚋadvisor�
 		return graphql.Null
 	}
 	return ec._ActivationPlan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx context.Context, sel ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Aggregate!")
+		return graphql.Null
+	}
+	return ec._Aggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAggregateGroup2ᚕᚖmarrakechgraphᚋkgᚐAggregateGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.AggregateGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAggregateGroup2ᚖmarrakechgraphᚋkgᚐAggregateGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAggregateGroup2ᚖmarrakechgraphᚋkgᚐAggregateGroup(ctx context.Context, sel ast.SelectionSet, v *kg.AggregateGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AggregateGroup!")
+		return graphql.Null
+	}
+	return ec._AggregateGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuditEntry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
@@ -21509,6 +23074,63 @@ func (ec *executionContext) marshalNCountry2ᚖmarrakechgraphᚋkgᚐCountry(ctx
 		return graphql.Null
 	}
 	return ec._Country(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCountryConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.Country]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountryConnection!")
+		return graphql.Null
+	}
+	return ec._CountryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCountryEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.Country]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCountryEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCountryEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.Country]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountryEdge!")
+		return graphql.Null
+	}
+	return ec._CountryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx context.Context, v any) (*model.CountryFilter, error) {
+	res, err := ec.unmarshalInputCountryFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCountryGroupBy2marrakechgraphᚋgraphᚋmodelᚐCountryGroupBy(ctx context.Context, v any) (model.CountryGroupBy, error) {
+	var res model.CountryGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCountryGroupBy2marrakechgraphᚋgraphᚋmodelᚐCountryGroupBy(ctx context.Context, sel ast.SelectionSet, v model.CountryGroupBy) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCountryOrderField2marrakechgraphᚋgraphᚋmodelᚐCountryOrderField(ctx context.Context, v any) (model.CountryOrderField, error) {
+	var res model.CountryOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCountryOrderField2marrakechgraphᚋgraphᚋmodelᚐCountryOrderField(ctx context.Context, sel ast.SelectionSet, v model.CountryOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNDate2marrakechgraphᚋkgᚐDate(ctx context.Context, v any) (kg.Date, error) {
@@ -21886,6 +23508,21 @@ func (ec *executionContext) marshalNMechanismEdge2ᚖmarrakechgraphᚋkgᚐPageE
 	return ec._MechanismEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMechanismFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilter(ctx context.Context, v any) (*model.MechanismFilter, error) {
+	res, err := ec.unmarshalInputMechanismFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMechanismGroupBy2marrakechgraphᚋgraphᚋmodelᚐMechanismGroupBy(ctx context.Context, v any) (model.MechanismGroupBy, error) {
+	var res model.MechanismGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMechanismGroupBy2marrakechgraphᚋgraphᚋmodelᚐMechanismGroupBy(ctx context.Context, sel ast.SelectionSet, v model.MechanismGroupBy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNMechanismOrderField2marrakechgraphᚋgraphᚋmodelᚐMechanismOrderField(ctx context.Context, v any) (model.MechanismOrderField, error) {
 	var res model.MechanismOrderField
 	err := res.UnmarshalGQL(v)
@@ -21954,6 +23591,21 @@ func (ec *executionContext) marshalNNHRIEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(c
 		return graphql.Null
 	}
 	return ec._NHRIEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx context.Context, v any) (*model.NHRIFilter, error) {
+	res, err := ec.unmarshalInputNHRIFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNHRIGroupBy2marrakechgraphᚋgraphᚋmodelᚐNHRIGroupBy(ctx context.Context, v any) (model.NHRIGroupBy, error) {
+	var res model.NHRIGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNHRIGroupBy2marrakechgraphᚋgraphᚋmodelᚐNHRIGroupBy(ctx context.Context, sel ast.SelectionSet, v model.NHRIGroupBy) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNNHRIOrderField2marrakechgraphᚋgraphᚋmodelᚐNHRIOrderField(ctx context.Context, v any) (model.NHRIOrderField, error) {
@@ -22254,6 +23906,36 @@ func (ec *executionContext) unmarshalNRecordResponseInput2marrakechgraphᚋthrea
 	res, err := ec.unmarshalInputRecordResponseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
+
+func (ec *executionContext) unmarshalNRegion2marrakechgraphᚋkgᚐRegion(ctx context.Context, v any) (kg.Region, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRegion2marrakechgraphᚋkgᚐRegion[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegion2marrakechgraphᚋkgᚐRegion(ctx context.Context, sel ast.SelectionSet, v kg.Region) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRegion2marrakechgraphᚋkgᚐRegion[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Region!")
+	}
+	return res
+}
+
+var (
+	unmarshalNRegion2marrakechgraphᚋkgᚐRegion = map[string]kg.Region{
+		"AFRICA":       kg.RegionAfrica,
+		"AMERICAS":     kg.RegionAmericas,
+		"ASIA_PACIFIC": kg.RegionAsiaPacific,
+		"EUROPE":       kg.RegionEurope,
+	}
+	marshalNRegion2marrakechgraphᚋkgᚐRegion = map[kg.Region]string{
+		kg.RegionAfrica:      "AFRICA",
+		kg.RegionAmericas:    "AMERICAS",
+		kg.RegionAsiaPacific: "ASIA_PACIFIC",
+		kg.RegionEurope:      "EUROPE",
+	}
+)
 
 func (ec *executionContext) marshalNRegionCount2marrakechgraphᚋkgᚐRegionCount(ctx context.Context, sel ast.SelectionSet, v kg.RegionCount) graphql.Marshaler {
 	return ec._RegionCount(ctx, sel, &v)
@@ -22590,11 +24272,13 @@ var (
 		"REGION":      threatlog.ByRegion,
 		"THREAT_TYPE": threatlog.ByThreatType,
 		"YEAR":        threatlog.ByYear,
+		"MONTH":       threatlog.ByMonth,
 	}
 	marshalNStatDimension2marrakechgraphᚋthreatlogᚐDimension = map[threatlog.Dimension]string{
 		threatlog.ByRegion:     "REGION",
 		threatlog.ByThreatType: "THREAT_TYPE",
 		threatlog.ByYear:       "YEAR",
+		threatlog.ByMonth:      "MONTH",
 	}
 )
 
@@ -22721,6 +24405,16 @@ func (ec *executionContext) marshalNSupportChannel2ᚕmarrakechgraphᚋkgᚐSupp
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSupportChannelGroupBy2marrakechgraphᚋgraphᚋmodelᚐSupportChannelGroupBy(ctx context.Context, v any) (model.SupportChannelGroupBy, error) {
+	var res model.SupportChannelGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSupportChannelGroupBy2marrakechgraphᚋgraphᚋmodelᚐSupportChannelGroupBy(ctx context.Context, sel ast.SelectionSet, v model.SupportChannelGroupBy) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSurvey2ᚕᚖmarrakechgraphᚋkgᚐSurveyᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Survey) graphql.Marshaler {
@@ -23166,6 +24860,23 @@ func (ec *executionContext) marshalOAccreditationStatus2ᚖstring(ctx context.Co
 	return res
 }
 
+func (ec *executionContext) unmarshalOActionFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilterᚄ(ctx context.Context, v any) ([]*model.ActionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ActionFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx context.Context, v any) (*model.ActionFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -23245,6 +24956,39 @@ func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋkgᚐCommitme
 	return ec._Commitment(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCountryFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilterᚄ(ctx context.Context, v any) ([]*model.CountryFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CountryFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx context.Context, v any) (*model.CountryFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCountryFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCountryOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryOrder(ctx context.Context, v any) (*model.CountryOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCountryOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx context.Context, sel ast.SelectionSet, v *auth.NewKey) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23308,6 +25052,13 @@ func (ec *executionContext) marshalOEligibility2ᚖmarrakechgraphᚋkgᚐEligibi
 		return graphql.Null
 	}
 	return ec._Eligibility(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEntity2marrakechgraphᚋkgᚐEntity(ctx context.Context, sel ast.SelectionSet, v kg.Entity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Entity(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(ctx context.Context, v any) ([]kg.Kind, error) {
@@ -23509,6 +25260,23 @@ func (ec *executionContext) marshalOMechanismCategory2ᚕstringᚄ(ctx context.C
 	return ret
 }
 
+func (ec *executionContext) unmarshalOMechanismFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilterᚄ(ctx context.Context, v any) ([]*model.MechanismFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MechanismFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMechanismFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOMechanismFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilter(ctx context.Context, v any) (*model.MechanismFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -23530,6 +25298,23 @@ func (ec *executionContext) marshalONHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx conte
 		return graphql.Null
 	}
 	return ec._NHRI(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONHRIFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilterᚄ(ctx context.Context, v any) ([]*model.NHRIFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.NHRIFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalONHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx context.Context, v any) (*model.NHRIFilter, error) {
@@ -23590,6 +25375,40 @@ func (ec *executionContext) marshalOPillar2ᚖstring(ctx context.Context, sel as
 	res := graphql.MarshalString(*v)
 	return res
 }
+
+func (ec *executionContext) unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx context.Context, v any) (*kg.Region, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx context.Context, sel ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion[*v])
+	return res
+}
+
+var (
+	unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion = map[string]kg.Region{
+		"AFRICA":       kg.RegionAfrica,
+		"AMERICAS":     kg.RegionAmericas,
+		"ASIA_PACIFIC": kg.RegionAsiaPacific,
+		"EUROPE":       kg.RegionEurope,
+	}
+	marshalORegion2ᚖmarrakechgraphᚋkgᚐRegion = map[kg.Region]string{
+		kg.RegionAfrica:      "AFRICA",
+		kg.RegionAmericas:    "AMERICAS",
+		kg.RegionAsiaPacific: "ASIA_PACIFIC",
+		kg.RegionEurope:      "EUROPE",
+	}
+)
 
 func (ec *executionContext) unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx context.Context, v any) ([]kg.RelType, error) {
 	if v == nil {

@@ -146,7 +146,7 @@ func chainStore(t *testing.T, n int) kg.Store {
 func TestAnswersAreBounded(t *testing.T) {
 	s := embeddedtest.Seeded(t)
 	small := httpapi.GraphQL(apitest.Options(s, httpapi.Options{Logger: slog.New(slog.DiscardHandler), MaxResponseBytes: 2000}))
-	rec, a := postTo(t, small, `{ countries { id name } }`)
+	rec, a := postTo(t, small, `{ countries { nodes { id name } } }`)
 	assert.Less(t, rec.Body.Len(), 2000)
 	require.Len(t, a.Errors, 1)
 	assert.Equal(t, cost.Code, a.Errors[0].Extensions["code"])

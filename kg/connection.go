@@ -43,6 +43,15 @@ func (c *Connection[T]) TotalCount() int { return c.page.TotalCount }
 // Edges are the page's views with their cursors.
 func (c *Connection[T]) Edges() []*PageEdge[T] { return c.edges }
 
+// Nodes are the page's views, without their cursors.
+func (c *Connection[T]) Nodes() []*T {
+	out := make([]*T, len(c.edges))
+	for i, e := range c.edges {
+		out[i] = e.Node
+	}
+	return out
+}
+
 // PageInfo is the page's state.
 func (c *Connection[T]) PageInfo() *Page { return c.page }
 
@@ -54,4 +63,6 @@ type (
 	MechanismEdge       = PageEdge[Mechanism]
 	NHRIConnection      = Connection[NHRI]
 	NHRIEdge            = PageEdge[NHRI]
+	CountryConnection   = Connection[Country]
+	CountryEdge         = PageEdge[Country]
 )

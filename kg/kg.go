@@ -142,6 +142,18 @@ func ValidateID(k Kind, id string) error {
 	return nil
 }
 
+// Region is one of the four regions of GANHRI and its networks, as the
+// graph records it (Regions).
+type Region string
+
+// The regions.
+const (
+	RegionAfrica      Region = "Africa"
+	RegionAmericas    Region = "Americas"
+	RegionAsiaPacific Region = "Asia-Pacific"
+	RegionEurope      Region = "Europe"
+)
+
 // Regions are the four regions of GANHRI and its networks.
 var Regions = []string{"Africa", "Americas", "Asia-Pacific", "Europe"}
 

@@ -2,6 +2,7 @@ package kg
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -21,6 +22,10 @@ type Store interface {
 	// Find returns one page of the nodes of a kind that match the query's
 	// filters, in the query's order.
 	Find(ctx context.Context, q FindQuery) (*Page, error)
+
+	// Count counts the nodes of a kind that match a query's filters,
+	// grouped as it says, in one read of one state of the graph.
+	Count(ctx context.Context, q CountQuery) (*Counts, error)
 
 	// Search returns the nodes that match a free-text query, best first,
 	// ranked by RankSearch.
@@ -85,6 +90,18 @@ type RelFilter struct {
 	IDs       []string
 }
 
+// Condition is a set of filters that all hold, for FindQuery.Not and
+// FindQuery.Any. A node that lacks a property does not match a filter on
+// it.
+type Condition struct {
+	Props   []PropFilter
+	Related []RelFilter
+	Text    string
+}
+
+// MaxConditions bounds FindQuery.Not and FindQuery.Any.
+const MaxConditions = 20
+
 // Order fields accepted by Find besides property keys.
 const (
 	OrderByID   = "id"
@@ -98,6 +115,11 @@ type FindQuery struct {
 	Related []RelFilter
 	// Text keeps nodes that contain every word of it (see MatchesText).
 	Text string
+	// Not keeps the nodes that match none of these conditions.
+	Not []Condition
+	// Any, when set, keeps the nodes that match at least one of these
+	// conditions.
+	Any []Condition
 	// OrderBy is OrderByID, OrderByName or a property key; nodes lacking the
 	// property come last in ascending order, first in descending order; ties
 	// are broken by ID.
@@ -130,6 +152,14 @@ func (q FindQuery) Validate() error {
 	}
 	if q.OrderBy != OrderByID && q.OrderBy != OrderByName && !propKeyRE.MatchString(q.OrderBy) {
 		return Errorf(CodeBadUserInput, "cannot order by %q", q.OrderBy)
+	}
+	if len(q.Not) > MaxConditions || len(q.Any) > MaxConditions {
+		return Errorf(CodeBadUserInput, "at most %d conditions to exclude and %d to choose from", MaxConditions, MaxConditions)
+	}
+	for _, c := range append(slices.Clone(q.Not), q.Any...) {
+		if err := (FindQuery{Kind: q.Kind, First: 1, OrderBy: OrderByID, Props: c.Props, Related: c.Related}).Validate(); err != nil {
+			return err
+		}
 	}
 	for _, f := range q.Props {
 		if !propKeyRE.MatchString(f.Key) {

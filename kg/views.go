@@ -17,7 +17,7 @@ type Network struct {
 func (v Network) Scope() string { return v.n.Props.String(PropScope) }
 
 // Region is the region of a regional network, or nil.
-func (v Network) Region() *string { return v.n.Props.optString(PropRegion) }
+func (v Network) Region() *Region { return optRegion(v.n) }
 
 // PartOf are the networks and bodies it is part of.
 func (v Network) PartOf(ctx context.Context) ([]Network, error) {
@@ -81,9 +81,6 @@ func (v NHRI) AccreditationStatus() *string { return v.n.Props.optString(PropAcc
 // AccreditationYear is the year of its last accreditation review, or nil.
 func (v NHRI) AccreditationYear() *int { return v.n.Props.optInt(PropAccreditationYear) }
 
-// Region is the region of its country, or nil.
-func (v NHRI) Region() *string { return v.n.Props.optString(PropRegion) }
-
 // AsOf is the date of the chart its accreditation comes from, or nil.
 func (v NHRI) AsOf() *Date {
 	s := v.n.Props.String(PropAsOf)
@@ -113,7 +110,7 @@ type Mechanism struct {
 func (v Mechanism) Category() string { return v.n.Props.String(PropCategory) }
 
 // Region is the region of a regional channel, or nil.
-func (v Mechanism) Region() *string { return v.n.Props.optString(PropRegion) }
+func (v Mechanism) Region() *Region { return optRegion(v.n) }
 
 // PartOf are the larger bodies it is part of.
 func (v Mechanism) PartOf(ctx context.Context) ([]Mechanism, error) {
@@ -333,7 +330,7 @@ type Country struct{ entity }
 func (v Country) Code() string { return v.n.Props.String(PropCode) }
 
 // Region is its region of the world.
-func (v Country) Region() string { return v.n.Props.String(PropRegion) }
+func (v Country) Region() Region { return Region(v.n.Props.String(PropRegion)) }
 
 // NHRIs are its national human rights institutions.
 func (v Country) NHRIs(ctx context.Context) ([]NHRI, error) {
@@ -367,7 +364,7 @@ func (v Survey) Respondents() *int { return v.n.Props.optInt(PropRespondents) }
 
 // RegionCount is a number of something in a region.
 type RegionCount struct {
-	Region string
+	Region Region
 	Count  int
 }
 
@@ -376,8 +373,18 @@ func (v Survey) RespondentsByRegion() []RegionCount {
 	out := []RegionCount{}
 	for _, r := range surveyRegions {
 		if c, ok := v.n.Props.Int(r.key); ok {
-			out = append(out, RegionCount{Region: r.region, Count: int(c)})
+			out = append(out, RegionCount{Region: Region(r.region), Count: int(c)})
 		}
 	}
 	return out
+}
+
+// optRegion is a node's recorded region, or nil.
+func optRegion(n *Node) *Region {
+	s := n.Props.optString(PropRegion)
+	if s == nil {
+		return nil
+	}
+	r := Region(*s)
+	return &r
 }

@@ -82,6 +82,35 @@ func explainParams(t *testing.T) map[string]map[string]any {
 		stmtLastSeq.Name:            {},
 		stmtChanges.Name:            {"after": int64(3), "upto": int64(40), "limit": int64(200)},
 	}
+	conditions := []any{map[string]any{"props": []any{map[string]any{"key": "number", "values": []any{"2.1"}}}, "terms": []string{"reprisals"},
+		"related": []any{map[string]any{"types": []string{string(kg.RelEngages)}, "dir": string(kg.Outgoing), "ids": []string{explainMechanism}}}}}
+	findBool := maps.Clone(find)
+	findBool["not"], findBool["any"] = conditions, conditions
+	p[stmtFindBool[false].Name] = findBool
+	p[stmtFindBool[true].Name] = findBool
+	// byFilter gives a Count statement's parameters for each filter kind.
+	byFilter := func(group map[string]any) map[filterKind]map[string]any {
+		out := map[filterKind]map[string]any{}
+		for _, k := range filterKinds {
+			m := maps.Clone(group)
+			m["kinds"], m["terms"], m["props"] = []string{string(kg.KindAction)}, []string{"defenders"}, find["props"]
+			m["related"], m["not"], m["any"] = find["related"], conditions, conditions
+			k.trimParams(m)
+			out[k] = m
+		}
+		return out
+	}
+	countProp := byFilter(map[string]any{"key": kg.PropPillar, "part": string(kg.Month)})
+	countRel := byFilter(map[string]any{"types": []string{string(kg.RelUnderObjective)}, "groupKinds": []string{string(kg.KindObjective)}, "key": "", "part": ""})
+	countPath := byFilter(map[string]any{"types": []string{string(kg.RelEngages), string(kg.RelInformsOn)}, "dir": string(kg.Incoming), "groupKinds": []string{string(kg.KindAction)},
+		"thenTypes": []string{string(kg.RelImplements)}, "thenDir": string(kg.Outgoing), "thenKinds": []string{string(kg.KindCommitment)}, "key": kg.PropPillar, "part": ""})
+	for _, k := range filterKinds {
+		p[stmtCountProp[k].Name] = countProp[k]
+		p[stmtCountPath[k].Name] = countPath[k]
+		for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
+			p[stmtCountRel[d][k].Name] = countRel[k]
+		}
+	}
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		p[stmtNeighbors[d].Name] = neighbors
 		p[stmtPublicNeighbors[d].Name] = neighbors

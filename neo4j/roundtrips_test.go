@@ -70,6 +70,22 @@ func TestRoundTripsMatchTheWire(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.Stats(ctx)
 	require.NoError(t, err)
+	// A grouped count is one statement in one transaction, by property or
+	// by relationship, filtered or not.
+	for _, q := range []kg.CountQuery{
+		{Filter: kg.FindQuery{Kind: kg.KindMechanism}, By: kg.GroupBy{Prop: kg.PropCategory}},
+		{Filter: kg.FindQuery{Kind: kg.KindAction, Text: "defenders"}, By: kg.GroupBy{Rel: &kg.RelGroup{Types: kg.ChannelRelTypes, Direction: kg.Outgoing}}},
+		{Filter: kg.FindQuery{Kind: kg.KindAction, Related: []kg.RelFilter{{Types: []kg.RelType{kg.RelUnderObjective}, Direction: kg.Outgoing, IDs: []string{explainObjective}}}},
+			By: kg.GroupBy{Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing}}},
+		{Kinds: kg.ChannelKinds(), By: kg.GroupBy{Rel: &kg.RelGroup{Types: kg.ChannelRelTypes, Direction: kg.Incoming, Kinds: []kg.Kind{kg.KindAction},
+			Then: &kg.RelGroup{Types: kg.CommitmentRelTypes, Direction: kg.Outgoing, Kinds: []kg.Kind{kg.KindCommitment}}}}},
+	} {
+		one := s.RoundTrips()
+		c, err := s.Count(ctx, q)
+		require.NoError(t, err)
+		require.Positive(t, c.Total)
+		require.Equal(t, RoundTrips{Transactions: 1, Statements: 1}, s.RoundTrips().Sub(one), "count %+v", q)
+	}
 	require.NoError(t, s.Ping(ctx))
 	// A change that changes nothing reads only; one that changes writes.
 	_, err = seed.Apply(ctx, s)

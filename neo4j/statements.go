@@ -177,6 +177,67 @@ const findRelatedFilter = findFilter + `
       WHERE m.id IN rf.ids AND (size(rf.types) = 0 OR type(r) IN rf.types)
         AND (rf.dir = 'BOTH' OR (rf.dir = 'OUT' AND startNode(r) = n) OR (rf.dir = 'IN' AND endNode(r) = n)) })`
 
+// condition is whether node n meets condition c (kg.Condition): a node
+// that lacks a property does not meet a filter on it.
+const condition = `(all(f IN c.props WHERE coalesce(n[f.key] IN f.values, false))
+      AND all(t IN c.terms WHERE coalesce(n._search CONTAINS t, false))
+      AND all(rf IN c.related WHERE EXISTS {
+        MATCH (n)-[r]-(m:Entity)
+        WHERE m.id IN rf.ids AND (size(rf.types) = 0 OR type(r) IN rf.types)
+          AND (rf.dir = 'BOTH' OR (rf.dir = 'OUT' AND startNode(r) = n) OR (rf.dir = 'IN' AND endNode(r) = n)) }))`
+
+// findBoolFilter adds the conditions to exclude ($not) and to choose from
+// ($any) to the relationship filters.
+const findBoolFilter = findRelatedFilter + `
+    AND none(c IN $not WHERE ` + condition + `)
+    AND (size($any) = 0 OR any(c IN $any WHERE ` + condition + `))`
+
+// filterKind is which of the filters above a statement uses: the simplest
+// that holds a query's filters, so that most statements stay quick to plan.
+type filterKind int
+
+const (
+	plainFilter filterKind = iota
+	relatedFilter
+	boolFilter
+)
+
+var filterKinds = []filterKind{plainFilter, relatedFilter, boolFilter}
+
+// filterOf returns the filter kind a query needs.
+func filterOf(q kg.FindQuery) filterKind {
+	switch {
+	case len(q.Not) > 0 || len(q.Any) > 0:
+		return boolFilter
+	case len(q.Related) > 0:
+		return relatedFilter
+	}
+	return plainFilter
+}
+
+// where returns the WHERE clause of a filter kind, the name suffix of its
+// statements and the parameters it takes.
+func (k filterKind) where() (clause, suffix string, params []string) {
+	switch k {
+	case relatedFilter:
+		return findRelatedFilter, " related", []string{"props", "terms", "related"}
+	case boolFilter:
+		return findBoolFilter, " conditions", []string{"props", "terms", "related", "not", "any"}
+	}
+	return findFilter, "", []string{"props", "terms"}
+}
+
+// trimParams removes from params those the filter kind does not take.
+func (k filterKind) trimParams(params map[string]any) {
+	if k != boolFilter {
+		delete(params, "not")
+		delete(params, "any")
+	}
+	if k == plainFilter {
+		delete(params, "related")
+	}
+}
+
 // Find statements, ascending and descending: ORDER BY's direction and the
 // keyset comparison are Cypher syntax. The order value v is the property, or
 // null when it is missing or a list; rank orders types as kg.CompareValues
@@ -187,31 +248,37 @@ const findRelatedFilter = findFilter + `
 // enough, and the relationship filters' subqueries take seconds to plan.
 var (
 	stmtFind = map[bool]Statement{
-		false: findStatement("asc", "ASC", ">", false),
-		true:  findStatement("desc", "DESC", "<", false),
+		false: findStatement("asc", "ASC", ">", plainFilter),
+		true:  findStatement("desc", "DESC", "<", plainFilter),
 	}
 	stmtFindRelated = map[bool]Statement{
-		false: findStatement("asc", "ASC", ">", true),
-		true:  findStatement("desc", "DESC", "<", true),
+		false: findStatement("asc", "ASC", ">", relatedFilter),
+		true:  findStatement("desc", "DESC", "<", relatedFilter),
+	}
+	stmtFindBool = map[bool]Statement{
+		false: findStatement("asc", "ASC", ">", boolFilter),
+		true:  findStatement("desc", "DESC", "<", boolFilter),
 	}
 )
 
 // findStatementFor picks the Find statement for q and removes from params
-// the parameter that statement does not take.
+// the parameters that statement does not take.
 func findStatementFor(q kg.FindQuery, params map[string]any) Statement {
-	if len(q.Related) > 0 {
+	k := filterOf(q)
+	k.trimParams(params)
+	switch k {
+	case boolFilter:
+		return stmtFindBool[q.Desc]
+	case relatedFilter:
 		return stmtFindRelated[q.Desc]
 	}
-	delete(params, "related")
 	return stmtFind[q.Desc]
 }
 
-func findStatement(name, dir, cmp string, related bool) Statement {
-	filter, params := findFilter, []string{"kind", "props", "terms", "orderBy", "hasAfter", "afterRank", "afterValue", "afterId", "limit"}
-	if related {
-		name += " related"
-		filter, params = findRelatedFilter, append(params, "related")
-	}
+func findStatement(name, dir, cmp string, k filterKind) Statement {
+	filter, suffix, filterParams := k.where()
+	name += suffix
+	params := append([]string{"kind", "orderBy", "hasAfter", "afterRank", "afterValue", "afterId", "limit"}, filterParams...)
 	return Statement{
 		Name:   "find " + name,
 		Params: params,
@@ -238,6 +305,94 @@ CALL () {
 }
 RETURN total, page`,
 	}
+}
+
+// Count statements: one walk over the matching nodes of the kinds counted,
+// which are counted once each (total) and once in each of their groups. A
+// count by property unwinds a list into its elements and, for a date part,
+// keeps the month ("YYYY-MM") or year of a value that starts with a date,
+// as kg.PropGroupKeys does. A count by relationship has a statement per
+// direction (the arrow is Cypher syntax); one that goes two steps checks
+// both directions in its WHERE clause instead, as the relationship filter
+// does. Both name every public type in their pattern, so that they never
+// expand a sensitive relationship.
+const countPropGroup = `WITH n, n[$key] AS raw
+  ` + countKey
+
+// countKey turns each row (n, raw) into rows (n, key), distinct: a list
+// into its elements, a date into its month or year.
+const countKey = `UNWIND CASE WHEN raw IS :: LIST<ANY> NOT NULL AND size(raw) > 0 THEN raw ELSE [raw] END AS value
+  WITH DISTINCT n, CASE
+      WHEN $part = '' THEN value
+      WHEN value IS :: STRING NOT NULL AND left(value, 10) =~ '[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN
+        CASE $part WHEN 'MONTH' THEN left(value, 7) ELSE left(value, 4) END
+    END AS key`
+
+const countPathGroup = `OPTIONAL MATCH (n)-[r:%s]-(x:Entity)-[r2:%s]-(m:Entity)
+    WHERE type(r) IN $types AND (size($groupKinds) = 0 OR x.kind IN $groupKinds)
+      AND ($dir = 'BOTH' OR ($dir = 'OUT' AND startNode(r) = n) OR ($dir = 'IN' AND endNode(r) = n))
+      AND type(r2) IN $thenTypes AND (size($thenKinds) = 0 OR m.kind IN $thenKinds)
+      AND ($thenDir = 'BOTH' OR ($thenDir = 'OUT' AND startNode(r2) = x) OR ($thenDir = 'IN' AND endNode(r2) = x))
+  WITH n, CASE WHEN $key = '' THEN m.id ELSE m[$key] END AS raw
+  ` + countKey
+
+var (
+	stmtCountProp = countStatements("count by property", countPropGroup, "key", "part")
+	stmtCountRel  = map[kg.Direction]map[filterKind]Statement{
+		kg.Outgoing: countRelStatements("out", "-[r:"+publicTypes()+"]->"),
+		kg.Incoming: countRelStatements("in", "<-[r:"+publicTypes()+"]-"),
+		kg.Both:     countRelStatements("both", "-[r:"+publicTypes()+"]-"),
+	}
+	stmtCountPath = countStatements("count by path", strings.ReplaceAll(countPathGroup, "%s", publicTypes()),
+		"types", "dir", "groupKinds", "thenTypes", "thenDir", "thenKinds", "key", "part")
+)
+
+// countStatementFor picks the Count statement for q and removes from
+// params the parameters that statement does not take.
+func countStatementFor(q kg.CountQuery, params map[string]any) Statement {
+	k := filterOf(q.Filter)
+	k.trimParams(params)
+	switch {
+	case q.By.Rel != nil && q.By.Rel.Then != nil:
+		return stmtCountPath[k]
+	case q.By.Rel != nil:
+		return stmtCountRel[q.By.Rel.Direction][k]
+	}
+	return stmtCountProp[k]
+}
+
+func countRelStatements(name, arrow string) map[filterKind]Statement {
+	group := `OPTIONAL MATCH (n)` + arrow + `(m:Entity)
+    WHERE type(r) IN $types AND (size($groupKinds) = 0 OR m.kind IN $groupKinds)
+  WITH n, CASE WHEN $key = '' THEN m.id ELSE m[$key] END AS raw
+  ` + countKey
+	return countStatements("count by relationship "+name, group, "types", "groupKinds", "key", "part")
+}
+
+// countStatements are the Count statements of a grouping, one per filter
+// kind: group turns each matching node n into rows (n, key), distinct.
+// They count nodes of several kinds ($kinds), filtered as Find filters
+// them.
+func countStatements(name, group string, groupParams ...string) map[filterKind]Statement {
+	out := map[filterKind]Statement{}
+	for _, k := range filterKinds {
+		filter, suffix, filterParams := k.where()
+		out[k] = Statement{
+			Name:   name + suffix,
+			Params: append(append([]string{"kinds"}, filterParams...), groupParams...),
+			Cypher: `MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
+WHERE ` + strings.Replace(filter, "n.kind = $kind", "n.kind IN $kinds", 1) + `
+WITH collect(n) AS ns
+CALL (ns) {
+  UNWIND ns AS n
+  ` + group + `
+  WITH key, count(n) AS count
+  RETURN collect({key: key, count: count}) AS groups
+}
+RETURN size(ns) AS total, groups`,
+		}
+	}
+	return out
 }
 
 // putNodeStatements create or replace nodes, one statement per kind: labels
@@ -288,7 +443,13 @@ func Statements() []Statement {
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		out = append(out, stmtNeighbors[d], stmtPublicNeighbors[d])
 	}
-	out = append(out, stmtFind[false], stmtFind[true], stmtFindRelated[false], stmtFindRelated[true])
+	out = append(out, stmtFind[false], stmtFind[true], stmtFindRelated[false], stmtFindRelated[true], stmtFindBool[false], stmtFindBool[true])
+	for _, k := range filterKinds {
+		out = append(out, stmtCountProp[k], stmtCountPath[k])
+		for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
+			out = append(out, stmtCountRel[d][k])
+		}
+	}
 	for _, k := range kg.Kinds() {
 		out = append(out, putNodeStatements[k.Kind])
 	}

@@ -491,7 +491,7 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	}
 	params := map[string]any{
 		"kind": string(q.Kind), "terms": kg.SearchTerms(q.Text), "orderBy": q.OrderBy, "limit": int64(q.First + 1),
-		"props": []any{}, "related": []any{},
+		"props": []any{}, "related": []any{}, "not": conditionParams(q.Not), "any": conditionParams(q.Any),
 		"hasAfter": false, "afterRank": int64(0), "afterValue": nil, "afterId": "",
 	}
 	for _, f := range q.Props {
@@ -546,6 +546,86 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 		page.Cursors = append(page.Cursors, kg.CursorFor(n, q.OrderBy, q.Desc))
 	}
 	return page, nil
+}
+
+// conditionParams are the parameters of conditions (kg.Condition).
+func conditionParams(cs []kg.Condition) []any {
+	out := make([]any, len(cs))
+	for i, c := range cs {
+		props, related := make([]any, len(c.Props)), make([]any, len(c.Related))
+		for j, f := range c.Props {
+			props[j] = map[string]any{"key": f.Key, "values": f.Values}
+		}
+		for j, f := range c.Related {
+			related[j] = map[string]any{"types": relTypes(f.Types), "dir": string(f.Direction), "ids": f.IDs}
+		}
+		out[i] = map[string]any{"props": props, "terms": kg.SearchTerms(c.Text), "related": related}
+	}
+	return out
+}
+
+// Count implements kg.Store: one statement, one round trip.
+func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	params := map[string]any{
+		"kinds": kinds(q.CountedKinds()), "terms": kg.SearchTerms(q.Filter.Text), "props": []any{}, "related": []any{},
+		"not": conditionParams(q.Filter.Not), "any": conditionParams(q.Filter.Any),
+	}
+	for _, f := range q.Filter.Props {
+		params["props"] = append(params["props"].([]any), map[string]any{"key": f.Key, "values": f.Values})
+	}
+	for _, f := range q.Filter.Related {
+		params["related"] = append(params["related"].([]any), map[string]any{
+			"types": relTypes(f.Types), "dir": string(f.Direction), "ids": f.IDs,
+		})
+	}
+	params["key"], params["part"] = q.By.Prop, string(q.By.Part)
+	if rg := q.By.Rel; rg != nil {
+		params["types"], params["groupKinds"] = relTypes(rg.Types), kinds(rg.Kinds)
+		if rg.Then != nil {
+			params["dir"], params["thenTypes"], params["thenDir"], params["thenKinds"] = string(rg.Direction),
+				relTypes(rg.Then.Types), string(rg.Then.Direction), kinds(rg.Then.Kinds)
+		}
+	}
+	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return run(ctx, tx, countStatementFor(q, params), params)
+	})
+	if err != nil {
+		return nil, err
+	}
+	recs := v.([]*neo4j.Record)
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neo4j: count: expected one row, got %d", len(recs))
+	}
+	total, _, err := neo4j.GetRecordValue[int64](recs[0], "total")
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: count: %w", err)
+	}
+	raw, _, err := neo4j.GetRecordValue[[]any](recs[0], "groups")
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: count: %w", err)
+	}
+	out := &kg.Counts{Total: int(total), Groups: make([]kg.GroupCount, 0, len(raw))}
+	for _, r := range raw {
+		m, ok := r.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("neo4j: count: group is %T, not a map", r)
+		}
+		c, ok := m["count"].(int64)
+		if !ok {
+			return nil, fmt.Errorf("neo4j: count: group count is %T", m["count"])
+		}
+		switch m["key"].(type) {
+		case nil, string, int64, bool:
+		default:
+			return nil, fmt.Errorf("neo4j: count: group key is %T", m["key"])
+		}
+		out.Groups = append(out.Groups, kg.GroupCount{Key: m["key"], Count: int(c)})
+	}
+	kg.SortGroups(out.Groups)
+	return out, nil
 }
 
 // Search implements kg.Store: candidates come from the search text index,

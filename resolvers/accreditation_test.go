@@ -24,8 +24,10 @@ func TestCountryNHRIAccreditation(t *testing.T) {
 				Code              string
 				NhriAccreditation *accreditation
 			}
-			Countries []struct {
-				NhriAccreditation *accreditation
+			Countries struct {
+				Nodes []struct {
+					NhriAccreditation *accreditation
+				}
 			}
 		}
 		mustPost(t, c, `{
@@ -33,7 +35,7 @@ func TestCountryNHRIAccreditation(t *testing.T) {
 		coteDIvoire: node(id: "country:ci") { ... on Country { code nhriAccreditation { status referenceYear citations { document section quote } } } }
 		switzerland: node(id: "country:ch") { ... on Country { code nhriAccreditation { status } } }
 		tonga: node(id: "country:to") { ... on Country { code nhriAccreditation { status } } }
-		countries { nhriAccreditation { status referenceYear citations { quote } } }
+		countries { nodes { nhriAccreditation { status referenceYear citations { quote } } } }
 	}`, nil, &resp)
 
 		require.NotNil(t, resp.Kenya)
@@ -60,7 +62,7 @@ func TestCountryNHRIAccreditation(t *testing.T) {
 		assert.Nil(t, resp.Tonga.NhriAccreditation)
 
 		n := map[string]int{}
-		for _, c := range resp.Countries {
+		for _, c := range resp.Countries.Nodes {
 			if a := c.NhriAccreditation; a != nil {
 				n[a.Status]++
 				assert.Equal(t, 2019, a.ReferenceYear)

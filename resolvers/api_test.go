@@ -56,6 +56,11 @@ func (c *countingStore) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, err
 	return c.Store.Find(ctx, q)
 }
 
+func (c *countingStore) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) {
+	c.calls.Add(1)
+	return c.Store.Count(ctx, q)
+}
+
 func (c *countingStore) Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error) {
 	c.calls.Add(1)
 	return c.Store.Search(ctx, q)

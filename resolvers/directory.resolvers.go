@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 	"marrakechgraph/auth"
 	"marrakechgraph/directory"
 	"marrakechgraph/kg"
@@ -15,4 +16,8 @@ import (
 
 func (r *mutationResolver) ImportNHRIs(ctx context.Context, csv string, source string, asOf kg.Date) (*directory.Report, error) {
 	return r.directory.Import(ctx, strings.NewReader(csv), source, asOf, auth.FromContext(ctx).Actor())
+}
+
+func (r *nHRIResolver) Region(ctx context.Context, obj *kg.NHRI) (*string, error) {
+	panic(fmt.Errorf("not implemented: Region - region"))
 }

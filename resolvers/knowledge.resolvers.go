@@ -65,8 +65,9 @@ func (r *queryResolver) StrategicGoals(ctx context.Context) ([]*kg.StrategicGoal
 	return list[kg.StrategicGoal](ctx, r.Store, kg.KindStrategicGoal, kg.PropCode)
 }
 
-func (r *queryResolver) Countries(ctx context.Context) ([]*kg.Country, error) {
-	return list[kg.Country](ctx, r.Store, kg.KindCountry, kg.OrderByName)
+func (r *queryResolver) Countries(ctx context.Context, first *int, after *string, filter *model.CountryFilter, orderBy *model.CountryOrder) (*kg.Connection[kg.Country], error) {
+	q, err := r.countryQuery(ctx, first, after, filter, orderBy)
+	return find[kg.Country](ctx, r.Store, q, err)
 }
 
 func (r *queryResolver) Surveys(ctx context.Context) ([]*kg.Survey, error) {

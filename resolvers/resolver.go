@@ -24,6 +24,7 @@ type Graph interface {
 	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)
 	kg.NeighborReader
 	kg.Finder
+	Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error)
 	Search(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error)
 	Stats(ctx context.Context) (*kg.Stats, error)
 	History(ctx context.Context, id string) ([]kg.AuditEntry, error)
@@ -103,6 +104,7 @@ func New(s Services, loaderWait time.Duration) graphql.ExecutableSchema {
 // Page sizes of lists and connections.
 const (
 	defaultPageSize   = 50
+	countryPageSize   = 250
 	defaultSearchSize = 20
 )
 

@@ -83,7 +83,7 @@ func TestSeedFitsTheSchema(t *testing.T) {
 			assert.NotEmpty(t, m.Text(), n.ID)
 		case kg.Country:
 			assert.Regexp(t, `^[A-Z]{2}$`, m.Code(), n.ID)
-			_, ok := kg.CanonicalRegion(m.Region())
+			_, ok := kg.CanonicalRegion(string(m.Region()))
 			assert.True(t, ok, "%s region %q", n.ID, m.Region())
 			if a := m.NHRIAccreditation(); a != nil {
 				in("AccreditationStatus", "nhriAccreditation", a.Status)

@@ -240,7 +240,7 @@ func checkGrown(t *testing.T, ds *seed.Dataset, s kg.Store, n int, res *synth.Re
 	total = 0
 	for _, r := range rows {
 		require.NotNil(t, r.Region())
-		assert.Contains(t, kg.Regions, *r.Region(), "every synthetic NHRI has a region")
+		assert.Contains(t, kg.Regions, string(*r.Region()), "every synthetic NHRI has a region")
 		require.NotNil(t, r.ThreatType())
 		total += r.Count()
 	}

@@ -83,6 +83,7 @@ const (
 	ByRegion     Dimension = "REGION"
 	ByThreatType Dimension = "THREAT_TYPE"
 	ByYear       Dimension = "YEAR"
+	ByMonth      Dimension = "MONTH"
 )
 
 // StatRow counts the incidents of one group; a dimension the statistics
@@ -91,17 +92,20 @@ type StatRow struct {
 	region           string
 	threatType       *kg.Node
 	year             int
+	month            string
 	byRegion, byYear bool
+	byMonth          bool
 	count, reprisals int
 }
 
-// Region is the GANHRI region of the group's NHRIs ("" when unknown), when
-// grouped by region.
-func (r *StatRow) Region() *string {
+// Region is the region of the group's NHRIs' country ("" when unknown),
+// when grouped by region.
+func (r *StatRow) Region() *kg.Region {
 	if !r.byRegion {
 		return nil
 	}
-	return &r.region
+	region := kg.Region(r.region)
+	return &region
 }
 
 // ThreatType is the group's kind of threat, when grouped by threat type.
@@ -125,6 +129,15 @@ func (r *StatRow) Year() *int {
 	return &r.year
 }
 
+// Month is the month ("YYYY-MM") the group's incidents occurred (or,
+// undated, were reported), when grouped by month.
+func (r *StatRow) Month() *string {
+	if !r.byMonth {
+		return nil
+	}
+	return &r.month
+}
+
 // Count is the number of incidents of the group.
 func (r *StatRow) Count() int { return r.count }
 
@@ -133,11 +146,11 @@ func (r *StatRow) Reprisals() int { return r.reprisals }
 
 // Stats counts incidents grouped by the given dimensions. An incident of
 // several threat types counts once in each when grouped by threat type;
-// its region is that of its NHRI (see regions; "" when unknown).
+// its region is that of its NHRI's country (see regions; "" when unknown).
 func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error) {
 	by := map[Dimension]bool{}
 	for _, d := range groupBy {
-		if d != ByRegion && d != ByThreatType && d != ByYear {
+		if d != ByRegion && d != ByThreatType && d != ByYear && d != ByMonth {
 			return nil, kg.Errorf(kg.CodeBadUserInput, "groupBy: unknown dimension %q", d)
 		}
 		by[d] = true
@@ -151,8 +164,8 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		return rows, nil
 	}
 	type key struct {
-		region, threat string
-		year           int
+		region, threat, month string
+		year                  int
 	}
 	region := map[string]string{}
 	threatTypes := map[string]*kg.Node{}
@@ -188,7 +201,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 	}
 	rows := map[key]*StatRow{}
 	for raw, t := range tallies {
-		k := key{region: region[raw.nhri], year: raw.year}
+		k := key{region: region[raw.nhri], year: raw.year, month: raw.month}
 		var threat *kg.Node
 		if by[ByThreatType] {
 			if threat = threatTypes[raw.threat]; threat == nil {
@@ -198,7 +211,8 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		}
 		r := rows[k]
 		if r == nil {
-			r = &StatRow{region: k.region, threatType: threat, year: k.year, byRegion: by[ByRegion], byYear: by[ByYear]}
+			r = &StatRow{region: k.region, threatType: threat, year: k.year, month: k.month,
+				byRegion: by[ByRegion], byYear: by[ByYear], byMonth: by[ByMonth]}
 			rows[k] = r
 		}
 		r.count += t.count
@@ -215,6 +229,9 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		if c := cmp.Compare(a.year, b.year); c != 0 {
 			return c
 		}
+		if c := strings.Compare(a.month, b.month); c != 0 {
+			return c
+		}
 		return strings.Compare(threatID(a), threatID(b))
 	})
 	l.facts.keepRows(g, version, out)
@@ -228,34 +245,28 @@ func threatID(r *StatRow) string {
 	return r.threatType.ID
 }
 
-// regions gives each NHRI its GANHRI region: the one the chart gives it
-// (its region property), else its country's.
+// regions gives each NHRI its region: the region of its country (see
+// kg.Region), "" when it has none.
 func regions(ctx context.Context, s kg.NeighborReader, nhris []*kg.Node) (map[string]string, error) {
 	out := map[string]string{}
-	var rest []string
-	seen := map[string]bool{}
+	var ids []string
 	for _, n := range nhris {
-		if seen[n.ID] {
-			continue
-		}
-		seen[n.ID] = true
-		if nhri, _ := kg.ViewAs[kg.NHRI](n); nhri.Region() != nil {
-			out[n.ID] = *nhri.Region()
-		} else {
-			rest = append(rest, n.ID)
+		if _, seen := out[n.ID]; !seen {
+			out[n.ID] = ""
+			ids = append(ids, n.ID)
 		}
 	}
-	if len(rest) == 0 {
+	if len(ids) == 0 {
 		return out, nil
 	}
-	located, err := s.Neighbors(ctx, rest, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelLocatedIn}, Kinds: []kg.Kind{kg.KindCountry}})
+	located, err := s.Neighbors(ctx, ids, kg.NeighborQuery{Direction: kg.Outgoing, Types: []kg.RelType{kg.RelLocatedIn}, Kinds: []kg.Kind{kg.KindCountry}})
 	if err != nil {
 		return nil, err
 	}
-	for i, id := range rest {
+	for i, id := range ids {
 		if len(located[i]) > 0 {
 			country, _ := kg.ViewAs[kg.Country](located[i][0].Node)
-			out[id] = country.Region()
+			out[id] = string(country.Region())
 		}
 	}
 	return out, nil

@@ -30,8 +30,8 @@ func TestStatsWalkAndPagesAgree(t *testing.T) {
 	_, isScanner := any(s).(kg.KindScanner)
 	require.True(t, isScanner, "the embedded store offers the walk")
 
-	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear}
-	for mask := 0; mask < 8; mask++ {
+	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear, threatlog.ByMonth}
+	for mask := 0; mask < 16; mask++ {
 		var groupBy []threatlog.Dimension
 		for i, d := range dims {
 			if mask&(1<<i) != 0 {
@@ -56,9 +56,12 @@ func TestStatsWalkAndPagesAgree(t *testing.T) {
 func rowsOf(rows []*threatlog.StatRow) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
-		region, year, threat := "", 0, ""
+		region, year, threat, month := "", 0, "", ""
+		if r.Month() != nil {
+			month = *r.Month()
+		}
 		if r.Region() != nil {
-			region = *r.Region()
+			region = string(*r.Region())
 		}
 		if r.Year() != nil {
 			year = *r.Year()
@@ -66,7 +69,7 @@ func rowsOf(rows []*threatlog.StatRow) []string {
 		if r.ThreatType() != nil {
 			threat = r.ThreatType().ID()
 		}
-		out[i] = fmt.Sprintf("%s|%d|%s|%d|%d", region, year, threat, r.Count(), r.Reprisals())
+		out[i] = fmt.Sprintf("%s|%d|%s|%s|%d|%d", region, year, month, threat, r.Count(), r.Reprisals())
 	}
 	return out
 }
@@ -93,7 +96,7 @@ func TestStatsCatchUpFromTheChangeLog(t *testing.T) {
 	require.NoError(t, err)
 	store := &countingScans{Store: s}
 	l := &threatlog.Log{Store: store}
-	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear}
+	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear, threatlog.ByMonth}
 	_, err = l.Stats(ctx, dims)
 	require.NoError(t, err)
 	require.Equal(t, 1, store.scans)
@@ -116,7 +119,7 @@ func TestStatsCatchUpFromTheChangeLog(t *testing.T) {
 	_, err = l.Update(ctx, "desk", threatlog.Update{ID: first, OccurredOn: &moved, Threats: []string{threats[5].ID}})
 	require.NoError(t, err)
 
-	for mask := 0; mask < 8; mask++ {
+	for mask := 0; mask < 16; mask++ {
 		var groupBy []threatlog.Dimension
 		for i, d := range dims {
 			if mask&(1<<i) != 0 {

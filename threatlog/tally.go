@@ -10,11 +10,11 @@ import (
 
 // tallyKey groups incidents as finely as the statistics need, before
 // regions and threat types are looked up: by NHRI ("" when not grouped by
-// region or when none), threat type ("" when not grouped by it) and year
-// (0 when not grouped by it).
+// region or when none), threat type ("" when not grouped by it), year (0
+// when not grouped by it) and month ("" when not grouped by it).
 type tallyKey struct {
-	nhri, threat string
-	year         int
+	nhri, threat, month string
+	year                int
 }
 
 // tally counts incidents and reprisals.
@@ -25,16 +25,17 @@ type tally struct{ count, reprisals int }
 type tallies map[tallyKey]*tally
 
 // grouping is which dimensions a tally groups by.
-type grouping struct{ region, threat, year bool }
+type grouping struct{ region, threat, year, month bool }
 
 func groupingOf(by map[Dimension]bool) grouping {
-	return grouping{region: by[ByRegion], threat: by[ByThreatType], year: by[ByYear]}
+	return grouping{region: by[ByRegion], threat: by[ByThreatType], year: by[ByYear], month: by[ByMonth]}
 }
 
 // incidentFact is what the statistics need of one incident.
 type incidentFact struct {
 	id       string
 	year     int
+	month    string
 	reprisal bool
 	// nhri is the NHRI it concerns ("" when none); threats its threat
 	// types.
@@ -291,7 +292,7 @@ func (b *factBook) load(ctx context.Context, s Store, version uint64) error {
 
 func factOf(n *kg.Node) incidentFact {
 	inc := IncidentOf(n)
-	return incidentFact{id: n.ID, year: inc.Year(), reprisal: inc.ReprisalForUNCooperation()}
+	return incidentFact{id: n.ID, year: inc.Year(), month: inc.Month(), reprisal: inc.ReprisalForUNCooperation()}
 }
 
 // factsOf reads the facts of incidents: their NHRI and threat types in one
@@ -354,6 +355,9 @@ func (b *factBook) count(g grouping) tallies {
 		var k tallyKey
 		if g.year {
 			k.year = f.year
+		}
+		if g.month {
+			k.month = f.month
 		}
 		if g.region {
 			k.nhri = f.nhri

@@ -35,16 +35,23 @@ func loadFixture(t testing.TB, s kg.Store) {
 		return kg.Node{ID: id, Kind: k, Name: id, Props: props, Citations: cit}
 	}
 	_, err := s.Apply(context.Background(), kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{
-		node("nhri:ke", kg.KindNHRI, kg.Props{kg.PropCountry: "KE", kg.PropRegion: "Africa"}),
+		// An NHRI's region is its country's, whatever region the chart
+		// records for it (Europe, for the Kenyan one here), or none.
+		node("nhri:ke", kg.KindNHRI, kg.Props{kg.PropCountry: "KE", kg.PropRegion: "Europe"}),
 		node("nhri:mx", kg.KindNHRI, kg.Props{kg.PropCountry: "MX", kg.PropRegion: "Americas"}),
-		// An NHRI without the chart's region: its country's region counts.
 		node("nhri:de", kg.KindNHRI, kg.Props{kg.PropCountry: "DE"}),
+		node("country:ke", kg.KindCountry, kg.Props{kg.PropCode: "KE", kg.PropRegion: "Africa"}),
+		node("country:mx", kg.KindCountry, kg.Props{kg.PropCode: "MX", kg.PropRegion: "Americas"}),
 		node("country:de", kg.KindCountry, kg.Props{kg.PropCode: "DE", kg.PropRegion: "Europe"}),
 		node("threat-type:smear-campaigns", kg.KindThreatType, nil),
 		node("threat-type:reprisals", kg.KindThreatType, nil),
 		node("perpetrator-type:government-officials", kg.KindPerpetratorType, nil),
 		node("mechanism:un-asg-reprisals", kg.KindMechanism, nil),
-	}, PutEdges: []kg.Edge{{Type: kg.RelLocatedIn, From: "nhri:de", To: "country:de", Citations: cit}}})
+	}, PutEdges: []kg.Edge{
+		{Type: kg.RelLocatedIn, From: "nhri:de", To: "country:de", Citations: cit},
+		{Type: kg.RelLocatedIn, From: "nhri:ke", To: "country:ke", Citations: cit},
+		{Type: kg.RelLocatedIn, From: "nhri:mx", To: "country:mx", Citations: cit},
+	}})
 	require.NoError(t, err)
 }
 
@@ -165,7 +172,8 @@ func TestListAndStats(t *testing.T) {
 		assert.Equal(t, 4, count(threatlog.Filter{}))
 		assert.Equal(t, 2, count(threatlog.Filter{NHRI: "nhri:ke"}))
 		assert.Equal(t, 1, count(threatlog.Filter{Region: "Americas"}))
-		assert.Equal(t, 1, count(threatlog.Filter{Region: "Europe"}), "the region of the NHRI's country")
+		assert.Equal(t, 1, count(threatlog.Filter{Region: "Europe"}), "the region of the NHRI's country, not the one the chart records")
+		assert.Equal(t, 2, count(threatlog.Filter{Region: "Africa"}), "the region of the NHRI's country, not the one the chart records")
 		assert.Equal(t, 2, count(threatlog.Filter{Country: "ke"}))
 		assert.Equal(t, 0, count(threatlog.Filter{Country: "FR"}))
 		assert.Equal(t, 3, count(threatlog.Filter{Threat: "threat-type:smear-campaigns"}))
@@ -184,9 +192,22 @@ func TestListAndStats(t *testing.T) {
 		}
 		var got []row
 		for _, r := range rows {
-			got = append(got, row{*r.Region(), *r.Year(), r.Count(), r.Reprisals()})
+			got = append(got, row{string(*r.Region()), *r.Year(), r.Count(), r.Reprisals()})
 		}
 		assert.Equal(t, []row{{"Africa", 2025, 1, 1}, {"Africa", 2026, 1, 0}, {"Americas", 2026, 1, 0}, {"Europe", 2025, 1, 0}}, got)
+
+		rows, err = l.Stats(ctx, []threatlog.Dimension{threatlog.ByMonth, threatlog.ByRegion})
+		require.NoError(t, err)
+		type monthRow struct {
+			region, month string
+			n, repris     int
+		}
+		var months []monthRow
+		for _, r := range rows {
+			assert.Nil(t, r.Year(), "not grouped by year")
+			months = append(months, monthRow{string(*r.Region()), *r.Month(), r.Count(), r.Reprisals()})
+		}
+		assert.Equal(t, []monthRow{{"Africa", "2025-05", 1, 1}, {"Africa", "2026-01", 1, 0}, {"Americas", "2026-02", 1, 0}, {"Europe", "2025-02", 1, 0}}, months)
 
 		rows, err = l.Stats(ctx, []threatlog.Dimension{threatlog.ByThreatType})
 		require.NoError(t, err)
@@ -195,6 +216,7 @@ func TestListAndStats(t *testing.T) {
 		assert.Equal(t, 3, rows[1].Count())
 		assert.Nil(t, rows[0].Region(), "not grouped by region")
 		assert.Nil(t, rows[0].Year(), "not grouped by year")
+		assert.Nil(t, rows[0].Month(), "not grouped by month")
 
 		_, err = l.Stats(ctx, []threatlog.Dimension{"COLOUR"})
 		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err))
@@ -253,13 +275,14 @@ func TestStatsAreNeverStale(t *testing.T) {
 			require.NoError(t, err)
 			out := map[string]int{}
 			for _, r := range rows {
-				out[*r.Region()] = r.Count()
+				out[string(*r.Region())] = r.Count()
 			}
 			return out
 		}
 		assert.Equal(t, map[string]int{"Africa": 2}, byRegion())
-		_, err = s.Apply(ctx, kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{{ID: "nhri:ke", Kind: kg.KindNHRI, Name: "nhri:ke",
-			Props: kg.Props{kg.PropCountry: "KE", kg.PropRegion: "Europe"}, Citations: cit}}})
+		// An NHRI's region is its country's: the country moves.
+		_, err = s.Apply(ctx, kg.ChangeSet{Actor: "test", PutNodes: []kg.Node{{ID: "country:ke", Kind: kg.KindCountry, Name: "country:ke",
+			Props: kg.Props{kg.PropCode: "KE", kg.PropRegion: "Europe"}, Citations: cit}}})
 		require.NoError(t, err)
 		assert.Equal(t, map[string]int{"Europe": 2}, byRegion(), "a change of the graph alone counts at once")
 		if backend.Another == nil {

@@ -65,6 +65,19 @@ func (i Incident) ConsentToShare() bool { b, _ := i.n.Props.Bool(PropConsent); r
 // Year is the year it occurred, or, undated, was reported.
 func (i Incident) Year() int { y, _ := i.n.Props.Int(kg.PropYear); return int(y) }
 
+// Month is the month ("YYYY-MM") the incident occurred, or, undated, was
+// reported: the month its Year belongs to.
+func (i Incident) Month() string {
+	s := i.n.Props.String(PropOccurredOn)
+	if s == "" {
+		s = i.reported()
+	}
+	if len(s) < 7 {
+		return ""
+	}
+	return s[:7]
+}
+
 // Status is where it stands.
 func (i Incident) Status() Status { return Status(i.n.Props.String(PropStatus)) }
 

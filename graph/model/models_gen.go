@@ -25,6 +25,10 @@ type ActionFilter struct {
 	RiskGroup *string `json:"riskGroup,omitempty"`
 	// Only actions whose name or text contain every word of this text.
 	Text *string `json:"text,omitempty"`
+	// Only actions that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *ActionFilter `json:"not,omitempty"`
+	// Only actions that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*ActionFilter `json:"or,omitempty"`
 }
 
 // Ordering of actions.
@@ -65,16 +69,47 @@ type AuditedRelationship struct {
 	To string `json:"to"`
 }
 
+// Filters on countries; all given filters must hold.
+type CountryFilter struct {
+	// Only countries of this region.
+	Region *kg.Region `json:"region,omitempty"`
+	// Only member or participating States of this organisation or network
+	// (relationship MEMBER_STATE_OF), or States parties to this treaty (PARTY_TO),
+	// given by its ID, such as `mechanism:coe`.
+	MemberOf *string `json:"memberOf,omitempty"`
+	// Only countries with this NHRI accreditation status, as the UN SDG Global Database records it (see `Country.nhriAccreditation`).
+	NhriAccreditation *string `json:"nhriAccreditation,omitempty"`
+	// Only countries whose name contains every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only countries that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *CountryFilter `json:"not,omitempty"`
+	// Only countries that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*CountryFilter `json:"or,omitempty"`
+}
+
+// Ordering of countries.
+type CountryOrder struct {
+	// Field to order by.
+	Field CountryOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
 // Filters on mechanisms; all given filters must hold.
 type MechanismFilter struct {
 	// Only channels of these categories.
 	Category []string `json:"category,omitempty"`
-	// Only channels of this region (Africa, Americas, Asia-Pacific, Europe).
+	// Only channels of this region: a `Region` value (`ASIA_PACIFIC`) or the
+	// region's name (`Asia-Pacific`), in any case.
 	Region *string `json:"region,omitempty"`
 	// Only channels reached by this action.
 	Action *string `json:"action,omitempty"`
 	// Only channels whose name, acronym or description contain every word of this text.
 	Text *string `json:"text,omitempty"`
+	// Only channels that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *MechanismFilter `json:"not,omitempty"`
+	// Only channels that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*MechanismFilter `json:"or,omitempty"`
 }
 
 // Ordering of mechanisms.
@@ -95,14 +130,18 @@ type Mutation struct {
 type NHRIFilter struct {
 	// Only institutions of this country (ISO 3166-1 alpha-2 code).
 	Country *string `json:"country,omitempty"`
-	// Only institutions of this region (Africa, Americas, Asia-Pacific, Europe).
-	Region *string `json:"region,omitempty"`
+	// Only institutions of this region: the region of their country (see `Region`).
+	Region *kg.Region `json:"region,omitempty"`
 	// Only institutions with this accreditation status.
 	AccreditationStatus *string `json:"accreditationStatus,omitempty"`
 	// Only members of this network.
 	Network *string `json:"network,omitempty"`
 	// Only institutions whose name or acronym contain every word of this text.
 	Text *string `json:"text,omitempty"`
+	// Only institutions that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *NHRIFilter `json:"not,omitempty"`
+	// Only institutions that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*NHRIFilter `json:"or,omitempty"`
 }
 
 // Ordering of NHRIs.
@@ -131,8 +170,8 @@ type ThreatIncidentFilter struct {
 	Nhri *string `json:"nhri,omitempty"`
 	// Only incidents in this country (ISO 3166-1 alpha-2 code).
 	Country *string `json:"country,omitempty"`
-	// Only incidents against NHRIs of this GANHRI region (Africa, Americas, Asia-Pacific, Europe): the one the accreditation chart gives the NHRI, else its country's.
-	Region *string `json:"region,omitempty"`
+	// Only incidents against NHRIs of this region: the region of the NHRI's country (see `Region`).
+	Region *kg.Region `json:"region,omitempty"`
 	// Only incidents of this kind of threat.
 	Threat *string `json:"threat,omitempty"`
 	// Only incidents in this status.
@@ -141,6 +180,73 @@ type ThreatIncidentFilter struct {
 	Year *int `json:"year,omitempty"`
 	// Only reprisals for cooperation with the UN, or only others.
 	ReprisalForUNCooperation *bool `json:"reprisalForUNCooperation,omitempty"`
+}
+
+// What actions can be counted by.
+type ActionGroupBy string
+
+const (
+	// The objective the action is under.
+	ActionGroupByObjective ActionGroupBy = "OBJECTIVE"
+	// The commitment the action implements (Objective 1 actions).
+	ActionGroupByCommitment ActionGroupBy = "COMMITMENT"
+	// The pillar of the commitment the action implements.
+	ActionGroupByPillar ActionGroupBy = "PILLAR"
+	// Each network, mechanism or NHRI the action collaborates with, engages, reports to, informs on or strengthens.
+	ActionGroupByPartner ActionGroupBy = "PARTNER"
+	// Each group at risk the action focuses on.
+	ActionGroupByRiskGroup ActionGroupBy = "RISK_GROUP"
+)
+
+var AllActionGroupBy = []ActionGroupBy{
+	ActionGroupByObjective,
+	ActionGroupByCommitment,
+	ActionGroupByPillar,
+	ActionGroupByPartner,
+	ActionGroupByRiskGroup,
+}
+
+func (e ActionGroupBy) IsValid() bool {
+	switch e {
+	case ActionGroupByObjective, ActionGroupByCommitment, ActionGroupByPillar, ActionGroupByPartner, ActionGroupByRiskGroup:
+		return true
+	}
+	return false
+}
+
+func (e ActionGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ActionGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ActionGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ActionGroupBy", str)
+	}
+	return nil
+}
+
+func (e ActionGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ActionGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ActionGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Fields actions can be ordered by.
@@ -265,6 +371,198 @@ func (e AuditOp) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What countries can be counted by.
+type CountryGroupBy string
+
+const (
+	// Region.
+	CountryGroupByRegion CountryGroupBy = "REGION"
+	// Each organisation, network or treaty the country is a member State of or party to.
+	CountryGroupByMembership CountryGroupBy = "MEMBERSHIP"
+	// NHRI accreditation status as the UN SDG Global Database records it; null when none is recorded.
+	CountryGroupByNhriAccreditation CountryGroupBy = "NHRI_ACCREDITATION"
+)
+
+var AllCountryGroupBy = []CountryGroupBy{
+	CountryGroupByRegion,
+	CountryGroupByMembership,
+	CountryGroupByNhriAccreditation,
+}
+
+func (e CountryGroupBy) IsValid() bool {
+	switch e {
+	case CountryGroupByRegion, CountryGroupByMembership, CountryGroupByNhriAccreditation:
+		return true
+	}
+	return false
+}
+
+func (e CountryGroupBy) String() string {
+	return string(e)
+}
+
+func (e *CountryGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountryGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountryGroupBy", str)
+	}
+	return nil
+}
+
+func (e CountryGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountryGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountryGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Fields countries can be ordered by.
+type CountryOrderField string
+
+const (
+	// Name.
+	CountryOrderFieldName CountryOrderField = "NAME"
+	// ISO 3166-1 alpha-2 code.
+	CountryOrderFieldCode CountryOrderField = "CODE"
+	// Region; the countries of one region in ID order.
+	CountryOrderFieldRegion CountryOrderField = "REGION"
+	// ID.
+	CountryOrderFieldID CountryOrderField = "ID"
+)
+
+var AllCountryOrderField = []CountryOrderField{
+	CountryOrderFieldName,
+	CountryOrderFieldCode,
+	CountryOrderFieldRegion,
+	CountryOrderFieldID,
+}
+
+func (e CountryOrderField) IsValid() bool {
+	switch e {
+	case CountryOrderFieldName, CountryOrderFieldCode, CountryOrderFieldRegion, CountryOrderFieldID:
+		return true
+	}
+	return false
+}
+
+func (e CountryOrderField) String() string {
+	return string(e)
+}
+
+func (e *CountryOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CountryOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CountryOrderField", str)
+	}
+	return nil
+}
+
+func (e CountryOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CountryOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CountryOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What support channels (mechanisms) can be counted by.
+type MechanismGroupBy string
+
+const (
+	// Category: UN, regional, fund, NGO, GANHRI, national.
+	MechanismGroupByCategory MechanismGroupBy = "CATEGORY"
+	// Region, for regional channels; null for the others.
+	MechanismGroupByRegion MechanismGroupBy = "REGION"
+	// Each objective of the actions that reach the channel.
+	MechanismGroupByObjective MechanismGroupBy = "OBJECTIVE"
+	// Each commitment that the actions reaching the channel implement or advance.
+	MechanismGroupByCommitment MechanismGroupBy = "COMMITMENT"
+	// Each action that reaches the channel.
+	MechanismGroupByAction MechanismGroupBy = "ACTION"
+)
+
+var AllMechanismGroupBy = []MechanismGroupBy{
+	MechanismGroupByCategory,
+	MechanismGroupByRegion,
+	MechanismGroupByObjective,
+	MechanismGroupByCommitment,
+	MechanismGroupByAction,
+}
+
+func (e MechanismGroupBy) IsValid() bool {
+	switch e {
+	case MechanismGroupByCategory, MechanismGroupByRegion, MechanismGroupByObjective, MechanismGroupByCommitment, MechanismGroupByAction:
+		return true
+	}
+	return false
+}
+
+func (e MechanismGroupBy) String() string {
+	return string(e)
+}
+
+func (e *MechanismGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MechanismGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MechanismGroupBy", str)
+	}
+	return nil
+}
+
+func (e MechanismGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MechanismGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MechanismGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Fields mechanisms can be ordered by.
 type MechanismOrderField string
 
@@ -273,16 +571,22 @@ const (
 	MechanismOrderFieldName MechanismOrderField = "NAME"
 	// ID.
 	MechanismOrderFieldID MechanismOrderField = "ID"
+	// Category; the channels of one category in ID order.
+	MechanismOrderFieldCategory MechanismOrderField = "CATEGORY"
+	// Region; the channels of one region in ID order, those without one last (first when descending).
+	MechanismOrderFieldRegion MechanismOrderField = "REGION"
 )
 
 var AllMechanismOrderField = []MechanismOrderField{
 	MechanismOrderFieldName,
 	MechanismOrderFieldID,
+	MechanismOrderFieldCategory,
+	MechanismOrderFieldRegion,
 }
 
 func (e MechanismOrderField) IsValid() bool {
 	switch e {
-	case MechanismOrderFieldName, MechanismOrderFieldID:
+	case MechanismOrderFieldName, MechanismOrderFieldID, MechanismOrderFieldCategory, MechanismOrderFieldRegion:
 		return true
 	}
 	return false
@@ -323,6 +627,73 @@ func (e MechanismOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What NHRIs can be counted by.
+type NHRIGroupBy string
+
+const (
+	// GANHRI region (see `NHRI.region`).
+	NHRIGroupByRegion NHRIGroupBy = "REGION"
+	// Accreditation status (A or B); null when not recorded.
+	NHRIGroupByAccreditationStatus NHRIGroupBy = "ACCREDITATION_STATUS"
+	// Year of the last accreditation review.
+	NHRIGroupByAccreditationYear NHRIGroupBy = "ACCREDITATION_YEAR"
+	// Country (ISO 3166-1 alpha-2 code).
+	NHRIGroupByCountry NHRIGroupBy = "COUNTRY"
+	// Each network the institution is a member of.
+	NHRIGroupByNetwork NHRIGroupBy = "NETWORK"
+)
+
+var AllNHRIGroupBy = []NHRIGroupBy{
+	NHRIGroupByRegion,
+	NHRIGroupByAccreditationStatus,
+	NHRIGroupByAccreditationYear,
+	NHRIGroupByCountry,
+	NHRIGroupByNetwork,
+}
+
+func (e NHRIGroupBy) IsValid() bool {
+	switch e {
+	case NHRIGroupByRegion, NHRIGroupByAccreditationStatus, NHRIGroupByAccreditationYear, NHRIGroupByCountry, NHRIGroupByNetwork:
+		return true
+	}
+	return false
+}
+
+func (e NHRIGroupBy) String() string {
+	return string(e)
+}
+
+func (e *NHRIGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NHRIGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NHRIGroupBy", str)
+	}
+	return nil
+}
+
+func (e NHRIGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NHRIGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NHRIGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Fields NHRIs can be ordered by.
 type NHRIOrderField string
 
@@ -335,6 +706,8 @@ const (
 	NHRIOrderFieldCountry NHRIOrderField = "COUNTRY"
 	// Year of the last accreditation review.
 	NHRIOrderFieldAccreditationYear NHRIOrderField = "ACCREDITATION_YEAR"
+	// Accreditation status; those without one last (first when descending).
+	NHRIOrderFieldAccreditationStatus NHRIOrderField = "ACCREDITATION_STATUS"
 )
 
 var AllNHRIOrderField = []NHRIOrderField{
@@ -342,11 +715,12 @@ var AllNHRIOrderField = []NHRIOrderField{
 	NHRIOrderFieldID,
 	NHRIOrderFieldCountry,
 	NHRIOrderFieldAccreditationYear,
+	NHRIOrderFieldAccreditationStatus,
 }
 
 func (e NHRIOrderField) IsValid() bool {
 	switch e {
-	case NHRIOrderFieldName, NHRIOrderFieldID, NHRIOrderFieldCountry, NHRIOrderFieldAccreditationYear:
+	case NHRIOrderFieldName, NHRIOrderFieldID, NHRIOrderFieldCountry, NHRIOrderFieldAccreditationYear, NHRIOrderFieldAccreditationStatus:
 		return true
 	}
 	return false
@@ -440,6 +814,66 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What support channels of every kind (networks, mechanisms, NHRIs) can be counted by.
+type SupportChannelGroupBy string
+
+const (
+	// Each commitment the channel maps to: the channels of a commitment are those of
+	// `Commitment.supportChannels`, reached by the actions that implement or
+	// advance it.
+	SupportChannelGroupByCommitment SupportChannelGroupBy = "COMMITMENT"
+	// Each objective of the actions that reach the channel.
+	SupportChannelGroupByObjective SupportChannelGroupBy = "OBJECTIVE"
+)
+
+var AllSupportChannelGroupBy = []SupportChannelGroupBy{
+	SupportChannelGroupByCommitment,
+	SupportChannelGroupByObjective,
+}
+
+func (e SupportChannelGroupBy) IsValid() bool {
+	switch e {
+	case SupportChannelGroupByCommitment, SupportChannelGroupByObjective:
+		return true
+	}
+	return false
+}
+
+func (e SupportChannelGroupBy) String() string {
+	return string(e)
+}
+
+func (e *SupportChannelGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SupportChannelGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SupportChannelGroupBy", str)
+	}
+	return nil
+}
+
+func (e SupportChannelGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SupportChannelGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SupportChannelGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

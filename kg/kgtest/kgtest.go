@@ -11,7 +11,7 @@
 //	}
 //
 // The suite builds a small fixture graph of its own through Apply and checks
-// reads (Nodes, Neighbors, Find, Search), writes (Apply: counts, validation,
+// reads (Nodes, Neighbors, Find with its conditions, Count, Search), writes (Apply: counts, validation,
 // atomicity, idempotence, auditing, node versions and preconditions, alone
 // and under concurrent writers), History, the audit log read by sequence
 // (Changes, LastSeq), Stats, context cancellation, concurrent use,
@@ -54,6 +54,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Nodes", s.testNodes)
 	t.Run("Neighbors", s.testNeighbors)
 	t.Run("Find", s.testFind)
+	t.Run("Count", s.testCount)
+	t.Run("Conditions", s.testConditions)
 	t.Run("Search", s.testSearch)
 	t.Run("Apply", s.testApply)
 	t.Run("History", s.testHistory)
