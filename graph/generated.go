@@ -4093,7 +4093,16 @@ extend type Query {
   Countries, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 250,
   more than there are countries: without it, one page holds them all.
   """
-  countries(first: Int, after: String, filter: CountryFilter, orderBy: CountryOrder): CountryConnection! @listSize(assumedSize: 250, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
+  countries(
+    "How many countries to return, from 1 to 500; 250 (all of them) when omitted."
+    first: Int
+    "Return the countries after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the countries matching every given filter; all countries when omitted."
+    filter: CountryFilter
+    "The order of the countries; by name when omitted."
+    orderBy: CountryOrder
+  ): CountryConnection! @listSize(assumedSize: 250, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
   "Surveys and consultations whose findings the plan reports."
   surveys: [Survey!]! @listSize(assumedSize: 10)
 }
@@ -4701,16 +4710,34 @@ enum SupportChannelGroupBy {
 
 extend type Query {
   "Counts of the actions ` + "`" + `filter` + "`" + ` keeps, grouped: actions per objective, per commitment, per pillar, per partner."
-  actionsAggregate(filter: ActionFilter, groupBy: ActionGroupBy!): Aggregate!
+  actionsAggregate(
+    "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all actions when omitted."
+    filter: ActionFilter
+    "What the counts are grouped by."
+    groupBy: ActionGroupBy!
+  ): Aggregate!
   "Counts of the support channels ` + "`" + `filter` + "`" + ` keeps, grouped: mechanisms by category, by region, by objective."
-  mechanismsAggregate(filter: MechanismFilter, groupBy: MechanismGroupBy!): Aggregate!
+  mechanismsAggregate(
+    "Only the mechanisms matching every given filter, as ` + "`" + `mechanisms` + "`" + ` takes it; all mechanisms when omitted."
+    filter: MechanismFilter
+    "What the counts are grouped by."
+    groupBy: MechanismGroupBy!
+  ): Aggregate!
   "Counts of the NHRIs ` + "`" + `filter` + "`" + ` keeps, grouped: by region, accreditation status, network membership."
-  nhrisAggregate(filter: NHRIFilter, groupBy: NHRIGroupBy!): Aggregate!
+  nhrisAggregate(
+    "Only the NHRIs matching every given filter, as ` + "`" + `nhris` + "`" + ` takes it; all NHRIs when omitted."
+    filter: NHRIFilter
+    "What the counts are grouped by."
+    groupBy: NHRIGroupBy!
+  ): Aggregate!
   """
   Counts of the support channels of every kind (networks, mechanisms and NHRIs
   that actions reach), grouped: channels per commitment, per objective.
   """
-  supportChannelsAggregate(groupBy: SupportChannelGroupBy!): Aggregate!
+  supportChannelsAggregate(
+    "What the counts are grouped by."
+    groupBy: SupportChannelGroupBy!
+  ): Aggregate!
 }
 
 """
@@ -4800,7 +4827,12 @@ enum CountryGroupBy {
 
 extend type Query {
   "Counts of the countries ` + "`" + `filter` + "`" + ` keeps, grouped: by region, by membership."
-  countriesAggregate(filter: CountryFilter, groupBy: CountryGroupBy!): Aggregate!
+  countriesAggregate(
+    "Only the countries matching every given filter, as ` + "`" + `countries` + "`" + ` takes it; all countries when omitted."
+    filter: CountryFilter
+    "What the counts are grouped by."
+    groupBy: CountryGroupBy!
+  ): Aggregate!
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
