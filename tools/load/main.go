@@ -203,6 +203,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, q := range qs {
 		fmt.Fprintf(stderr, "load: %s…\n", q.Name)
 		row, err := measure(ctx, q, o.url, header, o.settings)
+		if errors.Is(err, errNeedsKey) && o.key == "" {
+			fmt.Fprintf(stderr, "load: %s skipped: it needs an API key (give -key)\n", q.Name)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -259,6 +263,9 @@ func measure(ctx context.Context, q Query, url string, header http.Header, s Set
 	return row, nil
 }
 
+// errNeedsKey says that a query is refused without an API key.
+var errNeedsKey = errors.New("the query needs an API key")
+
 // check sends t once and returns its answer's bytes and Content-Type: the
 // answer must be 200 with data and no errors.
 func check(ctx context.Context, t Target) (answer []byte, contentType string, err error) {
@@ -289,6 +296,9 @@ func check(ctx context.Context, t Target) (answer []byte, contentType string, er
 		return nil, "", fmt.Errorf("the answer is not JSON (%w): %s", err, clip(answer))
 	}
 	if len(parsed.Errors) > 0 {
+		if bytes.Contains(answer, []byte(`"code":"UNAUTHENTICATED"`)) {
+			return nil, "", fmt.Errorf("%w: %s", errNeedsKey, clip(answer))
+		}
 		return nil, "", fmt.Errorf("the answer has errors: %s", clip(answer))
 	}
 	if len(parsed.Data) == 0 || string(parsed.Data) == "null" {
