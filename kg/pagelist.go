@@ -26,9 +26,50 @@ func PageNodes(nodes []*Node, q FindQuery) *Page {
 	return p
 }
 
-// ListCursorOrder is the ordering a cursor into a list of support channels
-// names: their position in the list.
-const ListCursorOrder = "position"
+// Orderings that cursors into lists read whole name: a cursor holds the
+// item's ID and its position in the list.
+const (
+	SupportChannelsOrder = "supportChannels"
+	SearchOrder          = "search"
+)
+
+// pageList is the page of a list read whole (the IDs of its items, in
+// order) that holds the first items after the cursor after (none when
+// empty), made for the same ordering: the page starts after the item the
+// cursor names when the list still holds it, after its position otherwise.
+// It returns the page's first and last positions (end excluded), and the
+// page's state with the items' cursors.
+func pageList(ids []string, order string, first int, after string) (int, int, *Page, error) {
+	start := 0
+	if after != "" {
+		c, err := DecodeCursor(after, order, false)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		pos, ok := c.Value.(int64)
+		if !ok || pos < 0 {
+			return 0, 0, nil, Errorf(CodeBadUserInput, "malformed cursor %q: use a cursor returned by the same list", Excerpt(after, 40))
+		}
+		start = int(min(pos+1, int64(len(ids))))
+		for i, id := range ids {
+			if id == c.ID {
+				start = i + 1
+				break
+			}
+		}
+	}
+	end := min(start+max(first, 0), len(ids))
+	p := &Page{
+		Cursors:         make([]string, end-start),
+		TotalCount:      len(ids),
+		HasNextPage:     end < len(ids),
+		HasPreviousPage: after != "",
+	}
+	for i := range end - start {
+		p.Cursors[i] = Cursor{OrderBy: order, Value: int64(start + i), ID: ids[start+i]}.Encode()
+	}
+	return start, end, p, nil
+}
 
 // SupportChannelConnection is a page of a commitment's support channels.
 type SupportChannelConnection = Connection[SupportChannel]
@@ -38,44 +79,62 @@ type SupportChannelEdge = PageEdge[SupportChannel]
 
 // PageSupportChannels is the page of a commitment's support channels (all
 // of them, in their order) that holds the first of them after the cursor
-// after (none when empty). A cursor names the channel and its position: the
-// page starts after the channel when the list still holds it, after the
-// position otherwise.
+// after (none when empty).
 func PageSupportChannels(chs []SupportChannel, first int, after string) (*SupportChannelConnection, error) {
-	start := 0
-	if after != "" {
-		c, err := DecodeCursor(after, ListCursorOrder, false)
-		if err != nil {
-			return nil, err
-		}
-		pos, ok := c.Value.(int64)
-		if !ok || pos < 0 {
-			return nil, Errorf(CodeBadUserInput, "malformed cursor %q: use a cursor returned by the same list", Excerpt(after, 40))
-		}
-		start = int(min(pos+1, int64(len(chs))))
-		for i, ch := range chs {
-			if ch.Channel != nil && ch.Channel.ID() == c.ID {
-				start = i + 1
-				break
-			}
-		}
-	}
-	end := min(start+max(first, 0), len(chs))
-	p := &Page{
-		Cursors:         make([]string, end-start),
-		TotalCount:      len(chs),
-		HasNextPage:     end < len(chs),
-		HasPreviousPage: after != "",
-	}
-	conn := &Connection[SupportChannel]{page: p, edges: make([]*PageEdge[SupportChannel], end-start)}
-	for i := range end - start {
-		ch := chs[start+i]
-		id := ""
+	ids := make([]string, len(chs))
+	for i, ch := range chs {
 		if ch.Channel != nil {
-			id = ch.Channel.ID()
+			ids[i] = ch.Channel.ID()
 		}
-		p.Cursors[i] = Cursor{OrderBy: ListCursorOrder, Value: int64(start + i), ID: id}.Encode()
-		conn.edges[i] = &PageEdge[SupportChannel]{Cursor: p.Cursors[i], Node: &ch}
+	}
+	start, end, p, err := pageList(ids, SupportChannelsOrder, first, after)
+	if err != nil {
+		return nil, err
+	}
+	page := chs[start:end]
+	conn := &Connection[SupportChannel]{page: p, edges: make([]*PageEdge[SupportChannel], len(page))}
+	for i := range page {
+		conn.edges[i] = &PageEdge[SupportChannel]{Cursor: p.Cursors[i], Node: &page[i]}
 	}
 	return conn, nil
 }
+
+// SearchConnection is a page of the ranking of a search.
+type SearchConnection struct {
+	page  *Page
+	edges []*SearchEdge
+}
+
+// SearchEdge is a result of a search in a page, with its cursor.
+type SearchEdge struct {
+	Cursor string
+	Node   Identified
+}
+
+// PageSearch is the page of a search's ranking (every match, best first,
+// as RankSearch orders them) that holds the first results after the cursor
+// after (none when empty).
+func PageSearch(ranked []*Node, first int, after string) (*SearchConnection, error) {
+	ids := make([]string, len(ranked))
+	for i, n := range ranked {
+		ids[i] = n.ID
+	}
+	start, end, p, err := pageList(ids, SearchOrder, first, after)
+	if err != nil {
+		return nil, err
+	}
+	c := &SearchConnection{page: p, edges: make([]*SearchEdge, end-start)}
+	for i, n := range ranked[start:end] {
+		c.edges[i] = &SearchEdge{Cursor: p.Cursors[i], Node: View(n)}
+	}
+	return c, nil
+}
+
+// TotalCount counts every match, on every page.
+func (c *SearchConnection) TotalCount() int { return c.page.TotalCount }
+
+// Edges are the page's results with their cursors.
+func (c *SearchConnection) Edges() []*SearchEdge { return c.edges }
+
+// PageInfo is the page's state.
+func (c *SearchConnection) PageInfo() *Page { return c.page }

@@ -134,3 +134,30 @@ func orEmpty(s *string) string {
 	}
 	return *s
 }
+
+// rankAll returns every match of a search, best first: one store call when
+// the matches fit in one answer of the store (q.Limit), else one per kind
+// searched (no kind has as many entities as a store answer holds), ranked
+// together as the store ranks them.
+func (r *Resolver) rankAll(ctx context.Context, q kg.SearchQuery) ([]*kg.Node, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	ranked, err := r.Store.Search(ctx, q)
+	if err != nil || len(ranked) < q.Limit {
+		return ranked, err
+	}
+	kinds := slices.Clone(q.SearchKinds())
+	slices.Sort(kinds)
+	var all []*kg.Node
+	for _, k := range slices.Compact(kinds) {
+		kq := q
+		kq.Kinds = []kg.Kind{k}
+		ns, err := r.Store.Search(ctx, kq)
+		if err != nil {
+			return nil, fmt.Errorf("search among %s: %w", k, err)
+		}
+		all = append(all, ns...)
+	}
+	return kg.RankSearch(all, q.Text, len(all)), nil
+}
