@@ -389,7 +389,7 @@ type ComplexityRoot struct {
 		StrategicGoals           func(childComplexity int) int
 		SupportChannelsAggregate func(childComplexity int, groupBy model.SupportChannelGroupBy) int
 		Surveys                  func(childComplexity int) int
-		ThreatIncidents          func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter) int
+		ThreatIncidents          func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter, orderBy *model.ThreatIncidentOrder) int
 		ThreatStats              func(childComplexity int, groupBy []threatlog.Dimension) int
 		ThreatTypes              func(childComplexity int, against *string) int
 		Viewer                   func(childComplexity int) int
@@ -606,7 +606,7 @@ type QueryResolver interface {
 	APIKeys(ctx context.Context) ([]*auth.KeyInfo, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
 	ActivationPlan(ctx context.Context, situation advisor.Case) (*advisor.Plan, error)
-	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*kg.Connection[threatlog.Incident], error)
+	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter, orderBy *model.ThreatIncidentOrder) (*kg.Connection[threatlog.Incident], error)
 	ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
 	Objectives(ctx context.Context) ([]*kg.Objective, error)
 	Commitments(ctx context.Context, pillar *string) ([]*kg.Commitment, error)
@@ -2300,7 +2300,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThreatIncidents(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ThreatIncidentFilter)), true
+		return e.ComplexityRoot.Query.ThreatIncidents(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ThreatIncidentFilter), args["orderBy"].(*model.ThreatIncidentOrder)), true
 	case "Query.threatStats":
 		if e.ComplexityRoot.Query.ThreatStats == nil {
 			break
@@ -3067,6 +3067,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReportThreatInput", ec.unmarshalInputReportThreatInput),
 			graphql.NewInputUnmarshaler("SituationInput", ec.unmarshalInputSituationInput),
 			graphql.NewInputUnmarshaler("ThreatIncidentFilter", ec.unmarshalInputThreatIncidentFilter),
+			graphql.NewInputUnmarshaler("ThreatIncidentOrder", ec.unmarshalInputThreatIncidentOrder),
 			graphql.NewInputUnmarshaler("UpdateThreatInput", ec.unmarshalInputUpdateThreatInput),
 		)
 	}
@@ -3783,6 +3784,36 @@ input ThreatIncidentFilter {
   year: Int
   "Only reprisals for cooperation with the UN, or only others."
   reprisalForUNCooperation: Boolean
+  "Only incidents that occurred on this day or later; not those without a date of their own (` + "`" + `occurredOn` + "`" + ` null)."
+  occurredFrom: Date
+  "Only incidents that occurred on this day or earlier; not those without a date of their own (` + "`" + `occurredOn` + "`" + ` null). Not before ` + "`" + `occurredFrom` + "`" + `."
+  occurredTo: Date
+  "Only incidents reported at this instant or later, to the millisecond."
+  reportedFrom: DateTime
+  "Only incidents reported at this instant or earlier, to the millisecond. Not before ` + "`" + `reportedFrom` + "`" + `."
+  reportedTo: DateTime
+  "Only incidents that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: ThreatIncidentFilter
+  "Only incidents that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [ThreatIncidentFilter!]
+}
+
+"Fields incidents can be ordered by."
+enum ThreatIncidentOrderField {
+  "The day the incident occurred; incidents without a date of their own come last in ascending order, first in descending order."
+  OCCURRED_ON
+  "When the incident was reported."
+  REPORTED_AT
+  "Status, in the order of its names (OPEN, RESOLVED, RESPONDING)."
+  STATUS
+}
+
+"Ordering of incidents; incidents of one value in ID order."
+input ThreatIncidentOrder {
+  "Field to order by."
+  field: ThreatIncidentOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
 }
 
 "A page of incidents, newest report first."
@@ -3837,7 +3868,7 @@ extend type NHRI {
 }
 
 extend type Query {
-  "The threat log: incidents, newest report first. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
+  "The threat log: incidents, newest report first unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
   threatIncidents(
     "How many items to return, from 1 to 500; 50 when omitted."
     first: Int
@@ -3845,6 +3876,8 @@ extend type Query {
     after: String
     "Only the incidents matching every given filter; all incidents when omitted."
     filter: ThreatIncidentFilter
+    "The order of the incidents; newest report first when omitted."
+    orderBy: ThreatIncidentOrder
   ): ThreatIncidentConnection @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
   """
   Incident counts grouped by region, threat type, year and/or month: the figures
@@ -7498,6 +7531,14 @@ func (ec *executionContext) field_Query_threatIncidents_args(ctx context.Context
 		return nil, err
 	}
 	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ThreatIncidentOrder, error) {
+			return ec.unmarshalOThreatIncidentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
 	return args, nil
 }
 
@@ -14049,7 +14090,7 @@ func (ec *executionContext) _Query_threatIncidents(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThreatIncidents(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ThreatIncidentFilter))
+			return ec.Resolvers.Query().ThreatIncidents(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ThreatIncidentFilter), fc.Args["orderBy"].(*model.ThreatIncidentOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -19952,7 +19993,7 @@ func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nhri", "country", "region", "threat", "status", "year", "reprisalForUNCooperation"}
+	fieldsInOrder := [...]string{"nhri", "country", "region", "threat", "status", "year", "reprisalForUNCooperation", "occurredFrom", "occurredTo", "reportedFrom", "reportedTo", "not", "or"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20008,6 +20049,48 @@ func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Conte
 				return it, err
 			}
 			it.ReprisalForUNCooperation = data
+		case "occurredFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredFrom"))
+			data, err := ec.unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredFrom = data
+		case "occurredTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredTo"))
+			data, err := ec.unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredTo = data
+		case "reportedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedFrom"))
+			data, err := ec.unmarshalODateTime2ᚖmarrakechgraphᚋkgᚐDateTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedFrom = data
+		case "reportedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedTo"))
+			data, err := ec.unmarshalODateTime2ᚖmarrakechgraphᚋkgᚐDateTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedTo = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOThreatIncidentFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
 		}
 	}
 	return it, nil
@@ -20022,6 +20105,59 @@ func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Conte
 func UnmarshalThreatIncidentFilter(ctx context.Context, raw any) (model.ThreatIncidentFilter, error) {
 	var out model.ThreatIncidentFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatIncidentFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreatIncidentOrder(ctx context.Context, obj any) (model.ThreatIncidentOrder, error) {
+	var it model.ThreatIncidentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNThreatIncidentOrderField2marrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreatIncidentOrder unmarshals raw into the ThreatIncidentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreatIncidentOrder(ctx context.Context, raw any) (model.ThreatIncidentOrder, error) {
+	var out model.ThreatIncidentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatIncidentOrder", raw, &out)
 	return out, err
 }
 
@@ -26032,6 +26168,21 @@ func (ec *executionContext) marshalNThreatIncidentEdge2ᚖmarrakechgraphᚋkgᚐ
 	return ec._ThreatIncidentEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx context.Context, v any) (*model.ThreatIncidentFilter, error) {
+	res, err := ec.unmarshalInputThreatIncidentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNThreatIncidentOrderField2marrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrderField(ctx context.Context, v any) (model.ThreatIncidentOrderField, error) {
+	var res model.ThreatIncidentOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreatIncidentOrderField2marrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrderField(ctx context.Context, sel ast.SelectionSet, v model.ThreatIncidentOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNThreatSubject2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27177,11 +27328,36 @@ func (ec *executionContext) marshalOThreatIncidentConnection2ᚖmarrakechgraph�
 	return ec._ThreatIncidentConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOThreatIncidentFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilterᚄ(ctx context.Context, v any) ([]*model.ThreatIncidentFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ThreatIncidentFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx context.Context, v any) (*model.ThreatIncidentFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputThreatIncidentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOThreatIncidentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrder(ctx context.Context, v any) (*model.ThreatIncidentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreatIncidentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
