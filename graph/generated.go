@@ -33,8 +33,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Commitment() CommitmentResolver
+	Mechanism() MechanismResolver
 	Mutation() MutationResolver
 	NHRI() NHRIResolver
+	Network() NetworkResolver
+	Objective() ObjectiveResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	ThreatIncident() ThreatIncidentResolver
@@ -134,17 +138,19 @@ type ComplexityRoot struct {
 	}
 
 	Commitment struct {
-		Acronym         func(childComplexity int) int
-		Actions         func(childComplexity int) int
-		AdvancedBy      func(childComplexity int) int
-		Citations       func(childComplexity int) int
-		Description     func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Name            func(childComplexity int) int
-		Number          func(childComplexity int) int
-		Pillar          func(childComplexity int) int
-		Relationships   func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
-		SupportChannels func(childComplexity int) int
+		Acronym                   func(childComplexity int) int
+		Actions                   func(childComplexity int) int
+		ActionsConnection         func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		AdvancedBy                func(childComplexity int) int
+		Citations                 func(childComplexity int) int
+		Description               func(childComplexity int) int
+		ID                        func(childComplexity int) int
+		Name                      func(childComplexity int) int
+		Number                    func(childComplexity int) int
+		Pillar                    func(childComplexity int) int
+		Relationships             func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
+		SupportChannels           func(childComplexity int) int
+		SupportChannelsConnection func(childComplexity int, first *int, after *string) int
 	}
 
 	Consideration struct {
@@ -246,18 +252,19 @@ type ComplexityRoot struct {
 	}
 
 	Mechanism struct {
-		Acronym       func(childComplexity int) int
-		Actions       func(childComplexity int) int
-		Category      func(childComplexity int) int
-		Citations     func(childComplexity int) int
-		Description   func(childComplexity int) int
-		Eligibility   func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Name          func(childComplexity int) int
-		PartOf        func(childComplexity int) int
-		Parts         func(childComplexity int) int
-		Region        func(childComplexity int) int
-		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
+		Acronym           func(childComplexity int) int
+		Actions           func(childComplexity int) int
+		ActionsConnection func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		Category          func(childComplexity int) int
+		Citations         func(childComplexity int) int
+		Description       func(childComplexity int) int
+		Eligibility       func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Name              func(childComplexity int) int
+		PartOf            func(childComplexity int) int
+		Parts             func(childComplexity int) int
+		Region            func(childComplexity int) int
+		Relationships     func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	MechanismConnection struct {
@@ -284,6 +291,7 @@ type ComplexityRoot struct {
 		AccreditationStatus func(childComplexity int) int
 		AccreditationYear   func(childComplexity int) int
 		Acronym             func(childComplexity int) int
+		ActionsConnection   func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
 		AsOf                func(childComplexity int) int
 		Citations           func(childComplexity int) int
 		Country             func(childComplexity int) int
@@ -309,30 +317,32 @@ type ComplexityRoot struct {
 	}
 
 	Network struct {
-		Acronym       func(childComplexity int) int
-		Actions       func(childComplexity int) int
-		Citations     func(childComplexity int) int
-		Description   func(childComplexity int) int
-		Eligibility   func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Members       func(childComplexity int) int
-		Name          func(childComplexity int) int
-		PartOf        func(childComplexity int) int
-		Parts         func(childComplexity int) int
-		Region        func(childComplexity int) int
-		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
-		Scope         func(childComplexity int) int
+		Acronym           func(childComplexity int) int
+		Actions           func(childComplexity int) int
+		ActionsConnection func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		Citations         func(childComplexity int) int
+		Description       func(childComplexity int) int
+		Eligibility       func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Members           func(childComplexity int) int
+		Name              func(childComplexity int) int
+		PartOf            func(childComplexity int) int
+		Parts             func(childComplexity int) int
+		Region            func(childComplexity int) int
+		Relationships     func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
+		Scope             func(childComplexity int) int
 	}
 
 	Objective struct {
-		Acronym       func(childComplexity int) int
-		Actions       func(childComplexity int) int
-		Citations     func(childComplexity int) int
-		Description   func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Number        func(childComplexity int) int
-		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
+		Acronym           func(childComplexity int) int
+		Actions           func(childComplexity int) int
+		ActionsConnection func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		Citations         func(childComplexity int) int
+		Description       func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Number            func(childComplexity int) int
+		Relationships     func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
 	PageInfo struct {
@@ -375,10 +385,11 @@ type ComplexityRoot struct {
 		RiskGroups               func(childComplexity int) int
 		SdgTargets               func(childComplexity int) int
 		Search                   func(childComplexity int, text string, first *int, kinds []kg.Kind) int
+		SearchConnection         func(childComplexity int, text string, first *int, after *string, kinds []kg.Kind) int
 		StrategicGoals           func(childComplexity int) int
 		SupportChannelsAggregate func(childComplexity int, groupBy model.SupportChannelGroupBy) int
 		Surveys                  func(childComplexity int) int
-		ThreatIncidents          func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter) int
+		ThreatIncidents          func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter, orderBy *model.ThreatIncidentOrder) int
 		ThreatStats              func(childComplexity int, groupBy []threatlog.Dimension) int
 		ThreatTypes              func(childComplexity int, against *string) int
 		Viewer                   func(childComplexity int) int
@@ -440,6 +451,17 @@ type ComplexityRoot struct {
 		ServedBy      func(childComplexity int) int
 	}
 
+	SearchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SearchEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	StatRow struct {
 		Count      func(childComplexity int) int
 		Month      func(childComplexity int) int
@@ -471,6 +493,17 @@ type ComplexityRoot struct {
 		Relations func(childComplexity int) int
 		Role      func(childComplexity int) int
 		Via       func(childComplexity int) int
+	}
+
+	SupportChannelConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SupportChannelEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Survey struct {
@@ -538,6 +571,13 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CommitmentResolver interface {
+	ActionsConnection(ctx context.Context, obj *kg.Commitment, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
+	SupportChannelsConnection(ctx context.Context, obj *kg.Commitment, first *int, after *string) (*kg.Connection[kg.SupportChannel], error)
+}
+type MechanismResolver interface {
+	ActionsConnection(ctx context.Context, obj *kg.Mechanism, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
+}
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, name string, role auth.Role) (*auth.NewKey, error)
 	RevokeAPIKey(ctx context.Context, id string) (*auth.KeyInfo, error)
@@ -550,6 +590,13 @@ type NHRIResolver interface {
 	Region(ctx context.Context, obj *kg.NHRI) (*string, error)
 
 	ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*threatlog.Incident, error)
+	ActionsConnection(ctx context.Context, obj *kg.NHRI, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
+}
+type NetworkResolver interface {
+	ActionsConnection(ctx context.Context, obj *kg.Network, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
+}
+type ObjectiveResolver interface {
+	ActionsConnection(ctx context.Context, obj *kg.Objective, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (kg.Identified, error)
@@ -559,7 +606,7 @@ type QueryResolver interface {
 	APIKeys(ctx context.Context) ([]*auth.KeyInfo, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
 	ActivationPlan(ctx context.Context, situation advisor.Case) (*advisor.Plan, error)
-	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*kg.Connection[threatlog.Incident], error)
+	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter, orderBy *model.ThreatIncidentOrder) (*kg.Connection[threatlog.Incident], error)
 	ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
 	Objectives(ctx context.Context) ([]*kg.Objective, error)
 	Commitments(ctx context.Context, pillar *string) ([]*kg.Commitment, error)
@@ -580,6 +627,7 @@ type QueryResolver interface {
 	NhrisAggregate(ctx context.Context, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) (*kg.Aggregate, error)
 	SupportChannelsAggregate(ctx context.Context, groupBy model.SupportChannelGroupBy) (*kg.Aggregate, error)
 	CountriesAggregate(ctx context.Context, filter *model.CountryFilter, groupBy model.CountryGroupBy) (*kg.Aggregate, error)
+	SearchConnection(ctx context.Context, text string, first *int, after *string, kinds []kg.Kind) (*kg.SearchConnection, error)
 }
 type SubscriptionResolver interface {
 	ThreatReported(ctx context.Context) (<-chan *threatlog.Incident, error)
@@ -965,6 +1013,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.Actions(childComplexity), true
+	case "Commitment.actionsConnection":
+		if e.ComplexityRoot.Commitment.ActionsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Commitment_actionsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Commitment.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
 	case "Commitment.advancedBy":
 		if e.ComplexityRoot.Commitment.AdvancedBy == nil {
 			break
@@ -1024,6 +1083,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.SupportChannels(childComplexity), true
+	case "Commitment.supportChannelsConnection":
+		if e.ComplexityRoot.Commitment.SupportChannelsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Commitment_supportChannelsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Commitment.SupportChannelsConnection(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
 	case "Consideration.channel":
 		if e.ComplexityRoot.Consideration.Channel == nil {
@@ -1431,6 +1501,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mechanism.Actions(childComplexity), true
+	case "Mechanism.actionsConnection":
+		if e.ComplexityRoot.Mechanism.ActionsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Mechanism_actionsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mechanism.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
 	case "Mechanism.category":
 		if e.ComplexityRoot.Mechanism.Category == nil {
 			break
@@ -1614,6 +1695,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NHRI.Acronym(childComplexity), true
+	case "NHRI.actionsConnection":
+		if e.ComplexityRoot.NHRI.ActionsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_NHRI_actionsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NHRI.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
 	case "NHRI.asOf":
 		if e.ComplexityRoot.NHRI.AsOf == nil {
 			break
@@ -1730,6 +1822,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Network.Actions(childComplexity), true
+	case "Network.actionsConnection":
+		if e.ComplexityRoot.Network.ActionsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Network_actionsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Network.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
 	case "Network.citations":
 		if e.ComplexityRoot.Network.Citations == nil {
 			break
@@ -1814,6 +1917,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Objective.Actions(childComplexity), true
+	case "Objective.actionsConnection":
+		if e.ComplexityRoot.Objective.ActionsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Objective_actionsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Objective.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
 	case "Objective.citations":
 		if e.ComplexityRoot.Objective.Citations == nil {
 			break
@@ -2142,6 +2256,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int), args["kinds"].([]kg.Kind)), true
+	case "Query.searchConnection":
+		if e.ComplexityRoot.Query.SearchConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchConnection(childComplexity, args["text"].(string), args["first"].(*int), args["after"].(*string), args["kinds"].([]kg.Kind)), true
 	case "Query.strategicGoals":
 		if e.ComplexityRoot.Query.StrategicGoals == nil {
 			break
@@ -2175,7 +2300,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThreatIncidents(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ThreatIncidentFilter)), true
+		return e.ComplexityRoot.Query.ThreatIncidents(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ThreatIncidentFilter), args["orderBy"].(*model.ThreatIncidentOrder)), true
 	case "Query.threatStats":
 		if e.ComplexityRoot.Query.ThreatStats == nil {
 			break
@@ -2449,6 +2574,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SDGTarget.ServedBy(childComplexity), true
 
+	case "SearchConnection.edges":
+		if e.ComplexityRoot.SearchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.pageInfo":
+		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+	case "SearchConnection.totalCount":
+		if e.ComplexityRoot.SearchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
+	case "SearchEdge.node":
+		if e.ComplexityRoot.SearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
+
 	case "StatRow.count":
 		if e.ComplexityRoot.StatRow.Count == nil {
 			break
@@ -2583,6 +2740,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SupportChannel.Via(childComplexity), true
+
+	case "SupportChannelConnection.edges":
+		if e.ComplexityRoot.SupportChannelConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportChannelConnection.Edges(childComplexity), true
+	case "SupportChannelConnection.pageInfo":
+		if e.ComplexityRoot.SupportChannelConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportChannelConnection.PageInfo(childComplexity), true
+	case "SupportChannelConnection.totalCount":
+		if e.ComplexityRoot.SupportChannelConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportChannelConnection.TotalCount(childComplexity), true
+
+	case "SupportChannelEdge.cursor":
+		if e.ComplexityRoot.SupportChannelEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportChannelEdge.Cursor(childComplexity), true
+	case "SupportChannelEdge.node":
+		if e.ComplexityRoot.SupportChannelEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportChannelEdge.Node(childComplexity), true
 
 	case "Survey.acronym":
 		if e.ComplexityRoot.Survey.Acronym == nil {
@@ -2878,6 +3067,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReportThreatInput", ec.unmarshalInputReportThreatInput),
 			graphql.NewInputUnmarshaler("SituationInput", ec.unmarshalInputSituationInput),
 			graphql.NewInputUnmarshaler("ThreatIncidentFilter", ec.unmarshalInputThreatIncidentFilter),
+			graphql.NewInputUnmarshaler("ThreatIncidentOrder", ec.unmarshalInputThreatIncidentOrder),
 			graphql.NewInputUnmarshaler("UpdateThreatInput", ec.unmarshalInputUpdateThreatInput),
 		)
 	}
@@ -3594,6 +3784,36 @@ input ThreatIncidentFilter {
   year: Int
   "Only reprisals for cooperation with the UN, or only others."
   reprisalForUNCooperation: Boolean
+  "Only incidents that occurred on this day or later; not those without a date of their own (` + "`" + `occurredOn` + "`" + ` null)."
+  occurredFrom: Date
+  "Only incidents that occurred on this day or earlier; not those without a date of their own (` + "`" + `occurredOn` + "`" + ` null). Not before ` + "`" + `occurredFrom` + "`" + `."
+  occurredTo: Date
+  "Only incidents reported at this instant or later, to the millisecond."
+  reportedFrom: DateTime
+  "Only incidents reported at this instant or earlier, to the millisecond. Not before ` + "`" + `reportedFrom` + "`" + `."
+  reportedTo: DateTime
+  "Only incidents that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: ThreatIncidentFilter
+  "Only incidents that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [ThreatIncidentFilter!]
+}
+
+"Fields incidents can be ordered by."
+enum ThreatIncidentOrderField {
+  "The day the incident occurred; incidents without a date of their own come last in ascending order, first in descending order."
+  OCCURRED_ON
+  "When the incident was reported."
+  REPORTED_AT
+  "Status, in the order of its names (OPEN, RESOLVED, RESPONDING)."
+  STATUS
+}
+
+"Ordering of incidents; incidents of one value in ID order."
+input ThreatIncidentOrder {
+  "Field to order by."
+  field: ThreatIncidentOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
 }
 
 "A page of incidents, newest report first."
@@ -3648,7 +3868,7 @@ extend type NHRI {
 }
 
 extend type Query {
-  "The threat log: incidents, newest report first. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
+  "The threat log: incidents, newest report first unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
   threatIncidents(
     "How many items to return, from 1 to 500; 50 when omitted."
     first: Int
@@ -3656,6 +3876,8 @@ extend type Query {
     after: String
     "Only the incidents matching every given filter; all incidents when omitted."
     filter: ThreatIncidentFilter
+    "The order of the incidents; newest report first when omitted."
+    orderBy: ThreatIncidentOrder
   ): ThreatIncidentConnection @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
   """
   Incident counts grouped by region, threat type, year and/or month: the figures
@@ -4835,6 +5057,129 @@ extend type Query {
   ): Aggregate!
 }
 `, BuiltIn: false},
+	{Name: "../schema/nested.graphqls", Input: `extend type Objective {
+  """
+  The actions proposed under this objective, as a page: the list of ` + "`" + `actions` + "`" + `
+  with ` + "`" + `totalCount` + "`" + `, the filter and the order of the top-level ` + "`" + `actions` + "`" + `. The
+  plan's order unless ` + "`" + `orderBy` + "`" + ` says otherwise; ` + "`" + `first` + "`" + ` defaults to 50 (at
+  most 500).
+  """
+  actionsConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
+    filter: ActionFilter
+    "The order of the actions; the plan's order when omitted."
+    orderBy: ActionOrder
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+}
+
+extend type Commitment {
+  """
+  The actions that implement this area (those of ` + "`" + `actions` + "`" + `), as a page, with
+  ` + "`" + `totalCount` + "`" + `, the filter and the order of the top-level ` + "`" + `actions` + "`" + `. The plan's
+  order unless ` + "`" + `orderBy` + "`" + ` says otherwise; ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  actionsConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
+    filter: ActionFilter
+    "The order of the actions; the plan's order when omitted."
+    orderBy: ActionOrder
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  """
+  The support channels of this commitment (those of ` + "`" + `supportChannels` + "`" + `, in the
+  same order), as a page, with ` + "`" + `totalCount` + "`" + `. ` + "`" + `first` + "`" + ` defaults to 50 (at most
+  500).
+  """
+  supportChannelsConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+  ): SupportChannelConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+}
+
+extend type Mechanism {
+  """
+  The actions that reach this channel (those of ` + "`" + `actions` + "`" + `), as a page, with
+  ` + "`" + `totalCount` + "`" + `, the filter and the order of the top-level ` + "`" + `actions` + "`" + `. The plan's
+  order unless ` + "`" + `orderBy` + "`" + ` says otherwise; ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  actionsConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
+    filter: ActionFilter
+    "The order of the actions; the plan's order when omitted."
+    orderBy: ActionOrder
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+}
+
+extend type Network {
+  """
+  The actions that reach this network as a support channel (those of
+  ` + "`" + `actions` + "`" + `), as a page, with ` + "`" + `totalCount` + "`" + `, the filter and the order of the
+  top-level ` + "`" + `actions` + "`" + `. The plan's order unless ` + "`" + `orderBy` + "`" + ` says otherwise;
+  ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  actionsConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
+    filter: ActionFilter
+    "The order of the actions; the plan's order when omitted."
+    orderBy: ActionOrder
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+}
+
+extend type NHRI {
+  """
+  The actions of the plan that reach this institution as a support channel
+  (collaborate with it, engage it, report to it, inform on it or strengthen
+  it), as a page, with ` + "`" + `totalCount` + "`" + `, the filter and the order of the top-level
+  ` + "`" + `actions` + "`" + `. The plan's order unless ` + "`" + `orderBy` + "`" + ` says otherwise; ` + "`" + `first` + "`" + `
+  defaults to 50 (at most 500).
+  """
+  actionsConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
+    filter: ActionFilter
+    "The order of the actions; the plan's order when omitted."
+    orderBy: ActionOrder
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+}
+
+"A page of a commitment's support channels."
+type SupportChannelConnection {
+  "Number of the commitment's support channels, on all pages."
+  totalCount: Int!
+  "The channels of this page, with their cursors."
+  edges: [SupportChannelEdge!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A support channel in a page."
+type SupportChannelEdge {
+  "Position of the channel, for ` + "`" + `after` + "`" + `."
+  cursor: String!
+  "The channel, with the actions that lead to it."
+  node: SupportChannel!
+}
+`, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 Tells gqlgen to resolve a field with a resolver rather than a struct field.
 It has no effect on what clients see.
@@ -5089,6 +5434,43 @@ type Query {
   graphStats: GraphStats!
 }
 `, BuiltIn: false},
+	{Name: "../schema/search.graphqls", Input: `extend type Query {
+  """
+  Free-text search, as a page: the ranking of ` + "`" + `search` + "`" + ` (every word must match,
+  ignoring case; exact name or acronym matches first, then by name), paged with
+  ` + "`" + `first` + "`" + ` and ` + "`" + `after` + "`" + `, with ` + "`" + `totalCount` + "`" + `, the number of matches on every
+  page. ` + "`" + `first` + "`" + ` defaults to 20 (at most 500).
+  """
+  searchConnection(
+    "The words to look for; every word must match, in any order, ignoring case."
+    text: String!
+    "How many results to return, from 1 to 500; 20 when omitted."
+    first: Int
+    "Return the results after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "Only entities of these kinds; every kind when omitted."
+    kinds: [EntityKind!]
+  ): SearchConnection! @listSize(assumedSize: 20, slicingArguments: ["first"], sizedFields: ["edges"])
+}
+
+"A page of the results of a free-text search, best first."
+type SearchConnection {
+  "Number of entities that match the search, on all pages."
+  totalCount: Int!
+  "The results of this page, best first, with their cursors."
+  edges: [SearchEdge!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A result of a search in a page."
+type SearchEdge {
+  "Position of the result, for ` + "`" + `after` + "`" + `."
+  cursor: String!
+  "The entity found."
+  node: Node!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -5296,6 +5678,10 @@ func (ec *executionContext) childFields_Commitment(ctx context.Context, field gr
 		return ec.fieldContext_Commitment_advancedBy(ctx, field)
 	case "supportChannels":
 		return ec.fieldContext_Commitment_supportChannels(ctx, field)
+	case "actionsConnection":
+		return ec.fieldContext_Commitment_actionsConnection(ctx, field)
+	case "supportChannelsConnection":
+		return ec.fieldContext_Commitment_supportChannelsConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Commitment", field.Name)
 }
@@ -5522,6 +5908,8 @@ func (ec *executionContext) childFields_Mechanism(ctx context.Context, field gra
 		return ec.fieldContext_Mechanism_actions(ctx, field)
 	case "eligibility":
 		return ec.fieldContext_Mechanism_eligibility(ctx, field)
+	case "actionsConnection":
+		return ec.fieldContext_Mechanism_actionsConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Mechanism", field.Name)
 }
@@ -5578,6 +5966,8 @@ func (ec *executionContext) childFields_NHRI(ctx context.Context, field graphql.
 		return ec.fieldContext_NHRI_source(ctx, field)
 	case "threatIncidents":
 		return ec.fieldContext_NHRI_threatIncidents(ctx, field)
+	case "actionsConnection":
+		return ec.fieldContext_NHRI_actionsConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NHRI", field.Name)
 }
@@ -5632,6 +6022,8 @@ func (ec *executionContext) childFields_Network(ctx context.Context, field graph
 		return ec.fieldContext_Network_actions(ctx, field)
 	case "eligibility":
 		return ec.fieldContext_Network_eligibility(ctx, field)
+	case "actionsConnection":
+		return ec.fieldContext_Network_actionsConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
 }
@@ -5654,6 +6046,8 @@ func (ec *executionContext) childFields_Objective(ctx context.Context, field gra
 		return ec.fieldContext_Objective_number(ctx, field)
 	case "actions":
 		return ec.fieldContext_Objective_actions(ctx, field)
+	case "actionsConnection":
+		return ec.fieldContext_Objective_actionsConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Objective", field.Name)
 }
@@ -5806,6 +6200,28 @@ func (ec *executionContext) childFields_SDGTarget(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type SDGTarget", field.Name)
 }
 
+func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_SearchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_StatRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "region":
@@ -5862,6 +6278,28 @@ func (ec *executionContext) childFields_SupportChannel(ctx context.Context, fiel
 		return ec.fieldContext_SupportChannel_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SupportChannel", field.Name)
+}
+
+func (ec *executionContext) childFields_SupportChannelConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_SupportChannelConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_SupportChannelConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SupportChannelConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupportChannelConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SupportChannelEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SupportChannelEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SupportChannelEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupportChannelEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Survey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6136,6 +6574,44 @@ func (ec *executionContext) field_Action_relationships_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Commitment_actionsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ActionFilter, error) {
+			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ActionOrder, error) {
+			return ec.unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Commitment_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6155,6 +6631,28 @@ func (ec *executionContext) field_Commitment_relationships_args(ctx context.Cont
 		return nil, err
 	}
 	args["types"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Commitment_supportChannelsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -6199,6 +6697,44 @@ func (ec *executionContext) field_Instrument_relationships_args(ctx context.Cont
 		return nil, err
 	}
 	args["types"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mechanism_actionsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ActionFilter, error) {
+			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ActionOrder, error) {
+			return ec.unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
 	return args, nil
 }
 
@@ -6332,6 +6868,44 @@ func (ec *executionContext) field_Mutation_updateThreat_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_NHRI_actionsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ActionFilter, error) {
+			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ActionOrder, error) {
+			return ec.unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_NHRI_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6354,6 +6928,44 @@ func (ec *executionContext) field_NHRI_relationships_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Network_actionsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ActionFilter, error) {
+			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ActionOrder, error) {
+			return ec.unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Network_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6373,6 +6985,44 @@ func (ec *executionContext) field_Network_relationships_args(ctx context.Context
 		return nil, err
 	}
 	args["types"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Objective_actionsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ActionFilter, error) {
+			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ActionOrder, error) {
+			return ec.unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
 	return args, nil
 }
 
@@ -6772,6 +7422,44 @@ func (ec *executionContext) field_Query_perpetratorTypes_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_searchConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]kg.Kind, error) {
+			return ec.unmarshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6843,6 +7531,14 @@ func (ec *executionContext) field_Query_threatIncidents_args(ctx context.Context
 		return nil, err
 	}
 	args["filter"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ThreatIncidentOrder, error) {
+			return ec.unmarshalOThreatIncidentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
 	return args, nil
 }
 
@@ -8857,6 +9553,94 @@ func (ec *executionContext) fieldContext_Commitment_supportChannels(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Commitment_actionsConnection(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_actionsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Commitment().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
+			return ec.marshalNActionConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_actionsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Commitment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Commitment_actionsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Commitment_supportChannelsConnection(ctx context.Context, field graphql.CollectedField, obj *kg.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_supportChannelsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Commitment().SupportChannelsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.SupportChannel]) graphql.Marshaler {
+			return ec.marshalNSupportChannelConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_supportChannelsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Commitment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportChannelConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Commitment_supportChannelsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Consideration_channel(ctx context.Context, field graphql.CollectedField, obj *advisor.Consideration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10847,6 +11631,50 @@ func (ec *executionContext) fieldContext_Mechanism_eligibility(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mechanism_actionsConnection(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mechanism_actionsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mechanism().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
+			return ec.marshalNActionConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mechanism_actionsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mechanism",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mechanism_actionsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MechanismConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Mechanism]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11758,6 +12586,50 @@ func (ec *executionContext) fieldContext_NHRI_threatIncidents(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _NHRI_actionsConnection(ctx context.Context, field graphql.CollectedField, obj *kg.NHRI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NHRI_actionsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NHRI().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
+			return ec.marshalNActionConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NHRI_actionsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NHRI",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NHRI_actionsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NHRIConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.NHRI]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12274,6 +13146,50 @@ func (ec *executionContext) fieldContext_Network_eligibility(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Network_actionsConnection(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_actionsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Network().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
+			return ec.marshalNActionConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_actionsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Network_actionsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12493,6 +13409,50 @@ func (ec *executionContext) fieldContext_Objective_actions(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Objective_actionsConnection(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Objective_actionsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Objective().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
+			return ec.marshalNActionConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Objective_actionsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Objective",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Objective_actionsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13130,7 +14090,7 @@ func (ec *executionContext) _Query_threatIncidents(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThreatIncidents(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ThreatIncidentFilter))
+			return ec.Resolvers.Query().ThreatIncidents(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ThreatIncidentFilter), fc.Args["orderBy"].(*model.ThreatIncidentOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -14014,6 +14974,50 @@ func (ec *executionContext) fieldContext_Query_countriesAggregate(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_countriesAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchConnection(ctx, fc.Args["text"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kinds"].([]kg.Kind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.SearchConnection) graphql.Marshaler {
+			return ec.marshalNSearchConnection2ᚖmarrakechgraphᚋkgᚐSearchConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15111,6 +16115,148 @@ func (ec *executionContext) fieldContext_SDGTarget_servedBy(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.SearchEdge) graphql.Marshaler {
+			return ec.marshalNSearchEdge2ᚕᚖmarrakechgraphᚋkgᚐSearchEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Identified) graphql.Marshaler {
+			return ec.marshalNNode2marrakechgraphᚋkgᚐIdentified(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StatRow_region(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15694,6 +16840,148 @@ func (ec *executionContext) _SupportChannel_role(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_SupportChannel_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupportChannel", field, false, false, "ChannelRole")
+}
+
+func (ec *executionContext) _SupportChannelConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.SupportChannel]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportChannelConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportChannelConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportChannelConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SupportChannelConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.SupportChannel]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportChannelConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.SupportChannel]) graphql.Marshaler {
+			return ec.marshalNSupportChannelEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportChannelConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportChannelConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportChannelEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportChannelConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.SupportChannel]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportChannelConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportChannelConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportChannelConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportChannelEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.SupportChannel]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportChannelEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportChannelEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportChannelEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SupportChannelEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.SupportChannel]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportChannelEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.SupportChannel) graphql.Marshaler {
+			return ec.marshalNSupportChannel2ᚖmarrakechgraphᚋkgᚐSupportChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportChannelEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportChannelEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportChannel(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Survey_id(ctx context.Context, field graphql.CollectedField, obj *kg.Survey) (ret graphql.Marshaler) {
@@ -18705,7 +19993,7 @@ func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nhri", "country", "region", "threat", "status", "year", "reprisalForUNCooperation"}
+	fieldsInOrder := [...]string{"nhri", "country", "region", "threat", "status", "year", "reprisalForUNCooperation", "occurredFrom", "occurredTo", "reportedFrom", "reportedTo", "not", "or"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18761,6 +20049,48 @@ func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Conte
 				return it, err
 			}
 			it.ReprisalForUNCooperation = data
+		case "occurredFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredFrom"))
+			data, err := ec.unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredFrom = data
+		case "occurredTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredTo"))
+			data, err := ec.unmarshalODate2ᚖmarrakechgraphᚋkgᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredTo = data
+		case "reportedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedFrom"))
+			data, err := ec.unmarshalODateTime2ᚖmarrakechgraphᚋkgᚐDateTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedFrom = data
+		case "reportedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedTo"))
+			data, err := ec.unmarshalODateTime2ᚖmarrakechgraphᚋkgᚐDateTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedTo = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOThreatIncidentFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
 		}
 	}
 	return it, nil
@@ -18775,6 +20105,59 @@ func (ec *executionContext) unmarshalInputThreatIncidentFilter(ctx context.Conte
 func UnmarshalThreatIncidentFilter(ctx context.Context, raw any) (model.ThreatIncidentFilter, error) {
 	var out model.ThreatIncidentFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatIncidentFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreatIncidentOrder(ctx context.Context, obj any) (model.ThreatIncidentOrder, error) {
+	var it model.ThreatIncidentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNThreatIncidentOrderField2marrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreatIncidentOrder unmarshals raw into the ThreatIncidentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreatIncidentOrder(ctx context.Context, raw any) (model.ThreatIncidentOrder, error) {
+	var out model.ThreatIncidentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatIncidentOrder", raw, &out)
 	return out, err
 }
 
@@ -19793,6 +21176,18 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_supportChannels(ctx, field, obj)
 				})
+		case "actionsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Commitment_actionsConnection(ctx, field, obj)
+				})
+		case "supportChannelsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Commitment_supportChannelsConnection(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20539,6 +21934,12 @@ func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "actionsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Mechanism_actionsConnection(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20801,6 +22202,12 @@ func (ec *executionContext) _NHRI(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._NHRI_threatIncidents(ctx, field, obj)
 				})
+		case "actionsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NHRI_actionsConnection(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20980,6 +22387,12 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "actionsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_actionsConnection(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21049,6 +22462,12 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Objective_actions(ctx, field, obj)
+				})
+		case "actionsConnection":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Objective_actionsConnection(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21371,6 +22790,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_countriesAggregate(ctx, field)
+				})
+		case "searchConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchConnection(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -21767,6 +23192,87 @@ func (ec *executionContext) _SDGTarget(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var searchConnectionImplementors = []string{"SearchConnection"}
+
+func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.SearchConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchConnection")
+		case "totalCount":
+			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var searchEdgeImplementors = []string{"SearchEdge"}
+
+func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.SearchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchEdge")
+		case "cursor":
+			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SearchEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var statRowImplementors = []string{"StatRow"}
 
 func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, obj *threatlog.StatRow) graphql.Marshaler {
@@ -21953,6 +23459,87 @@ func (ec *executionContext) _SupportChannel(ctx context.Context, sel ast.Selecti
 			}
 		case "role":
 			out.Values[i] = ec._SupportChannel_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var supportChannelConnectionImplementors = []string{"SupportChannelConnection"}
+
+func (ec *executionContext) _SupportChannelConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.SupportChannel]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, supportChannelConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SupportChannelConnection")
+		case "totalCount":
+			out.Values[i] = ec._SupportChannelConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SupportChannelConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SupportChannelConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var supportChannelEdgeImplementors = []string{"SupportChannelEdge"}
+
+func (ec *executionContext) _SupportChannelEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.SupportChannel]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, supportChannelEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SupportChannelEdge")
+		case "cursor":
+			out.Values[i] = ec._SupportChannelEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SupportChannelEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24235,6 +25822,38 @@ func (ec *executionContext) marshalNSDGTarget2ᚖmarrakechgraphᚋkgᚐSDGTarget
 	return ec._SDGTarget(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSearchConnection2ᚖmarrakechgraphᚋkgᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *kg.SearchConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchConnection!")
+		return graphql.Null
+	}
+	return ec._SearchConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSearchEdge2ᚕᚖmarrakechgraphᚋkgᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.SearchEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchEdge2ᚖmarrakechgraphᚋkgᚐSearchEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchEdge2ᚖmarrakechgraphᚋkgᚐSearchEdge(ctx context.Context, sel ast.SelectionSet, v *kg.SearchEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchEdge!")
+		return graphql.Null
+	}
+	return ec._SearchEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSector2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24439,6 +26058,46 @@ func (ec *executionContext) marshalNSupportChannel2ᚕmarrakechgraphᚋkgᚐSupp
 	return ret
 }
 
+func (ec *executionContext) marshalNSupportChannel2ᚖmarrakechgraphᚋkgᚐSupportChannel(ctx context.Context, sel ast.SelectionSet, v *kg.SupportChannel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SupportChannel!")
+		return graphql.Null
+	}
+	return ec._SupportChannel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSupportChannelConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.SupportChannel]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SupportChannelConnection!")
+		return graphql.Null
+	}
+	return ec._SupportChannelConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSupportChannelEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.SupportChannel]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSupportChannelEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSupportChannelEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.SupportChannel]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SupportChannelEdge!")
+		return graphql.Null
+	}
+	return ec._SupportChannelEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSupportChannelGroupBy2marrakechgraphᚋgraphᚋmodelᚐSupportChannelGroupBy(ctx context.Context, v any) (model.SupportChannelGroupBy, error) {
 	var res model.SupportChannelGroupBy
 	err := res.UnmarshalGQL(v)
@@ -24507,6 +26166,21 @@ func (ec *executionContext) marshalNThreatIncidentEdge2ᚖmarrakechgraphᚋkgᚐ
 		return graphql.Null
 	}
 	return ec._ThreatIncidentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx context.Context, v any) (*model.ThreatIncidentFilter, error) {
+	res, err := ec.unmarshalInputThreatIncidentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNThreatIncidentOrderField2marrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrderField(ctx context.Context, v any) (model.ThreatIncidentOrderField, error) {
+	var res model.ThreatIncidentOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreatIncidentOrderField2marrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrderField(ctx context.Context, sel ast.SelectionSet, v model.ThreatIncidentOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNThreatSubject2string(ctx context.Context, v any) (string, error) {
@@ -25654,11 +27328,36 @@ func (ec *executionContext) marshalOThreatIncidentConnection2ᚖmarrakechgraph�
 	return ec._ThreatIncidentConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOThreatIncidentFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilterᚄ(ctx context.Context, v any) ([]*model.ThreatIncidentFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ThreatIncidentFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx context.Context, v any) (*model.ThreatIncidentFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputThreatIncidentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOThreatIncidentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrder(ctx context.Context, v any) (*model.ThreatIncidentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreatIncidentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

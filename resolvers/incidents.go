@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"strings"
+	"time"
 
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
@@ -29,11 +30,25 @@ func response(n *kg.Node, err error) (*threatlog.Response, error) {
 
 // incidents reads a page of the threat log, once its arguments checked out
 // (err is the check's).
-func (r *Resolver) incidents(ctx context.Context, f threatlog.Filter, first int, after *string, err error) (*threatlog.IncidentConnection, error) {
+func (r *Resolver) incidents(ctx context.Context, f threatlog.Filter, o threatlog.Order, first int, after *string, err error) (*threatlog.IncidentConnection, error) {
 	if err != nil {
 		return nil, err
 	}
-	return threatlog.Connect(r.threatLog.List(ctx, f, first, value(after)))
+	return threatlog.Connect(r.threatLog.ListOrdered(ctx, f, o, first, value(after)))
+}
+
+// incidentOrder is the threat log's order for the orderBy argument of
+// Query.threatIncidents: newest report first when omitted.
+func incidentOrder(o *model.ThreatIncidentOrder) threatlog.Order {
+	if o == nil {
+		return threatlog.NewestReportFirst
+	}
+	field := map[model.ThreatIncidentOrderField]string{
+		model.ThreatIncidentOrderFieldOccurredOn: threatlog.PropOccurredOn,
+		model.ThreatIncidentOrderFieldReportedAt: threatlog.PropReportedAt,
+		model.ThreatIncidentOrderFieldStatus:     threatlog.PropStatus,
+	}[o.Field]
+	return threatlog.Order{Field: field, Desc: o.Direction == model.OrderDirectionDesc}
 }
 
 // incidentArgs checks the arguments of Query.threatIncidents: the page
@@ -86,5 +101,37 @@ func (r *Resolver) incidentFilter(ctx context.Context, f *model.ThreatIncidentFi
 		out.Year = *f.Year
 	}
 	out.ReprisalForUNCooperation = f.ReprisalForUNCooperation
+	if f.OccurredFrom != nil {
+		out.OccurredFrom = *f.OccurredFrom
+	}
+	if f.OccurredTo != nil {
+		out.OccurredTo = *f.OccurredTo
+	}
+	if f.ReportedFrom != nil {
+		out.ReportedFrom = time.Time(*f.ReportedFrom)
+	}
+	if f.ReportedTo != nil {
+		out.ReportedTo = time.Time(*f.ReportedTo)
+	}
+	if f.Not != nil {
+		not, err := r.incidentFilter(ctx, f.Not)
+		if err != nil {
+			return out, err
+		}
+		out.Not = &not
+	}
+	if f.Or != nil {
+		out.Or = []threatlog.Filter{}
+		if len(f.Or) > kg.MaxConditions {
+			return out, kg.Errorf(kg.CodeBadUserInput, "filter.or: at most %d filters, got %d", kg.MaxConditions, len(f.Or))
+		}
+	}
+	for _, of := range f.Or {
+		o, err := r.incidentFilter(ctx, of)
+		if err != nil {
+			return out, err
+		}
+		out.Or = append(out.Or, o)
+	}
 	return out, nil
 }

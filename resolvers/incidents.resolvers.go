@@ -32,9 +32,9 @@ func (r *nHRIResolver) ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*th
 	return refs(incidents), err
 }
 
-func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter) (*kg.Connection[threatlog.Incident], error) {
+func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter, orderBy *model.ThreatIncidentOrder) (*kg.Connection[threatlog.Incident], error) {
 	f, n, err := r.incidentArgs(ctx, first, filter)
-	return r.incidents(ctx, f, n, after, err)
+	return r.incidents(ctx, f, incidentOrder(orderBy), n, after, err)
 }
 
 func (r *queryResolver) ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error) {

@@ -74,6 +74,20 @@ func (r *queryResolver) Surveys(ctx context.Context) ([]*kg.Survey, error) {
 	return list[kg.Survey](ctx, r.Store, kg.KindSurvey, kg.OrderByName)
 }
 
+func (r *Resolver) Commitment() graph.CommitmentResolver { return &commitmentResolver{r} }
+
+func (r *Resolver) Mechanism() graph.MechanismResolver { return &mechanismResolver{r} }
+
 func (r *Resolver) NHRI() graph.NHRIResolver { return &nHRIResolver{r} }
 
-type nHRIResolver struct{ *Resolver }
+func (r *Resolver) Network() graph.NetworkResolver { return &networkResolver{r} }
+
+func (r *Resolver) Objective() graph.ObjectiveResolver { return &objectiveResolver{r} }
+
+type (
+	commitmentResolver struct{ *Resolver }
+	mechanismResolver  struct{ *Resolver }
+	nHRIResolver       struct{ *Resolver }
+	networkResolver    struct{ *Resolver }
+	objectiveResolver  struct{ *Resolver }
+)

@@ -28,6 +28,7 @@ const ReadAtOnce time.Duration = -1
 type reader interface {
 	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)
 	kg.NeighborReader
+	kg.Finder
 }
 
 // loaders batch the store reads of one GraphQL operation, so that the
@@ -44,6 +45,9 @@ type loaders struct {
 
 	mu        sync.Mutex
 	neighbors map[string]*dataloadgen.Loader[string, []kg.Neighbor]
+	matches   map[string]*dataloadgen.Loader[string, []*kg.Node]
+	// built holds the store queries of nested connections (query).
+	built sync.Map
 }
 
 // newLoaders makes the loaders of one operation. A subscription's loaders
@@ -55,7 +59,8 @@ func newLoaders(store reader, wait time.Duration, cache bool) *loaders {
 	case wait <= 0:
 		wait = DefaultLoaderWait
 	}
-	l := &loaders{store: store, neighbors: map[string]*dataloadgen.Loader[string, []kg.Neighbor]{}}
+	l := &loaders{store: store, neighbors: map[string]*dataloadgen.Loader[string, []kg.Neighbor]{},
+		matches: map[string]*dataloadgen.Loader[string, []*kg.Node]{}}
 	l.opts = []dataloadgen.Option{dataloadgen.WithWait(wait)}
 	if !cache {
 		l.opts = append(l.opts, dataloadgen.WithoutCache())

@@ -3,8 +3,10 @@ package threatlog
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"marrakechgraph/kg"
 )
@@ -18,13 +20,42 @@ type Filter struct {
 	Status                   Status
 	Year                     int
 	ReprisalForUNCooperation *bool
+	// OccurredFrom and OccurredTo keep the incidents that occurred on or
+	// after, on or before these dates; an incident with no date of its own
+	// is not kept by either.
+	OccurredFrom, OccurredTo kg.Date
+	// ReportedFrom and ReportedTo keep the incidents reported at or after,
+	// at or before these instants, to the millisecond (as kg.DateTime shows
+	// an instant).
+	ReportedFrom, ReportedTo time.Time
+	// Not keeps the incidents that its filter does not keep; Or, when set,
+	// those that at least one of its filters keeps. Neither nests: a filter
+	// in them has no Not or Or of its own.
+	Not *Filter
+	Or  []Filter
 }
+
+// Order is an order of incidents: by Field (PropOccurredOn, PropReportedAt
+// or PropStatus), ties broken by ID. Incidents without a date of their own
+// come last in ascending order by PropOccurredOn, first in descending order.
+type Order struct {
+	Field string
+	Desc  bool
+}
+
+// NewestReportFirst is the order of List.
+var NewestReportFirst = Order{Field: PropReportedAt, Desc: true}
 
 // List returns a page of the incidents that match the filter, newest report
 // first: first of them (1 to kg.MaxPageSize) after the cursor after ("" for
 // the first page).
 func (l *Log) List(ctx context.Context, f Filter, first int, after string) (*kg.Page, error) {
-	q, err := l.query(ctx, f, first, after)
+	return l.ListOrdered(ctx, f, NewestReportFirst, first, after)
+}
+
+// ListOrdered is List in the order o.
+func (l *Log) ListOrdered(ctx context.Context, f Filter, o Order, first int, after string) (*kg.Page, error) {
+	q, err := l.query(ctx, f, o, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -32,8 +63,59 @@ func (l *Log) List(ctx context.Context, f Filter, first int, after string) (*kg.
 }
 
 // query returns the store query for a page of incidents.
-func (l *Log) query(ctx context.Context, f Filter, first int, after string) (kg.FindQuery, error) {
-	q := kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: PropReportedAt, Desc: true, First: first, After: after}
+func (l *Log) query(ctx context.Context, f Filter, o Order, first int, after string) (kg.FindQuery, error) {
+	switch o.Field {
+	case PropOccurredOn, PropReportedAt, PropStatus:
+	default:
+		return kg.FindQuery{}, kg.Errorf(kg.CodeBadUserInput, "orderBy: incidents cannot be ordered by %q", o.Field)
+	}
+	q := kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: o.Field, Desc: o.Desc, First: first, After: after}
+	dates := map[string][]any{}
+	if err := l.filter(ctx, &q, f, dates); err != nil {
+		return q, err
+	}
+	nested := func(f *Filter) error {
+		if f.Not != nil || f.Or != nil {
+			return kg.Errorf(kg.CodeBadUserInput, "filter: a filter in `not` or `or` takes no `not` or `or` of its own")
+		}
+		return nil
+	}
+	condition := func(f Filter) (kg.Condition, error) {
+		if err := nested(&f); err != nil {
+			return kg.Condition{}, err
+		}
+		c := kg.FindQuery{Kind: q.Kind}
+		if err := l.filter(ctx, &c, f, dates); err != nil {
+			return kg.Condition{}, err
+		}
+		if len(c.Props) == 0 && len(c.Related) == 0 {
+			return kg.Condition{}, kg.Errorf(kg.CodeBadUserInput, "filter: an empty filter in `not` or `or`")
+		}
+		return kg.Condition{Props: c.Props, Related: c.Related}, nil
+	}
+	if f.Not != nil {
+		c, err := condition(*f.Not)
+		if err != nil {
+			return q, err
+		}
+		q.Not = append(q.Not, c)
+	}
+	if f.Or != nil && len(f.Or) == 0 {
+		return q, kg.Errorf(kg.CodeBadUserInput, "filter.or: give at least one filter")
+	}
+	for _, of := range f.Or {
+		c, err := condition(of)
+		if err != nil {
+			return q, err
+		}
+		q.Any = append(q.Any, c)
+	}
+	return q, q.Validate()
+}
+
+// filter adds the fields of f but its Not and Or to q. dates holds the
+// values of the date properties read so far for this query, by key.
+func (l *Log) filter(ctx context.Context, q *kg.FindQuery, f Filter, dates map[string][]any) error {
 	if f.NHRI != "" {
 		q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelConcerns}, Direction: kg.Outgoing, IDs: []string{f.NHRI}})
 	}
@@ -44,12 +126,12 @@ func (l *Log) query(ctx context.Context, f Filter, first int, after string) (kg.
 		}
 		nhris, err := kg.FindAll(ctx, l.Store, nq)
 		if err != nil {
-			return q, err
+			return err
 		}
 		region := map[string]string{}
 		if f.Region != "" {
 			if region, err = regions(ctx, l.Store, nhris); err != nil {
-				return q, err
+				return err
 			}
 		}
 		ids := []string{}
@@ -72,7 +154,65 @@ func (l *Log) query(ctx context.Context, f Filter, first int, after string) (kg.
 	if f.ReprisalForUNCooperation != nil {
 		q.Props = append(q.Props, kg.PropFilter{Key: PropReprisal, Values: []any{*f.ReprisalForUNCooperation}})
 	}
-	return q, q.Validate()
+	if f.OccurredFrom != "" || f.OccurredTo != "" {
+		if f.OccurredFrom != "" && f.OccurredTo != "" && f.OccurredFrom > f.OccurredTo {
+			return kg.Errorf(kg.CodeBadUserInput, "filter: occurredFrom %s is after occurredTo %s", f.OccurredFrom, f.OccurredTo)
+		}
+		from, to := string(f.OccurredFrom), string(f.OccurredTo)
+		pf, err := l.dateRange(ctx, PropOccurredOn, dates, func(v string) bool {
+			return (from == "" || v >= from) && (to == "" || v <= to)
+		})
+		if err != nil {
+			return err
+		}
+		q.Props = append(q.Props, pf)
+	}
+	if !f.ReportedFrom.IsZero() || !f.ReportedTo.IsZero() {
+		from, to := f.ReportedFrom, f.ReportedTo
+		if !from.IsZero() && !to.IsZero() && from.After(to) {
+			return kg.Errorf(kg.CodeBadUserInput, "filter: reportedFrom %s is after reportedTo %s",
+				from.UTC().Format(time.RFC3339Nano), to.UTC().Format(time.RFC3339Nano))
+		}
+		pf, err := l.dateRange(ctx, PropReportedAt, dates, func(v string) bool {
+			at, err := time.Parse(StampLayout, v)
+			at = at.Truncate(time.Millisecond) // as a DateTime shows it
+			return err == nil && (from.IsZero() || !at.Before(from)) && (to.IsZero() || !at.After(to))
+		})
+		if err != nil {
+			return err
+		}
+		q.Props = append(q.Props, pf)
+	}
+	return nil
+}
+
+// dateRange is the filter that keeps the incidents whose date property key
+// holds a value in a range (in): the store counts the incidents by the
+// values of key in one read, and the filter keeps those values that are in
+// the range. dates keeps the values read, by key, for the other ranges on
+// key of the same query.
+func (l *Log) dateRange(ctx context.Context, key string, dates map[string][]any, in func(string) bool) (kg.PropFilter, error) {
+	values, ok := dates[key]
+	if !ok {
+		c, err := l.Store.Count(ctx, kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindThreatIncident}, By: kg.GroupBy{Prop: key}})
+		if err != nil {
+			return kg.PropFilter{}, fmt.Errorf("threat log: dates of %s: %w", key, err)
+		}
+		values = make([]any, 0, len(c.Groups))
+		for _, g := range c.Groups {
+			if v, ok := g.Key.(string); ok {
+				values = append(values, v)
+			}
+		}
+		dates[key] = values
+	}
+	kept := []any{}
+	for _, v := range values {
+		if in(v.(string)) {
+			kept = append(kept, v)
+		}
+	}
+	return kg.PropFilter{Key: key, Values: kept}, nil
 }
 
 // Dimension is what statistics are grouped by.

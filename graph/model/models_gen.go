@@ -180,6 +180,26 @@ type ThreatIncidentFilter struct {
 	Year *int `json:"year,omitempty"`
 	// Only reprisals for cooperation with the UN, or only others.
 	ReprisalForUNCooperation *bool `json:"reprisalForUNCooperation,omitempty"`
+	// Only incidents that occurred on this day or later; not those without a date of their own (`occurredOn` null).
+	OccurredFrom *kg.Date `json:"occurredFrom,omitempty"`
+	// Only incidents that occurred on this day or earlier; not those without a date of their own (`occurredOn` null). Not before `occurredFrom`.
+	OccurredTo *kg.Date `json:"occurredTo,omitempty"`
+	// Only incidents reported at this instant or later, to the millisecond.
+	ReportedFrom *kg.DateTime `json:"reportedFrom,omitempty"`
+	// Only incidents reported at this instant or earlier, to the millisecond. Not before `reportedFrom`.
+	ReportedTo *kg.DateTime `json:"reportedTo,omitempty"`
+	// Only incidents that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *ThreatIncidentFilter `json:"not,omitempty"`
+	// Only incidents that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*ThreatIncidentFilter `json:"or,omitempty"`
+}
+
+// Ordering of incidents; incidents of one value in ID order.
+type ThreatIncidentOrder struct {
+	// Field to order by.
+	Field ThreatIncidentOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
 }
 
 // What actions can be counted by.
@@ -874,6 +894,67 @@ func (e *SupportChannelGroupBy) UnmarshalJSON(b []byte) error {
 }
 
 func (e SupportChannelGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Fields incidents can be ordered by.
+type ThreatIncidentOrderField string
+
+const (
+	// The day the incident occurred; incidents without a date of their own come last in ascending order, first in descending order.
+	ThreatIncidentOrderFieldOccurredOn ThreatIncidentOrderField = "OCCURRED_ON"
+	// When the incident was reported.
+	ThreatIncidentOrderFieldReportedAt ThreatIncidentOrderField = "REPORTED_AT"
+	// Status, in the order of its names (OPEN, RESOLVED, RESPONDING).
+	ThreatIncidentOrderFieldStatus ThreatIncidentOrderField = "STATUS"
+)
+
+var AllThreatIncidentOrderField = []ThreatIncidentOrderField{
+	ThreatIncidentOrderFieldOccurredOn,
+	ThreatIncidentOrderFieldReportedAt,
+	ThreatIncidentOrderFieldStatus,
+}
+
+func (e ThreatIncidentOrderField) IsValid() bool {
+	switch e {
+	case ThreatIncidentOrderFieldOccurredOn, ThreatIncidentOrderFieldReportedAt, ThreatIncidentOrderFieldStatus:
+		return true
+	}
+	return false
+}
+
+func (e ThreatIncidentOrderField) String() string {
+	return string(e)
+}
+
+func (e *ThreatIncidentOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreatIncidentOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreatIncidentOrderField", str)
+	}
+	return nil
+}
+
+func (e ThreatIncidentOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreatIncidentOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreatIncidentOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
