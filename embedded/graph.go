@@ -236,8 +236,7 @@ func (g *graph) current(cs kg.ChangeSet) kg.Current {
 // matches reports whether n passes a Find query's filters.
 func (g *graph) matches(n *kg.Node, q kg.FindQuery, terms []string) bool {
 	for _, f := range q.Props {
-		v, ok := n.Props[f.Key]
-		if !ok || !slices.ContainsFunc(f.Values, func(w any) bool { return sameValue(v, w) }) {
+		if v, ok := n.Props[f.Key]; !f.Matches(v, ok) {
 			return false
 		}
 	}
@@ -260,16 +259,6 @@ func (g *graph) matches(n *kg.Node, q kg.FindQuery, terms []string) bool {
 // meets reports whether n meets a condition.
 func (g *graph) meets(n *kg.Node, c kg.Condition) bool {
 	return g.matches(n, kg.FindQuery{Props: c.Props, Related: c.Related}, kg.SearchTerms(c.Text))
-}
-
-// sameValue compares a property value with a filter value (string, int64
-// or bool); a list never equals one.
-func sameValue(v, w any) bool {
-	switch v.(type) {
-	case string, int64, bool:
-		return v == w
-	}
-	return false
 }
 
 // related reports whether node id has an edge of one of f.Types (any type

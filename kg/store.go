@@ -80,6 +80,33 @@ type NeighborQuery struct {
 type PropFilter struct {
 	Key    string
 	Values []any
+	// Range, when set, keeps instead the nodes whose property is a string
+	// within it; Values is then empty.
+	Range *StringRange
+}
+
+// StringRange is an inclusive range of strings, compared byte by byte:
+// for dates and timestamps written at one fixed width (2006-01-02,
+// 2006-01-02T15:04:05.000000000Z), that is their order in time. An empty
+// end is open.
+type StringRange struct{ From, To string }
+
+// Matches reports whether a node's property value v (ok: the node has the
+// property) passes the filter: one of Values, or a string within Range. A
+// list never matches.
+func (f PropFilter) Matches(v any, ok bool) bool {
+	if !ok {
+		return false
+	}
+	if f.Range != nil {
+		s, isString := v.(string)
+		return isString && (f.Range.From == "" || s >= f.Range.From) && (f.Range.To == "" || s <= f.Range.To)
+	}
+	switch v.(type) {
+	case string, int64, bool:
+		return slices.Contains(f.Values, v)
+	}
+	return false
 }
 
 // RelFilter keeps nodes that have an edge of one of Types (any type when
@@ -170,6 +197,14 @@ func (q FindQuery) Validate() error {
 			case string, int64, bool:
 			default:
 				return Errorf(CodeBadUserInput, "filter on %q: unsupported value type %T", f.Key, v)
+			}
+		}
+		if r := f.Range; r != nil {
+			if len(f.Values) > 0 {
+				return Errorf(CodeBadUserInput, "filter on %q: a range and values", f.Key)
+			}
+			if r.From != "" && r.To != "" && r.From > r.To {
+				return Errorf(CodeBadUserInput, "filter on %q: the range from %q to %q is empty", f.Key, r.From, r.To)
 			}
 		}
 	}

@@ -56,7 +56,7 @@ func explainParams(t *testing.T) map[string]map[string]any {
 	neighbors := map[string]any{"ids": []string{explainAction, explainMechanism}, "types": []string{string(kg.RelEngages)}, "kinds": []string{string(kg.KindMechanism)}}
 	find := map[string]any{
 		"kind": string(kg.KindAction), "terms": []string{"defenders"}, "orderBy": kg.OrderByName, "limit": int64(11),
-		"props":    []any{map[string]any{"key": "number", "values": []any{"2.1", "2.2"}}},
+		"props":    []any{map[string]any{"key": "number", "values": []any{"2.1", "2.2"}, "ranged": false, "from": nil, "to": nil}, map[string]any{"key": "number", "values": []any{}, "ranged": true, "from": "1", "to": "3"}},
 		"related":  []any{map[string]any{"types": []string{string(kg.RelUnderObjective)}, "dir": string(kg.Outgoing), "ids": []string{explainObjective}}},
 		"hasAfter": true, "afterRank": int64(0), "afterValue": "A", "afterId": explainAction,
 	}
@@ -82,7 +82,7 @@ func explainParams(t *testing.T) map[string]map[string]any {
 		stmtLastSeq.Name:            {},
 		stmtChanges.Name:            {"after": int64(3), "upto": int64(40), "limit": int64(200)},
 	}
-	conditions := []any{map[string]any{"props": []any{map[string]any{"key": "number", "values": []any{"2.1"}}}, "terms": []string{"reprisals"},
+	conditions := []any{map[string]any{"props": []any{map[string]any{"key": "number", "values": []any{"2.1"}, "ranged": false, "from": nil, "to": nil}}, "terms": []string{"reprisals"},
 		"related": []any{map[string]any{"types": []string{string(kg.RelEngages)}, "dir": string(kg.Outgoing), "ids": []string{explainMechanism}}}}}
 	findBool := maps.Clone(find)
 	findBool["not"], findBool["any"] = conditions, conditions

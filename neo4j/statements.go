@@ -164,11 +164,17 @@ WHERE (size($types) = 0 OR type(r) IN $types)
 RETURN id, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, r._citations AS citations, m`}
 }
 
+// propMatches is whether node n passes property filter f (kg.PropFilter):
+// its value is one of f.values, or, for a range, a string within
+// [f.from, f.to], an absent end being open. It is null when n lacks the
+// property.
+const propMatches = `CASE WHEN f.ranged THEN (f.from IS NULL OR n[f.key] >= f.from) AND (f.to IS NULL OR n[f.key] <= f.to) ELSE n[f.key] IN f.values END`
+
 // findFilter is the WHERE clause shared by a Find's count and its page;
 // findRelatedFilter adds the relationship filters to it, with one subquery
 // whatever the direction (one per direction took seconds to plan).
 const findFilter = `n.kind = $kind
-    AND all(f IN $props WHERE n[f.key] IN f.values)
+    AND all(f IN $props WHERE ` + propMatches + `)
     AND all(t IN $terms WHERE n._search CONTAINS t)`
 
 const findRelatedFilter = findFilter + `
@@ -179,7 +185,7 @@ const findRelatedFilter = findFilter + `
 
 // condition is whether node n meets condition c (kg.Condition): a node
 // that lacks a property does not meet a filter on it.
-const condition = `(all(f IN c.props WHERE coalesce(n[f.key] IN f.values, false))
+const condition = `(all(f IN c.props WHERE coalesce(` + propMatches + `, false))
       AND all(t IN c.terms WHERE coalesce(n._search CONTAINS t, false))
       AND all(rf IN c.related WHERE EXISTS {
         MATCH (n)-[r]-(m:Entity)

@@ -495,7 +495,7 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 		"hasAfter": false, "afterRank": int64(0), "afterValue": nil, "afterId": "",
 	}
 	for _, f := range q.Props {
-		params["props"] = append(params["props"].([]any), map[string]any{"key": f.Key, "values": f.Values})
+		params["props"] = append(params["props"].([]any), propParam(f))
 	}
 	for _, f := range q.Related {
 		params["related"] = append(params["related"].([]any), map[string]any{
@@ -548,13 +548,30 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	return page, nil
 }
 
+// propParam is the parameter of a property filter (see propMatches).
+func propParam(f kg.PropFilter) map[string]any {
+	p := map[string]any{"key": f.Key, "values": f.Values, "ranged": f.Range != nil, "from": nil, "to": nil}
+	if p["values"] == nil {
+		p["values"] = []any{}
+	}
+	if r := f.Range; r != nil {
+		if r.From != "" {
+			p["from"] = r.From
+		}
+		if r.To != "" {
+			p["to"] = r.To
+		}
+	}
+	return p
+}
+
 // conditionParams are the parameters of conditions (kg.Condition).
 func conditionParams(cs []kg.Condition) []any {
 	out := make([]any, len(cs))
 	for i, c := range cs {
 		props, related := make([]any, len(c.Props)), make([]any, len(c.Related))
 		for j, f := range c.Props {
-			props[j] = map[string]any{"key": f.Key, "values": f.Values}
+			props[j] = propParam(f)
 		}
 		for j, f := range c.Related {
 			related[j] = map[string]any{"types": relTypes(f.Types), "dir": string(f.Direction), "ids": f.IDs}
@@ -574,7 +591,7 @@ func (s *Store) Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error) 
 		"not": conditionParams(q.Filter.Not), "any": conditionParams(q.Filter.Any),
 	}
 	for _, f := range q.Filter.Props {
-		params["props"] = append(params["props"].([]any), map[string]any{"key": f.Key, "values": f.Values})
+		params["props"] = append(params["props"].([]any), propParam(f))
 	}
 	for _, f := range q.Filter.Related {
 		params["related"] = append(params["related"].([]any), map[string]any{

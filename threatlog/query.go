@@ -3,7 +3,6 @@ package threatlog
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -70,8 +69,7 @@ func (l *Log) query(ctx context.Context, f Filter, o Order, first int, after str
 		return kg.FindQuery{}, kg.Errorf(kg.CodeBadUserInput, "orderBy: incidents cannot be ordered by %q", o.Field)
 	}
 	q := kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: o.Field, Desc: o.Desc, First: first, After: after}
-	dates := map[string][]any{}
-	if err := l.filter(ctx, &q, f, dates); err != nil {
+	if err := l.filter(ctx, &q, f); err != nil {
 		return q, err
 	}
 	nested := func(f *Filter) error {
@@ -85,7 +83,7 @@ func (l *Log) query(ctx context.Context, f Filter, o Order, first int, after str
 			return kg.Condition{}, err
 		}
 		c := kg.FindQuery{Kind: q.Kind}
-		if err := l.filter(ctx, &c, f, dates); err != nil {
+		if err := l.filter(ctx, &c, f); err != nil {
 			return kg.Condition{}, err
 		}
 		if len(c.Props) == 0 && len(c.Related) == 0 {
@@ -113,9 +111,8 @@ func (l *Log) query(ctx context.Context, f Filter, o Order, first int, after str
 	return q, q.Validate()
 }
 
-// filter adds the fields of f but its Not and Or to q. dates holds the
-// values of the date properties read so far for this query, by key.
-func (l *Log) filter(ctx context.Context, q *kg.FindQuery, f Filter, dates map[string][]any) error {
+// filter adds the fields of f but its Not and Or to q.
+func (l *Log) filter(ctx context.Context, q *kg.FindQuery, f Filter) error {
 	if f.NHRI != "" {
 		q.Related = append(q.Related, kg.RelFilter{Types: []kg.RelType{kg.RelConcerns}, Direction: kg.Outgoing, IDs: []string{f.NHRI}})
 	}
@@ -158,14 +155,8 @@ func (l *Log) filter(ctx context.Context, q *kg.FindQuery, f Filter, dates map[s
 		if f.OccurredFrom != "" && f.OccurredTo != "" && f.OccurredFrom > f.OccurredTo {
 			return kg.Errorf(kg.CodeBadUserInput, "filter: occurredFrom %s is after occurredTo %s", f.OccurredFrom, f.OccurredTo)
 		}
-		from, to := string(f.OccurredFrom), string(f.OccurredTo)
-		pf, err := l.dateRange(ctx, PropOccurredOn, dates, func(v string) bool {
-			return (from == "" || v >= from) && (to == "" || v <= to)
-		})
-		if err != nil {
-			return err
-		}
-		q.Props = append(q.Props, pf)
+		// Dates are stored as 2006-01-02: their order is their text's.
+		q.Props = append(q.Props, kg.PropFilter{Key: PropOccurredOn, Range: &kg.StringRange{From: string(f.OccurredFrom), To: string(f.OccurredTo)}})
 	}
 	if !f.ReportedFrom.IsZero() || !f.ReportedTo.IsZero() {
 		from, to := f.ReportedFrom, f.ReportedTo
@@ -173,46 +164,19 @@ func (l *Log) filter(ctx context.Context, q *kg.FindQuery, f Filter, dates map[s
 			return kg.Errorf(kg.CodeBadUserInput, "filter: reportedFrom %s is after reportedTo %s",
 				from.UTC().Format(time.RFC3339Nano), to.UTC().Format(time.RFC3339Nano))
 		}
-		pf, err := l.dateRange(ctx, PropReportedAt, dates, func(v string) bool {
-			at, err := time.Parse(StampLayout, v)
-			at = at.Truncate(time.Millisecond) // as a DateTime shows it
-			return err == nil && (from.IsZero() || !at.Before(from)) && (to.IsZero() || !at.After(to))
-		})
-		if err != nil {
-			return err
+		// Stamps are stored at one width (StampLayout), so their order is
+		// their text's. Both ends are compared to the millisecond, as a
+		// DateTime shows a stamp: reportedTo keeps the whole millisecond.
+		r := &kg.StringRange{}
+		if !from.IsZero() {
+			r.From = from.UTC().Truncate(time.Millisecond).Format(StampLayout)
 		}
-		q.Props = append(q.Props, pf)
+		if !to.IsZero() {
+			r.To = to.UTC().Truncate(time.Millisecond).Add(time.Millisecond - 1).Format(StampLayout)
+		}
+		q.Props = append(q.Props, kg.PropFilter{Key: PropReportedAt, Range: r})
 	}
 	return nil
-}
-
-// dateRange is the filter that keeps the incidents whose date property key
-// holds a value in a range (in): the store counts the incidents by the
-// values of key in one read, and the filter keeps those values that are in
-// the range. dates keeps the values read, by key, for the other ranges on
-// key of the same query.
-func (l *Log) dateRange(ctx context.Context, key string, dates map[string][]any, in func(string) bool) (kg.PropFilter, error) {
-	values, ok := dates[key]
-	if !ok {
-		c, err := l.Store.Count(ctx, kg.CountQuery{Filter: kg.FindQuery{Kind: kg.KindThreatIncident}, By: kg.GroupBy{Prop: key}})
-		if err != nil {
-			return kg.PropFilter{}, fmt.Errorf("threat log: dates of %s: %w", key, err)
-		}
-		values = make([]any, 0, len(c.Groups))
-		for _, g := range c.Groups {
-			if v, ok := g.Key.(string); ok {
-				values = append(values, v)
-			}
-		}
-		dates[key] = values
-	}
-	kept := []any{}
-	for _, v := range values {
-		if in(v.(string)) {
-			kept = append(kept, v)
-		}
-	}
-	return kg.PropFilter{Key: key, Values: kept}, nil
 }
 
 // Dimension is what statistics are grouped by.

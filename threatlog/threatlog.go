@@ -93,7 +93,6 @@ type Store interface {
 	Nodes(ctx context.Context, ids []string) ([]*kg.Node, error)
 	Neighbors(ctx context.Context, ids []string, q kg.NeighborQuery) ([][]kg.Neighbor, error)
 	kg.Finder
-	Count(ctx context.Context, q kg.CountQuery) (*kg.Counts, error)
 	Apply(ctx context.Context, cs kg.ChangeSet) (*kg.ApplyResult, error)
 	History(ctx context.Context, id string) ([]kg.AuditEntry, error)
 }

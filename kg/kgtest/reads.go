@@ -287,6 +287,39 @@ func (s *suite) testFind(t *testing.T) {
 		assert.Equal(t, []string{ishr, unsr, achpr}, ids(page.Nodes))
 	})
 
+	t.Run("PropRange", func(t *testing.T) {
+		s.parallel(t)
+		// "since" is the string "1987" on achpr, the integer 2000 on un-sr,
+		// absent on ishr: a range keeps strings within it only.
+		find := func(q kg.FindQuery) []string {
+			q.Kind, q.OrderBy, q.First = kg.KindMechanism, kg.OrderByID, 10
+			page, err := st.Find(ctx, q)
+			require.NoError(t, err)
+			c, err := st.Count(ctx, kg.CountQuery{Filter: q, By: kg.GroupBy{Prop: "level"}})
+			require.NoError(t, err)
+			assert.Equal(t, page.TotalCount, c.Total, "Find and Count agree on %+v", q)
+			return ids(page.Nodes)
+		}
+		since := func(from, to string) kg.PropFilter {
+			return kg.PropFilter{Key: "since", Range: &kg.StringRange{From: from, To: to}}
+		}
+		assert.Equal(t, []string{achpr}, find(kg.FindQuery{Props: []kg.PropFilter{since("1900", "2000")}}))
+		assert.Equal(t, []string{achpr}, find(kg.FindQuery{Props: []kg.PropFilter{since("1987", "1987")}}), "both ends are in the range")
+		assert.Equal(t, []string{achpr}, find(kg.FindQuery{Props: []kg.PropFilter{since("", "1999")}}), "an open start")
+		assert.Empty(t, find(kg.FindQuery{Props: []kg.PropFilter{since("1988", "")}}), "an open end")
+		assert.Equal(t, []string{ishr, unsr}, find(kg.FindQuery{Not: []kg.Condition{{Props: []kg.PropFilter{since("1900", "2000")}}}}),
+			"not: those outside the range, and those without the property")
+		assert.Equal(t, []string{achpr}, find(kg.FindQuery{Any: []kg.Condition{{Props: []kg.PropFilter{since("1900", "2000")}}, {Props: []kg.PropFilter{since("3000", "")}}}}))
+
+		for name, f := range map[string]kg.PropFilter{
+			"EmptyRange":     since("2001", "2000"),
+			"RangeAndValues": {Key: "since", Values: []any{"1987"}, Range: &kg.StringRange{From: "1900"}},
+		} {
+			_, err := st.Find(ctx, kg.FindQuery{Kind: kg.KindMechanism, OrderBy: kg.OrderByID, First: 10, Props: []kg.PropFilter{f}})
+			assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), name)
+		}
+	})
+
 	t.Run("Kind", func(t *testing.T) {
 		s.parallel(t)
 		for kind, want := range map[kg.Kind][]string{
