@@ -1,6 +1,7 @@
 package kg_test
 
 import (
+	"reflect"
 	"testing"
 	"unicode/utf8"
 
@@ -18,7 +19,7 @@ const maxCursorMessage = 300
 // cursor encoded.
 func FuzzCursor(f *testing.F) {
 	for _, v := range []any{"Lifeline", int64(2021), true, nil} {
-		f.Add(kg.Cursor{OrderBy: "year", Desc: true, Value: v, ID: "instrument:x"}.Encode(), "year", true, "Lifeline", int64(2021), uint8(0), "instrument:x")
+		f.Add(kg.Cursor{Order: "-year", Values: []any{v}, ID: "instrument:x"}.Encode(), "year", true, "Lifeline", int64(2021), uint8(0), "instrument:x")
 	}
 	for _, s := range []string{"", "!!!", "e30", "eyJvIjoieWVhciJ9", "eyJvIjoibmFtZSIsInYiOjEuNSwiaSI6IngifQ",
 		"eyJvIjoibmFtZSIsInYiOnsiYSI6MX0sImkiOiJ4In0", "eyJvIjoibmFtZSIsInYiOjFlMzA5LCJpIjoieCJ9", "bnVsbA"} {
@@ -27,7 +28,8 @@ func FuzzCursor(f *testing.F) {
 	f.Add("eyJvIjoibmFtZSIsInYiOiLvv70iLCJpIjoieCJ9", "name", false, "\u00e9\u2028", int64(-1<<63), uint8(2), "x")
 
 	f.Fuzz(func(t *testing.T, s, orderBy string, desc bool, str string, n int64, kind uint8, id string) {
-		c, err := kg.DecodeCursor(s, orderBy, desc)
+		orders := []kg.Order{{By: orderBy, Desc: desc}}
+		c, err := kg.DecodeCursor(s, orders)
 		if err != nil {
 			if code := kg.ErrorCode(err); code != kg.CodeBadUserInput {
 				t.Fatalf("DecodeCursor(%q): code %s, want %s: %v", s, code, kg.CodeBadUserInput, err)
@@ -36,11 +38,11 @@ func FuzzCursor(f *testing.F) {
 				t.Fatalf("DecodeCursor: message of %d bytes, over %d", len(msg), maxCursorMessage)
 			}
 		} else {
-			if c.ID == "" || c.OrderBy != orderBy || c.Desc != desc {
+			if c.ID == "" || c.Order != kg.OrderSignature(orders) || len(c.Values) != 1 {
 				t.Fatalf("DecodeCursor(%q, %q, %v) accepted %#v", s, orderBy, desc, c)
 			}
-			again, err := kg.DecodeCursor(c.Encode(), orderBy, desc)
-			if err != nil || again != c {
+			again, err := kg.DecodeCursor(c.Encode(), orders)
+			if err != nil || !reflect.DeepEqual(again, c) {
 				t.Fatalf("decoded cursor %#v does not round-trip: %#v, %v", c, again, err)
 			}
 		}
@@ -50,20 +52,20 @@ func FuzzCursor(f *testing.F) {
 		if id == "" || !utf8.ValidString(id) || !utf8.ValidString(orderBy) || !utf8.ValidString(str) {
 			return
 		}
-		want := kg.Cursor{OrderBy: orderBy, Desc: desc, ID: id}
+		want := kg.Cursor{Order: kg.OrderSignature(orders), Values: []any{nil}, ID: id}
 		switch kind % 4 {
 		case 0:
-			want.Value = str
+			want.Values[0] = str
 		case 1:
-			want.Value = n
+			want.Values[0] = n
 		case 2:
-			want.Value = n%2 == 0
+			want.Values[0] = n%2 == 0
 		}
-		got, err := kg.DecodeCursor(want.Encode(), orderBy, desc)
+		got, err := kg.DecodeCursor(want.Encode(), orders)
 		if err != nil {
 			t.Fatalf("cursor %#v does not decode: %v", want, err)
 		}
-		if got != want {
+		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("cursor %#v decodes as %#v", want, got)
 		}
 	})

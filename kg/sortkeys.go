@@ -1,0 +1,159 @@
+package kg
+
+import (
+	"slices"
+	"strings"
+)
+
+// Order is one key of the order of a Find: a property, the name or the ID
+// (By), or the number of a node's relationships (Count), ascending or
+// descending. Nodes lacking a property come last in ascending order, first
+// in descending order.
+type Order struct {
+	// By is OrderByID, OrderByName or a property key; empty when Count is
+	// set.
+	By string
+	// Count, when set, orders by the number of the node's relationships
+	// of these types in this direction.
+	Count *RelCount
+	Desc  bool
+}
+
+// RelCount names the relationships of a node that an order counts: of any
+// of Types (one at least, none sensitive) in Direction.
+type RelCount struct {
+	Types     []RelType
+	Direction Direction
+}
+
+// MaxOrderKeys bounds the keys of an order.
+const MaxOrderKeys = 3
+
+// Orders returns the keys of the query's order: Orders when set, else the
+// single key OrderBy, Desc. Ties are then broken by ID, in the direction of
+// the last key.
+func (q FindQuery) OrderKeys() []Order {
+	if len(q.Orders) > 0 {
+		return q.Orders
+	}
+	return []Order{{By: q.OrderBy, Desc: q.Desc}}
+}
+
+// Backward reports whether the query pages backward (Last, Before).
+func (q FindQuery) Backward() bool { return q.Last > 0 || q.Before != "" }
+
+// PageSize is First or Last, whichever is set.
+func (q FindQuery) PageSize() int { return max(q.First, q.Last) }
+
+// Reversed returns the order keys with every direction flipped: the order
+// a backward page is read in.
+func Reversed(orders []Order) []Order {
+	out := slices.Clone(orders)
+	for i := range out {
+		out[i].Desc = !out[i].Desc
+	}
+	return out
+}
+
+// OrderSignature names an order, as cursors record it.
+func OrderSignature(orders []Order) string {
+	var b strings.Builder
+	for i, o := range orders {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if o.Desc {
+			b.WriteByte('-')
+		}
+		if o.Count != nil {
+			b.WriteString("#" + string(o.Count.Direction) + ":")
+			for j, t := range o.Count.Types {
+				if j > 0 {
+					b.WriteByte('|')
+				}
+				b.WriteString(string(t))
+			}
+		} else {
+			b.WriteString(o.By)
+		}
+	}
+	return b.String()
+}
+
+// HasCount reports whether an order counts relationships.
+func HasCount(orders []Order) bool {
+	return slices.ContainsFunc(orders, func(o Order) bool { return o.Count != nil })
+}
+
+// validateOrder checks an order's keys.
+func validateOrder(orders []Order) error {
+	if len(orders) == 0 || len(orders) > MaxOrderKeys {
+		return Errorf(CodeBadUserInput, "an order takes 1 to %d keys, got %d", MaxOrderKeys, len(orders))
+	}
+	for _, o := range orders {
+		if o.Count == nil {
+			if o.By != OrderByID && o.By != OrderByName && !propKeyRE.MatchString(o.By) {
+				return Errorf(CodeBadUserInput, "cannot order by %q", o.By)
+			}
+			continue
+		}
+		if o.By != "" {
+			return Errorf(CodeBadUserInput, "an order key counts relationships or names a field, not both")
+		}
+		if len(o.Count.Types) == 0 {
+			return Errorf(CodeBadUserInput, "an order by a count of relationships names their types")
+		}
+		for _, t := range o.Count.Types {
+			if !t.Valid() || t.Sensitive() {
+				return Errorf(CodeBadUserInput, "cannot order by a count of %q relationships", t)
+			}
+		}
+		if !o.Count.Direction.Valid() {
+			return Errorf(CodeBadUserInput, "unknown direction %q", o.Count.Direction)
+		}
+	}
+	return nil
+}
+
+// Counter counts the relationships of a node that a RelCount names.
+type Counter func(n *Node, c *RelCount) int64
+
+// OrderValues returns the values of a node's order keys; count may be nil
+// when no key counts.
+func OrderValues(n *Node, orders []Order, count Counter) []any {
+	out := make([]any, len(orders))
+	for i, o := range orders {
+		if o.Count != nil {
+			out[i] = count(n, o.Count)
+		} else {
+			out[i] = OrderValue(n, o.By)
+		}
+	}
+	return out
+}
+
+// CompareKeyed compares two positions (values of the order keys, ID) in an
+// order; IDs break ties in the direction of the last key.
+func CompareKeyed(av []any, aID string, bv []any, bID string, orders []Order) int {
+	for i, o := range orders {
+		if r := CompareValues(av[i], bv[i]); r != 0 {
+			if o.Desc {
+				return -r
+			}
+			return r
+		}
+	}
+	r := strings.Compare(aID, bID)
+	if len(orders) > 0 && orders[len(orders)-1].Desc {
+		r = -r
+	}
+	return r
+}
+
+// KeyedCursor returns the cursor of a position in an order.
+func KeyedCursor(values []any, id string, orders []Order) string {
+	return Cursor{Order: OrderSignature(orders), Values: values, ID: id}.Encode()
+}
+
+// Position is a cursor's position: its values and ID.
+func (c Cursor) Position() ([]any, string) { return c.Values, c.ID }
