@@ -83,23 +83,41 @@ func (g *graph) sorted(kind kg.Kind, orders []kg.Order) *sortedNodes {
 	return s
 }
 
-// countRels counts the public relationships of a node that c names.
+// countRels counts the distinct nodes that c names for a node, over
+// public relationships.
 func (g *graph) countRels(n *kg.Node, c *kg.RelCount) int64 {
-	var count int64
-	tally := func(edges []*kg.Edge) {
-		for _, e := range edges {
-			if slices.Contains(c.Types, e.Type) {
-				count++
+	step := func(ids []string, c *kg.RelCount) []string {
+		var out []string
+		seen := map[string]bool{}
+		add := func(id string) {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
 			}
 		}
+		for _, id := range ids {
+			if c.Direction != kg.Incoming {
+				for _, e := range g.out[id] {
+					if slices.Contains(c.Types, e.Type) {
+						add(e.To)
+					}
+				}
+			}
+			if c.Direction != kg.Outgoing {
+				for _, e := range g.in[id] {
+					if slices.Contains(c.Types, e.Type) {
+						add(e.From)
+					}
+				}
+			}
+		}
+		return out
 	}
-	if c.Direction != kg.Incoming {
-		tally(g.out[n.ID])
+	reached := step([]string{n.ID}, c)
+	if c.Then != nil {
+		reached = slices.DeleteFunc(step(reached, c.Then), func(id string) bool { return id == n.ID })
 	}
-	if c.Direction != kg.Outgoing {
-		tally(g.in[n.ID])
-	}
-	return count
+	return int64(len(reached))
 }
 
 // forgetOrders drops the orders of a kind; writers call it, under the

@@ -19,11 +19,51 @@ type Order struct {
 	Desc  bool
 }
 
-// RelCount names the relationships of a node that an order counts: of any
-// of Types (one at least, none sensitive) in Direction.
+// RelCount names the nodes an order counts: the distinct nodes a node
+// reaches by a relationship of any of Types (one at least, none
+// sensitive) in Direction, or, with Then, the distinct nodes those reach
+// by one more step (a mechanism's commitments: the commitments of the
+// actions that reach it). Then takes no Then of its own.
 type RelCount struct {
 	Types     []RelType
 	Direction Direction
+	Then      *RelCount
+}
+
+// signature names the counted nodes, as cursors record it.
+func (c *RelCount) signature() string {
+	var b strings.Builder
+	for s := c; s != nil; s = s.Then {
+		b.WriteString("#" + string(s.Direction) + ":")
+		for j, t := range s.Types {
+			if j > 0 {
+				b.WriteByte('|')
+			}
+			b.WriteString(string(t))
+		}
+	}
+	return b.String()
+}
+
+// validate checks a count's steps.
+func (c *RelCount) validate() error {
+	if c.Then != nil && c.Then.Then != nil {
+		return Errorf(CodeBadUserInput, "an order counts nodes one or two steps away, not more")
+	}
+	for s := c; s != nil; s = s.Then {
+		if len(s.Types) == 0 {
+			return Errorf(CodeBadUserInput, "an order by a count of relationships names their types")
+		}
+		for _, t := range s.Types {
+			if !t.Valid() || t.Sensitive() {
+				return Errorf(CodeBadUserInput, "cannot order by a count of %q relationships", t)
+			}
+		}
+		if !s.Direction.Valid() {
+			return Errorf(CodeBadUserInput, "unknown direction %q", s.Direction)
+		}
+	}
+	return nil
 }
 
 // MaxOrderKeys bounds the keys of an order.
@@ -66,13 +106,7 @@ func OrderSignature(orders []Order) string {
 			b.WriteByte('-')
 		}
 		if o.Count != nil {
-			b.WriteString("#" + string(o.Count.Direction) + ":")
-			for j, t := range o.Count.Types {
-				if j > 0 {
-					b.WriteByte('|')
-				}
-				b.WriteString(string(t))
-			}
+			b.WriteString(o.Count.signature())
 		} else {
 			b.WriteString(o.By)
 		}
@@ -100,22 +134,14 @@ func validateOrder(orders []Order) error {
 		if o.By != "" {
 			return Errorf(CodeBadUserInput, "an order key counts relationships or names a field, not both")
 		}
-		if len(o.Count.Types) == 0 {
-			return Errorf(CodeBadUserInput, "an order by a count of relationships names their types")
-		}
-		for _, t := range o.Count.Types {
-			if !t.Valid() || t.Sensitive() {
-				return Errorf(CodeBadUserInput, "cannot order by a count of %q relationships", t)
-			}
-		}
-		if !o.Count.Direction.Valid() {
-			return Errorf(CodeBadUserInput, "unknown direction %q", o.Count.Direction)
+		if err := o.Count.validate(); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// Counter counts the relationships of a node that a RelCount names.
+// Counter counts the nodes a RelCount names for a node.
 type Counter func(n *Node, c *RelCount) int64
 
 // OrderValues returns the values of a node's order keys; count may be nil

@@ -57,12 +57,14 @@ func explainParams(t *testing.T) map[string]map[string]any {
 	find := map[string]any{
 		"kind": string(kg.KindAction), "terms": []string{"defenders"}, "limit": int64(11), "idDesc": true,
 		"keys": []any{
-			map[string]any{"count": false, "prop": kg.OrderByName, "types": []string{}, "dir": "", "desc": false},
-			map[string]any{"count": true, "prop": "", "types": []string{string(kg.RelEngages)}, "dir": string(kg.Outgoing), "desc": true},
+			map[string]any{"steps": int64(0), "prop": kg.OrderByName, "types": []string{}, "dir": "", "types2": []string{}, "dir2": "", "desc": false},
+			map[string]any{"steps": int64(1), "prop": "", "types": []string{string(kg.RelEngages)}, "dir": string(kg.Outgoing), "types2": []string{}, "dir2": "", "desc": true},
+			map[string]any{"steps": int64(2), "prop": "", "types": []string{string(kg.RelEngages)}, "dir": string(kg.Incoming),
+				"types2": []string{string(kg.RelImplements)}, "dir2": string(kg.Outgoing), "desc": false},
 		},
 		"props":   []any{map[string]any{"key": "number", "values": []any{"2.1", "2.2"}}},
 		"related": []any{map[string]any{"types": []string{string(kg.RelUnderObjective)}, "dir": string(kg.Outgoing), "ids": []string{explainObjective}}},
-		"hasFrom": true, "from": []any{map[string]any{"rank": int64(0), "value": "A"}, map[string]any{"rank": int64(2), "value": int64(3)}},
+		"hasFrom": true, "from": []any{map[string]any{"rank": int64(0), "value": "A"}, map[string]any{"rank": int64(2), "value": int64(3)}, map[string]any{"rank": int64(2), "value": int64(1)}},
 		"fromId": explainAction,
 	}
 	findPlain := maps.Clone(find)

@@ -288,10 +288,20 @@ func findStatement(name string, k filterKind) Statement {
 CALL () {
   MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
   WHERE ` + filter + `
-  WITH n, [k IN $keys | CASE WHEN k.count THEN COUNT {
-      MATCH (n)-[r]-(:Entity)
+  WITH n, [k IN $keys | CASE
+    WHEN k.steps = 1 THEN COUNT {
+      MATCH (n)-[r]-(m:Entity)
       WHERE type(r) IN k.types
-        AND (k.dir = 'BOTH' OR (k.dir = 'OUT' AND startNode(r) = n) OR (k.dir = 'IN' AND endNode(r) = n)) }
+        AND (k.dir = 'BOTH' OR (k.dir = 'OUT' AND startNode(r) = n) OR (k.dir = 'IN' AND endNode(r) = n))
+      RETURN DISTINCT m }
+    WHEN k.steps = 2 THEN COUNT {
+      MATCH (n)-[r]-(a:Entity)-[r2]-(m:Entity)
+      WHERE type(r) IN k.types
+        AND (k.dir = 'BOTH' OR (k.dir = 'OUT' AND startNode(r) = n) OR (k.dir = 'IN' AND endNode(r) = n))
+        AND type(r2) IN k.types2
+        AND (k.dir2 = 'BOTH' OR (k.dir2 = 'OUT' AND startNode(r2) = a) OR (k.dir2 = 'IN' AND endNode(r2) = a))
+        AND m <> n
+      RETURN DISTINCT m }
     ELSE n[k.prop] END] AS raws
   WITH n, [raw IN raws | CASE WHEN raw IS :: STRING NOT NULL OR raw IS :: BOOLEAN NOT NULL OR raw IS :: INTEGER NOT NULL THEN raw END] AS vs
   WITH n, vs, [v IN vs | CASE WHEN v IS NULL THEN 3 WHEN v IS :: STRING THEN 0 WHEN v IS :: BOOLEAN THEN 1 ELSE 2 END] AS ranks

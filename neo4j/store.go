@@ -499,9 +499,12 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	}
 	keys := make([]any, len(orders))
 	for i, o := range orders {
-		k := map[string]any{"count": o.Count != nil, "prop": o.By, "types": []string{}, "dir": "", "desc": o.Desc}
-		if o.Count != nil {
-			k["types"], k["dir"] = relTypes(o.Count.Types), string(o.Count.Direction)
+		k := map[string]any{"steps": int64(0), "prop": o.By, "types": []string{}, "dir": "", "types2": []string{}, "dir2": "", "desc": o.Desc}
+		if c := o.Count; c != nil {
+			k["steps"], k["types"], k["dir"] = int64(1), relTypes(c.Types), string(c.Direction)
+			if c.Then != nil {
+				k["steps"], k["types2"], k["dir2"] = int64(2), relTypes(c.Then.Types), string(c.Then.Direction)
+			}
 		}
 		keys[i] = k
 	}

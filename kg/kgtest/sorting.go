@@ -27,6 +27,8 @@ var sortCases = []struct {
 		{Count: &kg.RelCount{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing}},
 		{By: kg.PropYear, Desc: true}, {By: kg.OrderByID},
 	}, nil},
+	{"CommitmentsOfActionsReaching", kg.KindMechanism, []kg.Order{{Count: &kg.RelCount{Types: kg.ChannelRelTypes, Direction: kg.Incoming,
+		Then: &kg.RelCount{Types: []kg.RelType{kg.RelImplements}, Direction: kg.Outgoing}}, Desc: true}, {By: kg.OrderByName}}, nil},
 	{"ActionsReachingDesc", kg.KindMechanism, []kg.Order{{Count: &kg.RelCount{Types: kg.ChannelRelTypes, Direction: kg.Incoming}, Desc: true}}, nil},
 	{"SinceThenActionsBoth", kg.KindMechanism, []kg.Order{{By: "since", Desc: true}, {Count: &kg.RelCount{Types: []kg.RelType{kg.RelEngages, kg.RelReportsTo}, Direction: kg.Both}}}, nil},
 	{"FilteredByRelation", kg.KindAction, []kg.Order{{Count: &kg.RelCount{Types: kg.ChannelRelTypes, Direction: kg.Outgoing}}, {By: kg.OrderByName, Desc: true}},
@@ -144,9 +146,7 @@ func sortedHere(t *testing.T, st kg.Store, q kg.FindQuery) []string {
 		for i, o := range q.Orders {
 			switch {
 			case o.Count != nil:
-				ns, err := st.Neighbors(ctx, []string{n.ID}, kg.NeighborQuery{Direction: o.Count.Direction, Types: o.Count.Types})
-				require.NoError(t, err)
-				vs[i] = int64(len(ns[0]))
+				vs[i] = int64(len(reachedHere(t, st, n.ID, o.Count)))
 			case o.By == kg.OrderByName:
 				vs[i] = n.Name
 			case o.By == kg.OrderByID:
@@ -209,4 +209,39 @@ func sortedHere(t *testing.T, st kg.Store, q kg.FindQuery) []string {
 		return r
 	})
 	return ids(nodes)
+}
+
+// reachedHere returns the distinct nodes a count names for node id,
+// found here by following neighbours.
+func reachedHere(t *testing.T, st kg.Store, id string, c *kg.RelCount) map[string]bool {
+	t.Helper()
+	step := func(from []string, c *kg.RelCount) map[string]bool {
+		out := map[string]bool{}
+		ns, err := st.Neighbors(context.Background(), from, kg.NeighborQuery{Direction: c.Direction, Types: c.Types})
+		require.NoError(t, err)
+		for i, list := range ns {
+			for _, nb := range list {
+				far := nb.Edge.To
+				if far == from[i] {
+					far = nb.Edge.From
+				}
+				out[far] = true
+			}
+		}
+		return out
+	}
+	reached := step([]string{id}, c)
+	if c.Then == nil {
+		return reached
+	}
+	if len(reached) == 0 {
+		return reached
+	}
+	mid := make([]string, 0, len(reached))
+	for m := range reached {
+		mid = append(mid, m)
+	}
+	out := step(mid, c.Then)
+	delete(out, id)
+	return out
 }
