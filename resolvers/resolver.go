@@ -214,4 +214,3 @@ func (r *Resolver) node(ctx context.Context, id string) (*kg.Node, error) {
 	}
 	return ns[0], nil
 }
-
