@@ -51,31 +51,48 @@ func TestValidateID(t *testing.T) {
 }
 
 func TestCursorRoundTripAndTampering(t *testing.T) {
+	for _, v := range []any{"Lifeline", int64(2021), true, nil} {
+		c := kg.Cursor{OrderBy: "year", Desc: true, Value: v, ID: "instrument:x"}
+		got, err := kg.DecodeCursor(c.Encode(), "year", true)
+		require.NoError(t, err)
+		assert.Equal(t, c, got)
+		_, err = kg.DecodeCursor(c.Encode(), "name", true)
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "cursor of another ordering")
+		_, err = kg.DecodeCursor(c.Encode(), "year", false)
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "cursor of another direction")
+	}
+	for _, s := range []string{"", "!!!", "e30", "eyJvIjoieWVhciJ9"} {
+		_, err := kg.DecodeCursor(s, "year", false)
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), s)
+	}
+}
+
+func TestKeyCursorRoundTripAndTampering(t *testing.T) {
 	year := []kg.Order{{By: "year", Desc: true}}
 	byCount := []kg.Order{{By: "year", Desc: true}, {Count: &kg.RelCount{Types: []kg.RelType{kg.RelEngages}, Direction: kg.Outgoing}}}
 	for _, v := range []any{"Lifeline", int64(2021), true, nil} {
-		c := kg.Cursor{Order: kg.OrderSignature(year), Values: []any{v}, ID: "instrument:x"}
-		got, err := kg.DecodeCursor(c.Encode(), year)
+		c := kg.KeyCursor{Order: kg.OrderSignature(year), Values: []any{v}, ID: "instrument:x"}
+		got, err := kg.DecodeKeyCursor(c.Encode(), year)
 		require.NoError(t, err)
 		assert.Equal(t, c, got)
-		_, err = kg.DecodeCursor(c.Encode(), []kg.Order{{By: "name", Desc: true}})
+		_, err = kg.DecodeKeyCursor(c.Encode(), []kg.Order{{By: "name", Desc: true}})
 		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "cursor of another ordering")
-		_, err = kg.DecodeCursor(c.Encode(), []kg.Order{{By: "year"}})
+		_, err = kg.DecodeKeyCursor(c.Encode(), []kg.Order{{By: "year"}})
 		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "cursor of another direction")
-		_, err = kg.DecodeCursor(c.Encode(), byCount)
+		_, err = kg.DecodeKeyCursor(c.Encode(), byCount)
 		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "cursor of an order with more keys")
-		c = kg.Cursor{Order: kg.OrderSignature(byCount), Values: []any{v, int64(3)}, ID: "instrument:x"}
-		got, err = kg.DecodeCursor(c.Encode(), byCount)
+		c = kg.KeyCursor{Order: kg.OrderSignature(byCount), Values: []any{v, int64(3)}, ID: "instrument:x"}
+		got, err = kg.DecodeKeyCursor(c.Encode(), byCount)
 		require.NoError(t, err)
 		assert.Equal(t, c, got)
 	}
 	for _, vs := range [][]any{{"a"}, {"a", "3"}, {"a", nil}, {"a", true}, {"a", int64(1), int64(2)}} {
-		c := kg.Cursor{Order: kg.OrderSignature(byCount), Values: vs, ID: "instrument:x"}
-		_, err := kg.DecodeCursor(c.Encode(), byCount)
+		c := kg.KeyCursor{Order: kg.OrderSignature(byCount), Values: vs, ID: "instrument:x"}
+		_, err := kg.DecodeKeyCursor(c.Encode(), byCount)
 		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "values %v", vs)
 	}
 	for _, s := range []string{"", "!!!", "e30", "eyJvIjoieWVhciJ9"} {
-		_, err := kg.DecodeCursor(s, []kg.Order{{By: "year"}})
+		_, err := kg.DecodeKeyCursor(s, []kg.Order{{By: "year"}})
 		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), s)
 	}
 }

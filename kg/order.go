@@ -59,6 +59,36 @@ func CompareValues(a, b any) int {
 	return 0
 }
 
+// ComparePositions compares two (value, ID) positions in a list ordered
+// ascending or descending; IDs break ties in the same direction.
+func ComparePositions(av any, aID string, bv any, bID string, desc bool) int {
+	r := CompareValues(av, bv)
+	if r == 0 {
+		r = strings.Compare(aID, bID)
+	}
+	if desc {
+		r = -r
+	}
+	return r
+}
+
+// SortNodes orders nodes for a Find.
+func SortNodes(nodes []*Node, orderBy string, desc bool) {
+	slices.SortFunc(nodes, func(a, b *Node) int {
+		return ComparePositions(OrderValue(a, orderBy), a.ID, OrderValue(b, orderBy), b.ID, desc)
+	})
+}
+
+// CursorFor returns the cursor of a node in a list with this ordering.
+func CursorFor(n *Node, orderBy string, desc bool) string {
+	return Cursor{OrderBy: orderBy, Desc: desc, Value: OrderValue(n, orderBy), ID: n.ID}.Encode()
+}
+
+// After reports whether n comes strictly after the cursor's position.
+func (c Cursor) After(n *Node) bool {
+	return ComparePositions(OrderValue(n, c.OrderBy), n.ID, c.Value, c.ID, c.Desc) > 0
+}
+
 // SortNeighbors puts neighbours in their canonical order: by relationship
 // type, then by the neighbour's document order (PropSeq, unset last), then
 // by the neighbour's ID, then by the edge's source.

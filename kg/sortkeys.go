@@ -178,8 +178,8 @@ func CompareKeyed(av []any, aID string, bv []any, bID string, orders []Order) in
 
 // KeyedCursor returns the cursor of a position in an order.
 func KeyedCursor(values []any, id string, orders []Order) string {
-	return Cursor{Order: OrderSignature(orders), Values: values, ID: id}.Encode()
+	return KeyCursor{Order: OrderSignature(orders), Values: values, ID: id}.Encode()
 }
 
-// Position is a cursor's position: its values and ID.
-func (c Cursor) Position() ([]any, string) { return c.Values, c.ID }
+// Position is the cursor's position: its values and ID.
+func (c KeyCursor) Position() ([]any, string) { return c.Values, c.ID }

@@ -204,7 +204,7 @@ func (q FindQuery) Validate() error {
 	}
 	for _, c := range []string{q.After, q.Before} {
 		if c != "" {
-			if _, err := DecodeCursor(c, orders); err != nil {
+			if _, err := DecodeKeyCursor(c, orders); err != nil {
 				return err
 			}
 		}
@@ -214,7 +214,7 @@ func (q FindQuery) Validate() error {
 
 // PageCursor decodes the cursor the query pages from (After, or Before
 // when it pages backward), nil when there is none.
-func (q FindQuery) PageCursor() (*Cursor, error) {
+func (q FindQuery) PageCursor() (*KeyCursor, error) {
 	s := q.After
 	if q.Backward() {
 		s = q.Before
@@ -222,7 +222,7 @@ func (q FindQuery) PageCursor() (*Cursor, error) {
 	if s == "" {
 		return nil, nil
 	}
-	c, err := DecodeCursor(s, q.OrderKeys())
+	c, err := DecodeKeyCursor(s, q.OrderKeys())
 	if err != nil {
 		return nil, err
 	}

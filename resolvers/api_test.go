@@ -364,7 +364,7 @@ func TestBadInputGivesBadUserInput(t *testing.T) {
 			"first over the maximum": {`{ mechanisms(first: 100000) { totalCount } }`, nil},
 			"malformed cursor":       {`{ actions(after: "not-a-cursor") { totalCount } }`, nil},
 			"cursor of another ordering": {`query($a: String) { actions(after: $a, orderBy: {field: NAME}) { totalCount } }`,
-				map[string]any{"a": kg.Cursor{Order: "seq", Values: []any{int64(1)}, ID: "action:x"}.Encode()}},
+				map[string]any{"a": kg.Cursor{OrderBy: "seq", Value: int64(1), ID: "action:x"}.Encode()}},
 			"unknown objective":      {`{ actions(filter: {objective: "objective:99"}) { totalCount } }`, nil},
 			"wrong kind of ID":       {`{ actions(filter: {commitment: "objective:1"}) { totalCount } }`, nil},
 			"unknown partner":        {`{ actions(filter: {partner: "mechanism:nobody"}) { totalCount } }`, nil},
