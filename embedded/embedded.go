@@ -455,15 +455,15 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 		n := len(sorted.nodes)
 		start, end := 0, n
 		if from != nil {
-			cut := sort.Search(n, func(i int) bool {
-				return kg.CompareKeyed(sorted.values[i], sorted.nodes[i].ID, from.Values, from.ID, orders) > 0
-			})
+			// at compares position i with the cursor's: a forward page
+			// starts after it, a backward page ends before it.
+			at := func(i int) int {
+				return kg.CompareKeyed(sorted.values[i], sorted.nodes[i].ID, from.Values, from.ID, orders)
+			}
 			if backward {
-				end = sort.Search(n, func(i int) bool {
-					return kg.CompareKeyed(sorted.values[i], sorted.nodes[i].ID, from.Values, from.ID, orders) >= 0
-				})
+				end = sort.Search(n, func(i int) bool { return at(i) >= 0 })
 			} else {
-				start = cut
+				start = sort.Search(n, func(i int) bool { return at(i) > 0 })
 			}
 		}
 		var nodes []*kg.Node

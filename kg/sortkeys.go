@@ -69,7 +69,7 @@ func (c *RelCount) validate() error {
 // MaxOrderKeys bounds the keys of an order.
 const MaxOrderKeys = 3
 
-// Orders returns the keys of the query's order: Orders when set, else the
+// OrderKeys returns the keys of the query's order: Orders when set, else the
 // single key OrderBy, Desc. Ties are then broken by ID, in the direction of
 // the last key.
 func (q FindQuery) OrderKeys() []Order {
@@ -180,6 +180,3 @@ func CompareKeyed(av []any, aID string, bv []any, bID string, orders []Order) in
 func KeyedCursor(values []any, id string, orders []Order) string {
 	return KeyCursor{Order: OrderSignature(orders), Values: values, ID: id}.Encode()
 }
-
-// Position is the cursor's position: its values and ID.
-func (c KeyCursor) Position() ([]any, string) { return c.Values, c.ID }
