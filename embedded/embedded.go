@@ -472,9 +472,10 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 			nodes = append(nodes, sorted.nodes[i].Clone())
 			values = append(values, sorted.values[i])
 		}
-		total := 0
+		total, behind := 0, false
 		if !filtered {
 			total = n
+			behind = start > 0 || end < n
 			if backward {
 				for i := end - 1; i >= start && len(nodes) <= size; i-- {
 					take(i)
@@ -493,6 +494,8 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 				total++
 				if i >= start && i < end {
 					in = append(in, i)
+				} else {
+					behind = true
 				}
 			}
 			if backward {
@@ -502,7 +505,7 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 				take(i)
 			}
 		}
-		page = q.NewPage(nodes, values, total)
+		page = q.NewPage(nodes, values, total, behind)
 		return nil
 	})
 	if err != nil {

@@ -5077,9 +5077,9 @@ type Relationship {
 
 "Pagination state of a connection (Relay cursor connections)."
 type PageInfo {
-  "Whether items follow this page: read forward (` + "`" + `first` + "`" + `), whether there are more; read backward (` + "`" + `last` + "`" + `), whether it was asked for before a cursor."
+  "Whether items of the list follow this page (after its last edge, or after ` + "`" + `before` + "`" + `)."
   hasNextPage: Boolean!
-  "Whether items precede this page: read forward, whether it was asked for after a cursor; read backward (` + "`" + `last` + "`" + `), whether there are more."
+  "Whether items of the list precede this page (before its first edge, or up to ` + "`" + `after` + "`" + `)."
   hasPreviousPage: Boolean!
   "Cursor of the first edge, if any: pass it as ` + "`" + `before` + "`" + ` (with ` + "`" + `last` + "`" + `) to get the previous page."
   startCursor: String

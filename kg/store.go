@@ -236,22 +236,19 @@ type Page struct {
 	Cursors []string
 	// TotalCount counts every match, on every page.
 	TotalCount int
-	// HasNextPage is true when nodes follow the page: read forward, when
-	// there are more; read backward, when the page was asked for before a
-	// cursor.
+	// HasNextPage is true when matches follow the page.
 	HasNextPage bool
-	// HasPreviousPage is true when nodes precede the page: read forward,
-	// when the page was asked for after a cursor; read backward, when there
-	// are more.
+	// HasPreviousPage is true when matches precede the page.
 	HasPreviousPage bool
 }
 
 // NewPage makes the page of a query from the nodes a store read in the
 // page's direction (q.Orders, reversed when it pages backward), at most
 // one more than the page size, with the values of their order keys
-// (aligned), and the number of matches: in the list's order, with cursors
+// (aligned), the number of matches, and whether any match is on the other
+// side of the query's cursor (behind): in the list's order, with cursors
 // and the page's state.
-func (q FindQuery) NewPage(nodes []*Node, values [][]any, total int) *Page {
+func (q FindQuery) NewPage(nodes []*Node, values [][]any, total int, behind bool) *Page {
 	orders := q.OrderKeys()
 	size := q.PageSize()
 	more := len(nodes) > size
@@ -262,9 +259,9 @@ func (q FindQuery) NewPage(nodes []*Node, values [][]any, total int) *Page {
 	if q.Backward() {
 		slices.Reverse(p.Nodes)
 		slices.Reverse(values)
-		p.HasPreviousPage, p.HasNextPage = more, q.Before != ""
+		p.HasPreviousPage, p.HasNextPage = more, behind
 	} else {
-		p.HasPreviousPage, p.HasNextPage = q.After != "", more
+		p.HasPreviousPage, p.HasNextPage = behind, more
 	}
 	for i, n := range p.Nodes {
 		p.Cursors[i] = KeyedCursor(values[i], n.ID, orders)

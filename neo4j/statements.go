@@ -249,6 +249,8 @@ func (k filterKind) trimParams(params map[string]any) {
 // the one not chosen constant (null). The keyset comparison compares each
 // key in turn: a node comes after the cursor ($from, $fromId) when its
 // first key that differs from the cursor's (the ID at last) is past it.
+// With a cursor, a third subquery tells whether any match is not past it
+// (behind): whether the list goes on on the cursor's side of the page.
 //
 // Finds without relationship filters (most list pages) have a statement of
 // their own: Neo4j plans a statement again when the data has changed
@@ -273,22 +275,9 @@ func findStatementFor(q kg.FindQuery, params map[string]any) Statement {
 	return stmtFind
 }
 
-func findStatement(name string, k filterKind) Statement {
-	filter, suffix, filterParams := k.where()
-	name += suffix
-	params := append([]string{"kind", "keys", "idDesc", "hasFrom", "from", "fromId", "limit"}, filterParams...)
-	return Statement{
-		Name:   "find" + name,
-		Params: params,
-		Cypher: `CALL () {
-  MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
-  WHERE ` + filter + `
-  RETURN count(n) AS total
-}
-CALL () {
-  MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
-  WHERE ` + filter + `
-  WITH n, [k IN $keys | CASE
+// findKeys computes, for each row n, the values of the order's keys (vs)
+// and their ranks.
+const findKeys = `WITH n, [k IN $keys | CASE
     WHEN k.steps = 1 THEN COUNT {
       MATCH (n)-[r]-(m:Entity)
       WHERE type(r) IN k.types
@@ -304,12 +293,32 @@ CALL () {
       RETURN DISTINCT m }
     ELSE n[k.prop] END] AS raws
   WITH n, [raw IN raws | CASE WHEN raw IS :: STRING NOT NULL OR raw IS :: BOOLEAN NOT NULL OR raw IS :: INTEGER NOT NULL THEN raw END] AS vs
-  WITH n, vs, [v IN vs | CASE WHEN v IS NULL THEN 3 WHEN v IS :: STRING THEN 0 WHEN v IS :: BOOLEAN THEN 1 ELSE 2 END] AS ranks
-  WHERE NOT $hasFrom OR head([c IN [i IN range(0, size($keys) - 1) |
+  WITH n, vs, [v IN vs | CASE WHEN v IS NULL THEN 3 WHEN v IS :: STRING THEN 0 WHEN v IS :: BOOLEAN THEN 1 ELSE 2 END] AS ranks`
+
+// findPast is whether node n comes after the cursor in the page's order.
+const findPast = `head([c IN [i IN range(0, size($keys) - 1) |
       CASE WHEN ranks[i] < $from[i].rank THEN -1 WHEN ranks[i] > $from[i].rank THEN 1
         WHEN ranks[i] = 3 OR vs[i] = $from[i].value THEN 0 WHEN vs[i] < $from[i].value THEN -1 ELSE 1 END
       * CASE WHEN $keys[i].desc THEN -1 ELSE 1 END] WHERE c <> 0]
-    + [CASE WHEN n.id = $fromId THEN 0 WHEN n.id < $fromId THEN -1 ELSE 1 END * CASE WHEN $idDesc THEN -1 ELSE 1 END]) > 0
+    + [CASE WHEN n.id = $fromId THEN 0 WHEN n.id < $fromId THEN -1 ELSE 1 END * CASE WHEN $idDesc THEN -1 ELSE 1 END]) > 0`
+
+func findStatement(name string, k filterKind) Statement {
+	filter, suffix, filterParams := k.where()
+	name += suffix
+	params := append([]string{"kind", "keys", "idDesc", "hasFrom", "from", "fromId", "limit"}, filterParams...)
+	return Statement{
+		Name:   "find" + name,
+		Params: params,
+		Cypher: `CALL () {
+  MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
+  WHERE ` + filter + `
+  RETURN count(n) AS total
+}
+CALL () {
+  MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
+  WHERE ` + filter + `
+  ` + findKeys + `
+  WHERE NOT $hasFrom OR ` + findPast + `
   WITH n, vs, ranks
   ORDER BY
     CASE WHEN $keys[0].desc THEN null ELSE ranks[0] END ASC, CASE WHEN $keys[0].desc THEN null ELSE vs[0] END ASC,
@@ -322,7 +331,15 @@ CALL () {
   LIMIT $limit
   RETURN collect(n) AS page, collect(vs) AS values
 }
-RETURN total, page, values`,
+CALL () {
+  MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
+  WHERE $hasFrom AND ` + filter + `
+  ` + findKeys + `
+  WITH n, vs, ranks WHERE NOT (` + findPast + `)
+  LIMIT 1
+  RETURN count(n) > 0 AS behind
+}
+RETURN total, page, values, behind`,
 	}
 }
 

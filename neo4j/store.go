@@ -569,7 +569,11 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 		}
 		nodes[i], values[i] = n, vs
 	}
-	return q.NewPage(nodes, values, int(total)), nil
+	behind, _, err := neo4j.GetRecordValue[bool](recs[0], "behind")
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: find: %w", err)
+	}
+	return q.NewPage(nodes, values, int(total), behind), nil
 }
 
 // conditionParams are the parameters of conditions (kg.Condition).

@@ -91,6 +91,32 @@ func (s *suite) testSort(t *testing.T) {
 		})
 	}
 
+	t.Run("PageStateIsExact", func(t *testing.T) {
+		s.parallel(t)
+		// Cursors placed before every action and after every action: no
+		// page precedes the first, none follows the last, filtered or not.
+		orders := []kg.Order{{By: kg.OrderByID}}
+		first := kg.KeyedCursor([]any{"action:"}, "action:", orders)
+		last := kg.KeyedCursor([]any{"action:zzz"}, "action:zzz", orders)
+		for _, related := range [][]kg.RelFilter{nil, {{Types: []kg.RelType{kg.RelUnderObjective}, Direction: kg.Outgoing, IDs: []string{o1, o2, o3}}}} {
+			p, err := st.Find(ctx, kg.FindQuery{Kind: kg.KindAction, Orders: orders, Related: related, First: 3, After: first})
+			require.NoError(t, err)
+			assert.Equal(t, []string{a1, a2, a3}, ids(p.Nodes))
+			assert.False(t, p.HasPreviousPage, "nothing before the cursor")
+			assert.True(t, p.HasNextPage)
+			p, err = st.Find(ctx, kg.FindQuery{Kind: kg.KindAction, Orders: orders, Related: related, Last: 3, Before: last})
+			require.NoError(t, err)
+			assert.Equal(t, []string{a5, a6, a7}, ids(p.Nodes))
+			assert.False(t, p.HasNextPage, "nothing after the cursor")
+			assert.True(t, p.HasPreviousPage)
+			p, err = st.Find(ctx, kg.FindQuery{Kind: kg.KindAction, Orders: orders, Related: related, Last: 3, Before: first})
+			require.NoError(t, err)
+			assert.Empty(t, p.Nodes)
+			assert.False(t, p.HasPreviousPage)
+			assert.True(t, p.HasNextPage)
+		}
+	})
+
 	t.Run("CountFollowsWrites", func(t *testing.T) {
 		s.parallel(t)
 		st := s.loaded(t)
