@@ -437,50 +437,75 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	var after *kg.Cursor
-	if q.After != "" {
-		c, err := kg.DecodeCursor(q.After, q.OrderBy, q.Desc)
-		if err != nil {
-			return nil, err
-		}
-		after = &c
+	from, err := q.PageCursor()
+	if err != nil {
+		return nil, err
 	}
+	orders := q.OrderKeys()
+	backward := q.Backward()
+	size := q.PageSize()
 	terms := kg.SearchTerms(q.Text)
-	page := &kg.Page{HasPreviousPage: after != nil}
 	filtered := len(q.Props) > 0 || len(q.Related) > 0 || len(terms) > 0 || len(q.Not) > 0 || len(q.Any) > 0
-	err := s.read(ctx, "find", func(g *graph) error {
-		sorted := g.sorted(q.Kind, q.OrderBy, q.Desc)
-		start := 0
-		if after != nil {
-			start = sort.Search(len(sorted), func(i int) bool { return after.After(sorted[i]) })
-		}
-		take := func(n *kg.Node) {
-			page.Nodes = append(page.Nodes, n.Clone())
-			page.Cursors = append(page.Cursors, kg.CursorFor(n, q.OrderBy, q.Desc))
-		}
-		if !filtered {
-			page.TotalCount = len(sorted)
-			end := min(start+q.First, len(sorted))
-			for _, n := range sorted[start:end] {
-				take(n)
+	var page *kg.Page
+	err = s.read(ctx, "find", func(g *graph) error {
+		sorted := g.sorted(q.Kind, orders)
+		// The page is read from the cursor on, in the page's direction:
+		// forward from the first position after it, backward from the
+		// last position before it.
+		n := len(sorted.nodes)
+		start, end := 0, n
+		if from != nil {
+			// at compares position i with the cursor's: a forward page
+			// starts after it, a backward page ends before it.
+			at := func(i int) int {
+				return kg.CompareKeyed(sorted.values[i], sorted.nodes[i].ID, from.Values, from.ID, orders)
 			}
-			page.HasNextPage = end < len(sorted)
-			return nil
-		}
-		for i, n := range sorted {
-			if !g.matches(n, q, terms) {
-				continue
-			}
-			page.TotalCount++
-			if i < start {
-				continue
-			}
-			if len(page.Nodes) < q.First {
-				take(n)
+			if backward {
+				end = sort.Search(n, func(i int) bool { return at(i) >= 0 })
 			} else {
-				page.HasNextPage = true
+				start = sort.Search(n, func(i int) bool { return at(i) > 0 })
 			}
 		}
+		var nodes []*kg.Node
+		var values [][]any
+		take := func(i int) {
+			nodes = append(nodes, sorted.nodes[i].Clone())
+			values = append(values, sorted.values[i])
+		}
+		total, behind := 0, false
+		if !filtered {
+			total = n
+			behind = start > 0 || end < n
+			if backward {
+				for i := end - 1; i >= start && len(nodes) <= size; i-- {
+					take(i)
+				}
+			} else {
+				for i := start; i < end && len(nodes) <= size; i++ {
+					take(i)
+				}
+			}
+		} else {
+			var in []int
+			for i, nd := range sorted.nodes {
+				if !g.matches(nd, q, terms) {
+					continue
+				}
+				total++
+				if i >= start && i < end {
+					in = append(in, i)
+				} else {
+					behind = true
+				}
+			}
+			if backward {
+				slices.Reverse(in)
+			}
+			for _, i := range in[:min(len(in), size+1)] {
+				take(i)
+			}
+		}
+		page = q.NewPage(nodes, values, total, behind)
 		return nil
 	})
 	if err != nil {

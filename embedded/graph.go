@@ -32,36 +32,92 @@ type graph struct {
 	// for, until a node of that kind changes: a page then costs a search
 	// for its cursor, not a sort of the whole kind. Readers fill it under
 	// the store's read lock, so it has a lock of its own.
+	// An order that counts relationships is forgotten too when an edge
+	// changes.
 	ordersMu sync.Mutex
-	orders   map[orderKey][]*kg.Node
+	orders   map[orderKey]*sortedNodes
 }
 
-// orderKey names one order of the nodes of one kind.
+// orderKey names one order of the nodes of one kind (kg.OrderSignature).
 type orderKey struct {
-	kind    kg.Kind
-	orderBy string
-	desc    bool
+	kind  kg.Kind
+	order string
 }
 
-// sorted returns the nodes of a kind in the order given, shared and never
-// modified: a change to the kind makes a new slice.
-func (g *graph) sorted(kind kg.Kind, orderBy string, desc bool) []*kg.Node {
-	k := orderKey{kind, orderBy, desc}
+// sortedNodes are the nodes of a kind in an order, with the values of
+// their order keys (aligned).
+type sortedNodes struct {
+	nodes  []*kg.Node
+	values [][]any
+	counts bool
+}
+
+// sorted returns the nodes of a kind in the order given, with their order
+// values, shared and never changed: a writer replaces them.
+func (g *graph) sorted(kind kg.Kind, orders []kg.Order) *sortedNodes {
+	k := orderKey{kind, kg.OrderSignature(orders)}
 	g.ordersMu.Lock()
 	defer g.ordersMu.Unlock()
-	if ns, ok := g.orders[k]; ok {
-		return ns
+	if s, ok := g.orders[k]; ok {
+		return s
 	}
-	ns := make([]*kg.Node, 0, len(g.byKind[kind]))
+	s := &sortedNodes{nodes: make([]*kg.Node, 0, len(g.byKind[kind])), counts: kg.HasCount(orders)}
 	for _, n := range g.byKind[kind] {
-		ns = append(ns, n)
+		s.nodes = append(s.nodes, n)
 	}
-	kg.SortNodes(ns, orderBy, desc)
+	values := make(map[string][]any, len(s.nodes))
+	for _, n := range s.nodes {
+		values[n.ID] = kg.OrderValues(n, orders, g.countRels)
+	}
+	slices.SortFunc(s.nodes, func(a, b *kg.Node) int {
+		return kg.CompareKeyed(values[a.ID], a.ID, values[b.ID], b.ID, orders)
+	})
+	s.values = make([][]any, len(s.nodes))
+	for i, n := range s.nodes {
+		s.values[i] = values[n.ID]
+	}
 	if g.orders == nil {
-		g.orders = map[orderKey][]*kg.Node{}
+		g.orders = map[orderKey]*sortedNodes{}
 	}
-	g.orders[k] = ns
-	return ns
+	g.orders[k] = s
+	return s
+}
+
+// countRels counts the distinct nodes that c names for a node, over
+// public relationships.
+func (g *graph) countRels(n *kg.Node, c *kg.RelCount) int64 {
+	step := func(ids []string, c *kg.RelCount) []string {
+		var out []string
+		seen := map[string]bool{}
+		add := func(id string) {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+		for _, id := range ids {
+			if c.Direction != kg.Incoming {
+				for _, e := range g.out[id] {
+					if slices.Contains(c.Types, e.Type) {
+						add(e.To)
+					}
+				}
+			}
+			if c.Direction != kg.Outgoing {
+				for _, e := range g.in[id] {
+					if slices.Contains(c.Types, e.Type) {
+						add(e.From)
+					}
+				}
+			}
+		}
+		return out
+	}
+	reached := step([]string{n.ID}, c)
+	if c.Then != nil {
+		reached = slices.DeleteFunc(step(reached, c.Then), func(id string) bool { return id == n.ID })
+	}
+	return int64(len(reached))
 }
 
 // forgetOrders drops the orders of a kind; writers call it, under the
@@ -71,6 +127,18 @@ func (g *graph) forgetOrders(kind kg.Kind) {
 	defer g.ordersMu.Unlock()
 	for k := range g.orders {
 		if k.kind == kind {
+			delete(g.orders, k)
+		}
+	}
+}
+
+// forgetCountOrders drops the orders that count relationships; writers
+// call it when an edge changes, under the store's write lock.
+func (g *graph) forgetCountOrders() {
+	g.ordersMu.Lock()
+	defer g.ordersMu.Unlock()
+	for k, s := range g.orders {
+		if s.counts {
 			delete(g.orders, k)
 		}
 	}
@@ -137,6 +205,7 @@ func (g *graph) deleteNode(id string) {
 }
 
 func (g *graph) putEdge(e *kg.Edge) {
+	g.forgetCountOrders()
 	k := e.Key()
 	replaced := g.edges[k] != nil
 	if !replaced {
@@ -149,6 +218,7 @@ func (g *graph) putEdge(e *kg.Edge) {
 }
 
 func (g *graph) deleteEdge(k kg.EdgeKey) {
+	g.forgetCountOrders()
 	if g.edges[k] != nil {
 		g.edgesByType[k.Type]--
 	}

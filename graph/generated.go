@@ -365,19 +365,19 @@ type ComplexityRoot struct {
 
 	Query struct {
 		APIKeys                  func(childComplexity int) int
-		Actions                  func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		Actions                  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) int
 		ActionsAggregate         func(childComplexity int, filter *model.ActionFilter, groupBy model.ActionGroupBy) int
 		ActivationPlan           func(childComplexity int, situation advisor.Case) int
 		Commitments              func(childComplexity int, pillar *string) int
-		Countries                func(childComplexity int, first *int, after *string, filter *model.CountryFilter, orderBy *model.CountryOrder) int
+		Countries                func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy []*model.CountryOrder) int
 		CountriesAggregate       func(childComplexity int, filter *model.CountryFilter, groupBy model.CountryGroupBy) int
 		GraphStats               func(childComplexity int) int
 		History                  func(childComplexity int, id string) int
 		Instruments              func(childComplexity int, typeArg *string) int
-		Mechanisms               func(childComplexity int, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) int
+		Mechanisms               func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MechanismFilter, orderBy []*model.MechanismOrder) int
 		MechanismsAggregate      func(childComplexity int, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) int
 		Networks                 func(childComplexity int, scope *string) int
-		Nhris                    func(childComplexity int, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) int
+		Nhris                    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NHRIFilter, orderBy []*model.NHRIOrder) int
 		NhrisAggregate           func(childComplexity int, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) int
 		Node                     func(childComplexity int, id string) int
 		Objectives               func(childComplexity int) int
@@ -610,17 +610,17 @@ type QueryResolver interface {
 	ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
 	Objectives(ctx context.Context) ([]*kg.Objective, error)
 	Commitments(ctx context.Context, pillar *string) ([]*kg.Commitment, error)
-	Actions(ctx context.Context, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
+	Actions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error)
 	Networks(ctx context.Context, scope *string) ([]*kg.Network, error)
-	Mechanisms(ctx context.Context, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) (*kg.Connection[kg.Mechanism], error)
-	Nhris(ctx context.Context, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) (*kg.Connection[kg.NHRI], error)
+	Mechanisms(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MechanismFilter, orderBy []*model.MechanismOrder) (*kg.Connection[kg.Mechanism], error)
+	Nhris(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NHRIFilter, orderBy []*model.NHRIOrder) (*kg.Connection[kg.NHRI], error)
 	Instruments(ctx context.Context, typeArg *string) ([]*kg.Instrument, error)
 	RiskGroups(ctx context.Context) ([]*kg.RiskGroup, error)
 	ThreatTypes(ctx context.Context, against *string) ([]*kg.ThreatType, error)
 	PerpetratorTypes(ctx context.Context, sector *string) ([]*kg.PerpetratorType, error)
 	SdgTargets(ctx context.Context) ([]*kg.SDGTarget, error)
 	StrategicGoals(ctx context.Context) ([]*kg.StrategicGoal, error)
-	Countries(ctx context.Context, first *int, after *string, filter *model.CountryFilter, orderBy *model.CountryOrder) (*kg.Connection[kg.Country], error)
+	Countries(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy []*model.CountryOrder) (*kg.Connection[kg.Country], error)
 	Surveys(ctx context.Context) ([]*kg.Survey, error)
 	ActionsAggregate(ctx context.Context, filter *model.ActionFilter, groupBy model.ActionGroupBy) (*kg.Aggregate, error)
 	MechanismsAggregate(ctx context.Context, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) (*kg.Aggregate, error)
@@ -2065,7 +2065,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Actions(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
+		return e.ComplexityRoot.Query.Actions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].([]*model.ActionOrder)), true
 	case "Query.actionsAggregate":
 		if e.ComplexityRoot.Query.ActionsAggregate == nil {
 			break
@@ -2109,7 +2109,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Countries(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.CountryFilter), args["orderBy"].(*model.CountryOrder)), true
+		return e.ComplexityRoot.Query.Countries(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.CountryFilter), args["orderBy"].([]*model.CountryOrder)), true
 	case "Query.countriesAggregate":
 		if e.ComplexityRoot.Query.CountriesAggregate == nil {
 			break
@@ -2160,7 +2160,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Mechanisms(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.MechanismFilter), args["orderBy"].(*model.MechanismOrder)), true
+		return e.ComplexityRoot.Query.Mechanisms(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.MechanismFilter), args["orderBy"].([]*model.MechanismOrder)), true
 	case "Query.mechanismsAggregate":
 		if e.ComplexityRoot.Query.MechanismsAggregate == nil {
 			break
@@ -2193,7 +2193,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Nhris(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.NHRIFilter), args["orderBy"].(*model.NHRIOrder)), true
+		return e.ComplexityRoot.Query.Nhris(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NHRIFilter), args["orderBy"].([]*model.NHRIOrder)), true
 	case "Query.nhrisAggregate":
 		if e.ComplexityRoot.Query.NhrisAggregate == nil {
 			break
@@ -4098,9 +4098,15 @@ enum ActionOrderField {
   NAME
   "ID."
   ID
+  "Number of partners: the networks, mechanisms and NHRIs of ` + "`" + `Action.partners` + "`" + `."
+  PARTNER_COUNT
 }
 
-"Ordering of actions."
+"""
+One key of the order of actions. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn: the second orders what the first leaves tied, and so on (at most 3);
+ties left are broken by ID, in the direction of the last key.
+"""
 input ActionOrder {
   "Field to order by."
   field: ActionOrderField!
@@ -4155,9 +4161,20 @@ enum MechanismOrderField {
   CATEGORY
   "Region; the channels of one region in ID order, those without one last (first when descending)."
   REGION
+  "Number of actions that reach the channel (` + "`" + `Mechanism.actions` + "`" + `)."
+  ACTION_COUNT
+  """
+  Number of commitments the channel maps to: those that the actions reaching
+  it implement or advance (as ` + "`" + `Commitment.supportChannels` + "`" + ` counts them).
+  """
+  COMMITMENT_COUNT
 }
 
-"Ordering of mechanisms."
+"""
+One key of the order of mechanisms. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied
+in turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
 input MechanismOrder {
   "Field to order by."
   field: MechanismOrderField!
@@ -4213,9 +4230,15 @@ enum NHRIOrderField {
   ACCREDITATION_YEAR
   "Accreditation status; those without one last (first when descending)."
   ACCREDITATION_STATUS
+  "Number of networks the institution is a member of (` + "`" + `NHRI.networks` + "`" + `)."
+  NETWORK_COUNT
 }
 
-"Ordering of NHRIs."
+"""
+One key of the order of NHRIs. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
 input NHRIOrder {
   "Field to order by."
   field: NHRIOrderField!
@@ -4258,11 +4281,15 @@ extend type Query {
     first: Int
     "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
     "Only the actions matching every given filter; all actions when omitted."
     filter: ActionFilter
-    "The order of the actions; the plan's order when omitted."
-    orderBy: ActionOrder
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+    "The order of the actions; the plan's order when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [ActionOrder!]
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges"])
   "GANHRI, the regional networks and GANHRI's bodies."
   networks(
     "Only the networks of this scope; all of them when omitted."
@@ -4274,22 +4301,30 @@ extend type Query {
     first: Int
     "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
     "Only the channels matching every given filter; all channels when omitted."
     filter: MechanismFilter
-    "The order of the channels; by name when omitted."
-    orderBy: MechanismOrder
-  ): MechanismConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+    "The order of the channels; by name when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [MechanismOrder!]
+  ): MechanismConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges"])
   "National human rights institutions, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
   nhris(
     "How many items to return, from 1 to 500; 50 when omitted."
     first: Int
     "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
     "Only the NHRIs matching every given filter; all NHRIs when omitted."
     filter: NHRIFilter
-    "The order of the NHRIs; by name when omitted."
-    orderBy: NHRIOrder
-  ): NHRIConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+    "The order of the NHRIs; by name when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [NHRIOrder!]
+  ): NHRIConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges"])
   "Declarations, resolutions, guidelines, policies, plans, reports and laws, by name; optionally of one type."
   instruments(
     "Only the instruments of this type; all of them when omitted."
@@ -4320,11 +4355,15 @@ extend type Query {
     first: Int
     "Return the countries after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
+    "How many countries to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the countries before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
     "Only the countries matching every given filter; all countries when omitted."
     filter: CountryFilter
-    "The order of the countries; by name when omitted."
-    orderBy: CountryOrder
-  ): CountryConnection! @listSize(assumedSize: 250, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
+    "The order of the countries; by name when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [CountryOrder!]
+  ): CountryConnection! @listSize(assumedSize: 250, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
   "Surveys and consultations whose findings the plan reports."
   surveys: [Survey!]! @listSize(assumedSize: 10)
 }
@@ -5007,9 +5046,17 @@ enum CountryOrderField {
   REGION
   "ID."
   ID
+  "NHRI accreditation status, as ` + "`" + `Country.nhriAccreditation` + "`" + ` records it; those without one last (first when descending)."
+  NHRI_ACCREDITATION
+  "Number of organisations and treaties the country is a member or party of (relationships MEMBER_STATE_OF and PARTY_TO)."
+  MEMBERSHIP_COUNT
 }
 
-"Ordering of countries."
+"""
+One key of the order of countries. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
 input CountryOrder {
   "Field to order by."
   field: CountryOrderField!
@@ -5071,7 +5118,7 @@ extend type Query {
     after: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    "The order of the actions; the plan's order when omitted."
+    "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
     orderBy: ActionOrder
   ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
 }
@@ -5089,7 +5136,7 @@ extend type Commitment {
     after: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    "The order of the actions; the plan's order when omitted."
+    "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
     orderBy: ActionOrder
   ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
   """
@@ -5118,7 +5165,7 @@ extend type Mechanism {
     after: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    "The order of the actions; the plan's order when omitted."
+    "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
     orderBy: ActionOrder
   ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
 }
@@ -5137,7 +5184,7 @@ extend type Network {
     after: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    "The order of the actions; the plan's order when omitted."
+    "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
     orderBy: ActionOrder
   ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
 }
@@ -5157,7 +5204,7 @@ extend type NHRI {
     after: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    "The order of the actions; the plan's order when omitted."
+    "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
     orderBy: ActionOrder
   ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
 }
@@ -5375,11 +5422,11 @@ type Relationship {
 
 "Pagination state of a connection (Relay cursor connections)."
 type PageInfo {
-  "Whether more items follow the last edge of this page."
+  "Whether items of the list follow this page (after its last edge, or after ` + "`" + `before` + "`" + `)."
   hasNextPage: Boolean!
-  "Whether this page was asked for after a cursor."
+  "Whether items of the list precede this page (before its first edge, or up to ` + "`" + `after` + "`" + `)."
   hasPreviousPage: Boolean!
-  "Cursor of the first edge, if any."
+  "Cursor of the first edge, if any: pass it as ` + "`" + `before` + "`" + ` (with ` + "`" + `last` + "`" + `) to get the previous page."
   startCursor: String
   "Cursor of the last edge, if any: pass it as ` + "`" + `after` + "`" + ` to get the next page."
   endCursor: String
@@ -7125,22 +7172,38 @@ func (ec *executionContext) field_Query_actions_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.ActionFilter, error) {
 			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.ActionOrder, error) {
-			return ec.unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, v)
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ActionOrder, error) {
+			return ec.unmarshalOActionOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -7213,22 +7276,38 @@ func (ec *executionContext) field_Query_countries_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.CountryFilter, error) {
 			return ec.unmarshalOCountryFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.CountryOrder, error) {
-			return ec.unmarshalOCountryOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryOrder(ctx, v)
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.CountryOrder, error) {
+			return ec.unmarshalOCountryOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountryOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -7301,22 +7380,38 @@ func (ec *executionContext) field_Query_mechanisms_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.MechanismFilter, error) {
 			return ec.unmarshalOMechanismFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.MechanismOrder, error) {
-			return ec.unmarshalOMechanismOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismOrder(ctx, v)
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.MechanismOrder, error) {
+			return ec.unmarshalOMechanismOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -7375,22 +7470,38 @@ func (ec *executionContext) field_Query_nhris_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.NHRIFilter, error) {
 			return ec.unmarshalONHRIFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.NHRIOrder, error) {
-			return ec.unmarshalONHRIOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIOrder(ctx, v)
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.NHRIOrder, error) {
+			return ec.unmarshalONHRIOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -14290,7 +14401,7 @@ func (ec *executionContext) _Query_actions(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Actions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
+			return ec.Resolvers.Query().Actions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].([]*model.ActionOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
@@ -14378,7 +14489,7 @@ func (ec *executionContext) _Query_mechanisms(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Mechanisms(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.MechanismFilter), fc.Args["orderBy"].(*model.MechanismOrder))
+			return ec.Resolvers.Query().Mechanisms(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.MechanismFilter), fc.Args["orderBy"].([]*model.MechanismOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Mechanism]) graphql.Marshaler {
@@ -14422,7 +14533,7 @@ func (ec *executionContext) _Query_nhris(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Nhris(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.NHRIFilter), fc.Args["orderBy"].(*model.NHRIOrder))
+			return ec.Resolvers.Query().Nhris(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NHRIFilter), fc.Args["orderBy"].([]*model.NHRIOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.NHRI]) graphql.Marshaler {
@@ -14694,7 +14805,7 @@ func (ec *executionContext) _Query_countries(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Countries(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.CountryFilter), fc.Args["orderBy"].(*model.CountryOrder))
+			return ec.Resolvers.Query().Countries(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.CountryFilter), fc.Args["orderBy"].([]*model.CountryOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Country]) graphql.Marshaler {
@@ -24411,6 +24522,11 @@ func (ec *executionContext) marshalNActionGroupBy2marrakechgraphᚋgraphᚋmodel
 	return v
 }
 
+func (ec *executionContext) unmarshalNActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx context.Context, v any) (*model.ActionOrder, error) {
+	res, err := ec.unmarshalInputActionOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNActionOrderField2marrakechgraphᚋgraphᚋmodelᚐActionOrderField(ctx context.Context, v any) (model.ActionOrderField, error) {
 	var res model.ActionOrderField
 	err := res.UnmarshalGQL(v)
@@ -24740,6 +24856,11 @@ func (ec *executionContext) unmarshalNCountryGroupBy2marrakechgraphᚋgraphᚋmo
 
 func (ec *executionContext) marshalNCountryGroupBy2marrakechgraphᚋgraphᚋmodelᚐCountryGroupBy(ctx context.Context, sel ast.SelectionSet, v model.CountryGroupBy) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNCountryOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryOrder(ctx context.Context, v any) (*model.CountryOrder, error) {
+	res, err := ec.unmarshalInputCountryOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCountryOrderField2marrakechgraphᚋgraphᚋmodelᚐCountryOrderField(ctx context.Context, v any) (model.CountryOrderField, error) {
@@ -25142,6 +25263,11 @@ func (ec *executionContext) marshalNMechanismGroupBy2marrakechgraphᚋgraphᚋmo
 	return v
 }
 
+func (ec *executionContext) unmarshalNMechanismOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismOrder(ctx context.Context, v any) (*model.MechanismOrder, error) {
+	res, err := ec.unmarshalInputMechanismOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNMechanismOrderField2marrakechgraphᚋgraphᚋmodelᚐMechanismOrderField(ctx context.Context, v any) (model.MechanismOrderField, error) {
 	var res model.MechanismOrderField
 	err := res.UnmarshalGQL(v)
@@ -25225,6 +25351,11 @@ func (ec *executionContext) unmarshalNNHRIGroupBy2marrakechgraphᚋgraphᚋmodel
 
 func (ec *executionContext) marshalNNHRIGroupBy2marrakechgraphᚋgraphᚋmodelᚐNHRIGroupBy(ctx context.Context, sel ast.SelectionSet, v model.NHRIGroupBy) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNNHRIOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIOrder(ctx context.Context, v any) (*model.NHRIOrder, error) {
+	res, err := ec.unmarshalInputNHRIOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNNHRIOrderField2marrakechgraphᚋgraphᚋmodelᚐNHRIOrderField(ctx context.Context, v any) (model.NHRIOrderField, error) {
@@ -26591,6 +26722,23 @@ func (ec *executionContext) unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋm
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOActionOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrderᚄ(ctx context.Context, v any) ([]*model.ActionOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ActionOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx context.Context, v any) (*model.ActionOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -26687,12 +26835,21 @@ func (ec *executionContext) unmarshalOCountryFilter2ᚖmarrakechgraphᚋgraphᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOCountryOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryOrder(ctx context.Context, v any) (*model.CountryOrder, error) {
+func (ec *executionContext) unmarshalOCountryOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountryOrderᚄ(ctx context.Context, v any) ([]*model.CountryOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := ec.unmarshalInputCountryOrder(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CountryOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCountryOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐCountryOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOCreatedAPIKey2ᚖmarrakechgraphᚋauthᚐNewKey(ctx context.Context, sel ast.SelectionSet, v *auth.NewKey) graphql.Marshaler {
@@ -26991,12 +27148,21 @@ func (ec *executionContext) unmarshalOMechanismFilter2ᚖmarrakechgraphᚋgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOMechanismOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismOrder(ctx context.Context, v any) (*model.MechanismOrder, error) {
+func (ec *executionContext) unmarshalOMechanismOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismOrderᚄ(ctx context.Context, v any) ([]*model.MechanismOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := ec.unmarshalInputMechanismOrder(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MechanismOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMechanismOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐMechanismOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalONHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx context.Context, sel ast.SelectionSet, v *kg.NHRI) graphql.Marshaler {
@@ -27031,12 +27197,21 @@ func (ec *executionContext) unmarshalONHRIFilter2ᚖmarrakechgraphᚋgraphᚋmod
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalONHRIOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIOrder(ctx context.Context, v any) (*model.NHRIOrder, error) {
+func (ec *executionContext) unmarshalONHRIOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIOrderᚄ(ctx context.Context, v any) ([]*model.NHRIOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := ec.unmarshalInputNHRIOrder(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.NHRIOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNHRIOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐNHRIOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalONetworkScope2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -68,3 +68,28 @@ func FuzzCursor(f *testing.F) {
 		}
 	})
 }
+
+// FuzzKeyCursor decodes arbitrary strings as cursors of orders of several
+// keys: decoding never panics, a refused cursor is BAD_USER_INPUT, and a
+// cursor that decodes holds one value per key, an integer for a count.
+func FuzzKeyCursor(f *testing.F) {
+	orders := []kg.Order{{By: "year", Desc: true}, {Count: &kg.RelCount{Types: []kg.RelType{kg.RelEngages}, Direction: kg.Incoming}}}
+	f.Add(kg.KeyCursor{Order: kg.OrderSignature(orders), Values: []any{int64(2021), int64(3)}, ID: "mechanism:x"}.Encode())
+	f.Add(kg.KeyCursor{Order: kg.OrderSignature(orders), Values: []any{nil, "3"}, ID: "mechanism:x"}.Encode())
+	f.Add("e30")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := kg.DecodeKeyCursor(s, orders)
+		if err != nil {
+			if code := kg.ErrorCode(err); code != kg.CodeBadUserInput {
+				t.Fatalf("DecodeKeyCursor(%q): code %s: %v", s, code, err)
+			}
+			return
+		}
+		if c.ID == "" || len(c.Values) != len(orders) {
+			t.Fatalf("DecodeKeyCursor(%q) accepted %#v", s, c)
+		}
+		if _, ok := c.Values[1].(int64); !ok {
+			t.Fatalf("DecodeKeyCursor(%q): count %#v is not an integer", s, c.Values[1])
+		}
+	})
+}

@@ -67,6 +67,58 @@ func TestCursorRoundTripAndTampering(t *testing.T) {
 	}
 }
 
+func TestKeyCursorRoundTripAndTampering(t *testing.T) {
+	year := []kg.Order{{By: "year", Desc: true}}
+	byCount := []kg.Order{{By: "year", Desc: true}, {Count: &kg.RelCount{Types: []kg.RelType{kg.RelEngages}, Direction: kg.Outgoing}}}
+	for _, v := range []any{"Lifeline", int64(2021), true, nil} {
+		c := kg.KeyCursor{Order: kg.OrderSignature(year), Values: []any{v}, ID: "instrument:x"}
+		got, err := kg.DecodeKeyCursor(c.Encode(), year)
+		require.NoError(t, err)
+		assert.Equal(t, c, got)
+		_, err = kg.DecodeKeyCursor(c.Encode(), []kg.Order{{By: "name", Desc: true}})
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "cursor of another ordering")
+		_, err = kg.DecodeKeyCursor(c.Encode(), []kg.Order{{By: "year"}})
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "cursor of another direction")
+		_, err = kg.DecodeKeyCursor(c.Encode(), byCount)
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "cursor of an order with more keys")
+		c = kg.KeyCursor{Order: kg.OrderSignature(byCount), Values: []any{v, int64(3)}, ID: "instrument:x"}
+		got, err = kg.DecodeKeyCursor(c.Encode(), byCount)
+		require.NoError(t, err)
+		assert.Equal(t, c, got)
+	}
+	for _, vs := range [][]any{{"a"}, {"a", "3"}, {"a", nil}, {"a", true}, {"a", int64(1), int64(2)}} {
+		c := kg.KeyCursor{Order: kg.OrderSignature(byCount), Values: vs, ID: "instrument:x"}
+		_, err := kg.DecodeKeyCursor(c.Encode(), byCount)
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), "values %v", vs)
+	}
+	for _, s := range []string{"", "!!!", "e30", "eyJvIjoieWVhciJ9"} {
+		_, err := kg.DecodeKeyCursor(s, []kg.Order{{By: "year"}})
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(err), s)
+	}
+}
+
+func TestFindQueryPagingArguments(t *testing.T) {
+	base := kg.FindQuery{Kind: kg.KindAction, OrderBy: kg.OrderByID}
+	cur := kg.KeyedCursor([]any{"action:1"}, "action:1", base.OrderKeys())
+	for name, q := range map[string]kg.FindQuery{
+		"first and last":   {First: 2, Last: 2},
+		"last and after":   {Last: 2, After: cur},
+		"first and before": {First: 2, Before: cur},
+		"no size":          {},
+		"last too large":   {Last: kg.MaxPageSize + 1},
+		"four keys":        {First: 1, Orders: []kg.Order{{By: "a"}, {By: "b"}, {By: "c"}, {By: "d"}}},
+		"sensitive count":  {First: 1, Orders: []kg.Order{{Count: &kg.RelCount{Types: []kg.RelType{kg.RelConcerns}, Direction: kg.Incoming}}}},
+		"count no types":   {First: 1, Orders: []kg.Order{{Count: &kg.RelCount{Direction: kg.Incoming}}}},
+		"bad before":       {Last: 1, Before: "e30"},
+	} {
+		q.Kind, q.OrderBy = base.Kind, base.OrderBy
+		assert.Equal(t, kg.CodeBadUserInput, kg.ErrorCode(q.Validate()), name)
+	}
+	ok := base
+	ok.Last, ok.Before = 3, cur
+	assert.NoError(t, ok.Validate())
+}
+
 func TestCompareValuesFollowsNeo4jOrder(t *testing.T) {
 	ordered := []any{"a", "b", false, true, int64(-1), int64(5), nil}
 	for i := 1; i < len(ordered); i++ {

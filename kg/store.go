@@ -152,10 +152,20 @@ type FindQuery struct {
 	// are broken by ID.
 	OrderBy string
 	Desc    bool
-	// First is the page size, 1 to MaxPageSize.
+	// Orders, when set, is the order (1 to MaxOrderKeys keys) and
+	// supersedes OrderBy and Desc; ties are broken by ID, in the direction
+	// of the last key.
+	Orders []Order
+	// First is the size of a page read forward, 1 to MaxPageSize.
 	First int
 	// After is the cursor of the last node of the previous page.
 	After string
+	// Last is the size of a page read backward, 1 to MaxPageSize: the last
+	// nodes of the list, or those before Before. A query has First or
+	// Last, not both; After goes with First, Before with Last.
+	Last int
+	// Before is the cursor of the first node of the next page.
+	Before string
 }
 
 // MaxPageSize bounds a page.
@@ -174,11 +184,20 @@ func (q FindQuery) Validate() error {
 	if !q.Kind.Valid() {
 		return Errorf(CodeBadUserInput, "unknown kind %q", q.Kind)
 	}
-	if q.First < 1 || q.First > MaxPageSize {
-		return Errorf(CodeBadUserInput, "page size must be between 1 and %d, got %d", MaxPageSize, q.First)
+	switch {
+	case q.First != 0 && q.Last != 0:
+		return Errorf(CodeBadUserInput, "first and last cannot be used together")
+	case q.Last != 0 && q.After != "":
+		return Errorf(CodeBadUserInput, "after goes with first, not with last")
+	case q.First != 0 && q.Before != "":
+		return Errorf(CodeBadUserInput, "before goes with last, not with first")
 	}
-	if q.OrderBy != OrderByID && q.OrderBy != OrderByName && !propKeyRE.MatchString(q.OrderBy) {
-		return Errorf(CodeBadUserInput, "cannot order by %q", q.OrderBy)
+	if n := q.PageSize(); n < 1 || n > MaxPageSize {
+		return Errorf(CodeBadUserInput, "page size must be between 1 and %d, got %d", MaxPageSize, n)
+	}
+	orders := q.OrderKeys()
+	if err := validateOrder(orders); err != nil {
+		return err
 	}
 	if len(q.Not) > MaxConditions || len(q.Any) > MaxConditions {
 		return Errorf(CodeBadUserInput, "at most %d conditions to exclude and %d to choose from", MaxConditions, MaxConditions)
@@ -218,12 +237,31 @@ func (q FindQuery) Validate() error {
 			return Errorf(CodeBadUserInput, "unknown direction %q", f.Direction)
 		}
 	}
-	if q.After != "" {
-		if _, err := DecodeCursor(q.After, q.OrderBy, q.Desc); err != nil {
-			return err
+	for _, c := range []string{q.After, q.Before} {
+		if c != "" {
+			if _, err := DecodeKeyCursor(c, orders); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// PageCursor decodes the cursor the query pages from (After, or Before
+// when it pages backward), nil when there is none.
+func (q FindQuery) PageCursor() (*KeyCursor, error) {
+	s := q.After
+	if q.Backward() {
+		s = q.Before
+	}
+	if s == "" {
+		return nil, nil
+	}
+	c, err := DecodeKeyCursor(s, q.OrderKeys())
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // Page is one page of a Find.
@@ -232,10 +270,38 @@ type Page struct {
 	// Cursors are aligned with Nodes.
 	Cursors []string
 	// TotalCount counts every match, on every page.
-	TotalCount  int
+	TotalCount int
+	// HasNextPage is true when matches follow the page.
 	HasNextPage bool
-	// HasPreviousPage is true when the page was asked for after a cursor.
+	// HasPreviousPage is true when matches precede the page.
 	HasPreviousPage bool
+}
+
+// NewPage makes the page of a query from the nodes a store read in the
+// page's direction (q.Orders, reversed when it pages backward), at most
+// one more than the page size, with the values of their order keys
+// (aligned), the number of matches, and whether any match is on the other
+// side of the query's cursor (behind): in the list's order, with cursors
+// and the page's state.
+func (q FindQuery) NewPage(nodes []*Node, values [][]any, total int, behind bool) *Page {
+	orders := q.OrderKeys()
+	size := q.PageSize()
+	more := len(nodes) > size
+	if more {
+		nodes, values = nodes[:size], values[:size]
+	}
+	p := &Page{TotalCount: total, Nodes: nodes, Cursors: make([]string, len(nodes))}
+	if q.Backward() {
+		slices.Reverse(p.Nodes)
+		slices.Reverse(values)
+		p.HasPreviousPage, p.HasNextPage = more, behind
+	} else {
+		p.HasPreviousPage, p.HasNextPage = behind, more
+	}
+	for i, n := range p.Nodes {
+		p.Cursors[i] = KeyedCursor(values[i], n.ID, orders)
+	}
+	return p
 }
 
 // StartCursor is the cursor of the page's first node, or nil.
@@ -359,9 +425,9 @@ type Finder interface {
 }
 
 // FindAll returns every node a query matches, walking its pages of
-// MaxPageSize; q.First and q.After are ignored.
+// MaxPageSize; q's paging is ignored.
 func FindAll(ctx context.Context, s Finder, q FindQuery) ([]*Node, error) {
-	q.First, q.After = MaxPageSize, ""
+	q.First, q.After, q.Last, q.Before = MaxPageSize, "", 0, ""
 	var out []*Node
 	for {
 		p, err := s.Find(ctx, q)

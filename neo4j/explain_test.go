@@ -55,39 +55,44 @@ func explainParams(t *testing.T) map[string]map[string]any {
 	edge := map[string]any{"type": string(kg.RelUnderObjective), "from": explainAction, "to": explainObjective}
 	neighbors := map[string]any{"ids": []string{explainAction, explainMechanism}, "types": []string{string(kg.RelEngages)}, "kinds": []string{string(kg.KindMechanism)}}
 	find := map[string]any{
-		"kind": string(kg.KindAction), "terms": []string{"defenders"}, "orderBy": kg.OrderByName, "limit": int64(11),
-		"props":    []any{map[string]any{"key": "number", "values": []any{"2.1", "2.2"}, "ranged": false, "from": nil, "to": nil}, map[string]any{"key": "number", "values": []any{}, "ranged": true, "from": "1", "to": "3"}},
-		"related":  []any{map[string]any{"types": []string{string(kg.RelUnderObjective)}, "dir": string(kg.Outgoing), "ids": []string{explainObjective}}},
-		"hasAfter": true, "afterRank": int64(0), "afterValue": "A", "afterId": explainAction,
+		"kind": string(kg.KindAction), "terms": []string{"defenders"}, "limit": int64(11), "idDesc": true,
+		"keys": []any{
+			map[string]any{"steps": int64(0), "prop": kg.OrderByName, "types": []string{}, "dir": "", "types2": []string{}, "dir2": "", "desc": false},
+			map[string]any{"steps": int64(1), "prop": "", "types": []string{string(kg.RelEngages)}, "dir": string(kg.Outgoing), "types2": []string{}, "dir2": "", "desc": true},
+			map[string]any{"steps": int64(2), "prop": "", "types": []string{string(kg.RelEngages)}, "dir": string(kg.Incoming),
+				"types2": []string{string(kg.RelImplements)}, "dir2": string(kg.Outgoing), "desc": false},
+		},
+		"props": []any{map[string]any{"key": "number", "values": []any{"2.1", "2.2"}, "ranged": false, "from": nil, "to": nil},
+			map[string]any{"key": "number", "values": []any{}, "ranged": true, "from": "1", "to": "3"}},
+		"related": []any{map[string]any{"types": []string{string(kg.RelUnderObjective)}, "dir": string(kg.Outgoing), "ids": []string{explainObjective}}},
+		"hasFrom": true, "from": []any{map[string]any{"rank": int64(0), "value": "A"}, map[string]any{"rank": int64(2), "value": int64(3)}, map[string]any{"rank": int64(2), "value": int64(1)}},
+		"fromId": explainAction,
 	}
 	findPlain := maps.Clone(find)
 	delete(findPlain, "related")
 	p := map[string]map[string]any{
-		stmtPing.Name:               {},
-		stmtNodes.Name:              {"ids": []string{explainMechanism, explainAction, "mechanism:missing"}},
-		stmtSearch.Name:             {"first": "reprisals", "terms": []string{"un"}, "kinds": []string{string(kg.KindMechanism), string(kg.KindAction)}},
-		stmtHistory.Name:            {"id": explainMechanism},
-		stmtCurrent.Name:            {"ids": []string{explainMechanism, explainAction}, "edges": []any{edge}, "deleting": []string{explainAction}},
-		stmtLock.Name:               {},
-		stmtSetSeq.Name:             {"seq": int64(42)},
-		stmtDeleteEdges.Name:        {"rows": []any{edge}},
-		stmtDeleteNodes.Name:        {"ids": []string{explainAction}},
-		stmtAudit.Name:              {"entries": []any{entry}},
-		stmtStats.Name:              {},
-		stmtWipe.Name:               {},
-		stmtFind[false].Name:        findPlain,
-		stmtFind[true].Name:         findPlain,
-		stmtFindRelated[false].Name: find,
-		stmtFindRelated[true].Name:  find,
-		stmtLastSeq.Name:            {},
-		stmtChanges.Name:            {"after": int64(3), "upto": int64(40), "limit": int64(200)},
+		stmtPing.Name:        {},
+		stmtNodes.Name:       {"ids": []string{explainMechanism, explainAction, "mechanism:missing"}},
+		stmtSearch.Name:      {"first": "reprisals", "terms": []string{"un"}, "kinds": []string{string(kg.KindMechanism), string(kg.KindAction)}},
+		stmtHistory.Name:     {"id": explainMechanism},
+		stmtCurrent.Name:     {"ids": []string{explainMechanism, explainAction}, "edges": []any{edge}, "deleting": []string{explainAction}},
+		stmtLock.Name:        {},
+		stmtSetSeq.Name:      {"seq": int64(42)},
+		stmtDeleteEdges.Name: {"rows": []any{edge}},
+		stmtDeleteNodes.Name: {"ids": []string{explainAction}},
+		stmtAudit.Name:       {"entries": []any{entry}},
+		stmtStats.Name:       {},
+		stmtWipe.Name:        {},
+		stmtFind.Name:        findPlain,
+		stmtFindRelated.Name: find,
+		stmtLastSeq.Name:     {},
+		stmtChanges.Name:     {"after": int64(3), "upto": int64(40), "limit": int64(200)},
 	}
 	conditions := []any{map[string]any{"props": []any{map[string]any{"key": "number", "values": []any{"2.1"}, "ranged": false, "from": nil, "to": nil}}, "terms": []string{"reprisals"},
 		"related": []any{map[string]any{"types": []string{string(kg.RelEngages)}, "dir": string(kg.Outgoing), "ids": []string{explainMechanism}}}}}
 	findBool := maps.Clone(find)
 	findBool["not"], findBool["any"] = conditions, conditions
-	p[stmtFindBool[false].Name] = findBool
-	p[stmtFindBool[true].Name] = findBool
+	p[stmtFindBool.Name] = findBool
 	// byFilter gives a Count statement's parameters for each filter kind.
 	byFilter := func(group map[string]any) map[filterKind]map[string]any {
 		out := map[filterKind]map[string]any{}

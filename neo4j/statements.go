@@ -244,27 +244,27 @@ func (k filterKind) trimParams(params map[string]any) {
 	}
 }
 
-// Find statements, ascending and descending: ORDER BY's direction and the
-// keyset comparison are Cypher syntax. The order value v is the property, or
-// null when it is missing or a list; rank orders types as kg.CompareValues
-// does (strings, booleans, integers, null).
+// Find statements, one per filter kind: a statement takes an order of up
+// to kg.MaxOrderKeys keys ($keys: a property, or a count of relationships,
+// each ascending or descending) and pages from a cursor in either
+// direction (the order is reversed to page backward). A key's value v is
+// the property, or null when it is missing or a list, or the count (a
+// COUNT { } subquery); rank orders types as kg.CompareValues does
+// (strings, booleans, integers, null). ORDER BY's direction is Cypher
+// syntax, so each key has an ascending and a descending sort expression,
+// the one not chosen constant (null). The keyset comparison compares each
+// key in turn: a node comes after the cursor ($from, $fromId) when its
+// first key that differs from the cursor's (the ID at last) is past it.
+// With a cursor, a third subquery tells whether any match is not past it
+// (behind): whether the list goes on on the cursor's side of the page.
 //
-// Finds without relationship filters (most list pages) have statements of
+// Finds without relationship filters (most list pages) have a statement of
 // their own: Neo4j plans a statement again when the data has changed
 // enough, and the relationship filters' subqueries take seconds to plan.
 var (
-	stmtFind = map[bool]Statement{
-		false: findStatement("asc", "ASC", ">", plainFilter),
-		true:  findStatement("desc", "DESC", "<", plainFilter),
-	}
-	stmtFindRelated = map[bool]Statement{
-		false: findStatement("asc", "ASC", ">", relatedFilter),
-		true:  findStatement("desc", "DESC", "<", relatedFilter),
-	}
-	stmtFindBool = map[bool]Statement{
-		false: findStatement("asc", "ASC", ">", boolFilter),
-		true:  findStatement("desc", "DESC", "<", boolFilter),
-	}
+	stmtFind        = findStatement("", plainFilter)
+	stmtFindRelated = findStatement("", relatedFilter)
+	stmtFindBool    = findStatement("", boolFilter)
 )
 
 // findStatementFor picks the Find statement for q and removes from params
@@ -274,19 +274,46 @@ func findStatementFor(q kg.FindQuery, params map[string]any) Statement {
 	k.trimParams(params)
 	switch k {
 	case boolFilter:
-		return stmtFindBool[q.Desc]
+		return stmtFindBool
 	case relatedFilter:
-		return stmtFindRelated[q.Desc]
+		return stmtFindRelated
 	}
-	return stmtFind[q.Desc]
+	return stmtFind
 }
 
-func findStatement(name, dir, cmp string, k filterKind) Statement {
+// findKeys computes, for each row n, the values of the order's keys (vs)
+// and their ranks.
+const findKeys = `WITH n, [k IN $keys | CASE
+    WHEN k.steps = 1 THEN COUNT {
+      MATCH (n)-[r]-(m:Entity)
+      WHERE type(r) IN k.types
+        AND (k.dir = 'BOTH' OR (k.dir = 'OUT' AND startNode(r) = n) OR (k.dir = 'IN' AND endNode(r) = n))
+      RETURN DISTINCT m }
+    WHEN k.steps = 2 THEN COUNT {
+      MATCH (n)-[r]-(a:Entity)-[r2]-(m:Entity)
+      WHERE type(r) IN k.types
+        AND (k.dir = 'BOTH' OR (k.dir = 'OUT' AND startNode(r) = n) OR (k.dir = 'IN' AND endNode(r) = n))
+        AND type(r2) IN k.types2
+        AND (k.dir2 = 'BOTH' OR (k.dir2 = 'OUT' AND startNode(r2) = a) OR (k.dir2 = 'IN' AND endNode(r2) = a))
+        AND m <> n
+      RETURN DISTINCT m }
+    ELSE n[k.prop] END] AS raws
+  WITH n, [raw IN raws | CASE WHEN raw IS :: STRING NOT NULL OR raw IS :: BOOLEAN NOT NULL OR raw IS :: INTEGER NOT NULL THEN raw END] AS vs
+  WITH n, vs, [v IN vs | CASE WHEN v IS NULL THEN 3 WHEN v IS :: STRING THEN 0 WHEN v IS :: BOOLEAN THEN 1 ELSE 2 END] AS ranks`
+
+// findPast is whether node n comes after the cursor in the page's order.
+const findPast = `head([c IN [i IN range(0, size($keys) - 1) |
+      CASE WHEN ranks[i] < $from[i].rank THEN -1 WHEN ranks[i] > $from[i].rank THEN 1
+        WHEN ranks[i] = 3 OR vs[i] = $from[i].value THEN 0 WHEN vs[i] < $from[i].value THEN -1 ELSE 1 END
+      * CASE WHEN $keys[i].desc THEN -1 ELSE 1 END] WHERE c <> 0]
+    + [CASE WHEN n.id = $fromId THEN 0 WHEN n.id < $fromId THEN -1 ELSE 1 END * CASE WHEN $idDesc THEN -1 ELSE 1 END]) > 0`
+
+func findStatement(name string, k filterKind) Statement {
 	filter, suffix, filterParams := k.where()
 	name += suffix
-	params := append([]string{"kind", "orderBy", "hasAfter", "afterRank", "afterValue", "afterId", "limit"}, filterParams...)
+	params := append([]string{"kind", "keys", "idDesc", "hasFrom", "from", "fromId", "limit"}, filterParams...)
 	return Statement{
-		Name:   "find " + name,
+		Name:   "find" + name,
 		Params: params,
 		Cypher: `CALL () {
   MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
@@ -296,20 +323,29 @@ func findStatement(name, dir, cmp string, k filterKind) Statement {
 CALL () {
   MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
   WHERE ` + filter + `
-  WITH n, n[$orderBy] AS raw
-  WITH n, CASE WHEN raw IS :: STRING NOT NULL OR raw IS :: BOOLEAN NOT NULL OR raw IS :: INTEGER NOT NULL THEN raw END AS v
-  WITH n, v, CASE WHEN v IS NULL THEN 3 WHEN v IS :: STRING THEN 0 WHEN v IS :: BOOLEAN THEN 1 ELSE 2 END AS rank
-  WHERE NOT $hasAfter
-    OR rank ` + cmp + ` $afterRank
-    OR (rank = $afterRank AND (
-      (rank = 3 AND n.id ` + cmp + ` $afterId)
-      OR (rank < 3 AND (v ` + cmp + ` $afterValue OR (v = $afterValue AND n.id ` + cmp + ` $afterId)))))
-  WITH n, v, rank
-  ORDER BY rank ` + dir + `, v ` + dir + `, n.id ` + dir + `
+  ` + findKeys + `
+  WHERE NOT $hasFrom OR ` + findPast + `
+  WITH n, vs, ranks
+  ORDER BY
+    CASE WHEN $keys[0].desc THEN null ELSE ranks[0] END ASC, CASE WHEN $keys[0].desc THEN null ELSE vs[0] END ASC,
+    CASE WHEN $keys[0].desc THEN ranks[0] END DESC, CASE WHEN $keys[0].desc THEN vs[0] END DESC,
+    CASE WHEN $keys[1].desc THEN null ELSE ranks[1] END ASC, CASE WHEN $keys[1].desc THEN null ELSE vs[1] END ASC,
+    CASE WHEN $keys[1].desc THEN ranks[1] END DESC, CASE WHEN $keys[1].desc THEN vs[1] END DESC,
+    CASE WHEN $keys[2].desc THEN null ELSE ranks[2] END ASC, CASE WHEN $keys[2].desc THEN null ELSE vs[2] END ASC,
+    CASE WHEN $keys[2].desc THEN ranks[2] END DESC, CASE WHEN $keys[2].desc THEN vs[2] END DESC,
+    CASE WHEN $idDesc THEN null ELSE n.id END ASC, CASE WHEN $idDesc THEN n.id END DESC
   LIMIT $limit
-  RETURN collect(n) AS page
+  RETURN collect(n) AS page, collect(vs) AS values
 }
-RETURN total, page`,
+CALL () {
+  MATCH (n:Entity) USING INDEX SEEK n:Entity(kind)
+  WHERE $hasFrom AND ` + filter + `
+  ` + findKeys + `
+  WITH n, vs, ranks WHERE NOT (` + findPast + `)
+  LIMIT 1
+  RETURN count(n) > 0 AS behind
+}
+RETURN total, page, values, behind`,
 	}
 }
 
@@ -449,7 +485,7 @@ func Statements() []Statement {
 	for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {
 		out = append(out, stmtNeighbors[d], stmtPublicNeighbors[d])
 	}
-	out = append(out, stmtFind[false], stmtFind[true], stmtFindRelated[false], stmtFindRelated[true], stmtFindBool[false], stmtFindBool[true])
+	out = append(out, stmtFind, stmtFindRelated, stmtFindBool)
 	for _, k := range filterKinds {
 		out = append(out, stmtCountProp[k], stmtCountPath[k])
 		for _, d := range []kg.Direction{kg.Outgoing, kg.Incoming, kg.Both} {

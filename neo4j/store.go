@@ -489,10 +489,29 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	from, err := q.PageCursor()
+	if err != nil {
+		return nil, err
+	}
+	orders := q.OrderKeys()
+	if q.Backward() {
+		orders = kg.Reversed(orders)
+	}
+	keys := make([]any, len(orders))
+	for i, o := range orders {
+		k := map[string]any{"steps": int64(0), "prop": o.By, "types": []string{}, "dir": "", "types2": []string{}, "dir2": "", "desc": o.Desc}
+		if c := o.Count; c != nil {
+			k["steps"], k["types"], k["dir"] = int64(1), relTypes(c.Types), string(c.Direction)
+			if c.Then != nil {
+				k["steps"], k["types2"], k["dir2"] = int64(2), relTypes(c.Then.Types), string(c.Then.Direction)
+			}
+		}
+		keys[i] = k
+	}
 	params := map[string]any{
-		"kind": string(q.Kind), "terms": kg.SearchTerms(q.Text), "orderBy": q.OrderBy, "limit": int64(q.First + 1),
-		"props": []any{}, "related": []any{}, "not": conditionParams(q.Not), "any": conditionParams(q.Any),
-		"hasAfter": false, "afterRank": int64(0), "afterValue": nil, "afterId": "",
+		"kind": string(q.Kind), "terms": kg.SearchTerms(q.Text), "keys": keys, "idDesc": orders[len(orders)-1].Desc,
+		"limit": int64(q.PageSize() + 1), "props": []any{}, "related": []any{}, "not": conditionParams(q.Not), "any": conditionParams(q.Any),
+		"hasFrom": false, "from": []any{}, "fromId": "",
 	}
 	for _, f := range q.Props {
 		params["props"] = append(params["props"].([]any), propParam(f))
@@ -502,12 +521,12 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 			"types": relTypes(f.Types), "dir": string(f.Direction), "ids": f.IDs,
 		})
 	}
-	if q.After != "" {
-		c, err := kg.DecodeCursor(q.After, q.OrderBy, q.Desc)
-		if err != nil {
-			return nil, err
+	if from != nil {
+		fs := make([]any, len(from.Values))
+		for i, v := range from.Values {
+			fs[i] = map[string]any{"rank": int64(kg.TypeRank(v)), "value": v}
 		}
-		params["hasAfter"], params["afterRank"], params["afterValue"], params["afterId"] = true, int64(kg.TypeRank(c.Value)), c.Value, c.ID
+		params["hasFrom"], params["from"], params["fromId"] = true, fs, from.ID
 	}
 	v, err := s.read(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		return run(ctx, tx, findStatementFor(q, params), params)
@@ -527,8 +546,15 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: find: %w", err)
 	}
-	page := &kg.Page{TotalCount: int(total), HasPreviousPage: q.After != ""}
-	for _, r := range raw {
+	rawValues, _, err := neo4j.GetRecordValue[[]any](recs[0], "values")
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: find: %w", err)
+	}
+	if len(rawValues) != len(raw) {
+		return nil, fmt.Errorf("neo4j: find: %d order values for %d nodes", len(rawValues), len(raw))
+	}
+	nodes, values := make([]*kg.Node, len(raw)), make([][]any, len(raw))
+	for i, r := range raw {
 		dn, ok := r.(dbtype.Node)
 		if !ok {
 			return nil, fmt.Errorf("neo4j: find: page holds %T, not a node", r)
@@ -537,15 +563,17 @@ func (s *Store) Find(ctx context.Context, q kg.FindQuery) (*kg.Page, error) {
 		if err != nil {
 			return nil, fmt.Errorf("neo4j: find: %w", err)
 		}
-		page.Nodes = append(page.Nodes, n)
+		vs, ok := rawValues[i].([]any)
+		if !ok || len(vs) != len(orders) {
+			return nil, fmt.Errorf("neo4j: find: order values %T of %d keys", rawValues[i], len(orders))
+		}
+		nodes[i], values[i] = n, vs
 	}
-	if len(page.Nodes) > q.First {
-		page.Nodes, page.HasNextPage = page.Nodes[:q.First], true
+	behind, _, err := neo4j.GetRecordValue[bool](recs[0], "behind")
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: find: %w", err)
 	}
-	for _, n := range page.Nodes {
-		page.Cursors = append(page.Cursors, kg.CursorFor(n, q.OrderBy, q.Desc))
-	}
-	return page, nil
+	return q.NewPage(nodes, values, int(total), behind), nil
 }
 
 // propParam is the parameter of a property filter (see propMatches).

@@ -21,8 +21,8 @@ func (r *queryResolver) Commitments(ctx context.Context, pillar *string) ([]*kg.
 	return list[kg.Commitment](ctx, r.Store, kg.KindCommitment, kg.PropSeq, propIs(kg.PropPillar, pillar)...)
 }
 
-func (r *queryResolver) Actions(ctx context.Context, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error) {
-	q, err := r.actionQuery(ctx, first, after, filter, orderBy)
+func (r *queryResolver) Actions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error) {
+	q, err := r.actionQuery(ctx, paging{first, after, last, before}, filter, orderBy)
 	return find[kg.Action](ctx, r.Store, q, err)
 }
 
@@ -30,13 +30,13 @@ func (r *queryResolver) Networks(ctx context.Context, scope *string) ([]*kg.Netw
 	return list[kg.Network](ctx, r.Store, kg.KindNetwork, kg.OrderByName, propIs(kg.PropScope, scope)...)
 }
 
-func (r *queryResolver) Mechanisms(ctx context.Context, first *int, after *string, filter *model.MechanismFilter, orderBy *model.MechanismOrder) (*kg.Connection[kg.Mechanism], error) {
-	q, err := r.mechanismQuery(ctx, first, after, filter, orderBy)
+func (r *queryResolver) Mechanisms(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MechanismFilter, orderBy []*model.MechanismOrder) (*kg.Connection[kg.Mechanism], error) {
+	q, err := r.mechanismQuery(ctx, paging{first, after, last, before}, filter, orderBy)
 	return find[kg.Mechanism](ctx, r.Store, q, err)
 }
 
-func (r *queryResolver) Nhris(ctx context.Context, first *int, after *string, filter *model.NHRIFilter, orderBy *model.NHRIOrder) (*kg.Connection[kg.NHRI], error) {
-	q, err := r.nhriQuery(ctx, first, after, filter, orderBy)
+func (r *queryResolver) Nhris(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NHRIFilter, orderBy []*model.NHRIOrder) (*kg.Connection[kg.NHRI], error) {
+	q, err := r.nhriQuery(ctx, paging{first, after, last, before}, filter, orderBy)
 	return find[kg.NHRI](ctx, r.Store, q, err)
 }
 
@@ -65,8 +65,8 @@ func (r *queryResolver) StrategicGoals(ctx context.Context) ([]*kg.StrategicGoal
 	return list[kg.StrategicGoal](ctx, r.Store, kg.KindStrategicGoal, kg.PropCode)
 }
 
-func (r *queryResolver) Countries(ctx context.Context, first *int, after *string, filter *model.CountryFilter, orderBy *model.CountryOrder) (*kg.Connection[kg.Country], error) {
-	q, err := r.countryQuery(ctx, first, after, filter, orderBy)
+func (r *queryResolver) Countries(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy []*model.CountryOrder) (*kg.Connection[kg.Country], error) {
+	q, err := r.countryQuery(ctx, paging{first, after, last, before}, filter, orderBy)
 	return find[kg.Country](ctx, r.Store, q, err)
 }
 

@@ -12,12 +12,12 @@ import (
 )
 
 func (r *queryResolver) ActionsAggregate(ctx context.Context, filter *model.ActionFilter, groupBy model.ActionGroupBy) (*kg.Aggregate, error) {
-	q, err := r.actionQuery(ctx, nil, nil, filter, nil)
+	q, err := r.actionQuery(ctx, paging{}, filter, nil)
 	return r.aggregate(ctx, kg.CountQuery{Filter: q, By: actionGroups[groupBy]}, err)
 }
 
 func (r *queryResolver) MechanismsAggregate(ctx context.Context, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) (*kg.Aggregate, error) {
-	q, err := r.mechanismQuery(ctx, nil, nil, filter, nil)
+	q, err := r.mechanismQuery(ctx, paging{}, filter, nil)
 	a, err := r.aggregate(ctx, kg.CountQuery{Filter: q, By: mechanismGroups[groupBy]}, err)
 	if groupBy == model.MechanismGroupByRegion {
 		return regionKeys(a, err)
@@ -26,7 +26,7 @@ func (r *queryResolver) MechanismsAggregate(ctx context.Context, filter *model.M
 }
 
 func (r *queryResolver) NhrisAggregate(ctx context.Context, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) (*kg.Aggregate, error) {
-	q, err := r.nhriQuery(ctx, nil, nil, filter, nil)
+	q, err := r.nhriQuery(ctx, paging{}, filter, nil)
 	a, err := r.aggregate(ctx, kg.CountQuery{Filter: q, By: nhriGroups[groupBy]}, err)
 	if groupBy == model.NHRIGroupByRegion {
 		return regionKeys(a, err)
@@ -40,7 +40,7 @@ func (r *queryResolver) SupportChannelsAggregate(ctx context.Context, groupBy mo
 }
 
 func (r *queryResolver) CountriesAggregate(ctx context.Context, filter *model.CountryFilter, groupBy model.CountryGroupBy) (*kg.Aggregate, error) {
-	q, err := r.countryQuery(ctx, nil, nil, filter, nil)
+	q, err := r.countryQuery(ctx, paging{}, filter, nil)
 	a, err := r.aggregate(ctx, kg.CountQuery{Filter: q, By: countryGroups[groupBy]}, err)
 	if groupBy == model.CountryGroupByRegion {
 		return regionKeys(a, err)

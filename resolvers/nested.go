@@ -23,7 +23,17 @@ func (r *Resolver) actionsOf(ctx context.Context, parent string, types []kg.RelT
 		After  *string
 		Filter *model.ActionFilter
 		Order  *model.ActionOrder
-	}{first, after, f, order}, func() (kg.FindQuery, error) { return r.actionQuery(ctx, first, after, f, order) })
+	}{first, after, f, order}, func() (kg.FindQuery, error) {
+		var orders []*model.ActionOrder
+		if order != nil {
+			orders = []*model.ActionOrder{order}
+		}
+		q, err := r.actionQuery(ctx, paging{first: first, after: after}, f, orders)
+		if err != nil {
+			return q, err
+		}
+		return oneScalarKey(q)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -32,6 +42,21 @@ func (r *Resolver) actionsOf(ctx context.Context, parent string, types []kg.RelT
 		return nil, err
 	}
 	return kg.Connect[kg.Action](kg.PageNodes(nodes, q), nil)
+}
+
+// oneScalarKey sets a query's order of one scalar key as OrderBy and
+// Desc, as the pages of a list read whole (kg.PageNodes) are cut. A nested
+// list is ordered by one field of the entity: a count of relationships is
+// refused.
+func oneScalarKey(q kg.FindQuery) (kg.FindQuery, error) {
+	switch {
+	case len(q.Orders) == 0:
+		return q, nil
+	case len(q.Orders) == 1 && q.Orders[0].Count == nil:
+		q.OrderBy, q.Desc, q.Orders = q.Orders[0].By, q.Orders[0].Desc, nil
+		return q, nil
+	}
+	return q, kg.Errorf(kg.CodeBadUserInput, "orderBy: a nested list is ordered by one field of its items (NUMBER, NAME or ID), not by a count")
 }
 
 // Matches returns every node that q keeps among those joined to parent by

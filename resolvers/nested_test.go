@@ -268,6 +268,7 @@ func TestNestedConnectionsRefuseBadArguments(t *testing.T) {
 			"channel cursor":        `{ commitments { supportChannelsConnection(after: "garbage") { totalCount } } }`,
 			"channel action cursor": fmt.Sprintf(`{ commitments { supportChannelsConnection(after: %q) { totalCount } } }`, top.Actions.PageInfo.EndCursor),
 			"channel first":         `{ commitments { supportChannelsConnection(first: -1) { totalCount } } }`,
+			"count order":           `{ objectives { actionsConnection(orderBy: {field: PARTNER_COUNT}) { totalCount } } }`,
 		} {
 			t.Run(name, func(t *testing.T) {
 				errs := rawPost(t, h, q, nil, nil)

@@ -11,17 +11,17 @@ import (
 )
 
 // actionQuery turns the arguments of Query.actions into a store query.
-func (r *Resolver) actionQuery(ctx context.Context, first *int, after *string, f *model.ActionFilter, order *model.ActionOrder) (kg.FindQuery, error) {
+func (r *Resolver) actionQuery(ctx context.Context, pg paging, f *model.ActionFilter, order []*model.ActionOrder) (kg.FindQuery, error) {
 	q := kg.FindQuery{Kind: kg.KindAction, OrderBy: kg.PropSeq}
-	if err := r.pageArgs(&q, first, after); err != nil {
+	if err := pg.apply(&q, defaultPageSize); err != nil {
 		return q, err
 	}
-	if order != nil {
-		field := map[model.ActionOrderField]string{
-			model.ActionOrderFieldNumber: kg.PropSeq, model.ActionOrderFieldName: kg.OrderByName, model.ActionOrderFieldID: kg.OrderByID,
-		}[order.Field]
-		q.OrderBy, q.Desc = orderOf(field, order.Direction)
-	}
+	q.Orders = orderKeys(order, func(o *model.ActionOrder) (kg.Order, model.OrderDirection) {
+		return map[model.ActionOrderField]kg.Order{
+			model.ActionOrderFieldNumber: {By: kg.PropSeq}, model.ActionOrderFieldName: {By: kg.OrderByName}, model.ActionOrderFieldID: {By: kg.OrderByID},
+			model.ActionOrderFieldPartnerCount: {Count: &kg.RelCount{Types: kg.ChannelRelTypes, Direction: kg.Outgoing}},
+		}[o.Field], o.Direction
+	})
 	if f != nil {
 		if err := r.actionFilter(ctx, &q, f); err != nil {
 			return q, err
@@ -77,18 +77,20 @@ func (r *Resolver) actionFilter(ctx context.Context, q *kg.FindQuery, f *model.A
 }
 
 // mechanismQuery turns the arguments of Query.mechanisms into a store query.
-func (r *Resolver) mechanismQuery(ctx context.Context, first *int, after *string, f *model.MechanismFilter, order *model.MechanismOrder) (kg.FindQuery, error) {
+func (r *Resolver) mechanismQuery(ctx context.Context, pg paging, f *model.MechanismFilter, order []*model.MechanismOrder) (kg.FindQuery, error) {
 	q := kg.FindQuery{Kind: kg.KindMechanism, OrderBy: kg.OrderByName}
-	if err := r.pageArgs(&q, first, after); err != nil {
+	if err := pg.apply(&q, defaultPageSize); err != nil {
 		return q, err
 	}
-	if order != nil {
-		field := map[model.MechanismOrderField]string{
-			model.MechanismOrderFieldName: kg.OrderByName, model.MechanismOrderFieldID: kg.OrderByID,
-			model.MechanismOrderFieldCategory: kg.PropCategory, model.MechanismOrderFieldRegion: kg.PropRegion,
-		}[order.Field]
-		q.OrderBy, q.Desc = orderOf(field, order.Direction)
-	}
+	q.Orders = orderKeys(order, func(o *model.MechanismOrder) (kg.Order, model.OrderDirection) {
+		return map[model.MechanismOrderField]kg.Order{
+			model.MechanismOrderFieldName: {By: kg.OrderByName}, model.MechanismOrderFieldID: {By: kg.OrderByID},
+			model.MechanismOrderFieldCategory: {By: kg.PropCategory}, model.MechanismOrderFieldRegion: {By: kg.PropRegion},
+			model.MechanismOrderFieldActionCount: {Count: &kg.RelCount{Types: kg.ChannelRelTypes, Direction: kg.Incoming}},
+			model.MechanismOrderFieldCommitmentCount: {Count: &kg.RelCount{Types: kg.ChannelRelTypes, Direction: kg.Incoming,
+				Then: &kg.RelCount{Types: []kg.RelType{kg.RelImplements, kg.RelAdvances}, Direction: kg.Outgoing}}},
+		}[o.Field], o.Direction
+	})
 	if f != nil {
 		if err := r.mechanismFilter(ctx, &q, f); err != nil {
 			return q, err
@@ -131,19 +133,19 @@ func (r *Resolver) mechanismFilter(ctx context.Context, q *kg.FindQuery, f *mode
 var countryCodeRE = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // nhriQuery turns the arguments of Query.nhris into a store query.
-func (r *Resolver) nhriQuery(ctx context.Context, first *int, after *string, f *model.NHRIFilter, order *model.NHRIOrder) (kg.FindQuery, error) {
+func (r *Resolver) nhriQuery(ctx context.Context, pg paging, f *model.NHRIFilter, order []*model.NHRIOrder) (kg.FindQuery, error) {
 	q := kg.FindQuery{Kind: kg.KindNHRI, OrderBy: kg.OrderByName}
-	if err := r.pageArgs(&q, first, after); err != nil {
+	if err := pg.apply(&q, defaultPageSize); err != nil {
 		return q, err
 	}
-	if order != nil {
-		field := map[model.NHRIOrderField]string{
-			model.NHRIOrderFieldName: kg.OrderByName, model.NHRIOrderFieldID: kg.OrderByID,
-			model.NHRIOrderFieldCountry: kg.PropCountry, model.NHRIOrderFieldAccreditationYear: kg.PropAccreditationYear,
-			model.NHRIOrderFieldAccreditationStatus: kg.PropAccreditationStatus,
-		}[order.Field]
-		q.OrderBy, q.Desc = orderOf(field, order.Direction)
-	}
+	q.Orders = orderKeys(order, func(o *model.NHRIOrder) (kg.Order, model.OrderDirection) {
+		return map[model.NHRIOrderField]kg.Order{
+			model.NHRIOrderFieldName: {By: kg.OrderByName}, model.NHRIOrderFieldID: {By: kg.OrderByID},
+			model.NHRIOrderFieldCountry: {By: kg.PropCountry}, model.NHRIOrderFieldAccreditationYear: {By: kg.PropAccreditationYear},
+			model.NHRIOrderFieldAccreditationStatus: {By: kg.PropAccreditationStatus},
+			model.NHRIOrderFieldNetworkCount:        {Count: &kg.RelCount{Types: []kg.RelType{kg.RelMemberOf}, Direction: kg.Outgoing}},
+		}[o.Field], o.Direction
+	})
 	if f != nil {
 		if err := r.nhriFilter(ctx, &q, f); err != nil {
 			return q, err
@@ -190,17 +192,57 @@ func (r *Resolver) nhriFilter(ctx context.Context, q *kg.FindQuery, f *model.NHR
 	return nil
 }
 
-// pageArgs checks `first` and `after` and sets them on q.
-func (r *Resolver) pageArgs(q *kg.FindQuery, first *int, after *string) error {
-	n, err := pageSize(first, defaultPageSize)
-	if err != nil {
-		return err
+// paging holds a list's paging arguments: first and after to read
+// forward, last and before to read backward.
+type paging struct {
+	first  *int
+	after  *string
+	last   *int
+	before *string
+}
+
+// apply sets the paging of q: forward, by def items unless first or last
+// says otherwise. The store refuses first and last together.
+func (pg paging) apply(q *kg.FindQuery, def int) error {
+	if pg.last != nil {
+		if *pg.last < 1 || *pg.last > kg.MaxPageSize {
+			return kg.Errorf(kg.CodeBadUserInput, "last must be between 1 and %d, got %d", kg.MaxPageSize, *pg.last)
+		}
+		q.Last = *pg.last
 	}
-	q.First = n
-	if after != nil {
-		q.After = *after
+	if pg.first != nil || pg.last == nil {
+		n, err := pageSize(pg.first, def)
+		if err != nil {
+			return err
+		}
+		q.First = n
+	}
+	if pg.after != nil {
+		q.After = *pg.after
+	}
+	if pg.before != nil {
+		q.Before = *pg.before
+		if pg.last == nil {
+			return kg.Errorf(kg.CodeBadUserInput, "before goes with last")
+		}
 	}
 	return nil
+}
+
+// orderKeys turns an orderBy list into the keys of a store order, each
+// field's key in the direction asked; nil when the list is empty, so that
+// the list's own order holds.
+func orderKeys[O any](in []*O, key func(*O) (kg.Order, model.OrderDirection)) []kg.Order {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]kg.Order, len(in))
+	for i, o := range in {
+		k, dir := key(o)
+		k.Desc = dir == model.OrderDirectionDesc
+		out[i] = k
+	}
+	return out
 }
 
 // regionArg checks a region argument and returns the region as the graph
@@ -245,23 +287,19 @@ var regionEnum = map[kg.Region]string{
 }
 
 // countryQuery turns the arguments of Query.countries into a store query.
-func (r *Resolver) countryQuery(ctx context.Context, first *int, after *string, f *model.CountryFilter, order *model.CountryOrder) (kg.FindQuery, error) {
+func (r *Resolver) countryQuery(ctx context.Context, pg paging, f *model.CountryFilter, order []*model.CountryOrder) (kg.FindQuery, error) {
 	q := kg.FindQuery{Kind: kg.KindCountry, OrderBy: kg.OrderByName}
-	n, err := pageSize(first, countryPageSize)
-	if err != nil {
+	if err := pg.apply(&q, countryPageSize); err != nil {
 		return q, err
 	}
-	q.First = n
-	if after != nil {
-		q.After = *after
-	}
-	if order != nil {
-		field := map[model.CountryOrderField]string{
-			model.CountryOrderFieldName: kg.OrderByName, model.CountryOrderFieldID: kg.OrderByID,
-			model.CountryOrderFieldCode: kg.PropCode, model.CountryOrderFieldRegion: kg.PropRegion,
-		}[order.Field]
-		q.OrderBy, q.Desc = orderOf(field, order.Direction)
-	}
+	q.Orders = orderKeys(order, func(o *model.CountryOrder) (kg.Order, model.OrderDirection) {
+		return map[model.CountryOrderField]kg.Order{
+			model.CountryOrderFieldName: {By: kg.OrderByName}, model.CountryOrderFieldID: {By: kg.OrderByID},
+			model.CountryOrderFieldCode: {By: kg.PropCode}, model.CountryOrderFieldRegion: {By: kg.PropRegion},
+			model.CountryOrderFieldNhriAccreditation: {By: kg.PropNHRIAccreditation},
+			model.CountryOrderFieldMembershipCount:   {Count: &kg.RelCount{Types: membershipRelTypes, Direction: kg.Outgoing}},
+		}[o.Field], o.Direction
+	})
 	if f != nil {
 		if err := r.countryFilter(ctx, &q, f); err != nil {
 			return q, err

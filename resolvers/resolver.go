@@ -14,7 +14,6 @@ import (
 	"marrakechgraph/auth"
 	"marrakechgraph/directory"
 	"marrakechgraph/graph"
-	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
 	"marrakechgraph/threatlog"
 )
@@ -214,9 +213,4 @@ func (r *Resolver) node(ctx context.Context, id string) (*kg.Node, error) {
 		return nil, err
 	}
 	return ns[0], nil
-}
-
-// orderOf maps an optional order argument to the store's order field.
-func orderOf(field string, dir model.OrderDirection) (string, bool) {
-	return field, dir == model.OrderDirectionDesc
 }

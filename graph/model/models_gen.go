@@ -31,7 +31,9 @@ type ActionFilter struct {
 	Or []*ActionFilter `json:"or,omitempty"`
 }
 
-// Ordering of actions.
+// One key of the order of actions. `orderBy` takes a list of keys, applied in
+// turn: the second orders what the first leaves tied, and so on (at most 3);
+// ties left are broken by ID, in the direction of the last key.
 type ActionOrder struct {
 	// Field to order by.
 	Field ActionOrderField `json:"field"`
@@ -87,7 +89,9 @@ type CountryFilter struct {
 	Or []*CountryFilter `json:"or,omitempty"`
 }
 
-// Ordering of countries.
+// One key of the order of countries. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
 type CountryOrder struct {
 	// Field to order by.
 	Field CountryOrderField `json:"field"`
@@ -112,7 +116,9 @@ type MechanismFilter struct {
 	Or []*MechanismFilter `json:"or,omitempty"`
 }
 
-// Ordering of mechanisms.
+// One key of the order of mechanisms. `orderBy` takes a list of keys, applied
+// in turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
 type MechanismOrder struct {
 	// Field to order by.
 	Field MechanismOrderField `json:"field"`
@@ -144,7 +150,9 @@ type NHRIFilter struct {
 	Or []*NHRIFilter `json:"or,omitempty"`
 }
 
-// Ordering of NHRIs.
+// One key of the order of NHRIs. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
 type NHRIOrder struct {
 	// Field to order by.
 	Field NHRIOrderField `json:"field"`
@@ -279,17 +287,20 @@ const (
 	ActionOrderFieldName ActionOrderField = "NAME"
 	// ID.
 	ActionOrderFieldID ActionOrderField = "ID"
+	// Number of partners: the networks, mechanisms and NHRIs of `Action.partners`.
+	ActionOrderFieldPartnerCount ActionOrderField = "PARTNER_COUNT"
 )
 
 var AllActionOrderField = []ActionOrderField{
 	ActionOrderFieldNumber,
 	ActionOrderFieldName,
 	ActionOrderFieldID,
+	ActionOrderFieldPartnerCount,
 }
 
 func (e ActionOrderField) IsValid() bool {
 	switch e {
-	case ActionOrderFieldNumber, ActionOrderFieldName, ActionOrderFieldID:
+	case ActionOrderFieldNumber, ActionOrderFieldName, ActionOrderFieldID, ActionOrderFieldPartnerCount:
 		return true
 	}
 	return false
@@ -464,6 +475,10 @@ const (
 	CountryOrderFieldRegion CountryOrderField = "REGION"
 	// ID.
 	CountryOrderFieldID CountryOrderField = "ID"
+	// NHRI accreditation status, as `Country.nhriAccreditation` records it; those without one last (first when descending).
+	CountryOrderFieldNhriAccreditation CountryOrderField = "NHRI_ACCREDITATION"
+	// Number of organisations and treaties the country is a member or party of (relationships MEMBER_STATE_OF and PARTY_TO).
+	CountryOrderFieldMembershipCount CountryOrderField = "MEMBERSHIP_COUNT"
 )
 
 var AllCountryOrderField = []CountryOrderField{
@@ -471,11 +486,13 @@ var AllCountryOrderField = []CountryOrderField{
 	CountryOrderFieldCode,
 	CountryOrderFieldRegion,
 	CountryOrderFieldID,
+	CountryOrderFieldNhriAccreditation,
+	CountryOrderFieldMembershipCount,
 }
 
 func (e CountryOrderField) IsValid() bool {
 	switch e {
-	case CountryOrderFieldName, CountryOrderFieldCode, CountryOrderFieldRegion, CountryOrderFieldID:
+	case CountryOrderFieldName, CountryOrderFieldCode, CountryOrderFieldRegion, CountryOrderFieldID, CountryOrderFieldNhriAccreditation, CountryOrderFieldMembershipCount:
 		return true
 	}
 	return false
@@ -595,6 +612,11 @@ const (
 	MechanismOrderFieldCategory MechanismOrderField = "CATEGORY"
 	// Region; the channels of one region in ID order, those without one last (first when descending).
 	MechanismOrderFieldRegion MechanismOrderField = "REGION"
+	// Number of actions that reach the channel (`Mechanism.actions`).
+	MechanismOrderFieldActionCount MechanismOrderField = "ACTION_COUNT"
+	// Number of commitments the channel maps to: those that the actions reaching
+	// it implement or advance (as `Commitment.supportChannels` counts them).
+	MechanismOrderFieldCommitmentCount MechanismOrderField = "COMMITMENT_COUNT"
 )
 
 var AllMechanismOrderField = []MechanismOrderField{
@@ -602,11 +624,13 @@ var AllMechanismOrderField = []MechanismOrderField{
 	MechanismOrderFieldID,
 	MechanismOrderFieldCategory,
 	MechanismOrderFieldRegion,
+	MechanismOrderFieldActionCount,
+	MechanismOrderFieldCommitmentCount,
 }
 
 func (e MechanismOrderField) IsValid() bool {
 	switch e {
-	case MechanismOrderFieldName, MechanismOrderFieldID, MechanismOrderFieldCategory, MechanismOrderFieldRegion:
+	case MechanismOrderFieldName, MechanismOrderFieldID, MechanismOrderFieldCategory, MechanismOrderFieldRegion, MechanismOrderFieldActionCount, MechanismOrderFieldCommitmentCount:
 		return true
 	}
 	return false
@@ -728,6 +752,8 @@ const (
 	NHRIOrderFieldAccreditationYear NHRIOrderField = "ACCREDITATION_YEAR"
 	// Accreditation status; those without one last (first when descending).
 	NHRIOrderFieldAccreditationStatus NHRIOrderField = "ACCREDITATION_STATUS"
+	// Number of networks the institution is a member of (`NHRI.networks`).
+	NHRIOrderFieldNetworkCount NHRIOrderField = "NETWORK_COUNT"
 )
 
 var AllNHRIOrderField = []NHRIOrderField{
@@ -736,11 +762,12 @@ var AllNHRIOrderField = []NHRIOrderField{
 	NHRIOrderFieldCountry,
 	NHRIOrderFieldAccreditationYear,
 	NHRIOrderFieldAccreditationStatus,
+	NHRIOrderFieldNetworkCount,
 }
 
 func (e NHRIOrderField) IsValid() bool {
 	switch e {
-	case NHRIOrderFieldName, NHRIOrderFieldID, NHRIOrderFieldCountry, NHRIOrderFieldAccreditationYear, NHRIOrderFieldAccreditationStatus:
+	case NHRIOrderFieldName, NHRIOrderFieldID, NHRIOrderFieldCountry, NHRIOrderFieldAccreditationYear, NHRIOrderFieldAccreditationStatus, NHRIOrderFieldNetworkCount:
 		return true
 	}
 	return false

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Nodes", s.testNodes)
 	t.Run("Neighbors", s.testNeighbors)
 	t.Run("Find", s.testFind)
+	t.Run("Sort", s.testSort)
 	t.Run("Count", s.testCount)
 	t.Run("Conditions", s.testConditions)
 	t.Run("Search", s.testSearch)
