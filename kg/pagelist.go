@@ -2,12 +2,15 @@ package kg
 
 // PageNodes is one page of a list read whole: nodes are every match of q, in
 // q's order (as Find orders them), and the page holds the q.First of them
-// that come after q.After, with their cursors. q must be valid (Validate).
+// that come after q.After, with their cursors, which are Find's. q must be
+// valid (Validate), and its order count nothing (counts are not known
+// here).
 func PageNodes(nodes []*Node, q FindQuery) *Page {
+	orders := q.OrderKeys()
 	start := 0
 	if q.After != "" {
-		if c, err := DecodeCursor(q.After, q.OrderBy, q.Desc); err == nil {
-			for start < len(nodes) && !c.After(nodes[start]) {
+		if c, err := DecodeKeyCursor(q.After, orders); err == nil {
+			for start < len(nodes) && CompareKeyed(OrderValues(nodes[start], orders, nil), nodes[start].ID, c.Values, c.ID, orders) <= 0 {
 				start++
 			}
 		}
@@ -18,10 +21,10 @@ func PageNodes(nodes []*Node, q FindQuery) *Page {
 		Cursors:         make([]string, end-start),
 		TotalCount:      len(nodes),
 		HasNextPage:     end < len(nodes),
-		HasPreviousPage: q.After != "",
+		HasPreviousPage: start > 0,
 	}
 	for i, n := range p.Nodes {
-		p.Cursors[i] = CursorFor(n, q.OrderBy, q.Desc)
+		p.Cursors[i] = KeyedCursor(OrderValues(n, orders, nil), n.ID, orders)
 	}
 	return p
 }
