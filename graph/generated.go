@@ -467,6 +467,7 @@ type ComplexityRoot struct {
 		Month      func(childComplexity int) int
 		Region     func(childComplexity int) int
 		Reprisals  func(childComplexity int) int
+		Status     func(childComplexity int) int
 		ThreatType func(childComplexity int) int
 		Year       func(childComplexity int) int
 	}
@@ -2630,6 +2631,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatRow.Reprisals(childComplexity), true
+	case "StatRow.status":
+		if e.ComplexityRoot.StatRow.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatRow.Status(childComplexity), true
 	case "StatRow.threatType":
 		if e.ComplexityRoot.StatRow.ThreatType == nil {
 			break
@@ -3844,6 +3851,8 @@ enum StatDimension {
   YEAR
   "Month the incident occurred (or, undated, was reported)."
   MONTH
+  "Where the incident stands (its status)."
+  STATUS
 }
 
 "A count of incidents for one combination of the grouping dimensions."
@@ -3856,6 +3865,8 @@ type StatRow {
   year: Int
   "Month, as ` + "`" + `YYYY-MM` + "`" + `, when grouped by month."
   month: String
+  "Status, when grouped by status."
+  status: IncidentStatus
   "Number of incidents."
   count: Int!
   "How many of them are reprisals for cooperation with the UN."
@@ -6279,6 +6290,8 @@ func (ec *executionContext) childFields_StatRow(ctx context.Context, field graph
 		return ec.fieldContext_StatRow_year(ctx, field)
 	case "month":
 		return ec.fieldContext_StatRow_month(ctx, field)
+	case "status":
+		return ec.fieldContext_StatRow_status(ctx, field)
 	case "count":
 		return ec.fieldContext_StatRow_count(ctx, field)
 	case "reprisals":
@@ -16469,6 +16482,29 @@ func (ec *executionContext) fieldContext_StatRow_month(_ context.Context, field 
 	return graphql.NewScalarFieldContext("StatRow", field, true, false, "String")
 }
 
+func (ec *executionContext) _StatRow_status(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatRow_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *threatlog.Status) graphql.Marshaler {
+			return ec.marshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlogᚐStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatRow_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatRow", field, true, false, "IncidentStatus")
+}
+
 func (ec *executionContext) _StatRow_count(ctx context.Context, field graphql.CollectedField, obj *threatlog.StatRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23415,6 +23451,11 @@ func (ec *executionContext) _StatRow(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "status":
+			out.Values[i] = ec._StatRow_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "count":
 			out.Values[i] = ec._StatRow_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26055,12 +26096,14 @@ var (
 		"THREAT_TYPE": threatlog.ByThreatType,
 		"YEAR":        threatlog.ByYear,
 		"MONTH":       threatlog.ByMonth,
+		"STATUS":      threatlog.ByStatus,
 	}
 	marshalNStatDimension2marrakechgraphᚋthreatlogᚐDimension = map[threatlog.Dimension]string{
 		threatlog.ByRegion:     "REGION",
 		threatlog.ByThreatType: "THREAT_TYPE",
 		threatlog.ByYear:       "YEAR",
 		threatlog.ByMonth:      "MONTH",
+		threatlog.ByStatus:     "STATUS",
 	}
 )
 

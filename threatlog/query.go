@@ -188,6 +188,7 @@ const (
 	ByThreatType Dimension = "THREAT_TYPE"
 	ByYear       Dimension = "YEAR"
 	ByMonth      Dimension = "MONTH"
+	ByStatus     Dimension = "STATUS"
 )
 
 // StatRow counts the incidents of one group; a dimension the statistics
@@ -197,9 +198,19 @@ type StatRow struct {
 	threatType       *kg.Node
 	year             int
 	month            string
+	status           Status
 	byRegion, byYear bool
 	byMonth          bool
+	byStatus         bool
 	count, reprisals int
+}
+
+// Status is where the group's incidents stand, when grouped by status.
+func (r *StatRow) Status() *Status {
+	if !r.byStatus {
+		return nil
+	}
+	return &r.status
 }
 
 // Region is the region of the group's NHRIs' country ("" when unknown),
@@ -254,7 +265,7 @@ func (r *StatRow) Reprisals() int { return r.reprisals }
 func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error) {
 	by := map[Dimension]bool{}
 	for _, d := range groupBy {
-		if d != ByRegion && d != ByThreatType && d != ByYear && d != ByMonth {
+		if d != ByRegion && d != ByThreatType && d != ByYear && d != ByMonth && d != ByStatus {
 			return nil, kg.Errorf(kg.CodeBadUserInput, "groupBy: unknown dimension %q", d)
 		}
 		by[d] = true
@@ -269,6 +280,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 	}
 	type key struct {
 		region, threat, month string
+		status                Status
 		year                  int
 	}
 	region := map[string]string{}
@@ -305,7 +317,7 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 	}
 	rows := map[key]*StatRow{}
 	for raw, t := range tallies {
-		k := key{region: region[raw.nhri], year: raw.year, month: raw.month}
+		k := key{region: region[raw.nhri], year: raw.year, month: raw.month, status: raw.status}
 		var threat *kg.Node
 		if by[ByThreatType] {
 			if threat = threatTypes[raw.threat]; threat == nil {
@@ -315,8 +327,8 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 		}
 		r := rows[k]
 		if r == nil {
-			r = &StatRow{region: k.region, threatType: threat, year: k.year, month: k.month,
-				byRegion: by[ByRegion], byYear: by[ByYear], byMonth: by[ByMonth]}
+			r = &StatRow{region: k.region, threatType: threat, year: k.year, month: k.month, status: k.status,
+				byRegion: by[ByRegion], byYear: by[ByYear], byMonth: by[ByMonth], byStatus: by[ByStatus]}
 			rows[k] = r
 		}
 		r.count += t.count
@@ -334,6 +346,9 @@ func (l *Log) Stats(ctx context.Context, groupBy []Dimension) ([]*StatRow, error
 			return c
 		}
 		if c := strings.Compare(a.month, b.month); c != 0 {
+			return c
+		}
+		if c := strings.Compare(string(a.status), string(b.status)); c != 0 {
 			return c
 		}
 		return strings.Compare(threatID(a), threatID(b))

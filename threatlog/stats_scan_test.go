@@ -30,8 +30,8 @@ func TestStatsWalkAndPagesAgree(t *testing.T) {
 	_, isScanner := any(s).(kg.KindScanner)
 	require.True(t, isScanner, "the embedded store offers the walk")
 
-	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear, threatlog.ByMonth}
-	for mask := 0; mask < 16; mask++ {
+	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear, threatlog.ByMonth, threatlog.ByStatus}
+	for mask := 0; mask < 32; mask++ {
 		var groupBy []threatlog.Dimension
 		for i, d := range dims {
 			if mask&(1<<i) != 0 {
@@ -56,7 +56,10 @@ func TestStatsWalkAndPagesAgree(t *testing.T) {
 func rowsOf(rows []*threatlog.StatRow) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
-		region, year, threat, month := "", 0, "", ""
+		region, year, threat, month, status := "", 0, "", "", ""
+		if r.Status() != nil {
+			status = string(*r.Status())
+		}
 		if r.Month() != nil {
 			month = *r.Month()
 		}
@@ -69,7 +72,7 @@ func rowsOf(rows []*threatlog.StatRow) []string {
 		if r.ThreatType() != nil {
 			threat = r.ThreatType().ID()
 		}
-		out[i] = fmt.Sprintf("%s|%d|%s|%s|%d|%d", region, year, month, threat, r.Count(), r.Reprisals())
+		out[i] = fmt.Sprintf("%s|%d|%s|%s|%s|%d|%d", region, year, month, status, threat, r.Count(), r.Reprisals())
 	}
 	return out
 }
@@ -96,7 +99,7 @@ func TestStatsCatchUpFromTheChangeLog(t *testing.T) {
 	require.NoError(t, err)
 	store := &countingScans{Store: s}
 	l := &threatlog.Log{Store: store}
-	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear, threatlog.ByMonth}
+	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear, threatlog.ByMonth, threatlog.ByStatus}
 	_, err = l.Stats(ctx, dims)
 	require.NoError(t, err)
 	require.Equal(t, 1, store.scans)
@@ -119,7 +122,7 @@ func TestStatsCatchUpFromTheChangeLog(t *testing.T) {
 	_, err = l.Update(ctx, "desk", threatlog.Update{ID: first, OccurredOn: &moved, Threats: []string{threats[5].ID}})
 	require.NoError(t, err)
 
-	for mask := 0; mask < 16; mask++ {
+	for mask := 0; mask < 32; mask++ {
 		var groupBy []threatlog.Dimension
 		for i, d := range dims {
 			if mask&(1<<i) != 0 {

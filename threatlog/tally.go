@@ -11,9 +11,11 @@ import (
 // tallyKey groups incidents as finely as the statistics need, before
 // regions and threat types are looked up: by NHRI ("" when not grouped by
 // region or when none), threat type ("" when not grouped by it), year (0
-// when not grouped by it) and month ("" when not grouped by it).
+// when not grouped by it), month and status ("" when not grouped by
+// them).
 type tallyKey struct {
 	nhri, threat, month string
+	status              Status
 	year                int
 }
 
@@ -25,10 +27,10 @@ type tally struct{ count, reprisals int }
 type tallies map[tallyKey]*tally
 
 // grouping is which dimensions a tally groups by.
-type grouping struct{ region, threat, year, month bool }
+type grouping struct{ region, threat, year, month, status bool }
 
 func groupingOf(by map[Dimension]bool) grouping {
-	return grouping{region: by[ByRegion], threat: by[ByThreatType], year: by[ByYear], month: by[ByMonth]}
+	return grouping{region: by[ByRegion], threat: by[ByThreatType], year: by[ByYear], month: by[ByMonth], status: by[ByStatus]}
 }
 
 // incidentFact is what the statistics need of one incident.
@@ -36,6 +38,7 @@ type incidentFact struct {
 	id       string
 	year     int
 	month    string
+	status   Status
 	reprisal bool
 	// nhri is the NHRI it concerns ("" when none); threats its threat
 	// types.
@@ -292,7 +295,7 @@ func (b *factBook) load(ctx context.Context, s Store, version uint64) error {
 
 func factOf(n *kg.Node) incidentFact {
 	inc := IncidentOf(n)
-	return incidentFact{id: n.ID, year: inc.Year(), month: inc.Month(), reprisal: inc.ReprisalForUNCooperation()}
+	return incidentFact{id: n.ID, year: inc.Year(), month: inc.Month(), status: inc.Status(), reprisal: inc.ReprisalForUNCooperation()}
 }
 
 // factsOf reads the facts of incidents: their NHRI and threat types in one
@@ -358,6 +361,9 @@ func (b *factBook) count(g grouping) tallies {
 		}
 		if g.month {
 			k.month = f.month
+		}
+		if g.status {
+			k.status = f.status
 		}
 		if g.region {
 			k.nhri = f.nhri

@@ -209,6 +209,26 @@ func TestListAndStats(t *testing.T) {
 		}
 		assert.Equal(t, []monthRow{{"Africa", "2025-05", 1, 1}, {"Africa", "2026-01", 1, 0}, {"Americas", "2026-02", 1, 0}, {"Europe", "2025-02", 1, 0}}, months)
 
+		// By status: one incident moves on.
+		p, err = l.List(ctx, threatlog.Filter{Region: "Americas"}, 1, "")
+		require.NoError(t, err)
+		resolved := threatlog.StatusResolved
+		_, err = l.Update(ctx, "desk", threatlog.Update{ID: p.Nodes[0].ID, Status: &resolved})
+		require.NoError(t, err)
+		rows, err = l.Stats(ctx, []threatlog.Dimension{threatlog.ByStatus, threatlog.ByRegion})
+		require.NoError(t, err)
+		type statusRow struct {
+			region string
+			status threatlog.Status
+			n      int
+		}
+		var statuses []statusRow
+		for _, r := range rows {
+			assert.Nil(t, r.Month(), "not grouped by month")
+			statuses = append(statuses, statusRow{string(*r.Region()), *r.Status(), r.Count()})
+		}
+		assert.Equal(t, []statusRow{{"Africa", threatlog.StatusOpen, 2}, {"Americas", threatlog.StatusResolved, 1}, {"Europe", threatlog.StatusOpen, 1}}, statuses)
+
 		rows, err = l.Stats(ctx, []threatlog.Dimension{threatlog.ByThreatType})
 		require.NoError(t, err)
 		require.Len(t, rows, 2)
