@@ -389,7 +389,7 @@ type ComplexityRoot struct {
 		StrategicGoals           func(childComplexity int) int
 		SupportChannelsAggregate func(childComplexity int, groupBy model.SupportChannelGroupBy) int
 		Surveys                  func(childComplexity int) int
-		ThreatIncidents          func(childComplexity int, first *int, after *string, filter *model.ThreatIncidentFilter, orderBy *model.ThreatIncidentOrder) int
+		ThreatIncidents          func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ThreatIncidentFilter, orderBy []*model.ThreatIncidentOrder) int
 		ThreatStats              func(childComplexity int, groupBy []threatlog.Dimension) int
 		ThreatTypes              func(childComplexity int, against *string) int
 		Viewer                   func(childComplexity int) int
@@ -607,7 +607,7 @@ type QueryResolver interface {
 	APIKeys(ctx context.Context) ([]*auth.KeyInfo, error)
 	History(ctx context.Context, id string) ([]*model.AuditEntry, error)
 	ActivationPlan(ctx context.Context, situation advisor.Case) (*advisor.Plan, error)
-	ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter, orderBy *model.ThreatIncidentOrder) (*kg.Connection[threatlog.Incident], error)
+	ThreatIncidents(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ThreatIncidentFilter, orderBy []*model.ThreatIncidentOrder) (*kg.Connection[threatlog.Incident], error)
 	ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
 	Objectives(ctx context.Context) ([]*kg.Objective, error)
 	Commitments(ctx context.Context, pillar *string) ([]*kg.Commitment, error)
@@ -2301,7 +2301,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThreatIncidents(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ThreatIncidentFilter), args["orderBy"].(*model.ThreatIncidentOrder)), true
+		return e.ComplexityRoot.Query.ThreatIncidents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.ThreatIncidentFilter), args["orderBy"].([]*model.ThreatIncidentOrder)), true
 	case "Query.threatStats":
 		if e.ComplexityRoot.Query.ThreatStats == nil {
 			break
@@ -3885,11 +3885,15 @@ extend type Query {
     first: Int
     "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
     "Only the incidents matching every given filter; all incidents when omitted."
     filter: ThreatIncidentFilter
-    "The order of the incidents; newest report first when omitted."
-    orderBy: ThreatIncidentOrder
-  ): ThreatIncidentConnection @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
+    "The order of the incidents; newest report first when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [ThreatIncidentOrder!]
+  ): ThreatIncidentConnection @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
   """
   Incident counts grouped by region, threat type, year and/or month: the figures
   GANHRI reports at its Annual Meeting and under SDG indicator 16.10.1.
@@ -7647,22 +7651,38 @@ func (ec *executionContext) field_Query_threatIncidents_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.ThreatIncidentFilter, error) {
 			return ec.unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.ThreatIncidentOrder, error) {
-			return ec.unmarshalOThreatIncidentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrder(ctx, v)
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ThreatIncidentOrder, error) {
+			return ec.unmarshalOThreatIncidentOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -14214,7 +14234,7 @@ func (ec *executionContext) _Query_threatIncidents(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThreatIncidents(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ThreatIncidentFilter), fc.Args["orderBy"].(*model.ThreatIncidentOrder))
+			return ec.Resolvers.Query().ThreatIncidents(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.ThreatIncidentFilter), fc.Args["orderBy"].([]*model.ThreatIncidentOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -26347,6 +26367,11 @@ func (ec *executionContext) unmarshalNThreatIncidentFilter2ᚖmarrakechgraphᚋg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNThreatIncidentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrder(ctx context.Context, v any) (*model.ThreatIncidentOrder, error) {
+	res, err := ec.unmarshalInputThreatIncidentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNThreatIncidentOrderField2marrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrderField(ctx context.Context, v any) (model.ThreatIncidentOrderField, error) {
 	var res model.ThreatIncidentOrderField
 	err := res.UnmarshalGQL(v)
@@ -27571,12 +27596,21 @@ func (ec *executionContext) unmarshalOThreatIncidentFilter2ᚖmarrakechgraphᚋg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOThreatIncidentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrder(ctx context.Context, v any) (*model.ThreatIncidentOrder, error) {
+func (ec *executionContext) unmarshalOThreatIncidentOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrderᚄ(ctx context.Context, v any) ([]*model.ThreatIncidentOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := ec.unmarshalInputThreatIncidentOrder(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ThreatIncidentOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatIncidentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatIncidentOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOThreatSubject2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -75,7 +75,7 @@ func FuzzQuery(f *testing.F) {
 	f.Add(`query Q($t: [ThreatTarget!]) { __typename }`, `{"t": ["institution"]}`, `{"persistedQuery": 5}`, "Q", uint8(2))
 	f.Add(`query P($s: SituationInput!) { activationPlan(situation: $s) { country { id name } nhri { id } } }`,
 		`{"s": {"nhri": "nhri:au-ahrc", "targets": ["INSTITUTION"], "threats": ["threat-type:smear-campaigns"], "urgent": true, "consentToShare": null}}`, `{}`, "P", uint8(0))
-	f.Add(`query N($f: NHRIFilter, $o: NHRIOrder, $n: Int, $a: String) { nhris(first: $n, after: $a, filter: $f, orderBy: $o) { totalCount edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }`,
+	f.Add(`query N($f: NHRIFilter, $o: [NHRIOrder!], $n: Int, $a: String) { nhris(first: $n, after: $a, filter: $f, orderBy: $o) { totalCount edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }`,
 		`{"n": 3, "f": {"accreditationStatus": "A"}, "o": {"field": "NAME", "direction": "DESC"}}`, `{}`, "N", uint8(0))
 	f.Add(`query S($t: String!, $k: [EntityKind!], $n: Int) { search(text: $t, first: $n, kinds: $k) { id __typename } }`,
 		`{"t": "rights", "k": ["NHRI", "MECHANISM"], "n": 5}`, ``, "", uint8(2))

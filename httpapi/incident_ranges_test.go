@@ -34,7 +34,7 @@ func TestThreatIncidentsRangesAndOrder(t *testing.T) {
 			all = append(all, i)
 		}
 		list := func(vars map[string]any) ([]string, int, gqlResult) {
-			r := call(t, srv, token, `query($f: ThreatIncidentFilter, $o: ThreatIncidentOrder) {
+			r := call(t, srv, token, `query($f: ThreatIncidentFilter, $o: [ThreatIncidentOrder!]) {
 				threatIncidents(first: 100, filter: $f, orderBy: $o) { totalCount edges { node { id } } } }`, vars)
 			var data struct {
 				TotalCount int

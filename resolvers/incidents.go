@@ -30,36 +30,41 @@ func response(n *kg.Node, err error) (*threatlog.Response, error) {
 
 // incidents reads a page of the threat log, once its arguments checked out
 // (err is the check's).
-func (r *Resolver) incidents(ctx context.Context, f threatlog.Filter, o threatlog.Order, first int, after *string, err error) (*threatlog.IncidentConnection, error) {
+func (r *Resolver) incidents(ctx context.Context, f threatlog.Filter, orders []threatlog.Order, p threatlog.Paging, err error) (*threatlog.IncidentConnection, error) {
 	if err != nil {
 		return nil, err
 	}
-	return threatlog.Connect(r.threatLog.ListOrdered(ctx, f, o, first, value(after)))
+	return threatlog.Connect(r.threatLog.Page(ctx, f, orders, p))
 }
 
 // incidentOrder is the threat log's order for the orderBy argument of
 // Query.threatIncidents: newest report first when omitted.
-func incidentOrder(o *model.ThreatIncidentOrder) threatlog.Order {
-	if o == nil {
-		return threatlog.NewestReportFirst
+func incidentOrder(in []*model.ThreatIncidentOrder) []threatlog.Order {
+	out := make([]threatlog.Order, len(in))
+	for i, o := range in {
+		field := map[model.ThreatIncidentOrderField]string{
+			model.ThreatIncidentOrderFieldOccurredOn: threatlog.PropOccurredOn,
+			model.ThreatIncidentOrderFieldReportedAt: threatlog.PropReportedAt,
+			model.ThreatIncidentOrderFieldStatus:     threatlog.PropStatus,
+		}[o.Field]
+		out[i] = threatlog.Order{Field: field, Desc: o.Direction == model.OrderDirectionDesc}
 	}
-	field := map[model.ThreatIncidentOrderField]string{
-		model.ThreatIncidentOrderFieldOccurredOn: threatlog.PropOccurredOn,
-		model.ThreatIncidentOrderFieldReportedAt: threatlog.PropReportedAt,
-		model.ThreatIncidentOrderFieldStatus:     threatlog.PropStatus,
-	}[o.Field]
-	return threatlog.Order{Field: field, Desc: o.Direction == model.OrderDirectionDesc}
+	return out
 }
 
 // incidentArgs checks the arguments of Query.threatIncidents: the page
-// size and the filter.
-func (r *Resolver) incidentArgs(ctx context.Context, first *int, f *model.ThreatIncidentFilter) (threatlog.Filter, int, error) {
-	n, err := pageSize(first, defaultPageSize)
-	if err != nil || f == nil {
-		return threatlog.Filter{}, n, err
+// and the filter.
+func (r *Resolver) incidentArgs(ctx context.Context, pg paging, f *model.ThreatIncidentFilter) (threatlog.Filter, threatlog.Paging, error) {
+	var q kg.FindQuery
+	if err := pg.apply(&q, defaultPageSize); err != nil {
+		return threatlog.Filter{}, threatlog.Paging{}, err
+	}
+	p := threatlog.Paging{First: q.First, After: q.After, Last: q.Last, Before: q.Before}
+	if f == nil {
+		return threatlog.Filter{}, p, nil
 	}
 	out, err := r.incidentFilter(ctx, f)
-	return out, n, err
+	return out, p, err
 }
 
 // incidentFilter checks the threat log's filter arguments.

@@ -32,9 +32,9 @@ func (r *nHRIResolver) ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*th
 	return refs(incidents), err
 }
 
-func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *string, filter *model.ThreatIncidentFilter, orderBy *model.ThreatIncidentOrder) (*kg.Connection[threatlog.Incident], error) {
-	f, n, err := r.incidentArgs(ctx, first, filter)
-	return r.incidents(ctx, f, incidentOrder(orderBy), n, after, err)
+func (r *queryResolver) ThreatIncidents(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ThreatIncidentFilter, orderBy []*model.ThreatIncidentOrder) (*kg.Connection[threatlog.Incident], error) {
+	f, p, err := r.incidentArgs(ctx, paging{first, after, last, before}, filter)
+	return r.incidents(ctx, f, incidentOrder(orderBy), p, err)
 }
 
 func (r *queryResolver) ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error) {

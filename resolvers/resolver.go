@@ -44,7 +44,7 @@ type ThreatLog interface {
 	Report(ctx context.Context, actor string, r threatlog.Report) (*kg.Node, error)
 	Update(ctx context.Context, actor string, u threatlog.Update) (*kg.Node, error)
 	Respond(ctx context.Context, actor string, in threatlog.ResponseInput) (*kg.Node, error)
-	ListOrdered(ctx context.Context, f threatlog.Filter, o threatlog.Order, first int, after string) (*kg.Page, error)
+	Page(ctx context.Context, f threatlog.Filter, orders []threatlog.Order, p threatlog.Paging) (*kg.Page, error)
 	Stats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
 	History(ctx context.Context, id string) ([]kg.AuditEntry, error)
 }

@@ -54,7 +54,22 @@ func (l *Log) List(ctx context.Context, f Filter, first int, after string) (*kg.
 
 // ListOrdered is List in the order o.
 func (l *Log) ListOrdered(ctx context.Context, f Filter, o Order, first int, after string) (*kg.Page, error) {
-	q, err := l.query(ctx, f, o, first, after)
+	return l.Page(ctx, f, []Order{o}, Paging{First: first, After: after})
+}
+
+// Paging says which page of a list to read: First items after the cursor
+// After, or Last items before the cursor Before (as kg.FindQuery).
+type Paging struct {
+	First  int
+	After  string
+	Last   int
+	Before string
+}
+
+// Page returns a page of the incidents that match the filter, in an order
+// of one to kg.MaxOrderKeys keys (ties broken by ID), forward or backward.
+func (l *Log) Page(ctx context.Context, f Filter, orders []Order, p Paging) (*kg.Page, error) {
+	q, err := l.query(ctx, f, orders, p)
 	if err != nil {
 		return nil, err
 	}
@@ -62,13 +77,25 @@ func (l *Log) ListOrdered(ctx context.Context, f Filter, o Order, first int, aft
 }
 
 // query returns the store query for a page of incidents.
-func (l *Log) query(ctx context.Context, f Filter, o Order, first int, after string) (kg.FindQuery, error) {
-	switch o.Field {
-	case PropOccurredOn, PropReportedAt, PropStatus:
-	default:
-		return kg.FindQuery{}, kg.Errorf(kg.CodeBadUserInput, "orderBy: incidents cannot be ordered by %q", o.Field)
+func (l *Log) query(ctx context.Context, f Filter, orders []Order, p Paging) (kg.FindQuery, error) {
+	if len(orders) == 0 {
+		orders = []Order{NewestReportFirst}
 	}
-	q := kg.FindQuery{Kind: kg.KindThreatIncident, OrderBy: o.Field, Desc: o.Desc, First: first, After: after}
+	keys := make([]kg.Order, len(orders))
+	for i, o := range orders {
+		switch o.Field {
+		case PropOccurredOn, PropReportedAt, PropStatus:
+		default:
+			return kg.FindQuery{}, kg.Errorf(kg.CodeBadUserInput, "orderBy: incidents cannot be ordered by %q", o.Field)
+		}
+		keys[i] = kg.Order{By: o.Field, Desc: o.Desc}
+	}
+	q := kg.FindQuery{Kind: kg.KindThreatIncident, First: p.First, After: p.After, Last: p.Last, Before: p.Before}
+	if len(keys) == 1 {
+		q.OrderBy, q.Desc = keys[0].By, keys[0].Desc
+	} else {
+		q.Orders = keys
+	}
 	if err := l.filter(ctx, &q, f); err != nil {
 		return q, err
 	}

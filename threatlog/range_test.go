@@ -191,6 +191,67 @@ func TestListFiltersAndOrdersAsClientsDo(t *testing.T) {
 			}
 		}
 		assert.GreaterOrEqual(t, nonEmpty, 8, "the filters keep some incidents and leave others")
+
+		// Two keys (status, then day, latest first), read forward and then
+		// backward from the end: the same incidents, in the order a client
+		// sorts them (ties by ID in the direction of the last key).
+		twoKeys := []threatlog.Order{{Field: threatlog.PropStatus}, {Field: threatlog.PropOccurredOn, Desc: true}}
+		for _, name := range []string{"all", "occurred between", "or and not and fields"} {
+			f := filters[name]
+			var kept []logged
+			for _, e := range log {
+				if keeps(e, f) {
+					kept = append(kept, e)
+				}
+			}
+			slices.SortFunc(kept, func(a, b logged) int {
+				if r := cmp.Compare(a.status, b.status); r != 0 {
+					return r
+				}
+				av, bv := a.occurred, b.occurred
+				switch {
+				case av == "" && bv != "":
+					return -1 // no value: first in descending order
+				case av != "" && bv == "":
+					return 1
+				}
+				return cmp.Or(-cmp.Compare(av, bv), -strings.Compare(a.id, b.id))
+			})
+			want := []string{}
+			for _, e := range kept {
+				want = append(want, e.id)
+			}
+			forward, after := []string{}, ""
+			for i := 0; ; i++ {
+				require.Less(t, i, 20)
+				p, err := l.Page(ctx, f, twoKeys, threatlog.Paging{First: 5, After: after})
+				require.NoError(t, err)
+				for _, n := range p.Nodes {
+					forward = append(forward, n.ID)
+				}
+				if !p.HasNextPage {
+					break
+				}
+				after = p.Cursors[len(p.Cursors)-1]
+			}
+			assert.Equal(t, want, forward, "%s, forward", name)
+			backward, before := []string{}, ""
+			for i := 0; ; i++ {
+				require.Less(t, i, 20)
+				p, err := l.Page(ctx, f, twoKeys, threatlog.Paging{Last: 5, Before: before})
+				require.NoError(t, err)
+				page := []string{}
+				for _, n := range p.Nodes {
+					page = append(page, n.ID)
+				}
+				backward = append(page, backward...)
+				if !p.HasPreviousPage || len(p.Nodes) == 0 {
+					break
+				}
+				before = p.Cursors[0]
+			}
+			assert.Equal(t, want, backward, "%s, backward", name)
+		}
 	})
 }
 
