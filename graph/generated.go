@@ -84,6 +84,7 @@ type ComplexityRoot struct {
 
 	ActionConnection struct {
 		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -151,6 +152,18 @@ type ComplexityRoot struct {
 		Relationships             func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		SupportChannels           func(childComplexity int) int
 		SupportChannelsConnection func(childComplexity int, first *int, after *string) int
+	}
+
+	CommitmentConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CommitmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Consideration struct {
@@ -251,6 +264,18 @@ type ComplexityRoot struct {
 		Year          func(childComplexity int) int
 	}
 
+	InstrumentConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InstrumentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Mechanism struct {
 		Acronym           func(childComplexity int) int
 		Actions           func(childComplexity int) int
@@ -269,6 +294,7 @@ type ComplexityRoot struct {
 
 	MechanismConnection struct {
 		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -307,6 +333,7 @@ type ComplexityRoot struct {
 
 	NHRIConnection struct {
 		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -333,6 +360,18 @@ type ComplexityRoot struct {
 		Scope             func(childComplexity int) int
 	}
 
+	NetworkConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NetworkEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Objective struct {
 		Acronym           func(childComplexity int) int
 		Actions           func(childComplexity int) int
@@ -343,6 +382,18 @@ type ComplexityRoot struct {
 		Name              func(childComplexity int) int
 		Number            func(childComplexity int) int
 		Relationships     func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
+	}
+
+	ObjectiveConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ObjectiveEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -363,36 +414,58 @@ type ComplexityRoot struct {
 		ThreatTypes   func(childComplexity int) int
 	}
 
+	PerpetratorTypeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PerpetratorTypeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Query struct {
-		APIKeys                  func(childComplexity int) int
-		Actions                  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) int
-		ActionsAggregate         func(childComplexity int, filter *model.ActionFilter, groupBy model.ActionGroupBy) int
-		ActivationPlan           func(childComplexity int, situation advisor.Case) int
-		Commitments              func(childComplexity int, pillar *string) int
-		Countries                func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy []*model.CountryOrder) int
-		CountriesAggregate       func(childComplexity int, filter *model.CountryFilter, groupBy model.CountryGroupBy) int
-		GraphStats               func(childComplexity int) int
-		History                  func(childComplexity int, id string) int
-		Instruments              func(childComplexity int, typeArg *string) int
-		Mechanisms               func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MechanismFilter, orderBy []*model.MechanismOrder) int
-		MechanismsAggregate      func(childComplexity int, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) int
-		Networks                 func(childComplexity int, scope *string) int
-		Nhris                    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NHRIFilter, orderBy []*model.NHRIOrder) int
-		NhrisAggregate           func(childComplexity int, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) int
-		Node                     func(childComplexity int, id string) int
-		Objectives               func(childComplexity int) int
-		PerpetratorTypes         func(childComplexity int, sector *string) int
-		RiskGroups               func(childComplexity int) int
-		SdgTargets               func(childComplexity int) int
-		Search                   func(childComplexity int, text string, first *int, kinds []kg.Kind) int
-		SearchConnection         func(childComplexity int, text string, first *int, after *string, kinds []kg.Kind) int
-		StrategicGoals           func(childComplexity int) int
-		SupportChannelsAggregate func(childComplexity int, groupBy model.SupportChannelGroupBy) int
-		Surveys                  func(childComplexity int) int
-		ThreatIncidents          func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ThreatIncidentFilter, orderBy []*model.ThreatIncidentOrder) int
-		ThreatStats              func(childComplexity int, groupBy []threatlog.Dimension) int
-		ThreatTypes              func(childComplexity int, against *string) int
-		Viewer                   func(childComplexity int) int
+		APIKeys                    func(childComplexity int) int
+		Actions                    func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) int
+		ActionsAggregate           func(childComplexity int, filter *model.ActionFilter, groupBy model.ActionGroupBy) int
+		ActivationPlan             func(childComplexity int, situation advisor.Case) int
+		Commitments                func(childComplexity int, pillar *string, filter *model.CommitmentFilter, orderBy []*model.CommitmentOrder) int
+		CommitmentsConnection      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CommitmentFilter, orderBy []*model.CommitmentOrder) int
+		Countries                  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy []*model.CountryOrder) int
+		CountriesAggregate         func(childComplexity int, filter *model.CountryFilter, groupBy model.CountryGroupBy) int
+		GraphStats                 func(childComplexity int) int
+		History                    func(childComplexity int, id string) int
+		Instruments                func(childComplexity int, typeArg *string, filter *model.InstrumentFilter, orderBy []*model.InstrumentOrder) int
+		InstrumentsConnection      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.InstrumentFilter, orderBy []*model.InstrumentOrder) int
+		Mechanisms                 func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MechanismFilter, orderBy []*model.MechanismOrder) int
+		MechanismsAggregate        func(childComplexity int, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) int
+		Networks                   func(childComplexity int, scope *string, filter *model.NetworkFilter, orderBy []*model.NetworkOrder) int
+		NetworksConnection         func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NetworkFilter, orderBy []*model.NetworkOrder) int
+		Nhris                      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NHRIFilter, orderBy []*model.NHRIOrder) int
+		NhrisAggregate             func(childComplexity int, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) int
+		Node                       func(childComplexity int, id string) int
+		Objectives                 func(childComplexity int, filter *model.ObjectiveFilter, orderBy []*model.ObjectiveOrder) int
+		ObjectivesConnection       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ObjectiveFilter, orderBy []*model.ObjectiveOrder) int
+		PerpetratorTypes           func(childComplexity int, sector *string, filter *model.PerpetratorTypeFilter, orderBy []*model.PerpetratorTypeOrder) int
+		PerpetratorTypesConnection func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.PerpetratorTypeFilter, orderBy []*model.PerpetratorTypeOrder) int
+		RiskGroups                 func(childComplexity int, filter *model.RiskGroupFilter, orderBy []*model.RiskGroupOrder) int
+		RiskGroupsConnection       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.RiskGroupFilter, orderBy []*model.RiskGroupOrder) int
+		SdgTargets                 func(childComplexity int, filter *model.SDGTargetFilter, orderBy []*model.SDGTargetOrder) int
+		SdgTargetsConnection       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.SDGTargetFilter, orderBy []*model.SDGTargetOrder) int
+		Search                     func(childComplexity int, text string, first *int, kinds []kg.Kind) int
+		SearchConnection           func(childComplexity int, text string, first *int, after *string, kinds []kg.Kind) int
+		StrategicGoals             func(childComplexity int, filter *model.StrategicGoalFilter, orderBy []*model.StrategicGoalOrder) int
+		StrategicGoalsConnection   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.StrategicGoalFilter, orderBy []*model.StrategicGoalOrder) int
+		SupportChannelsAggregate   func(childComplexity int, groupBy model.SupportChannelGroupBy) int
+		Surveys                    func(childComplexity int, filter *model.SurveyFilter, orderBy []*model.SurveyOrder) int
+		SurveysConnection          func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.SurveyFilter, orderBy []*model.SurveyOrder) int
+		ThreatIncidents            func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ThreatIncidentFilter, orderBy []*model.ThreatIncidentOrder) int
+		ThreatStats                func(childComplexity int, groupBy []threatlog.Dimension) int
+		ThreatTypes                func(childComplexity int, against *string, filter *model.ThreatTypeFilter, orderBy []*model.ThreatTypeOrder) int
+		ThreatTypesConnection      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ThreatTypeFilter, orderBy []*model.ThreatTypeOrder) int
+		Viewer                     func(childComplexity int) int
 	}
 
 	Recommendation struct {
@@ -439,6 +512,18 @@ type ComplexityRoot struct {
 		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 	}
 
+	RiskGroupConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RiskGroupEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	SDGTarget struct {
 		Acronym       func(childComplexity int) int
 		Citations     func(childComplexity int) int
@@ -449,6 +534,18 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		ServedBy      func(childComplexity int) int
+	}
+
+	SDGTargetConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SDGTargetEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -484,6 +581,18 @@ type ComplexityRoot struct {
 		Text          func(childComplexity int) int
 	}
 
+	StrategicGoalConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StrategicGoalEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Subscription struct {
 		ThreatReported func(childComplexity int) int
 	}
@@ -517,6 +626,18 @@ type ComplexityRoot struct {
 		Relationships       func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		Respondents         func(childComplexity int) int
 		RespondentsByRegion func(childComplexity int) int
+	}
+
+	SurveyConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SurveyEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ThreatIncident struct {
@@ -558,6 +679,18 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		Perpetrators  func(childComplexity int) int
 		Relationships func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
+	}
+
+	ThreatTypeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ThreatTypeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -609,25 +742,35 @@ type QueryResolver interface {
 	ActivationPlan(ctx context.Context, situation advisor.Case) (*advisor.Plan, error)
 	ThreatIncidents(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ThreatIncidentFilter, orderBy []*model.ThreatIncidentOrder) (*kg.Connection[threatlog.Incident], error)
 	ThreatStats(ctx context.Context, groupBy []threatlog.Dimension) ([]*threatlog.StatRow, error)
-	Objectives(ctx context.Context) ([]*kg.Objective, error)
-	Commitments(ctx context.Context, pillar *string) ([]*kg.Commitment, error)
+	Objectives(ctx context.Context, filter *model.ObjectiveFilter, orderBy []*model.ObjectiveOrder) ([]*kg.Objective, error)
+	Commitments(ctx context.Context, pillar *string, filter *model.CommitmentFilter, orderBy []*model.CommitmentOrder) ([]*kg.Commitment, error)
 	Actions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error)
-	Networks(ctx context.Context, scope *string) ([]*kg.Network, error)
+	Networks(ctx context.Context, scope *string, filter *model.NetworkFilter, orderBy []*model.NetworkOrder) ([]*kg.Network, error)
 	Mechanisms(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MechanismFilter, orderBy []*model.MechanismOrder) (*kg.Connection[kg.Mechanism], error)
 	Nhris(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NHRIFilter, orderBy []*model.NHRIOrder) (*kg.Connection[kg.NHRI], error)
-	Instruments(ctx context.Context, typeArg *string) ([]*kg.Instrument, error)
-	RiskGroups(ctx context.Context) ([]*kg.RiskGroup, error)
-	ThreatTypes(ctx context.Context, against *string) ([]*kg.ThreatType, error)
-	PerpetratorTypes(ctx context.Context, sector *string) ([]*kg.PerpetratorType, error)
-	SdgTargets(ctx context.Context) ([]*kg.SDGTarget, error)
-	StrategicGoals(ctx context.Context) ([]*kg.StrategicGoal, error)
+	Instruments(ctx context.Context, typeArg *string, filter *model.InstrumentFilter, orderBy []*model.InstrumentOrder) ([]*kg.Instrument, error)
+	RiskGroups(ctx context.Context, filter *model.RiskGroupFilter, orderBy []*model.RiskGroupOrder) ([]*kg.RiskGroup, error)
+	ThreatTypes(ctx context.Context, against *string, filter *model.ThreatTypeFilter, orderBy []*model.ThreatTypeOrder) ([]*kg.ThreatType, error)
+	PerpetratorTypes(ctx context.Context, sector *string, filter *model.PerpetratorTypeFilter, orderBy []*model.PerpetratorTypeOrder) ([]*kg.PerpetratorType, error)
+	SdgTargets(ctx context.Context, filter *model.SDGTargetFilter, orderBy []*model.SDGTargetOrder) ([]*kg.SDGTarget, error)
+	StrategicGoals(ctx context.Context, filter *model.StrategicGoalFilter, orderBy []*model.StrategicGoalOrder) ([]*kg.StrategicGoal, error)
 	Countries(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy []*model.CountryOrder) (*kg.Connection[kg.Country], error)
-	Surveys(ctx context.Context) ([]*kg.Survey, error)
+	Surveys(ctx context.Context, filter *model.SurveyFilter, orderBy []*model.SurveyOrder) ([]*kg.Survey, error)
 	ActionsAggregate(ctx context.Context, filter *model.ActionFilter, groupBy model.ActionGroupBy) (*kg.Aggregate, error)
 	MechanismsAggregate(ctx context.Context, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) (*kg.Aggregate, error)
 	NhrisAggregate(ctx context.Context, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) (*kg.Aggregate, error)
 	SupportChannelsAggregate(ctx context.Context, groupBy model.SupportChannelGroupBy) (*kg.Aggregate, error)
 	CountriesAggregate(ctx context.Context, filter *model.CountryFilter, groupBy model.CountryGroupBy) (*kg.Aggregate, error)
+	ObjectivesConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ObjectiveFilter, orderBy []*model.ObjectiveOrder) (*kg.Connection[kg.Objective], error)
+	CommitmentsConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CommitmentFilter, orderBy []*model.CommitmentOrder) (*kg.Connection[kg.Commitment], error)
+	NetworksConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.NetworkFilter, orderBy []*model.NetworkOrder) (*kg.Connection[kg.Network], error)
+	InstrumentsConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.InstrumentFilter, orderBy []*model.InstrumentOrder) (*kg.Connection[kg.Instrument], error)
+	RiskGroupsConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.RiskGroupFilter, orderBy []*model.RiskGroupOrder) (*kg.Connection[kg.RiskGroup], error)
+	ThreatTypesConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ThreatTypeFilter, orderBy []*model.ThreatTypeOrder) (*kg.Connection[kg.ThreatType], error)
+	PerpetratorTypesConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.PerpetratorTypeFilter, orderBy []*model.PerpetratorTypeOrder) (*kg.Connection[kg.PerpetratorType], error)
+	SdgTargetsConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SDGTargetFilter, orderBy []*model.SDGTargetOrder) (*kg.Connection[kg.SDGTarget], error)
+	StrategicGoalsConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.StrategicGoalFilter, orderBy []*model.StrategicGoalOrder) (*kg.Connection[kg.StrategicGoal], error)
+	SurveysConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SurveyFilter, orderBy []*model.SurveyOrder) (*kg.Connection[kg.Survey], error)
 	SearchConnection(ctx context.Context, text string, first *int, after *string, kinds []kg.Kind) (*kg.SearchConnection, error)
 }
 type SubscriptionResolver interface {
@@ -814,6 +957,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActionConnection.Edges(childComplexity), true
+	case "ActionConnection.nodes":
+		if e.ComplexityRoot.ActionConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActionConnection.Nodes(childComplexity), true
 	case "ActionConnection.pageInfo":
 		if e.ComplexityRoot.ActionConnection.PageInfo == nil {
 			break
@@ -1095,6 +1244,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.SupportChannelsConnection(childComplexity, args["first"].(*int), args["after"].(*string)), true
+
+	case "CommitmentConnection.edges":
+		if e.ComplexityRoot.CommitmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitmentConnection.Edges(childComplexity), true
+	case "CommitmentConnection.nodes":
+		if e.ComplexityRoot.CommitmentConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitmentConnection.Nodes(childComplexity), true
+	case "CommitmentConnection.pageInfo":
+		if e.ComplexityRoot.CommitmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitmentConnection.PageInfo(childComplexity), true
+	case "CommitmentConnection.totalCount":
+		if e.ComplexityRoot.CommitmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitmentConnection.TotalCount(childComplexity), true
+
+	case "CommitmentEdge.cursor":
+		if e.ComplexityRoot.CommitmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitmentEdge.Cursor(childComplexity), true
+	case "CommitmentEdge.node":
+		if e.ComplexityRoot.CommitmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommitmentEdge.Node(childComplexity), true
 
 	case "Consideration.channel":
 		if e.ComplexityRoot.Consideration.Channel == nil {
@@ -1490,6 +1677,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Instrument.Year(childComplexity), true
 
+	case "InstrumentConnection.edges":
+		if e.ComplexityRoot.InstrumentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.Edges(childComplexity), true
+	case "InstrumentConnection.nodes":
+		if e.ComplexityRoot.InstrumentConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.Nodes(childComplexity), true
+	case "InstrumentConnection.pageInfo":
+		if e.ComplexityRoot.InstrumentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.PageInfo(childComplexity), true
+	case "InstrumentConnection.totalCount":
+		if e.ComplexityRoot.InstrumentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentConnection.TotalCount(childComplexity), true
+
+	case "InstrumentEdge.cursor":
+		if e.ComplexityRoot.InstrumentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentEdge.Cursor(childComplexity), true
+	case "InstrumentEdge.node":
+		if e.ComplexityRoot.InstrumentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstrumentEdge.Node(childComplexity), true
+
 	case "Mechanism.acronym":
 		if e.ComplexityRoot.Mechanism.Acronym == nil {
 			break
@@ -1585,6 +1810,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MechanismConnection.Edges(childComplexity), true
+	case "MechanismConnection.nodes":
+		if e.ComplexityRoot.MechanismConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MechanismConnection.Nodes(childComplexity), true
 	case "MechanismConnection.pageInfo":
 		if e.ComplexityRoot.MechanismConnection.PageInfo == nil {
 			break
@@ -1785,6 +2016,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NHRIConnection.Edges(childComplexity), true
+	case "NHRIConnection.nodes":
+		if e.ComplexityRoot.NHRIConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NHRIConnection.Nodes(childComplexity), true
 	case "NHRIConnection.pageInfo":
 		if e.ComplexityRoot.NHRIConnection.PageInfo == nil {
 			break
@@ -1906,6 +2143,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Network.Scope(childComplexity), true
 
+	case "NetworkConnection.edges":
+		if e.ComplexityRoot.NetworkConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkConnection.Edges(childComplexity), true
+	case "NetworkConnection.nodes":
+		if e.ComplexityRoot.NetworkConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkConnection.Nodes(childComplexity), true
+	case "NetworkConnection.pageInfo":
+		if e.ComplexityRoot.NetworkConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkConnection.PageInfo(childComplexity), true
+	case "NetworkConnection.totalCount":
+		if e.ComplexityRoot.NetworkConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkConnection.TotalCount(childComplexity), true
+
+	case "NetworkEdge.cursor":
+		if e.ComplexityRoot.NetworkEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Cursor(childComplexity), true
+	case "NetworkEdge.node":
+		if e.ComplexityRoot.NetworkEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkEdge.Node(childComplexity), true
+
 	case "Objective.acronym":
 		if e.ComplexityRoot.Objective.Acronym == nil {
 			break
@@ -1970,6 +2245,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Objective.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
+
+	case "ObjectiveConnection.edges":
+		if e.ComplexityRoot.ObjectiveConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveConnection.Edges(childComplexity), true
+	case "ObjectiveConnection.nodes":
+		if e.ComplexityRoot.ObjectiveConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveConnection.Nodes(childComplexity), true
+	case "ObjectiveConnection.pageInfo":
+		if e.ComplexityRoot.ObjectiveConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveConnection.PageInfo(childComplexity), true
+	case "ObjectiveConnection.totalCount":
+		if e.ComplexityRoot.ObjectiveConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveConnection.TotalCount(childComplexity), true
+
+	case "ObjectiveEdge.cursor":
+		if e.ComplexityRoot.ObjectiveEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveEdge.Cursor(childComplexity), true
+	case "ObjectiveEdge.node":
+		if e.ComplexityRoot.ObjectiveEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObjectiveEdge.Node(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2050,6 +2363,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PerpetratorType.ThreatTypes(childComplexity), true
 
+	case "PerpetratorTypeConnection.edges":
+		if e.ComplexityRoot.PerpetratorTypeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerpetratorTypeConnection.Edges(childComplexity), true
+	case "PerpetratorTypeConnection.nodes":
+		if e.ComplexityRoot.PerpetratorTypeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerpetratorTypeConnection.Nodes(childComplexity), true
+	case "PerpetratorTypeConnection.pageInfo":
+		if e.ComplexityRoot.PerpetratorTypeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerpetratorTypeConnection.PageInfo(childComplexity), true
+	case "PerpetratorTypeConnection.totalCount":
+		if e.ComplexityRoot.PerpetratorTypeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerpetratorTypeConnection.TotalCount(childComplexity), true
+
+	case "PerpetratorTypeEdge.cursor":
+		if e.ComplexityRoot.PerpetratorTypeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerpetratorTypeEdge.Cursor(childComplexity), true
+	case "PerpetratorTypeEdge.node":
+		if e.ComplexityRoot.PerpetratorTypeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerpetratorTypeEdge.Node(childComplexity), true
+
 	case "Query.apiKeys":
 		if e.ComplexityRoot.Query.APIKeys == nil {
 			break
@@ -2099,7 +2450,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Commitments(childComplexity, args["pillar"].(*string)), true
+		return e.ComplexityRoot.Query.Commitments(childComplexity, args["pillar"].(*string), args["filter"].(*model.CommitmentFilter), args["orderBy"].([]*model.CommitmentOrder)), true
+	case "Query.commitmentsConnection":
+		if e.ComplexityRoot.Query.CommitmentsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_commitmentsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CommitmentsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.CommitmentFilter), args["orderBy"].([]*model.CommitmentOrder)), true
 	case "Query.countries":
 		if e.ComplexityRoot.Query.Countries == nil {
 			break
@@ -2149,7 +2511,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Instruments(childComplexity, args["type"].(*string)), true
+		return e.ComplexityRoot.Query.Instruments(childComplexity, args["type"].(*string), args["filter"].(*model.InstrumentFilter), args["orderBy"].([]*model.InstrumentOrder)), true
+	case "Query.instrumentsConnection":
+		if e.ComplexityRoot.Query.InstrumentsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_instrumentsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InstrumentsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.InstrumentFilter), args["orderBy"].([]*model.InstrumentOrder)), true
 
 	case "Query.mechanisms":
 		if e.ComplexityRoot.Query.Mechanisms == nil {
@@ -2183,7 +2556,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Networks(childComplexity, args["scope"].(*string)), true
+		return e.ComplexityRoot.Query.Networks(childComplexity, args["scope"].(*string), args["filter"].(*model.NetworkFilter), args["orderBy"].([]*model.NetworkOrder)), true
+	case "Query.networksConnection":
+		if e.ComplexityRoot.Query.NetworksConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networksConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworksConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.NetworkFilter), args["orderBy"].([]*model.NetworkOrder)), true
 	case "Query.nhris":
 		if e.ComplexityRoot.Query.Nhris == nil {
 			break
@@ -2222,7 +2606,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Objectives(childComplexity), true
+		args, err := ec.field_Query_objectives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Objectives(childComplexity, args["filter"].(*model.ObjectiveFilter), args["orderBy"].([]*model.ObjectiveOrder)), true
+	case "Query.objectivesConnection":
+		if e.ComplexityRoot.Query.ObjectivesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_objectivesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ObjectivesConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.ObjectiveFilter), args["orderBy"].([]*model.ObjectiveOrder)), true
 	case "Query.perpetratorTypes":
 		if e.ComplexityRoot.Query.PerpetratorTypes == nil {
 			break
@@ -2233,19 +2633,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PerpetratorTypes(childComplexity, args["sector"].(*string)), true
+		return e.ComplexityRoot.Query.PerpetratorTypes(childComplexity, args["sector"].(*string), args["filter"].(*model.PerpetratorTypeFilter), args["orderBy"].([]*model.PerpetratorTypeOrder)), true
+	case "Query.perpetratorTypesConnection":
+		if e.ComplexityRoot.Query.PerpetratorTypesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_perpetratorTypesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PerpetratorTypesConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.PerpetratorTypeFilter), args["orderBy"].([]*model.PerpetratorTypeOrder)), true
 	case "Query.riskGroups":
 		if e.ComplexityRoot.Query.RiskGroups == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.RiskGroups(childComplexity), true
+		args, err := ec.field_Query_riskGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RiskGroups(childComplexity, args["filter"].(*model.RiskGroupFilter), args["orderBy"].([]*model.RiskGroupOrder)), true
+	case "Query.riskGroupsConnection":
+		if e.ComplexityRoot.Query.RiskGroupsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_riskGroupsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RiskGroupsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.RiskGroupFilter), args["orderBy"].([]*model.RiskGroupOrder)), true
 	case "Query.sdgTargets":
 		if e.ComplexityRoot.Query.SdgTargets == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.SdgTargets(childComplexity), true
+		args, err := ec.field_Query_sdgTargets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SdgTargets(childComplexity, args["filter"].(*model.SDGTargetFilter), args["orderBy"].([]*model.SDGTargetOrder)), true
+	case "Query.sdgTargetsConnection":
+		if e.ComplexityRoot.Query.SdgTargetsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_sdgTargetsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SdgTargetsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.SDGTargetFilter), args["orderBy"].([]*model.SDGTargetOrder)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2273,7 +2716,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.StrategicGoals(childComplexity), true
+		args, err := ec.field_Query_strategicGoals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StrategicGoals(childComplexity, args["filter"].(*model.StrategicGoalFilter), args["orderBy"].([]*model.StrategicGoalOrder)), true
+	case "Query.strategicGoalsConnection":
+		if e.ComplexityRoot.Query.StrategicGoalsConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_strategicGoalsConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StrategicGoalsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.StrategicGoalFilter), args["orderBy"].([]*model.StrategicGoalOrder)), true
 	case "Query.supportChannelsAggregate":
 		if e.ComplexityRoot.Query.SupportChannelsAggregate == nil {
 			break
@@ -2290,7 +2749,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Surveys(childComplexity), true
+		args, err := ec.field_Query_surveys_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Surveys(childComplexity, args["filter"].(*model.SurveyFilter), args["orderBy"].([]*model.SurveyOrder)), true
+	case "Query.surveysConnection":
+		if e.ComplexityRoot.Query.SurveysConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_surveysConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SurveysConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.SurveyFilter), args["orderBy"].([]*model.SurveyOrder)), true
 	case "Query.threatIncidents":
 		if e.ComplexityRoot.Query.ThreatIncidents == nil {
 			break
@@ -2323,7 +2798,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThreatTypes(childComplexity, args["against"].(*string)), true
+		return e.ComplexityRoot.Query.ThreatTypes(childComplexity, args["against"].(*string), args["filter"].(*model.ThreatTypeFilter), args["orderBy"].([]*model.ThreatTypeOrder)), true
+	case "Query.threatTypesConnection":
+		if e.ComplexityRoot.Query.ThreatTypesConnection == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threatTypesConnection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThreatTypesConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.ThreatTypeFilter), args["orderBy"].([]*model.ThreatTypeOrder)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2515,6 +3001,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RiskGroup.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
+	case "RiskGroupConnection.edges":
+		if e.ComplexityRoot.RiskGroupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskGroupConnection.Edges(childComplexity), true
+	case "RiskGroupConnection.nodes":
+		if e.ComplexityRoot.RiskGroupConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskGroupConnection.Nodes(childComplexity), true
+	case "RiskGroupConnection.pageInfo":
+		if e.ComplexityRoot.RiskGroupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskGroupConnection.PageInfo(childComplexity), true
+	case "RiskGroupConnection.totalCount":
+		if e.ComplexityRoot.RiskGroupConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskGroupConnection.TotalCount(childComplexity), true
+
+	case "RiskGroupEdge.cursor":
+		if e.ComplexityRoot.RiskGroupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskGroupEdge.Cursor(childComplexity), true
+	case "RiskGroupEdge.node":
+		if e.ComplexityRoot.RiskGroupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RiskGroupEdge.Node(childComplexity), true
+
 	case "SDGTarget.acronym":
 		if e.ComplexityRoot.SDGTarget.Acronym == nil {
 			break
@@ -2574,6 +3098,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SDGTarget.ServedBy(childComplexity), true
+
+	case "SDGTargetConnection.edges":
+		if e.ComplexityRoot.SDGTargetConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SDGTargetConnection.Edges(childComplexity), true
+	case "SDGTargetConnection.nodes":
+		if e.ComplexityRoot.SDGTargetConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SDGTargetConnection.Nodes(childComplexity), true
+	case "SDGTargetConnection.pageInfo":
+		if e.ComplexityRoot.SDGTargetConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SDGTargetConnection.PageInfo(childComplexity), true
+	case "SDGTargetConnection.totalCount":
+		if e.ComplexityRoot.SDGTargetConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SDGTargetConnection.TotalCount(childComplexity), true
+
+	case "SDGTargetEdge.cursor":
+		if e.ComplexityRoot.SDGTargetEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SDGTargetEdge.Cursor(childComplexity), true
+	case "SDGTargetEdge.node":
+		if e.ComplexityRoot.SDGTargetEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SDGTargetEdge.Node(childComplexity), true
 
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
@@ -2710,6 +3272,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StrategicGoal.Text(childComplexity), true
 
+	case "StrategicGoalConnection.edges":
+		if e.ComplexityRoot.StrategicGoalConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StrategicGoalConnection.Edges(childComplexity), true
+	case "StrategicGoalConnection.nodes":
+		if e.ComplexityRoot.StrategicGoalConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StrategicGoalConnection.Nodes(childComplexity), true
+	case "StrategicGoalConnection.pageInfo":
+		if e.ComplexityRoot.StrategicGoalConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StrategicGoalConnection.PageInfo(childComplexity), true
+	case "StrategicGoalConnection.totalCount":
+		if e.ComplexityRoot.StrategicGoalConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StrategicGoalConnection.TotalCount(childComplexity), true
+
+	case "StrategicGoalEdge.cursor":
+		if e.ComplexityRoot.StrategicGoalEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StrategicGoalEdge.Cursor(childComplexity), true
+	case "StrategicGoalEdge.node":
+		if e.ComplexityRoot.StrategicGoalEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StrategicGoalEdge.Node(childComplexity), true
+
 	case "Subscription.threatReported":
 		if e.ComplexityRoot.Subscription.ThreatReported == nil {
 			break
@@ -2839,6 +3439,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Survey.RespondentsByRegion(childComplexity), true
+
+	case "SurveyConnection.edges":
+		if e.ComplexityRoot.SurveyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyConnection.Edges(childComplexity), true
+	case "SurveyConnection.nodes":
+		if e.ComplexityRoot.SurveyConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyConnection.Nodes(childComplexity), true
+	case "SurveyConnection.pageInfo":
+		if e.ComplexityRoot.SurveyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyConnection.PageInfo(childComplexity), true
+	case "SurveyConnection.totalCount":
+		if e.ComplexityRoot.SurveyConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyConnection.TotalCount(childComplexity), true
+
+	case "SurveyEdge.cursor":
+		if e.ComplexityRoot.SurveyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyEdge.Cursor(childComplexity), true
+	case "SurveyEdge.node":
+		if e.ComplexityRoot.SurveyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyEdge.Node(childComplexity), true
 
 	case "ThreatIncident.activationPlan":
 		if e.ComplexityRoot.ThreatIncident.ActivationPlan == nil {
@@ -3028,6 +3666,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThreatType.Relationships(childComplexity, args["direction"].(*kg.Direction), args["types"].([]kg.RelType)), true
 
+	case "ThreatTypeConnection.edges":
+		if e.ComplexityRoot.ThreatTypeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatTypeConnection.Edges(childComplexity), true
+	case "ThreatTypeConnection.nodes":
+		if e.ComplexityRoot.ThreatTypeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatTypeConnection.Nodes(childComplexity), true
+	case "ThreatTypeConnection.pageInfo":
+		if e.ComplexityRoot.ThreatTypeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatTypeConnection.PageInfo(childComplexity), true
+	case "ThreatTypeConnection.totalCount":
+		if e.ComplexityRoot.ThreatTypeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatTypeConnection.TotalCount(childComplexity), true
+
+	case "ThreatTypeEdge.cursor":
+		if e.ComplexityRoot.ThreatTypeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatTypeEdge.Cursor(childComplexity), true
+	case "ThreatTypeEdge.node":
+		if e.ComplexityRoot.ThreatTypeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatTypeEdge.Node(childComplexity), true
+
 	case "Viewer.authenticated":
 		if e.ComplexityRoot.Viewer.Authenticated == nil {
 			break
@@ -3064,17 +3740,37 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActionFilter", ec.unmarshalInputActionFilter),
 			graphql.NewInputUnmarshaler("ActionOrder", ec.unmarshalInputActionOrder),
+			graphql.NewInputUnmarshaler("CommitmentFilter", ec.unmarshalInputCommitmentFilter),
+			graphql.NewInputUnmarshaler("CommitmentOrder", ec.unmarshalInputCommitmentOrder),
 			graphql.NewInputUnmarshaler("CountryFilter", ec.unmarshalInputCountryFilter),
 			graphql.NewInputUnmarshaler("CountryOrder", ec.unmarshalInputCountryOrder),
+			graphql.NewInputUnmarshaler("InstrumentFilter", ec.unmarshalInputInstrumentFilter),
+			graphql.NewInputUnmarshaler("InstrumentOrder", ec.unmarshalInputInstrumentOrder),
 			graphql.NewInputUnmarshaler("MechanismFilter", ec.unmarshalInputMechanismFilter),
 			graphql.NewInputUnmarshaler("MechanismOrder", ec.unmarshalInputMechanismOrder),
 			graphql.NewInputUnmarshaler("NHRIFilter", ec.unmarshalInputNHRIFilter),
 			graphql.NewInputUnmarshaler("NHRIOrder", ec.unmarshalInputNHRIOrder),
+			graphql.NewInputUnmarshaler("NetworkFilter", ec.unmarshalInputNetworkFilter),
+			graphql.NewInputUnmarshaler("NetworkOrder", ec.unmarshalInputNetworkOrder),
+			graphql.NewInputUnmarshaler("ObjectiveFilter", ec.unmarshalInputObjectiveFilter),
+			graphql.NewInputUnmarshaler("ObjectiveOrder", ec.unmarshalInputObjectiveOrder),
+			graphql.NewInputUnmarshaler("PerpetratorTypeFilter", ec.unmarshalInputPerpetratorTypeFilter),
+			graphql.NewInputUnmarshaler("PerpetratorTypeOrder", ec.unmarshalInputPerpetratorTypeOrder),
 			graphql.NewInputUnmarshaler("RecordResponseInput", ec.unmarshalInputRecordResponseInput),
 			graphql.NewInputUnmarshaler("ReportThreatInput", ec.unmarshalInputReportThreatInput),
+			graphql.NewInputUnmarshaler("RiskGroupFilter", ec.unmarshalInputRiskGroupFilter),
+			graphql.NewInputUnmarshaler("RiskGroupOrder", ec.unmarshalInputRiskGroupOrder),
+			graphql.NewInputUnmarshaler("SDGTargetFilter", ec.unmarshalInputSDGTargetFilter),
+			graphql.NewInputUnmarshaler("SDGTargetOrder", ec.unmarshalInputSDGTargetOrder),
 			graphql.NewInputUnmarshaler("SituationInput", ec.unmarshalInputSituationInput),
+			graphql.NewInputUnmarshaler("StrategicGoalFilter", ec.unmarshalInputStrategicGoalFilter),
+			graphql.NewInputUnmarshaler("StrategicGoalOrder", ec.unmarshalInputStrategicGoalOrder),
+			graphql.NewInputUnmarshaler("SurveyFilter", ec.unmarshalInputSurveyFilter),
+			graphql.NewInputUnmarshaler("SurveyOrder", ec.unmarshalInputSurveyOrder),
 			graphql.NewInputUnmarshaler("ThreatIncidentFilter", ec.unmarshalInputThreatIncidentFilter),
 			graphql.NewInputUnmarshaler("ThreatIncidentOrder", ec.unmarshalInputThreatIncidentOrder),
+			graphql.NewInputUnmarshaler("ThreatTypeFilter", ec.unmarshalInputThreatTypeFilter),
+			graphql.NewInputUnmarshaler("ThreatTypeOrder", ec.unmarshalInputThreatTypeOrder),
 			graphql.NewInputUnmarshaler("UpdateThreatInput", ec.unmarshalInputUpdateThreatInput),
 		)
 	}
@@ -4135,6 +4831,8 @@ type ActionConnection {
   totalCount: Int!
   "The actions of this page."
   edges: [ActionEdge!]! @listSize(assumedSize: 500)
+  "The actions of this page, without cursors."
+  nodes: [Action!]! @listSize(assumedSize: 500)
   "Pagination state."
   pageInfo: PageInfo!
 }
@@ -4203,6 +4901,8 @@ type MechanismConnection {
   totalCount: Int!
   "The mechanisms of this page."
   edges: [MechanismEdge!]! @listSize(assumedSize: 500)
+  "The mechanisms of this page, without cursors."
+  nodes: [Mechanism!]! @listSize(assumedSize: 500)
   "Pagination state."
   pageInfo: PageInfo!
 }
@@ -4267,6 +4967,8 @@ type NHRIConnection {
   totalCount: Int!
   "The institutions of this page."
   edges: [NHRIEdge!]! @listSize(assumedSize: 500)
+  "The NHRIs of this page, without cursors."
+  nodes: [NHRI!]! @listSize(assumedSize: 500)
   "Pagination state."
   pageInfo: PageInfo!
 }
@@ -4280,12 +4982,21 @@ type NHRIEdge {
 }
 
 extend type Query {
-  "The three objectives of the Global Action Plan, in order."
-  objectives: [Objective!]! @listSize(assumedSize: 10)
-  "The seven Marrakech priority action areas, in order; optionally those of one pillar."
+  "The three objectives of the Global Action Plan, in order unless ` + "`" + `orderBy` + "`" + ` says otherwise."
+  objectives(
+    "Only the objectives matching every given filter, as ` + "`" + `objectivesConnection` + "`" + ` takes it; all of them when omitted."
+    filter: ObjectiveFilter
+    "The order of the objectives, as ` + "`" + `objectivesConnection` + "`" + ` takes it; several keys apply in turn."
+    orderBy: [ObjectiveOrder!]
+  ): [Objective!]! @listSize(assumedSize: 10)
+  "The seven Marrakech priority action areas, in order unless ` + "`" + `orderBy` + "`" + ` says otherwise; optionally those of one pillar."
   commitments(
-    "Only the commitments of this pillar; all seven when omitted."
+    "Only the commitments of this pillar (as ` + "`" + `filter: {pillar: [...]}` + "`" + `); all seven when omitted."
     pillar: Pillar
+    "Only the commitments matching every given filter, as ` + "`" + `commitmentsConnection` + "`" + ` takes it; all of them when omitted."
+    filter: CommitmentFilter
+    "The order of the commitments, as ` + "`" + `commitmentsConnection` + "`" + ` takes it; several keys apply in turn."
+    orderBy: [CommitmentOrder!]
   ): [Commitment!]! @listSize(assumedSize: 20)
   """
   The proposed actions of the plan, in the plan's order unless ` + "`" + `orderBy` + "`" + ` says
@@ -4304,11 +5015,15 @@ extend type Query {
     filter: ActionFilter
     "The order of the actions; the plan's order when omitted. Several keys apply in turn; one key may be given without the list."
     orderBy: [ActionOrder!]
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges"])
-  "GANHRI, the regional networks and GANHRI's bodies."
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
+  "GANHRI, the regional networks and GANHRI's bodies, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise."
   networks(
-    "Only the networks of this scope; all of them when omitted."
+    "Only the networks of this scope (as ` + "`" + `filter: {scope: [...]}` + "`" + `); all of them when omitted."
     scope: NetworkScope
+    "Only the networks matching every given filter, as ` + "`" + `networksConnection` + "`" + ` takes it; all of them when omitted."
+    filter: NetworkFilter
+    "The order of the networks, as ` + "`" + `networksConnection` + "`" + ` takes it; several keys apply in turn."
+    orderBy: [NetworkOrder!]
   ): [Network!]! @listSize(assumedSize: 20)
   "Support channels, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
   mechanisms(
@@ -4324,7 +5039,7 @@ extend type Query {
     filter: MechanismFilter
     "The order of the channels; by name when omitted. Several keys apply in turn; one key may be given without the list."
     orderBy: [MechanismOrder!]
-  ): MechanismConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges"])
+  ): MechanismConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
   "National human rights institutions, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 50 (at most 500)."
   nhris(
     "How many items to return, from 1 to 500; 50 when omitted."
@@ -4339,28 +5054,55 @@ extend type Query {
     filter: NHRIFilter
     "The order of the NHRIs; by name when omitted. Several keys apply in turn; one key may be given without the list."
     orderBy: [NHRIOrder!]
-  ): NHRIConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges"])
-  "Declarations, resolutions, guidelines, policies, plans, reports and laws, by name; optionally of one type."
+  ): NHRIConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
+  "Declarations, resolutions, guidelines, policies, plans, reports and laws, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise; optionally of one type."
   instruments(
-    "Only the instruments of this type; all of them when omitted."
+    "Only the instruments of this type (as ` + "`" + `filter: {type: [...]}` + "`" + `); all of them when omitted."
     type: InstrumentType
+    "Only the instruments matching every given filter, as ` + "`" + `instrumentsConnection` + "`" + ` takes it; all of them when omitted."
+    filter: InstrumentFilter
+    "The order of the instruments, as ` + "`" + `instrumentsConnection` + "`" + ` takes it; several keys apply in turn."
+    orderBy: [InstrumentOrder!]
   ): [Instrument!]! @listSize(assumedSize: 60)
-  "The groups of defenders most at risk, in the plan's order."
-  riskGroups: [RiskGroup!]! @listSize(assumedSize: 10)
-  "Threats against NHRIs and defenders, by name; optionally only those against one subject."
+  "The groups of defenders most at risk, in the plan's order unless ` + "`" + `orderBy` + "`" + ` says otherwise."
+  riskGroups(
+    "Only the groups matching every given filter, as ` + "`" + `riskGroupsConnection` + "`" + ` takes it; all of them when omitted."
+    filter: RiskGroupFilter
+    "The order of the groups, as ` + "`" + `riskGroupsConnection` + "`" + ` takes it; several keys apply in turn."
+    orderBy: [RiskGroupOrder!]
+  ): [RiskGroup!]! @listSize(assumedSize: 10)
+  "Threats against NHRIs and defenders, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise; optionally only those against one subject."
   threatTypes(
-    "Only the threats against this subject; all of them when omitted."
+    "Only the threats against this subject (as ` + "`" + `filter: {against: [...]}` + "`" + `); all of them when omitted."
     against: ThreatSubject
+    "Only the threats matching every given filter, as ` + "`" + `threatTypesConnection` + "`" + ` takes it; all of them when omitted."
+    filter: ThreatTypeFilter
+    "The order of the threats, as ` + "`" + `threatTypesConnection` + "`" + ` takes it; several keys apply in turn."
+    orderBy: [ThreatTypeOrder!]
   ): [ThreatType!]! @listSize(assumedSize: 40)
-  "Kinds of actor behind threats, by name."
+  "Kinds of actor behind threats, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise."
   perpetratorTypes(
-    "Only the actors of this sector; all of them when omitted."
+    "Only the actors of this sector (as ` + "`" + `filter: {sector: [...]}` + "`" + `); all of them when omitted."
     sector: Sector
+    "Only the actors matching every given filter, as ` + "`" + `perpetratorTypesConnection` + "`" + ` takes it; all of them when omitted."
+    filter: PerpetratorTypeFilter
+    "The order of the actors, as ` + "`" + `perpetratorTypesConnection` + "`" + ` takes it; several keys apply in turn."
+    orderBy: [PerpetratorTypeOrder!]
   ): [PerpetratorType!]! @listSize(assumedSize: 20)
-  "SDG targets and indicators, by code."
-  sdgTargets: [SDGTarget!]! @listSize(assumedSize: 10)
-  "Goals of GANHRI's Strategic Plan 2020-2022, by code."
-  strategicGoals: [StrategicGoal!]! @listSize(assumedSize: 10)
+  "SDG targets and indicators, by code unless ` + "`" + `orderBy` + "`" + ` says otherwise."
+  sdgTargets(
+    "Only the targets and indicators matching every given filter, as ` + "`" + `sdgTargetsConnection` + "`" + ` takes it; all of them when omitted."
+    filter: SDGTargetFilter
+    "The order of the targets and indicators, as ` + "`" + `sdgTargetsConnection` + "`" + ` takes it; several keys apply in turn."
+    orderBy: [SDGTargetOrder!]
+  ): [SDGTarget!]! @listSize(assumedSize: 10)
+  "Goals of GANHRI's Strategic Plan 2020-2022, by code unless ` + "`" + `orderBy` + "`" + ` says otherwise."
+  strategicGoals(
+    "Only the goals matching every given filter, as ` + "`" + `strategicGoalsConnection` + "`" + ` takes it; all of them when omitted."
+    filter: StrategicGoalFilter
+    "The order of the goals, as ` + "`" + `strategicGoalsConnection` + "`" + ` takes it; several keys apply in turn."
+    orderBy: [StrategicGoalOrder!]
+  ): [StrategicGoal!]! @listSize(assumedSize: 10)
   """
   Countries, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise. ` + "`" + `first` + "`" + ` defaults to 250,
   more than there are countries: without it, one page holds them all.
@@ -4379,8 +5121,13 @@ extend type Query {
     "The order of the countries; by name when omitted. Several keys apply in turn; one key may be given without the list."
     orderBy: [CountryOrder!]
   ): CountryConnection! @listSize(assumedSize: 250, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
-  "Surveys and consultations whose findings the plan reports."
-  surveys: [Survey!]! @listSize(assumedSize: 10)
+  "Surveys and consultations whose findings the plan reports, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise."
+  surveys(
+    "Only the surveys matching every given filter, as ` + "`" + `surveysConnection` + "`" + ` takes it; all of them when omitted."
+    filter: SurveyFilter
+    "The order of the surveys, as ` + "`" + `surveysConnection` + "`" + ` takes it; several keys apply in turn."
+    orderBy: [SurveyOrder!]
+  ): [Survey!]! @listSize(assumedSize: 10)
 }
 
 """
@@ -5135,7 +5882,7 @@ extend type Query {
     filter: ActionFilter
     "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
     orderBy: ActionOrder
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
 }
 
 extend type Commitment {
@@ -5153,7 +5900,7 @@ extend type Commitment {
     filter: ActionFilter
     "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
     orderBy: ActionOrder
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
   """
   The support channels of this commitment (those of ` + "`" + `supportChannels` + "`" + `, in the
   same order), as a page, with ` + "`" + `totalCount` + "`" + `. ` + "`" + `first` + "`" + ` defaults to 50 (at most
@@ -5182,7 +5929,7 @@ extend type Mechanism {
     filter: ActionFilter
     "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
     orderBy: ActionOrder
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
 }
 
 extend type Network {
@@ -5201,7 +5948,7 @@ extend type Network {
     filter: ActionFilter
     "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
     orderBy: ActionOrder
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
 }
 
 extend type NHRI {
@@ -5221,7 +5968,7 @@ extend type NHRI {
     filter: ActionFilter
     "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
     orderBy: ActionOrder
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
 }
 
 "A page of a commitment's support channels."
@@ -5240,6 +5987,773 @@ type SupportChannelEdge {
   cursor: String!
   "The channel, with the actions that lead to it."
   node: SupportChannel!
+}
+`, BuiltIn: false},
+	{Name: "../schema/plan_lists.graphqls", Input: `# The plan's shorter lists (objectives, commitments, networks, instruments,
+# groups at risk, threats, actors, SDG targets, strategic goals, surveys) take
+# the filter and order model of every list: each plain list takes ` + "`" + `filter` + "`" + `
+# and ` + "`" + `orderBy` + "`" + `, and its ` + "`" + `…Connection` + "`" + ` twin pages it, backward too, with a
+# ` + "`" + `totalCount` + "`" + `.
+
+"Filters on objectives; all given filters must hold."
+input ObjectiveFilter {
+  "Only objectives whose name, acronym or description contain every word of this text."
+  text: String
+  "Only objectives that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: ObjectiveFilter
+  "Only objectives that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [ObjectiveFilter!]
+}
+
+"Fields objectives can be ordered by."
+enum ObjectiveOrderField {
+  "Number in the plan."
+  NUMBER
+  "Name."
+  NAME
+  "ID."
+  ID
+  "Number of actions proposed under the objective (` + "`" + `Objective.actions` + "`" + `)."
+  ACTION_COUNT
+}
+
+"""
+One key of the order of objectives. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
+input ObjectiveOrder {
+  "Field to order by."
+  field: ObjectiveOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of objectives."
+type ObjectiveConnection {
+  "Number of objectives matching the filter, on all pages."
+  totalCount: Int!
+  "The objectives of this page, with their cursors."
+  edges: [ObjectiveEdge!]! @listSize(assumedSize: 500)
+  "The objectives of this page, without cursors."
+  nodes: [Objective!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"An objective in a page."
+type ObjectiveEdge {
+  "Position of the objective, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The objective."
+  node: Objective!
+}
+
+"Filters on commitments; all given filters must hold."
+input CommitmentFilter {
+  "Only commitments of these pillars."
+  pillar: [Pillar!]
+  "Only commitments whose name, acronym or description contain every word of this text."
+  text: String
+  "Only commitments that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: CommitmentFilter
+  "Only commitments that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [CommitmentFilter!]
+}
+
+"Fields commitments can be ordered by."
+enum CommitmentOrderField {
+  "Position in the Declaration."
+  NUMBER
+  "Name."
+  NAME
+  "ID."
+  ID
+  "Pillar; the commitments of one pillar in ID order."
+  PILLAR
+  "Number of actions that implement the commitment (` + "`" + `Commitment.actions` + "`" + `)."
+  ACTION_COUNT
+  "Number of actions of Objectives 2 and 3 that advance it (` + "`" + `Commitment.advancedBy` + "`" + `)."
+  ADVANCED_BY_COUNT
+}
+
+"""
+One key of the order of commitments. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
+input CommitmentOrder {
+  "Field to order by."
+  field: CommitmentOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of commitments."
+type CommitmentConnection {
+  "Number of commitments matching the filter, on all pages."
+  totalCount: Int!
+  "The commitments of this page, with their cursors."
+  edges: [CommitmentEdge!]! @listSize(assumedSize: 500)
+  "The commitments of this page, without cursors."
+  nodes: [Commitment!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A commitment in a page."
+type CommitmentEdge {
+  "Position of the commitment, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The commitment."
+  node: Commitment!
+}
+
+"Filters on networks; all given filters must hold."
+input NetworkFilter {
+  "Only networks of these scopes."
+  scope: [NetworkScope!]
+  "Only regional networks of this region."
+  region: Region
+  "Only networks this NHRI is a member of (relationship MEMBER_OF), given by its ID."
+  member: ID
+  "Only networks and bodies that are part of this network (relationship PART_OF), given by its ID."
+  partOf: ID
+  "Only networks whose name, acronym or description contain every word of this text."
+  text: String
+  "Only networks that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: NetworkFilter
+  "Only networks that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [NetworkFilter!]
+}
+
+"Fields networks can be ordered by."
+enum NetworkOrderField {
+  "Name."
+  NAME
+  "ID."
+  ID
+  "Scope; the networks of one scope in ID order."
+  SCOPE
+  "Region; those without one (global networks, bodies) last (first when descending)."
+  REGION
+  "Number of member NHRIs (` + "`" + `Network.members` + "`" + `)."
+  MEMBER_COUNT
+  "Number of actions that reach the network (` + "`" + `Network.actions` + "`" + `)."
+  ACTION_COUNT
+}
+
+"""
+One key of the order of networks. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
+input NetworkOrder {
+  "Field to order by."
+  field: NetworkOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of networks."
+type NetworkConnection {
+  "Number of networks matching the filter, on all pages."
+  totalCount: Int!
+  "The networks of this page, with their cursors."
+  edges: [NetworkEdge!]! @listSize(assumedSize: 500)
+  "The networks of this page, without cursors."
+  nodes: [Network!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A network in a page."
+type NetworkEdge {
+  "Position of the network, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The network."
+  node: Network!
+}
+
+"Filters on instruments; all given filters must hold."
+input InstrumentFilter {
+  "Only instruments of these types."
+  type: [InstrumentType!]
+  "Only instruments adopted or published in one of these years."
+  year: [Int!]
+  "Only instruments adopted or issued by this body or State (relationship ISSUED_BY), given by its ID."
+  issuedBy: ID
+  "Only instruments whose name, acronym or description contain every word of this text."
+  text: String
+  "Only instruments that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: InstrumentFilter
+  "Only instruments that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [InstrumentFilter!]
+}
+
+"Fields instruments can be ordered by."
+enum InstrumentOrderField {
+  "Name."
+  NAME
+  "ID."
+  ID
+  "Type; the instruments of one type in ID order."
+  TYPE
+  "Year of adoption or publication; those without one last (first when descending)."
+  YEAR
+  "Number of actions that promote or implement it (` + "`" + `Instrument.promotedBy` + "`" + `)."
+  PROMOTED_BY_COUNT
+}
+
+"""
+One key of the order of instruments. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
+input InstrumentOrder {
+  "Field to order by."
+  field: InstrumentOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of instruments."
+type InstrumentConnection {
+  "Number of instruments matching the filter, on all pages."
+  totalCount: Int!
+  "The instruments of this page, with their cursors."
+  edges: [InstrumentEdge!]! @listSize(assumedSize: 500)
+  "The instruments of this page, without cursors."
+  nodes: [Instrument!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"An instrument in a page."
+type InstrumentEdge {
+  "Position of the instrument, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The instrument."
+  node: Instrument!
+}
+
+"Filters on groups at risk; all given filters must hold."
+input RiskGroupFilter {
+  "Only groups at risk whose name, acronym or description contain every word of this text."
+  text: String
+  "Only groups at risk that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: RiskGroupFilter
+  "Only groups at risk that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [RiskGroupFilter!]
+}
+
+"Fields groups at risk can be ordered by."
+enum RiskGroupOrderField {
+  "The plan's order."
+  PLAN
+  "Name."
+  NAME
+  "ID."
+  ID
+  "Number of actions that focus on the group (` + "`" + `RiskGroup.actions` + "`" + `)."
+  ACTION_COUNT
+}
+
+"""
+One key of the order of groups at risk. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
+input RiskGroupOrder {
+  "Field to order by."
+  field: RiskGroupOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of groups at risk."
+type RiskGroupConnection {
+  "Number of groups at risk matching the filter, on all pages."
+  totalCount: Int!
+  "The groups at risk of this page, with their cursors."
+  edges: [RiskGroupEdge!]! @listSize(assumedSize: 500)
+  "The groups at risk of this page, without cursors."
+  nodes: [RiskGroup!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A group at risk in a page."
+type RiskGroupEdge {
+  "Position of the group at risk, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The group at risk."
+  node: RiskGroup!
+}
+
+"Filters on threats; all given filters must hold."
+input ThreatTypeFilter {
+  "Only threats reported against one of these subjects."
+  against: [ThreatSubject!]
+  "Only threats attributed to this kind of actor (relationship PERPETRATED_BY), given by its ID."
+  perpetrator: ID
+  "Only threats whose name, acronym or description contain every word of this text."
+  text: String
+  "Only threats that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: ThreatTypeFilter
+  "Only threats that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [ThreatTypeFilter!]
+}
+
+"Fields threats can be ordered by."
+enum ThreatTypeOrderField {
+  "Name."
+  NAME
+  "ID."
+  ID
+  "Number of actions that document, report or counter it (` + "`" + `ThreatType.actions` + "`" + `)."
+  ACTION_COUNT
+  "Number of kinds of actor it is attributed to (` + "`" + `ThreatType.perpetrators` + "`" + `)."
+  PERPETRATOR_COUNT
+}
+
+"""
+One key of the order of threats. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
+input ThreatTypeOrder {
+  "Field to order by."
+  field: ThreatTypeOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of threats."
+type ThreatTypeConnection {
+  "Number of threats matching the filter, on all pages."
+  totalCount: Int!
+  "The threats of this page, with their cursors."
+  edges: [ThreatTypeEdge!]! @listSize(assumedSize: 500)
+  "The threats of this page, without cursors."
+  nodes: [ThreatType!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A threat in a page."
+type ThreatTypeEdge {
+  "Position of the threat, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The threat."
+  node: ThreatType!
+}
+
+"Filters on kinds of actor; all given filters must hold."
+input PerpetratorTypeFilter {
+  "Only actors of these sectors."
+  sector: [Sector!]
+  "Only actors behind this threat (relationship PERPETRATED_BY), given by its ID."
+  threatType: ID
+  "Only kinds of actor whose name, acronym or description contain every word of this text."
+  text: String
+  "Only kinds of actor that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: PerpetratorTypeFilter
+  "Only kinds of actor that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [PerpetratorTypeFilter!]
+}
+
+"Fields kinds of actor can be ordered by."
+enum PerpetratorTypeOrderField {
+  "Name."
+  NAME
+  "ID."
+  ID
+  "Sector; the actors of one sector in ID order."
+  SECTOR
+  "Number of threats attributed to the actor (` + "`" + `PerpetratorType.threatTypes` + "`" + `)."
+  THREAT_TYPE_COUNT
+}
+
+"""
+One key of the order of kinds of actor. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
+input PerpetratorTypeOrder {
+  "Field to order by."
+  field: PerpetratorTypeOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of kinds of actor."
+type PerpetratorTypeConnection {
+  "Number of kinds of actor matching the filter, on all pages."
+  totalCount: Int!
+  "The kinds of actor of this page, with their cursors."
+  edges: [PerpetratorTypeEdge!]! @listSize(assumedSize: 500)
+  "The kinds of actor of this page, without cursors."
+  nodes: [PerpetratorType!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A kind of actor in a page."
+type PerpetratorTypeEdge {
+  "Position of the kind of actor, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The kind of actor."
+  node: PerpetratorType!
+}
+
+"Filters on SDG targets and indicators; all given filters must hold."
+input SDGTargetFilter {
+  "Only targets or indicators of these levels."
+  level: [SDGLevel!]
+  "Only the targets that this action or instrument serves (relationship SERVES), given by its ID."
+  servedBy: ID
+  "Only SDG targets and indicators whose name, acronym or description contain every word of this text."
+  text: String
+  "Only SDG targets and indicators that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: SDGTargetFilter
+  "Only SDG targets and indicators that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [SDGTargetFilter!]
+}
+
+"Fields SDG targets and indicators can be ordered by."
+enum SDGTargetOrderField {
+  "Code, compared as text."
+  CODE
+  "Name."
+  NAME
+  "ID."
+  ID
+  "Number of actions and instruments that serve it (` + "`" + `SDGTarget.servedBy` + "`" + `)."
+  SERVED_BY_COUNT
+}
+
+"""
+One key of the order of SDG targets and indicators. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
+input SDGTargetOrder {
+  "Field to order by."
+  field: SDGTargetOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of SDG targets and indicators."
+type SDGTargetConnection {
+  "Number of SDG targets and indicators matching the filter, on all pages."
+  totalCount: Int!
+  "The SDG targets and indicators of this page, with their cursors."
+  edges: [SDGTargetEdge!]! @listSize(assumedSize: 500)
+  "The SDG targets and indicators of this page, without cursors."
+  nodes: [SDGTarget!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A SDG target or indicator in a page."
+type SDGTargetEdge {
+  "Position of the SDG target or indicator, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The SDG target or indicator."
+  node: SDGTarget!
+}
+
+"Filters on strategic goals; all given filters must hold."
+input StrategicGoalFilter {
+  "Only the goals that this action or instrument serves (relationship SERVES), given by its ID."
+  servedBy: ID
+  "Only strategic goals whose name, acronym or description contain every word of this text."
+  text: String
+  "Only strategic goals that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: StrategicGoalFilter
+  "Only strategic goals that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [StrategicGoalFilter!]
+}
+
+"Fields strategic goals can be ordered by."
+enum StrategicGoalOrderField {
+  "Code, compared as text."
+  CODE
+  "Name."
+  NAME
+  "ID."
+  ID
+  "Number of actions and instruments that serve it (` + "`" + `StrategicGoal.servedBy` + "`" + `)."
+  SERVED_BY_COUNT
+}
+
+"""
+One key of the order of strategic goals. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
+input StrategicGoalOrder {
+  "Field to order by."
+  field: StrategicGoalOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of strategic goals."
+type StrategicGoalConnection {
+  "Number of strategic goals matching the filter, on all pages."
+  totalCount: Int!
+  "The strategic goals of this page, with their cursors."
+  edges: [StrategicGoalEdge!]! @listSize(assumedSize: 500)
+  "The strategic goals of this page, without cursors."
+  nodes: [StrategicGoal!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A strategic goal in a page."
+type StrategicGoalEdge {
+  "Position of the strategic goal, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The strategic goal."
+  node: StrategicGoal!
+}
+
+"Filters on surveys; all given filters must hold."
+input SurveyFilter {
+  "Only surveys whose name, acronym or description contain every word of this text."
+  text: String
+  "Only surveys that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: SurveyFilter
+  "Only surveys that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [SurveyFilter!]
+}
+
+"Fields surveys can be ordered by."
+enum SurveyOrderField {
+  "Name."
+  NAME
+  "ID."
+  ID
+  "Number of respondents; those without one last (first when descending)."
+  RESPONDENTS
+}
+
+"""
+One key of the order of surveys. ` + "`" + `orderBy` + "`" + ` takes a list of keys, applied in
+turn (at most 3); ties left are broken by ID, in the direction of the last
+key.
+"""
+input SurveyOrder {
+  "Field to order by."
+  field: SurveyOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
+}
+
+"A page of surveys."
+type SurveyConnection {
+  "Number of surveys matching the filter, on all pages."
+  totalCount: Int!
+  "The surveys of this page, with their cursors."
+  edges: [SurveyEdge!]! @listSize(assumedSize: 500)
+  "The surveys of this page, without cursors."
+  nodes: [Survey!]! @listSize(assumedSize: 500)
+  "Pagination state."
+  pageInfo: PageInfo!
+}
+
+"A survey in a page."
+type SurveyEdge {
+  "Position of the survey, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The survey."
+  node: Survey!
+}
+
+extend type Query {
+  """
+  The objectives of ` + "`" + `objectives` + "`" + `, in pages, by their number in the plan unless ` + "`" + `orderBy` + "`" + ` says otherwise.
+  ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  objectivesConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
+    "Only the objectives matching every given filter; all of them when omitted."
+    filter: ObjectiveFilter
+    "The order of the objectives; by their number in the plan when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [ObjectiveOrder!]
+  ): ObjectiveConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
+  """
+  The commitments of ` + "`" + `commitments` + "`" + `, in pages, by their number in the Declaration unless ` + "`" + `orderBy` + "`" + ` says otherwise.
+  ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  commitmentsConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
+    "Only the commitments matching every given filter; all of them when omitted."
+    filter: CommitmentFilter
+    "The order of the commitments; by their number in the Declaration when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [CommitmentOrder!]
+  ): CommitmentConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
+  """
+  The networks of ` + "`" + `networks` + "`" + `, in pages, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise.
+  ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  networksConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
+    "Only the networks matching every given filter; all of them when omitted."
+    filter: NetworkFilter
+    "The order of the networks; by name when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [NetworkOrder!]
+  ): NetworkConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
+  """
+  The instruments of ` + "`" + `instruments` + "`" + `, in pages, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise.
+  ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  instrumentsConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
+    "Only the instruments matching every given filter; all of them when omitted."
+    filter: InstrumentFilter
+    "The order of the instruments; by name when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [InstrumentOrder!]
+  ): InstrumentConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
+  """
+  The groups at risk of ` + "`" + `riskGroups` + "`" + `, in pages, by the plan's order unless ` + "`" + `orderBy` + "`" + ` says otherwise.
+  ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  riskGroupsConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
+    "Only the groups at risk matching every given filter; all of them when omitted."
+    filter: RiskGroupFilter
+    "The order of the groups at risk; by the plan's order when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [RiskGroupOrder!]
+  ): RiskGroupConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
+  """
+  The threats of ` + "`" + `threatTypes` + "`" + `, in pages, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise.
+  ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  threatTypesConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
+    "Only the threats matching every given filter; all of them when omitted."
+    filter: ThreatTypeFilter
+    "The order of the threats; by name when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [ThreatTypeOrder!]
+  ): ThreatTypeConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
+  """
+  The kinds of actor of ` + "`" + `perpetratorTypes` + "`" + `, in pages, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise.
+  ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  perpetratorTypesConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
+    "Only the kinds of actor matching every given filter; all of them when omitted."
+    filter: PerpetratorTypeFilter
+    "The order of the kinds of actor; by name when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [PerpetratorTypeOrder!]
+  ): PerpetratorTypeConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
+  """
+  The SDG targets and indicators of ` + "`" + `sdgTargets` + "`" + `, in pages, by code unless ` + "`" + `orderBy` + "`" + ` says otherwise.
+  ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  sdgTargetsConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
+    "Only the SDG targets and indicators matching every given filter; all of them when omitted."
+    filter: SDGTargetFilter
+    "The order of the SDG targets and indicators; by code when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [SDGTargetOrder!]
+  ): SDGTargetConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
+  """
+  The strategic goals of ` + "`" + `strategicGoals` + "`" + `, in pages, by code unless ` + "`" + `orderBy` + "`" + ` says otherwise.
+  ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  strategicGoalsConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
+    "Only the strategic goals matching every given filter; all of them when omitted."
+    filter: StrategicGoalFilter
+    "The order of the strategic goals; by code when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [StrategicGoalOrder!]
+  ): StrategicGoalConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
+  """
+  The surveys of ` + "`" + `surveys` + "`" + `, in pages, by name unless ` + "`" + `orderBy` + "`" + ` says otherwise.
+  ` + "`" + `first` + "`" + ` defaults to 50 (at most 500).
+  """
+  surveysConnection(
+    "How many items to return, from 1 to 500; 50 when omitted."
+    first: Int
+    "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
+    after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
+    "Only the surveys matching every given filter; all of them when omitted."
+    filter: SurveyFilter
+    "The order of the surveys; by name when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [SurveyOrder!]
+  ): SurveyConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
@@ -5612,6 +7126,8 @@ func (ec *executionContext) childFields_ActionConnection(ctx context.Context, fi
 		return ec.fieldContext_ActionConnection_totalCount(ctx, field)
 	case "edges":
 		return ec.fieldContext_ActionConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ActionConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_ActionConnection_pageInfo(ctx, field)
 	}
@@ -5746,6 +7262,30 @@ func (ec *executionContext) childFields_Commitment(ctx context.Context, field gr
 		return ec.fieldContext_Commitment_supportChannelsConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Commitment", field.Name)
+}
+
+func (ec *executionContext) childFields_CommitmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_CommitmentConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_CommitmentConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_CommitmentConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CommitmentConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommitmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CommitmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CommitmentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CommitmentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommitmentEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Consideration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5944,6 +7484,30 @@ func (ec *executionContext) childFields_Instrument(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Instrument", field.Name)
 }
 
+func (ec *executionContext) childFields_InstrumentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_InstrumentConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_InstrumentConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_InstrumentConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InstrumentConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InstrumentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InstrumentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InstrumentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InstrumentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InstrumentEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Mechanism(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5982,6 +7546,8 @@ func (ec *executionContext) childFields_MechanismConnection(ctx context.Context,
 		return ec.fieldContext_MechanismConnection_totalCount(ctx, field)
 	case "edges":
 		return ec.fieldContext_MechanismConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MechanismConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_MechanismConnection_pageInfo(ctx, field)
 	}
@@ -6040,6 +7606,8 @@ func (ec *executionContext) childFields_NHRIConnection(ctx context.Context, fiel
 		return ec.fieldContext_NHRIConnection_totalCount(ctx, field)
 	case "edges":
 		return ec.fieldContext_NHRIConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NHRIConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_NHRIConnection_pageInfo(ctx, field)
 	}
@@ -6090,6 +7658,30 @@ func (ec *executionContext) childFields_Network(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
 }
 
+func (ec *executionContext) childFields_NetworkConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_NetworkConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_NetworkConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NetworkConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NetworkConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_NetworkEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_NetworkEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Objective(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6112,6 +7704,30 @@ func (ec *executionContext) childFields_Objective(ctx context.Context, field gra
 		return ec.fieldContext_Objective_actionsConnection(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Objective", field.Name)
+}
+
+func (ec *executionContext) childFields_ObjectiveConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_ObjectiveConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_ObjectiveConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ObjectiveConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ObjectiveConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectiveConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ObjectiveEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ObjectiveEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ObjectiveEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObjectiveEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6148,6 +7764,30 @@ func (ec *executionContext) childFields_PerpetratorType(ctx context.Context, fie
 		return ec.fieldContext_PerpetratorType_threatTypes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PerpetratorType", field.Name)
+}
+
+func (ec *executionContext) childFields_PerpetratorTypeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_PerpetratorTypeConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_PerpetratorTypeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_PerpetratorTypeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PerpetratorTypeConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PerpetratorTypeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PerpetratorTypeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PerpetratorTypeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PerpetratorTypeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PerpetratorTypeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Recommendation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6238,6 +7878,30 @@ func (ec *executionContext) childFields_RiskGroup(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type RiskGroup", field.Name)
 }
 
+func (ec *executionContext) childFields_RiskGroupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_RiskGroupConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_RiskGroupConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_RiskGroupConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RiskGroupConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskGroupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RiskGroupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RiskGroupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RiskGroupEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RiskGroupEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_SDGTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6260,6 +7924,30 @@ func (ec *executionContext) childFields_SDGTarget(ctx context.Context, field gra
 		return ec.fieldContext_SDGTarget_servedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SDGTarget", field.Name)
+}
+
+func (ec *executionContext) childFields_SDGTargetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_SDGTargetConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_SDGTargetConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SDGTargetConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SDGTargetConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SDGTargetConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SDGTargetEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SDGTargetEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SDGTargetEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SDGTargetEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6328,6 +8016,30 @@ func (ec *executionContext) childFields_StrategicGoal(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type StrategicGoal", field.Name)
 }
 
+func (ec *executionContext) childFields_StrategicGoalConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_StrategicGoalConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_StrategicGoalConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_StrategicGoalConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StrategicGoalConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StrategicGoalConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StrategicGoalEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StrategicGoalEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StrategicGoalEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StrategicGoalEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_SupportChannel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "channel":
@@ -6388,6 +8100,30 @@ func (ec *executionContext) childFields_Survey(ctx context.Context, field graphq
 		return ec.fieldContext_Survey_respondentsByRegion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Survey", field.Name)
+}
+
+func (ec *executionContext) childFields_SurveyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_SurveyConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_SurveyConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SurveyConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SurveyConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SurveyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SurveyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SurveyEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SurveyEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SurveyEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ThreatIncident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6470,6 +8206,30 @@ func (ec *executionContext) childFields_ThreatType(ctx context.Context, field gr
 		return ec.fieldContext_ThreatType_actions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThreatType", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreatTypeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_ThreatTypeConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_ThreatTypeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ThreatTypeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ThreatTypeConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatTypeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreatTypeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ThreatTypeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ThreatTypeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatTypeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7238,6 +8998,60 @@ func (ec *executionContext) field_Query_activationPlan_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_commitmentsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CommitmentFilter, error) {
+			return ec.unmarshalOCommitmentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.CommitmentOrder, error) {
+			return ec.unmarshalOCommitmentOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_commitments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7249,6 +9063,22 @@ func (ec *executionContext) field_Query_commitments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["pillar"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CommitmentFilter, error) {
+			return ec.unmarshalOCommitmentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.CommitmentOrder, error) {
+			return ec.unmarshalOCommitmentOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -7342,6 +9172,60 @@ func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_instrumentsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.InstrumentFilter, error) {
+			return ec.unmarshalOInstrumentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.InstrumentOrder, error) {
+			return ec.unmarshalOInstrumentOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_instruments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7353,6 +9237,22 @@ func (ec *executionContext) field_Query_instruments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["type"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.InstrumentFilter, error) {
+			return ec.unmarshalOInstrumentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.InstrumentOrder, error) {
+			return ec.unmarshalOInstrumentOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -7432,6 +9332,60 @@ func (ec *executionContext) field_Query_mechanisms_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_networksConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NetworkFilter, error) {
+			return ec.unmarshalONetworkFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.NetworkOrder, error) {
+			return ec.unmarshalONetworkOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_networks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7443,6 +9397,22 @@ func (ec *executionContext) field_Query_networks_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NetworkFilter, error) {
+			return ec.unmarshalONetworkFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.NetworkOrder, error) {
+			return ec.unmarshalONetworkOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -7536,6 +9506,136 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_objectivesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ObjectiveFilter, error) {
+			return ec.unmarshalOObjectiveFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ObjectiveOrder, error) {
+			return ec.unmarshalOObjectiveOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_objectives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ObjectiveFilter, error) {
+			return ec.unmarshalOObjectiveFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ObjectiveOrder, error) {
+			return ec.unmarshalOObjectiveOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_perpetratorTypesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PerpetratorTypeFilter, error) {
+			return ec.unmarshalOPerpetratorTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.PerpetratorTypeOrder, error) {
+			return ec.unmarshalOPerpetratorTypeOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_perpetratorTypes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7547,6 +9647,174 @@ func (ec *executionContext) field_Query_perpetratorTypes_args(ctx context.Contex
 		return nil, err
 	}
 	args["sector"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PerpetratorTypeFilter, error) {
+			return ec.unmarshalOPerpetratorTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.PerpetratorTypeOrder, error) {
+			return ec.unmarshalOPerpetratorTypeOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_riskGroupsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.RiskGroupFilter, error) {
+			return ec.unmarshalORiskGroupFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.RiskGroupOrder, error) {
+			return ec.unmarshalORiskGroupOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_riskGroups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.RiskGroupFilter, error) {
+			return ec.unmarshalORiskGroupFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.RiskGroupOrder, error) {
+			return ec.unmarshalORiskGroupOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_sdgTargetsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SDGTargetFilter, error) {
+			return ec.unmarshalOSDGTargetFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.SDGTargetOrder, error) {
+			return ec.unmarshalOSDGTargetOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_sdgTargets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SDGTargetFilter, error) {
+			return ec.unmarshalOSDGTargetFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.SDGTargetOrder, error) {
+			return ec.unmarshalOSDGTargetOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
 	return args, nil
 }
 
@@ -7618,6 +9886,82 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_strategicGoalsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.StrategicGoalFilter, error) {
+			return ec.unmarshalOStrategicGoalFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.StrategicGoalOrder, error) {
+			return ec.unmarshalOStrategicGoalOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_strategicGoals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.StrategicGoalFilter, error) {
+			return ec.unmarshalOStrategicGoalFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.StrategicGoalOrder, error) {
+			return ec.unmarshalOStrategicGoalOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_supportChannelsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7629,6 +9973,82 @@ func (ec *executionContext) field_Query_supportChannelsAggregate_args(ctx contex
 		return nil, err
 	}
 	args["groupBy"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_surveysConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SurveyFilter, error) {
+			return ec.unmarshalOSurveyFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.SurveyOrder, error) {
+			return ec.unmarshalOSurveyOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_surveys_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SurveyFilter, error) {
+			return ec.unmarshalOSurveyFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.SurveyOrder, error) {
+			return ec.unmarshalOSurveyOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
 	return args, nil
 }
 
@@ -7700,6 +10120,60 @@ func (ec *executionContext) field_Query_threatStats_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_threatTypesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ThreatTypeFilter, error) {
+			return ec.unmarshalOThreatTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ThreatTypeOrder, error) {
+			return ec.unmarshalOThreatTypeOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_threatTypes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7711,6 +10185,22 @@ func (ec *executionContext) field_Query_threatTypes_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["against"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ThreatTypeFilter, error) {
+			return ec.unmarshalOThreatTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ThreatTypeOrder, error) {
+			return ec.unmarshalOThreatTypeOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -8616,6 +11106,38 @@ func (ec *executionContext) fieldContext_ActionConnection_edges(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ActionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActionConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Action]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActionConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Action) graphql.Marshaler {
+			return ec.marshalNAction2ᚕᚖmarrakechgraphᚋkgᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActionConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActionConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Action(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9781,6 +12303,180 @@ func (ec *executionContext) fieldContext_Commitment_supportChannelsConnection(ct
 	if fc.Args, err = ec.field_Commitment_supportChannelsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommitmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Commitment]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitmentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitmentConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CommitmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Commitment]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitmentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.Commitment]) graphql.Marshaler {
+			return ec.marshalNCommitmentEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommitmentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommitmentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommitmentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Commitment]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitmentConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Commitment) graphql.Marshaler {
+			return ec.marshalNCommitment2ᚕᚖmarrakechgraphᚋkgᚐCommitmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitmentConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommitmentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commitment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommitmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Commitment]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitmentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommitmentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommitmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Commitment]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitmentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommitmentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CommitmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Commitment]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommitmentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Commitment) graphql.Marshaler {
+			return ec.marshalNCommitment2ᚖmarrakechgraphᚋkgᚐCommitment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommitmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommitmentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commitment(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -11433,6 +14129,180 @@ func (ec *executionContext) fieldContext_Instrument_promotedBy(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _InstrumentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Instrument]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstrumentConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _InstrumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Instrument]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.Instrument]) graphql.Marshaler {
+			return ec.marshalNInstrumentEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InstrumentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Instrument]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚕᚖmarrakechgraphᚋkgᚐInstrumentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Instrument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Instrument]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InstrumentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Instrument]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstrumentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InstrumentEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Instrument]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstrumentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Instrument) graphql.Marshaler {
+			return ec.marshalNInstrument2ᚖmarrakechgraphᚋkgᚐInstrument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstrumentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstrumentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Instrument(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mechanism_id(ctx context.Context, field graphql.CollectedField, obj *kg.Mechanism) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11869,6 +14739,38 @@ func (ec *executionContext) fieldContext_MechanismConnection_edges(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_MechanismEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MechanismConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Mechanism]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MechanismConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Mechanism) graphql.Marshaler {
+			return ec.marshalNMechanism2ᚕᚖmarrakechgraphᚋkgᚐMechanismᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MechanismConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MechanismConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mechanism(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12829,6 +15731,38 @@ func (ec *executionContext) fieldContext_NHRIConnection_edges(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _NHRIConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.NHRI]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NHRIConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.NHRI) graphql.Marshaler {
+			return ec.marshalNNHRI2ᚕᚖmarrakechgraphᚋkgᚐNHRIᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NHRIConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NHRIConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NHRI(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NHRIConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.NHRI]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13334,6 +16268,180 @@ func (ec *executionContext) fieldContext_Network_actionsConnection(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _NetworkConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Network]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _NetworkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Network]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.Network]) graphql.Marshaler {
+			return ec.marshalNNetworkEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Network]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚕᚖmarrakechgraphᚋkgᚐNetworkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Network(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Network]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Network]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Network]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Network) graphql.Marshaler {
+			return ec.marshalNNetwork2ᚖmarrakechgraphᚋkgᚐNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Network(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13597,6 +16705,180 @@ func (ec *executionContext) fieldContext_Objective_actionsConnection(ctx context
 	if fc.Args, err = ec.field_Objective_actionsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectiveConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Objective]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectiveConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ObjectiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Objective]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.Objective]) graphql.Marshaler {
+			return ec.marshalNObjectiveEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectiveConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Objective]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚕᚖmarrakechgraphᚋkgᚐObjectiveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectiveConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Objective]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObjectiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Objective]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObjectiveEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ObjectiveEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Objective]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObjectiveEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Objective) graphql.Marshaler {
+			return ec.marshalNObjective2ᚖmarrakechgraphᚋkgᚐObjective(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObjectiveEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObjectiveEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Objective(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -13911,6 +17193,180 @@ func (ec *executionContext) fieldContext_PerpetratorType_threatTypes(_ context.C
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerpetratorTypeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.PerpetratorType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerpetratorTypeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerpetratorTypeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerpetratorTypeConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _PerpetratorTypeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.PerpetratorType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerpetratorTypeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.PerpetratorType]) graphql.Marshaler {
+			return ec.marshalNPerpetratorTypeEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerpetratorTypeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerpetratorTypeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerpetratorTypeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerpetratorTypeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.PerpetratorType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerpetratorTypeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PerpetratorType) graphql.Marshaler {
+			return ec.marshalNPerpetratorType2ᚕᚖmarrakechgraphᚋkgᚐPerpetratorTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerpetratorTypeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerpetratorTypeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerpetratorType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerpetratorTypeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.PerpetratorType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerpetratorTypeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerpetratorTypeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerpetratorTypeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PerpetratorTypeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.PerpetratorType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerpetratorTypeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerpetratorTypeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerpetratorTypeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PerpetratorTypeEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.PerpetratorType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerpetratorTypeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PerpetratorType) graphql.Marshaler {
+			return ec.marshalNPerpetratorType2ᚖmarrakechgraphᚋkgᚐPerpetratorType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerpetratorTypeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerpetratorTypeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerpetratorType(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14357,7 +17813,8 @@ func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql
 			return ec.fieldContext_Query_objectives(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Objectives(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Objectives(ctx, fc.Args["filter"].(*model.ObjectiveFilter), fc.Args["orderBy"].([]*model.ObjectiveOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Objective) graphql.Marshaler {
@@ -14367,7 +17824,7 @@ func (ec *executionContext) _Query_objectives(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_objectives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -14376,6 +17833,17 @@ func (ec *executionContext) fieldContext_Query_objectives(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Objective(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_objectives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14390,7 +17858,7 @@ func (ec *executionContext) _Query_commitments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Commitments(ctx, fc.Args["pillar"].(*string))
+			return ec.Resolvers.Query().Commitments(ctx, fc.Args["pillar"].(*string), fc.Args["filter"].(*model.CommitmentFilter), fc.Args["orderBy"].([]*model.CommitmentOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Commitment) graphql.Marshaler {
@@ -14478,7 +17946,7 @@ func (ec *executionContext) _Query_networks(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Networks(ctx, fc.Args["scope"].(*string))
+			return ec.Resolvers.Query().Networks(ctx, fc.Args["scope"].(*string), fc.Args["filter"].(*model.NetworkFilter), fc.Args["orderBy"].([]*model.NetworkOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Network) graphql.Marshaler {
@@ -14610,7 +18078,7 @@ func (ec *executionContext) _Query_instruments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Instruments(ctx, fc.Args["type"].(*string))
+			return ec.Resolvers.Query().Instruments(ctx, fc.Args["type"].(*string), fc.Args["filter"].(*model.InstrumentFilter), fc.Args["orderBy"].([]*model.InstrumentOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Instrument) graphql.Marshaler {
@@ -14653,7 +18121,8 @@ func (ec *executionContext) _Query_riskGroups(ctx context.Context, field graphql
 			return ec.fieldContext_Query_riskGroups(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().RiskGroups(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RiskGroups(ctx, fc.Args["filter"].(*model.RiskGroupFilter), fc.Args["orderBy"].([]*model.RiskGroupOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.RiskGroup) graphql.Marshaler {
@@ -14663,7 +18132,7 @@ func (ec *executionContext) _Query_riskGroups(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_riskGroups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_riskGroups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -14672,6 +18141,17 @@ func (ec *executionContext) fieldContext_Query_riskGroups(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RiskGroup(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_riskGroups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14686,7 +18166,7 @@ func (ec *executionContext) _Query_threatTypes(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThreatTypes(ctx, fc.Args["against"].(*string))
+			return ec.Resolvers.Query().ThreatTypes(ctx, fc.Args["against"].(*string), fc.Args["filter"].(*model.ThreatTypeFilter), fc.Args["orderBy"].([]*model.ThreatTypeOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.ThreatType) graphql.Marshaler {
@@ -14730,7 +18210,7 @@ func (ec *executionContext) _Query_perpetratorTypes(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PerpetratorTypes(ctx, fc.Args["sector"].(*string))
+			return ec.Resolvers.Query().PerpetratorTypes(ctx, fc.Args["sector"].(*string), fc.Args["filter"].(*model.PerpetratorTypeFilter), fc.Args["orderBy"].([]*model.PerpetratorTypeOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PerpetratorType) graphql.Marshaler {
@@ -14773,7 +18253,8 @@ func (ec *executionContext) _Query_sdgTargets(ctx context.Context, field graphql
 			return ec.fieldContext_Query_sdgTargets(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().SdgTargets(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SdgTargets(ctx, fc.Args["filter"].(*model.SDGTargetFilter), fc.Args["orderBy"].([]*model.SDGTargetOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.SDGTarget) graphql.Marshaler {
@@ -14783,7 +18264,7 @@ func (ec *executionContext) _Query_sdgTargets(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_sdgTargets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_sdgTargets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -14792,6 +18273,17 @@ func (ec *executionContext) fieldContext_Query_sdgTargets(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SDGTarget(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_sdgTargets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14805,7 +18297,8 @@ func (ec *executionContext) _Query_strategicGoals(ctx context.Context, field gra
 			return ec.fieldContext_Query_strategicGoals(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().StrategicGoals(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StrategicGoals(ctx, fc.Args["filter"].(*model.StrategicGoalFilter), fc.Args["orderBy"].([]*model.StrategicGoalOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.StrategicGoal) graphql.Marshaler {
@@ -14815,7 +18308,7 @@ func (ec *executionContext) _Query_strategicGoals(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_strategicGoals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_strategicGoals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -14824,6 +18317,17 @@ func (ec *executionContext) fieldContext_Query_strategicGoals(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_StrategicGoal(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_strategicGoals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14881,7 +18385,8 @@ func (ec *executionContext) _Query_surveys(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Query_surveys(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Surveys(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Surveys(ctx, fc.Args["filter"].(*model.SurveyFilter), fc.Args["orderBy"].([]*model.SurveyOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Survey) graphql.Marshaler {
@@ -14891,7 +18396,7 @@ func (ec *executionContext) _Query_surveys(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_surveys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_surveys(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -14900,6 +18405,17 @@ func (ec *executionContext) fieldContext_Query_surveys(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Survey(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_surveys_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -15118,6 +18634,446 @@ func (ec *executionContext) fieldContext_Query_countriesAggregate(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_countriesAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_objectivesConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_objectivesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ObjectivesConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.ObjectiveFilter), fc.Args["orderBy"].([]*model.ObjectiveOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Objective]) graphql.Marshaler {
+			return ec.marshalNObjectiveConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_objectivesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObjectiveConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_objectivesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_commitmentsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_commitmentsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CommitmentsConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.CommitmentFilter), fc.Args["orderBy"].([]*model.CommitmentOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Commitment]) graphql.Marshaler {
+			return ec.marshalNCommitmentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_commitmentsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommitmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_commitmentsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_networksConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_networksConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NetworksConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.NetworkFilter), fc.Args["orderBy"].([]*model.NetworkOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Network]) graphql.Marshaler {
+			return ec.marshalNNetworkConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_networksConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_networksConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_instrumentsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_instrumentsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InstrumentsConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.InstrumentFilter), fc.Args["orderBy"].([]*model.InstrumentOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Instrument]) graphql.Marshaler {
+			return ec.marshalNInstrumentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_instrumentsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InstrumentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_instrumentsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_riskGroupsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_riskGroupsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RiskGroupsConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.RiskGroupFilter), fc.Args["orderBy"].([]*model.RiskGroupOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.RiskGroup]) graphql.Marshaler {
+			return ec.marshalNRiskGroupConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_riskGroupsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskGroupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_riskGroupsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_threatTypesConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threatTypesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThreatTypesConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.ThreatTypeFilter), fc.Args["orderBy"].([]*model.ThreatTypeOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.ThreatType]) graphql.Marshaler {
+			return ec.marshalNThreatTypeConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threatTypesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatTypeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threatTypesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_perpetratorTypesConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_perpetratorTypesConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PerpetratorTypesConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.PerpetratorTypeFilter), fc.Args["orderBy"].([]*model.PerpetratorTypeOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.PerpetratorType]) graphql.Marshaler {
+			return ec.marshalNPerpetratorTypeConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_perpetratorTypesConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerpetratorTypeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_perpetratorTypesConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_sdgTargetsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_sdgTargetsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SdgTargetsConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.SDGTargetFilter), fc.Args["orderBy"].([]*model.SDGTargetOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.SDGTarget]) graphql.Marshaler {
+			return ec.marshalNSDGTargetConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_sdgTargetsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SDGTargetConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_sdgTargetsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_strategicGoalsConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_strategicGoalsConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StrategicGoalsConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.StrategicGoalFilter), fc.Args["orderBy"].([]*model.StrategicGoalOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.StrategicGoal]) graphql.Marshaler {
+			return ec.marshalNStrategicGoalConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_strategicGoalsConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StrategicGoalConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_strategicGoalsConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_surveysConnection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_surveysConnection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SurveysConnection(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.SurveyFilter), fc.Args["orderBy"].([]*model.SurveyOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Survey]) graphql.Marshaler {
+			return ec.marshalNSurveyConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_surveysConnection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SurveyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_surveysConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16013,6 +19969,180 @@ func (ec *executionContext) fieldContext_RiskGroup_actions(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _RiskGroupConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.RiskGroup]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskGroupConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskGroupConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskGroupConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RiskGroupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.RiskGroup]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskGroupConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.RiskGroup]) graphql.Marshaler {
+			return ec.marshalNRiskGroupEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskGroupConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskGroupConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskGroupEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskGroupConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.RiskGroup]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskGroupConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.RiskGroup) graphql.Marshaler {
+			return ec.marshalNRiskGroup2ᚕᚖmarrakechgraphᚋkgᚐRiskGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskGroupConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskGroupConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskGroupConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.RiskGroup]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskGroupConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskGroupConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskGroupConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RiskGroupEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.RiskGroup]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskGroupEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskGroupEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RiskGroupEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RiskGroupEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.RiskGroup]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RiskGroupEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.RiskGroup) graphql.Marshaler {
+			return ec.marshalNRiskGroup2ᚖmarrakechgraphᚋkgᚐRiskGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RiskGroupEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RiskGroupEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RiskGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SDGTarget_id(ctx context.Context, field graphql.CollectedField, obj *kg.SDGTarget) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16254,6 +20384,180 @@ func (ec *executionContext) fieldContext_SDGTarget_servedBy(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SDGTargetConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.SDGTarget]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SDGTargetConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SDGTargetConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SDGTargetConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SDGTargetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.SDGTarget]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SDGTargetConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.SDGTarget]) graphql.Marshaler {
+			return ec.marshalNSDGTargetEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SDGTargetConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SDGTargetConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SDGTargetEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SDGTargetConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.SDGTarget]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SDGTargetConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.SDGTarget) graphql.Marshaler {
+			return ec.marshalNSDGTarget2ᚕᚖmarrakechgraphᚋkgᚐSDGTargetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SDGTargetConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SDGTargetConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SDGTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SDGTargetConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.SDGTarget]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SDGTargetConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SDGTargetConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SDGTargetConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SDGTargetEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.SDGTarget]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SDGTargetEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SDGTargetEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SDGTargetEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SDGTargetEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.SDGTarget]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SDGTargetEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.SDGTarget) graphql.Marshaler {
+			return ec.marshalNSDGTarget2ᚖmarrakechgraphᚋkgᚐSDGTarget(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SDGTargetEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SDGTargetEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SDGTarget(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16812,6 +21116,180 @@ func (ec *executionContext) fieldContext_StrategicGoal_servedBy(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StrategicGoalConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.StrategicGoal]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StrategicGoalConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StrategicGoalConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StrategicGoalConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _StrategicGoalConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.StrategicGoal]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StrategicGoalConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.StrategicGoal]) graphql.Marshaler {
+			return ec.marshalNStrategicGoalEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StrategicGoalConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StrategicGoalConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StrategicGoalEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StrategicGoalConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.StrategicGoal]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StrategicGoalConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.StrategicGoal) graphql.Marshaler {
+			return ec.marshalNStrategicGoal2ᚕᚖmarrakechgraphᚋkgᚐStrategicGoalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StrategicGoalConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StrategicGoalConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StrategicGoal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StrategicGoalConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.StrategicGoal]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StrategicGoalConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StrategicGoalConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StrategicGoalConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StrategicGoalEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.StrategicGoal]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StrategicGoalEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StrategicGoalEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StrategicGoalEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _StrategicGoalEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.StrategicGoal]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StrategicGoalEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.StrategicGoal) graphql.Marshaler {
+			return ec.marshalNStrategicGoal2ᚖmarrakechgraphᚋkgᚐStrategicGoal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StrategicGoalEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StrategicGoalEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StrategicGoal(ctx, field)
 		},
 	}
 	return fc, nil
@@ -17392,6 +21870,180 @@ func (ec *executionContext) fieldContext_Survey_respondentsByRegion(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RegionCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SurveyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Survey]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SurveyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Survey]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.Survey]) graphql.Marshaler {
+			return ec.marshalNSurveyEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SurveyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SurveyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SurveyConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Survey]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Survey) graphql.Marshaler {
+			return ec.marshalNSurvey2ᚕᚖmarrakechgraphᚋkgᚐSurveyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SurveyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Survey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SurveyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.Survey]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SurveyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SurveyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Survey]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SurveyEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.Survey]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Survey) graphql.Marshaler {
+			return ec.marshalNSurvey2ᚖmarrakechgraphᚋkgᚐSurvey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SurveyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Survey(ctx, field)
 		},
 	}
 	return fc, nil
@@ -18200,6 +22852,180 @@ func (ec *executionContext) fieldContext_ThreatType_actions(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Action(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatTypeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.ThreatType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatTypeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatTypeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatTypeConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ThreatTypeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.ThreatType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatTypeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.PageEdge[kg.ThreatType]) graphql.Marshaler {
+			return ec.marshalNThreatTypeEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatTypeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatTypeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatTypeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatTypeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.ThreatType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatTypeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚕᚖmarrakechgraphᚋkgᚐThreatTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatTypeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatTypeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatTypeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.ThreatType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatTypeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Page) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖmarrakechgraphᚋkgᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatTypeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatTypeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatTypeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.ThreatType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatTypeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatTypeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatTypeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThreatTypeEdge_node(ctx context.Context, field graphql.CollectedField, obj *kg.PageEdge[kg.ThreatType]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatTypeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.ThreatType) graphql.Marshaler {
+			return ec.marshalNThreatType2ᚖmarrakechgraphᚋkgᚐThreatType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatTypeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatTypeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatType(ctx, field)
 		},
 	}
 	return fc, nil
@@ -19514,6 +24340,122 @@ func UnmarshalActionOrder(ctx context.Context, raw any) (model.ActionOrder, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCommitmentFilter(ctx context.Context, obj any) (model.CommitmentFilter, error) {
+	var it model.CommitmentFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"pillar", "text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "pillar":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pillar"))
+			data, err := ec.unmarshalOPillar2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pillar = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCommitmentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCommitmentFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCommitmentFilter unmarshals raw into the CommitmentFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCommitmentFilter(ctx context.Context, raw any) (model.CommitmentFilter, error) {
+	var out model.CommitmentFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CommitmentFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCommitmentOrder(ctx context.Context, obj any) (model.CommitmentOrder, error) {
+	var it model.CommitmentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCommitmentOrderField2marrakechgraphᚋgraphᚋmodelᚐCommitmentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCommitmentOrder unmarshals raw into the CommitmentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCommitmentOrder(ctx context.Context, raw any) (model.CommitmentOrder, error) {
+	var out model.CommitmentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CommitmentOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCountryFilter(ctx context.Context, obj any) (model.CountryFilter, error) {
 	var it model.CountryFilter
 	if obj == nil {
@@ -19641,6 +24583,136 @@ func (ec *executionContext) unmarshalInputCountryOrder(ctx context.Context, obj 
 func UnmarshalCountryOrder(ctx context.Context, raw any) (model.CountryOrder, error) {
 	var out model.CountryOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountryOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInstrumentFilter(ctx context.Context, obj any) (model.InstrumentFilter, error) {
+	var it model.InstrumentFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "year", "issuedBy", "text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOInstrumentType2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "issuedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedBy"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedBy = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOInstrumentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOInstrumentFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInstrumentFilter unmarshals raw into the InstrumentFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInstrumentFilter(ctx context.Context, raw any) (model.InstrumentFilter, error) {
+	var out model.InstrumentFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InstrumentFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInstrumentOrder(ctx context.Context, obj any) (model.InstrumentOrder, error) {
+	var it model.InstrumentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNInstrumentOrderField2marrakechgraphᚋgraphᚋmodelᚐInstrumentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInstrumentOrder unmarshals raw into the InstrumentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInstrumentOrder(ctx context.Context, raw any) (model.InstrumentOrder, error) {
+	var out model.InstrumentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InstrumentOrder", raw, &out)
 	return out, err
 }
 
@@ -19911,6 +24983,375 @@ func UnmarshalNHRIOrder(ctx context.Context, raw any) (model.NHRIOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputNetworkFilter(ctx context.Context, obj any) (model.NetworkFilter, error) {
+	var it model.NetworkFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"scope", "region", "member", "partOf", "text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "scope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
+			data, err := ec.unmarshalONetworkScope2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scope = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalORegion2ᚖmarrakechgraphᚋkgᚐRegion(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "member":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("member"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Member = data
+		case "partOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOf"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOf = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalONetworkFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalONetworkFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNetworkFilter unmarshals raw into the NetworkFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNetworkFilter(ctx context.Context, raw any) (model.NetworkFilter, error) {
+	var out model.NetworkFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NetworkFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNetworkOrder(ctx context.Context, obj any) (model.NetworkOrder, error) {
+	var it model.NetworkOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNetworkOrderField2marrakechgraphᚋgraphᚋmodelᚐNetworkOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNetworkOrder unmarshals raw into the NetworkOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNetworkOrder(ctx context.Context, raw any) (model.NetworkOrder, error) {
+	var out model.NetworkOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NetworkOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputObjectiveFilter(ctx context.Context, obj any) (model.ObjectiveFilter, error) {
+	var it model.ObjectiveFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOObjectiveFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOObjectiveFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalObjectiveFilter unmarshals raw into the ObjectiveFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalObjectiveFilter(ctx context.Context, raw any) (model.ObjectiveFilter, error) {
+	var out model.ObjectiveFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObjectiveFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputObjectiveOrder(ctx context.Context, obj any) (model.ObjectiveOrder, error) {
+	var it model.ObjectiveOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNObjectiveOrderField2marrakechgraphᚋgraphᚋmodelᚐObjectiveOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalObjectiveOrder unmarshals raw into the ObjectiveOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalObjectiveOrder(ctx context.Context, raw any) (model.ObjectiveOrder, error) {
+	var out model.ObjectiveOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObjectiveOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPerpetratorTypeFilter(ctx context.Context, obj any) (model.PerpetratorTypeFilter, error) {
+	var it model.PerpetratorTypeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sector", "threatType", "text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOSector2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "threatType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threatType"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreatType = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPerpetratorTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPerpetratorTypeFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPerpetratorTypeFilter unmarshals raw into the PerpetratorTypeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPerpetratorTypeFilter(ctx context.Context, raw any) (model.PerpetratorTypeFilter, error) {
+	var out model.PerpetratorTypeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PerpetratorTypeFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPerpetratorTypeOrder(ctx context.Context, obj any) (model.PerpetratorTypeOrder, error) {
+	var it model.PerpetratorTypeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPerpetratorTypeOrderField2marrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPerpetratorTypeOrder unmarshals raw into the PerpetratorTypeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPerpetratorTypeOrder(ctx context.Context, raw any) (model.PerpetratorTypeOrder, error) {
+	var out model.PerpetratorTypeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PerpetratorTypeOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRecordResponseInput(ctx context.Context, obj any) (threatlog.ResponseInput, error) {
 	var it threatlog.ResponseInput
 	if obj == nil {
@@ -20065,6 +25506,238 @@ func UnmarshalReportThreatInput(ctx context.Context, raw any) (threatlog.Report,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRiskGroupFilter(ctx context.Context, obj any) (model.RiskGroupFilter, error) {
+	var it model.RiskGroupFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalORiskGroupFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalORiskGroupFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRiskGroupFilter unmarshals raw into the RiskGroupFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRiskGroupFilter(ctx context.Context, raw any) (model.RiskGroupFilter, error) {
+	var out model.RiskGroupFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RiskGroupFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRiskGroupOrder(ctx context.Context, obj any) (model.RiskGroupOrder, error) {
+	var it model.RiskGroupOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNRiskGroupOrderField2marrakechgraphᚋgraphᚋmodelᚐRiskGroupOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRiskGroupOrder unmarshals raw into the RiskGroupOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRiskGroupOrder(ctx context.Context, raw any) (model.RiskGroupOrder, error) {
+	var out model.RiskGroupOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RiskGroupOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSDGTargetFilter(ctx context.Context, obj any) (model.SDGTargetFilter, error) {
+	var it model.SDGTargetFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"level", "servedBy", "text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOSDGLevel2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "servedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servedBy"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServedBy = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSDGTargetFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSDGTargetFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSDGTargetFilter unmarshals raw into the SDGTargetFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSDGTargetFilter(ctx context.Context, raw any) (model.SDGTargetFilter, error) {
+	var out model.SDGTargetFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SDGTargetFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSDGTargetOrder(ctx context.Context, obj any) (model.SDGTargetOrder, error) {
+	var it model.SDGTargetOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSDGTargetOrderField2marrakechgraphᚋgraphᚋmodelᚐSDGTargetOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSDGTargetOrder unmarshals raw into the SDGTargetOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSDGTargetOrder(ctx context.Context, raw any) (model.SDGTargetOrder, error) {
+	var out model.SDGTargetOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SDGTargetOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSituationInput(ctx context.Context, obj any) (advisor.Case, error) {
 	var it advisor.Case
 	if obj == nil {
@@ -20146,6 +25819,231 @@ func (ec *executionContext) unmarshalInputSituationInput(ctx context.Context, ob
 func UnmarshalSituationInput(ctx context.Context, raw any) (advisor.Case, error) {
 	var out advisor.Case
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SituationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStrategicGoalFilter(ctx context.Context, obj any) (model.StrategicGoalFilter, error) {
+	var it model.StrategicGoalFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"servedBy", "text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "servedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servedBy"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServedBy = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOStrategicGoalFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOStrategicGoalFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStrategicGoalFilter unmarshals raw into the StrategicGoalFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStrategicGoalFilter(ctx context.Context, raw any) (model.StrategicGoalFilter, error) {
+	var out model.StrategicGoalFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StrategicGoalFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStrategicGoalOrder(ctx context.Context, obj any) (model.StrategicGoalOrder, error) {
+	var it model.StrategicGoalOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNStrategicGoalOrderField2marrakechgraphᚋgraphᚋmodelᚐStrategicGoalOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStrategicGoalOrder unmarshals raw into the StrategicGoalOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStrategicGoalOrder(ctx context.Context, raw any) (model.StrategicGoalOrder, error) {
+	var out model.StrategicGoalOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StrategicGoalOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSurveyFilter(ctx context.Context, obj any) (model.SurveyFilter, error) {
+	var it model.SurveyFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSurveyFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSurveyFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSurveyFilter unmarshals raw into the SurveyFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSurveyFilter(ctx context.Context, raw any) (model.SurveyFilter, error) {
+	var out model.SurveyFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SurveyFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSurveyOrder(ctx context.Context, obj any) (model.SurveyOrder, error) {
+	var it model.SurveyOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSurveyOrderField2marrakechgraphᚋgraphᚋmodelᚐSurveyOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSurveyOrder unmarshals raw into the SurveyOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSurveyOrder(ctx context.Context, raw any) (model.SurveyOrder, error) {
+	var out model.SurveyOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SurveyOrder", raw, &out)
 	return out, err
 }
 
@@ -20325,6 +26223,129 @@ func (ec *executionContext) unmarshalInputThreatIncidentOrder(ctx context.Contex
 func UnmarshalThreatIncidentOrder(ctx context.Context, raw any) (model.ThreatIncidentOrder, error) {
 	var out model.ThreatIncidentOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatIncidentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreatTypeFilter(ctx context.Context, obj any) (model.ThreatTypeFilter, error) {
+	var it model.ThreatTypeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"against", "perpetrator", "text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "against":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("against"))
+			data, err := ec.unmarshalOThreatSubject2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Against = data
+		case "perpetrator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("perpetrator"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Perpetrator = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOThreatTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOThreatTypeFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreatTypeFilter unmarshals raw into the ThreatTypeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreatTypeFilter(ctx context.Context, raw any) (model.ThreatTypeFilter, error) {
+	var out model.ThreatTypeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatTypeFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputThreatTypeOrder(ctx context.Context, obj any) (model.ThreatTypeOrder, error) {
+	var it model.ThreatTypeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNThreatTypeOrderField2marrakechgraphᚋgraphᚋmodelᚐThreatTypeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreatTypeOrder unmarshals raw into the ThreatTypeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreatTypeOrder(ctx context.Context, raw any) (model.ThreatTypeOrder, error) {
+	var out model.ThreatTypeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatTypeOrder", raw, &out)
 	return out, err
 }
 
@@ -20915,6 +26936,11 @@ func (ec *executionContext) _ActionConnection(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "nodes":
+			out.Values[i] = ec._ActionConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._ActionConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21355,6 +27381,92 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_supportChannelsConnection(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var commitmentConnectionImplementors = []string{"CommitmentConnection"}
+
+func (ec *executionContext) _CommitmentConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.Commitment]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commitmentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommitmentConnection")
+		case "totalCount":
+			out.Values[i] = ec._CommitmentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._CommitmentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._CommitmentConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CommitmentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var commitmentEdgeImplementors = []string{"CommitmentEdge"}
+
+func (ec *executionContext) _CommitmentEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.Commitment]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commitmentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommitmentEdge")
+		case "cursor":
+			out.Values[i] = ec._CommitmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CommitmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22026,6 +28138,92 @@ func (ec *executionContext) _Instrument(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var instrumentConnectionImplementors = []string{"InstrumentConnection"}
+
+func (ec *executionContext) _InstrumentConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.Instrument]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, instrumentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InstrumentConnection")
+		case "totalCount":
+			out.Values[i] = ec._InstrumentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._InstrumentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._InstrumentConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InstrumentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var instrumentEdgeImplementors = []string{"InstrumentEdge"}
+
+func (ec *executionContext) _InstrumentEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.Instrument]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, instrumentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InstrumentEdge")
+		case "cursor":
+			out.Values[i] = ec._InstrumentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InstrumentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mechanismImplementors = []string{"Mechanism", "Entity", "Node"}
 
 func (ec *executionContext) _Mechanism(ctx context.Context, sel ast.SelectionSet, obj *kg.Mechanism) graphql.Marshaler {
@@ -22142,6 +28340,11 @@ func (ec *executionContext) _MechanismConnection(ctx context.Context, sel ast.Se
 			}
 		case "edges":
 			out.Values[i] = ec._MechanismConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._MechanismConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22413,6 +28616,11 @@ func (ec *executionContext) _NHRIConnection(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "nodes":
+			out.Values[i] = ec._NHRIConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._NHRIConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22577,6 +28785,92 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var networkConnectionImplementors = []string{"NetworkConnection"}
+
+func (ec *executionContext) _NetworkConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.Network]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkConnection")
+		case "totalCount":
+			out.Values[i] = ec._NetworkConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._NetworkConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._NetworkConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NetworkConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkEdgeImplementors = []string{"NetworkEdge"}
+
+func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.Network]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkEdge")
+		case "cursor":
+			out.Values[i] = ec._NetworkEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._NetworkEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var objectiveImplementors = []string{"Objective", "Entity", "Node"}
 
 func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet, obj *kg.Objective) graphql.Marshaler {
@@ -22636,6 +28930,92 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Objective_actionsConnection(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var objectiveConnectionImplementors = []string{"ObjectiveConnection"}
+
+func (ec *executionContext) _ObjectiveConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.Objective]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObjectiveConnection")
+		case "totalCount":
+			out.Values[i] = ec._ObjectiveConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ObjectiveConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ObjectiveConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ObjectiveConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var objectiveEdgeImplementors = []string{"ObjectiveEdge"}
+
+func (ec *executionContext) _ObjectiveEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.Objective]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObjectiveEdge")
+		case "cursor":
+			out.Values[i] = ec._ObjectiveEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ObjectiveEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22754,6 +29134,92 @@ func (ec *executionContext) _PerpetratorType(ctx context.Context, sel ast.Select
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PerpetratorType_threatTypes(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var perpetratorTypeConnectionImplementors = []string{"PerpetratorTypeConnection"}
+
+func (ec *executionContext) _PerpetratorTypeConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.PerpetratorType]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, perpetratorTypeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PerpetratorTypeConnection")
+		case "totalCount":
+			out.Values[i] = ec._PerpetratorTypeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._PerpetratorTypeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._PerpetratorTypeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PerpetratorTypeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var perpetratorTypeEdgeImplementors = []string{"PerpetratorTypeEdge"}
+
+func (ec *executionContext) _PerpetratorTypeEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.PerpetratorType]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, perpetratorTypeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PerpetratorTypeEdge")
+		case "cursor":
+			out.Values[i] = ec._PerpetratorTypeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PerpetratorTypeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22957,6 +29423,66 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_countriesAggregate(ctx, field)
+				})
+		case "objectivesConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_objectivesConnection(ctx, field)
+				})
+		case "commitmentsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_commitmentsConnection(ctx, field)
+				})
+		case "networksConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_networksConnection(ctx, field)
+				})
+		case "instrumentsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_instrumentsConnection(ctx, field)
+				})
+		case "riskGroupsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_riskGroupsConnection(ctx, field)
+				})
+		case "threatTypesConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threatTypesConnection(ctx, field)
+				})
+		case "perpetratorTypesConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_perpetratorTypesConnection(ctx, field)
+				})
+		case "sdgTargetsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_sdgTargetsConnection(ctx, field)
+				})
+		case "strategicGoalsConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_strategicGoalsConnection(ctx, field)
+				})
+		case "surveysConnection":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_surveysConnection(ctx, field)
 				})
 		case "searchConnection":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -23284,6 +29810,92 @@ func (ec *executionContext) _RiskGroup(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var riskGroupConnectionImplementors = []string{"RiskGroupConnection"}
+
+func (ec *executionContext) _RiskGroupConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.RiskGroup]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskGroupConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskGroupConnection")
+		case "totalCount":
+			out.Values[i] = ec._RiskGroupConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._RiskGroupConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._RiskGroupConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RiskGroupConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var riskGroupEdgeImplementors = []string{"RiskGroupEdge"}
+
+func (ec *executionContext) _RiskGroupEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.RiskGroup]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, riskGroupEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RiskGroupEdge")
+		case "cursor":
+			out.Values[i] = ec._RiskGroupEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RiskGroupEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var sDGTargetImplementors = []string{"SDGTarget", "Entity", "Node"}
 
 func (ec *executionContext) _SDGTarget(ctx context.Context, sel ast.SelectionSet, obj *kg.SDGTarget) graphql.Marshaler {
@@ -23342,6 +29954,92 @@ func (ec *executionContext) _SDGTarget(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SDGTarget_servedBy(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sDGTargetConnectionImplementors = []string{"SDGTargetConnection"}
+
+func (ec *executionContext) _SDGTargetConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.SDGTarget]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sDGTargetConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SDGTargetConnection")
+		case "totalCount":
+			out.Values[i] = ec._SDGTargetConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SDGTargetConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._SDGTargetConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SDGTargetConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sDGTargetEdgeImplementors = []string{"SDGTargetEdge"}
+
+func (ec *executionContext) _SDGTargetEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.SDGTarget]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sDGTargetEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SDGTargetEdge")
+		case "cursor":
+			out.Values[i] = ec._SDGTargetEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SDGTargetEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23578,6 +30276,92 @@ func (ec *executionContext) _StrategicGoal(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var strategicGoalConnectionImplementors = []string{"StrategicGoalConnection"}
+
+func (ec *executionContext) _StrategicGoalConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.StrategicGoal]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, strategicGoalConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StrategicGoalConnection")
+		case "totalCount":
+			out.Values[i] = ec._StrategicGoalConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._StrategicGoalConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._StrategicGoalConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StrategicGoalConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var strategicGoalEdgeImplementors = []string{"StrategicGoalEdge"}
+
+func (ec *executionContext) _StrategicGoalEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.StrategicGoal]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, strategicGoalEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StrategicGoalEdge")
+		case "cursor":
+			out.Values[i] = ec._StrategicGoalEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._StrategicGoalEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -23788,6 +30572,92 @@ func (ec *executionContext) _Survey(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Survey_respondentsByRegion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var surveyConnectionImplementors = []string{"SurveyConnection"}
+
+func (ec *executionContext) _SurveyConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.Survey]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, surveyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SurveyConnection")
+		case "totalCount":
+			out.Values[i] = ec._SurveyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SurveyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._SurveyConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SurveyConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var surveyEdgeImplementors = []string{"SurveyEdge"}
+
+func (ec *executionContext) _SurveyEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.Survey]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, surveyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SurveyEdge")
+		case "cursor":
+			out.Values[i] = ec._SurveyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SurveyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24055,6 +30925,92 @@ func (ec *executionContext) _ThreatType(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ThreatType_actions(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threatTypeConnectionImplementors = []string{"ThreatTypeConnection"}
+
+func (ec *executionContext) _ThreatTypeConnection(ctx context.Context, sel ast.SelectionSet, obj *kg.Connection[kg.ThreatType]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threatTypeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreatTypeConnection")
+		case "totalCount":
+			out.Values[i] = ec._ThreatTypeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ThreatTypeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ThreatTypeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ThreatTypeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var threatTypeEdgeImplementors = []string{"ThreatTypeEdge"}
+
+func (ec *executionContext) _ThreatTypeEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.PageEdge[kg.ThreatType]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threatTypeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreatTypeEdge")
+		case "cursor":
+			out.Values[i] = ec._ThreatTypeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ThreatTypeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24528,6 +31484,22 @@ func (ec *executionContext) marshalNAction2ᚕmarrakechgraphᚋkgᚐActionᚄ(ct
 	return ret
 }
 
+func (ec *executionContext) marshalNAction2ᚕᚖmarrakechgraphᚋkgᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Action) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAction2ᚖmarrakechgraphᚋkgᚐAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAction2ᚖmarrakechgraphᚋkgᚐAction(ctx context.Context, sel ast.SelectionSet, v *kg.Action) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Action!")
@@ -24787,6 +31759,58 @@ func (ec *executionContext) marshalNCommitment2ᚖmarrakechgraphᚋkgᚐCommitme
 		return graphql.Null
 	}
 	return ec._Commitment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommitmentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.Commitment]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommitmentConnection!")
+		return graphql.Null
+	}
+	return ec._CommitmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommitmentEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.Commitment]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommitmentEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommitmentEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.Commitment]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommitmentEdge!")
+		return graphql.Null
+	}
+	return ec._CommitmentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCommitmentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentFilter(ctx context.Context, v any) (*model.CommitmentFilter, error) {
+	res, err := ec.unmarshalInputCommitmentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCommitmentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentOrder(ctx context.Context, v any) (*model.CommitmentOrder, error) {
+	res, err := ec.unmarshalInputCommitmentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCommitmentOrderField2marrakechgraphᚋgraphᚋmodelᚐCommitmentOrderField(ctx context.Context, v any) (model.CommitmentOrderField, error) {
+	var res model.CommitmentOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommitmentOrderField2marrakechgraphᚋgraphᚋmodelᚐCommitmentOrderField(ctx context.Context, sel ast.SelectionSet, v model.CommitmentOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNConsentRequirement2marrakechgraphᚋadvisorᚐConsent(ctx context.Context, v any) (advisor.Consent, error) {
@@ -25207,6 +32231,58 @@ func (ec *executionContext) marshalNInstrument2ᚖmarrakechgraphᚋkgᚐInstrume
 	return ec._Instrument(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNInstrumentConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.Instrument]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InstrumentConnection!")
+		return graphql.Null
+	}
+	return ec._InstrumentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInstrumentEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.Instrument]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInstrumentEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInstrumentEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.Instrument]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InstrumentEdge!")
+		return graphql.Null
+	}
+	return ec._InstrumentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInstrumentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentFilter(ctx context.Context, v any) (*model.InstrumentFilter, error) {
+	res, err := ec.unmarshalInputInstrumentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNInstrumentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentOrder(ctx context.Context, v any) (*model.InstrumentOrder, error) {
+	res, err := ec.unmarshalInputInstrumentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNInstrumentOrderField2marrakechgraphᚋgraphᚋmodelᚐInstrumentOrderField(ctx context.Context, v any) (model.InstrumentOrderField, error) {
+	var res model.InstrumentOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInstrumentOrderField2marrakechgraphᚋgraphᚋmodelᚐInstrumentOrderField(ctx context.Context, sel ast.SelectionSet, v model.InstrumentOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNInstrumentType2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25244,6 +32320,22 @@ func (ec *executionContext) marshalNMechanism2ᚕmarrakechgraphᚋkgᚐMechanism
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMechanism2marrakechgraphᚋkgᚐMechanism(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMechanism2ᚕᚖmarrakechgraphᚋkgᚐMechanismᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Mechanism) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMechanism2ᚖmarrakechgraphᚋkgᚐMechanism(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -25348,6 +32440,22 @@ func (ec *executionContext) marshalNNHRI2ᚕmarrakechgraphᚋkgᚐNHRIᚄ(ctx co
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNHRI2marrakechgraphᚋkgᚐNHRI(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNHRI2ᚕᚖmarrakechgraphᚋkgᚐNHRIᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.NHRI) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNHRI2ᚖmarrakechgraphᚋkgᚐNHRI(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -25473,6 +32581,58 @@ func (ec *executionContext) marshalNNetwork2ᚖmarrakechgraphᚋkgᚐNetwork(ctx
 	return ec._Network(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNNetworkConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.Network]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkConnection!")
+		return graphql.Null
+	}
+	return ec._NetworkConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.Network]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.Network]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkEdge!")
+		return graphql.Null
+	}
+	return ec._NetworkEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNetworkFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkFilter(ctx context.Context, v any) (*model.NetworkFilter, error) {
+	res, err := ec.unmarshalInputNetworkFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNetworkOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkOrder(ctx context.Context, v any) (*model.NetworkOrder, error) {
+	res, err := ec.unmarshalInputNetworkOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNetworkOrderField2marrakechgraphᚋgraphᚋmodelᚐNetworkOrderField(ctx context.Context, v any) (model.NetworkOrderField, error) {
+	var res model.NetworkOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNetworkOrderField2marrakechgraphᚋgraphᚋmodelᚐNetworkOrderField(ctx context.Context, sel ast.SelectionSet, v model.NetworkOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNNetworkScope2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25537,6 +32697,58 @@ func (ec *executionContext) marshalNObjective2ᚖmarrakechgraphᚋkgᚐObjective
 		return graphql.Null
 	}
 	return ec._Objective(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNObjectiveConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.Objective]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ObjectiveConnection!")
+		return graphql.Null
+	}
+	return ec._ObjectiveConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNObjectiveEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.Objective]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObjectiveEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNObjectiveEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.Objective]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ObjectiveEdge!")
+		return graphql.Null
+	}
+	return ec._ObjectiveEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNObjectiveFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveFilter(ctx context.Context, v any) (*model.ObjectiveFilter, error) {
+	res, err := ec.unmarshalInputObjectiveFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNObjectiveOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveOrder(ctx context.Context, v any) (*model.ObjectiveOrder, error) {
+	res, err := ec.unmarshalInputObjectiveOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNObjectiveOrderField2marrakechgraphᚋgraphᚋmodelᚐObjectiveOrderField(ctx context.Context, v any) (model.ObjectiveOrderField, error) {
+	var res model.ObjectiveOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNObjectiveOrderField2marrakechgraphᚋgraphᚋmodelᚐObjectiveOrderField(ctx context.Context, sel ast.SelectionSet, v model.ObjectiveOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (model.OrderDirection, error) {
@@ -25663,6 +32875,58 @@ func (ec *executionContext) marshalNPerpetratorType2ᚖmarrakechgraphᚋkgᚐPer
 		return graphql.Null
 	}
 	return ec._PerpetratorType(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPerpetratorTypeConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.PerpetratorType]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PerpetratorTypeConnection!")
+		return graphql.Null
+	}
+	return ec._PerpetratorTypeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPerpetratorTypeEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.PerpetratorType]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerpetratorTypeEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPerpetratorTypeEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.PerpetratorType]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PerpetratorTypeEdge!")
+		return graphql.Null
+	}
+	return ec._PerpetratorTypeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPerpetratorTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeFilter(ctx context.Context, v any) (*model.PerpetratorTypeFilter, error) {
+	res, err := ec.unmarshalInputPerpetratorTypeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPerpetratorTypeOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeOrder(ctx context.Context, v any) (*model.PerpetratorTypeOrder, error) {
+	res, err := ec.unmarshalInputPerpetratorTypeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPerpetratorTypeOrderField2marrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeOrderField(ctx context.Context, v any) (model.PerpetratorTypeOrderField, error) {
+	var res model.PerpetratorTypeOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPerpetratorTypeOrderField2marrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeOrderField(ctx context.Context, sel ast.SelectionSet, v model.PerpetratorTypeOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNPillar2string(ctx context.Context, v any) (string, error) {
@@ -25946,6 +33210,58 @@ func (ec *executionContext) marshalNRiskGroup2ᚖmarrakechgraphᚋkgᚐRiskGroup
 	return ec._RiskGroup(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRiskGroupConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.RiskGroup]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RiskGroupConnection!")
+		return graphql.Null
+	}
+	return ec._RiskGroupConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRiskGroupEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.RiskGroup]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRiskGroupEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRiskGroupEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.RiskGroup]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RiskGroupEdge!")
+		return graphql.Null
+	}
+	return ec._RiskGroupEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRiskGroupFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupFilter(ctx context.Context, v any) (*model.RiskGroupFilter, error) {
+	res, err := ec.unmarshalInputRiskGroupFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRiskGroupOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupOrder(ctx context.Context, v any) (*model.RiskGroupOrder, error) {
+	res, err := ec.unmarshalInputRiskGroupOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRiskGroupOrderField2marrakechgraphᚋgraphᚋmodelᚐRiskGroupOrderField(ctx context.Context, v any) (model.RiskGroupOrderField, error) {
+	var res model.RiskGroupOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRiskGroupOrderField2marrakechgraphᚋgraphᚋmodelᚐRiskGroupOrderField(ctx context.Context, sel ast.SelectionSet, v model.RiskGroupOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNRole2marrakechgraphᚋauthᚐRole(ctx context.Context, v any) (auth.Role, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNRole2marrakechgraphᚋauthᚐRole[tmp]
@@ -26012,6 +33328,58 @@ func (ec *executionContext) marshalNSDGTarget2ᚖmarrakechgraphᚋkgᚐSDGTarget
 		return graphql.Null
 	}
 	return ec._SDGTarget(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSDGTargetConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.SDGTarget]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SDGTargetConnection!")
+		return graphql.Null
+	}
+	return ec._SDGTargetConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSDGTargetEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.SDGTarget]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSDGTargetEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSDGTargetEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.SDGTarget]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SDGTargetEdge!")
+		return graphql.Null
+	}
+	return ec._SDGTargetEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSDGTargetFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetFilter(ctx context.Context, v any) (*model.SDGTargetFilter, error) {
+	res, err := ec.unmarshalInputSDGTargetFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSDGTargetOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetOrder(ctx context.Context, v any) (*model.SDGTargetOrder, error) {
+	res, err := ec.unmarshalInputSDGTargetOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSDGTargetOrderField2marrakechgraphᚋgraphᚋmodelᚐSDGTargetOrderField(ctx context.Context, v any) (model.SDGTargetOrderField, error) {
+	var res model.SDGTargetOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSDGTargetOrderField2marrakechgraphᚋgraphᚋmodelᚐSDGTargetOrderField(ctx context.Context, sel ast.SelectionSet, v model.SDGTargetOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖmarrakechgraphᚋkgᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *kg.SearchConnection) graphql.Marshaler {
@@ -26189,6 +33557,58 @@ func (ec *executionContext) marshalNStrategicGoal2ᚖmarrakechgraphᚋkgᚐStrat
 	return ec._StrategicGoal(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNStrategicGoalConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.StrategicGoal]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StrategicGoalConnection!")
+		return graphql.Null
+	}
+	return ec._StrategicGoalConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStrategicGoalEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.StrategicGoal]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStrategicGoalEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStrategicGoalEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.StrategicGoal]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StrategicGoalEdge!")
+		return graphql.Null
+	}
+	return ec._StrategicGoalEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStrategicGoalFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalFilter(ctx context.Context, v any) (*model.StrategicGoalFilter, error) {
+	res, err := ec.unmarshalInputStrategicGoalFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStrategicGoalOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalOrder(ctx context.Context, v any) (*model.StrategicGoalOrder, error) {
+	res, err := ec.unmarshalInputStrategicGoalOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStrategicGoalOrderField2marrakechgraphᚋgraphᚋmodelᚐStrategicGoalOrderField(ctx context.Context, v any) (model.StrategicGoalOrderField, error) {
+	var res model.StrategicGoalOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStrategicGoalOrderField2marrakechgraphᚋgraphᚋmodelᚐStrategicGoalOrderField(ctx context.Context, sel ast.SelectionSet, v model.StrategicGoalOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26324,6 +33744,58 @@ func (ec *executionContext) marshalNSurvey2ᚖmarrakechgraphᚋkgᚐSurvey(ctx c
 		return graphql.Null
 	}
 	return ec._Survey(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSurveyConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.Survey]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SurveyConnection!")
+		return graphql.Null
+	}
+	return ec._SurveyConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSurveyEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.Survey]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSurveyEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSurveyEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.Survey]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SurveyEdge!")
+		return graphql.Null
+	}
+	return ec._SurveyEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSurveyFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyFilter(ctx context.Context, v any) (*model.SurveyFilter, error) {
+	res, err := ec.unmarshalInputSurveyFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSurveyOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyOrder(ctx context.Context, v any) (*model.SurveyOrder, error) {
+	res, err := ec.unmarshalInputSurveyOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSurveyOrderField2marrakechgraphᚋgraphᚋmodelᚐSurveyOrderField(ctx context.Context, v any) (model.SurveyOrderField, error) {
+	var res model.SurveyOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSurveyOrderField2marrakechgraphᚋgraphᚋmodelᚐSurveyOrderField(ctx context.Context, sel ast.SelectionSet, v model.SurveyOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNThreatIncident2marrakechgraphᚋthreatlogᚐIncident(ctx context.Context, sel ast.SelectionSet, v threatlog.Incident) graphql.Marshaler {
@@ -26513,6 +33985,58 @@ func (ec *executionContext) marshalNThreatType2ᚖmarrakechgraphᚋkgᚐThreatTy
 		return graphql.Null
 	}
 	return ec._ThreatType(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThreatTypeConnection2ᚖmarrakechgraphᚋkgᚐConnection(ctx context.Context, sel ast.SelectionSet, v *kg.Connection[kg.ThreatType]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreatTypeConnection!")
+		return graphql.Null
+	}
+	return ec._ThreatTypeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThreatTypeEdge2ᚕᚖmarrakechgraphᚋkgᚐPageEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.PageEdge[kg.ThreatType]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatTypeEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThreatTypeEdge2ᚖmarrakechgraphᚋkgᚐPageEdge(ctx context.Context, sel ast.SelectionSet, v *kg.PageEdge[kg.ThreatType]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThreatTypeEdge!")
+		return graphql.Null
+	}
+	return ec._ThreatTypeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNThreatTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeFilter(ctx context.Context, v any) (*model.ThreatTypeFilter, error) {
+	res, err := ec.unmarshalInputThreatTypeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNThreatTypeOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeOrder(ctx context.Context, v any) (*model.ThreatTypeOrder, error) {
+	res, err := ec.unmarshalInputThreatTypeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNThreatTypeOrderField2marrakechgraphᚋgraphᚋmodelᚐThreatTypeOrderField(ctx context.Context, v any) (model.ThreatTypeOrderField, error) {
+	var res model.ThreatTypeOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreatTypeOrderField2marrakechgraphᚋgraphᚋmodelᚐThreatTypeOrderField(ctx context.Context, sel ast.SelectionSet, v model.ThreatTypeOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNTrigger2string(ctx context.Context, v any) (string, error) {
@@ -26878,6 +34402,48 @@ func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋkgᚐCommitme
 	return ec._Commitment(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCommitmentFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentFilterᚄ(ctx context.Context, v any) ([]*model.CommitmentFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CommitmentFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCommitmentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCommitmentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentFilter(ctx context.Context, v any) (*model.CommitmentFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCommitmentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCommitmentOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentOrderᚄ(ctx context.Context, v any) ([]*model.CommitmentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CommitmentOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCommitmentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOCountryFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐCountryFilterᚄ(ctx context.Context, v any) ([]*model.CountryFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -27119,6 +34685,84 @@ func (ec *executionContext) marshalOIncidentStatus2ᚖmarrakechgraphᚋthreatlog
 	return res
 }
 
+func (ec *executionContext) unmarshalOInstrumentFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentFilterᚄ(ctx context.Context, v any) ([]*model.InstrumentFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.InstrumentFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInstrumentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInstrumentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentFilter(ctx context.Context, v any) (*model.InstrumentFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInstrumentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInstrumentOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentOrderᚄ(ctx context.Context, v any) ([]*model.InstrumentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.InstrumentOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInstrumentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInstrumentType2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInstrumentType2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInstrumentType2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInstrumentType2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOInstrumentType2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -27135,6 +34779,41 @@ func (ec *executionContext) marshalOInstrumentType2ᚖstring(ctx context.Context
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -27282,6 +34961,84 @@ func (ec *executionContext) unmarshalONHRIOrder2ᚕᚖmarrakechgraphᚋgraphᚋm
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalONetworkFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkFilterᚄ(ctx context.Context, v any) ([]*model.NetworkFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.NetworkFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNetworkFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONetworkFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkFilter(ctx context.Context, v any) (*model.NetworkFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNetworkFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONetworkOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkOrderᚄ(ctx context.Context, v any) ([]*model.NetworkOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.NetworkOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNetworkOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONetworkScope2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNetworkScope2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONetworkScope2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkScope2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalONetworkScope2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -27305,6 +35062,126 @@ func (ec *executionContext) marshalONode2marrakechgraphᚋkgᚐIdentified(ctx co
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOObjectiveFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveFilterᚄ(ctx context.Context, v any) ([]*model.ObjectiveFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ObjectiveFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNObjectiveFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOObjectiveFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveFilter(ctx context.Context, v any) (*model.ObjectiveFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputObjectiveFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOObjectiveOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveOrderᚄ(ctx context.Context, v any) ([]*model.ObjectiveOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ObjectiveOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNObjectiveOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐObjectiveOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPerpetratorTypeFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeFilterᚄ(ctx context.Context, v any) ([]*model.PerpetratorTypeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PerpetratorTypeFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPerpetratorTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPerpetratorTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeFilter(ctx context.Context, v any) (*model.PerpetratorTypeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPerpetratorTypeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPerpetratorTypeOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeOrderᚄ(ctx context.Context, v any) ([]*model.PerpetratorTypeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PerpetratorTypeOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPerpetratorTypeOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPillar2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPillar2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPillar2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPillar2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOPillar2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -27402,6 +35279,48 @@ func (ec *executionContext) marshalOResponse2ᚖmarrakechgraphᚋthreatlogᚐRes
 	return ec._Response(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalORiskGroupFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupFilterᚄ(ctx context.Context, v any) ([]*model.RiskGroupFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RiskGroupFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRiskGroupFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORiskGroupFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupFilter(ctx context.Context, v any) (*model.RiskGroupFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRiskGroupFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORiskGroupOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupOrderᚄ(ctx context.Context, v any) ([]*model.RiskGroupOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RiskGroupOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRiskGroupOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐRiskGroupOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalORole2ᚖmarrakechgraphᚋauthᚐRole(ctx context.Context, v any) (*auth.Role, error) {
 	if v == nil {
 		return nil, nil
@@ -27435,6 +35354,120 @@ var (
 		auth.RoleAdmin:      "ADMIN",
 	}
 )
+
+func (ec *executionContext) unmarshalOSDGLevel2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSDGLevel2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSDGLevel2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSDGLevel2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSDGTargetFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetFilterᚄ(ctx context.Context, v any) ([]*model.SDGTargetFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SDGTargetFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSDGTargetFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSDGTargetFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetFilter(ctx context.Context, v any) (*model.SDGTargetFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSDGTargetFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSDGTargetOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetOrderᚄ(ctx context.Context, v any) ([]*model.SDGTargetOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SDGTargetOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSDGTargetOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSector2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSector2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSector2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSector2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) unmarshalOSector2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
@@ -27471,6 +35504,48 @@ func (ec *executionContext) marshalOStatRow2ᚕᚖmarrakechgraphᚋthreatlogᚐS
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOStrategicGoalFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalFilterᚄ(ctx context.Context, v any) ([]*model.StrategicGoalFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.StrategicGoalFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStrategicGoalFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStrategicGoalFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalFilter(ctx context.Context, v any) (*model.StrategicGoalFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStrategicGoalFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStrategicGoalOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalOrderᚄ(ctx context.Context, v any) ([]*model.StrategicGoalOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.StrategicGoalOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStrategicGoalOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐStrategicGoalOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
@@ -27536,6 +35611,48 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOSurveyFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyFilterᚄ(ctx context.Context, v any) ([]*model.SurveyFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SurveyFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSurveyFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSurveyFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyFilter(ctx context.Context, v any) (*model.SurveyFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSurveyFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSurveyOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyOrderᚄ(ctx context.Context, v any) ([]*model.SurveyOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SurveyOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSurveyOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
@@ -27613,6 +35730,42 @@ func (ec *executionContext) unmarshalOThreatIncidentOrder2ᚕᚖmarrakechgraph�
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOThreatSubject2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatSubject2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOThreatSubject2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatSubject2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOThreatSubject2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -27672,6 +35825,48 @@ func (ec *executionContext) marshalOThreatType2ᚖmarrakechgraphᚋkgᚐThreatTy
 		return graphql.Null
 	}
 	return ec._ThreatType(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOThreatTypeFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeFilterᚄ(ctx context.Context, v any) ([]*model.ThreatTypeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ThreatTypeFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOThreatTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeFilter(ctx context.Context, v any) (*model.ThreatTypeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreatTypeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOThreatTypeOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeOrderᚄ(ctx context.Context, v any) ([]*model.ThreatTypeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ThreatTypeOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNThreatTypeOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

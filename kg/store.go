@@ -93,7 +93,8 @@ type StringRange struct{ From, To string }
 
 // Matches reports whether a node's property value v (ok: the node has the
 // property) passes the filter: one of Values, or a string within Range. A
-// list never matches.
+// list of strings passes when one of its elements is one of Values; it is
+// never within a Range.
 func (f PropFilter) Matches(v any, ok bool) bool {
 	if !ok {
 		return false
@@ -102,9 +103,11 @@ func (f PropFilter) Matches(v any, ok bool) bool {
 		s, isString := v.(string)
 		return isString && (f.Range.From == "" || s >= f.Range.From) && (f.Range.To == "" || s <= f.Range.To)
 	}
-	switch v.(type) {
+	switch x := v.(type) {
 	case string, int64, bool:
 		return slices.Contains(f.Values, v)
+	case []string:
+		return slices.ContainsFunc(x, func(e string) bool { return slices.Contains(f.Values, any(e)) })
 	}
 	return false
 }

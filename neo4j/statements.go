@@ -165,10 +165,12 @@ RETURN id, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, r._cit
 }
 
 // propMatches is whether node n passes property filter f (kg.PropFilter):
-// its value is one of f.values, or, for a range, a string within
-// [f.from, f.to], an absent end being open. It is null when n lacks the
-// property.
-const propMatches = `CASE WHEN f.ranged THEN (f.from IS NULL OR n[f.key] >= f.from) AND (f.to IS NULL OR n[f.key] <= f.to) ELSE n[f.key] IN f.values END`
+// its value is one of f.values (a list: one of its elements is), or, for a
+// range, a string within [f.from, f.to], an absent end being open. It is
+// null when n lacks the property.
+const propMatches = `CASE WHEN f.ranged THEN (f.from IS NULL OR n[f.key] >= f.from) AND (f.to IS NULL OR n[f.key] <= f.to)
+    WHEN n[f.key] IS :: LIST<ANY> NOT NULL THEN any(e IN n[f.key] WHERE e IN f.values)
+    ELSE n[f.key] IN f.values END`
 
 // findFilter is the WHERE clause shared by a Find's count and its page;
 // findRelatedFilter adds the relationship filters to it, with one subquery

@@ -10,15 +10,16 @@ import (
 	"marrakechgraph/graph"
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
-	"slices"
 )
 
-func (r *queryResolver) Objectives(ctx context.Context) ([]*kg.Objective, error) {
-	return list[kg.Objective](ctx, r.Store, kg.KindObjective, kg.PropNumber)
+func (r *queryResolver) Objectives(ctx context.Context, filter *model.ObjectiveFilter, orderBy []*model.ObjectiveOrder) ([]*kg.Objective, error) {
+	q, err := r.objectiveArgs().query(ctx, nil, filter, orderBy)
+	return all[kg.Objective](ctx, r.Store, q, err)
 }
 
-func (r *queryResolver) Commitments(ctx context.Context, pillar *string) ([]*kg.Commitment, error) {
-	return list[kg.Commitment](ctx, r.Store, kg.KindCommitment, kg.PropSeq, propIs(kg.PropPillar, pillar)...)
+func (r *queryResolver) Commitments(ctx context.Context, pillar *string, filter *model.CommitmentFilter, orderBy []*model.CommitmentOrder) ([]*kg.Commitment, error) {
+	q, err := r.commitmentArgs().query(ctx, nil, filter, orderBy, propIs(kg.PropPillar, pillar)...)
+	return all[kg.Commitment](ctx, r.Store, q, err)
 }
 
 func (r *queryResolver) Actions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error) {
@@ -26,8 +27,9 @@ func (r *queryResolver) Actions(ctx context.Context, first *int, after *string, 
 	return find[kg.Action](ctx, r.Store, q, err)
 }
 
-func (r *queryResolver) Networks(ctx context.Context, scope *string) ([]*kg.Network, error) {
-	return list[kg.Network](ctx, r.Store, kg.KindNetwork, kg.OrderByName, propIs(kg.PropScope, scope)...)
+func (r *queryResolver) Networks(ctx context.Context, scope *string, filter *model.NetworkFilter, orderBy []*model.NetworkOrder) ([]*kg.Network, error) {
+	q, err := r.networkArgs().query(ctx, nil, filter, orderBy, propIs(kg.PropScope, scope)...)
+	return all[kg.Network](ctx, r.Store, q, err)
 }
 
 func (r *queryResolver) Mechanisms(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.MechanismFilter, orderBy []*model.MechanismOrder) (*kg.Connection[kg.Mechanism], error) {
@@ -40,29 +42,34 @@ func (r *queryResolver) Nhris(ctx context.Context, first *int, after *string, la
 	return find[kg.NHRI](ctx, r.Store, q, err)
 }
 
-func (r *queryResolver) Instruments(ctx context.Context, typeArg *string) ([]*kg.Instrument, error) {
-	return list[kg.Instrument](ctx, r.Store, kg.KindInstrument, kg.OrderByName, propIs(kg.PropType, typeArg)...)
+func (r *queryResolver) Instruments(ctx context.Context, typeArg *string, filter *model.InstrumentFilter, orderBy []*model.InstrumentOrder) ([]*kg.Instrument, error) {
+	q, err := r.instrumentArgs().query(ctx, nil, filter, orderBy, propIs(kg.PropType, typeArg)...)
+	return all[kg.Instrument](ctx, r.Store, q, err)
 }
 
-func (r *queryResolver) RiskGroups(ctx context.Context) ([]*kg.RiskGroup, error) {
-	return list[kg.RiskGroup](ctx, r.Store, kg.KindRiskGroup, kg.PropSeq)
+func (r *queryResolver) RiskGroups(ctx context.Context, filter *model.RiskGroupFilter, orderBy []*model.RiskGroupOrder) ([]*kg.RiskGroup, error) {
+	q, err := r.riskGroupArgs().query(ctx, nil, filter, orderBy)
+	return all[kg.RiskGroup](ctx, r.Store, q, err)
 }
 
-func (r *queryResolver) ThreatTypes(ctx context.Context, against *string) ([]*kg.ThreatType, error) {
-	ts, err := list[kg.ThreatType](ctx, r.Store, kg.KindThreatType, kg.OrderByName)
-	return keep(ts, err, func(t *kg.ThreatType) bool { return against == nil || slices.Contains(t.Against(), *against) })
+func (r *queryResolver) ThreatTypes(ctx context.Context, against *string, filter *model.ThreatTypeFilter, orderBy []*model.ThreatTypeOrder) ([]*kg.ThreatType, error) {
+	q, err := r.threatTypeArgs().query(ctx, nil, filter, orderBy, propIs(kg.PropAgainst, against)...)
+	return all[kg.ThreatType](ctx, r.Store, q, err)
 }
 
-func (r *queryResolver) PerpetratorTypes(ctx context.Context, sector *string) ([]*kg.PerpetratorType, error) {
-	return list[kg.PerpetratorType](ctx, r.Store, kg.KindPerpetratorType, kg.OrderByName, propIs(kg.PropSector, sector)...)
+func (r *queryResolver) PerpetratorTypes(ctx context.Context, sector *string, filter *model.PerpetratorTypeFilter, orderBy []*model.PerpetratorTypeOrder) ([]*kg.PerpetratorType, error) {
+	q, err := r.perpetratorTypeArgs().query(ctx, nil, filter, orderBy, propIs(kg.PropSector, sector)...)
+	return all[kg.PerpetratorType](ctx, r.Store, q, err)
 }
 
-func (r *queryResolver) SdgTargets(ctx context.Context) ([]*kg.SDGTarget, error) {
-	return list[kg.SDGTarget](ctx, r.Store, kg.KindSDGTarget, kg.PropCode)
+func (r *queryResolver) SdgTargets(ctx context.Context, filter *model.SDGTargetFilter, orderBy []*model.SDGTargetOrder) ([]*kg.SDGTarget, error) {
+	q, err := r.sdgTargetArgs().query(ctx, nil, filter, orderBy)
+	return all[kg.SDGTarget](ctx, r.Store, q, err)
 }
 
-func (r *queryResolver) StrategicGoals(ctx context.Context) ([]*kg.StrategicGoal, error) {
-	return list[kg.StrategicGoal](ctx, r.Store, kg.KindStrategicGoal, kg.PropCode)
+func (r *queryResolver) StrategicGoals(ctx context.Context, filter *model.StrategicGoalFilter, orderBy []*model.StrategicGoalOrder) ([]*kg.StrategicGoal, error) {
+	q, err := r.strategicGoalArgs().query(ctx, nil, filter, orderBy)
+	return all[kg.StrategicGoal](ctx, r.Store, q, err)
 }
 
 func (r *queryResolver) Countries(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy []*model.CountryOrder) (*kg.Connection[kg.Country], error) {
@@ -70,8 +77,9 @@ func (r *queryResolver) Countries(ctx context.Context, first *int, after *string
 	return find[kg.Country](ctx, r.Store, q, err)
 }
 
-func (r *queryResolver) Surveys(ctx context.Context) ([]*kg.Survey, error) {
-	return list[kg.Survey](ctx, r.Store, kg.KindSurvey, kg.OrderByName)
+func (r *queryResolver) Surveys(ctx context.Context, filter *model.SurveyFilter, orderBy []*model.SurveyOrder) ([]*kg.Survey, error) {
+	q, err := r.surveyArgs().query(ctx, nil, filter, orderBy)
+	return all[kg.Survey](ctx, r.Store, q, err)
 }
 
 func (r *Resolver) Commitment() graph.CommitmentResolver { return &commitmentResolver{r} }

@@ -5,7 +5,6 @@ package resolvers
 import (
 	"context"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -118,16 +117,6 @@ func pageSize(first *int, def int) (int, error) {
 	return *first, nil
 }
 
-// list returns the views of every node of a kind, in an order, with
-// optional filters.
-func list[T kg.Entity](ctx context.Context, s kg.Finder, kind kg.Kind, orderBy string, filters ...kg.PropFilter) ([]*T, error) {
-	ns, err := kg.FindAll(ctx, s, kg.FindQuery{Kind: kind, OrderBy: orderBy, Props: filters})
-	if err != nil {
-		return nil, err
-	}
-	return refs(kg.Views[T](ns)), nil
-}
-
 // find reads a page of a query that checked out (err is the check's), as
 // a connection of the views of its nodes.
 func find[T kg.Entity](ctx context.Context, s kg.Finder, q kg.FindQuery, err error) (*kg.Connection[T], error) {
@@ -155,15 +144,6 @@ func (r *Resolver) search(ctx context.Context, q kg.SearchQuery, err error) ([]k
 		out[i] = kg.View(n)
 	}
 	return out, nil
-}
-
-// keep leaves out of what a read returned (with err) the elements that do
-// not pass.
-func keep[T any](vs []T, err error, pass func(T) bool) ([]T, error) {
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(vs, func(v T) bool { return !pass(v) }), nil
 }
 
 // refs points to each element of vs, for gqlgen's lists of objects.

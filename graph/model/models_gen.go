@@ -71,6 +71,28 @@ type AuditedRelationship struct {
 	To string `json:"to"`
 }
 
+// Filters on commitments; all given filters must hold.
+type CommitmentFilter struct {
+	// Only commitments of these pillars.
+	Pillar []string `json:"pillar,omitempty"`
+	// Only commitments whose name, acronym or description contain every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only commitments that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *CommitmentFilter `json:"not,omitempty"`
+	// Only commitments that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*CommitmentFilter `json:"or,omitempty"`
+}
+
+// One key of the order of commitments. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
+type CommitmentOrder struct {
+	// Field to order by.
+	Field CommitmentOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
 // Filters on countries; all given filters must hold.
 type CountryFilter struct {
 	// Only countries of this region.
@@ -95,6 +117,32 @@ type CountryFilter struct {
 type CountryOrder struct {
 	// Field to order by.
 	Field CountryOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
+// Filters on instruments; all given filters must hold.
+type InstrumentFilter struct {
+	// Only instruments of these types.
+	Type []string `json:"type,omitempty"`
+	// Only instruments adopted or published in one of these years.
+	Year []int `json:"year,omitempty"`
+	// Only instruments adopted or issued by this body or State (relationship ISSUED_BY), given by its ID.
+	IssuedBy *string `json:"issuedBy,omitempty"`
+	// Only instruments whose name, acronym or description contain every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only instruments that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *InstrumentFilter `json:"not,omitempty"`
+	// Only instruments that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*InstrumentFilter `json:"or,omitempty"`
+}
+
+// One key of the order of instruments. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
+type InstrumentOrder struct {
+	// Field to order by.
+	Field InstrumentOrderField `json:"field"`
 	// Direction.
 	Direction OrderDirection `json:"direction"`
 }
@@ -160,6 +208,78 @@ type NHRIOrder struct {
 	Direction OrderDirection `json:"direction"`
 }
 
+// Filters on networks; all given filters must hold.
+type NetworkFilter struct {
+	// Only networks of these scopes.
+	Scope []string `json:"scope,omitempty"`
+	// Only regional networks of this region.
+	Region *kg.Region `json:"region,omitempty"`
+	// Only networks this NHRI is a member of (relationship MEMBER_OF), given by its ID.
+	Member *string `json:"member,omitempty"`
+	// Only networks and bodies that are part of this network (relationship PART_OF), given by its ID.
+	PartOf *string `json:"partOf,omitempty"`
+	// Only networks whose name, acronym or description contain every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only networks that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *NetworkFilter `json:"not,omitempty"`
+	// Only networks that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*NetworkFilter `json:"or,omitempty"`
+}
+
+// One key of the order of networks. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
+type NetworkOrder struct {
+	// Field to order by.
+	Field NetworkOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
+// Filters on objectives; all given filters must hold.
+type ObjectiveFilter struct {
+	// Only objectives whose name, acronym or description contain every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only objectives that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *ObjectiveFilter `json:"not,omitempty"`
+	// Only objectives that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*ObjectiveFilter `json:"or,omitempty"`
+}
+
+// One key of the order of objectives. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
+type ObjectiveOrder struct {
+	// Field to order by.
+	Field ObjectiveOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
+// Filters on kinds of actor; all given filters must hold.
+type PerpetratorTypeFilter struct {
+	// Only actors of these sectors.
+	Sector []string `json:"sector,omitempty"`
+	// Only actors behind this threat (relationship PERPETRATED_BY), given by its ID.
+	ThreatType *string `json:"threatType,omitempty"`
+	// Only kinds of actor whose name, acronym or description contain every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only kinds of actor that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *PerpetratorTypeFilter `json:"not,omitempty"`
+	// Only kinds of actor that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*PerpetratorTypeFilter `json:"or,omitempty"`
+}
+
+// One key of the order of kinds of actor. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
+type PerpetratorTypeOrder struct {
+	// Field to order by.
+	Field PerpetratorTypeOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
 // What can be read: the knowledge graph (entities, relationships, search,
 // counts, activation plans) for everyone; histories, the threat log and API
 // keys for the roles that may (fields marked `@requires`, null with an error
@@ -167,9 +287,95 @@ type NHRIOrder struct {
 type Query struct {
 }
 
+// Filters on groups at risk; all given filters must hold.
+type RiskGroupFilter struct {
+	// Only groups at risk whose name, acronym or description contain every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only groups at risk that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *RiskGroupFilter `json:"not,omitempty"`
+	// Only groups at risk that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*RiskGroupFilter `json:"or,omitempty"`
+}
+
+// One key of the order of groups at risk. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
+type RiskGroupOrder struct {
+	// Field to order by.
+	Field RiskGroupOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
+// Filters on SDG targets and indicators; all given filters must hold.
+type SDGTargetFilter struct {
+	// Only targets or indicators of these levels.
+	Level []string `json:"level,omitempty"`
+	// Only the targets that this action or instrument serves (relationship SERVES), given by its ID.
+	ServedBy *string `json:"servedBy,omitempty"`
+	// Only SDG targets and indicators whose name, acronym or description contain every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only SDG targets and indicators that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *SDGTargetFilter `json:"not,omitempty"`
+	// Only SDG targets and indicators that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*SDGTargetFilter `json:"or,omitempty"`
+}
+
+// One key of the order of SDG targets and indicators. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
+type SDGTargetOrder struct {
+	// Field to order by.
+	Field SDGTargetOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
+// Filters on strategic goals; all given filters must hold.
+type StrategicGoalFilter struct {
+	// Only the goals that this action or instrument serves (relationship SERVES), given by its ID.
+	ServedBy *string `json:"servedBy,omitempty"`
+	// Only strategic goals whose name, acronym or description contain every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only strategic goals that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *StrategicGoalFilter `json:"not,omitempty"`
+	// Only strategic goals that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*StrategicGoalFilter `json:"or,omitempty"`
+}
+
+// One key of the order of strategic goals. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
+type StrategicGoalOrder struct {
+	// Field to order by.
+	Field StrategicGoalOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
 // What can be followed as it happens, over WebSocket on `/query`
 // (graphql-transport-ws), with an API key in `connection_init`.
 type Subscription struct {
+}
+
+// Filters on surveys; all given filters must hold.
+type SurveyFilter struct {
+	// Only surveys whose name, acronym or description contain every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only surveys that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *SurveyFilter `json:"not,omitempty"`
+	// Only surveys that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*SurveyFilter `json:"or,omitempty"`
+}
+
+// One key of the order of surveys. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
+type SurveyOrder struct {
+	// Field to order by.
+	Field SurveyOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
 }
 
 // Filters on incidents; all given filters must hold.
@@ -206,6 +412,30 @@ type ThreatIncidentFilter struct {
 type ThreatIncidentOrder struct {
 	// Field to order by.
 	Field ThreatIncidentOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
+// Filters on threats; all given filters must hold.
+type ThreatTypeFilter struct {
+	// Only threats reported against one of these subjects.
+	Against []string `json:"against,omitempty"`
+	// Only threats attributed to this kind of actor (relationship PERPETRATED_BY), given by its ID.
+	Perpetrator *string `json:"perpetrator,omitempty"`
+	// Only threats whose name, acronym or description contain every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only threats that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *ThreatTypeFilter `json:"not,omitempty"`
+	// Only threats that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*ThreatTypeFilter `json:"or,omitempty"`
+}
+
+// One key of the order of threats. `orderBy` takes a list of keys, applied in
+// turn (at most 3); ties left are broken by ID, in the direction of the last
+// key.
+type ThreatTypeOrder struct {
+	// Field to order by.
+	Field ThreatTypeOrderField `json:"field"`
 	// Direction.
 	Direction OrderDirection `json:"direction"`
 }
@@ -402,6 +632,76 @@ func (e AuditOp) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Fields commitments can be ordered by.
+type CommitmentOrderField string
+
+const (
+	// Position in the Declaration.
+	CommitmentOrderFieldNumber CommitmentOrderField = "NUMBER"
+	// Name.
+	CommitmentOrderFieldName CommitmentOrderField = "NAME"
+	// ID.
+	CommitmentOrderFieldID CommitmentOrderField = "ID"
+	// Pillar; the commitments of one pillar in ID order.
+	CommitmentOrderFieldPillar CommitmentOrderField = "PILLAR"
+	// Number of actions that implement the commitment (`Commitment.actions`).
+	CommitmentOrderFieldActionCount CommitmentOrderField = "ACTION_COUNT"
+	// Number of actions of Objectives 2 and 3 that advance it (`Commitment.advancedBy`).
+	CommitmentOrderFieldAdvancedByCount CommitmentOrderField = "ADVANCED_BY_COUNT"
+)
+
+var AllCommitmentOrderField = []CommitmentOrderField{
+	CommitmentOrderFieldNumber,
+	CommitmentOrderFieldName,
+	CommitmentOrderFieldID,
+	CommitmentOrderFieldPillar,
+	CommitmentOrderFieldActionCount,
+	CommitmentOrderFieldAdvancedByCount,
+}
+
+func (e CommitmentOrderField) IsValid() bool {
+	switch e {
+	case CommitmentOrderFieldNumber, CommitmentOrderFieldName, CommitmentOrderFieldID, CommitmentOrderFieldPillar, CommitmentOrderFieldActionCount, CommitmentOrderFieldAdvancedByCount:
+		return true
+	}
+	return false
+}
+
+func (e CommitmentOrderField) String() string {
+	return string(e)
+}
+
+func (e *CommitmentOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CommitmentOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CommitmentOrderField", str)
+	}
+	return nil
+}
+
+func (e CommitmentOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CommitmentOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CommitmentOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What countries can be counted by.
 type CountryGroupBy string
 
@@ -528,6 +828,73 @@ func (e *CountryOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e CountryOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Fields instruments can be ordered by.
+type InstrumentOrderField string
+
+const (
+	// Name.
+	InstrumentOrderFieldName InstrumentOrderField = "NAME"
+	// ID.
+	InstrumentOrderFieldID InstrumentOrderField = "ID"
+	// Type; the instruments of one type in ID order.
+	InstrumentOrderFieldType InstrumentOrderField = "TYPE"
+	// Year of adoption or publication; those without one last (first when descending).
+	InstrumentOrderFieldYear InstrumentOrderField = "YEAR"
+	// Number of actions that promote or implement it (`Instrument.promotedBy`).
+	InstrumentOrderFieldPromotedByCount InstrumentOrderField = "PROMOTED_BY_COUNT"
+)
+
+var AllInstrumentOrderField = []InstrumentOrderField{
+	InstrumentOrderFieldName,
+	InstrumentOrderFieldID,
+	InstrumentOrderFieldType,
+	InstrumentOrderFieldYear,
+	InstrumentOrderFieldPromotedByCount,
+}
+
+func (e InstrumentOrderField) IsValid() bool {
+	switch e {
+	case InstrumentOrderFieldName, InstrumentOrderFieldID, InstrumentOrderFieldType, InstrumentOrderFieldYear, InstrumentOrderFieldPromotedByCount:
+		return true
+	}
+	return false
+}
+
+func (e InstrumentOrderField) String() string {
+	return string(e)
+}
+
+func (e *InstrumentOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InstrumentOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InstrumentOrderField", str)
+	}
+	return nil
+}
+
+func (e InstrumentOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InstrumentOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InstrumentOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -808,6 +1175,140 @@ func (e NHRIOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Fields networks can be ordered by.
+type NetworkOrderField string
+
+const (
+	// Name.
+	NetworkOrderFieldName NetworkOrderField = "NAME"
+	// ID.
+	NetworkOrderFieldID NetworkOrderField = "ID"
+	// Scope; the networks of one scope in ID order.
+	NetworkOrderFieldScope NetworkOrderField = "SCOPE"
+	// Region; those without one (global networks, bodies) last (first when descending).
+	NetworkOrderFieldRegion NetworkOrderField = "REGION"
+	// Number of member NHRIs (`Network.members`).
+	NetworkOrderFieldMemberCount NetworkOrderField = "MEMBER_COUNT"
+	// Number of actions that reach the network (`Network.actions`).
+	NetworkOrderFieldActionCount NetworkOrderField = "ACTION_COUNT"
+)
+
+var AllNetworkOrderField = []NetworkOrderField{
+	NetworkOrderFieldName,
+	NetworkOrderFieldID,
+	NetworkOrderFieldScope,
+	NetworkOrderFieldRegion,
+	NetworkOrderFieldMemberCount,
+	NetworkOrderFieldActionCount,
+}
+
+func (e NetworkOrderField) IsValid() bool {
+	switch e {
+	case NetworkOrderFieldName, NetworkOrderFieldID, NetworkOrderFieldScope, NetworkOrderFieldRegion, NetworkOrderFieldMemberCount, NetworkOrderFieldActionCount:
+		return true
+	}
+	return false
+}
+
+func (e NetworkOrderField) String() string {
+	return string(e)
+}
+
+func (e *NetworkOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NetworkOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NetworkOrderField", str)
+	}
+	return nil
+}
+
+func (e NetworkOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NetworkOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NetworkOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Fields objectives can be ordered by.
+type ObjectiveOrderField string
+
+const (
+	// Number in the plan.
+	ObjectiveOrderFieldNumber ObjectiveOrderField = "NUMBER"
+	// Name.
+	ObjectiveOrderFieldName ObjectiveOrderField = "NAME"
+	// ID.
+	ObjectiveOrderFieldID ObjectiveOrderField = "ID"
+	// Number of actions proposed under the objective (`Objective.actions`).
+	ObjectiveOrderFieldActionCount ObjectiveOrderField = "ACTION_COUNT"
+)
+
+var AllObjectiveOrderField = []ObjectiveOrderField{
+	ObjectiveOrderFieldNumber,
+	ObjectiveOrderFieldName,
+	ObjectiveOrderFieldID,
+	ObjectiveOrderFieldActionCount,
+}
+
+func (e ObjectiveOrderField) IsValid() bool {
+	switch e {
+	case ObjectiveOrderFieldNumber, ObjectiveOrderFieldName, ObjectiveOrderFieldID, ObjectiveOrderFieldActionCount:
+		return true
+	}
+	return false
+}
+
+func (e ObjectiveOrderField) String() string {
+	return string(e)
+}
+
+func (e *ObjectiveOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ObjectiveOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ObjectiveOrderField", str)
+	}
+	return nil
+}
+
+func (e ObjectiveOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ObjectiveOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ObjectiveOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Sort direction.
 type OrderDirection string
 
@@ -861,6 +1362,262 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Fields kinds of actor can be ordered by.
+type PerpetratorTypeOrderField string
+
+const (
+	// Name.
+	PerpetratorTypeOrderFieldName PerpetratorTypeOrderField = "NAME"
+	// ID.
+	PerpetratorTypeOrderFieldID PerpetratorTypeOrderField = "ID"
+	// Sector; the actors of one sector in ID order.
+	PerpetratorTypeOrderFieldSector PerpetratorTypeOrderField = "SECTOR"
+	// Number of threats attributed to the actor (`PerpetratorType.threatTypes`).
+	PerpetratorTypeOrderFieldThreatTypeCount PerpetratorTypeOrderField = "THREAT_TYPE_COUNT"
+)
+
+var AllPerpetratorTypeOrderField = []PerpetratorTypeOrderField{
+	PerpetratorTypeOrderFieldName,
+	PerpetratorTypeOrderFieldID,
+	PerpetratorTypeOrderFieldSector,
+	PerpetratorTypeOrderFieldThreatTypeCount,
+}
+
+func (e PerpetratorTypeOrderField) IsValid() bool {
+	switch e {
+	case PerpetratorTypeOrderFieldName, PerpetratorTypeOrderFieldID, PerpetratorTypeOrderFieldSector, PerpetratorTypeOrderFieldThreatTypeCount:
+		return true
+	}
+	return false
+}
+
+func (e PerpetratorTypeOrderField) String() string {
+	return string(e)
+}
+
+func (e *PerpetratorTypeOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PerpetratorTypeOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PerpetratorTypeOrderField", str)
+	}
+	return nil
+}
+
+func (e PerpetratorTypeOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PerpetratorTypeOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PerpetratorTypeOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Fields groups at risk can be ordered by.
+type RiskGroupOrderField string
+
+const (
+	// The plan's order.
+	RiskGroupOrderFieldPlan RiskGroupOrderField = "PLAN"
+	// Name.
+	RiskGroupOrderFieldName RiskGroupOrderField = "NAME"
+	// ID.
+	RiskGroupOrderFieldID RiskGroupOrderField = "ID"
+	// Number of actions that focus on the group (`RiskGroup.actions`).
+	RiskGroupOrderFieldActionCount RiskGroupOrderField = "ACTION_COUNT"
+)
+
+var AllRiskGroupOrderField = []RiskGroupOrderField{
+	RiskGroupOrderFieldPlan,
+	RiskGroupOrderFieldName,
+	RiskGroupOrderFieldID,
+	RiskGroupOrderFieldActionCount,
+}
+
+func (e RiskGroupOrderField) IsValid() bool {
+	switch e {
+	case RiskGroupOrderFieldPlan, RiskGroupOrderFieldName, RiskGroupOrderFieldID, RiskGroupOrderFieldActionCount:
+		return true
+	}
+	return false
+}
+
+func (e RiskGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *RiskGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RiskGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RiskGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e RiskGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RiskGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RiskGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Fields SDG targets and indicators can be ordered by.
+type SDGTargetOrderField string
+
+const (
+	// Code, compared as text.
+	SDGTargetOrderFieldCode SDGTargetOrderField = "CODE"
+	// Name.
+	SDGTargetOrderFieldName SDGTargetOrderField = "NAME"
+	// ID.
+	SDGTargetOrderFieldID SDGTargetOrderField = "ID"
+	// Number of actions and instruments that serve it (`SDGTarget.servedBy`).
+	SDGTargetOrderFieldServedByCount SDGTargetOrderField = "SERVED_BY_COUNT"
+)
+
+var AllSDGTargetOrderField = []SDGTargetOrderField{
+	SDGTargetOrderFieldCode,
+	SDGTargetOrderFieldName,
+	SDGTargetOrderFieldID,
+	SDGTargetOrderFieldServedByCount,
+}
+
+func (e SDGTargetOrderField) IsValid() bool {
+	switch e {
+	case SDGTargetOrderFieldCode, SDGTargetOrderFieldName, SDGTargetOrderFieldID, SDGTargetOrderFieldServedByCount:
+		return true
+	}
+	return false
+}
+
+func (e SDGTargetOrderField) String() string {
+	return string(e)
+}
+
+func (e *SDGTargetOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SDGTargetOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SDGTargetOrderField", str)
+	}
+	return nil
+}
+
+func (e SDGTargetOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SDGTargetOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SDGTargetOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Fields strategic goals can be ordered by.
+type StrategicGoalOrderField string
+
+const (
+	// Code, compared as text.
+	StrategicGoalOrderFieldCode StrategicGoalOrderField = "CODE"
+	// Name.
+	StrategicGoalOrderFieldName StrategicGoalOrderField = "NAME"
+	// ID.
+	StrategicGoalOrderFieldID StrategicGoalOrderField = "ID"
+	// Number of actions and instruments that serve it (`StrategicGoal.servedBy`).
+	StrategicGoalOrderFieldServedByCount StrategicGoalOrderField = "SERVED_BY_COUNT"
+)
+
+var AllStrategicGoalOrderField = []StrategicGoalOrderField{
+	StrategicGoalOrderFieldCode,
+	StrategicGoalOrderFieldName,
+	StrategicGoalOrderFieldID,
+	StrategicGoalOrderFieldServedByCount,
+}
+
+func (e StrategicGoalOrderField) IsValid() bool {
+	switch e {
+	case StrategicGoalOrderFieldCode, StrategicGoalOrderFieldName, StrategicGoalOrderFieldID, StrategicGoalOrderFieldServedByCount:
+		return true
+	}
+	return false
+}
+
+func (e StrategicGoalOrderField) String() string {
+	return string(e)
+}
+
+func (e *StrategicGoalOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StrategicGoalOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StrategicGoalOrderField", str)
+	}
+	return nil
+}
+
+func (e StrategicGoalOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StrategicGoalOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StrategicGoalOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -926,6 +1683,67 @@ func (e SupportChannelGroupBy) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Fields surveys can be ordered by.
+type SurveyOrderField string
+
+const (
+	// Name.
+	SurveyOrderFieldName SurveyOrderField = "NAME"
+	// ID.
+	SurveyOrderFieldID SurveyOrderField = "ID"
+	// Number of respondents; those without one last (first when descending).
+	SurveyOrderFieldRespondents SurveyOrderField = "RESPONDENTS"
+)
+
+var AllSurveyOrderField = []SurveyOrderField{
+	SurveyOrderFieldName,
+	SurveyOrderFieldID,
+	SurveyOrderFieldRespondents,
+}
+
+func (e SurveyOrderField) IsValid() bool {
+	switch e {
+	case SurveyOrderFieldName, SurveyOrderFieldID, SurveyOrderFieldRespondents:
+		return true
+	}
+	return false
+}
+
+func (e SurveyOrderField) String() string {
+	return string(e)
+}
+
+func (e *SurveyOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SurveyOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SurveyOrderField", str)
+	}
+	return nil
+}
+
+func (e SurveyOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SurveyOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SurveyOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Fields incidents can be ordered by.
 type ThreatIncidentOrderField string
 
@@ -982,6 +1800,70 @@ func (e *ThreatIncidentOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e ThreatIncidentOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Fields threats can be ordered by.
+type ThreatTypeOrderField string
+
+const (
+	// Name.
+	ThreatTypeOrderFieldName ThreatTypeOrderField = "NAME"
+	// ID.
+	ThreatTypeOrderFieldID ThreatTypeOrderField = "ID"
+	// Number of actions that document, report or counter it (`ThreatType.actions`).
+	ThreatTypeOrderFieldActionCount ThreatTypeOrderField = "ACTION_COUNT"
+	// Number of kinds of actor it is attributed to (`ThreatType.perpetrators`).
+	ThreatTypeOrderFieldPerpetratorCount ThreatTypeOrderField = "PERPETRATOR_COUNT"
+)
+
+var AllThreatTypeOrderField = []ThreatTypeOrderField{
+	ThreatTypeOrderFieldName,
+	ThreatTypeOrderFieldID,
+	ThreatTypeOrderFieldActionCount,
+	ThreatTypeOrderFieldPerpetratorCount,
+}
+
+func (e ThreatTypeOrderField) IsValid() bool {
+	switch e {
+	case ThreatTypeOrderFieldName, ThreatTypeOrderFieldID, ThreatTypeOrderFieldActionCount, ThreatTypeOrderFieldPerpetratorCount:
+		return true
+	}
+	return false
+}
+
+func (e ThreatTypeOrderField) String() string {
+	return string(e)
+}
+
+func (e *ThreatTypeOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreatTypeOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreatTypeOrderField", str)
+	}
+	return nil
+}
+
+func (e ThreatTypeOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreatTypeOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreatTypeOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

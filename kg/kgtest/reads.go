@@ -320,6 +320,28 @@ func (s *suite) testFind(t *testing.T) {
 		}
 	})
 
+	t.Run("PropListElement", func(t *testing.T) {
+		s.parallel(t)
+		// "tags" is the list [un rapporteur] on un-sr, absent elsewhere: a
+		// list passes when one of its elements is one of the values.
+		find := func(q kg.FindQuery) []string {
+			q.Kind, q.OrderBy, q.First = kg.KindMechanism, kg.OrderByID, 10
+			page, err := st.Find(ctx, q)
+			require.NoError(t, err)
+			c, err := st.Count(ctx, kg.CountQuery{Filter: q, By: kg.GroupBy{Prop: "level"}})
+			require.NoError(t, err)
+			assert.Equal(t, page.TotalCount, c.Total, "Find and Count agree on %+v", q)
+			return ids(page.Nodes)
+		}
+		tags := func(vs ...any) kg.PropFilter { return kg.PropFilter{Key: "tags", Values: vs} }
+		assert.Equal(t, []string{unsr}, find(kg.FindQuery{Props: []kg.PropFilter{tags("rapporteur")}}))
+		assert.Equal(t, []string{unsr}, find(kg.FindQuery{Props: []kg.PropFilter{tags("treaty", "un")}}), "one element of the list is one of the values")
+		assert.Empty(t, find(kg.FindQuery{Props: []kg.PropFilter{tags("UN")}}), "elements compare exactly")
+		assert.Equal(t, []string{achpr, ishr}, find(kg.FindQuery{Not: []kg.Condition{{Props: []kg.PropFilter{tags("un")}}}}))
+		assert.Equal(t, []string{achpr, unsr}, find(kg.FindQuery{Any: []kg.Condition{{Props: []kg.PropFilter{tags("rapporteur")}}, {Props: []kg.PropFilter{{Key: "level", Values: []any{"REGIONAL"}}}}}}))
+		assert.Empty(t, find(kg.FindQuery{Props: []kg.PropFilter{{Key: "tags", Range: &kg.StringRange{From: "a"}}}}), "a list is never within a range")
+	})
+
 	t.Run("Kind", func(t *testing.T) {
 		s.parallel(t)
 		for kind, want := range map[kg.Kind][]string{
