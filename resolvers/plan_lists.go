@@ -152,7 +152,9 @@ func (r *Resolver) commitmentArgs() listArgs[model.CommitmentFilter, model.Commi
 		filter: func(_ context.Context, q *kg.FindQuery, f *model.CommitmentFilter) error {
 			return filters(q, f.Text, valuesOf(kg.PropPillar, f.Pillar))
 		},
-		bools: func(f *model.CommitmentFilter) (*model.CommitmentFilter, []*model.CommitmentFilter) { return f.Not, f.Or },
+		bools: func(f *model.CommitmentFilter) (*model.CommitmentFilter, []*model.CommitmentFilter) {
+			return f.Not, f.Or
+		},
 	}
 }
 
@@ -200,7 +202,9 @@ func (r *Resolver) instrumentArgs() listArgs[model.InstrumentFilter, model.Instr
 			return filters(q, f.Text, append(valuesOf(kg.PropType, f.Type), valuesOf(kg.PropYear, years)...),
 				rel(r.relatedTo(ctx, "filter.issuedBy", f.IssuedBy, kg.Outgoing, []kg.RelType{kg.RelIssuedBy})))
 		},
-		bools: func(f *model.InstrumentFilter) (*model.InstrumentFilter, []*model.InstrumentFilter) { return f.Not, f.Or },
+		bools: func(f *model.InstrumentFilter) (*model.InstrumentFilter, []*model.InstrumentFilter) {
+			return f.Not, f.Or
+		},
 	}
 }
 
@@ -232,7 +236,9 @@ func (r *Resolver) threatTypeArgs() listArgs[model.ThreatTypeFilter, model.Threa
 			return filters(q, f.Text, valuesOf(kg.PropAgainst, f.Against),
 				rel(r.relatedTo(ctx, "filter.perpetrator", f.Perpetrator, kg.Outgoing, []kg.RelType{kg.RelPerpetratedBy}, kg.KindPerpetratorType)))
 		},
-		bools: func(f *model.ThreatTypeFilter) (*model.ThreatTypeFilter, []*model.ThreatTypeFilter) { return f.Not, f.Or },
+		bools: func(f *model.ThreatTypeFilter) (*model.ThreatTypeFilter, []*model.ThreatTypeFilter) {
+			return f.Not, f.Or
+		},
 	}
 }
 
@@ -244,7 +250,9 @@ func (r *Resolver) perpetratorTypeArgs() listArgs[model.PerpetratorTypeFilter, m
 	}
 	return listArgs[model.PerpetratorTypeFilter, model.PerpetratorTypeOrder]{
 		kind: kg.KindPerpetratorType, order: kg.OrderByName,
-		key: func(o *model.PerpetratorTypeOrder) (kg.Order, model.OrderDirection) { return orders[o.Field], o.Direction },
+		key: func(o *model.PerpetratorTypeOrder) (kg.Order, model.OrderDirection) {
+			return orders[o.Field], o.Direction
+		},
 		filter: func(ctx context.Context, q *kg.FindQuery, f *model.PerpetratorTypeFilter) error {
 			return filters(q, f.Text, valuesOf(kg.PropSector, f.Sector),
 				rel(r.relatedTo(ctx, "filter.threatType", f.ThreatType, kg.Incoming, []kg.RelType{kg.RelPerpetratedBy}, kg.KindThreatType)))
@@ -278,12 +286,16 @@ func (r *Resolver) strategicGoalArgs() listArgs[model.StrategicGoalFilter, model
 	}
 	return listArgs[model.StrategicGoalFilter, model.StrategicGoalOrder]{
 		kind: kg.KindStrategicGoal, order: kg.PropCode,
-		key: func(o *model.StrategicGoalOrder) (kg.Order, model.OrderDirection) { return orders[o.Field], o.Direction },
+		key: func(o *model.StrategicGoalOrder) (kg.Order, model.OrderDirection) {
+			return orders[o.Field], o.Direction
+		},
 		filter: func(ctx context.Context, q *kg.FindQuery, f *model.StrategicGoalFilter) error {
 			return filters(q, f.Text, nil,
 				rel(r.relatedTo(ctx, "filter.servedBy", f.ServedBy, kg.Incoming, []kg.RelType{kg.RelServes}, kg.KindAction, kg.KindInstrument)))
 		},
-		bools: func(f *model.StrategicGoalFilter) (*model.StrategicGoalFilter, []*model.StrategicGoalFilter) { return f.Not, f.Or },
+		bools: func(f *model.StrategicGoalFilter) (*model.StrategicGoalFilter, []*model.StrategicGoalFilter) {
+			return f.Not, f.Or
+		},
 	}
 }
 
