@@ -291,15 +291,7 @@ func (s *suite) testFind(t *testing.T) {
 		s.parallel(t)
 		// "since" is the string "1987" on achpr, the integer 2000 on un-sr,
 		// absent on ishr: a range keeps strings within it only.
-		find := func(q kg.FindQuery) []string {
-			q.Kind, q.OrderBy, q.First = kg.KindMechanism, kg.OrderByID, 10
-			page, err := st.Find(ctx, q)
-			require.NoError(t, err)
-			c, err := st.Count(ctx, kg.CountQuery{Filter: q, By: kg.GroupBy{Prop: "level"}})
-			require.NoError(t, err)
-			assert.Equal(t, page.TotalCount, c.Total, "Find and Count agree on %+v", q)
-			return ids(page.Nodes)
-		}
+		find := func(q kg.FindQuery) []string { return findMechanisms(t, st, q) }
 		since := func(from, to string) kg.PropFilter {
 			return kg.PropFilter{Key: "since", Range: &kg.StringRange{From: from, To: to}}
 		}
@@ -324,15 +316,7 @@ func (s *suite) testFind(t *testing.T) {
 		s.parallel(t)
 		// "tags" is the list [un rapporteur] on un-sr, absent elsewhere: a
 		// list passes when one of its elements is one of the values.
-		find := func(q kg.FindQuery) []string {
-			q.Kind, q.OrderBy, q.First = kg.KindMechanism, kg.OrderByID, 10
-			page, err := st.Find(ctx, q)
-			require.NoError(t, err)
-			c, err := st.Count(ctx, kg.CountQuery{Filter: q, By: kg.GroupBy{Prop: "level"}})
-			require.NoError(t, err)
-			assert.Equal(t, page.TotalCount, c.Total, "Find and Count agree on %+v", q)
-			return ids(page.Nodes)
-		}
+		find := func(q kg.FindQuery) []string { return findMechanisms(t, st, q) }
 		tags := func(vs ...any) kg.PropFilter { return kg.PropFilter{Key: "tags", Values: vs} }
 		assert.Equal(t, []string{unsr}, find(kg.FindQuery{Props: []kg.PropFilter{tags("rapporteur")}}))
 		assert.Equal(t, []string{unsr}, find(kg.FindQuery{Props: []kg.PropFilter{tags("treaty", "un")}}), "one element of the list is one of the values")
@@ -659,4 +643,18 @@ func fixturePointers() []*kg.Node {
 		out = append(out, &n)
 	}
 	return out
+}
+
+// findMechanisms is the IDs of the mechanisms q keeps, in ID order, once
+// Count is seen to keep as many.
+func findMechanisms(t *testing.T, st kg.Store, q kg.FindQuery) []string {
+	t.Helper()
+	ctx := context.Background()
+	q.Kind, q.OrderBy, q.First = kg.KindMechanism, kg.OrderByID, 10
+	page, err := st.Find(ctx, q)
+	require.NoError(t, err)
+	c, err := st.Count(ctx, kg.CountQuery{Filter: q, By: kg.GroupBy{Prop: "level"}})
+	require.NoError(t, err)
+	assert.Equal(t, page.TotalCount, c.Total, "Find and Count agree on %+v", q)
+	return ids(page.Nodes)
 }
