@@ -141,7 +141,7 @@ type ComplexityRoot struct {
 	Commitment struct {
 		Acronym                   func(childComplexity int) int
 		Actions                   func(childComplexity int) int
-		ActionsConnection         func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		ActionsConnection         func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) int
 		AdvancedBy                func(childComplexity int) int
 		Citations                 func(childComplexity int) int
 		Description               func(childComplexity int) int
@@ -151,7 +151,7 @@ type ComplexityRoot struct {
 		Pillar                    func(childComplexity int) int
 		Relationships             func(childComplexity int, direction *kg.Direction, types []kg.RelType) int
 		SupportChannels           func(childComplexity int) int
-		SupportChannelsConnection func(childComplexity int, first *int, after *string) int
+		SupportChannelsConnection func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.SupportChannelFilter, orderBy []*model.SupportChannelOrder) int
 	}
 
 	CommitmentConnection struct {
@@ -279,7 +279,7 @@ type ComplexityRoot struct {
 	Mechanism struct {
 		Acronym           func(childComplexity int) int
 		Actions           func(childComplexity int) int
-		ActionsConnection func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		ActionsConnection func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) int
 		Category          func(childComplexity int) int
 		Citations         func(childComplexity int) int
 		Description       func(childComplexity int) int
@@ -317,7 +317,7 @@ type ComplexityRoot struct {
 		AccreditationStatus func(childComplexity int) int
 		AccreditationYear   func(childComplexity int) int
 		Acronym             func(childComplexity int) int
-		ActionsConnection   func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		ActionsConnection   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) int
 		AsOf                func(childComplexity int) int
 		Citations           func(childComplexity int) int
 		Country             func(childComplexity int) int
@@ -346,7 +346,7 @@ type ComplexityRoot struct {
 	Network struct {
 		Acronym           func(childComplexity int) int
 		Actions           func(childComplexity int) int
-		ActionsConnection func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		ActionsConnection func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) int
 		Citations         func(childComplexity int) int
 		Description       func(childComplexity int) int
 		Eligibility       func(childComplexity int) int
@@ -375,7 +375,7 @@ type ComplexityRoot struct {
 	Objective struct {
 		Acronym           func(childComplexity int) int
 		Actions           func(childComplexity int) int
-		ActionsConnection func(childComplexity int, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) int
+		ActionsConnection func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) int
 		Citations         func(childComplexity int) int
 		Description       func(childComplexity int) int
 		ID                func(childComplexity int) int
@@ -455,7 +455,7 @@ type ComplexityRoot struct {
 		SdgTargets                 func(childComplexity int, filter *model.SDGTargetFilter, orderBy []*model.SDGTargetOrder) int
 		SdgTargetsConnection       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.SDGTargetFilter, orderBy []*model.SDGTargetOrder) int
 		Search                     func(childComplexity int, text string, first *int, kinds []kg.Kind) int
-		SearchConnection           func(childComplexity int, text string, first *int, after *string, kinds []kg.Kind) int
+		SearchConnection           func(childComplexity int, text string, first *int, after *string, last *int, before *string, kinds []kg.Kind) int
 		StrategicGoals             func(childComplexity int, filter *model.StrategicGoalFilter, orderBy []*model.StrategicGoalOrder) int
 		StrategicGoalsConnection   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.StrategicGoalFilter, orderBy []*model.StrategicGoalOrder) int
 		SupportChannelsAggregate   func(childComplexity int, groupBy model.SupportChannelGroupBy) int
@@ -607,6 +607,7 @@ type ComplexityRoot struct {
 
 	SupportChannelConnection struct {
 		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -706,11 +707,11 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type CommitmentResolver interface {
-	ActionsConnection(ctx context.Context, obj *kg.Commitment, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
-	SupportChannelsConnection(ctx context.Context, obj *kg.Commitment, first *int, after *string) (*kg.Connection[kg.SupportChannel], error)
+	ActionsConnection(ctx context.Context, obj *kg.Commitment, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error)
+	SupportChannelsConnection(ctx context.Context, obj *kg.Commitment, first *int, after *string, last *int, before *string, filter *model.SupportChannelFilter, orderBy []*model.SupportChannelOrder) (*kg.Connection[kg.SupportChannel], error)
 }
 type MechanismResolver interface {
-	ActionsConnection(ctx context.Context, obj *kg.Mechanism, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
+	ActionsConnection(ctx context.Context, obj *kg.Mechanism, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error)
 }
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, name string, role auth.Role) (*auth.NewKey, error)
@@ -724,13 +725,13 @@ type NHRIResolver interface {
 	Region(ctx context.Context, obj *kg.NHRI) (*string, error)
 
 	ThreatIncidents(ctx context.Context, obj *kg.NHRI) ([]*threatlog.Incident, error)
-	ActionsConnection(ctx context.Context, obj *kg.NHRI, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
+	ActionsConnection(ctx context.Context, obj *kg.NHRI, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error)
 }
 type NetworkResolver interface {
-	ActionsConnection(ctx context.Context, obj *kg.Network, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
+	ActionsConnection(ctx context.Context, obj *kg.Network, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error)
 }
 type ObjectiveResolver interface {
-	ActionsConnection(ctx context.Context, obj *kg.Objective, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error)
+	ActionsConnection(ctx context.Context, obj *kg.Objective, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (kg.Identified, error)
@@ -771,7 +772,7 @@ type QueryResolver interface {
 	SdgTargetsConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SDGTargetFilter, orderBy []*model.SDGTargetOrder) (*kg.Connection[kg.SDGTarget], error)
 	StrategicGoalsConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.StrategicGoalFilter, orderBy []*model.StrategicGoalOrder) (*kg.Connection[kg.StrategicGoal], error)
 	SurveysConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SurveyFilter, orderBy []*model.SurveyOrder) (*kg.Connection[kg.Survey], error)
-	SearchConnection(ctx context.Context, text string, first *int, after *string, kinds []kg.Kind) (*kg.SearchConnection, error)
+	SearchConnection(ctx context.Context, text string, first *int, after *string, last *int, before *string, kinds []kg.Kind) (*kg.SearchConnection, error)
 }
 type SubscriptionResolver interface {
 	ThreatReported(ctx context.Context) (<-chan *threatlog.Incident, error)
@@ -1173,7 +1174,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Commitment.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
+		return e.ComplexityRoot.Commitment.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].([]*model.ActionOrder)), true
 	case "Commitment.advancedBy":
 		if e.ComplexityRoot.Commitment.AdvancedBy == nil {
 			break
@@ -1243,7 +1244,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Commitment.SupportChannelsConnection(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Commitment.SupportChannelsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.SupportChannelFilter), args["orderBy"].([]*model.SupportChannelOrder)), true
 
 	case "CommitmentConnection.edges":
 		if e.ComplexityRoot.CommitmentConnection.Edges == nil {
@@ -1737,7 +1738,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mechanism.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
+		return e.ComplexityRoot.Mechanism.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].([]*model.ActionOrder)), true
 	case "Mechanism.category":
 		if e.ComplexityRoot.Mechanism.Category == nil {
 			break
@@ -1937,7 +1938,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.NHRI.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
+		return e.ComplexityRoot.NHRI.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].([]*model.ActionOrder)), true
 	case "NHRI.asOf":
 		if e.ComplexityRoot.NHRI.AsOf == nil {
 			break
@@ -2070,7 +2071,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Network.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
+		return e.ComplexityRoot.Network.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].([]*model.ActionOrder)), true
 	case "Network.citations":
 		if e.ComplexityRoot.Network.Citations == nil {
 			break
@@ -2203,7 +2204,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Objective.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].(*model.ActionOrder)), true
+		return e.ComplexityRoot.Objective.ActionsConnection(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.ActionFilter), args["orderBy"].([]*model.ActionOrder)), true
 	case "Objective.citations":
 		if e.ComplexityRoot.Objective.Citations == nil {
 			break
@@ -2710,7 +2711,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SearchConnection(childComplexity, args["text"].(string), args["first"].(*int), args["after"].(*string), args["kinds"].([]kg.Kind)), true
+		return e.ComplexityRoot.Query.SearchConnection(childComplexity, args["text"].(string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["kinds"].([]kg.Kind)), true
 	case "Query.strategicGoals":
 		if e.ComplexityRoot.Query.StrategicGoals == nil {
 			break
@@ -3354,6 +3355,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SupportChannelConnection.Edges(childComplexity), true
+	case "SupportChannelConnection.nodes":
+		if e.ComplexityRoot.SupportChannelConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportChannelConnection.Nodes(childComplexity), true
 	case "SupportChannelConnection.pageInfo":
 		if e.ComplexityRoot.SupportChannelConnection.PageInfo == nil {
 			break
@@ -3765,6 +3772,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SituationInput", ec.unmarshalInputSituationInput),
 			graphql.NewInputUnmarshaler("StrategicGoalFilter", ec.unmarshalInputStrategicGoalFilter),
 			graphql.NewInputUnmarshaler("StrategicGoalOrder", ec.unmarshalInputStrategicGoalOrder),
+			graphql.NewInputUnmarshaler("SupportChannelFilter", ec.unmarshalInputSupportChannelFilter),
+			graphql.NewInputUnmarshaler("SupportChannelOrder", ec.unmarshalInputSupportChannelOrder),
 			graphql.NewInputUnmarshaler("SurveyFilter", ec.unmarshalInputSurveyFilter),
 			graphql.NewInputUnmarshaler("SurveyOrder", ec.unmarshalInputSurveyOrder),
 			graphql.NewInputUnmarshaler("ThreatIncidentFilter", ec.unmarshalInputThreatIncidentFilter),
@@ -5878,11 +5887,18 @@ extend type Query {
     first: Int
     "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
-    orderBy: ActionOrder
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
+    """
+    The order of the actions, as ` + "`" + `actions` + "`" + ` takes it, by fields of the action
+    (NUMBER, NAME or ID; a count is refused); the plan's order when omitted.
+    """
+    orderBy: [ActionOrder!]
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }
 
 extend type Commitment {
@@ -5896,11 +5912,18 @@ extend type Commitment {
     first: Int
     "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
-    orderBy: ActionOrder
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
+    """
+    The order of the actions, as ` + "`" + `actions` + "`" + ` takes it, by fields of the action
+    (NUMBER, NAME or ID; a count is refused); the plan's order when omitted.
+    """
+    orderBy: [ActionOrder!]
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
   """
   The support channels of this commitment (those of ` + "`" + `supportChannels` + "`" + `, in the
   same order), as a page, with ` + "`" + `totalCount` + "`" + `. ` + "`" + `first` + "`" + ` defaults to 50 (at most
@@ -5911,7 +5934,15 @@ extend type Commitment {
     first: Int
     "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
-  ): SupportChannelConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges"])
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
+    "Only the channels matching every given filter; all of them when omitted."
+    filter: SupportChannelFilter
+    "The order of the channels; that of ` + "`" + `supportChannels` + "`" + ` when omitted. Several keys apply in turn; one key may be given without the list."
+    orderBy: [SupportChannelOrder!]
+  ): SupportChannelConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }
 
 extend type Mechanism {
@@ -5925,11 +5956,18 @@ extend type Mechanism {
     first: Int
     "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
-    orderBy: ActionOrder
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
+    """
+    The order of the actions, as ` + "`" + `actions` + "`" + ` takes it, by fields of the action
+    (NUMBER, NAME or ID; a count is refused); the plan's order when omitted.
+    """
+    orderBy: [ActionOrder!]
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }
 
 extend type Network {
@@ -5944,11 +5982,18 @@ extend type Network {
     first: Int
     "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
-    orderBy: ActionOrder
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
+    """
+    The order of the actions, as ` + "`" + `actions` + "`" + ` takes it, by fields of the action
+    (NUMBER, NAME or ID; a count is refused); the plan's order when omitted.
+    """
+    orderBy: [ActionOrder!]
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }
 
 extend type NHRI {
@@ -5964,11 +6009,18 @@ extend type NHRI {
     first: Int
     "Return the items after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
+    "How many items to return from the end of the list (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the items before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    "The order of the actions, by one field (NUMBER, NAME or ID; a count is refused); the plan's order when omitted."
-    orderBy: ActionOrder
-  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first"], sizedFields: ["edges", "nodes"])
+    """
+    The order of the actions, as ` + "`" + `actions` + "`" + ` takes it, by fields of the action
+    (NUMBER, NAME or ID; a count is refused); the plan's order when omitted.
+    """
+    orderBy: [ActionOrder!]
+  ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }
 
 "A page of a commitment's support channels."
@@ -5977,16 +6029,60 @@ type SupportChannelConnection {
   totalCount: Int!
   "The channels of this page, with their cursors."
   edges: [SupportChannelEdge!]! @listSize(assumedSize: 500)
+  "The channels of this page, without cursors."
+  nodes: [SupportChannel!]! @listSize(assumedSize: 500)
   "Pagination state."
   pageInfo: PageInfo!
 }
 
 "A support channel in a page."
 type SupportChannelEdge {
-  "Position of the channel, for ` + "`" + `after` + "`" + `."
+  "Position of the channel, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
   cursor: String!
   "The channel, with the actions that lead to it."
   node: SupportChannel!
+}
+
+"Filters on a commitment's support channels; all given filters must hold."
+input SupportChannelFilter {
+  "Only channels of these roles."
+  role: [ChannelRole!]
+  "Only channels of these kinds (NETWORK, MECHANISM, NHRI)."
+  kind: [EntityKind!]
+  "Only channels that the commitment's actions reach by at least one of these relationships (` + "`" + `SupportChannel.relations` + "`" + `)."
+  relation: [RelationType!]
+  "Only channels reached by this action of the commitment (` + "`" + `SupportChannel.via` + "`" + `), given by its ID."
+  action: ID
+  "Only channels whose name, acronym or description contain every word of this text."
+  text: String
+  "Only channels that this filter does not keep. It takes no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of its own."
+  not: SupportChannelFilter
+  "Only channels that at least one of these filters keeps. They take no ` + "`" + `not` + "`" + ` or ` + "`" + `or` + "`" + ` of their own."
+  or: [SupportChannelFilter!]
+}
+
+"Fields a commitment's support channels can be ordered by."
+enum SupportChannelOrderField {
+  "Role: the channels that act, then processes, then beneficiaries."
+  ROLE
+  "Number of the commitment's actions that reach the channel (` + "`" + `SupportChannel.via` + "`" + `)."
+  ACTION_COUNT
+  "The channel's name."
+  NAME
+  "The channel's ID."
+  ID
+}
+
+"""
+One key of the order of a commitment's support channels. ` + "`" + `orderBy` + "`" + ` takes a
+list of keys, applied in turn (at most 3); ties left are broken by the
+channel's ID, in the direction of the last key.
+"""
+input SupportChannelOrder {
+  "Field to order by."
+  field: SupportChannelOrderField!
+  "Direction."
+  direction: OrderDirection! = ASC
 }
 `, BuiltIn: false},
 	{Name: "../schema/plan_lists.graphqls", Input: `# The plan's shorter lists (objectives, commitments, networks, instruments,
@@ -7024,9 +7120,13 @@ type Query {
     first: Int
     "Return the results after this cursor: the ` + "`" + `endCursor` + "`" + ` of the previous page (or an edge's ` + "`" + `cursor` + "`" + `)."
     after: String
+    "How many results to return from the end of the ranking (or from ` + "`" + `before` + "`" + `), from 1 to 500; not with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the results before this cursor: the ` + "`" + `startCursor` + "`" + ` of the next page (or an edge's ` + "`" + `cursor` + "`" + `); with ` + "`" + `last` + "`" + `."
+    before: String
     "Only entities of these kinds; every kind when omitted."
     kinds: [EntityKind!]
-  ): SearchConnection! @listSize(assumedSize: 20, slicingArguments: ["first"], sizedFields: ["edges"])
+  ): SearchConnection! @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"])
 }
 
 "A page of the results of a free-text search, best first."
@@ -8062,6 +8162,8 @@ func (ec *executionContext) childFields_SupportChannelConnection(ctx context.Con
 		return ec.fieldContext_SupportChannelConnection_totalCount(ctx, field)
 	case "edges":
 		return ec.fieldContext_SupportChannelConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SupportChannelConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_SupportChannelConnection_pageInfo(ctx, field)
 	}
@@ -8417,22 +8519,38 @@ func (ec *executionContext) field_Commitment_actionsConnection_args(ctx context.
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.ActionFilter, error) {
 			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.ActionOrder, error) {
-			return ec.unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, v)
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ActionOrder, error) {
+			return ec.unmarshalOActionOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -8477,6 +8595,38 @@ func (ec *executionContext) field_Commitment_supportChannelsConnection_args(ctx 
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SupportChannelFilter, error) {
+			return ec.unmarshalOSupportChannelFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.SupportChannelOrder, error) {
+			return ec.unmarshalOSupportChannelOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -8543,22 +8693,38 @@ func (ec *executionContext) field_Mechanism_actionsConnection_args(ctx context.C
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.ActionFilter, error) {
 			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.ActionOrder, error) {
-			return ec.unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, v)
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ActionOrder, error) {
+			return ec.unmarshalOActionOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -8711,22 +8877,38 @@ func (ec *executionContext) field_NHRI_actionsConnection_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.ActionFilter, error) {
 			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.ActionOrder, error) {
-			return ec.unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, v)
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ActionOrder, error) {
+			return ec.unmarshalOActionOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -8771,22 +8953,38 @@ func (ec *executionContext) field_Network_actionsConnection_args(ctx context.Con
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.ActionFilter, error) {
 			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.ActionOrder, error) {
-			return ec.unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, v)
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ActionOrder, error) {
+			return ec.unmarshalOActionOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -8831,22 +9029,38 @@ func (ec *executionContext) field_Objective_actionsConnection_args(ctx context.C
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.ActionFilter, error) {
 			return ec.unmarshalOActionFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.ActionOrder, error) {
-			return ec.unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx, v)
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ActionOrder, error) {
+			return ec.unmarshalOActionOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg3
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -9845,14 +10059,30 @@ func (ec *executionContext) field_Query_searchConnection_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
 		func(ctx context.Context, v any) ([]kg.Kind, error) {
 			return ec.unmarshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["kinds"] = arg3
+	args["kinds"] = arg5
 	return args, nil
 }
 
@@ -12229,7 +12459,7 @@ func (ec *executionContext) _Commitment_actionsConnection(ctx context.Context, f
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Commitment().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
+			return ec.Resolvers.Commitment().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].([]*model.ActionOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
@@ -12273,7 +12503,7 @@ func (ec *executionContext) _Commitment_supportChannelsConnection(ctx context.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Commitment().SupportChannelsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Commitment().SupportChannelsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.SupportChannelFilter), fc.Args["orderBy"].([]*model.SupportChannelOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.SupportChannel]) graphql.Marshaler {
@@ -14655,7 +14885,7 @@ func (ec *executionContext) _Mechanism_actionsConnection(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mechanism().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
+			return ec.Resolvers.Mechanism().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].([]*model.ActionOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
@@ -15642,7 +15872,7 @@ func (ec *executionContext) _NHRI_actionsConnection(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.NHRI().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
+			return ec.Resolvers.NHRI().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].([]*model.ActionOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
@@ -16234,7 +16464,7 @@ func (ec *executionContext) _Network_actionsConnection(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Network().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
+			return ec.Resolvers.Network().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].([]*model.ActionOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
@@ -16675,7 +16905,7 @@ func (ec *executionContext) _Objective_actionsConnection(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Objective().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].(*model.ActionOrder))
+			return ec.Resolvers.Objective().ActionsConnection(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.ActionFilter), fc.Args["orderBy"].([]*model.ActionOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Connection[kg.Action]) graphql.Marshaler {
@@ -19090,7 +19320,7 @@ func (ec *executionContext) _Query_searchConnection(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SearchConnection(ctx, fc.Args["text"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["kinds"].([]kg.Kind))
+			return ec.Resolvers.Query().SearchConnection(ctx, fc.Args["text"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["kinds"].([]kg.Kind))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.SearchConnection) graphql.Marshaler {
@@ -21537,6 +21767,38 @@ func (ec *executionContext) fieldContext_SupportChannelConnection_edges(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SupportChannelEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportChannelConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[kg.SupportChannel]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportChannelConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.SupportChannel) graphql.Marshaler {
+			return ec.marshalNSupportChannel2ᚕᚖmarrakechgraphᚋkgᚐSupportChannelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportChannelConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportChannelConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportChannel(ctx, field)
 		},
 	}
 	return fc, nil
@@ -25935,6 +26197,143 @@ func (ec *executionContext) unmarshalInputStrategicGoalOrder(ctx context.Context
 func UnmarshalStrategicGoalOrder(ctx context.Context, raw any) (model.StrategicGoalOrder, error) {
 	var out model.StrategicGoalOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StrategicGoalOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSupportChannelFilter(ctx context.Context, obj any) (model.SupportChannelFilter, error) {
+	var it model.SupportChannelFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"role", "kind", "relation", "action", "text", "not", "or"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOChannelRole2ᚕmarrakechgraphᚋkgᚐChannelRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOEntityKind2ᚕmarrakechgraphᚋkgᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "relation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relation"))
+			data, err := ec.unmarshalORelationType2ᚕmarrakechgraphᚋkgᚐRelTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relation = data
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSupportChannelFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSupportChannelFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSupportChannelFilter unmarshals raw into the SupportChannelFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSupportChannelFilter(ctx context.Context, raw any) (model.SupportChannelFilter, error) {
+	var out model.SupportChannelFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SupportChannelFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSupportChannelOrder(ctx context.Context, obj any) (model.SupportChannelOrder, error) {
+	var it model.SupportChannelOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSupportChannelOrderField2marrakechgraphᚋgraphᚋmodelᚐSupportChannelOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2marrakechgraphᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSupportChannelOrder unmarshals raw into the SupportChannelOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSupportChannelOrder(ctx context.Context, raw any) (model.SupportChannelOrder, error) {
+	var out model.SupportChannelOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SupportChannelOrder", raw, &out)
 	return out, err
 }
 
@@ -30456,6 +30855,11 @@ func (ec *executionContext) _SupportChannelConnection(ctx context.Context, sel a
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "nodes":
+			out.Values[i] = ec._SupportChannelConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._SupportChannelConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33672,6 +34076,22 @@ func (ec *executionContext) marshalNSupportChannel2ᚕmarrakechgraphᚋkgᚐSupp
 	return ret
 }
 
+func (ec *executionContext) marshalNSupportChannel2ᚕᚖmarrakechgraphᚋkgᚐSupportChannelᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.SupportChannel) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSupportChannel2ᚖmarrakechgraphᚋkgᚐSupportChannel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSupportChannel2ᚖmarrakechgraphᚋkgᚐSupportChannel(ctx context.Context, sel ast.SelectionSet, v *kg.SupportChannel) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SupportChannel!")
@@ -33712,6 +34132,11 @@ func (ec *executionContext) marshalNSupportChannelEdge2ᚖmarrakechgraphᚋkgᚐ
 	return ec._SupportChannelEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSupportChannelFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelFilter(ctx context.Context, v any) (*model.SupportChannelFilter, error) {
+	res, err := ec.unmarshalInputSupportChannelFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSupportChannelGroupBy2marrakechgraphᚋgraphᚋmodelᚐSupportChannelGroupBy(ctx context.Context, v any) (model.SupportChannelGroupBy, error) {
 	var res model.SupportChannelGroupBy
 	err := res.UnmarshalGQL(v)
@@ -33719,6 +34144,21 @@ func (ec *executionContext) unmarshalNSupportChannelGroupBy2marrakechgraphᚋgra
 }
 
 func (ec *executionContext) marshalNSupportChannelGroupBy2marrakechgraphᚋgraphᚋmodelᚐSupportChannelGroupBy(ctx context.Context, sel ast.SelectionSet, v model.SupportChannelGroupBy) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSupportChannelOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelOrder(ctx context.Context, v any) (*model.SupportChannelOrder, error) {
+	res, err := ec.unmarshalInputSupportChannelOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSupportChannelOrderField2marrakechgraphᚋgraphᚋmodelᚐSupportChannelOrderField(ctx context.Context, v any) (model.SupportChannelOrderField, error) {
+	var res model.SupportChannelOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSupportChannelOrderField2marrakechgraphᚋgraphᚋmodelᚐSupportChannelOrderField(ctx context.Context, sel ast.SelectionSet, v model.SupportChannelOrderField) graphql.Marshaler {
 	return v
 }
 
@@ -34331,14 +34771,6 @@ func (ec *executionContext) unmarshalOActionOrder2ᚕᚖmarrakechgraphᚋgraph�
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOActionOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐActionOrder(ctx context.Context, v any) (*model.ActionOrder, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputActionOrder(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
 func (ec *executionContext) marshalOAuditEntry2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -34393,6 +34825,42 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOChannelRole2ᚕmarrakechgraphᚋkgᚐChannelRoleᚄ(ctx context.Context, v any) ([]kg.ChannelRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kg.ChannelRole, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChannelRole2marrakechgraphᚋkgᚐChannelRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOChannelRole2ᚕmarrakechgraphᚋkgᚐChannelRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ChannelRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChannelRole2marrakechgraphᚋkgᚐChannelRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOCommitment2ᚖmarrakechgraphᚋkgᚐCommitment(ctx context.Context, sel ast.SelectionSet, v *kg.Commitment) graphql.Marshaler {
@@ -35611,6 +36079,48 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOSupportChannelFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelFilterᚄ(ctx context.Context, v any) ([]*model.SupportChannelFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SupportChannelFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSupportChannelFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSupportChannelFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelFilter(ctx context.Context, v any) (*model.SupportChannelFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSupportChannelFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSupportChannelOrder2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelOrderᚄ(ctx context.Context, v any) ([]*model.SupportChannelOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SupportChannelOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSupportChannelOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐSupportChannelOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOSurveyFilter2ᚕᚖmarrakechgraphᚋgraphᚋmodelᚐSurveyFilterᚄ(ctx context.Context, v any) ([]*model.SurveyFilter, error) {

@@ -1,21 +1,45 @@
 package kg
 
+import "slices"
+
 // PageNodes is one page of a list read whole: nodes are every match of q, in
 // q's order (as Find orders them), and the page holds the q.First of them
-// that come after q.After, with their cursors, which are Find's. q must be
+// that come after q.After, or the q.Last that come before q.Before, with
+// their cursors, which are Find's. q must be
 // valid (Validate), and its order count nothing (counts are not known
 // here).
 func PageNodes(nodes []*Node, q FindQuery) *Page {
 	orders := q.OrderKeys()
-	start := 0
-	if q.After != "" {
-		if c, err := DecodeKeyCursor(q.After, orders); err == nil {
-			for start < len(nodes) && CompareKeyed(OrderValues(nodes[start], orders, nil), nodes[start].ID, c.Values, c.ID, orders) <= 0 {
-				start++
-			}
+	// before counts the nodes that come before a cursor (all of them when
+	// the cursor does not decode: the query's check refuses it first).
+	before := func(cursor string, orEqual bool) int {
+		c, err := DecodeKeyCursor(cursor, orders)
+		if err != nil {
+			return len(nodes)
 		}
+		i := 0
+		for i < len(nodes) {
+			cmp := CompareKeyed(OrderValues(nodes[i], orders, nil), nodes[i].ID, c.Values, c.ID, orders)
+			if cmp > 0 || (cmp == 0 && !orEqual) {
+				break
+			}
+			i++
+		}
+		return i
 	}
-	end := min(start+max(q.First, 0), len(nodes))
+	var start, end int
+	if q.Last > 0 {
+		end = len(nodes)
+		if q.Before != "" {
+			end = before(q.Before, false)
+		}
+		start = max(end-q.Last, 0)
+	} else {
+		if q.After != "" {
+			start = before(q.After, true)
+		}
+		end = min(start+max(q.First, 0), len(nodes))
+	}
 	p := &Page{
 		Nodes:           nodes[start:end],
 		Cursors:         make([]string, end-start),
@@ -36,37 +60,65 @@ const (
 	SearchOrder          = "search"
 )
 
+// ListPaging is how a list read whole is paged: forward, First items
+// after the cursor After (from the start when empty), or backward, the Last
+// items before the cursor Before (up to the end when empty).
+type ListPaging struct {
+	First int
+	After string
+	Last  int
+	// Before is a cursor, with Last.
+	Before string
+}
+
 // pageList is the page of a list read whole (the IDs of its items, in
-// order) that holds the first items after the cursor after (none when
-// empty), made for the same ordering: the page starts after the item the
-// cursor names when the list still holds it, after its position otherwise.
-// It returns the page's first and last positions (end excluded), and the
-// page's state with the items' cursors.
-func pageList(ids []string, order string, first int, after string) (int, int, *Page, error) {
-	start := 0
-	if after != "" {
-		c, err := DecodeCursor(after, order, false)
+// order) that pg asks for, with cursors made for the same ordering: a page
+// starts after (or ends before) the item a cursor names when the list still
+// holds it, its position otherwise. It returns the page's first and last
+// positions (end excluded), and the page's state with the items' cursors.
+func pageList(ids []string, order string, pg ListPaging) (int, int, *Page, error) {
+	// at is the position of a cursor's item.
+	at := func(cursor string) (int, error) {
+		c, err := DecodeCursor(cursor, order, false)
 		if err != nil {
-			return 0, 0, nil, err
+			return 0, err
 		}
 		pos, ok := c.Value.(int64)
 		if !ok || pos < 0 {
-			return 0, 0, nil, Errorf(CodeBadUserInput, "malformed cursor %q: use a cursor returned by the same list", Excerpt(after, 40))
+			return 0, Errorf(CodeBadUserInput, "malformed cursor %q: use a cursor returned by the same list", Excerpt(cursor, 40))
 		}
-		start = int(min(pos+1, int64(len(ids))))
-		for i, id := range ids {
-			if id == c.ID {
-				start = i + 1
-				break
-			}
+		if i := slices.Index(ids, c.ID); i >= 0 {
+			return i, nil
 		}
+		return int(min(pos, int64(len(ids)))), nil
 	}
-	end := min(start+max(first, 0), len(ids))
+	var start, end int
+	switch {
+	case pg.Last > 0:
+		end = len(ids)
+		if pg.Before != "" {
+			i, err := at(pg.Before)
+			if err != nil {
+				return 0, 0, nil, err
+			}
+			end = i
+		}
+		start = max(end-pg.Last, 0)
+	default:
+		if pg.After != "" {
+			i, err := at(pg.After)
+			if err != nil {
+				return 0, 0, nil, err
+			}
+			start = min(i+1, len(ids))
+		}
+		end = min(start+max(pg.First, 0), len(ids))
+	}
 	p := &Page{
 		Cursors:         make([]string, end-start),
 		TotalCount:      len(ids),
 		HasNextPage:     end < len(ids),
-		HasPreviousPage: after != "",
+		HasPreviousPage: start > 0,
 	}
 	for i := range end - start {
 		p.Cursors[i] = Cursor{OrderBy: order, Value: int64(start + i), ID: ids[start+i]}.Encode()
@@ -81,16 +133,15 @@ type SupportChannelConnection = Connection[SupportChannel]
 type SupportChannelEdge = PageEdge[SupportChannel]
 
 // PageSupportChannels is the page of a commitment's support channels (all
-// of them, in their order) that holds the first of them after the cursor
-// after (none when empty).
-func PageSupportChannels(chs []SupportChannel, first int, after string) (*SupportChannelConnection, error) {
+// of them, in the order named order) that pg asks for.
+func PageSupportChannels(chs []SupportChannel, order string, pg ListPaging) (*SupportChannelConnection, error) {
 	ids := make([]string, len(chs))
 	for i, ch := range chs {
 		if ch.Channel != nil {
 			ids[i] = ch.Channel.ID()
 		}
 	}
-	start, end, p, err := pageList(ids, SupportChannelsOrder, first, after)
+	start, end, p, err := pageList(ids, order, pg)
 	if err != nil {
 		return nil, err
 	}
@@ -115,14 +166,13 @@ type SearchEdge struct {
 }
 
 // PageSearch is the page of a search's ranking (every match, best first,
-// as RankSearch orders them) that holds the first results after the cursor
-// after (none when empty).
-func PageSearch(ranked []*Node, first int, after string) (*SearchConnection, error) {
+// as RankSearch orders them) that pg asks for.
+func PageSearch(ranked []*Node, pg ListPaging) (*SearchConnection, error) {
 	ids := make([]string, len(ranked))
 	for i, n := range ranked {
 		ids[i] = n.ID
 	}
-	start, end, p, err := pageList(ids, SearchOrder, first, after)
+	start, end, p, err := pageList(ids, SearchOrder, pg)
 	if err != nil {
 		return nil, err
 	}

@@ -17,22 +17,18 @@ import (
 // of types (from the action to parent) that the arguments of a nested
 // actionsConnection ask for: the filter and order of Query.actions, read
 // for every parent of the operation's level at once (loaders.Matches).
-func (r *Resolver) actionsOf(ctx context.Context, parent string, types []kg.RelType, first *int, after *string, f *model.ActionFilter, order *model.ActionOrder) (*kg.ActionConnection, error) {
+func (r *Resolver) actionsOf(ctx context.Context, parent string, types []kg.RelType, pg paging, f *model.ActionFilter, orders []*model.ActionOrder) (*kg.ActionConnection, error) {
 	q, err := r.loadersFor(ctx).query(struct {
-		First  *int
-		After  *string
-		Filter *model.ActionFilter
-		Order  *model.ActionOrder
-	}{first, after, f, order}, func() (kg.FindQuery, error) {
-		var orders []*model.ActionOrder
-		if order != nil {
-			orders = []*model.ActionOrder{order}
-		}
-		q, err := r.actionQuery(ctx, paging{first: first, after: after}, f, orders)
+		First, Last   *int
+		After, Before *string
+		Filter        *model.ActionFilter
+		Orders        []*model.ActionOrder
+	}{pg.first, pg.last, pg.after, pg.before, f, orders}, func() (kg.FindQuery, error) {
+		q, err := r.actionQuery(ctx, pg, f, orders)
 		if err != nil {
 			return q, err
 		}
-		return oneScalarKey(q)
+		return q, scalarKeys(q)
 	})
 	if err != nil {
 		return nil, err
@@ -44,19 +40,16 @@ func (r *Resolver) actionsOf(ctx context.Context, parent string, types []kg.RelT
 	return kg.Connect[kg.Action](kg.PageNodes(nodes, q), nil)
 }
 
-// oneScalarKey sets a query's order of one scalar key as OrderBy and
-// Desc, as the pages of a list read whole (kg.PageNodes) are cut. A nested
-// list is ordered by one field of the entity: a count of relationships is
-// refused.
-func oneScalarKey(q kg.FindQuery) (kg.FindQuery, error) {
-	switch {
-	case len(q.Orders) == 0:
-		return q, nil
-	case len(q.Orders) == 1 && q.Orders[0].Count == nil:
-		q.OrderBy, q.Desc, q.Orders = q.Orders[0].By, q.Orders[0].Desc, nil
-		return q, nil
+// scalarKeys checks that a query is ordered by fields of the entity only,
+// as the pages of a list read whole (kg.PageNodes) are cut: a nested list
+// ordered by a count of relationships is refused.
+func scalarKeys(q kg.FindQuery) error {
+	for _, o := range q.Orders {
+		if o.Count != nil {
+			return kg.Errorf(kg.CodeBadUserInput, "orderBy: a nested list is ordered by fields of its items (NUMBER, NAME or ID), not by a count")
+		}
 	}
-	return q, kg.Errorf(kg.CodeBadUserInput, "orderBy: a nested list is ordered by one field of its items (NUMBER, NAME or ID), not by a count")
+	return nil
 }
 
 // Matches returns every node that q keeps among those joined to parent by

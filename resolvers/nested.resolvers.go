@@ -11,34 +11,26 @@ import (
 	"marrakechgraph/kg"
 )
 
-func (r *commitmentResolver) ActionsConnection(ctx context.Context, obj *kg.Commitment, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error) {
-	return r.actionsOf(ctx, obj.ID(), []kg.RelType{kg.RelImplements}, first, after, filter, orderBy)
+func (r *commitmentResolver) ActionsConnection(ctx context.Context, obj *kg.Commitment, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error) {
+	return r.actionsOf(ctx, obj.ID(), []kg.RelType{kg.RelImplements}, paging{first, after, last, before}, filter, orderBy)
 }
 
-func (r *commitmentResolver) SupportChannelsConnection(ctx context.Context, obj *kg.Commitment, first *int, after *string) (*kg.Connection[kg.SupportChannel], error) {
-	n, err := pageSize(first, defaultPageSize)
-	if err != nil {
-		return nil, err
-	}
-	chs, err := r.loadersFor(ctx).SupportChannelsOf(ctx, obj.ID())
-	if err != nil {
-		return nil, err
-	}
-	return kg.PageSupportChannels(chs, n, orEmpty(after))
+func (r *commitmentResolver) SupportChannelsConnection(ctx context.Context, obj *kg.Commitment, first *int, after *string, last *int, before *string, filter *model.SupportChannelFilter, orderBy []*model.SupportChannelOrder) (*kg.Connection[kg.SupportChannel], error) {
+	return r.supportChannelsOf(ctx, obj.ID(), paging{first, after, last, before}, filter, orderBy)
 }
 
-func (r *mechanismResolver) ActionsConnection(ctx context.Context, obj *kg.Mechanism, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error) {
-	return r.actionsOf(ctx, obj.ID(), kg.ChannelRelTypes, first, after, filter, orderBy)
+func (r *mechanismResolver) ActionsConnection(ctx context.Context, obj *kg.Mechanism, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error) {
+	return r.actionsOf(ctx, obj.ID(), kg.ChannelRelTypes, paging{first, after, last, before}, filter, orderBy)
 }
 
-func (r *nHRIResolver) ActionsConnection(ctx context.Context, obj *kg.NHRI, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error) {
-	return r.actionsOf(ctx, obj.ID(), kg.ChannelRelTypes, first, after, filter, orderBy)
+func (r *nHRIResolver) ActionsConnection(ctx context.Context, obj *kg.NHRI, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error) {
+	return r.actionsOf(ctx, obj.ID(), kg.ChannelRelTypes, paging{first, after, last, before}, filter, orderBy)
 }
 
-func (r *networkResolver) ActionsConnection(ctx context.Context, obj *kg.Network, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error) {
-	return r.actionsOf(ctx, obj.ID(), kg.ChannelRelTypes, first, after, filter, orderBy)
+func (r *networkResolver) ActionsConnection(ctx context.Context, obj *kg.Network, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error) {
+	return r.actionsOf(ctx, obj.ID(), kg.ChannelRelTypes, paging{first, after, last, before}, filter, orderBy)
 }
 
-func (r *objectiveResolver) ActionsConnection(ctx context.Context, obj *kg.Objective, first *int, after *string, filter *model.ActionFilter, orderBy *model.ActionOrder) (*kg.Connection[kg.Action], error) {
-	return r.actionsOf(ctx, obj.ID(), []kg.RelType{kg.RelUnderObjective}, first, after, filter, orderBy)
+func (r *objectiveResolver) ActionsConnection(ctx context.Context, obj *kg.Objective, first *int, after *string, last *int, before *string, filter *model.ActionFilter, orderBy []*model.ActionOrder) (*kg.Connection[kg.Action], error) {
+	return r.actionsOf(ctx, obj.ID(), []kg.RelType{kg.RelUnderObjective}, paging{first, after, last, before}, filter, orderBy)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,7 +99,7 @@ func TestNestedActionsConnectionsPageWhatClientsCompute(t *testing.T) {
 			parents = append(parents, parent{id, func(a planAction) bool { return a.reaches(id) }})
 		}
 
-		const pageQuery = `query($id: ID!, $after: String, $filter: ActionFilter, $order: ActionOrder) { node(id: $id) {
+		const pageQuery = `query($id: ID!, $after: String, $filter: ActionFilter, $order: [ActionOrder!]) { node(id: $id) {
 			... on Objective { c: actionsConnection(first: 3, after: $after, filter: $filter, orderBy: $order) { ...page } }
 			... on Commitment { c: actionsConnection(first: 3, after: $after, filter: $filter, orderBy: $order) { ...page } }
 			... on Mechanism { c: actionsConnection(first: 3, after: $after, filter: $filter, orderBy: $order) { ...page } }
@@ -127,6 +128,46 @@ func TestNestedActionsConnectionsPageWhatClientsCompute(t *testing.T) {
 				after = *p.Node.C.PageInfo.EndCursor
 			}
 		}
+		// walkBack reads the same list from its end, `last: 3` at a time.
+		backQuery := strings.NewReplacer("first: 3, after: $after", "last: 3, before: $before", "$after: String", "$before: String",
+			"endCursor", "startCursor").Replace(pageQuery)
+		walkBack := func(id string, filter, order any) (ids []string) {
+			var before any
+			for i := 0; ; i++ {
+				require.Less(t, i, 100, "pagination does not end")
+				var p struct {
+					Node struct {
+						C struct {
+							TotalCount int
+							Edges      []struct {
+								Cursor string
+								Node   struct{ ID string }
+							}
+							PageInfo struct {
+								HasNextPage, HasPreviousPage bool
+								StartCursor                  *string
+							}
+						}
+					}
+				}
+				mustPost(t, c, backQuery, map[string]any{"id": id, "before": before, "filter": filter, "order": order}, &p)
+				assert.Equal(t, i > 0, p.Node.C.PageInfo.HasNextPage, "%s: a page read backward has items after it but the first", id)
+				n := len(p.Node.C.Edges)
+				assert.True(t, n == 3 || !p.Node.C.PageInfo.HasPreviousPage, "%s: a page holds three actions unless it starts the list: %d", id, n)
+				page := make([]string, len(p.Node.C.Edges))
+				for j, e := range p.Node.C.Edges {
+					page[j] = e.Node.ID
+				}
+				if len(page) > 0 {
+					ids = append(page, ids...)
+				}
+				if !p.Node.C.PageInfo.HasPreviousPage {
+					return ids
+				}
+				require.NotNil(t, p.Node.C.PageInfo.StartCursor)
+				before = *p.Node.C.PageInfo.StartCursor
+			}
+		}
 		expect := func(keep func(planAction) bool, order func(a, b planAction) int) []string {
 			var out []string
 			kept := slices.Clone(actions)
@@ -152,6 +193,9 @@ func TestNestedActionsConnectionsPageWhatClientsCompute(t *testing.T) {
 			got, total := walk(p.id, nil, nil)
 			assert.Equal(t, want, got, "%s: the actions in the plan's order", p.id)
 			assert.Equal(t, len(want), total, "%s: totalCount", p.id)
+			if len(want) > 3 {
+				assert.Equal(t, want, walkBack(p.id, nil, nil), "%s: read backward, the same list", p.id)
+			}
 			walked++
 		}
 		t.Logf("%d parents, %d with actions, %d walked page by page", len(parents), nonEmpty, walked)
@@ -176,13 +220,14 @@ func TestNestedActionsConnectionsPageWhatClientsCompute(t *testing.T) {
 			return !a.reaches(top) && (a.reaches(second) || a.Objective.ID == "objective:1")
 		}
 		byNameDesc := func(a, b planAction) int { return cmp.Or(cmp.Compare(b.Name, a.Name), cmp.Compare(b.ID, a.ID)) }
-		order := map[string]any{"field": "NAME", "direction": "DESC"}
+		order := []any{map[string]any{"field": "NAME", "direction": "DESC"}, map[string]any{"field": "NUMBER"}}
 		filtered := 0
 		for _, p := range parents[:len(all.Objectives)+len(all.Commitments)] {
 			want := expect(func(a planAction) bool { return p.owns(a) && keep(a) }, byNameDesc)
 			got, total := walk(p.id, filter, order)
 			assert.Equal(t, want, got, "%s: filtered and ordered by name, descending", p.id)
 			assert.Equal(t, len(want), total)
+			assert.Equal(t, want, walkBack(p.id, filter, order), "%s: filtered, ordered and read backward", p.id)
 			filtered += len(want)
 		}
 		assert.Positive(t, filtered, "the filter keeps some actions")
@@ -269,6 +314,14 @@ func TestNestedConnectionsRefuseBadArguments(t *testing.T) {
 			"channel action cursor": fmt.Sprintf(`{ commitments { supportChannelsConnection(after: %q) { totalCount } } }`, top.Actions.PageInfo.EndCursor),
 			"channel first":         `{ commitments { supportChannelsConnection(first: -1) { totalCount } } }`,
 			"count order":           `{ objectives { actionsConnection(orderBy: {field: PARTNER_COUNT}) { totalCount } } }`,
+			"first and last":        `{ objectives { actionsConnection(first: 1, last: 1) { totalCount } } }`,
+			"before with first":     `{ commitments { supportChannelsConnection(first: 1, before: "x") { totalCount } } }`,
+			"after with last":       `{ commitments { supportChannelsConnection(last: 1, after: "x") { totalCount } } }`,
+			"channel nested or":     `{ commitments { supportChannelsConnection(filter: {or: [{not: {role: [ACTS]}}]}) { totalCount } } }`,
+			"channel empty not":     `{ commitments { supportChannelsConnection(filter: {not: {}}) { totalCount } } }`,
+			"channel no action":     `{ commitments { supportChannelsConnection(filter: {action: "mechanism:ohchr"}) { totalCount } } }`,
+			"channel four keys":     `{ commitments { supportChannelsConnection(orderBy: [{field: ROLE}, {field: NAME}, {field: ID}, {field: ACTION_COUNT}]) { totalCount } } }`,
+			"search first and last": `{ searchConnection(text: "rights", first: 1, last: 1) { totalCount } }`,
 		} {
 			t.Run(name, func(t *testing.T) {
 				errs := rawPost(t, h, q, nil, nil)
@@ -317,5 +370,210 @@ func TestNestedConnectionsCostTwoStoreCallsPerLevel(t *testing.T) {
 			}
 			assert.LessOrEqual(t, nested-base, 2+tc.checks, "%s: a nested connection costs two store calls, not one per parent", tc.name)
 		}
+	})
+}
+
+// channelOf is a support channel as the tests read it.
+type channelOf struct {
+	Role      string
+	Relations []string
+	Via       []struct{ ID string }
+	Channel   struct {
+		ID, Name             string
+		Acronym, Description *string
+		Typename             string `json:"__typename"`
+	}
+}
+
+// TestSupportChannelsConnectionFiltersAndOrders: a commitment's support
+// channels are kept and ordered as clients compute them from
+// supportChannels, and read backward as forward.
+func TestSupportChannelsConnectionFiltersAndOrders(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		c := newClient(t, backend.ReadOnlySeeded(t))
+		var all struct {
+			Commitments []struct {
+				ID              string
+				SupportChannels []channelOf
+			}
+		}
+		mustPost(t, c, `{ commitments { id supportChannels { role relations via { id } channel { id name acronym description __typename } } } }`, nil, &all)
+		require.Len(t, all.Commitments, 7)
+		type page struct {
+			Node struct {
+				C struct {
+					TotalCount int
+					Nodes      []channelOf
+					PageInfo   struct {
+						HasNextPage, HasPreviousPage bool
+						StartCursor, EndCursor       *string
+					}
+				}
+			}
+		}
+		const query = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String, $filter: SupportChannelFilter, $order: [SupportChannelOrder!]) {
+			node(id: $id) { ... on Commitment { c: supportChannelsConnection(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $order) {
+				totalCount nodes { role relations via { id } channel { id name acronym description __typename } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } }`
+		ids := func(chs []channelOf) []string {
+			out := []string{}
+			for _, ch := range chs {
+				out = append(out, ch.Channel.ID)
+			}
+			return out
+		}
+		// read reads a commitment's channels two at a time, forward or
+		// backward, and checks that totalCount holds on every page.
+		read := func(id string, filter, order any, backward bool) []string {
+			got := []string{}
+			var cursor any
+			for i := 0; ; i++ {
+				require.Less(t, i, 100)
+				vars := map[string]any{"id": id, "filter": filter, "order": order}
+				if backward {
+					vars["last"], vars["before"] = 2, cursor
+				} else {
+					vars["first"], vars["after"] = 2, cursor
+				}
+				var p page
+				mustPost(t, c, query, vars, &p)
+				n := len(p.Node.C.Nodes)
+				assert.True(t, n == 2 || (n < 2 && !p.Node.C.PageInfo.HasPreviousPage && !p.Node.C.PageInfo.HasNextPage) ||
+					(n < 2 && !backward && !p.Node.C.PageInfo.HasNextPage) || (n < 2 && backward && !p.Node.C.PageInfo.HasPreviousPage),
+					"a page holds two channels unless it ends the list: %d", n)
+				if backward {
+					got = append(ids(p.Node.C.Nodes), got...)
+					if !p.Node.C.PageInfo.HasPreviousPage {
+						return got
+					}
+					cursor = *p.Node.C.PageInfo.StartCursor
+				} else {
+					got = append(got, ids(p.Node.C.Nodes)...)
+					if !p.Node.C.PageInfo.HasNextPage {
+						return got
+					}
+					cursor = *p.Node.C.PageInfo.EndCursor
+				}
+			}
+		}
+		kept := 0
+		for _, cm := range all.Commitments {
+			chs := cm.SupportChannels
+			require.NotEmpty(t, chs)
+			action := chs[len(chs)-1].Via[0].ID
+			cases := []struct {
+				name   string
+				filter map[string]any
+				order  []any
+				keep   func(channelOf) bool
+				sort   func(a, b channelOf) int
+			}{
+				{name: "all"},
+				{name: "acts", filter: map[string]any{"role": []string{"ACTS"}}, keep: func(ch channelOf) bool { return ch.Role == "ACTS" }},
+				{name: "networks", filter: map[string]any{"kind": []string{"NETWORK"}}, keep: func(ch channelOf) bool { return ch.Channel.Typename == "Network" }},
+				{name: "not networks", filter: map[string]any{"not": map[string]any{"kind": []string{"NETWORK"}}}, keep: func(ch channelOf) bool { return ch.Channel.Typename != "Network" }},
+				{name: "by action", filter: map[string]any{"action": action}, keep: func(ch channelOf) bool {
+					return slices.ContainsFunc(ch.Via, func(v struct{ ID string }) bool { return v.ID == action })
+				}},
+				{name: "not and or", filter: map[string]any{"not": map[string]any{"role": []string{"BENEFICIARY"}},
+					"or": []any{map[string]any{"relation": []string{"ENGAGES"}}, map[string]any{"kind": []string{"MECHANISM"}}}},
+					keep: func(ch channelOf) bool {
+						return ch.Role != "BENEFICIARY" && (slices.Contains(ch.Relations, "ENGAGES") || ch.Channel.Typename == "Mechanism")
+					}},
+				{name: "text", filter: map[string]any{"text": strings.Fields(chs[0].Channel.Name)[0]}, keep: func(ch channelOf) bool {
+					text := ch.Channel.Name
+					for _, s := range []*string{ch.Channel.Acronym, ch.Channel.Description} {
+						if s != nil {
+							text += " " + *s
+						}
+					}
+					return strings.Contains(strings.ToLower(text), strings.ToLower(strings.Fields(chs[0].Channel.Name)[0]))
+				}},
+				{name: "most actions, then name", order: []any{map[string]any{"field": "ACTION_COUNT", "direction": "DESC"}, map[string]any{"field": "NAME"}},
+					sort: func(a, b channelOf) int {
+						return cmp.Or(cmp.Compare(len(b.Via), len(a.Via)), strings.Compare(a.Channel.Name, b.Channel.Name), strings.Compare(a.Channel.ID, b.Channel.ID))
+					}},
+				{name: "role down, ID", order: []any{map[string]any{"field": "ROLE", "direction": "DESC"}, map[string]any{"field": "ID", "direction": "DESC"}},
+					filter: map[string]any{"kind": []string{"MECHANISM", "NETWORK", "NHRI"}},
+					sort: func(a, b channelOf) int {
+						rank := map[string]int{"ACTS": 0, "PROCESS": 1, "BENEFICIARY": 2}
+						return cmp.Or(cmp.Compare(rank[b.Role], rank[a.Role]), strings.Compare(b.Channel.ID, a.Channel.ID))
+					}},
+			}
+			for _, k := range cases {
+				want := slices.Clone(chs)
+				if k.keep != nil {
+					want = slices.DeleteFunc(want, func(ch channelOf) bool { return !k.keep(ch) })
+				}
+				if k.sort != nil {
+					slices.SortStableFunc(want, k.sort)
+				}
+				var filter, order any
+				if k.filter != nil {
+					filter = k.filter
+				}
+				if k.order != nil {
+					order = k.order
+				}
+				assert.Equal(t, ids(want), read(cm.ID, filter, order, false), "%s, %s", cm.ID, k.name)
+				assert.Equal(t, ids(want), read(cm.ID, filter, order, true), "%s, %s, read backward", cm.ID, k.name)
+				kept += len(want)
+			}
+		}
+		assert.Greater(t, kept, 100)
+
+		// A cursor is refused by another order.
+		var p page
+		mustPost(t, c, query, map[string]any{"id": all.Commitments[0].ID, "first": 1}, &p)
+		errs := rawPost(t, newHandler(backend.ReadOnlySeeded(t)), query, map[string]any{"id": all.Commitments[0].ID, "first": 1,
+			"after": *p.Node.C.PageInfo.EndCursor, "order": []any{map[string]any{"field": "NAME"}}}, nil)
+		require.NotEmpty(t, errs)
+		assert.Equal(t, "BAD_USER_INPUT", codes(errs)[0])
+	})
+}
+
+// TestSearchConnectionReadsBackward: the ranking of a search read backward
+// is the ranking read forward.
+func TestSearchConnectionReadsBackward(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		c := newClient(t, backend.ReadOnlySeeded(t))
+		type page struct {
+			SearchConnection struct {
+				TotalCount int
+				Edges      []struct{ Node struct{ ID string } }
+				PageInfo   struct {
+					HasNextPage, HasPreviousPage bool
+					StartCursor, EndCursor       *string
+				}
+			}
+		}
+		var whole page
+		mustPost(t, c, `{ searchConnection(text: "human rights", first: 500) { totalCount edges { node { id } } } }`, nil, &whole)
+		want := []string{}
+		for _, e := range whole.SearchConnection.Edges {
+			want = append(want, e.Node.ID)
+		}
+		require.Greater(t, len(want), 20)
+		var got []string
+		var before any
+		for i := 0; ; i++ {
+			require.Less(t, i, 100)
+			var p page
+			mustPost(t, c, `query($before: String) { searchConnection(text: "human rights", last: 7, before: $before) {
+				totalCount edges { node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, map[string]any{"before": before}, &p)
+			assert.Equal(t, len(want), p.SearchConnection.TotalCount)
+			assert.Equal(t, i > 0, p.SearchConnection.PageInfo.HasNextPage)
+			n := len(p.SearchConnection.Edges)
+			assert.True(t, n == 7 || !p.SearchConnection.PageInfo.HasPreviousPage, "a page holds seven results unless it starts the ranking: %d", n)
+			var ids []string
+			for _, e := range p.SearchConnection.Edges {
+				ids = append(ids, e.Node.ID)
+			}
+			got = append(ids, got...)
+			if !p.SearchConnection.PageInfo.HasPreviousPage {
+				break
+			}
+			before = *p.SearchConnection.PageInfo.StartCursor
+		}
+		assert.Equal(t, want, got)
 	})
 }

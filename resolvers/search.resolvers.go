@@ -10,8 +10,8 @@ import (
 	"marrakechgraph/kg"
 )
 
-func (r *queryResolver) SearchConnection(ctx context.Context, text string, first *int, after *string, kinds []kg.Kind) (*kg.SearchConnection, error) {
-	n, err := pageSize(first, defaultSearchSize)
+func (r *queryResolver) SearchConnection(ctx context.Context, text string, first *int, after *string, last *int, before *string, kinds []kg.Kind) (*kg.SearchConnection, error) {
+	pg, err := paging{first, after, last, before}.list(defaultSearchSize)
 	if err != nil {
 		return nil, err
 	}
@@ -19,5 +19,5 @@ func (r *queryResolver) SearchConnection(ctx context.Context, text string, first
 	if err != nil {
 		return nil, err
 	}
-	return kg.PageSearch(ranked, n, orEmpty(after))
+	return kg.PageSearch(ranked, pg)
 }

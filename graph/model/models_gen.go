@@ -358,6 +358,34 @@ type StrategicGoalOrder struct {
 type Subscription struct {
 }
 
+// Filters on a commitment's support channels; all given filters must hold.
+type SupportChannelFilter struct {
+	// Only channels of these roles.
+	Role []kg.ChannelRole `json:"role,omitempty"`
+	// Only channels of these kinds (NETWORK, MECHANISM, NHRI).
+	Kind []kg.Kind `json:"kind,omitempty"`
+	// Only channels that the commitment's actions reach by at least one of these relationships (`SupportChannel.relations`).
+	Relation []kg.RelType `json:"relation,omitempty"`
+	// Only channels reached by this action of the commitment (`SupportChannel.via`), given by its ID.
+	Action *string `json:"action,omitempty"`
+	// Only channels whose name, acronym or description contain every word of this text.
+	Text *string `json:"text,omitempty"`
+	// Only channels that this filter does not keep. It takes no `not` or `or` of its own.
+	Not *SupportChannelFilter `json:"not,omitempty"`
+	// Only channels that at least one of these filters keeps. They take no `not` or `or` of their own.
+	Or []*SupportChannelFilter `json:"or,omitempty"`
+}
+
+// One key of the order of a commitment's support channels. `orderBy` takes a
+// list of keys, applied in turn (at most 3); ties left are broken by the
+// channel's ID, in the direction of the last key.
+type SupportChannelOrder struct {
+	// Field to order by.
+	Field SupportChannelOrderField `json:"field"`
+	// Direction.
+	Direction OrderDirection `json:"direction"`
+}
+
 // Filters on surveys; all given filters must hold.
 type SurveyFilter struct {
 	// Only surveys whose name, acronym or description contain every word of this text.
@@ -1678,6 +1706,70 @@ func (e *SupportChannelGroupBy) UnmarshalJSON(b []byte) error {
 }
 
 func (e SupportChannelGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Fields a commitment's support channels can be ordered by.
+type SupportChannelOrderField string
+
+const (
+	// Role: the channels that act, then processes, then beneficiaries.
+	SupportChannelOrderFieldRole SupportChannelOrderField = "ROLE"
+	// Number of the commitment's actions that reach the channel (`SupportChannel.via`).
+	SupportChannelOrderFieldActionCount SupportChannelOrderField = "ACTION_COUNT"
+	// The channel's name.
+	SupportChannelOrderFieldName SupportChannelOrderField = "NAME"
+	// The channel's ID.
+	SupportChannelOrderFieldID SupportChannelOrderField = "ID"
+)
+
+var AllSupportChannelOrderField = []SupportChannelOrderField{
+	SupportChannelOrderFieldRole,
+	SupportChannelOrderFieldActionCount,
+	SupportChannelOrderFieldName,
+	SupportChannelOrderFieldID,
+}
+
+func (e SupportChannelOrderField) IsValid() bool {
+	switch e {
+	case SupportChannelOrderFieldRole, SupportChannelOrderFieldActionCount, SupportChannelOrderFieldName, SupportChannelOrderFieldID:
+		return true
+	}
+	return false
+}
+
+func (e SupportChannelOrderField) String() string {
+	return string(e)
+}
+
+func (e *SupportChannelOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SupportChannelOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SupportChannelOrderField", str)
+	}
+	return nil
+}
+
+func (e SupportChannelOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SupportChannelOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SupportChannelOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,188 @@
+package resolvers
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"marrakechgraph/graph/model"
+	"marrakechgraph/kg"
+)
+
+// supportChannelsOf is the page of a commitment's support channels that the
+// arguments of Commitment.supportChannelsConnection ask for: those the
+// filter keeps, in the order asked (the list's own when omitted), cut from
+// the list read whole (a commitment has tens of channels, not thousands).
+func (r *Resolver) supportChannelsOf(ctx context.Context, commitment string, pg paging, f *model.SupportChannelFilter, orders []*model.SupportChannelOrder) (*kg.SupportChannelConnection, error) {
+	lp, err := pg.list(defaultPageSize)
+	if err != nil {
+		return nil, err
+	}
+	keep, err := r.channelFilter(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	name, compare, err := channelOrder(orders)
+	if err != nil {
+		return nil, err
+	}
+	chs, err := r.loadersFor(ctx).SupportChannelsOf(ctx, commitment)
+	if err != nil {
+		return nil, err
+	}
+	kept := make([]kg.SupportChannel, 0, len(chs))
+	for _, ch := range chs {
+		if keep(&ch) {
+			kept = append(kept, ch)
+		}
+	}
+	if compare != nil {
+		slices.SortStableFunc(kept, compare)
+	}
+	return kg.PageSupportChannels(kept, name, lp)
+}
+
+// list turns paging arguments into the paging of a list read whole,
+// refusing what the store's queries refuse.
+func (pg paging) list(def int) (kg.ListPaging, error) {
+	var q kg.FindQuery
+	if err := pg.apply(&q, def); err != nil {
+		return kg.ListPaging{}, err
+	}
+	switch {
+	case q.First != 0 && q.Last != 0:
+		return kg.ListPaging{}, kg.Errorf(kg.CodeBadUserInput, "first and last cannot be used together")
+	case q.Last != 0 && q.After != "":
+		return kg.ListPaging{}, kg.Errorf(kg.CodeBadUserInput, "after goes with first, not with last")
+	}
+	return kg.ListPaging{First: q.First, After: q.After, Last: q.Last, Before: q.Before}, nil
+}
+
+// channelFilter turns a support channel filter into a test of a channel.
+func (r *Resolver) channelFilter(ctx context.Context, f *model.SupportChannelFilter) (func(*kg.SupportChannel) bool, error) {
+	if f == nil {
+		return func(*kg.SupportChannel) bool { return true }, nil
+	}
+	fields, err := r.channelFields(ctx, "filter", f)
+	if err != nil {
+		return nil, err
+	}
+	nested := func(arg string, f *model.SupportChannelFilter) (func(*kg.SupportChannel) bool, error) {
+		switch {
+		case f.Not != nil || f.Or != nil:
+			return nil, kg.Errorf(kg.CodeBadUserInput, "%s: a filter in `not` or `or` takes no `not` or `or` of its own", arg)
+		case len(f.Role) == 0 && len(f.Kind) == 0 && len(f.Relation) == 0 && f.Action == nil && f.Text == nil:
+			return nil, kg.Errorf(kg.CodeBadUserInput, "%s: an empty filter", arg)
+		}
+		return r.channelFields(ctx, arg, f)
+	}
+	var not func(*kg.SupportChannel) bool
+	if f.Not != nil {
+		if not, err = nested("filter.not", f.Not); err != nil {
+			return nil, err
+		}
+	}
+	if f.Or != nil && len(f.Or) == 0 {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "filter.or: give at least one filter")
+	}
+	anyOf := make([]func(*kg.SupportChannel) bool, len(f.Or))
+	for i, o := range f.Or {
+		if anyOf[i], err = nested(fmt.Sprintf("filter.or[%d]", i), o); err != nil {
+			return nil, err
+		}
+	}
+	return func(ch *kg.SupportChannel) bool {
+		return fields(ch) && (not == nil || !not(ch)) &&
+			(len(anyOf) == 0 || slices.ContainsFunc(anyOf, func(m func(*kg.SupportChannel) bool) bool { return m(ch) }))
+	}, nil
+}
+
+// channelFields turns the fields of a support channel filter but its `not`
+// and `or` into a test of a channel.
+func (r *Resolver) channelFields(ctx context.Context, arg string, f *model.SupportChannelFilter) (func(*kg.SupportChannel) bool, error) {
+	if f.Action != nil {
+		if err := r.checkRef(ctx, arg+".action", *f.Action, kg.KindAction); err != nil {
+			return nil, err
+		}
+	}
+	var terms []string
+	if f.Text != nil {
+		terms = kg.SearchTerms(*f.Text)
+	}
+	return func(ch *kg.SupportChannel) bool {
+		if ch.Channel == nil {
+			return false
+		}
+		return (len(f.Role) == 0 || slices.Contains(f.Role, ch.Role)) &&
+			(len(f.Kind) == 0 || slices.Contains(f.Kind, ch.Channel.Node().Kind)) &&
+			(len(f.Relation) == 0 || slices.ContainsFunc(ch.Relations, func(t kg.RelType) bool { return slices.Contains(f.Relation, t) })) &&
+			(f.Action == nil || slices.ContainsFunc(ch.Via, func(a kg.Action) bool { return a.ID() == *f.Action })) &&
+			kg.MatchesText(ch.Channel.Node(), terms)
+	}, nil
+}
+
+// channelRoleRank is the place of each role in a commitment's list.
+var channelRoleRank = map[kg.ChannelRole]int{kg.RoleActs: 0, kg.RoleProcess: 1, kg.RoleBeneficiary: 2}
+
+// channelOrder is the name of an order of support channels (cursors carry
+// it, so that a cursor of another order is refused) and its comparison;
+// nil, for the list's own order, when orders is empty.
+func channelOrder(orders []*model.SupportChannelOrder) (string, func(a, b kg.SupportChannel) int, error) {
+	if len(orders) == 0 {
+		return kg.SupportChannelsOrder, nil, nil
+	}
+	if len(orders) > kg.MaxOrderKeys {
+		return "", nil, kg.Errorf(kg.CodeBadUserInput, "orderBy: at most %d keys, got %d", kg.MaxOrderKeys, len(orders))
+	}
+	names := make([]string, len(orders))
+	keys := make([]func(a, b kg.SupportChannel) int, len(orders))
+	for i, o := range orders {
+		names[i] = string(o.Field) + ":" + string(o.Direction)
+		var key func(a, b kg.SupportChannel) int
+		switch o.Field {
+		case model.SupportChannelOrderFieldRole:
+			key = func(a, b kg.SupportChannel) int { return cmp.Compare(channelRoleRank[a.Role], channelRoleRank[b.Role]) }
+		case model.SupportChannelOrderFieldActionCount:
+			key = func(a, b kg.SupportChannel) int { return cmp.Compare(len(a.Via), len(b.Via)) }
+		case model.SupportChannelOrderFieldName:
+			key = func(a, b kg.SupportChannel) int { return strings.Compare(channelName(a), channelName(b)) }
+		case model.SupportChannelOrderFieldID:
+			key = func(a, b kg.SupportChannel) int { return strings.Compare(channelID(a), channelID(b)) }
+		default:
+			return "", nil, kg.Errorf(kg.CodeBadUserInput, "orderBy: unknown field %q", o.Field)
+		}
+		if o.Direction == model.OrderDirectionDesc {
+			asc := key
+			key = func(a, b kg.SupportChannel) int { return asc(b, a) }
+		}
+		keys[i] = key
+	}
+	desc := orders[len(orders)-1].Direction == model.OrderDirectionDesc
+	return kg.SupportChannelsOrder + ":" + strings.Join(names, ","), func(a, b kg.SupportChannel) int {
+		for _, key := range keys {
+			if c := key(a, b); c != 0 {
+				return c
+			}
+		}
+		if desc {
+			return strings.Compare(channelID(b), channelID(a))
+		}
+		return strings.Compare(channelID(a), channelID(b))
+	}, nil
+}
+
+func channelName(ch kg.SupportChannel) string {
+	if ch.Channel == nil {
+		return ""
+	}
+	return ch.Channel.Name()
+}
+
+func channelID(ch kg.SupportChannel) string {
+	if ch.Channel == nil {
+		return ""
+	}
+	return ch.Channel.ID()
+}
