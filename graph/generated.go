@@ -432,16 +432,19 @@ type ComplexityRoot struct {
 		ActionsAggregate           func(childComplexity int, filter *model.ActionFilter, groupBy model.ActionGroupBy) int
 		ActivationPlan             func(childComplexity int, situation advisor.Case) int
 		Commitments                func(childComplexity int, pillar *string, filter *model.CommitmentFilter, orderBy []*model.CommitmentOrder) int
+		CommitmentsAggregate       func(childComplexity int, filter *model.CommitmentFilter, groupBy model.CommitmentGroupBy) int
 		CommitmentsConnection      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CommitmentFilter, orderBy []*model.CommitmentOrder) int
 		Countries                  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CountryFilter, orderBy []*model.CountryOrder) int
 		CountriesAggregate         func(childComplexity int, filter *model.CountryFilter, groupBy model.CountryGroupBy) int
 		GraphStats                 func(childComplexity int) int
 		History                    func(childComplexity int, id string) int
 		Instruments                func(childComplexity int, typeArg *string, filter *model.InstrumentFilter, orderBy []*model.InstrumentOrder) int
+		InstrumentsAggregate       func(childComplexity int, filter *model.InstrumentFilter, groupBy model.InstrumentGroupBy) int
 		InstrumentsConnection      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.InstrumentFilter, orderBy []*model.InstrumentOrder) int
 		Mechanisms                 func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.MechanismFilter, orderBy []*model.MechanismOrder) int
 		MechanismsAggregate        func(childComplexity int, filter *model.MechanismFilter, groupBy model.MechanismGroupBy) int
 		Networks                   func(childComplexity int, scope *string, filter *model.NetworkFilter, orderBy []*model.NetworkOrder) int
+		NetworksAggregate          func(childComplexity int, filter *model.NetworkFilter, groupBy model.NetworkGroupBy) int
 		NetworksConnection         func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NetworkFilter, orderBy []*model.NetworkOrder) int
 		Nhris                      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.NHRIFilter, orderBy []*model.NHRIOrder) int
 		NhrisAggregate             func(childComplexity int, filter *model.NHRIFilter, groupBy model.NHRIGroupBy) int
@@ -449,10 +452,12 @@ type ComplexityRoot struct {
 		Objectives                 func(childComplexity int, filter *model.ObjectiveFilter, orderBy []*model.ObjectiveOrder) int
 		ObjectivesConnection       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ObjectiveFilter, orderBy []*model.ObjectiveOrder) int
 		PerpetratorTypes           func(childComplexity int, sector *string, filter *model.PerpetratorTypeFilter, orderBy []*model.PerpetratorTypeOrder) int
+		PerpetratorTypesAggregate  func(childComplexity int, filter *model.PerpetratorTypeFilter, groupBy model.PerpetratorTypeGroupBy) int
 		PerpetratorTypesConnection func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.PerpetratorTypeFilter, orderBy []*model.PerpetratorTypeOrder) int
 		RiskGroups                 func(childComplexity int, filter *model.RiskGroupFilter, orderBy []*model.RiskGroupOrder) int
 		RiskGroupsConnection       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.RiskGroupFilter, orderBy []*model.RiskGroupOrder) int
 		SdgTargets                 func(childComplexity int, filter *model.SDGTargetFilter, orderBy []*model.SDGTargetOrder) int
+		SdgTargetsAggregate        func(childComplexity int, filter *model.SDGTargetFilter, groupBy model.SDGTargetGroupBy) int
 		SdgTargetsConnection       func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.SDGTargetFilter, orderBy []*model.SDGTargetOrder) int
 		Search                     func(childComplexity int, text string, first *int, kinds []kg.Kind) int
 		SearchConnection           func(childComplexity int, text string, first *int, after *string, last *int, before *string, kinds []kg.Kind) int
@@ -464,6 +469,7 @@ type ComplexityRoot struct {
 		ThreatIncidents            func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ThreatIncidentFilter, orderBy []*model.ThreatIncidentOrder) int
 		ThreatStats                func(childComplexity int, groupBy []threatlog.Dimension) int
 		ThreatTypes                func(childComplexity int, against *string, filter *model.ThreatTypeFilter, orderBy []*model.ThreatTypeOrder) int
+		ThreatTypesAggregate       func(childComplexity int, filter *model.ThreatTypeFilter, groupBy model.ThreatTypeGroupBy) int
 		ThreatTypesConnection      func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.ThreatTypeFilter, orderBy []*model.ThreatTypeOrder) int
 		Viewer                     func(childComplexity int) int
 	}
@@ -772,6 +778,12 @@ type QueryResolver interface {
 	SdgTargetsConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SDGTargetFilter, orderBy []*model.SDGTargetOrder) (*kg.Connection[kg.SDGTarget], error)
 	StrategicGoalsConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.StrategicGoalFilter, orderBy []*model.StrategicGoalOrder) (*kg.Connection[kg.StrategicGoal], error)
 	SurveysConnection(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.SurveyFilter, orderBy []*model.SurveyOrder) (*kg.Connection[kg.Survey], error)
+	CommitmentsAggregate(ctx context.Context, filter *model.CommitmentFilter, groupBy model.CommitmentGroupBy) (*kg.Aggregate, error)
+	NetworksAggregate(ctx context.Context, filter *model.NetworkFilter, groupBy model.NetworkGroupBy) (*kg.Aggregate, error)
+	InstrumentsAggregate(ctx context.Context, filter *model.InstrumentFilter, groupBy model.InstrumentGroupBy) (*kg.Aggregate, error)
+	ThreatTypesAggregate(ctx context.Context, filter *model.ThreatTypeFilter, groupBy model.ThreatTypeGroupBy) (*kg.Aggregate, error)
+	PerpetratorTypesAggregate(ctx context.Context, filter *model.PerpetratorTypeFilter, groupBy model.PerpetratorTypeGroupBy) (*kg.Aggregate, error)
+	SdgTargetsAggregate(ctx context.Context, filter *model.SDGTargetFilter, groupBy model.SDGTargetGroupBy) (*kg.Aggregate, error)
 	SearchConnection(ctx context.Context, text string, first *int, after *string, last *int, before *string, kinds []kg.Kind) (*kg.SearchConnection, error)
 }
 type SubscriptionResolver interface {
@@ -2452,6 +2464,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Commitments(childComplexity, args["pillar"].(*string), args["filter"].(*model.CommitmentFilter), args["orderBy"].([]*model.CommitmentOrder)), true
+	case "Query.commitmentsAggregate":
+		if e.ComplexityRoot.Query.CommitmentsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_commitmentsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CommitmentsAggregate(childComplexity, args["filter"].(*model.CommitmentFilter), args["groupBy"].(model.CommitmentGroupBy)), true
 	case "Query.commitmentsConnection":
 		if e.ComplexityRoot.Query.CommitmentsConnection == nil {
 			break
@@ -2513,6 +2536,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Instruments(childComplexity, args["type"].(*string), args["filter"].(*model.InstrumentFilter), args["orderBy"].([]*model.InstrumentOrder)), true
+	case "Query.instrumentsAggregate":
+		if e.ComplexityRoot.Query.InstrumentsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_instrumentsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InstrumentsAggregate(childComplexity, args["filter"].(*model.InstrumentFilter), args["groupBy"].(model.InstrumentGroupBy)), true
 	case "Query.instrumentsConnection":
 		if e.ComplexityRoot.Query.InstrumentsConnection == nil {
 			break
@@ -2558,6 +2592,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Networks(childComplexity, args["scope"].(*string), args["filter"].(*model.NetworkFilter), args["orderBy"].([]*model.NetworkOrder)), true
+	case "Query.networksAggregate":
+		if e.ComplexityRoot.Query.NetworksAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networksAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworksAggregate(childComplexity, args["filter"].(*model.NetworkFilter), args["groupBy"].(model.NetworkGroupBy)), true
 	case "Query.networksConnection":
 		if e.ComplexityRoot.Query.NetworksConnection == nil {
 			break
@@ -2635,6 +2680,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PerpetratorTypes(childComplexity, args["sector"].(*string), args["filter"].(*model.PerpetratorTypeFilter), args["orderBy"].([]*model.PerpetratorTypeOrder)), true
+	case "Query.perpetratorTypesAggregate":
+		if e.ComplexityRoot.Query.PerpetratorTypesAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_perpetratorTypesAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PerpetratorTypesAggregate(childComplexity, args["filter"].(*model.PerpetratorTypeFilter), args["groupBy"].(model.PerpetratorTypeGroupBy)), true
 	case "Query.perpetratorTypesConnection":
 		if e.ComplexityRoot.Query.PerpetratorTypesConnection == nil {
 			break
@@ -2679,6 +2735,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SdgTargets(childComplexity, args["filter"].(*model.SDGTargetFilter), args["orderBy"].([]*model.SDGTargetOrder)), true
+	case "Query.sdgTargetsAggregate":
+		if e.ComplexityRoot.Query.SdgTargetsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_sdgTargetsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SdgTargetsAggregate(childComplexity, args["filter"].(*model.SDGTargetFilter), args["groupBy"].(model.SDGTargetGroupBy)), true
 	case "Query.sdgTargetsConnection":
 		if e.ComplexityRoot.Query.SdgTargetsConnection == nil {
 			break
@@ -2800,6 +2867,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ThreatTypes(childComplexity, args["against"].(*string), args["filter"].(*model.ThreatTypeFilter), args["orderBy"].([]*model.ThreatTypeOrder)), true
+	case "Query.threatTypesAggregate":
+		if e.ComplexityRoot.Query.ThreatTypesAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threatTypesAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThreatTypesAggregate(childComplexity, args["filter"].(*model.ThreatTypeFilter), args["groupBy"].(model.ThreatTypeGroupBy)), true
 	case "Query.threatTypesConnection":
 		if e.ComplexityRoot.Query.ThreatTypesConnection == nil {
 			break
@@ -6851,6 +6929,95 @@ extend type Query {
     orderBy: [SurveyOrder!]
   ): SurveyConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }
+
+"What commitments can be counted by."
+enum CommitmentGroupBy {
+  "Pillar of the Marrakech Declaration."
+  PILLAR
+}
+
+"What networks can be counted by."
+enum NetworkGroupBy {
+  "Scope: global, regional or one of GANHRI's bodies."
+  SCOPE
+  "Region, for regional networks; null for the others."
+  REGION
+}
+
+"What instruments can be counted by."
+enum InstrumentGroupBy {
+  "Type: declaration, resolution, treaty..."
+  TYPE
+  "Year of adoption or publication; null when not recorded."
+  YEAR
+  "Each body or State that adopted or issued it (relationship ISSUED_BY)."
+  ISSUER
+}
+
+"What threats can be counted by."
+enum ThreatTypeGroupBy {
+  "Each subject the threat is reported against (NHRI, HRD)."
+  AGAINST
+  "Each kind of actor the threat is attributed to."
+  PERPETRATOR
+}
+
+"What kinds of actor behind threats can be counted by."
+enum PerpetratorTypeGroupBy {
+  "Sector: State or non-State."
+  SECTOR
+}
+
+"What SDG targets and indicators can be counted by."
+enum SDGTargetGroupBy {
+  "Level: target or indicator."
+  LEVEL
+}
+
+extend type Query {
+  "Counts of the commitments ` + "`" + `filter` + "`" + ` keeps, grouped: commitments per pillar."
+  commitmentsAggregate(
+    "Only the commitments matching every given filter, as ` + "`" + `commitments` + "`" + ` takes it; all of them when omitted."
+    filter: CommitmentFilter
+    "What the counts are grouped by."
+    groupBy: CommitmentGroupBy!
+  ): Aggregate!
+  "Counts of the networks ` + "`" + `filter` + "`" + ` keeps, grouped: by scope, by region."
+  networksAggregate(
+    "Only the networks matching every given filter, as ` + "`" + `networks` + "`" + ` takes it; all of them when omitted."
+    filter: NetworkFilter
+    "What the counts are grouped by."
+    groupBy: NetworkGroupBy!
+  ): Aggregate!
+  "Counts of the instruments ` + "`" + `filter` + "`" + ` keeps, grouped: by type, by year, by issuer."
+  instrumentsAggregate(
+    "Only the instruments matching every given filter, as ` + "`" + `instruments` + "`" + ` takes it; all of them when omitted."
+    filter: InstrumentFilter
+    "What the counts are grouped by."
+    groupBy: InstrumentGroupBy!
+  ): Aggregate!
+  "Counts of the threats ` + "`" + `filter` + "`" + ` keeps, grouped: by subject, by kind of actor."
+  threatTypesAggregate(
+    "Only the threats matching every given filter, as ` + "`" + `threatTypes` + "`" + ` takes it; all of them when omitted."
+    filter: ThreatTypeFilter
+    "What the counts are grouped by."
+    groupBy: ThreatTypeGroupBy!
+  ): Aggregate!
+  "Counts of the kinds of actor ` + "`" + `filter` + "`" + ` keeps, grouped by sector."
+  perpetratorTypesAggregate(
+    "Only the actors matching every given filter, as ` + "`" + `perpetratorTypes` + "`" + ` takes it; all of them when omitted."
+    filter: PerpetratorTypeFilter
+    "What the counts are grouped by."
+    groupBy: PerpetratorTypeGroupBy!
+  ): Aggregate!
+  "Counts of the SDG targets and indicators ` + "`" + `filter` + "`" + ` keeps, grouped by level."
+  sdgTargetsAggregate(
+    "Only the targets and indicators matching every given filter, as ` + "`" + `sdgTargets` + "`" + ` takes it; all of them when omitted."
+    filter: SDGTargetFilter
+    "What the counts are grouped by."
+    groupBy: SDGTargetGroupBy!
+  ): Aggregate!
+}
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 Tells gqlgen to resolve a field with a resolver rather than a struct field.
@@ -9212,6 +9379,28 @@ func (ec *executionContext) field_Query_activationPlan_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_commitmentsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CommitmentFilter, error) {
+			return ec.unmarshalOCommitmentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.CommitmentGroupBy, error) {
+			return ec.unmarshalNCommitmentGroupBy2marrakechgraphᚋgraphᚋmodelᚐCommitmentGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_commitmentsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9386,6 +9575,28 @@ func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_instrumentsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.InstrumentFilter, error) {
+			return ec.unmarshalOInstrumentFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.InstrumentGroupBy, error) {
+			return ec.unmarshalNInstrumentGroupBy2marrakechgraphᚋgraphᚋmodelᚐInstrumentGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_instrumentsConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9543,6 +9754,28 @@ func (ec *executionContext) field_Query_mechanisms_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_networksAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NetworkFilter, error) {
+			return ec.unmarshalONetworkFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.NetworkGroupBy, error) {
+			return ec.unmarshalNNetworkGroupBy2marrakechgraphᚋgraphᚋmodelᚐNetworkGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -9796,6 +10029,28 @@ func (ec *executionContext) field_Query_objectives_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_perpetratorTypesAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PerpetratorTypeFilter, error) {
+			return ec.unmarshalOPerpetratorTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.PerpetratorTypeGroupBy, error) {
+			return ec.unmarshalNPerpetratorTypeGroupBy2marrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_perpetratorTypesConnection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9953,6 +10208,28 @@ func (ec *executionContext) field_Query_riskGroups_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_sdgTargetsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SDGTargetFilter, error) {
+			return ec.unmarshalOSDGTargetFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.SDGTargetGroupBy, error) {
+			return ec.unmarshalNSDGTargetGroupBy2marrakechgraphᚋgraphᚋmodelᚐSDGTargetGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -10347,6 +10624,28 @@ func (ec *executionContext) field_Query_threatStats_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["groupBy"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_threatTypesAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ThreatTypeFilter, error) {
+			return ec.unmarshalOThreatTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (model.ThreatTypeGroupBy, error) {
+			return ec.unmarshalNThreatTypeGroupBy2marrakechgraphᚋgraphᚋmodelᚐThreatTypeGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -19304,6 +19603,270 @@ func (ec *executionContext) fieldContext_Query_surveysConnection(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_surveysConnection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_commitmentsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_commitmentsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CommitmentsAggregate(ctx, fc.Args["filter"].(*model.CommitmentFilter), fc.Args["groupBy"].(model.CommitmentGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_commitmentsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_commitmentsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_networksAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_networksAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NetworksAggregate(ctx, fc.Args["filter"].(*model.NetworkFilter), fc.Args["groupBy"].(model.NetworkGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_networksAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_networksAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_instrumentsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_instrumentsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InstrumentsAggregate(ctx, fc.Args["filter"].(*model.InstrumentFilter), fc.Args["groupBy"].(model.InstrumentGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_instrumentsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_instrumentsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_threatTypesAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threatTypesAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThreatTypesAggregate(ctx, fc.Args["filter"].(*model.ThreatTypeFilter), fc.Args["groupBy"].(model.ThreatTypeGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threatTypesAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threatTypesAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_perpetratorTypesAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_perpetratorTypesAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PerpetratorTypesAggregate(ctx, fc.Args["filter"].(*model.PerpetratorTypeFilter), fc.Args["groupBy"].(model.PerpetratorTypeGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_perpetratorTypesAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_perpetratorTypesAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_sdgTargetsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_sdgTargetsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SdgTargetsAggregate(ctx, fc.Args["filter"].(*model.SDGTargetFilter), fc.Args["groupBy"].(model.SDGTargetGroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Aggregate) graphql.Marshaler {
+			return ec.marshalNAggregate2ᚖmarrakechgraphᚋkgᚐAggregate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_sdgTargetsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Aggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_sdgTargetsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29883,6 +30446,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_surveysConnection(ctx, field)
 				})
+		case "commitmentsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_commitmentsAggregate(ctx, field)
+				})
+		case "networksAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_networksAggregate(ctx, field)
+				})
+		case "instrumentsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_instrumentsAggregate(ctx, field)
+				})
+		case "threatTypesAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threatTypesAggregate(ctx, field)
+				})
+		case "perpetratorTypesAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_perpetratorTypesAggregate(ctx, field)
+				})
+		case "sdgTargetsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_sdgTargetsAggregate(ctx, field)
+				})
 		case "searchConnection":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -32202,6 +32801,16 @@ func (ec *executionContext) unmarshalNCommitmentFilter2ᚖmarrakechgraphᚋgraph
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCommitmentGroupBy2marrakechgraphᚋgraphᚋmodelᚐCommitmentGroupBy(ctx context.Context, v any) (model.CommitmentGroupBy, error) {
+	var res model.CommitmentGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommitmentGroupBy2marrakechgraphᚋgraphᚋmodelᚐCommitmentGroupBy(ctx context.Context, sel ast.SelectionSet, v model.CommitmentGroupBy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCommitmentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐCommitmentOrder(ctx context.Context, v any) (*model.CommitmentOrder, error) {
 	res, err := ec.unmarshalInputCommitmentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -32672,6 +33281,16 @@ func (ec *executionContext) unmarshalNInstrumentFilter2ᚖmarrakechgraphᚋgraph
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNInstrumentGroupBy2marrakechgraphᚋgraphᚋmodelᚐInstrumentGroupBy(ctx context.Context, v any) (model.InstrumentGroupBy, error) {
+	var res model.InstrumentGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInstrumentGroupBy2marrakechgraphᚋgraphᚋmodelᚐInstrumentGroupBy(ctx context.Context, sel ast.SelectionSet, v model.InstrumentGroupBy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNInstrumentOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐInstrumentOrder(ctx context.Context, v any) (*model.InstrumentOrder, error) {
 	res, err := ec.unmarshalInputInstrumentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -33022,6 +33641,16 @@ func (ec *executionContext) unmarshalNNetworkFilter2ᚖmarrakechgraphᚋgraphᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNNetworkGroupBy2marrakechgraphᚋgraphᚋmodelᚐNetworkGroupBy(ctx context.Context, v any) (model.NetworkGroupBy, error) {
+	var res model.NetworkGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNetworkGroupBy2marrakechgraphᚋgraphᚋmodelᚐNetworkGroupBy(ctx context.Context, sel ast.SelectionSet, v model.NetworkGroupBy) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNNetworkOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐNetworkOrder(ctx context.Context, v any) (*model.NetworkOrder, error) {
 	res, err := ec.unmarshalInputNetworkOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -33316,6 +33945,16 @@ func (ec *executionContext) marshalNPerpetratorTypeEdge2ᚖmarrakechgraphᚋkg�
 func (ec *executionContext) unmarshalNPerpetratorTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeFilter(ctx context.Context, v any) (*model.PerpetratorTypeFilter, error) {
 	res, err := ec.unmarshalInputPerpetratorTypeFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPerpetratorTypeGroupBy2marrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeGroupBy(ctx context.Context, v any) (model.PerpetratorTypeGroupBy, error) {
+	var res model.PerpetratorTypeGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPerpetratorTypeGroupBy2marrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeGroupBy(ctx context.Context, sel ast.SelectionSet, v model.PerpetratorTypeGroupBy) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNPerpetratorTypeOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐPerpetratorTypeOrder(ctx context.Context, v any) (*model.PerpetratorTypeOrder, error) {
@@ -33769,6 +34408,16 @@ func (ec *executionContext) marshalNSDGTargetEdge2ᚖmarrakechgraphᚋkgᚐPageE
 func (ec *executionContext) unmarshalNSDGTargetFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetFilter(ctx context.Context, v any) (*model.SDGTargetFilter, error) {
 	res, err := ec.unmarshalInputSDGTargetFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSDGTargetGroupBy2marrakechgraphᚋgraphᚋmodelᚐSDGTargetGroupBy(ctx context.Context, v any) (model.SDGTargetGroupBy, error) {
+	var res model.SDGTargetGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSDGTargetGroupBy2marrakechgraphᚋgraphᚋmodelᚐSDGTargetGroupBy(ctx context.Context, sel ast.SelectionSet, v model.SDGTargetGroupBy) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNSDGTargetOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐSDGTargetOrder(ctx context.Context, v any) (*model.SDGTargetOrder, error) {
@@ -34462,6 +35111,16 @@ func (ec *executionContext) marshalNThreatTypeEdge2ᚖmarrakechgraphᚋkgᚐPage
 func (ec *executionContext) unmarshalNThreatTypeFilter2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeFilter(ctx context.Context, v any) (*model.ThreatTypeFilter, error) {
 	res, err := ec.unmarshalInputThreatTypeFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNThreatTypeGroupBy2marrakechgraphᚋgraphᚋmodelᚐThreatTypeGroupBy(ctx context.Context, v any) (model.ThreatTypeGroupBy, error) {
+	var res model.ThreatTypeGroupBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreatTypeGroupBy2marrakechgraphᚋgraphᚋmodelᚐThreatTypeGroupBy(ctx context.Context, sel ast.SelectionSet, v model.ThreatTypeGroupBy) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNThreatTypeOrder2ᚖmarrakechgraphᚋgraphᚋmodelᚐThreatTypeOrder(ctx context.Context, v any) (*model.ThreatTypeOrder, error) {

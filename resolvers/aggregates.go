@@ -36,7 +36,21 @@ var (
 		model.CountryGroupByMembership:        {Rel: &kg.RelGroup{Types: membershipRelTypes, Direction: kg.Outgoing}},
 		model.CountryGroupByNhriAccreditation: {Prop: kg.PropNHRIAccreditation},
 	}
-	supportChannelGroups = map[model.SupportChannelGroupBy]kg.GroupBy{
+	commitmentGroups = map[model.CommitmentGroupBy]kg.GroupBy{model.CommitmentGroupByPillar: {Prop: kg.PropPillar}}
+	networkGroups    = map[model.NetworkGroupBy]kg.GroupBy{
+		model.NetworkGroupByScope: {Prop: kg.PropScope}, model.NetworkGroupByRegion: {Prop: kg.PropRegion},
+	}
+	instrumentGroups = map[model.InstrumentGroupBy]kg.GroupBy{
+		model.InstrumentGroupByType: {Prop: kg.PropType}, model.InstrumentGroupByYear: {Prop: kg.PropYear},
+		model.InstrumentGroupByIssuer: {Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelIssuedBy}, Direction: kg.Outgoing}},
+	}
+	threatTypeGroups = map[model.ThreatTypeGroupBy]kg.GroupBy{
+		model.ThreatTypeGroupByAgainst:     {Prop: kg.PropAgainst},
+		model.ThreatTypeGroupByPerpetrator: {Rel: &kg.RelGroup{Types: []kg.RelType{kg.RelPerpetratedBy}, Direction: kg.Outgoing, Kinds: []kg.Kind{kg.KindPerpetratorType}}},
+	}
+	perpetratorTypeGroups = map[model.PerpetratorTypeGroupBy]kg.GroupBy{model.PerpetratorTypeGroupBySector: {Prop: kg.PropSector}}
+	sdgTargetGroups       = map[model.SDGTargetGroupBy]kg.GroupBy{model.SDGTargetGroupByLevel: {Prop: kg.PropType}}
+	supportChannelGroups  = map[model.SupportChannelGroupBy]kg.GroupBy{
 		model.SupportChannelGroupByCommitment: mechanismGroups[model.MechanismGroupByCommitment],
 		model.SupportChannelGroupByObjective:  mechanismGroups[model.MechanismGroupByObjective],
 	}

@@ -60,3 +60,37 @@ func (r *queryResolver) SurveysConnection(ctx context.Context, first *int, after
 	q, err := r.surveyArgs().query(ctx, &paging{first, after, last, before}, filter, orderBy)
 	return find[kg.Survey](ctx, r.Store, q, err)
 }
+
+func (r *queryResolver) CommitmentsAggregate(ctx context.Context, filter *model.CommitmentFilter, groupBy model.CommitmentGroupBy) (*kg.Aggregate, error) {
+	q, err := r.commitmentArgs().query(ctx, nil, filter, nil)
+	return r.aggregate(ctx, kg.CountQuery{Filter: q, By: commitmentGroups[groupBy]}, err)
+}
+
+func (r *queryResolver) NetworksAggregate(ctx context.Context, filter *model.NetworkFilter, groupBy model.NetworkGroupBy) (*kg.Aggregate, error) {
+	q, err := r.networkArgs().query(ctx, nil, filter, nil)
+	a, err := r.aggregate(ctx, kg.CountQuery{Filter: q, By: networkGroups[groupBy]}, err)
+	if groupBy == model.NetworkGroupByRegion {
+		return regionKeys(a, err)
+	}
+	return a, err
+}
+
+func (r *queryResolver) InstrumentsAggregate(ctx context.Context, filter *model.InstrumentFilter, groupBy model.InstrumentGroupBy) (*kg.Aggregate, error) {
+	q, err := r.instrumentArgs().query(ctx, nil, filter, nil)
+	return r.aggregate(ctx, kg.CountQuery{Filter: q, By: instrumentGroups[groupBy]}, err)
+}
+
+func (r *queryResolver) ThreatTypesAggregate(ctx context.Context, filter *model.ThreatTypeFilter, groupBy model.ThreatTypeGroupBy) (*kg.Aggregate, error) {
+	q, err := r.threatTypeArgs().query(ctx, nil, filter, nil)
+	return r.aggregate(ctx, kg.CountQuery{Filter: q, By: threatTypeGroups[groupBy]}, err)
+}
+
+func (r *queryResolver) PerpetratorTypesAggregate(ctx context.Context, filter *model.PerpetratorTypeFilter, groupBy model.PerpetratorTypeGroupBy) (*kg.Aggregate, error) {
+	q, err := r.perpetratorTypeArgs().query(ctx, nil, filter, nil)
+	return r.aggregate(ctx, kg.CountQuery{Filter: q, By: perpetratorTypeGroups[groupBy]}, err)
+}
+
+func (r *queryResolver) SdgTargetsAggregate(ctx context.Context, filter *model.SDGTargetFilter, groupBy model.SDGTargetGroupBy) (*kg.Aggregate, error) {
+	q, err := r.sdgTargetArgs().query(ctx, nil, filter, nil)
+	return r.aggregate(ctx, kg.CountQuery{Filter: q, By: sdgTargetGroups[groupBy]}, err)
+}

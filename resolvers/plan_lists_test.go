@@ -323,3 +323,87 @@ func TestPlanListsFilterByRelatedEntities(t *testing.T) {
 		}
 	})
 }
+
+// TestPlanListAggregatesCountWhatTheListsHold: each aggregate of the
+// shorter lists counts what the list it filters shows, group by group.
+func TestPlanListAggregatesCountWhatTheListsHold(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, backend storetest.Backend) {
+		c := newClient(t, backend.ReadOnlySeeded(t))
+		type ref struct{ ID string }
+		type item struct {
+			Pillar, Scope, Type, Sector, Level *string
+			Region                             *string
+			Year                               *int
+			Against                            []string
+			IssuedBy, Perpetrators             []ref
+		}
+		var resp struct {
+			Commitments, Networks, Instruments, Declarations, ThreatTypes, PerpetratorTypes, SdgTargets []item
+
+			ByPillar, ByScope, ByRegion, ByType, ByYear, ByIssuer, DeclarationsByYear aggregate
+			ByAgainst, ByPerpetrator, BySector, ByLevel                               aggregate
+		}
+		mustPost(t, c, `{
+			commitments { pillar } networks { scope region }
+			instruments { type year issuedBy { id } } declarations: instruments(filter: {type: [DECLARATION]}) { year }
+			threatTypes { against perpetrators { id } } perpetratorTypes { sector } sdgTargets { level }
+			byPillar: commitmentsAggregate(groupBy: PILLAR) { totalCount groups { key entity { id } count } }
+			byScope: networksAggregate(groupBy: SCOPE) { totalCount groups { key entity { id } count } }
+			byRegion: networksAggregate(groupBy: REGION) { totalCount groups { key entity { id } count } }
+			byType: instrumentsAggregate(groupBy: TYPE) { totalCount groups { key entity { id } count } }
+			byYear: instrumentsAggregate(groupBy: YEAR) { totalCount groups { key entity { id } count } }
+			byIssuer: instrumentsAggregate(groupBy: ISSUER) { totalCount groups { key entity { id } count } }
+			declarationsByYear: instrumentsAggregate(filter: {type: [DECLARATION]}, groupBy: YEAR) { totalCount groups { key entity { id } count } }
+			byAgainst: threatTypesAggregate(groupBy: AGAINST) { totalCount groups { key entity { id } count } }
+			byPerpetrator: threatTypesAggregate(groupBy: PERPETRATOR) { totalCount groups { key entity { id } count } }
+			bySector: perpetratorTypesAggregate(groupBy: SECTOR) { totalCount groups { key entity { id } count } }
+			byLevel: sdgTargetsAggregate(groupBy: LEVEL) { totalCount groups { key entity { id } count } }
+		}`, nil, &resp)
+		one := func(f func(item) *string) func(item) []string {
+			return func(it item) []string {
+				if v := f(it); v != nil {
+					return []string{*v}
+				}
+				return nil
+			}
+		}
+		year := func(it item) []string {
+			if it.Year == nil {
+				return nil
+			}
+			return []string{fmt.Sprint(*it.Year)}
+		}
+		ids := func(f func(item) []ref) func(item) []string {
+			return func(it item) []string {
+				var out []string
+				for _, r := range f(it) {
+					out = append(out, r.ID)
+				}
+				return out
+			}
+		}
+		for name, k := range map[string]struct {
+			agg      aggregate
+			items    []item
+			keys     func(item) []string
+			byEntity bool
+		}{
+			"commitments by pillar": {resp.ByPillar, resp.Commitments, one(func(it item) *string { return it.Pillar }), false},
+			"networks by scope":     {resp.ByScope, resp.Networks, one(func(it item) *string { return it.Scope }), false},
+			"networks by region":    {resp.ByRegion, resp.Networks, one(func(it item) *string { return it.Region }), false},
+			"instruments by type":   {resp.ByType, resp.Instruments, one(func(it item) *string { return it.Type }), false},
+			"instruments by year":   {resp.ByYear, resp.Instruments, year, false},
+			"instruments by issuer": {resp.ByIssuer, resp.Instruments, ids(func(it item) []ref { return it.IssuedBy }), true},
+			"declarations by year":  {resp.DeclarationsByYear, resp.Declarations, year, false},
+			"threats by subject":    {resp.ByAgainst, resp.ThreatTypes, func(it item) []string { return it.Against }, false},
+			"threats by actor":      {resp.ByPerpetrator, resp.ThreatTypes, ids(func(it item) []ref { return it.Perpetrators }), true},
+			"actors by sector":      {resp.BySector, resp.PerpetratorTypes, one(func(it item) *string { return it.Sector }), false},
+			"SDG targets by level":  {resp.ByLevel, resp.SdgTargets, one(func(it item) *string { return it.Level }), false},
+		} {
+			require.NotEmpty(t, k.items, name)
+			assert.Equal(t, len(k.items), k.agg.TotalCount, "%s: totalCount", name)
+			assert.Equal(t, tally(k.items, k.keys), k.agg.counts(t, k.byEntity), name)
+			assert.Greater(t, len(k.agg.Groups), 1, "%s: more than one group", name)
+		}
+	})
+}

@@ -660,6 +660,61 @@ func (e AuditOp) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What commitments can be counted by.
+type CommitmentGroupBy string
+
+const (
+	// Pillar of the Marrakech Declaration.
+	CommitmentGroupByPillar CommitmentGroupBy = "PILLAR"
+)
+
+var AllCommitmentGroupBy = []CommitmentGroupBy{
+	CommitmentGroupByPillar,
+}
+
+func (e CommitmentGroupBy) IsValid() bool {
+	switch e {
+	case CommitmentGroupByPillar:
+		return true
+	}
+	return false
+}
+
+func (e CommitmentGroupBy) String() string {
+	return string(e)
+}
+
+func (e *CommitmentGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CommitmentGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CommitmentGroupBy", str)
+	}
+	return nil
+}
+
+func (e CommitmentGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CommitmentGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CommitmentGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Fields commitments can be ordered by.
 type CommitmentOrderField string
 
@@ -856,6 +911,67 @@ func (e *CountryOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e CountryOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What instruments can be counted by.
+type InstrumentGroupBy string
+
+const (
+	// Type: declaration, resolution, treaty...
+	InstrumentGroupByType InstrumentGroupBy = "TYPE"
+	// Year of adoption or publication; null when not recorded.
+	InstrumentGroupByYear InstrumentGroupBy = "YEAR"
+	// Each body or State that adopted or issued it (relationship ISSUED_BY).
+	InstrumentGroupByIssuer InstrumentGroupBy = "ISSUER"
+)
+
+var AllInstrumentGroupBy = []InstrumentGroupBy{
+	InstrumentGroupByType,
+	InstrumentGroupByYear,
+	InstrumentGroupByIssuer,
+}
+
+func (e InstrumentGroupBy) IsValid() bool {
+	switch e {
+	case InstrumentGroupByType, InstrumentGroupByYear, InstrumentGroupByIssuer:
+		return true
+	}
+	return false
+}
+
+func (e InstrumentGroupBy) String() string {
+	return string(e)
+}
+
+func (e *InstrumentGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InstrumentGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InstrumentGroupBy", str)
+	}
+	return nil
+}
+
+func (e InstrumentGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InstrumentGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InstrumentGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1203,6 +1319,64 @@ func (e NHRIOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What networks can be counted by.
+type NetworkGroupBy string
+
+const (
+	// Scope: global, regional or one of GANHRI's bodies.
+	NetworkGroupByScope NetworkGroupBy = "SCOPE"
+	// Region, for regional networks; null for the others.
+	NetworkGroupByRegion NetworkGroupBy = "REGION"
+)
+
+var AllNetworkGroupBy = []NetworkGroupBy{
+	NetworkGroupByScope,
+	NetworkGroupByRegion,
+}
+
+func (e NetworkGroupBy) IsValid() bool {
+	switch e {
+	case NetworkGroupByScope, NetworkGroupByRegion:
+		return true
+	}
+	return false
+}
+
+func (e NetworkGroupBy) String() string {
+	return string(e)
+}
+
+func (e *NetworkGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NetworkGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NetworkGroupBy", str)
+	}
+	return nil
+}
+
+func (e NetworkGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NetworkGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NetworkGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Fields networks can be ordered by.
 type NetworkOrderField string
 
@@ -1395,6 +1569,61 @@ func (e OrderDirection) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What kinds of actor behind threats can be counted by.
+type PerpetratorTypeGroupBy string
+
+const (
+	// Sector: State or non-State.
+	PerpetratorTypeGroupBySector PerpetratorTypeGroupBy = "SECTOR"
+)
+
+var AllPerpetratorTypeGroupBy = []PerpetratorTypeGroupBy{
+	PerpetratorTypeGroupBySector,
+}
+
+func (e PerpetratorTypeGroupBy) IsValid() bool {
+	switch e {
+	case PerpetratorTypeGroupBySector:
+		return true
+	}
+	return false
+}
+
+func (e PerpetratorTypeGroupBy) String() string {
+	return string(e)
+}
+
+func (e *PerpetratorTypeGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PerpetratorTypeGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PerpetratorTypeGroupBy", str)
+	}
+	return nil
+}
+
+func (e PerpetratorTypeGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PerpetratorTypeGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PerpetratorTypeGroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Fields kinds of actor can be ordered by.
 type PerpetratorTypeOrderField string
 
@@ -1518,6 +1747,61 @@ func (e *RiskGroupOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e RiskGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What SDG targets and indicators can be counted by.
+type SDGTargetGroupBy string
+
+const (
+	// Level: target or indicator.
+	SDGTargetGroupByLevel SDGTargetGroupBy = "LEVEL"
+)
+
+var AllSDGTargetGroupBy = []SDGTargetGroupBy{
+	SDGTargetGroupByLevel,
+}
+
+func (e SDGTargetGroupBy) IsValid() bool {
+	switch e {
+	case SDGTargetGroupByLevel:
+		return true
+	}
+	return false
+}
+
+func (e SDGTargetGroupBy) String() string {
+	return string(e)
+}
+
+func (e *SDGTargetGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SDGTargetGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SDGTargetGroupBy", str)
+	}
+	return nil
+}
+
+func (e SDGTargetGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SDGTargetGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SDGTargetGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1892,6 +2176,64 @@ func (e *ThreatIncidentOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e ThreatIncidentOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What threats can be counted by.
+type ThreatTypeGroupBy string
+
+const (
+	// Each subject the threat is reported against (NHRI, HRD).
+	ThreatTypeGroupByAgainst ThreatTypeGroupBy = "AGAINST"
+	// Each kind of actor the threat is attributed to.
+	ThreatTypeGroupByPerpetrator ThreatTypeGroupBy = "PERPETRATOR"
+)
+
+var AllThreatTypeGroupBy = []ThreatTypeGroupBy{
+	ThreatTypeGroupByAgainst,
+	ThreatTypeGroupByPerpetrator,
+}
+
+func (e ThreatTypeGroupBy) IsValid() bool {
+	switch e {
+	case ThreatTypeGroupByAgainst, ThreatTypeGroupByPerpetrator:
+		return true
+	}
+	return false
+}
+
+func (e ThreatTypeGroupBy) String() string {
+	return string(e)
+}
+
+func (e *ThreatTypeGroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreatTypeGroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreatTypeGroupBy", str)
+	}
+	return nil
+}
+
+func (e ThreatTypeGroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreatTypeGroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreatTypeGroupBy) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
