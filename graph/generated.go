@@ -5971,10 +5971,7 @@ extend type Query {
     before: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    """
-    The order of the actions, as ` + "`" + `actions` + "`" + ` takes it, by fields of the action
-    (NUMBER, NAME or ID; a count is refused); the plan's order when omitted.
-    """
+    "The order of the actions, as ` + "`" + `actions` + "`" + ` takes it; the plan's order when omitted. Several keys apply in turn; one key may be given without the list."
     orderBy: [ActionOrder!]
   ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }
@@ -5996,10 +5993,7 @@ extend type Commitment {
     before: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    """
-    The order of the actions, as ` + "`" + `actions` + "`" + ` takes it, by fields of the action
-    (NUMBER, NAME or ID; a count is refused); the plan's order when omitted.
-    """
+    "The order of the actions, as ` + "`" + `actions` + "`" + ` takes it; the plan's order when omitted. Several keys apply in turn; one key may be given without the list."
     orderBy: [ActionOrder!]
   ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
   """
@@ -6040,10 +6034,7 @@ extend type Mechanism {
     before: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    """
-    The order of the actions, as ` + "`" + `actions` + "`" + ` takes it, by fields of the action
-    (NUMBER, NAME or ID; a count is refused); the plan's order when omitted.
-    """
+    "The order of the actions, as ` + "`" + `actions` + "`" + ` takes it; the plan's order when omitted. Several keys apply in turn; one key may be given without the list."
     orderBy: [ActionOrder!]
   ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }
@@ -6066,10 +6057,7 @@ extend type Network {
     before: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    """
-    The order of the actions, as ` + "`" + `actions` + "`" + ` takes it, by fields of the action
-    (NUMBER, NAME or ID; a count is refused); the plan's order when omitted.
-    """
+    "The order of the actions, as ` + "`" + `actions` + "`" + ` takes it; the plan's order when omitted. Several keys apply in turn; one key may be given without the list."
     orderBy: [ActionOrder!]
   ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }
@@ -6093,10 +6081,7 @@ extend type NHRI {
     before: String
     "Only the actions matching every given filter, as ` + "`" + `actions` + "`" + ` takes it; all of them when omitted."
     filter: ActionFilter
-    """
-    The order of the actions, as ` + "`" + `actions` + "`" + ` takes it, by fields of the action
-    (NUMBER, NAME or ID; a count is refused); the plan's order when omitted.
-    """
+    "The order of the actions, as ` + "`" + `actions` + "`" + ` takes it; the plan's order when omitted. Several keys apply in turn; one key may be given without the list."
     orderBy: [ActionOrder!]
   ): ActionConnection! @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }

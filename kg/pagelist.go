@@ -3,27 +3,29 @@ package kg
 import "slices"
 
 // PageNodes is one page of a list read whole: nodes are every match of q, in
-// q's order (as Find orders them), and the page holds the q.First of them
-// that come after q.After, or the q.Last that come before q.Before, with
-// their cursors, which are Find's. q must be
-// valid (Validate), and its order count nothing (counts are not known
-// here).
-func PageNodes(nodes []*Node, q FindQuery) *Page {
+// q's order (as Find orders them), with their cursors (as Find made them),
+// and the page holds the q.First of them that come after q.After, or the
+// q.Last that come before q.Before. q must be valid (Validate).
+func PageNodes(nodes []*Node, cursors []string, q FindQuery) *Page {
 	orders := q.OrderKeys()
-	// before counts the nodes that come before a cursor (all of them when
-	// the cursor does not decode: the query's check refuses it first).
+	// before counts the nodes that come before a cursor (or at it, with
+	// orEqual), comparing the values each node's cursor holds; all of them
+	// when the cursor does not decode (the query's check refuses it first).
 	before := func(cursor string, orEqual bool) int {
 		c, err := DecodeKeyCursor(cursor, orders)
 		if err != nil {
 			return len(nodes)
 		}
 		i := 0
-		for i < len(nodes) {
-			cmp := CompareKeyed(OrderValues(nodes[i], orders, nil), nodes[i].ID, c.Values, c.ID, orders)
+		for ; i < len(nodes); i++ {
+			at, err := DecodeKeyCursor(cursors[i], orders)
+			if err != nil {
+				return len(nodes)
+			}
+			cmp := CompareKeyed(at.Values, at.ID, c.Values, c.ID, orders)
 			if cmp > 0 || (cmp == 0 && !orEqual) {
 				break
 			}
-			i++
 		}
 		return i
 	}
@@ -40,17 +42,13 @@ func PageNodes(nodes []*Node, q FindQuery) *Page {
 		}
 		end = min(start+max(q.First, 0), len(nodes))
 	}
-	p := &Page{
+	return &Page{
 		Nodes:           nodes[start:end],
-		Cursors:         make([]string, end-start),
+		Cursors:         cursors[start:end],
 		TotalCount:      len(nodes),
 		HasNextPage:     end < len(nodes),
 		HasPreviousPage: start > 0,
 	}
-	for i, n := range p.Nodes {
-		p.Cursors[i] = KeyedCursor(OrderValues(n, orders, nil), n.ID, orders)
-	}
-	return p
 }
 
 // Orderings that cursors into lists read whole name: a cursor holds the

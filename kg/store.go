@@ -430,16 +430,24 @@ type Finder interface {
 // FindAll returns every node a query matches, walking its pages of
 // MaxPageSize; q's paging is ignored.
 func FindAll(ctx context.Context, s Finder, q FindQuery) ([]*Node, error) {
+	nodes, _, err := FindAllKeyed(ctx, s, q)
+	return nodes, err
+}
+
+// FindAllKeyed is FindAll with each node's cursor, as Find made it: the
+// values of the order's keys, counts included, that the nodes hold.
+func FindAllKeyed(ctx context.Context, s Finder, q FindQuery) ([]*Node, []string, error) {
 	q.First, q.After, q.Last, q.Before = MaxPageSize, "", 0, ""
-	var out []*Node
+	var nodes []*Node
+	var cursors []string
 	for {
 		p, err := s.Find(ctx, q)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, p.Nodes...)
+		nodes, cursors = append(nodes, p.Nodes...), append(cursors, p.Cursors...)
 		if !p.HasNextPage || len(p.Cursors) == 0 {
-			return out, nil
+			return nodes, cursors, nil
 		}
 		q.After = p.Cursors[len(p.Cursors)-1]
 	}

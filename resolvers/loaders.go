@@ -45,7 +45,7 @@ type loaders struct {
 
 	mu        sync.Mutex
 	neighbors map[string]*dataloadgen.Loader[string, []kg.Neighbor]
-	matches   map[string]*dataloadgen.Loader[string, []*kg.Node]
+	matches   map[string]*dataloadgen.Loader[string, matched]
 	// built holds the store queries of nested connections (query).
 	built sync.Map
 }
@@ -60,7 +60,7 @@ func newLoaders(store reader, wait time.Duration, cache bool) *loaders {
 		wait = DefaultLoaderWait
 	}
 	l := &loaders{store: store, neighbors: map[string]*dataloadgen.Loader[string, []kg.Neighbor]{},
-		matches: map[string]*dataloadgen.Loader[string, []*kg.Node]{}}
+		matches: map[string]*dataloadgen.Loader[string, matched]{}}
 	l.opts = []dataloadgen.Option{dataloadgen.WithWait(wait)}
 	if !cache {
 		l.opts = append(l.opts, dataloadgen.WithoutCache())

@@ -24,54 +24,45 @@ func (r *Resolver) actionsOf(ctx context.Context, parent string, types []kg.RelT
 		Filter        *model.ActionFilter
 		Orders        []*model.ActionOrder
 	}{pg.first, pg.last, pg.after, pg.before, f, orders}, func() (kg.FindQuery, error) {
-		q, err := r.actionQuery(ctx, pg, f, orders)
-		if err != nil {
-			return q, err
-		}
-		return q, scalarKeys(q)
+		return r.actionQuery(ctx, pg, f, orders)
 	})
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := r.loadersFor(ctx).Matches(ctx, parent, types, q)
+	m, err := r.loadersFor(ctx).Matches(ctx, parent, types, q)
 	if err != nil {
 		return nil, err
 	}
-	return kg.Connect[kg.Action](kg.PageNodes(nodes, q), nil)
+	return kg.Connect[kg.Action](kg.PageNodes(m.nodes, m.cursors, q), nil)
 }
 
-// scalarKeys checks that a query is ordered by fields of the entity only,
-// as the pages of a list read whole (kg.PageNodes) are cut: a nested list
-// ordered by a count of relationships is refused.
-func scalarKeys(q kg.FindQuery) error {
-	for _, o := range q.Orders {
-		if o.Count != nil {
-			return kg.Errorf(kg.CodeBadUserInput, "orderBy: a nested list is ordered by fields of its items (NUMBER, NAME or ID), not by a count")
-		}
-	}
-	return nil
+// matched is what Matches returns for a parent: nodes, in a query's
+// order, with their cursors.
+type matched struct {
+	nodes   []*kg.Node
+	cursors []string
 }
 
 // Matches returns every node that q keeps among those joined to parent by
-// an edge of one of types leaving the node, in q's order (q.First and
-// q.After are ignored). The parents asked for with the same query and types
+// an edge of one of types leaving the node, in q's order, with their
+// cursors (q's paging is ignored). The parents asked for with the same query and types
 // share two store calls: one Neighbors call that tells which nodes each
 // parent has, and one Find (a page of kg.MaxPageSize, more pages only
 // beyond it) over the nodes joined to any of them.
-func (l *loaders) Matches(ctx context.Context, parent string, types []kg.RelType, q kg.FindQuery) ([]*kg.Node, error) {
+func (l *loaders) Matches(ctx context.Context, parent string, types []kg.RelType, q kg.FindQuery) (matched, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return matched{}, err
 	}
 	ld, err := l.matchLoader(types, q)
 	if err != nil {
-		return nil, err
+		return matched{}, err
 	}
 	return ld.Load(ctx, parent)
 }
 
 // matchLoader returns the loader of Matches for one query and set of types.
-func (l *loaders) matchLoader(types []kg.RelType, q kg.FindQuery) (*dataloadgen.Loader[string, []*kg.Node], error) {
-	q.First, q.After = 0, ""
+func (l *loaders) matchLoader(types []kg.RelType, q kg.FindQuery) (*dataloadgen.Loader[string, matched], error) {
+	q.First, q.After, q.Last, q.Before = 0, "", 0, ""
 	shape, err := json.Marshal(struct {
 		Types []kg.RelType
 		Query kg.FindQuery
@@ -85,7 +76,7 @@ func (l *loaders) matchLoader(types []kg.RelType, q kg.FindQuery) (*dataloadgen.
 	if ld, ok := l.matches[key]; ok {
 		return ld, nil
 	}
-	ld := dataloadgen.NewLoader(func(ctx context.Context, parents []string) ([][]*kg.Node, []error) {
+	ld := dataloadgen.NewLoader(func(ctx context.Context, parents []string) ([]matched, []error) {
 		out, err := l.readMatches(ctx, parents, types, q)
 		return out, fanOut(err, len(parents))
 	}, l.opts...)
@@ -94,17 +85,17 @@ func (l *loaders) matchLoader(types []kg.RelType, q kg.FindQuery) (*dataloadgen.
 }
 
 // readMatches reads Matches for many parents.
-func (l *loaders) readMatches(ctx context.Context, parents []string, types []kg.RelType, q kg.FindQuery) ([][]*kg.Node, error) {
+func (l *loaders) readMatches(ctx context.Context, parents []string, types []kg.RelType, q kg.FindQuery) ([]matched, error) {
 	nbs, err := l.store.Neighbors(ctx, parents, kg.NeighborQuery{Direction: kg.Incoming, Types: types, Kinds: []kg.Kind{q.Kind}})
 	if err != nil {
 		return nil, fmt.Errorf("matches: neighbours of %d nodes: %w", len(parents), err)
 	}
-	out := make([][]*kg.Node, len(parents))
+	out := make([]matched, len(parents))
 	if !slices.ContainsFunc(nbs, func(ns []kg.Neighbor) bool { return len(ns) > 0 }) {
 		return out, nil
 	}
 	q.Related = append(slices.Clone(q.Related), kg.RelFilter{Types: types, Direction: kg.Outgoing, IDs: parents})
-	all, err := kg.FindAll(ctx, l.store, q)
+	all, cursors, err := kg.FindAllKeyed(ctx, l.store, q)
 	if err != nil {
 		return nil, fmt.Errorf("matches: %w", err)
 	}
@@ -113,9 +104,9 @@ func (l *loaders) readMatches(ctx context.Context, parents []string, types []kg.
 		for _, n := range ns {
 			joined[n.Node.ID] = true
 		}
-		for _, n := range all {
+		for j, n := range all {
 			if joined[n.ID] {
-				out[i] = append(out[i], n)
+				out[i].nodes, out[i].cursors = append(out[i].nodes, n), append(out[i].cursors, cursors[j])
 			}
 		}
 	}
