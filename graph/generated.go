@@ -556,6 +556,7 @@ type ComplexityRoot struct {
 
 	SearchConnection struct {
 		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -667,6 +668,7 @@ type ComplexityRoot struct {
 
 	ThreatIncidentConnection struct {
 		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -3222,6 +3224,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.nodes":
+		if e.ComplexityRoot.SearchConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Nodes(childComplexity), true
 	case "SearchConnection.pageInfo":
 		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
 			break
@@ -3665,6 +3673,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThreatIncidentConnection.Edges(childComplexity), true
+	case "ThreatIncidentConnection.nodes":
+		if e.ComplexityRoot.ThreatIncidentConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatIncidentConnection.Nodes(childComplexity), true
 	case "ThreatIncidentConnection.pageInfo":
 		if e.ComplexityRoot.ThreatIncidentConnection.PageInfo == nil {
 			break
@@ -4610,15 +4624,17 @@ input ThreatIncidentOrder {
 type ThreatIncidentConnection {
   "Number of incidents matching the filter, on all pages."
   totalCount: Int!
-  "The incidents of this page."
+  "The incidents of this page, with their cursors."
   edges: [ThreatIncidentEdge!]! @listSize(assumedSize: 500)
+  "The incidents of this page, without cursors."
+  nodes: [ThreatIncident!]! @listSize(assumedSize: 500)
   "Pagination state."
   pageInfo: PageInfo!
 }
 
 "An incident in a page."
 type ThreatIncidentEdge {
-  "Position of the incident, for ` + "`" + `after` + "`" + `."
+  "Position of the incident, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
   cursor: String!
   "The incident."
   node: ThreatIncident!
@@ -4676,7 +4692,7 @@ extend type Query {
     filter: ThreatIncidentFilter
     "The order of the incidents; newest report first when omitted. Several keys apply in turn; one key may be given without the list."
     orderBy: [ThreatIncidentOrder!]
-  ): ThreatIncidentConnection @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges"]) @requires(permission: READ_INCIDENTS)
+  ): ThreatIncidentConnection @listSize(assumedSize: 50, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"]) @requires(permission: READ_INCIDENTS)
   """
   Incident counts grouped by region, threat type, year and/or month: the figures
   GANHRI reports at its Annual Meeting and under SDG indicator 16.10.1.
@@ -4926,7 +4942,7 @@ type ActionConnection {
 
 "An action in a page."
 type ActionEdge {
-  "Position of the action, for ` + "`" + `after` + "`" + `."
+  "Position of the action, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
   cursor: String!
   "The action."
   node: Action!
@@ -4996,7 +5012,7 @@ type MechanismConnection {
 
 "A mechanism in a page."
 type MechanismEdge {
-  "Position of the mechanism, for ` + "`" + `after` + "`" + `."
+  "Position of the mechanism, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
   cursor: String!
   "The mechanism."
   node: Mechanism!
@@ -5062,7 +5078,7 @@ type NHRIConnection {
 
 "An NHRI in a page."
 type NHRIEdge {
-  "Position of the institution, for ` + "`" + `after` + "`" + `."
+  "Position of the institution, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
   cursor: String!
   "The institution."
   node: NHRI!
@@ -5927,7 +5943,7 @@ type CountryConnection {
 
 "A country in a page."
 type CountryEdge {
-  "Position of the country, for ` + "`" + `after` + "`" + `."
+  "Position of the country, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
   cursor: String!
   "The country."
   node: Country!
@@ -7278,7 +7294,7 @@ type Query {
     before: String
     "Only entities of these kinds; every kind when omitted."
     kinds: [EntityKind!]
-  ): SearchConnection! @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges"])
+  ): SearchConnection! @listSize(assumedSize: 20, slicingArguments: ["first", "last"], sizedFields: ["edges", "nodes"])
 }
 
 "A page of the results of a free-text search, best first."
@@ -7287,13 +7303,15 @@ type SearchConnection {
   totalCount: Int!
   "The results of this page, best first, with their cursors."
   edges: [SearchEdge!]! @listSize(assumedSize: 500)
+  "The results of this page, best first, without cursors."
+  nodes: [Node!]! @listSize(assumedSize: 500)
   "Pagination state."
   pageInfo: PageInfo!
 }
 
 "A result of a search in a page."
 type SearchEdge {
-  "Position of the result, for ` + "`" + `after` + "`" + `."
+  "Position of the result, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
   cursor: String!
   "The entity found."
   node: Node!
@@ -8208,6 +8226,8 @@ func (ec *executionContext) childFields_SearchConnection(ctx context.Context, fi
 		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
 	case "edges":
 		return ec.fieldContext_SearchConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SearchConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
 	}
@@ -8422,6 +8442,8 @@ func (ec *executionContext) childFields_ThreatIncidentConnection(ctx context.Con
 		return ec.fieldContext_ThreatIncidentConnection_totalCount(ctx, field)
 	case "edges":
 		return ec.fieldContext_ThreatIncidentConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ThreatIncidentConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_ThreatIncidentConnection_pageInfo(ctx, field)
 	}
@@ -21396,6 +21418,38 @@ func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _SearchConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Identified) graphql.Marshaler {
+			return ec.marshalNNode2ᚕmarrakechgraphᚋkgᚐIdentifiedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *kg.SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23320,6 +23374,38 @@ func (ec *executionContext) fieldContext_ThreatIncidentConnection_edges(_ contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ThreatIncidentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThreatIncidentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Connection[threatlog.Incident]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatIncidentConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
+			return ec.marshalNThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatIncidentConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThreatIncidentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatIncident(ctx, field)
 		},
 	}
 	return fc, nil
@@ -31061,6 +31147,11 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "nodes":
+			out.Values[i] = ec._SearchConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31791,6 +31882,11 @@ func (ec *executionContext) _ThreatIncidentConnection(ctx context.Context, sel a
 			}
 		case "edges":
 			out.Values[i] = ec._ThreatIncidentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ThreatIncidentConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34874,6 +34970,22 @@ func (ec *executionContext) marshalNSurveyOrderField2marrakechgraphᚋgraphᚋmo
 
 func (ec *executionContext) marshalNThreatIncident2marrakechgraphᚋthreatlogᚐIncident(ctx context.Context, sel ast.SelectionSet, v threatlog.Incident) graphql.Marshaler {
 	return ec._ThreatIncident(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNThreatIncident2ᚕᚖmarrakechgraphᚋthreatlogᚐIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*threatlog.Incident) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNThreatIncident2ᚖmarrakechgraphᚋthreatlogᚐIncident(ctx context.Context, sel ast.SelectionSet, v *threatlog.Incident) graphql.Marshaler {

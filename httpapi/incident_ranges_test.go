@@ -35,18 +35,23 @@ func TestThreatIncidentsRangesAndOrder(t *testing.T) {
 		}
 		list := func(vars map[string]any) ([]string, int, gqlResult) {
 			r := call(t, srv, token, `query($f: ThreatIncidentFilter, $o: [ThreatIncidentOrder!]) {
-				threatIncidents(first: 100, filter: $f, orderBy: $o) { totalCount edges { node { id } } } }`, vars)
+				threatIncidents(first: 100, filter: $f, orderBy: $o) { totalCount edges { node { id } } nodes { id } } }`, vars)
 			var data struct {
 				TotalCount int
 				Edges      []struct{ Node struct{ ID string } }
+				Nodes      []struct{ ID string }
 			}
 			if len(r.Errors) == 0 {
 				require.NoError(t, json.Unmarshal(r.Data["threatIncidents"], &data))
 			}
-			ids := []string{}
+			ids, nodes := []string{}, []string{}
 			for _, e := range data.Edges {
 				ids = append(ids, e.Node.ID)
 			}
+			for _, n := range data.Nodes {
+				nodes = append(nodes, n.ID)
+			}
+			assert.Equal(t, ids, nodes, "nodes are the edges' nodes")
 			return ids, data.TotalCount, r
 		}
 

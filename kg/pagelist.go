@@ -187,5 +187,14 @@ func (c *SearchConnection) TotalCount() int { return c.page.TotalCount }
 // Edges are the page's results with their cursors.
 func (c *SearchConnection) Edges() []*SearchEdge { return c.edges }
 
+// Nodes are the page's results, without cursors.
+func (c *SearchConnection) Nodes() []Identified {
+	out := make([]Identified, len(c.edges))
+	for i, e := range c.edges {
+		out[i] = e.Node
+	}
+	return out
+}
+
 // PageInfo is the page's state.
 func (c *SearchConnection) PageInfo() *Page { return c.page }

@@ -565,12 +565,21 @@ func TestSearchConnectionReadsBackward(t *testing.T) {
 				}
 			}
 		}
-		var whole page
-		mustPost(t, c, `{ searchConnection(text: "human rights", first: 500) { totalCount edges { node { id } } } }`, nil, &whole)
-		want := []string{}
+		var whole struct {
+			SearchConnection struct {
+				Edges []struct{ Node struct{ ID string } }
+				Nodes []struct{ ID string }
+			}
+		}
+		mustPost(t, c, `{ searchConnection(text: "human rights", first: 500) { edges { node { id } } nodes { id } } }`, nil, &whole)
+		want, nodes := []string{}, []string{}
 		for _, e := range whole.SearchConnection.Edges {
 			want = append(want, e.Node.ID)
 		}
+		for _, n := range whole.SearchConnection.Nodes {
+			nodes = append(nodes, n.ID)
+		}
+		assert.Equal(t, want, nodes, "nodes are the edges' nodes")
 		require.Greater(t, len(want), 20)
 		var got []string
 		var before any
