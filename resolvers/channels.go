@@ -87,6 +87,9 @@ func (r *Resolver) channelFilter(ctx context.Context, f *model.SupportChannelFil
 	if f.Or != nil && len(f.Or) == 0 {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "filter.or: give at least one filter")
 	}
+	if len(f.Or) > kg.MaxConditions {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "filter.or: at most %d filters, got %d", kg.MaxConditions, len(f.Or))
+	}
 	anyOf := make([]func(*kg.SupportChannel) bool, len(f.Or))
 	for i, o := range f.Or {
 		if anyOf[i], err = nested(fmt.Sprintf("filter.or[%d]", i), o); err != nil {

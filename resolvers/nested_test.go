@@ -338,6 +338,7 @@ func TestNestedConnectionsRefuseBadArguments(t *testing.T) {
 			"after with last":       `{ commitments { supportChannelsConnection(last: 1, after: "x") { totalCount } } }`,
 			"channel nested or":     `{ commitments { supportChannelsConnection(filter: {or: [{not: {role: [ACTS]}}]}) { totalCount } } }`,
 			"channel empty not":     `{ commitments { supportChannelsConnection(filter: {not: {}}) { totalCount } } }`,
+			"channel long or":       `{ commitments { supportChannelsConnection(filter: {or: [` + strings.Repeat(`{role: [ACTS]} `, 21) + `]}) { totalCount } } }`,
 			"channel no action":     `{ commitments { supportChannelsConnection(filter: {action: "mechanism:ohchr"}) { totalCount } } }`,
 			"channel four keys":     `{ commitments { supportChannelsConnection(orderBy: [{field: ROLE}, {field: NAME}, {field: ID}, {field: ACTION_COUNT}]) { totalCount } } }`,
 			"search first and last": `{ searchConnection(text: "rights", first: 1, last: 1) { totalCount } }`,
