@@ -26,7 +26,7 @@ func TestComposeGivesEveryServiceItsClock(t *testing.T) {
 	_, token, err := (&auth.Keys{Store: s}).Create(context.Background(), auth.RoleAdmin, "clock", "test")
 	require.NoError(t, err)
 	then := time.Date(2020, 5, 17, 9, 30, 0, 0, time.UTC)
-	h := compose(s, func() time.Time { return then }, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})
+	h, _ := compose(s, func() time.Time { return then }, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})
 	post := func(query string) (map[string]any, []string) {
 		t.Helper()
 		body, err := json.Marshal(map[string]string{"query": query})

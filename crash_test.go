@@ -149,6 +149,8 @@ func hardKill(t *testing.T, bin string, b processBackend) {
 	stored := storedIncidents(t, client, again.base, token)
 	lost := missing(want, stored)
 	assert.Empty(t, lost, "acknowledged reports lost by the crash")
+	assert.Contains(t, again.output.String(), fmt.Sprintf(`"msg":"threat log counted","incidents":%d,`, len(stored)),
+		"the restarted server counts the threat log before its first request")
 	t.Logf("%d reports acknowledged before SIGKILL, %d stored after restart, %d lost", len(want), len(stored), len(lost))
 	again.stop(t, 10*time.Second)
 }

@@ -73,7 +73,7 @@ func readmeExamplesRun(t *testing.T, backend storetest.Backend) []readmeAnswer {
 	require.NoError(t, err)
 	calls := &callLog{Store: s}
 	// The API as the server composes it.
-	h := compose(calls, time.Now, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})
+	h, _ := compose(calls, time.Now, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})
 
 	var answers []readmeAnswer
 	for i, q := range examples {

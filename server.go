@@ -106,6 +106,21 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 			"responses", grown.Responses, "created", grown.Created, "unchanged", grown.Unchanged, "ms", time.Since(began).Milliseconds())
 	}
 
+	handler, threatLog := compose(store, time.Now, httpapi.Options{
+		Logger: log, CORSOrigins: cfg.CORSOrigins, Root: pages(), Limits: cfg.Limits, RateLimits: cfg.RateLimits,
+		RequestTimeout: cfg.RequestTimeout, MaxResponseBytes: cfg.MaxResponseBytes,
+		ResponseCacheBytes: cfg.ResponseCacheBytes, PublicMaxAge: cfg.PublicMaxAge,
+	})
+	// The threat log is counted once before the first request, so that
+	// Head Office's first statistics do not wait for every incident to be
+	// read. A failure here is not fatal: the first request counts again.
+	counted := time.Now()
+	if n, err := threatLog.Prepare(ctx); err != nil {
+		log.Warn("counting the threat log", "err", err)
+	} else {
+		log.Info("threat log counted", "incidents", n, "ms", time.Since(counted).Milliseconds())
+	}
+
 	// Reading, seeding and growing the graph leave garbage of several
 	// times its size; it goes back to the system before the first request.
 	debug.FreeOSMemory()
@@ -115,11 +130,7 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler: compose(store, time.Now, httpapi.Options{
-			Logger: log, CORSOrigins: cfg.CORSOrigins, Root: pages(), Limits: cfg.Limits, RateLimits: cfg.RateLimits,
-			RequestTimeout: cfg.RequestTimeout, MaxResponseBytes: cfg.MaxResponseBytes,
-			ResponseCacheBytes: cfg.ResponseCacheBytes, PublicMaxAge: cfg.PublicMaxAge,
-		}),
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -148,27 +159,29 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 // compose builds the API over a store: the services, each once and on the
 // one clock, then the resolvers over them, then the HTTP handler, which also
 // takes the API keys (to check them) and the store (to export the graph and
-// tell readiness). o holds the HTTP settings.
+// tell readiness). o holds the HTTP settings. It returns the handler and
+// the threat log it serves, to be prepared before the first request.
 //
 // The embedded store answers from memory: the loaders read from it at once
 // rather than wait for sibling fields to share a call.
-func compose(store kg.Store, clock func() time.Time, o httpapi.Options) http.Handler {
+func compose(store kg.Store, clock func() time.Time, o httpapi.Options) (http.Handler, *threatlog.Log) {
 	wait := resolvers.DefaultLoaderWait
 	if _, inMemory := store.(*embedded.Store); inMemory {
 		wait = resolvers.ReadAtOnce
 	}
 	keys := &auth.Keys{Store: store, Now: clock}
 	feed := &threatlog.Feed{Store: store, Logger: o.Logger}
+	threatLog := &threatlog.Log{Store: store, Feed: feed, Now: clock}
 	o.Schema = resolvers.New(resolvers.Services{
 		Store:     store,
 		Keys:      keys,
-		ThreatLog: &threatlog.Log{Store: store, Feed: feed, Now: clock},
+		ThreatLog: threatLog,
 		Feed:      feed,
 		Directory: &directory.Directory{Store: store, Now: clock},
 		Advisor:   &advisor.Advisor{Store: store},
 	}, wait)
 	o.Keys, o.Store = keys, store
-	return httpapi.New(o)
+	return httpapi.New(o), threatLog
 }
 
 // openStore opens the configured backend.

@@ -147,3 +147,27 @@ func TestStatsCatchUpFromTheChangeLog(t *testing.T) {
 	require.Len(t, rows, 1)
 	assert.Equal(t, 1005, rows[0].Count())
 }
+
+// TestPrepareReadsTheLogBeforeTheFirstStats: a prepared log answers its
+// first statistics, grouped any way, without reading the incidents again,
+// and with the counts of a log that was not prepared.
+func TestPrepareReadsTheLogBeforeTheFirstStats(t *testing.T) {
+	ctx := context.Background()
+	s := embeddedtest.Seeded(t)
+	_, err := synth.Apply(ctx, s, 1)
+	require.NoError(t, err)
+	store := &countingScans{Store: s}
+	l := &threatlog.Log{Store: store}
+	n, err := l.Prepare(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1000, n, "the synthetic log at x1 holds 1,000 incidents")
+	require.Equal(t, 1, store.scans)
+	for _, groupBy := range [][]threatlog.Dimension{{threatlog.ByRegion}, {threatlog.ByYear, threatlog.ByStatus}, nil} {
+		rows, err := l.Stats(ctx, groupBy)
+		require.NoError(t, err)
+		fresh, err := (&threatlog.Log{Store: pagedOnly{s}}).Stats(ctx, groupBy)
+		require.NoError(t, err)
+		assert.Equal(t, rowsOf(fresh), rowsOf(rows), "grouped by %v", groupBy)
+	}
+	assert.Equal(t, 1, store.scans, "no second walk after Prepare")
+}

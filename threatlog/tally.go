@@ -391,3 +391,20 @@ func (t tallies) add(k tallyKey, reprisal bool) {
 		c.reprisals++
 	}
 }
+
+// Prepare counts the log once, so that the first statistics asked after a
+// start do not read every incident: it reads each incident's facts and
+// each NHRI's region, which later counts keep up to date from the store's
+// change log. It returns how many incidents it read; without a change log
+// there is nothing to keep, and it reads nothing.
+func (l *Log) Prepare(ctx context.Context) (int, error) {
+	if _, ok := l.Store.(changeLog); !ok {
+		return 0, nil
+	}
+	if _, err := l.Stats(ctx, []Dimension{ByRegion}); err != nil {
+		return 0, err
+	}
+	l.facts.mu.Lock()
+	defer l.facts.mu.Unlock()
+	return len(l.facts.facts), nil
+}
