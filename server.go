@@ -111,16 +111,6 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		RequestTimeout: cfg.RequestTimeout, MaxResponseBytes: cfg.MaxResponseBytes,
 		ResponseCacheBytes: cfg.ResponseCacheBytes, PublicMaxAge: cfg.PublicMaxAge,
 	})
-	// The threat log is counted once before the first request, so that
-	// Head Office's first statistics do not wait for every incident to be
-	// read. A failure here is not fatal: the first request counts again.
-	counted := time.Now()
-	if n, err := threatLog.Prepare(ctx); err != nil {
-		log.Warn("counting the threat log", "err", err)
-	} else {
-		log.Info("threat log counted", "incidents", n, "ms", time.Since(counted).Milliseconds())
-	}
-
 	// Reading, seeding and growing the graph leave garbage of several
 	// times its size; it goes back to the system before the first request.
 	debug.FreeOSMemory()
@@ -140,6 +130,23 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "graphiql", "http://"+displayAddr(ln.Addr()), "startup_ms", time.Since(start).Milliseconds())
+
+	// The threat log is counted once, beside the first requests rather than
+	// before them, so that Head Office's first statistics do not wait for
+	// every incident to be read, nor the start for the count (statistics
+	// asked meanwhile wait for it). A failure is not fatal: the next
+	// statistics count again. The store stays open until the count ends.
+	prepared := make(chan struct{})
+	go func() {
+		defer close(prepared)
+		counted := time.Now()
+		if n, err := threatLog.Prepare(ctx); err != nil {
+			log.Warn("counting the threat log", "err", err)
+		} else {
+			log.Info("threat log counted", "incidents", n, "ms", time.Since(counted).Milliseconds())
+		}
+	}()
+	defer func() { <-prepared }()
 
 	select {
 	case err := <-served:
