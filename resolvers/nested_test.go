@@ -43,7 +43,7 @@ type nestedPage struct {
 			}
 			PageInfo struct {
 				HasNextPage, HasPreviousPage bool
-				EndCursor                    *string
+				StartCursor, EndCursor       *string
 			}
 		}
 	}
@@ -135,21 +135,7 @@ func TestNestedActionsConnectionsPageWhatClientsCompute(t *testing.T) {
 			var before any
 			for i := 0; ; i++ {
 				require.Less(t, i, 100, "pagination does not end")
-				var p struct {
-					Node struct {
-						C struct {
-							TotalCount int
-							Edges      []struct {
-								Cursor string
-								Node   struct{ ID string }
-							}
-							PageInfo struct {
-								HasNextPage, HasPreviousPage bool
-								StartCursor                  *string
-							}
-						}
-					}
-				}
+				var p nestedPage
 				mustPost(t, c, backQuery, map[string]any{"id": id, "before": before, "filter": filter, "order": order}, &p)
 				assert.Equal(t, i > 0, p.Node.C.PageInfo.HasNextPage, "%s: a page read backward has items after it but the first", id)
 				n := len(p.Node.C.Edges)

@@ -94,13 +94,9 @@ func (c *countingScans) ScanKind(ctx context.Context, kind kg.Kind, types []kg.R
 // more changes than it reads again, it counts from scratch.
 func TestStatsCatchUpFromTheChangeLog(t *testing.T) {
 	ctx := context.Background()
-	s := embeddedtest.Seeded(t)
-	_, err := synth.Apply(ctx, s, 1)
-	require.NoError(t, err)
-	store := &countingScans{Store: s}
-	l := &threatlog.Log{Store: store}
+	s, store, l := countedLog(t)
 	dims := []threatlog.Dimension{threatlog.ByRegion, threatlog.ByThreatType, threatlog.ByYear, threatlog.ByMonth, threatlog.ByStatus}
-	_, err = l.Stats(ctx, dims)
+	_, err := l.Stats(ctx, dims)
 	require.NoError(t, err)
 	require.Equal(t, 1, store.scans)
 
@@ -153,11 +149,7 @@ func TestStatsCatchUpFromTheChangeLog(t *testing.T) {
 // and with the counts of a log that was not prepared.
 func TestPrepareReadsTheLogBeforeTheFirstStats(t *testing.T) {
 	ctx := context.Background()
-	s := embeddedtest.Seeded(t)
-	_, err := synth.Apply(ctx, s, 1)
-	require.NoError(t, err)
-	store := &countingScans{Store: s}
-	l := &threatlog.Log{Store: store}
+	s, store, l := countedLog(t)
 	n, err := l.Prepare(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1000, n, "the synthetic log at x1 holds 1,000 incidents")
@@ -170,4 +162,15 @@ func TestPrepareReadsTheLogBeforeTheFirstStats(t *testing.T) {
 		assert.Equal(t, rowsOf(fresh), rowsOf(rows), "grouped by %v", groupBy)
 	}
 	assert.Equal(t, 1, store.scans, "no second walk after Prepare")
+}
+
+// countedLog is a log over the seed and the synthetic graph at ×1 (1,000
+// incidents), whose store counts the walks of the incidents.
+func countedLog(t *testing.T) (kg.Store, *countingScans, *threatlog.Log) {
+	t.Helper()
+	s := embeddedtest.Seeded(t)
+	_, err := synth.Apply(context.Background(), s, 1)
+	require.NoError(t, err)
+	store := &countingScans{Store: s}
+	return s, store, &threatlog.Log{Store: store}
 }
