@@ -6632,7 +6632,7 @@ type SDGTargetConnection {
   pageInfo: PageInfo!
 }
 
-"A SDG target or indicator in a page."
+"An SDG target or indicator in a page."
 type SDGTargetEdge {
   "Position of the SDG target or indicator, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
   cursor: String!
