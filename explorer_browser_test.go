@@ -103,6 +103,36 @@ document.addEventListener('securitypolicyviolation', function (e) {
 		assert.NotEmpty(t, strings.TrimSpace(q))
 	}
 
+	// The map's role boxes choose its channels: only the bodies that can
+	// act, then none, then all again.
+	allChannels := count("node.channel")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#map-roles input[value="PROCESS"]`)),
+	), "untick processes%s", b.report())
+	n = drawn("the map without processes", "map", n)
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#map-roles input[value="BENEFICIARY"]`)),
+	), "untick beneficiaries%s", b.report())
+	n = drawn("the map of the channels that act", "map", n)
+	acting := count("node.channel")
+	assert.Positive(t, acting, "channels that act")
+	assert.Less(t, acting, allChannels, "fewer channels than all roles show")
+	assert.Equal(t, 7, count("node.commitment"), "every commitment stays")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#map-roles input[value="ACTS"]`))), "untick the last role%s", b.report())
+	n = drawn("the map without channels", "map", n)
+	assert.Zero(t, count("node.channel"), "no role, no channel")
+	assert.Equal(t, 7, count("node.commitment"))
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#map-roles input[value="ACTS"]`)),
+	), "tick the roles again%s", b.report())
+	n = drawn("the map of acting channels again", "map", n)
+	assert.Equal(t, acting, count("node.channel"))
+	for _, role := range []string{"PROCESS", "BENEFICIARY"} {
+		require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#map-roles input[value="`+role+`"]`))), "tick %s%s", role, b.report())
+		n = drawn("the map with "+role, "map", n)
+	}
+	assert.Equal(t, allChannels, count("node.channel"), "every role: every channel again")
+
 	// (c) An activation plan for an NHRI and a threat.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#tab-plan"))), "open the plan tab%s", b.report())
 	n = drawn("the plan for Guatemala, the form's default", "plan", n)

@@ -174,10 +174,12 @@
   }
 
   // (a) The commitment → support-channel map.
+  // The roles ticked in the map's controls choose the channels it shows.
   const mapQuery = `query CommitmentMap {
   commitments {
     id name acronym number pillar
     supportChannels {
+      role
       channel { __typename id name acronym }
       via { id name number }
       relations
@@ -187,6 +189,7 @@
 
   async function drawMap() {
     setStatus('Loading the commitment map…');
+    const roles = new Set([...document.querySelectorAll('#map-roles input[name="role"]:checked')].map((b) => b.value));
     const data = await gql(mapQuery);
     const nodes = new Map();
     const edges = new Map();
@@ -201,7 +204,7 @@
         description: 'A pillar of the Marrakech Declaration.' });
       add(c.id, { label: c.number + '. ' + label(c), kind: 'commitment', entity: c.id });
       link(pillar, c.id, { title: c.name + ' is under the pillar ' + c.pillar });
-      for (const sc of c.supportChannels) {
+      for (const sc of c.supportChannels.filter((sc) => roles.has(sc.role))) {
         add(sc.channel.id, { label: label(sc.channel), kind: 'channel', entity: sc.channel.id });
         for (const a of sc.via) {
           add(a.id, { label: 'Action ' + a.number, kind: 'action', entity: a.id });
@@ -340,6 +343,7 @@
   for (const b of document.querySelectorAll('header nav button')) b.addEventListener('click', () => show(b.dataset.view));
   document.getElementById('neighbourhood-form').addEventListener('submit', (e) => { e.preventDefault(); run(views.neighbourhood()); });
   document.getElementById('plan-form').addEventListener('submit', (e) => { e.preventDefault(); run(drawPlan()); });
+  document.getElementById('map-roles').addEventListener('change', () => run(drawMap()));
 
   window.explorer = { cy, show };
   const initial = location.hash.slice(1);
