@@ -16,15 +16,14 @@ import (
 // filter keeps, in the order asked (the list's own when omitted), cut from
 // the list read whole (a commitment has tens of channels, not thousands).
 func (r *Resolver) supportChannelsOf(ctx context.Context, commitment string, pg paging, f *model.SupportChannelFilter, orders []*model.SupportChannelOrder) (*kg.SupportChannelConnection, error) {
-	lp, err := pg.list(defaultPageSize)
-	if err != nil {
-		return nil, err
-	}
-	keep, err := r.channelFilter(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	name, compare, err := channelOrder(orders)
+	sel, err := buildOnce(r.loadersFor(ctx), "support channels", struct {
+		First, Last   *int
+		After, Before *string
+		Filter        *model.SupportChannelFilter
+		Orders        []*model.SupportChannelOrder
+	}{pg.first, pg.last, pg.after, pg.before, f, orders}, func() (channelSelection, error) {
+		return r.channelSelection(ctx, pg, f, orders)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -34,14 +33,39 @@ func (r *Resolver) supportChannelsOf(ctx context.Context, commitment string, pg 
 	}
 	kept := make([]kg.SupportChannel, 0, len(chs))
 	for _, ch := range chs {
-		if keep(&ch) {
+		if sel.keep(&ch) {
 			kept = append(kept, ch)
 		}
 	}
-	if compare != nil {
-		slices.SortStableFunc(kept, compare)
+	if sel.compare != nil {
+		slices.SortStableFunc(kept, sel.compare)
 	}
-	return kg.PageSupportChannels(kept, name, lp)
+	return kg.PageSupportChannels(kept, sel.order, sel.paging)
+}
+
+// channelSelection is what the arguments of supportChannelsConnection
+// make, checked once for every commitment of the operation.
+type channelSelection struct {
+	paging  kg.ListPaging
+	keep    func(*kg.SupportChannel) bool
+	order   string
+	compare func(a, b kg.SupportChannel) int
+}
+
+func (r *Resolver) channelSelection(ctx context.Context, pg paging, f *model.SupportChannelFilter, orders []*model.SupportChannelOrder) (channelSelection, error) {
+	lp, err := pg.list(defaultPageSize)
+	if err != nil {
+		return channelSelection{}, err
+	}
+	keep, err := r.channelFilter(ctx, f)
+	if err != nil {
+		return channelSelection{}, err
+	}
+	name, compare, err := channelOrder(orders)
+	if err != nil {
+		return channelSelection{}, err
+	}
+	return channelSelection{paging: lp, keep: keep, order: name, compare: compare}, nil
 }
 
 // list turns paging arguments into the paging of a list read whole,

@@ -46,7 +46,7 @@ type loaders struct {
 	mu        sync.Mutex
 	neighbors map[string]*dataloadgen.Loader[string, []kg.Neighbor]
 	matches   map[string]*dataloadgen.Loader[string, matched]
-	// built holds the store queries of nested connections (query).
+	// built holds what the arguments of nested connections make (buildOnce).
 	built sync.Map
 }
 

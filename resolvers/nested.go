@@ -18,7 +18,7 @@ import (
 // actionsConnection ask for: the filter and order of Query.actions, read
 // for every parent of the operation's level at once (loaders.Matches).
 func (r *Resolver) actionsOf(ctx context.Context, parent string, types []kg.RelType, pg paging, f *model.ActionFilter, orders []*model.ActionOrder) (*kg.ActionConnection, error) {
-	q, err := r.loadersFor(ctx).query(struct {
+	q, err := buildOnce(r.loadersFor(ctx), "actions", struct {
 		First, Last   *int
 		After, Before *string
 		Filter        *model.ActionFilter
@@ -113,27 +113,33 @@ func (l *loaders) readMatches(ctx context.Context, parents []string, types []kg.
 	return out, nil
 }
 
-// builtQuery is a store query built once per operation for the arguments
-// of a nested connection.
-type builtQuery struct {
+// built is what the arguments of a nested connection make, built once per
+// operation.
+type built struct {
 	once sync.Once
-	q    kg.FindQuery
+	v    any
 	err  error
 }
 
-// query builds a store query once for every parent of the operation that
-// asks with the same arguments (args, which must marshal to JSON), so that
-// checking its arguments (the IDs a filter names, a pillar's commitments)
-// costs the store calls of one parent, not of each.
-func (l *loaders) query(args any, build func() (kg.FindQuery, error)) (kg.FindQuery, error) {
+// buildOnce builds what the arguments of a nested connection make (a store
+// query, a filter) once for every parent of the operation that asks with
+// the same arguments (args, which must marshal to JSON, and kind, what is
+// built from them), so that checking its arguments (the IDs a filter
+// names, a pillar's commitments) costs the store calls of one parent, not
+// of each.
+func buildOnce[T any](l *loaders, kind string, args any, build func() (T, error)) (T, error) {
+	var zero T
 	key, err := json.Marshal(args)
 	if err != nil {
-		return kg.FindQuery{}, fmt.Errorf("key of the arguments: %w", err)
+		return zero, fmt.Errorf("key of the arguments: %w", err)
 	}
-	b, _ := l.built.LoadOrStore(string(key), &builtQuery{})
-	bq := b.(*builtQuery)
-	bq.once.Do(func() { bq.q, bq.err = build() })
-	return bq.q, bq.err
+	b, _ := l.built.LoadOrStore(kind+" "+string(key), &built{})
+	bt := b.(*built)
+	bt.once.Do(func() { bt.v, bt.err = build() })
+	if bt.err != nil {
+		return zero, bt.err
+	}
+	return bt.v.(T), nil
 }
 
 // orEmpty is *s, or "" when s is nil.
