@@ -9,9 +9,17 @@ import "slices"
 func PageNodes(nodes []*Node, cursors []string, q FindQuery) *Page {
 	orders := q.OrderKeys()
 	// before counts the nodes that come before a cursor (or at it, with
-	// orEqual), comparing the values each node's cursor holds; all of them
-	// when the cursor does not decode (the query's check refuses it first).
+	// orEqual): found among the nodes' own cursors when its node is still
+	// there, else by comparing the values each node's cursor holds; all of
+	// them when the cursor does not decode (the query's check refuses it
+	// first).
 	before := func(cursor string, orEqual bool) int {
+		if i := slices.Index(cursors, cursor); i >= 0 {
+			if orEqual {
+				return i + 1
+			}
+			return i
+		}
 		c, err := DecodeKeyCursor(cursor, orders)
 		if err != nil {
 			return len(nodes)
