@@ -3,7 +3,6 @@ package kgtest
 import (
 	"context"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -158,9 +157,11 @@ func walkBack(t *testing.T, st kg.Store, q kg.FindQuery, want []string) {
 	assert.Equal(t, want, got, "backward, last=%d", q.Last)
 }
 
-// sortedHere returns the IDs of the nodes a query keeps, sorted here: each
-// key in turn (a missing value last ascending, first descending; strings,
-// then booleans, then integers), ties by ID in the last key's direction.
+// sortedHere returns the IDs of the nodes a query keeps, sorted here by the
+// values read here (counts counted by walking the relationships), compared
+// as kg.CompareKeyed compares positions: each key in turn (a missing value
+// last ascending, first descending; strings, then booleans, then
+// integers), ties by ID in the last key's direction.
 func sortedHere(t *testing.T, st kg.Store, q kg.FindQuery) []string {
 	t.Helper()
 	ctx := context.Background()
@@ -183,56 +184,8 @@ func sortedHere(t *testing.T, st kg.Store, q kg.FindQuery) []string {
 		}
 		values[n.ID] = vs
 	}
-	rank := func(v any) int {
-		switch v.(type) {
-		case string:
-			return 0
-		case bool:
-			return 1
-		case int64:
-			return 2
-		}
-		return 3
-	}
-	compare := func(a, b any) int {
-		if ra, rb := rank(a), rank(b); ra != rb {
-			return ra - rb
-		}
-		switch x := a.(type) {
-		case string:
-			return strings.Compare(x, b.(string))
-		case int64:
-			y := b.(int64)
-			switch {
-			case x < y:
-				return -1
-			case x > y:
-				return 1
-			}
-		case bool:
-			if x != b.(bool) {
-				if x {
-					return 1
-				}
-				return -1
-			}
-		}
-		return 0
-	}
 	slices.SortFunc(nodes, func(a, b *kg.Node) int {
-		for i, o := range q.Orders {
-			if r := compare(values[a.ID][i], values[b.ID][i]); r != 0 {
-				if o.Desc {
-					return -r
-				}
-				return r
-			}
-		}
-		r := strings.Compare(a.ID, b.ID)
-		if q.Orders[len(q.Orders)-1].Desc {
-			r = -r
-		}
-		return r
+		return kg.CompareKeyed(values[a.ID], a.ID, values[b.ID], b.ID, q.Orders)
 	})
 	return ids(nodes)
 }
