@@ -161,8 +161,7 @@ func buildAssets(fsys fs.FS) (map[string]*asset, error) {
 			return fmt.Errorf("%s: SHA-256 %x, want %s", p, sum, CytoscapeSHA256)
 		}
 		if strings.HasPrefix(p, "app/") {
-			ext := path.Ext(p)
-			a.name = strings.TrimSuffix(p, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+			a.name = webpage.Fingerprinted(p, body)
 		}
 		byName[a.name] = a
 		return nil

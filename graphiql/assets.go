@@ -3,12 +3,9 @@ package graphiql
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -141,7 +138,6 @@ func buildCatalog(fsys fs.FS) (*catalog, error) {
 		if err != nil {
 			return nil, err
 		}
-		sum := sha256.Sum256(body)
 		a := &asset{
 			name:        file,
 			body:        body,
@@ -153,8 +149,7 @@ func buildCatalog(fsys fs.FS) (*catalog, error) {
 			a.integrity = v.sha256 + " " + v.sha384
 			delete(pins, file)
 		} else if strings.HasPrefix(file, "app/") {
-			ext := path.Ext(file)
-			a.name = strings.TrimSuffix(file, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+			a.name = webpage.Fingerprinted(file, body)
 		}
 		c.byName[a.name] = a
 		c.byFile[file] = a

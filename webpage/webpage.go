@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path"
 	"strconv"
+	"strings"
 )
 
 // Integrity returns the Subresource Integrity value of a file: its SHA-256
@@ -26,6 +27,16 @@ func Integrity(body []byte) string {
 func ETag(body []byte) string {
 	sum := sha256.Sum256(body)
 	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// Fingerprinted names a file by its content: name with the first 12 hex
+// digits of its SHA-256 before its extension (app/explore.4f2522a43205.js),
+// so that a changed file gets a new URL and a browser may keep each for
+// ever.
+func Fingerprinted(name string, body []byte) string {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
 }
 
 // ContentType is the media type a file is served with, by its extension.

@@ -45,3 +45,10 @@ func TestWriteHTML(t *testing.T) {
 		}
 	}
 }
+
+func TestFingerprintedNamesAFileByItsContent(t *testing.T) {
+	a := Fingerprinted("app/explore.js", []byte("one"))
+	assert.Regexp(t, `^app/explore\.[0-9a-f]{12}\.js$`, a)
+	assert.Equal(t, a, Fingerprinted("app/explore.js", []byte("one")))
+	assert.NotEqual(t, a, Fingerprinted("app/explore.js", []byte("two")))
+}
