@@ -3,7 +3,6 @@ package resolvers
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -93,36 +92,20 @@ func (r *Resolver) channelFilter(ctx context.Context, f *model.SupportChannelFil
 	if err != nil {
 		return nil, err
 	}
-	nested := func(arg string, f *model.SupportChannelFilter) (func(*kg.SupportChannel) bool, error) {
-		switch {
-		case f.Not != nil || f.Or != nil:
-			return nil, kg.Errorf(kg.CodeBadUserInput, "%s: a filter in `not` or `or` takes no `not` or `or` of its own", arg)
-		case len(f.Role) == 0 && len(f.Kind) == 0 && len(f.Relation) == 0 && f.Action == nil && f.Text == nil:
-			return nil, kg.Errorf(kg.CodeBadUserInput, "%s: an empty filter", arg)
-		}
-		return r.channelFields(ctx, arg, f)
-	}
-	var not func(*kg.SupportChannel) bool
-	if f.Not != nil {
-		if not, err = nested("filter.not", f.Not); err != nil {
-			return nil, err
-		}
-	}
-	if f.Or != nil && len(f.Or) == 0 {
-		return nil, kg.Errorf(kg.CodeBadUserInput, "filter.or: give at least one filter")
-	}
-	if len(f.Or) > kg.MaxConditions {
-		return nil, kg.Errorf(kg.CodeBadUserInput, "filter.or: at most %d filters, got %d", kg.MaxConditions, len(f.Or))
-	}
-	anyOf := make([]func(*kg.SupportChannel) bool, len(f.Or))
-	for i, o := range f.Or {
-		if anyOf[i], err = nested(fmt.Sprintf("filter.or[%d]", i), o); err != nil {
-			return nil, err
-		}
+	nots, anys, err := notAndOr(f.Not, f.Or,
+		func(f *model.SupportChannelFilter) bool { return f.Not != nil || f.Or != nil },
+		func(arg string, f *model.SupportChannelFilter) (func(*kg.SupportChannel) bool, error) {
+			if len(f.Role) == 0 && len(f.Kind) == 0 && len(f.Relation) == 0 && f.Action == nil && f.Text == nil {
+				return nil, kg.Errorf(kg.CodeBadUserInput, "%s: an empty filter", arg)
+			}
+			return r.channelFields(ctx, arg, f)
+		})
+	if err != nil {
+		return nil, err
 	}
 	return func(ch *kg.SupportChannel) bool {
-		return fields(ch) && (not == nil || !not(ch)) &&
-			(len(anyOf) == 0 || slices.ContainsFunc(anyOf, func(m func(*kg.SupportChannel) bool) bool { return m(ch) }))
+		keeps := func(m func(*kg.SupportChannel) bool) bool { return m(ch) }
+		return fields(ch) && !slices.ContainsFunc(nots, keeps) && (len(anys) == 0 || slices.ContainsFunc(anys, keeps))
 	}, nil
 }
 

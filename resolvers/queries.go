@@ -347,10 +347,7 @@ var membershipRelTypes = []kg.RelType{kg.RelMemberStateOf, kg.RelPartyTo}
 // each is a filter of the same list, which apply turns into a condition,
 // and which may not nest a `not` or an `or` of its own.
 func conditions[F any](ctx context.Context, q *kg.FindQuery, not *F, or []*F, apply func(context.Context, *kg.FindQuery, *F) error, nests func(*F) bool) error {
-	condition := func(arg string, f *F) (kg.Condition, error) {
-		if nests(f) {
-			return kg.Condition{}, kg.Errorf(kg.CodeBadUserInput, "%s: a filter in `not` or `or` takes no `not` or `or` of its own", arg)
-		}
+	nots, anys, err := notAndOr(not, or, nests, func(arg string, f *F) (kg.Condition, error) {
 		c := kg.FindQuery{Kind: q.Kind}
 		if err := apply(ctx, &c, f); err != nil {
 			return kg.Condition{}, err
@@ -359,26 +356,42 @@ func conditions[F any](ctx context.Context, q *kg.FindQuery, not *F, or []*F, ap
 			return kg.Condition{}, kg.Errorf(kg.CodeBadUserInput, "%s: an empty filter", arg)
 		}
 		return kg.Condition{Props: c.Props, Related: c.Related, Text: c.Text}, nil
+	})
+	q.Not, q.Any = append(q.Not, nots...), append(q.Any, anys...)
+	return err
+}
+
+// notAndOr checks a filter's `not` and `or`, one level deep (a filter they
+// hold has no `not` or `or` of its own), `or` holding 1 to
+// kg.MaxConditions filters, and turns each filter they hold into a
+// condition, named by its argument (filter.not, filter.or[1]).
+func notAndOr[F, C any](not *F, or []*F, nests func(*F) bool, condition func(arg string, f *F) (C, error)) (nots, anys []C, err error) {
+	each := func(arg string, f *F) (C, error) {
+		if nests(f) {
+			var none C
+			return none, kg.Errorf(kg.CodeBadUserInput, "%s: a filter in `not` or `or` takes no `not` or `or` of its own", arg)
+		}
+		return condition(arg, f)
 	}
 	if not != nil {
-		c, err := condition("filter.not", not)
+		c, err := each("filter.not", not)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		q.Not = append(q.Not, c)
+		nots = append(nots, c)
 	}
 	if or != nil && len(or) == 0 {
-		return kg.Errorf(kg.CodeBadUserInput, "filter.or: give at least one filter")
+		return nil, nil, kg.Errorf(kg.CodeBadUserInput, "filter.or: give at least one filter")
 	}
 	if len(or) > kg.MaxConditions {
-		return kg.Errorf(kg.CodeBadUserInput, "filter.or: at most %d filters, got %d", kg.MaxConditions, len(or))
+		return nil, nil, kg.Errorf(kg.CodeBadUserInput, "filter.or: at most %d filters, got %d", kg.MaxConditions, len(or))
 	}
 	for i, f := range or {
-		c, err := condition(fmt.Sprintf("filter.or[%d]", i), f)
+		c, err := each(fmt.Sprintf("filter.or[%d]", i), f)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		q.Any = append(q.Any, c)
+		anys = append(anys, c)
 	}
-	return nil
+	return nots, anys, nil
 }
