@@ -124,14 +124,63 @@ func byCount(dir kg.Direction, types ...kg.RelType) kg.Order {
 	return kg.Order{Count: &kg.RelCount{Types: types, Direction: dir}}
 }
 
-func (r *Resolver) objectiveArgs() listArgs[model.ObjectiveFilter, model.ObjectiveOrder] {
-	orders := map[model.ObjectiveOrderField]kg.Order{
+// The store order of each order field of the shorter lists.
+var (
+	objectiveOrders = map[model.ObjectiveOrderField]kg.Order{
 		model.ObjectiveOrderFieldNumber: {By: kg.PropNumber}, model.ObjectiveOrderFieldName: {By: kg.OrderByName}, model.ObjectiveOrderFieldID: {By: kg.OrderByID},
 		model.ObjectiveOrderFieldActionCount: byCount(kg.Incoming, kg.RelUnderObjective),
 	}
+	commitmentOrders = map[model.CommitmentOrderField]kg.Order{
+		model.CommitmentOrderFieldNumber: {By: kg.PropSeq}, model.CommitmentOrderFieldName: {By: kg.OrderByName}, model.CommitmentOrderFieldID: {By: kg.OrderByID},
+		model.CommitmentOrderFieldPillar:          {By: kg.PropPillar},
+		model.CommitmentOrderFieldActionCount:     byCount(kg.Incoming, kg.RelImplements),
+		model.CommitmentOrderFieldAdvancedByCount: byCount(kg.Incoming, kg.RelAdvances),
+	}
+	networkOrders = map[model.NetworkOrderField]kg.Order{
+		model.NetworkOrderFieldName: {By: kg.OrderByName}, model.NetworkOrderFieldID: {By: kg.OrderByID},
+		model.NetworkOrderFieldScope: {By: kg.PropScope}, model.NetworkOrderFieldRegion: {By: kg.PropRegion},
+		model.NetworkOrderFieldMemberCount: byCount(kg.Incoming, kg.RelMemberOf),
+		model.NetworkOrderFieldActionCount: byCount(kg.Incoming, kg.ChannelRelTypes...),
+	}
+	instrumentOrders = map[model.InstrumentOrderField]kg.Order{
+		model.InstrumentOrderFieldName: {By: kg.OrderByName}, model.InstrumentOrderFieldID: {By: kg.OrderByID},
+		model.InstrumentOrderFieldType: {By: kg.PropType}, model.InstrumentOrderFieldYear: {By: kg.PropYear},
+		model.InstrumentOrderFieldPromotedByCount: byCount(kg.Incoming, kg.RelPromotes),
+	}
+	riskGroupOrders = map[model.RiskGroupOrderField]kg.Order{
+		model.RiskGroupOrderFieldPlan: {By: kg.PropSeq}, model.RiskGroupOrderFieldName: {By: kg.OrderByName}, model.RiskGroupOrderFieldID: {By: kg.OrderByID},
+		model.RiskGroupOrderFieldActionCount: byCount(kg.Incoming, kg.RelTargets),
+	}
+	threatTypeOrders = map[model.ThreatTypeOrderField]kg.Order{
+		model.ThreatTypeOrderFieldName: {By: kg.OrderByName}, model.ThreatTypeOrderFieldID: {By: kg.OrderByID},
+		model.ThreatTypeOrderFieldActionCount:      byCount(kg.Incoming, kg.RelAddresses),
+		model.ThreatTypeOrderFieldPerpetratorCount: byCount(kg.Outgoing, kg.RelPerpetratedBy),
+	}
+	perpetratorTypeOrders = map[model.PerpetratorTypeOrderField]kg.Order{
+		model.PerpetratorTypeOrderFieldName: {By: kg.OrderByName}, model.PerpetratorTypeOrderFieldID: {By: kg.OrderByID},
+		model.PerpetratorTypeOrderFieldSector:          {By: kg.PropSector},
+		model.PerpetratorTypeOrderFieldThreatTypeCount: byCount(kg.Incoming, kg.RelPerpetratedBy),
+	}
+	sdgTargetOrders = map[model.SDGTargetOrderField]kg.Order{
+		model.SDGTargetOrderFieldCode: {By: kg.PropCode}, model.SDGTargetOrderFieldName: {By: kg.OrderByName}, model.SDGTargetOrderFieldID: {By: kg.OrderByID},
+		model.SDGTargetOrderFieldServedByCount: byCount(kg.Incoming, kg.RelServes),
+	}
+	strategicGoalOrders = map[model.StrategicGoalOrderField]kg.Order{
+		model.StrategicGoalOrderFieldCode: {By: kg.PropCode}, model.StrategicGoalOrderFieldName: {By: kg.OrderByName}, model.StrategicGoalOrderFieldID: {By: kg.OrderByID},
+		model.StrategicGoalOrderFieldServedByCount: byCount(kg.Incoming, kg.RelServes),
+	}
+	surveyOrders = map[model.SurveyOrderField]kg.Order{
+		model.SurveyOrderFieldName: {By: kg.OrderByName}, model.SurveyOrderFieldID: {By: kg.OrderByID},
+		model.SurveyOrderFieldRespondents: {By: kg.PropRespondents},
+	}
+)
+
+func (r *Resolver) objectiveArgs() listArgs[model.ObjectiveFilter, model.ObjectiveOrder] {
 	return listArgs[model.ObjectiveFilter, model.ObjectiveOrder]{
 		kind: kg.KindObjective, order: kg.PropNumber,
-		key: func(o *model.ObjectiveOrder) (kg.Order, model.OrderDirection) { return orders[o.Field], o.Direction },
+		key: func(o *model.ObjectiveOrder) (kg.Order, model.OrderDirection) {
+			return objectiveOrders[o.Field], o.Direction
+		},
 		filter: func(_ context.Context, q *kg.FindQuery, f *model.ObjectiveFilter) error {
 			return filters(q, f.Text, nil)
 		},
@@ -140,15 +189,11 @@ func (r *Resolver) objectiveArgs() listArgs[model.ObjectiveFilter, model.Objecti
 }
 
 func (r *Resolver) commitmentArgs() listArgs[model.CommitmentFilter, model.CommitmentOrder] {
-	orders := map[model.CommitmentOrderField]kg.Order{
-		model.CommitmentOrderFieldNumber: {By: kg.PropSeq}, model.CommitmentOrderFieldName: {By: kg.OrderByName}, model.CommitmentOrderFieldID: {By: kg.OrderByID},
-		model.CommitmentOrderFieldPillar:          {By: kg.PropPillar},
-		model.CommitmentOrderFieldActionCount:     byCount(kg.Incoming, kg.RelImplements),
-		model.CommitmentOrderFieldAdvancedByCount: byCount(kg.Incoming, kg.RelAdvances),
-	}
 	return listArgs[model.CommitmentFilter, model.CommitmentOrder]{
 		kind: kg.KindCommitment, order: kg.PropSeq,
-		key: func(o *model.CommitmentOrder) (kg.Order, model.OrderDirection) { return orders[o.Field], o.Direction },
+		key: func(o *model.CommitmentOrder) (kg.Order, model.OrderDirection) {
+			return commitmentOrders[o.Field], o.Direction
+		},
 		filter: func(_ context.Context, q *kg.FindQuery, f *model.CommitmentFilter) error {
 			return filters(q, f.Text, valuesOf(kg.PropPillar, f.Pillar))
 		},
@@ -159,15 +204,11 @@ func (r *Resolver) commitmentArgs() listArgs[model.CommitmentFilter, model.Commi
 }
 
 func (r *Resolver) networkArgs() listArgs[model.NetworkFilter, model.NetworkOrder] {
-	orders := map[model.NetworkOrderField]kg.Order{
-		model.NetworkOrderFieldName: {By: kg.OrderByName}, model.NetworkOrderFieldID: {By: kg.OrderByID},
-		model.NetworkOrderFieldScope: {By: kg.PropScope}, model.NetworkOrderFieldRegion: {By: kg.PropRegion},
-		model.NetworkOrderFieldMemberCount: byCount(kg.Incoming, kg.RelMemberOf),
-		model.NetworkOrderFieldActionCount: byCount(kg.Incoming, kg.ChannelRelTypes...),
-	}
 	return listArgs[model.NetworkFilter, model.NetworkOrder]{
 		kind: kg.KindNetwork, order: kg.OrderByName,
-		key: func(o *model.NetworkOrder) (kg.Order, model.OrderDirection) { return orders[o.Field], o.Direction },
+		key: func(o *model.NetworkOrder) (kg.Order, model.OrderDirection) {
+			return networkOrders[o.Field], o.Direction
+		},
 		filter: func(ctx context.Context, q *kg.FindQuery, f *model.NetworkFilter) error {
 			props := valuesOf(kg.PropScope, f.Scope)
 			if f.Region != nil {
@@ -186,14 +227,11 @@ func (r *Resolver) networkArgs() listArgs[model.NetworkFilter, model.NetworkOrde
 }
 
 func (r *Resolver) instrumentArgs() listArgs[model.InstrumentFilter, model.InstrumentOrder] {
-	orders := map[model.InstrumentOrderField]kg.Order{
-		model.InstrumentOrderFieldName: {By: kg.OrderByName}, model.InstrumentOrderFieldID: {By: kg.OrderByID},
-		model.InstrumentOrderFieldType: {By: kg.PropType}, model.InstrumentOrderFieldYear: {By: kg.PropYear},
-		model.InstrumentOrderFieldPromotedByCount: byCount(kg.Incoming, kg.RelPromotes),
-	}
 	return listArgs[model.InstrumentFilter, model.InstrumentOrder]{
 		kind: kg.KindInstrument, order: kg.OrderByName,
-		key: func(o *model.InstrumentOrder) (kg.Order, model.OrderDirection) { return orders[o.Field], o.Direction },
+		key: func(o *model.InstrumentOrder) (kg.Order, model.OrderDirection) {
+			return instrumentOrders[o.Field], o.Direction
+		},
 		filter: func(ctx context.Context, q *kg.FindQuery, f *model.InstrumentFilter) error {
 			years := make([]int64, len(f.Year))
 			for i, y := range f.Year {
@@ -209,13 +247,11 @@ func (r *Resolver) instrumentArgs() listArgs[model.InstrumentFilter, model.Instr
 }
 
 func (r *Resolver) riskGroupArgs() listArgs[model.RiskGroupFilter, model.RiskGroupOrder] {
-	orders := map[model.RiskGroupOrderField]kg.Order{
-		model.RiskGroupOrderFieldPlan: {By: kg.PropSeq}, model.RiskGroupOrderFieldName: {By: kg.OrderByName}, model.RiskGroupOrderFieldID: {By: kg.OrderByID},
-		model.RiskGroupOrderFieldActionCount: byCount(kg.Incoming, kg.RelTargets),
-	}
 	return listArgs[model.RiskGroupFilter, model.RiskGroupOrder]{
 		kind: kg.KindRiskGroup, order: kg.PropSeq,
-		key: func(o *model.RiskGroupOrder) (kg.Order, model.OrderDirection) { return orders[o.Field], o.Direction },
+		key: func(o *model.RiskGroupOrder) (kg.Order, model.OrderDirection) {
+			return riskGroupOrders[o.Field], o.Direction
+		},
 		filter: func(_ context.Context, q *kg.FindQuery, f *model.RiskGroupFilter) error {
 			return filters(q, f.Text, nil)
 		},
@@ -224,14 +260,11 @@ func (r *Resolver) riskGroupArgs() listArgs[model.RiskGroupFilter, model.RiskGro
 }
 
 func (r *Resolver) threatTypeArgs() listArgs[model.ThreatTypeFilter, model.ThreatTypeOrder] {
-	orders := map[model.ThreatTypeOrderField]kg.Order{
-		model.ThreatTypeOrderFieldName: {By: kg.OrderByName}, model.ThreatTypeOrderFieldID: {By: kg.OrderByID},
-		model.ThreatTypeOrderFieldActionCount:      byCount(kg.Incoming, kg.RelAddresses),
-		model.ThreatTypeOrderFieldPerpetratorCount: byCount(kg.Outgoing, kg.RelPerpetratedBy),
-	}
 	return listArgs[model.ThreatTypeFilter, model.ThreatTypeOrder]{
 		kind: kg.KindThreatType, order: kg.OrderByName,
-		key: func(o *model.ThreatTypeOrder) (kg.Order, model.OrderDirection) { return orders[o.Field], o.Direction },
+		key: func(o *model.ThreatTypeOrder) (kg.Order, model.OrderDirection) {
+			return threatTypeOrders[o.Field], o.Direction
+		},
 		filter: func(ctx context.Context, q *kg.FindQuery, f *model.ThreatTypeFilter) error {
 			return filters(q, f.Text, valuesOf(kg.PropAgainst, f.Against),
 				rel(r.relatedTo(ctx, "filter.perpetrator", f.Perpetrator, kg.Outgoing, []kg.RelType{kg.RelPerpetratedBy}, kg.KindPerpetratorType)))
@@ -243,15 +276,10 @@ func (r *Resolver) threatTypeArgs() listArgs[model.ThreatTypeFilter, model.Threa
 }
 
 func (r *Resolver) perpetratorTypeArgs() listArgs[model.PerpetratorTypeFilter, model.PerpetratorTypeOrder] {
-	orders := map[model.PerpetratorTypeOrderField]kg.Order{
-		model.PerpetratorTypeOrderFieldName: {By: kg.OrderByName}, model.PerpetratorTypeOrderFieldID: {By: kg.OrderByID},
-		model.PerpetratorTypeOrderFieldSector:          {By: kg.PropSector},
-		model.PerpetratorTypeOrderFieldThreatTypeCount: byCount(kg.Incoming, kg.RelPerpetratedBy),
-	}
 	return listArgs[model.PerpetratorTypeFilter, model.PerpetratorTypeOrder]{
 		kind: kg.KindPerpetratorType, order: kg.OrderByName,
 		key: func(o *model.PerpetratorTypeOrder) (kg.Order, model.OrderDirection) {
-			return orders[o.Field], o.Direction
+			return perpetratorTypeOrders[o.Field], o.Direction
 		},
 		filter: func(ctx context.Context, q *kg.FindQuery, f *model.PerpetratorTypeFilter) error {
 			return filters(q, f.Text, valuesOf(kg.PropSector, f.Sector),
@@ -264,13 +292,11 @@ func (r *Resolver) perpetratorTypeArgs() listArgs[model.PerpetratorTypeFilter, m
 }
 
 func (r *Resolver) sdgTargetArgs() listArgs[model.SDGTargetFilter, model.SDGTargetOrder] {
-	orders := map[model.SDGTargetOrderField]kg.Order{
-		model.SDGTargetOrderFieldCode: {By: kg.PropCode}, model.SDGTargetOrderFieldName: {By: kg.OrderByName}, model.SDGTargetOrderFieldID: {By: kg.OrderByID},
-		model.SDGTargetOrderFieldServedByCount: byCount(kg.Incoming, kg.RelServes),
-	}
 	return listArgs[model.SDGTargetFilter, model.SDGTargetOrder]{
 		kind: kg.KindSDGTarget, order: kg.PropCode,
-		key: func(o *model.SDGTargetOrder) (kg.Order, model.OrderDirection) { return orders[o.Field], o.Direction },
+		key: func(o *model.SDGTargetOrder) (kg.Order, model.OrderDirection) {
+			return sdgTargetOrders[o.Field], o.Direction
+		},
 		filter: func(ctx context.Context, q *kg.FindQuery, f *model.SDGTargetFilter) error {
 			return filters(q, f.Text, valuesOf(kg.PropType, f.Level),
 				rel(r.relatedTo(ctx, "filter.servedBy", f.ServedBy, kg.Incoming, []kg.RelType{kg.RelServes}, kg.KindAction, kg.KindInstrument)))
@@ -280,14 +306,10 @@ func (r *Resolver) sdgTargetArgs() listArgs[model.SDGTargetFilter, model.SDGTarg
 }
 
 func (r *Resolver) strategicGoalArgs() listArgs[model.StrategicGoalFilter, model.StrategicGoalOrder] {
-	orders := map[model.StrategicGoalOrderField]kg.Order{
-		model.StrategicGoalOrderFieldCode: {By: kg.PropCode}, model.StrategicGoalOrderFieldName: {By: kg.OrderByName}, model.StrategicGoalOrderFieldID: {By: kg.OrderByID},
-		model.StrategicGoalOrderFieldServedByCount: byCount(kg.Incoming, kg.RelServes),
-	}
 	return listArgs[model.StrategicGoalFilter, model.StrategicGoalOrder]{
 		kind: kg.KindStrategicGoal, order: kg.PropCode,
 		key: func(o *model.StrategicGoalOrder) (kg.Order, model.OrderDirection) {
-			return orders[o.Field], o.Direction
+			return strategicGoalOrders[o.Field], o.Direction
 		},
 		filter: func(ctx context.Context, q *kg.FindQuery, f *model.StrategicGoalFilter) error {
 			return filters(q, f.Text, nil,
@@ -300,13 +322,9 @@ func (r *Resolver) strategicGoalArgs() listArgs[model.StrategicGoalFilter, model
 }
 
 func (r *Resolver) surveyArgs() listArgs[model.SurveyFilter, model.SurveyOrder] {
-	orders := map[model.SurveyOrderField]kg.Order{
-		model.SurveyOrderFieldName: {By: kg.OrderByName}, model.SurveyOrderFieldID: {By: kg.OrderByID},
-		model.SurveyOrderFieldRespondents: {By: kg.PropRespondents},
-	}
 	return listArgs[model.SurveyFilter, model.SurveyOrder]{
 		kind: kg.KindSurvey, order: kg.OrderByName,
-		key: func(o *model.SurveyOrder) (kg.Order, model.OrderDirection) { return orders[o.Field], o.Direction },
+		key: func(o *model.SurveyOrder) (kg.Order, model.OrderDirection) { return surveyOrders[o.Field], o.Direction },
 		filter: func(_ context.Context, q *kg.FindQuery, f *model.SurveyFilter) error {
 			return filters(q, f.Text, nil)
 		},
