@@ -2,8 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"marrakechgraph/graph/model"
 	"marrakechgraph/kg"
@@ -81,16 +79,8 @@ func (r *Resolver) relatedTo(ctx context.Context, arg string, id *string, dir kg
 	if id == nil {
 		return nil, nil
 	}
-	n, err := r.node(ctx, *id)
-	if err != nil {
+	if err := r.checkRef(ctx, arg, *id, kinds...); err != nil {
 		return nil, err
-	}
-	if n == nil || (len(kinds) > 0 && !slices.Contains(kinds, n.Kind)) {
-		names := make([]string, len(kinds))
-		for i, k := range kinds {
-			names[i] = string(k)
-		}
-		return nil, kg.Errorf(kg.CodeBadUserInput, "%s: no %s has the ID %q", arg, strings.Join(names, " or "), *id)
 	}
 	return []kg.RelFilter{{Types: types, Direction: dir, IDs: []string{*id}}}, nil
 }

@@ -5,6 +5,8 @@ package resolvers
 import (
 	"context"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -172,14 +174,22 @@ func propIs(key string, arg *string) []kg.PropFilter {
 	return []kg.PropFilter{{Key: key, Values: []any{*arg}}}
 }
 
-// checkRef verifies that an ID given as a filter names an entity of a kind.
-func (r *Resolver) checkRef(ctx context.Context, arg, id string, kind kg.Kind) error {
+// checkRef verifies that an ID given as a filter names an entity of one of
+// kinds (of any kind when none is given).
+func (r *Resolver) checkRef(ctx context.Context, arg, id string, kinds ...kg.Kind) error {
 	n, err := r.node(ctx, id)
 	if err != nil {
 		return err
 	}
-	if n == nil || n.Kind != kind {
-		return kg.Errorf(kg.CodeBadUserInput, "%s: no %s has the ID %q", arg, kind, id)
+	if n == nil || (len(kinds) > 0 && !slices.Contains(kinds, n.Kind)) {
+		names := make([]string, len(kinds))
+		for i, k := range kinds {
+			names[i] = string(k)
+		}
+		if len(names) == 0 {
+			names = []string{"entity"}
+		}
+		return kg.Errorf(kg.CodeBadUserInput, "%s: no %s has the ID %q", arg, strings.Join(names, " or "), id)
 	}
 	return nil
 }
