@@ -20,13 +20,12 @@ import (
 )
 
 // TestBrowserExplorer builds the server, starts it on the embedded store and
-// opens the explorer in headless Chromium: the commitment map is drawn and
-// a click on a commitment opens its citations; an activation plan drawn for
-// an NHRI and a threat opens a channel's reasons and citations on click; an
-// entity's neighbourhood is drawn. Screenshots of the map, the plan and the
-// neighbourhood go
-// to a temporary folder and are checked (dimensions, size, a drawing on
-// them). Every request the page makes is recorded: none leaves the origin,
+// opens the explorer in headless Chromium: the commitment map is drawn, a
+// click on a commitment opens its citations, and the role boxes choose the
+// channels drawn; an activation plan drawn for an NHRI and a threat opens a
+// channel's reasons and citations on click; an entity's neighbourhood is
+// drawn. Screenshots of the map, the plan and the neighbourhood go to a
+// temporary folder and are checked (dimensions, size, a drawing on them). Every request the page makes is recorded: none leaves the origin,
 // none fails, and the page breaks no rule of its Content-Security-Policy.
 func TestBrowserExplorer(t *testing.T) {
 	if testing.Short() {
